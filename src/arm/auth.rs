@@ -1,0 +1,219 @@
+//! Choosing one credential and getting one token per run.
+//!
+//! azure_identity 1.x has no credential chain on purpose: trying one credential after another
+//! turns a configuration mistake or a transient failure into a security problem. `--auth auto`
+//! therefore picks exactly one method from the configuration present, and a failure of that
+//! method is reported, never papered over by another.
+
+use crate::error::{Error, Result};
+use azure_core::credentials::{Secret, TokenCredential};
+use azure_identity::{
+    AzureCliCredential, ClientSecretCredential, ManagedIdentityCredential,
+    ManagedIdentityCredentialOptions, UserAssignedId, WorkloadIdentityCredential,
+};
+use std::fmt;
+use std::sync::Arc;
+
+pub const ACCESS_TOKEN_VAR: &str = "CREDITS_ACCESS_TOKEN";
+const TENANT_VAR: &str = "AZURE_TENANT_ID";
+const CLIENT_VAR: &str = "AZURE_CLIENT_ID";
+const SECRET_VAR: &str = "AZURE_CLIENT_SECRET";
+const FEDERATED_TOKEN_VAR: &str = "AZURE_FEDERATED_TOKEN_FILE";
+/// Set by App Service, Functions, Container Apps and Azure Arc.
+const IDENTITY_ENDPOINT_VAR: &str = "IDENTITY_ENDPOINT";
+/// Set by Cloud Shell and Azure ML.
+const MSI_ENDPOINT_VAR: &str = "MSI_ENDPOINT";
+
+/// `--auth`: how to obtain the bearer token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum AuthMethod {
+    /// The first that applies: CREDITS_ACCESS_TOKEN; AZURE_TENANT_ID + AZURE_CLIENT_ID +
+    /// AZURE_CLIENT_SECRET; AZURE_FEDERATED_TOKEN_FILE; an Azure host's managed identity;
+    /// else the Azure CLI login.
+    Auto,
+    /// CREDITS_ACCESS_TOKEN, used as is.
+    Token,
+    /// The Azure CLI's login (`az login`).
+    Cli,
+    /// A service principal: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET.
+    ServicePrincipal,
+    /// The managed identity of the Azure host (AZURE_CLIENT_ID picks a user-assigned one).
+    ManagedIdentity,
+    /// Workload identity federation: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_FEDERATED_TOKEN_FILE.
+    WorkloadIdentity,
+}
+
+impl AuthMethod {
+    pub fn name(self) -> &'static str {
+        match self {
+            AuthMethod::Auto => "auto",
+            AuthMethod::Token => "token",
+            AuthMethod::Cli => "cli",
+            AuthMethod::ServicePrincipal => "service-principal",
+            AuthMethod::ManagedIdentity => "managed-identity",
+            AuthMethod::WorkloadIdentity => "workload-identity",
+        }
+    }
+
+    /// What to do when Azure rejects this method's token (401) or it cannot get one.
+    pub fn sign_in_hint(self) -> &'static str {
+        match self {
+            AuthMethod::Auto | AuthMethod::Cli => {
+                "sign in with `az login` (or pick another method with --auth)"
+            }
+            AuthMethod::Token => {
+                "CREDITS_ACCESS_TOKEN may be expired or issued for another resource; get a new one with `az account get-access-token --resource https://management.azure.com`"
+            }
+            AuthMethod::ServicePrincipal => {
+                "check AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET (the secret may have expired)"
+            }
+            AuthMethod::ManagedIdentity => {
+                "check that this Azure host has a managed identity (AZURE_CLIENT_ID selects a user-assigned one)"
+            }
+            AuthMethod::WorkloadIdentity => {
+                "check AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_FEDERATED_TOKEN_FILE and the identity's federated credential"
+            }
+        }
+    }
+}
+
+/// Where the token comes from, once chosen.
+pub enum TokenSource {
+    /// A token given to us (CREDITS_ACCESS_TOKEN, or the demo's).
+    Static(Secret),
+    Credential {
+        method: AuthMethod,
+        credential: Arc<dyn TokenCredential>,
+    },
+}
+
+impl fmt::Debug for TokenSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TokenSource::Static(_) => f.write_str("TokenSource::Static(<redacted>)"),
+            TokenSource::Credential { method, .. } => write!(f, "TokenSource::{}", method.name()),
+        }
+    }
+}
+
+fn env_value(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+fn require(method: AuthMethod, names: &[&str]) -> Result<Vec<String>> {
+    let missing: Vec<&str> = names
+        .iter()
+        .copied()
+        .filter(|n| env_value(n).is_none())
+        .collect();
+    if !missing.is_empty() {
+        return Err(Error::auth(format!(
+            "--auth {} needs {} to be set; set {} or choose another method with --auth",
+            method.name(),
+            names.join(", "),
+            missing.join(", ")
+        )));
+    }
+    Ok(names.iter().filter_map(|n| env_value(n)).collect())
+}
+
+/// Which method `auto` stands for in this environment.
+pub fn resolve_auto() -> AuthMethod {
+    if env_value(ACCESS_TOKEN_VAR).is_some() {
+        AuthMethod::Token
+    } else if [TENANT_VAR, CLIENT_VAR, SECRET_VAR]
+        .iter()
+        .all(|n| env_value(n).is_some())
+    {
+        AuthMethod::ServicePrincipal
+    } else if env_value(FEDERATED_TOKEN_VAR).is_some() {
+        AuthMethod::WorkloadIdentity
+    } else if env_value(IDENTITY_ENDPOINT_VAR).is_some() || env_value(MSI_ENDPOINT_VAR).is_some() {
+        AuthMethod::ManagedIdentity
+    } else {
+        AuthMethod::Cli
+    }
+}
+
+fn credential_error(method: AuthMethod, error: azure_core::Error) -> Error {
+    Error::auth(format!(
+        "could not set up the {} credential: {}; {}",
+        method.name(),
+        one_line(&error.to_string()),
+        method.sign_in_hint()
+    ))
+}
+
+/// Builds the token source for `method` from the environment. Does no network I/O.
+pub fn token_source(method: AuthMethod) -> Result<TokenSource> {
+    let method = match method {
+        AuthMethod::Auto => resolve_auto(),
+        other => other,
+    };
+    let credential: Arc<dyn TokenCredential> = match method {
+        AuthMethod::Auto => unreachable!("resolved above"),
+        AuthMethod::Token => {
+            let token = require(method, &[ACCESS_TOKEN_VAR])?.remove(0);
+            return Ok(TokenSource::Static(Secret::new(token.trim().to_string())));
+        }
+        AuthMethod::ServicePrincipal => {
+            let values = require(method, &[TENANT_VAR, CLIENT_VAR, SECRET_VAR])?;
+            ClientSecretCredential::new(
+                &values[0],
+                values[1].clone(),
+                Secret::new(values[2].clone()),
+                None,
+            )
+            .map_err(|e| credential_error(method, e))?
+        }
+        AuthMethod::WorkloadIdentity => {
+            require(method, &[TENANT_VAR, CLIENT_VAR, FEDERATED_TOKEN_VAR])?;
+            WorkloadIdentityCredential::new(None).map_err(|e| credential_error(method, e))?
+        }
+        AuthMethod::ManagedIdentity => {
+            let options = ManagedIdentityCredentialOptions {
+                user_assigned_id: env_value(CLIENT_VAR).map(UserAssignedId::ClientId),
+                ..Default::default()
+            };
+            ManagedIdentityCredential::new(Some(options))
+                .map_err(|e| credential_error(method, e))?
+        }
+        AuthMethod::Cli => {
+            AzureCliCredential::new(None).map_err(|e| credential_error(method, e))?
+        }
+    };
+    Ok(TokenSource::Credential { method, credential })
+}
+
+impl TokenSource {
+    pub fn method(&self) -> AuthMethod {
+        match self {
+            TokenSource::Static(_) => AuthMethod::Token,
+            TokenSource::Credential { method, .. } => *method,
+        }
+    }
+
+    /// Gets the token for `scope` (`<endpoint>/.default`).
+    pub async fn token(&self, scope: &str) -> Result<Secret> {
+        match self {
+            TokenSource::Static(secret) => Ok(secret.clone()),
+            TokenSource::Credential { method, credential } => credential
+                .get_token(&[scope], None)
+                .await
+                .map(|access| access.token)
+                .map_err(|e| {
+                    Error::auth(format!(
+                        "could not get a token with --auth {}: {}; {}",
+                        method.name(),
+                        one_line(&e.to_string()),
+                        method.sign_in_hint()
+                    ))
+                }),
+        }
+    }
+}
+
+/// Folds a multi-line message (credential errors quote tool output) into one line.
+pub fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}

@@ -1,0 +1,99 @@
+//! Microsoft.Consumption: the credit balance summary, credit lots and credit events of one
+//! billing profile.
+
+use super::client::{conversion_error, ArmClient};
+use crate::error::{Error, ErrorKind, Result};
+use crate::model::domain::{BalanceSummary, CreditEvent, CreditLot, ProfileRef};
+use crate::model::wire;
+use chrono::{DateTime, NaiveDate, Utc};
+
+/// The current stable version, used by the official Go and Python SDKs; 2026-06-01 has the
+/// same contract for these calls.
+pub const CONSUMPTION_API_VERSION: &str = "2024-08-01";
+
+/// A 404 from Consumption almost always means the scope is not an MCA billing profile.
+fn explain_not_found(error: Error) -> Error {
+    if error.kind != ErrorKind::NotFound {
+        return error;
+    }
+    Error::not_found(format!(
+        "{}; credits exist only for Microsoft Customer Agreement billing profiles: check the profile with `credits accounts`",
+        error.message
+    ))
+}
+
+/// The balance summary of one profile; a 204 means the profile has no credits.
+pub async fn balance_summary(client: &ArmClient, profile: ProfileRef) -> Result<BalanceSummary> {
+    let url = client.url(
+        &format!(
+            "{}/providers/Microsoft.Consumption/credits/balanceSummary",
+            profile.id
+        ),
+        &[("api-version", CONSUMPTION_API_VERSION)],
+    );
+    let raw: Option<wire::CreditSummary> = client.get_json(url).await.map_err(explain_not_found)?;
+    match raw {
+        Some(raw) => BalanceSummary::from_wire(profile, raw)
+            .map_err(|e| conversion_error("balance summary", e)),
+        None => Ok(BalanceSummary::no_credits(profile)),
+    }
+}
+
+/// Every credit lot of one profile, in Azure's order.
+pub async fn lots(
+    client: &ArmClient,
+    profile_id: &str,
+    as_of: DateTime<Utc>,
+) -> Result<Vec<CreditLot>> {
+    let url = client.url(
+        &format!("{profile_id}/providers/Microsoft.Consumption/lots"),
+        &[("api-version", CONSUMPTION_API_VERSION)],
+    );
+    let mut lots = Vec::new();
+    client
+        .get_pages(url, |page: Vec<wire::Lot>| {
+            for raw in page {
+                lots.push(
+                    CreditLot::from_wire(raw, as_of)
+                        .map_err(|e| conversion_error("credit lot", e))?,
+                );
+            }
+            Ok(())
+        })
+        .await
+        .map_err(explain_not_found)?;
+    Ok(lots)
+}
+
+/// The credit events of one profile between `start` and `end`, handed over page by page as
+/// they arrive so output can start before the last page.
+pub async fn events(
+    client: &ArmClient,
+    profile_id: &str,
+    start: NaiveDate,
+    end: NaiveDate,
+    mut on_page: impl FnMut(Vec<CreditEvent>) -> Result<()>,
+) -> Result<()> {
+    let start = start.format("%Y-%m-%d").to_string();
+    let end = end.format("%Y-%m-%d").to_string();
+    let url = client.url(
+        &format!("{profile_id}/providers/Microsoft.Consumption/events"),
+        &[
+            ("api-version", CONSUMPTION_API_VERSION),
+            ("startDate", &start),
+            ("endDate", &end),
+        ],
+    );
+    client
+        .get_pages(url, |page: Vec<wire::Event>| {
+            let events = page
+                .into_iter()
+                .map(|raw| {
+                    CreditEvent::from_wire(raw).map_err(|e| conversion_error("credit event", e))
+                })
+                .collect::<Result<Vec<_>>>()?;
+            on_page(events)
+        })
+        .await
+        .map_err(explain_not_found)
+}

@@ -1,0 +1,81 @@
+//! When and how long to wait before trying a request again.
+
+use rand::Rng;
+use reqwest::header::HeaderMap;
+use reqwest::StatusCode;
+use std::time::Duration;
+
+/// Statuses that mean "try again later": throttling and passing server trouble.
+pub fn is_transient_status(status: StatusCode) -> bool {
+    matches!(status.as_u16(), 429 | 500 | 502 | 503 | 504)
+}
+
+/// The wait the server asked for: Consumption's own header first, then `Retry-After`
+/// (seconds or an HTTP date).
+pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    for name in [
+        "x-ms-ratelimit-microsoft.consumption-retry-after",
+        "retry-after",
+    ] {
+        let Some(text) = headers.get(name).and_then(|v| v.to_str().ok()) else {
+            continue;
+        };
+        let text = text.trim();
+        if let Ok(seconds) = text.parse::<f64>() {
+            if seconds.is_finite() && seconds >= 0.0 {
+                return Some(Duration::from_secs_f64(seconds.min(86_400.0)));
+            }
+        }
+        if let Ok(when) = chrono::DateTime::parse_from_rfc2822(text) {
+            let wait = when.with_timezone(&chrono::Utc) - chrono::Utc::now();
+            return Some(wait.to_std().unwrap_or(Duration::ZERO));
+        }
+    }
+    None
+}
+
+/// Exponential backoff with full jitter: attempt 1 waits up to `base`, attempt 2 up to
+/// `2 * base`, and so on, capped at 8 s.
+pub fn backoff(attempt: u32, base: Duration) -> Duration {
+    let ceiling = base
+        .saturating_mul(1u32 << attempt.saturating_sub(1).min(10))
+        .min(Duration::from_secs(8));
+    let millis = ceiling.as_millis() as u64;
+    if millis == 0 {
+        return Duration::ZERO;
+    }
+    Duration::from_millis(rand::rng().random_range(millis / 2..=millis))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reqwest::header::HeaderValue;
+
+    #[test]
+    fn consumption_header_wins_over_retry_after() {
+        let mut headers = HeaderMap::new();
+        headers.insert("retry-after", HeaderValue::from_static("30"));
+        headers.insert(
+            "x-ms-ratelimit-microsoft.consumption-retry-after",
+            HeaderValue::from_static("5"),
+        );
+        assert_eq!(retry_after(&headers), Some(Duration::from_secs(5)));
+    }
+
+    #[test]
+    fn garbage_retry_after_is_ignored() {
+        let mut headers = HeaderMap::new();
+        headers.insert("retry-after", HeaderValue::from_static("soon"));
+        assert_eq!(retry_after(&headers), None);
+    }
+
+    #[test]
+    fn backoff_grows_and_is_capped() {
+        let base = Duration::from_millis(100);
+        assert!(backoff(1, base) <= Duration::from_millis(100));
+        assert!(backoff(3, base) <= Duration::from_millis(400));
+        assert!(backoff(3, base) >= Duration::from_millis(200));
+        assert!(backoff(30, base) <= Duration::from_secs(8));
+    }
+}

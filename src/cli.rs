@@ -1,0 +1,139 @@
+//! The command-line interface: global flags and one Args struct per command. The doc
+//! comments here are the `--help` text.
+
+use crate::arm::auth::AuthMethod;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Show the Azure credit balance of Microsoft Customer Agreement billing profiles.
+///
+/// Reads the balance summary, the credit lots and the credit transactions of a billing
+/// profile from Azure Resource Manager, as tables for people or JSON for scripts, and fails
+/// CI jobs on a low or expiring balance.
+#[derive(Debug, Parser)]
+#[command(
+    name = "credits",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
+#[command(
+    after_help = "Exit codes: 0 success; 1 a requested check failed; 2 usage or bad input; \
+3 authentication failed; 4 permission denied; 5 profile or resource not found, or ambiguous; \
+6 Azure unavailable, throttled, unreachable, or an unexpected response.\n\n\
+Try it without an Azure account: credits --demo balance --profile Development"
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Print JSON on stdout (same as --output json)
+    #[arg(long, global = true, conflicts_with = "output")]
+    pub json: bool,
+
+    /// Output format
+    #[arg(long, global = true, value_enum, value_name = "FORMAT")]
+    pub output: Option<OutputFormat>,
+
+    /// Azure Resource Manager base URL (https://, or http:// on loopback only)
+    #[arg(long, global = true, env = "CREDITS_ENDPOINT", value_name = "URL")]
+    pub endpoint: Option<String>,
+
+    /// How to get the bearer token
+    #[arg(
+        long,
+        global = true,
+        env = "CREDITS_AUTH",
+        value_enum,
+        default_value_t = AuthMethod::Auto,
+        value_name = "METHOD"
+    )]
+    pub auth: AuthMethod,
+
+    /// Run against a built-in demo tenant: no Azure account, no network
+    #[arg(long, global = true)]
+    pub demo: bool,
+
+    /// Print one line per HTTP request on stderr (method, path, status, time, request id)
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+
+    /// Reference date (YYYY-MM-DD) for lot status, default event windows and expiry checks
+    /// [default: today, UTC]
+    #[arg(long, global = true, value_name = "DATE")]
+    pub as_of: Option<String>,
+
+    /// Give up after this many seconds in all, retries included
+    #[arg(long, global = true, value_name = "SECONDS", default_value = "120")]
+    pub timeout: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// Human-readable tables
+    Table,
+    /// JSON for scripts
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List billing accounts with their billing profiles
+    Accounts(AccountsArgs),
+    /// Show the credit balance summary of a billing profile
+    Balance(BalanceArgs),
+    /// List the credit lots of a billing profile, soonest expiration first
+    Lots(LotsArgs),
+    /// List the credit transactions of a billing profile in a date window
+    Events(EventsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct AccountsArgs {}
+
+/// Which billing profile: display name (case-insensitive), name (ID) or full id.
+#[derive(Debug, Args)]
+pub struct ProfileArg {
+    /// Billing profile: display name (case-insensitive), name (ID) or full id
+    #[arg(short, long, env = "CREDITS_PROFILE", value_name = "PROFILE")]
+    pub profile: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct BalanceArgs {
+    #[command(flatten)]
+    pub profile: ProfileArg,
+
+    /// Exit 1 when the estimated balance is below AMOUNT (in the profile's currency; a
+    /// currency suffix such as 500USD must match it)
+    #[arg(long, value_name = "AMOUNT")]
+    pub min: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct LotsArgs {
+    #[command(flatten)]
+    pub profile: ProfileArg,
+
+    /// Exit 1 when any lot with credit remaining expires within DAYS days
+    #[arg(long, value_name = "DAYS")]
+    pub expiring_within: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct EventsArgs {
+    #[command(flatten)]
+    pub profile: ProfileArg,
+
+    /// First day of the window (YYYY-MM-DD) [default: one year before --end]
+    #[arg(long, value_name = "DATE")]
+    pub start: Option<String>,
+
+    /// Last day of the window (YYYY-MM-DD) [default: today, or --as-of]
+    #[arg(long, value_name = "DATE")]
+    pub end: Option<String>,
+}

@@ -1,0 +1,60 @@
+//! `credits events`: the credit transactions of one billing profile in a date window.
+
+use super::profile::{profile_query, resolve_profile};
+use super::Context;
+use crate::arm::consumption::events;
+use crate::cli::{EventsArgs, OutputFormat};
+use crate::error::{Error, Result};
+use crate::model::dates::parse_user_date;
+use crate::output::json::JsonArrayWriter;
+use crate::output::table;
+use chrono::{Months, NaiveDate};
+
+/// The window: `--end` defaults to the reference day, `--start` to one year before `--end`.
+fn window(context: &Context, args: &EventsArgs) -> Result<(NaiveDate, NaiveDate)> {
+    let end = match &args.end {
+        Some(text) => parse_user_date("--end", text).map_err(Error::usage)?,
+        None => context.today,
+    };
+    let start = match &args.start {
+        Some(text) => parse_user_date("--start", text).map_err(Error::usage)?,
+        None => end.checked_sub_months(Months::new(12)).unwrap_or(end),
+    };
+    if start > end {
+        return Err(Error::usage(format!(
+            "--start {start} is after --end {end}; give a start on or before the end"
+        )));
+    }
+    Ok((start, end))
+}
+
+pub async fn run(context: &Context, args: EventsArgs) -> Result<()> {
+    let query = profile_query(&args.profile)?;
+    let (start, end) = window(context, &args)?;
+    let profile = resolve_profile(context, &query).await?;
+    match context.format {
+        OutputFormat::Json => {
+            // Streamed: each page is written as soon as it is parsed.
+            let mut writer = JsonArrayWriter::default();
+            events(&context.client, &profile.id, start, end, |page| {
+                context.printer.print(&writer.elements(&page)?)
+            })
+            .await?;
+            context.printer.print(&writer.finish())
+        }
+        OutputFormat::Table => {
+            let mut all = Vec::new();
+            events(&context.client, &profile.id, start, end, |page| {
+                all.extend(page);
+                Ok(())
+            })
+            .await?;
+            if all.is_empty() {
+                eprintln!("note: no credit transactions between {start} and {end}");
+            }
+            context
+                .printer
+                .print(&table::events(&all, context.printer.is_terminal))
+        }
+    }
+}

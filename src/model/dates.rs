@@ -1,0 +1,95 @@
+//! One lenient date parser for everything Azure sends, and ISO 8601 for everything we print.
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
+
+/// Parses the date forms Azure has been seen to send:
+/// RFC 3339 with 0-7 fraction digits (`2021-03-24T16:26:46.0000000Z`), the same without a zone
+/// (taken as UTC), a plain `YYYY-MM-DD`, and the US forms of the 2019-10-01 API
+/// (`09/18/2019 21:47:31`, `10/11/2019`).
+pub fn parse_azure_date(text: &str) -> Result<DateTime<Utc>, String> {
+    let text = text.trim();
+    if let Ok(with_zone) = DateTime::parse_from_rfc3339(text) {
+        return Ok(with_zone.with_timezone(&Utc));
+    }
+    // chrono's `%.f` accepts any number of fraction digits, so 7 (.NET ticks) works too.
+    const NAIVE_FORMATS: [&str; 4] = [
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%m/%d/%Y %H:%M:%S",
+        "%m/%d/%Y %I:%M:%S %p",
+    ];
+    for format in NAIVE_FORMATS {
+        if let Ok(naive) = NaiveDateTime::parse_from_str(text, format) {
+            return Ok(Utc.from_utc_datetime(&naive));
+        }
+    }
+    for format in ["%Y-%m-%d", "%m/%d/%Y"] {
+        if let Ok(date) = NaiveDate::parse_from_str(text, format) {
+            return Ok(Utc.from_utc_datetime(&date.and_hms_opt(0, 0, 0).unwrap_or_default()));
+        }
+    }
+    Err(format!("{text:?} is not a date in any form Azure uses"))
+}
+
+/// Parses a date the user typed: `YYYY-MM-DD`, nothing else, so there is no doubt about
+/// which number is the month.
+pub fn parse_user_date(flag: &str, text: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {
+        format!(
+            "{flag} {text:?} is not a valid date; write it as YYYY-MM-DD, for example 2026-01-31"
+        )
+    })
+}
+
+/// RFC 3339 in UTC with a `Z`, and fraction digits only when there are any.
+pub fn format_iso(value: &DateTime<Utc>) -> String {
+    value.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
+}
+
+/// The calendar day for a table cell.
+pub fn format_day(value: &DateTime<Utc>) -> String {
+    value.format("%Y-%m-%d").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn iso(text: &str) -> String {
+        format_iso(&parse_azure_date(text).unwrap())
+    }
+
+    #[test]
+    fn reads_every_form_azure_sends() {
+        assert_eq!(iso("2019-10-01T00:00:00Z"), "2019-10-01T00:00:00Z");
+        assert_eq!(iso("2021-03-24T16:26:46.0000000Z"), "2021-03-24T16:26:46Z");
+        assert_eq!(
+            iso("2021-03-24T16:26:46.1234567Z"),
+            "2021-03-24T16:26:46.123456700Z"
+        );
+        assert_eq!(iso("2021-03-24T16:26:46"), "2021-03-24T16:26:46Z");
+        assert_eq!(iso("2021-03-24T18:26:46+02:00"), "2021-03-24T16:26:46Z");
+        assert_eq!(iso("09/18/2019 21:47:31"), "2019-09-18T21:47:31Z");
+        assert_eq!(iso("10/11/2019"), "2019-10-11T00:00:00Z");
+        assert_eq!(iso("2019-10-11"), "2019-10-11T00:00:00Z");
+    }
+
+    #[test]
+    fn refuses_what_is_not_a_date() {
+        for text in ["", "13/01/2019", "2019-13-01", "yesterday", "2019-02-30"] {
+            assert!(parse_azure_date(text).is_err(), "{text}");
+        }
+    }
+
+    #[test]
+    fn user_dates_are_iso_only() {
+        assert!(parse_user_date("--start", "2019-13-01").is_err());
+        assert!(parse_user_date("--start", "10/11/2019").is_err());
+        assert_eq!(
+            parse_user_date("--start", "2024-02-29")
+                .unwrap()
+                .to_string(),
+            "2024-02-29"
+        );
+    }
+}

@@ -1,0 +1,447 @@
+//! Domain values built from the wire shapes: exact money, parsed dates, derived lot status.
+//! Their `Serialize` form is the documented `--json` contract: the API's camelCase names,
+//! flattened out of `properties`, amounts as `{"value": <exact number>, "currency": ..}`,
+//! dates as ISO 8601.
+
+use super::dates::{format_iso, parse_azure_date};
+use super::money::{decimal_from_json, Money};
+use super::wire;
+use chrono::{DateTime, Duration, Utc};
+use serde::{Serialize, Serializer};
+
+/// Why a response could not be turned into values: names the field and the problem.
+pub type ConvertError = String;
+
+fn money(field: &str, amount: Option<&wire::Amount>) -> Result<Option<Money>, ConvertError> {
+    let Some(amount) = amount else {
+        return Ok(None);
+    };
+    let exact = |part: &str, raw: &Option<serde_json::Value>| match raw {
+        Some(v) => decimal_from_json(v).map_err(|e| format!("{field}.{part}: {e}")),
+        None => Ok(None),
+    };
+    Ok(Some(Money {
+        value: exact("value", &amount.value)?,
+        currency: amount.currency.clone(),
+        exchange_rate: exact("exchangeRate", &amount.exchange_rate)?,
+        exchange_rate_month: exact("exchangeRateMonth", &amount.exchange_rate_month)?,
+    }))
+}
+
+fn date(field: &str, raw: Option<&str>) -> Result<Option<DateTime<Utc>>, ConvertError> {
+    match raw {
+        None => Ok(None),
+        Some(text) if text.trim().is_empty() => Ok(None),
+        Some(text) => parse_azure_date(text)
+            .map(Some)
+            .map_err(|e| format!("{field}: {e}")),
+    }
+}
+
+fn serialize_iso<S: Serializer>(value: &Option<DateTime<Utc>>, s: S) -> Result<S::Ok, S::Error> {
+    match value {
+        Some(v) => s.serialize_str(&format_iso(v)),
+        None => s.serialize_none(),
+    }
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct Reseller {
+    pub reseller_id: Option<String>,
+    pub reseller_description: Option<String>,
+}
+
+fn reseller(raw: &Option<wire::Reseller>) -> Option<Reseller> {
+    raw.as_ref().map(|r| Reseller {
+        reseller_id: r.reseller_id.clone(),
+        reseller_description: r.reseller_description.clone(),
+    })
+}
+
+// ---------------------------------------------------------------- accounts and profiles
+
+/// A billing profile as `credits` shows and resolves it.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct BillingProfile {
+    pub id: String,
+    pub name: String,
+    pub display_name: Option<String>,
+    pub currency: Option<String>,
+    pub status: Option<String>,
+    pub system_id: Option<String>,
+    /// False when Azure says this principal cannot read the profile (it is then never
+    /// resolved by `--profile`).
+    pub has_read_access: bool,
+}
+
+impl From<wire::BillingProfile> for BillingProfile {
+    fn from(raw: wire::BillingProfile) -> Self {
+        let p = raw.properties;
+        BillingProfile {
+            id: raw.id,
+            name: raw.name,
+            display_name: p.display_name,
+            currency: p.currency,
+            status: p.status,
+            system_id: p.system_id,
+            has_read_access: p.has_read_access.is_none_or(|b| b.0),
+        }
+    }
+}
+
+pub const MCA_AGREEMENT: &str = "MicrosoftCustomerAgreement";
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct BillingAccount {
+    pub id: String,
+    pub name: String,
+    pub display_name: Option<String>,
+    pub agreement_type: Option<String>,
+    pub account_type: Option<String>,
+    pub account_status: Option<String>,
+    /// True only for Microsoft Customer Agreement accounts: the only ones with credits.
+    pub has_credits: bool,
+    pub billing_profiles: Vec<BillingProfile>,
+}
+
+impl BillingAccount {
+    pub fn is_mca(agreement_type: Option<&str>) -> bool {
+        agreement_type.is_some_and(|a| a.eq_ignore_ascii_case(MCA_AGREEMENT))
+    }
+}
+
+// ---------------------------------------------------------------- balance
+
+/// The `credits balance` result. `hasCredits` is false when Azure answered 204 (no credit data).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct BalanceSummary {
+    pub billing_profile: ProfileRef,
+    pub has_credits: bool,
+    pub estimated_balance: Option<Money>,
+    pub current_balance: Option<Money>,
+    pub pending_eligible_charges: Option<Money>,
+    pub pending_credit_adjustments: Option<Money>,
+    pub expired_credit: Option<Money>,
+    pub estimated_balance_in_billing_currency: Option<Money>,
+    pub current_balance_in_billing_currency: Option<Money>,
+    pub credit_currency: Option<String>,
+    pub billing_currency: Option<String>,
+    pub is_estimated_balance: Option<bool>,
+    pub reseller: Option<Reseller>,
+    pub id: Option<String>,
+    pub name: Option<String>,
+    pub e_tag: Option<String>,
+}
+
+/// Which profile a result belongs to.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct ProfileRef {
+    pub id: String,
+    pub name: String,
+    pub display_name: Option<String>,
+    #[serde(skip)]
+    pub currency: Option<String>,
+}
+
+impl BalanceSummary {
+    pub fn from_wire(profile: ProfileRef, raw: wire::CreditSummary) -> Result<Self, ConvertError> {
+        let p = raw.properties;
+        let sums = p.balance_summary.unwrap_or_default();
+        Ok(BalanceSummary {
+            billing_profile: profile,
+            has_credits: true,
+            estimated_balance: money("estimatedBalance", sums.estimated_balance.as_ref())?,
+            current_balance: money("currentBalance", sums.current_balance.as_ref())?,
+            pending_eligible_charges: money(
+                "pendingEligibleCharges",
+                p.pending_eligible_charges.as_ref(),
+            )?,
+            pending_credit_adjustments: money(
+                "pendingCreditAdjustments",
+                p.pending_credit_adjustments.as_ref(),
+            )?,
+            expired_credit: money("expiredCredit", p.expired_credit.as_ref())?,
+            estimated_balance_in_billing_currency: money(
+                "estimatedBalanceInBillingCurrency",
+                sums.estimated_balance_in_billing_currency.as_ref(),
+            )?,
+            current_balance_in_billing_currency: money(
+                "currentBalanceInBillingCurrency",
+                sums.current_balance_in_billing_currency.as_ref(),
+            )?,
+            credit_currency: p.credit_currency,
+            billing_currency: p.billing_currency,
+            is_estimated_balance: p.is_estimated_balance.map(|b| b.0),
+            reseller: reseller(&p.reseller),
+            id: raw.id,
+            name: raw.name,
+            e_tag: raw.e_tag,
+        })
+    }
+
+    /// Azure's 204: the profile has no credit data. Amounts are zero in the profile's
+    /// currency when it is known, so checks such as `--min` compare against zero.
+    pub fn no_credits(profile: ProfileRef) -> Self {
+        let zero = Some(Money {
+            value: Some(rust_decimal::Decimal::ZERO),
+            currency: profile.currency.clone(),
+            ..Money::default()
+        });
+        BalanceSummary {
+            billing_profile: profile,
+            has_credits: false,
+            estimated_balance: zero.clone(),
+            current_balance: zero.clone(),
+            pending_eligible_charges: zero.clone(),
+            pending_credit_adjustments: zero.clone(),
+            expired_credit: zero,
+            estimated_balance_in_billing_currency: None,
+            current_balance_in_billing_currency: None,
+            credit_currency: None,
+            billing_currency: None,
+            is_estimated_balance: None,
+            reseller: None,
+            id: None,
+            name: None,
+            e_tag: None,
+        }
+    }
+}
+
+// ---------------------------------------------------------------- lots
+
+/// How many days before its expiration a lot with credit left counts as "Expiring",
+/// as the portal shows it.
+pub const EXPIRING_WITHIN_DAYS: i64 = 30;
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct CreditLot {
+    pub name: Option<String>,
+    pub source: Option<String>,
+    /// Azure's status when it sends one; otherwise derived (see `statusDerived`).
+    pub status: String,
+    /// True when `status` was derived by `credits` because Azure sent none.
+    pub status_derived: bool,
+    #[serde(serialize_with = "serialize_iso")]
+    pub start_date: Option<DateTime<Utc>>,
+    #[serde(serialize_with = "serialize_iso")]
+    pub expiration_date: Option<DateTime<Utc>>,
+    #[serde(serialize_with = "serialize_iso")]
+    pub purchased_date: Option<DateTime<Utc>>,
+    pub original_amount: Option<Money>,
+    pub closed_balance: Option<Money>,
+    pub used_amount: Option<Money>,
+    pub original_amount_in_billing_currency: Option<Money>,
+    pub closed_balance_in_billing_currency: Option<Money>,
+    pub po_number: Option<String>,
+    pub credit_currency: Option<String>,
+    pub billing_currency: Option<String>,
+    pub is_estimated_balance: Option<bool>,
+    pub organization_type: Option<String>,
+    pub reseller: Option<Reseller>,
+    pub id: Option<String>,
+    pub e_tag: Option<String>,
+}
+
+impl CreditLot {
+    pub fn from_wire(raw: wire::Lot, as_of: DateTime<Utc>) -> Result<Self, ConvertError> {
+        let p = raw.properties;
+        let expiration_date = date("expirationDate", p.expiration_date.as_deref())?;
+        let closed_balance = money("closedBalance", p.closed_balance.as_ref())?;
+        let api_status = p.status.filter(|s| !s.trim().is_empty());
+        let status_derived = api_status.is_none();
+        let status = api_status.unwrap_or_else(|| {
+            derive_lot_status(expiration_date, closed_balance.as_ref(), as_of).to_string()
+        });
+        Ok(CreditLot {
+            name: raw.name,
+            source: p.source,
+            status,
+            status_derived,
+            start_date: date("startDate", p.start_date.as_deref())?,
+            expiration_date,
+            purchased_date: date("purchasedDate", p.purchased_date.as_deref())?,
+            original_amount: money("originalAmount", p.original_amount.as_ref())?,
+            closed_balance,
+            used_amount: money("usedAmount", p.used_amount.as_ref())?,
+            original_amount_in_billing_currency: money(
+                "originalAmountInBillingCurrency",
+                p.original_amount_in_billing_currency.as_ref(),
+            )?,
+            closed_balance_in_billing_currency: money(
+                "closedBalanceInBillingCurrency",
+                p.closed_balance_in_billing_currency.as_ref(),
+            )?,
+            po_number: p.po_number.map(|s| s.0),
+            credit_currency: p.credit_currency,
+            billing_currency: p.billing_currency,
+            is_estimated_balance: p.is_estimated_balance.map(|b| b.0),
+            organization_type: p.organization_type,
+            reseller: reseller(&p.reseller),
+            id: raw.id,
+            e_tag: raw.e_tag,
+        })
+    }
+
+    /// Credit left on the lot, if Azure said and it is more than zero.
+    pub fn remaining(&self) -> Option<&Money> {
+        self.closed_balance
+            .as_ref()
+            .filter(|m| m.value.is_some_and(|v| v > rust_decimal::Decimal::ZERO))
+    }
+}
+
+/// The portal's rule, first that applies: expired (past expiration), used (nothing
+/// remaining), expiring (expires within 30 days), active.
+pub fn derive_lot_status(
+    expiration: Option<DateTime<Utc>>,
+    remaining: Option<&Money>,
+    as_of: DateTime<Utc>,
+) -> &'static str {
+    if expiration.is_some_and(|e| e <= as_of) {
+        return "Expired";
+    }
+    if remaining.is_some_and(|m| m.value.is_some_and(|v| v <= rust_decimal::Decimal::ZERO)) {
+        return "Used";
+    }
+    if expiration.is_some_and(|e| e <= as_of + Duration::days(EXPIRING_WITHIN_DAYS)) {
+        return "Expiring";
+    }
+    "Active"
+}
+
+/// Lots in the order a reader wants: soonest expiration first, undated last.
+pub fn sort_lots(lots: &mut [CreditLot]) {
+    lots.sort_by(|a, b| {
+        let key = |l: &CreditLot| (l.expiration_date.is_none(), l.expiration_date, l.start_date);
+        key(a).cmp(&key(b)).then_with(|| a.name.cmp(&b.name))
+    });
+}
+
+// ---------------------------------------------------------------- events
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct CreditEvent {
+    #[serde(serialize_with = "serialize_iso")]
+    pub transaction_date: Option<DateTime<Utc>>,
+    pub description: Option<String>,
+    pub event_type: Option<String>,
+    pub new_credit: Option<Money>,
+    pub adjustments: Option<Money>,
+    pub credit_expired: Option<Money>,
+    pub charges: Option<Money>,
+    pub closed_balance: Option<Money>,
+    pub canceled_credit: Option<Money>,
+    pub invoice_number: Option<String>,
+    pub new_credit_in_billing_currency: Option<Money>,
+    pub adjustments_in_billing_currency: Option<Money>,
+    pub credit_expired_in_billing_currency: Option<Money>,
+    pub charges_in_billing_currency: Option<Money>,
+    pub closed_balance_in_billing_currency: Option<Money>,
+    pub billing_profile_id: Option<String>,
+    pub billing_profile_display_name: Option<String>,
+    pub lot_id: Option<String>,
+    pub lot_source: Option<String>,
+    pub credit_currency: Option<String>,
+    pub billing_currency: Option<String>,
+    pub is_estimated_balance: Option<bool>,
+    pub reseller: Option<Reseller>,
+    pub name: Option<String>,
+    pub id: Option<String>,
+    pub e_tag: Option<String>,
+}
+
+impl CreditEvent {
+    pub fn from_wire(raw: wire::Event) -> Result<Self, ConvertError> {
+        let p = raw.properties;
+        Ok(CreditEvent {
+            transaction_date: date("transactionDate", p.transaction_date.as_deref())?,
+            description: p.description,
+            event_type: p.event_type,
+            new_credit: money("newCredit", p.new_credit.as_ref())?,
+            adjustments: money("adjustments", p.adjustments.as_ref())?,
+            credit_expired: money("creditExpired", p.credit_expired.as_ref())?,
+            charges: money("charges", p.charges.as_ref())?,
+            closed_balance: money("closedBalance", p.closed_balance.as_ref())?,
+            canceled_credit: money("canceledCredit", p.canceled_credit.as_ref())?,
+            invoice_number: p.invoice_number.map(|s| s.0),
+            new_credit_in_billing_currency: money(
+                "newCreditInBillingCurrency",
+                p.new_credit_in_billing_currency.as_ref(),
+            )?,
+            adjustments_in_billing_currency: money(
+                "adjustmentsInBillingCurrency",
+                p.adjustments_in_billing_currency.as_ref(),
+            )?,
+            credit_expired_in_billing_currency: money(
+                "creditExpiredInBillingCurrency",
+                p.credit_expired_in_billing_currency.as_ref(),
+            )?,
+            charges_in_billing_currency: money(
+                "chargesInBillingCurrency",
+                p.charges_in_billing_currency.as_ref(),
+            )?,
+            closed_balance_in_billing_currency: money(
+                "closedBalanceInBillingCurrency",
+                p.closed_balance_in_billing_currency.as_ref(),
+            )?,
+            billing_profile_id: p.billing_profile_id,
+            billing_profile_display_name: p.billing_profile_display_name,
+            lot_id: p.lot_id,
+            lot_source: p.lot_source,
+            credit_currency: p.credit_currency,
+            billing_currency: p.billing_currency,
+            is_estimated_balance: p.is_estimated_balance.map(|b| b.0),
+            reseller: reseller(&p.reseller),
+            name: raw.name,
+            id: raw.id,
+            e_tag: raw.e_tag,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+    use rust_decimal::Decimal;
+
+    fn at(y: i32, m: u32, d: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(y, m, d, 0, 0, 0).unwrap()
+    }
+
+    #[test]
+    fn lot_status_follows_the_portal_rule_in_order() {
+        let today = at(2026, 1, 1);
+        let some = Money::new(Decimal::from(5), "USD");
+        let none = Money::new(Decimal::ZERO, "USD");
+        assert_eq!(
+            derive_lot_status(Some(at(2025, 12, 31)), Some(&some), today),
+            "Expired"
+        );
+        assert_eq!(
+            derive_lot_status(Some(at(2025, 12, 31)), Some(&none), today),
+            "Expired"
+        );
+        assert_eq!(
+            derive_lot_status(Some(at(2026, 1, 10)), Some(&none), today),
+            "Used"
+        );
+        assert_eq!(
+            derive_lot_status(Some(at(2026, 1, 31)), Some(&some), today),
+            "Expiring"
+        );
+        assert_eq!(
+            derive_lot_status(Some(at(2026, 2, 1)), Some(&some), today),
+            "Active"
+        );
+        assert_eq!(derive_lot_status(None, None, today), "Active");
+    }
+}

@@ -1,0 +1,236 @@
+//! Money is a `Decimal` with its currency, from the JSON text to the screen: never f64.
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+use serde_json::Value;
+use std::str::FromStr;
+
+/// An amount as Azure reports it. Every part may be missing: Azure sends partial amounts
+/// (`{"exchangeRate": .., "exchangeRateMonth": ..}` without value or currency).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Money {
+    #[serde(serialize_with = "rust_decimal::serde::arbitrary_precision_option::serialize")]
+    pub value: Option<Decimal>,
+    pub currency: Option<String>,
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "rust_decimal::serde::arbitrary_precision_option::serialize"
+    )]
+    pub exchange_rate: Option<Decimal>,
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "rust_decimal::serde::arbitrary_precision_option::serialize"
+    )]
+    pub exchange_rate_month: Option<Decimal>,
+}
+
+impl Money {
+    #[cfg(test)]
+    pub fn new(value: Decimal, currency: impl Into<String>) -> Self {
+        Money {
+            value: Some(value),
+            currency: Some(currency.into()),
+            ..Money::default()
+        }
+    }
+
+    /// The amount for a table cell: `1,234.50 USD`, digits exactly as Azure sent them;
+    /// `-` when Azure sent no value.
+    pub fn display(&self) -> String {
+        match (&self.value, &self.currency) {
+            (Some(v), Some(c)) if !c.is_empty() => format!("{} {c}", group_thousands(v)),
+            (Some(v), _) => group_thousands(v),
+            (None, _) => "-".to_string(),
+        }
+    }
+}
+
+/// `1234567.891` -> `1,234,567.891`; the fraction keeps every digit.
+pub fn group_thousands(value: &Decimal) -> String {
+    let text = value.to_string();
+    let (sign, unsigned) = match text.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", text.as_str()),
+    };
+    let (whole, fraction) = match unsigned.split_once('.') {
+        Some((w, f)) => (w, Some(f)),
+        None => (unsigned, None),
+    };
+    let mut grouped = String::with_capacity(text.len() + whole.len() / 3);
+    for (i, digit) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(digit);
+    }
+    match fraction {
+        Some(f) => format!("{sign}{grouped}.{f}"),
+        None => format!("{sign}{grouped}"),
+    }
+}
+
+/// Reads one JSON value as an exact decimal. Numbers keep the digits they were sent with
+/// (serde_json's `arbitrary_precision`); numeric strings are accepted because Azure has sent
+/// them; anything that would lose digits is an error, never a rounded value.
+pub fn decimal_from_json(value: &Value) -> Result<Option<Decimal>, String> {
+    let text = match value {
+        Value::Null => return Ok(None),
+        Value::Number(n) => n.to_string(),
+        Value::String(s) if s.trim().is_empty() => return Ok(None),
+        Value::String(s) => s.trim().to_string(),
+        other => return Err(format!("expected a number, found {}", json_kind(other))),
+    };
+    parse_decimal_exact(&text).map(Some)
+}
+
+/// Parses decimal text exactly: plain (`-1.74`) or scientific (`1.5e3`) notation.
+pub fn parse_decimal_exact(text: &str) -> Result<Decimal, String> {
+    let parsed = if text.contains(['e', 'E']) {
+        parse_scientific_exact(text)
+    } else {
+        Decimal::from_str_exact(text).map_err(|_| ())
+    };
+    let mut value = parsed.map_err(|_| {
+        format!("{text:?} is not an amount that can be represented exactly (at most 28 significant digits)")
+    })?;
+    if value.is_zero() {
+        // "-0" is a valid JSON number but not a meaningful amount of money.
+        value.set_sign_positive(true);
+    }
+    Ok(value)
+}
+
+fn parse_scientific_exact(text: &str) -> Result<Decimal, ()> {
+    let (mantissa, exponent) = text.split_once(['e', 'E']).ok_or(())?;
+    let exponent: i32 = exponent.parse().map_err(|_| ())?;
+    if exponent.unsigned_abs() > 28 {
+        return Err(());
+    }
+    let mut value = Decimal::from_str_exact(mantissa).map_err(|_| ())?;
+    let ten = Decimal::from(10);
+    for _ in 0..exponent.unsigned_abs() {
+        value = if exponent > 0 {
+            value.checked_mul(ten).ok_or(())?
+        } else {
+            let scaled = value.checked_div(ten).ok_or(())?;
+            // Division must be exact: multiplying back must give the same value.
+            if scaled.checked_mul(ten) != Some(value) {
+                return Err(());
+            }
+            scaled
+        };
+    }
+    Ok(value)
+}
+
+pub fn json_kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// Parses a user-given amount such as `500`, `500.25`, `500USD` or `500 EUR`.
+/// Returns the amount and the currency suffix, if any.
+pub fn parse_user_amount(text: &str) -> Result<(Decimal, Option<String>), String> {
+    let trimmed = text.trim();
+    let split = trimmed
+        .find(|c: char| c.is_ascii_alphabetic())
+        .unwrap_or(trimmed.len());
+    let (number, currency) = trimmed.split_at(split);
+    let number = number.trim();
+    let currency = currency.trim();
+    if number.is_empty() {
+        return Err(format!(
+            "{text:?} is not an amount; write a number such as 500 or 500.25"
+        ));
+    }
+    if !currency.is_empty() && !currency.chars().all(|c| c.is_ascii_alphabetic()) {
+        return Err(format!("{text:?} is not an amount; write a number with an optional currency code, such as 500USD"));
+    }
+    let value = Decimal::from_str(number)
+        .map_err(|_| format!("{text:?} is not an amount; write a number such as 500 or 500.25"))?;
+    if value.is_sign_negative() && !value.is_zero() {
+        return Err(format!("{text:?} is negative; an amount must be 0 or more"));
+    }
+    let currency = (!currency.is_empty()).then(|| currency.to_ascii_uppercase());
+    Ok((value, currency))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn exact(text: &str) -> String {
+        let value: Value = serde_json::from_str(text).unwrap();
+        decimal_from_json(&value).unwrap().unwrap().to_string()
+    }
+
+    #[test]
+    fn keeps_every_digit_azure_sent() {
+        assert_eq!(exact("996.13"), "996.13");
+        assert_eq!(exact("-1.74"), "-1.74");
+        assert_eq!(exact("0.1"), "0.1");
+        assert_eq!(exact("500.00"), "500.00");
+        assert_eq!(exact("12345678901234567.89"), "12345678901234567.89");
+        assert_eq!(exact("\"60.90\""), "60.90");
+        assert_eq!(exact("1.5e3"), "1500.0");
+        assert_eq!(exact("-0"), "0");
+    }
+
+    #[test]
+    fn refuses_what_cannot_be_exact() {
+        for text in [
+            "1e400",
+            "123456789012345678901234567890",
+            "true",
+            "[1]",
+            "\"abc\"",
+        ] {
+            let value: Value = serde_json::from_str(text).unwrap();
+            assert!(
+                decimal_from_json(&value).is_err(),
+                "{text} should be refused"
+            );
+        }
+    }
+
+    #[test]
+    fn groups_thousands_without_touching_the_fraction() {
+        let d = |s: &str| Decimal::from_str(s).unwrap();
+        assert_eq!(group_thousands(&d("1234567.891")), "1,234,567.891");
+        assert_eq!(group_thousands(&d("-1000")), "-1,000");
+        assert_eq!(group_thousands(&d("999.10")), "999.10");
+        assert_eq!(group_thousands(&d("0")), "0");
+    }
+
+    #[test]
+    fn serializes_as_exact_json_numbers() {
+        let money = Money::new(Decimal::from_str("12345678901234567.89").unwrap(), "USD");
+        assert_eq!(
+            serde_json::to_string(&money).unwrap(),
+            r#"{"value":12345678901234567.89,"currency":"USD"}"#
+        );
+    }
+
+    #[test]
+    fn parses_user_amounts() {
+        assert_eq!(
+            parse_user_amount("500").unwrap(),
+            (Decimal::from(500), None)
+        );
+        assert_eq!(
+            parse_user_amount("500.5usd").unwrap(),
+            (Decimal::from_str("500.5").unwrap(), Some("USD".into()))
+        );
+        assert!(parse_user_amount("-5").is_err());
+        assert!(parse_user_amount("abc").is_err());
+        assert!(parse_user_amount("").is_err());
+        assert!(parse_user_amount("5 U$D").is_err());
+    }
+}

@@ -1,0 +1,71 @@
+//! JSON output: pretty, stable, one document per command (an array for lists). Lists are
+//! written element by element so output can start before the last page arrives.
+
+use crate::error::{Error, Result};
+use serde::Serialize;
+
+/// One value as pretty JSON followed by a newline.
+pub fn to_json<T: Serialize + ?Sized>(value: &T) -> Result<String> {
+    let mut text = serde_json::to_string_pretty(value)
+        .map_err(|e| Error::unavailable(format!("could not write JSON: {e}")))?;
+    text.push('\n');
+    Ok(text)
+}
+
+/// Writes a JSON array one element at a time: `[`, elements, `]`, same text as
+/// `to_json` of the whole array.
+#[derive(Default)]
+pub struct JsonArrayWriter {
+    written: usize,
+}
+
+impl JsonArrayWriter {
+    /// The text for the next elements.
+    pub fn elements<T: Serialize>(&mut self, items: &[T]) -> Result<String> {
+        let mut text = String::new();
+        for item in items {
+            text.push_str(if self.written == 0 { "[\n" } else { ",\n" });
+            let element = serde_json::to_string_pretty(item)
+                .map_err(|e| Error::unavailable(format!("could not write JSON: {e}")))?;
+            for (i, line) in element.lines().enumerate() {
+                if i > 0 {
+                    text.push('\n');
+                }
+                text.push_str("  ");
+                text.push_str(line);
+            }
+            self.written += 1;
+        }
+        Ok(text)
+    }
+
+    /// The closing text.
+    pub fn finish(self) -> String {
+        if self.written == 0 {
+            "[]\n".to_string()
+        } else {
+            "\n]\n".to_string()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn streamed_array_equals_whole_array() {
+        let items = vec![json!({"a": 1, "b": [1, 2]}), json!({"a": 2}), json!("x")];
+        let mut writer = JsonArrayWriter::default();
+        let mut text = writer.elements(&items[..2]).unwrap();
+        text.push_str(&writer.elements(&items[2..]).unwrap());
+        text.push_str(&writer.finish());
+        assert_eq!(text, to_json(&items).unwrap());
+        let empty: Vec<serde_json::Value> = vec![];
+        assert_eq!(
+            JsonArrayWriter::default().finish(),
+            to_json(&empty).unwrap()
+        );
+    }
+}
