@@ -110,7 +110,7 @@ pub struct BalanceArgs {
 
     /// Exit 1 when the estimated balance is below AMOUNT (in the profile's currency; a
     /// currency suffix such as 500USD must match it)
-    #[arg(long, value_name = "AMOUNT")]
+    #[arg(long, value_name = "AMOUNT", allow_hyphen_values = true)]
     pub min: Option<String>,
 }
 
@@ -120,7 +120,7 @@ pub struct LotsArgs {
     pub profile: ProfileArg,
 
     /// Exit 1 when any lot with credit remaining expires within DAYS days
-    #[arg(long, value_name = "DAYS")]
+    #[arg(long, value_name = "DAYS", allow_hyphen_values = true)]
     pub expiring_within: Option<String>,
 }
 

@@ -167,7 +167,7 @@ fn route(tenant: &Tenant, target: &str) -> Reply {
     }
     if let Some(account) = lower.strip_suffix("/billingprofiles") {
         let name = account.rsplit('/').next().unwrap_or_default();
-        return lookup(&data["profiles"], name).map_or_else(|| not_found(&path), |v| ok(v));
+        return lookup(&data["profiles"], name).map_or_else(|| not_found(&path), ok);
     }
     let profile_name = |suffix: &str| {
         lower

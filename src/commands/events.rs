@@ -51,6 +51,7 @@ pub async fn run(context: &Context, args: EventsArgs) -> Result<()> {
             .await?;
             if all.is_empty() {
                 eprintln!("note: no credit transactions between {start} and {end}");
+                return Ok(());
             }
             context
                 .printer

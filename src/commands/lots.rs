@@ -20,8 +20,12 @@ pub async fn run(context: &Context, args: LotsArgs) -> Result<()> {
     let profile = resolve_profile(context, &query).await?;
     let mut lots = lots(&context.client, &profile.id, context.as_of()).await?;
     sort_lots(&mut lots);
+    if lots.is_empty() {
+        eprintln!("note: billing profile {query:?} has no credit lots");
+    }
     let text = match context.format {
         OutputFormat::Json => json::to_json(&lots)?,
+        OutputFormat::Table if lots.is_empty() => String::new(),
         OutputFormat::Table => table::lots(&lots, context.printer.is_terminal),
     };
     context.printer.print(&text)?;

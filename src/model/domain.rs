@@ -188,7 +188,8 @@ impl BalanceSummary {
     /// currency when it is known, so checks such as `--min` compare against zero.
     pub fn no_credits(profile: ProfileRef) -> Self {
         let zero = Some(Money {
-            value: Some(rust_decimal::Decimal::ZERO),
+            // 0.00: printed like the amounts Azure sends.
+            value: Some(rust_decimal::Decimal::new(0, 2)),
             currency: profile.currency.clone(),
             ..Money::default()
         });

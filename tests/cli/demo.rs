@@ -1,0 +1,60 @@
+//! `--demo`: the built-in tenant, through the same client code, with no network.
+
+use crate::support::*;
+
+fn demo(args: &[&str]) -> Outcome {
+    let mut all = vec!["--demo", "--as-of", "2026-03-01"];
+    all.extend_from_slice(args);
+    run(credits_command(&all))
+}
+
+#[test]
+fn demo_balance_of_development() {
+    insta::assert_snapshot!(demo(&["balance", "--profile", "Development"]).to_string());
+}
+
+#[test]
+fn demo_lots_show_every_status() {
+    insta::assert_snapshot!(demo(&["lots", "--profile", "Development"]).to_string());
+}
+
+#[test]
+fn demo_events_are_paged_and_in_the_default_window() {
+    let outcome = demo(&["events", "--profile", "Development", "--json"]);
+    assert_eq!(outcome.code, 0, "{outcome}");
+    // More events than one demo page (5), so paging was followed.
+    assert!(outcome.json().as_array().unwrap().len() > 10, "{outcome}");
+    insta::assert_snapshot!(demo(&["events", "--profile", "Development"]).to_string());
+}
+
+#[test]
+fn demo_accounts_include_a_partner_account_and_a_listed_profile() {
+    let outcome = demo(&["accounts"]);
+    assert!(outcome.stdout.contains("Forschung Zürich"), "{outcome}");
+    assert!(
+        outcome.stdout.contains("Marketing"),
+        "profiles listed after hasMoreResults: {outcome}"
+    );
+    insta::assert_snapshot!(outcome.to_string());
+}
+
+#[test]
+fn demo_checks_can_fail() {
+    let low = demo(&["balance", "-p", "Production", "--min", "500"]);
+    assert_eq!(low.code, 1, "{low}");
+    let expiring = demo(&["lots", "-p", "Development", "--expiring-within", "30"]);
+    assert_eq!(expiring.code, 1, "{expiring}");
+    let no_credits = demo(&["balance", "-p", "Marketing", "--json"]);
+    assert_eq!(no_credits.code, 0, "{no_credits}");
+    assert_eq!(no_credits.json()["hasCredits"], false);
+}
+
+#[test]
+fn demo_partner_profile_has_no_credits() {
+    let outcome = demo(&["balance", "-p", "Partner Europe"]);
+    assert_eq!(outcome.code, 5, "{outcome}");
+    assert!(
+        outcome.stderr.contains("Microsoft Customer Agreement"),
+        "{outcome}"
+    );
+}

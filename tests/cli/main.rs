@@ -1,0 +1,13 @@
+//! Integration tests: the `credits` binary against a local fake Resource Manager (wiremock).
+//! One module per command, plus failures, fixtures and help transcripts.
+
+mod accounts;
+mod balance;
+mod demo;
+mod events;
+mod failures;
+mod fixtures;
+mod fuzz;
+mod help;
+mod lots;
+mod support;

@@ -1,0 +1,240 @@
+//! The shared test environment: a wiremock Resource Manager on loopback, and the `credits`
+//! binary run with a clean environment against it.
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+/// A recognisable token: no output of any test may ever contain it.
+pub const CANARY_TOKEN: &str = "canary-7f3a9c-SECRET-eyJ0eXAiOiJKV1Qi";
+
+pub const ACCOUNTS_PATH: &str = "/providers/Microsoft.Billing/billingAccounts";
+
+pub fn fixture_path(relative: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(relative)
+}
+
+/// The JSON text of a fixture file.
+pub fn fixture_text(relative: &str) -> String {
+    std::fs::read_to_string(fixture_path(relative))
+        .unwrap_or_else(|e| panic!("fixture {relative}: {e}"))
+}
+
+/// The 200 body of an `azure-examples` file, as text with its exact numbers.
+pub fn example_body(relative: &str) -> String {
+    let file: Value = serde_json::from_str(&fixture_text(relative)).unwrap();
+    file["responses"]["200"]["body"].to_string()
+}
+
+/// The body of an `azure-recordings` file, as text.
+pub fn recording_body(relative: &str) -> String {
+    let file: Value = serde_json::from_str(&fixture_text(relative)).unwrap();
+    match &file["body"] {
+        Value::String(text) => text.clone(),
+        other => other.to_string(),
+    }
+}
+
+pub fn json_response(body: &str) -> ResponseTemplate {
+    ResponseTemplate::new(200)
+        .insert_header("content-type", "application/json; charset=utf-8")
+        .insert_header("x-ms-request-id", "req-0001")
+        .set_body_string(body.to_string())
+}
+
+/// What a run of the binary showed: exit code, stdout and stderr.
+pub struct Outcome {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl fmt::Display for Outcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "exit: {}\n----- stdout -----\n{}----- stderr -----\n{}",
+            self.code, self.stdout, self.stderr
+        )
+    }
+}
+
+impl Outcome {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{self}"))
+    }
+}
+
+/// A fake Resource Manager and a way to run `credits` against it.
+pub struct Fake {
+    pub server: MockServer,
+}
+
+impl Fake {
+    pub async fn start() -> Self {
+        Fake {
+            server: MockServer::start().await,
+        }
+    }
+
+    pub fn uri(&self) -> String {
+        self.server.uri()
+    }
+
+    /// Serves `body` for GET `path` (any query).
+    pub async fn serve(&self, at: &str, body: &str) {
+        Mock::given(method("GET"))
+            .and(path(at))
+            .respond_with(json_response(body))
+            .mount(&self.server)
+            .await;
+    }
+
+    /// Serves the accounts list.
+    pub async fn accounts(&self, body: &str) {
+        self.serve(ACCOUNTS_PATH, body).await;
+    }
+
+    /// A `credits` command with a clean environment, pointed at this server.
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut command = credits_command(args);
+        command
+            .env("CREDITS_ENDPOINT", self.uri())
+            .env("CREDITS_ACCESS_TOKEN", CANARY_TOKEN);
+        command
+    }
+
+    /// Runs `credits` against this server; checks that the token never leaks.
+    pub fn run(&self, args: &[&str]) -> Outcome {
+        run(self.command(args))
+    }
+
+    /// How many requests reached the server.
+    pub async fn request_count(&self) -> usize {
+        self.server
+            .received_requests()
+            .await
+            .map(|r| r.len())
+            .unwrap_or(0)
+    }
+}
+
+/// The binary with nothing inherited from the developer's environment.
+pub fn credits_command(args: &[&str]) -> Command {
+    let mut command = Command::new(assert_cmd::cargo::cargo_bin!("credits"));
+    command
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("HOME", std::env::temp_dir())
+        .args(args)
+        .timeout(std::time::Duration::from_secs(60));
+    command
+}
+
+pub fn run(mut command: Command) -> Outcome {
+    let output = command.output().expect("credits runs");
+    let outcome = Outcome {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
+        stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
+    };
+    assert!(
+        !outcome.stdout.contains(CANARY_TOKEN) && !outcome.stderr.contains(CANARY_TOKEN),
+        "the token leaked:\n{outcome}"
+    );
+    assert!(
+        !outcome.stderr.contains("panicked") && !outcome.stderr.contains("RUST_BACKTRACE"),
+        "credits panicked:\n{outcome}"
+    );
+    outcome
+}
+
+/// Every amount value (`{"value": <number>, "currency": ..}`) in a JSON document, as exact
+/// text, sorted: comparing these between Azure's answer and our output proves nothing was
+/// rounded, dropped or invented.
+pub fn amount_texts(value: &Value) -> Vec<String> {
+    fn walk(value: &Value, found: &mut Vec<String>) {
+        match value {
+            Value::Object(map) => {
+                if let (Some(Value::Number(n)), Some(_)) = (map.get("value"), map.get("currency")) {
+                    found.push(n.to_string());
+                }
+                map.values().for_each(|v| walk(v, found));
+            }
+            Value::Array(items) => items.iter().for_each(|v| walk(v, found)),
+            _ => {}
+        }
+    }
+    let mut found = Vec::new();
+    walk(value, &mut found);
+    found.sort();
+    found
+}
+
+/// `(profile name, display name, currency)`
+pub type ProfileSpec<'a> = (&'a str, &'a str, &'a str);
+/// `(account name, account display name, its profiles)`
+pub type AccountSpec<'a> = (&'a str, &'a str, &'a [ProfileSpec<'a>]);
+
+/// A billing accounts list (2020-05-01 shape) with the given MCA profiles expanded.
+pub fn accounts_body(accounts: &[AccountSpec]) -> String {
+    let value: Vec<Value> = accounts
+        .iter()
+        .map(|(name, display, profiles)| {
+            let id = format!("{ACCOUNTS_PATH}/{name}");
+            let profiles: Vec<Value> = profiles
+                .iter()
+                .map(|(pname, pdisplay, currency)| {
+                    serde_json::json!({
+                        "id": format!("{id}/billingProfiles/{pname}"),
+                        "name": pname,
+                        "type": "Microsoft.Billing/billingAccounts/billingProfiles",
+                        "properties": {"displayName": pdisplay, "currency": currency, "hasReadAccess": true}
+                    })
+                })
+                .collect();
+            serde_json::json!({
+                "id": id,
+                "name": name,
+                "type": "Microsoft.Billing/billingAccounts",
+                "properties": {
+                    "displayName": display,
+                    "agreementType": "MicrosoftCustomerAgreement",
+                    "accountType": "Enterprise",
+                    "hasReadAccess": true,
+                    "billingProfiles": {"hasMoreResults": false, "value": profiles}
+                }
+            })
+        })
+        .collect();
+    serde_json::json!({ "value": value }).to_string()
+}
+
+pub const ACCOUNT: &str = "1234:5678";
+pub const DEV_PROFILE: &str = "2468";
+
+/// The id of profile `name` in account `account`.
+pub fn profile_id(account: &str, name: &str) -> String {
+    format!("{ACCOUNTS_PATH}/{account}/billingProfiles/{name}")
+}
+
+/// One MCA account "1234:5678" with profile "2468" named "Development" (USD): the ids the
+/// official examples use.
+pub async fn with_development_profile(fake: &Fake) {
+    fake.accounts(&accounts_body(&[(
+        ACCOUNT,
+        "Contoso",
+        &[(DEV_PROFILE, "Development", "USD")],
+    )]))
+    .await;
+}
+
+pub fn consumption_path(profile: &str, what: &str) -> String {
+    format!("{profile}/providers/Microsoft.Consumption/{what}")
+}
