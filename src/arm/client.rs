@@ -101,9 +101,25 @@ impl ArmClient {
     }
 
     /// Gets the token once per run, whoever asks first.
+    /// Bounded by `--timeout` like everything else: a credential's own retries (managed
+    /// identity retries for over a minute) must not outlive the deadline.
     pub async fn token(&self) -> Result<&Secret> {
         self.token
-            .get_or_try_init(|| async { self.tokens.token(&self.scope()).await })
+            .get_or_try_init(|| async {
+                let remaining = self.remaining();
+                match tokio::time::timeout(remaining, self.tokens.token(&self.scope())).await {
+                    Ok(result) => result,
+                    Err(_) => {
+                        let method = self.tokens.method();
+                        Err(Error::auth(format!(
+                            "could not get a token with --auth {} within {} s (--timeout); {}",
+                            method.name(),
+                            self.options.total_timeout.as_secs(),
+                            method.sign_in_hint()
+                        )))
+                    }
+                }
+            })
             .await
     }
 

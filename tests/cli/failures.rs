@@ -407,3 +407,62 @@ fn closed_stdout_ends_quietly() {
     assert_eq!(output.status.code(), Some(0));
     assert_eq!(String::from_utf8_lossy(&output.stderr), "");
 }
+
+/// `--auth auto` picks one method from the environment and reports that method's failure.
+#[test]
+fn auto_auth_picks_exactly_one_method_from_the_environment() {
+    let empty_path = std::env::temp_dir().join("credits-test-empty-path");
+    std::fs::create_dir_all(&empty_path).unwrap();
+    let cases: &[(&[(&str, &str)], &str)] = &[
+        (&[], "--auth cli"),
+        (
+            &[
+                ("IDENTITY_ENDPOINT", "http://127.0.0.1:9/msi"),
+                ("IDENTITY_HEADER", "h"),
+            ],
+            "--auth managed-identity",
+        ),
+        (
+            &[
+                ("AZURE_FEDERATED_TOKEN_FILE", "/nonexistent/token"),
+                ("AZURE_TENANT_ID", "00000000-0000-0000-0000-000000000000"),
+                ("AZURE_CLIENT_ID", "00000000-0000-0000-0000-000000000001"),
+            ],
+            "workload-identity",
+        ),
+    ];
+    for (vars, method) in cases {
+        let mut command = credits_command(&[
+            "accounts",
+            "--endpoint",
+            "http://127.0.0.1:9",
+            "--timeout",
+            "2",
+        ]);
+        command.env("PATH", &empty_path);
+        for (name, value) in *vars {
+            command.env(name, value);
+        }
+        let outcome = run(command);
+        assert_eq!(outcome.code, 3, "{vars:?}: {outcome}");
+        assert!(outcome.stderr.contains(method), "{vars:?}: {outcome}");
+        assert_eq!(outcome.stderr.lines().count(), 1, "{outcome}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn redirects_are_not_followed() {
+    let fake = Fake::start().await;
+    let elsewhere = Fake::start().await;
+    balance_answers(
+        &fake,
+        ResponseTemplate::new(302).insert_header(
+            "location",
+            format!("{}/elsewhere", elsewhere.uri()).as_str(),
+        ),
+    )
+    .await;
+    let outcome = balance_by_id(&fake, &[]);
+    assert_eq!(outcome.code, 6, "{outcome}");
+    assert_eq!(elsewhere.request_count().await, 0);
+}
