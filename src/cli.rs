@@ -70,6 +70,14 @@ pub struct GlobalArgs {
     /// Give up after this many seconds in all, retries included
     #[arg(long, global = true, value_name = "SECONDS", default_value = "120")]
     pub timeout: String,
+
+    /// List billing accounts and profiles afresh instead of using the 24-hour profile cache
+    #[arg(long, global = true)]
+    pub refresh: bool,
+
+    /// Requests in flight at once, at most (1-64)
+    #[arg(long, global = true, value_name = "N", default_value = "16")]
+    pub concurrency: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -99,7 +107,10 @@ pub struct AccountsArgs {}
 #[derive(Debug, Args)]
 pub struct ProfileArg {
     /// Billing profile: display name (case-insensitive), name (ID) or full id
-    #[arg(short, long, env = "CREDITS_PROFILE", value_name = "PROFILE")]
+    /// [env: CREDITS_PROFILE]
+    // Read from the environment in `profile_query`, not by clap, so that a CI-wide
+    // CREDITS_PROFILE does not clash with `balance --all`.
+    #[arg(short, long, value_name = "PROFILE")]
     pub profile: Option<String>,
 }
 
@@ -108,8 +119,12 @@ pub struct BalanceArgs {
     #[command(flatten)]
     pub profile: ProfileArg,
 
+    /// One row per readable MCA billing profile in every account, fetched concurrently
+    #[arg(long, conflicts_with = "profile")]
+    pub all: bool,
+
     /// Exit 1 when the estimated balance is below AMOUNT (in the profile's currency; a
-    /// currency suffix such as 500USD must match it)
+    /// currency suffix such as 500USD must match it). With --all: any profile
     #[arg(long, value_name = "AMOUNT", allow_hyphen_values = true)]
     pub min: Option<String>,
 }

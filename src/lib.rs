@@ -4,6 +4,7 @@
 //! that tests and benchmarks can drive the parsers and renderers directly.
 
 pub mod arm;
+pub mod cache;
 pub mod cli;
 pub mod commands;
 pub mod demo;

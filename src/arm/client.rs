@@ -28,6 +28,8 @@ pub struct ClientOptions {
     pub max_attempts: u32,
     /// The first retry waits up to this long; later ones double it.
     pub retry_base: Duration,
+    /// Requests in flight at once, at most.
+    pub concurrency: usize,
 }
 
 impl ClientOptions {
@@ -38,6 +40,7 @@ impl ClientOptions {
             total_timeout: Duration::from_secs(120),
             max_attempts: 4,
             retry_base: Duration::from_millis(500),
+            concurrency: 16,
         }
     }
 }
@@ -49,6 +52,8 @@ pub struct ArmClient {
     tokens: TokenSource,
     token: tokio::sync::OnceCell<Secret>,
     started: Instant,
+    /// Bounds the requests in flight, whoever issues them.
+    in_flight: tokio::sync::Semaphore,
 }
 
 /// What one successful GET returned. `body` is `None` for 204 No Content.
@@ -69,8 +74,10 @@ impl ArmClient {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| Error::unavailable(format!("could not start the HTTP client: {e}")))?;
+        let in_flight = tokio::sync::Semaphore::new(options.concurrency.max(1));
         Ok(ArmClient {
             http,
+            in_flight,
             options,
             tokens,
             token: tokio::sync::OnceCell::new(),
@@ -92,6 +99,14 @@ impl ArmClient {
             url.query_pairs_mut().extend_pairs(query);
         }
         url
+    }
+
+    pub fn endpoint(&self) -> &Url {
+        &self.options.endpoint
+    }
+
+    pub fn auth_method(&self) -> super::auth::AuthMethod {
+        self.tokens.method()
     }
 
     /// The token scope follows the endpoint: `https://management.azure.com/.default`.
@@ -212,6 +227,10 @@ impl ArmClient {
             if remaining.is_zero() {
                 return Err(self.deadline_error(url));
             }
+            // Held for one attempt, not across the backoff sleep.
+            let permit = self.in_flight.acquire().await.map_err(|_| {
+                Error::unavailable("the request limiter was closed; this is a bug in credits")
+            })?;
             let sent = Instant::now();
             let result = self
                 .http
@@ -226,6 +245,7 @@ impl ArmClient {
                 Err(error) => {
                     self.log(url, "failed", sent, None);
                     let failure = transport_error(url, &error);
+                    drop(permit);
                     self.pause_before_retry(attempt, None, url, failure).await?;
                     continue;
                 }
@@ -239,6 +259,7 @@ impl ArmClient {
                     Err(error) => {
                         self.log(url, status.as_str(), sent, request_id.as_deref());
                         let failure = transport_error(url, &error);
+                        drop(permit);
                         self.pause_before_retry(attempt, None, url, failure).await?;
                         continue;
                     }
@@ -253,6 +274,7 @@ impl ArmClient {
             }
             let body = response.bytes().await.unwrap_or_default();
             self.log(url, status.as_str(), sent, request_id.as_deref());
+            drop(permit);
             let failure = self.status_error(url, status, request_id.as_deref(), &body);
             if is_transient_status(status) {
                 self.pause_before_retry(attempt, retry_after(&headers), url, failure)

@@ -1,13 +1,13 @@
 //! `credits accounts`: billing accounts with their billing profiles.
 
+use super::profile::fresh_accounts;
 use super::Context;
-use crate::arm::billing::list_accounts;
 use crate::cli::{AccountsArgs, OutputFormat};
 use crate::error::Result;
 use crate::output::{json, table};
 
 pub async fn run(context: &Context, _args: AccountsArgs) -> Result<()> {
-    let accounts = list_accounts(&context.client).await?;
+    let accounts = fresh_accounts(context).await?;
     if accounts.is_empty() {
         eprintln!(
             "note: this sign-in can see no billing accounts; reading credits needs a billing role on the billing account or profile (subscription roles do not apply)"

@@ -1,13 +1,18 @@
-//! `credits balance`: the balance summary of one billing profile, and the `--min` check.
+//! `credits balance`: the balance summary of one billing profile (or of every profile with
+//! `--all`), and the `--min` check.
 
-use super::profile::{profile_query, resolve_profile};
+use super::profile::{
+    forget_cached_accounts, fresh_accounts, known_accounts, profile_query, profile_ref,
+    with_profile,
+};
 use super::Context;
 use crate::arm::consumption::balance_summary;
 use crate::cli::{BalanceArgs, OutputFormat};
-use crate::error::{Error, Result};
-use crate::model::domain::BalanceSummary;
+use crate::error::{Error, ErrorKind, Result};
+use crate::model::domain::{AccountRef, BalanceSummary};
 use crate::model::money::{group_thousands, parse_user_amount};
 use crate::output::{json, table};
+use futures::stream::{self, StreamExt};
 use rust_decimal::Decimal;
 
 /// `--min`: the amount and its optional currency suffix.
@@ -16,27 +21,32 @@ struct MinimumBalance {
     currency: Option<String>,
 }
 
-pub async fn run(context: &Context, args: BalanceArgs) -> Result<()> {
-    let query = profile_query(&args.profile)?;
-    // Bad input fails before any request is made.
-    let minimum = match &args.min {
-        Some(text) => {
+fn parse_minimum(args: &BalanceArgs) -> Result<Option<MinimumBalance>> {
+    args.min
+        .as_deref()
+        .map(|text| {
             let (amount, currency) =
                 parse_user_amount(text).map_err(|e| Error::usage(format!("--min {e}")))?;
-            Some(MinimumBalance { amount, currency })
-        }
-        None => None,
-    };
-    let profile = resolve_profile(context, &query).await?;
-    let summary = balance_summary(&context.client, profile).await?;
+            Ok(MinimumBalance { amount, currency })
+        })
+        .transpose()
+}
+
+pub async fn run(context: &Context, args: BalanceArgs) -> Result<()> {
+    // Bad input fails before any request is made.
+    let minimum = parse_minimum(&args)?;
+    if args.all {
+        return run_all(context, minimum).await;
+    }
+    let query = profile_query(&args.profile)?;
+    let summary = with_profile(context, &query, async |profile| {
+        balance_summary(&context.client, profile).await
+    })
+    .await?;
     if !summary.has_credits {
         eprintln!(
             "note: billing profile {} has no credits (Azure answered 204 No Content)",
-            summary
-                .billing_profile
-                .display_name
-                .as_deref()
-                .unwrap_or(&summary.billing_profile.id)
+            profile_label(&summary)
         );
     }
     let text = match context.format {
@@ -50,6 +60,139 @@ pub async fn run(context: &Context, args: BalanceArgs) -> Result<()> {
     }
 }
 
+fn profile_label(summary: &BalanceSummary) -> &str {
+    summary
+        .billing_profile
+        .display_name
+        .as_deref()
+        .unwrap_or(&summary.billing_profile.id)
+}
+
+/// `--all`: every readable MCA profile, fetched concurrently. A profile that fails is a row
+/// that says so; the others still print, and the exit code reports the failure.
+async fn run_all(context: &Context, minimum: Option<MinimumBalance>) -> Result<()> {
+    let (accounts, from_cache) = known_accounts(context).await?;
+    let mut rows = all_balances(context, &accounts).await?;
+    // A cached profile that answers 404 may have moved: list afresh and read again, once.
+    if from_cache
+        && rows
+            .iter()
+            .any(|r| r.error.as_ref().is_some_and(|e| e.exit_code == 5))
+    {
+        forget_cached_accounts(context).await?;
+        rows = all_balances(context, &fresh_accounts(context).await?).await?;
+    }
+    print_and_check_all(context, &rows, minimum)
+}
+
+async fn all_balances(
+    context: &Context,
+    accounts: &[crate::model::domain::BillingAccount],
+) -> Result<Vec<BalanceSummary>> {
+    let targets: Vec<(AccountRef, _)> = accounts
+        .iter()
+        .filter(|a| a.has_credits)
+        .flat_map(|account| {
+            let owner = AccountRef {
+                id: account.id.clone(),
+                name: account.name.clone(),
+                display_name: account.display_name.clone(),
+            };
+            account
+                .billing_profiles
+                .iter()
+                .filter(|p| p.has_read_access)
+                .map(move |p| (owner.clone(), profile_ref(p)))
+        })
+        .collect();
+    if targets.is_empty() {
+        return Err(Error::not_found(
+            "this sign-in can read no Microsoft Customer Agreement billing profile; it needs a billing role on the billing account or profile (subscription roles do not apply)",
+        ));
+    }
+    let client = &context.client;
+    let rows: Vec<BalanceSummary> =
+        stream::iter(targets.into_iter().map(|(owner, profile)| async move {
+            let mut row = match balance_summary(client, profile.clone()).await {
+                Ok(summary) => summary,
+                Err(error) => BalanceSummary::failed(profile, error.exit_code(), error.message),
+            };
+            row.billing_account = Some(owner);
+            row
+        }))
+        .buffered(context.concurrency)
+        .collect()
+        .await;
+    Ok(rows)
+}
+
+fn print_and_check_all(
+    context: &Context,
+    rows: &[BalanceSummary],
+    minimum: Option<MinimumBalance>,
+) -> Result<()> {
+    let text = match context.format {
+        OutputFormat::Json => json::to_json(rows)?,
+        OutputFormat::Table => table::balances(rows, context.printer.is_terminal),
+    };
+    context.printer.print(&text)?;
+
+    let failures: Vec<&BalanceSummary> = rows.iter().filter(|r| r.error.is_some()).collect();
+    if let Some(first) = failures.first() {
+        for row in &failures {
+            if let Some(error) = &row.error {
+                eprintln!(
+                    "error: billing profile {}: {}",
+                    profile_label(row),
+                    error.message
+                );
+            }
+        }
+        let code = first.error.as_ref().map_or(6, |e| e.exit_code);
+        return Err(Error::new(
+            kind_for_exit_code(code),
+            format!(
+                "{} of {} billing profiles could not be read (see above)",
+                failures.len(),
+                rows.len()
+            ),
+        ));
+    }
+    let Some(minimum) = minimum else {
+        return Ok(());
+    };
+    let mut below = Vec::new();
+    for row in rows {
+        match check_minimum(row, &minimum) {
+            Ok(()) => {}
+            Err(e) if e.kind == ErrorKind::CheckFailed => below.push(format!(
+                "{}: {}",
+                profile_label(row),
+                e.message.trim_start_matches("check failed: ")
+            )),
+            Err(e) => return Err(e),
+        }
+    }
+    if below.is_empty() {
+        return Ok(());
+    }
+    Err(Error::check_failed(format!(
+        "check failed: {} of {} billing profiles are below the minimum: {}",
+        below.len(),
+        rows.len(),
+        below.join("; ")
+    )))
+}
+
+fn kind_for_exit_code(code: u8) -> ErrorKind {
+    match code {
+        3 => ErrorKind::Auth,
+        4 => ErrorKind::Permission,
+        5 => ErrorKind::NotFound,
+        _ => ErrorKind::Unavailable,
+    }
+}
+
 /// Exit 1 when the estimated balance is below the minimum. Never compares across
 /// currencies, and a balance Azure did not state fails the check rather than passing it.
 fn check_minimum(summary: &BalanceSummary, minimum: &MinimumBalance) -> Result<()> {
@@ -60,7 +203,8 @@ fn check_minimum(summary: &BalanceSummary, minimum: &MinimumBalance) -> Result<(
     if let (Some(wanted), Some(actual)) = (&minimum.currency, &currency) {
         if !wanted.eq_ignore_ascii_case(actual) {
             return Err(Error::usage(format!(
-                "--min is in {wanted} but the balance is in {actual}; give the amount in {actual} (for example --min {}{actual})",
+                "--min is in {wanted} but the balance of {} is in {actual}; give the amount in {actual} (for example --min {}{actual})",
+                profile_label(summary),
                 minimum.amount
             )));
         }

@@ -1,6 +1,6 @@
 //! `credits events`: the credit transactions of one billing profile in a date window.
 
-use super::profile::{profile_query, resolve_profile};
+use super::profile::{profile_query, with_profile};
 use super::Context;
 use crate::arm::consumption::events;
 use crate::cli::{EventsArgs, OutputFormat};
@@ -31,22 +31,28 @@ fn window(context: &Context, args: &EventsArgs) -> Result<(NaiveDate, NaiveDate)
 pub async fn run(context: &Context, args: EventsArgs) -> Result<()> {
     let query = profile_query(&args.profile)?;
     let (start, end) = window(context, &args)?;
-    let profile = resolve_profile(context, &query).await?;
     match context.format {
         OutputFormat::Json => {
-            // Streamed: each page is written as soon as it is parsed.
+            // Streamed: each page is written as soon as it is parsed, and not kept.
             let mut writer = JsonArrayWriter::default();
-            events(&context.client, &profile.id, start, end, |page| {
-                context.printer.print(&writer.elements(&page)?)
+            with_profile(context, &query, async |profile| {
+                events(&context.client, &profile.id, start, end, |page| {
+                    context.printer.print(&writer.elements(&page)?)
+                })
+                .await
             })
             .await?;
             context.printer.print(&writer.finish())
         }
         OutputFormat::Table => {
             let mut all = Vec::new();
-            events(&context.client, &profile.id, start, end, |page| {
-                all.extend(page);
-                Ok(())
+            with_profile(context, &query, async |profile| {
+                all.clear();
+                events(&context.client, &profile.id, start, end, |page| {
+                    all.extend(page);
+                    Ok(())
+                })
+                .await
             })
             .await?;
             if all.is_empty() {

@@ -1,6 +1,6 @@
 //! `credits lots`: the credit lots of one billing profile, and the `--expiring-within` check.
 
-use super::profile::{profile_query, resolve_profile};
+use super::profile::{profile_query, with_profile};
 use super::Context;
 use crate::arm::consumption::lots;
 use crate::cli::{LotsArgs, OutputFormat};
@@ -17,8 +17,10 @@ pub async fn run(context: &Context, args: LotsArgs) -> Result<()> {
         .as_deref()
         .map(parse_days)
         .transpose()?;
-    let profile = resolve_profile(context, &query).await?;
-    let mut lots = lots(&context.client, &profile.id, context.as_of()).await?;
+    let mut lots = with_profile(context, &query, async |profile| {
+        lots(&context.client, &profile.id, context.as_of()).await
+    })
+    .await?;
     sort_lots(&mut lots);
     if lots.is_empty() {
         eprintln!("note: billing profile {query:?} has no credit lots");

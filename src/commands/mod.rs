@@ -27,6 +27,12 @@ pub struct Context {
     pub printer: Printer,
     /// The reference day: today (UTC) or `--as-of`.
     pub today: NaiveDate,
+    /// Where the profile cache lives; `None` disables it (the demo, or no cache directory).
+    pub cache_dir: Option<std::path::PathBuf>,
+    /// `--refresh`: never read the profile cache (it is still written).
+    pub refresh: bool,
+    /// `--concurrency`
+    pub concurrency: usize,
     // Kept alive for as long as the command runs.
     _demo: Option<DemoServer>,
 }
@@ -59,6 +65,7 @@ async fn build_context(global: &GlobalArgs) -> Result<Context> {
         None => Utc::now().date_naive(),
     };
     let timeout = parse_timeout(&global.timeout)?;
+    let concurrency = parse_concurrency(&global.concurrency)?;
     let (endpoint, tokens, demo) = if global.demo {
         let demo = DemoServer::start(today).await?;
         let tokens = TokenSource::Static(azure_core::credentials::Secret::new("demo-token"));
@@ -70,11 +77,20 @@ async fn build_context(global: &GlobalArgs) -> Result<Context> {
     let mut options = ClientOptions::new(endpoint);
     options.verbose = global.verbose;
     options.total_timeout = timeout;
+    options.concurrency = concurrency;
     Ok(Context {
         client: ArmClient::new(options, tokens)?,
         format,
         printer: Printer::stdout(),
         today,
+        // The demo's endpoint is a new port each run: caching it would only litter.
+        cache_dir: if demo.is_some() {
+            None
+        } else {
+            crate::cache::cache_dir()
+        },
+        refresh: global.refresh,
+        concurrency,
         _demo: demo,
     })
 }
@@ -84,6 +100,15 @@ fn parse_timeout(text: &str) -> Result<Duration> {
         Ok(seconds) if seconds > 0 && seconds <= 86_400 => Ok(Duration::from_secs(seconds)),
         _ => Err(Error::usage(format!(
             "--timeout {text:?} is not a number of seconds; write a whole number from 1 to 86400, for example --timeout 60"
+        ))),
+    }
+}
+
+fn parse_concurrency(text: &str) -> Result<usize> {
+    match text.trim().parse::<usize>() {
+        Ok(n) if (1..=64).contains(&n) => Ok(n),
+        _ => Err(Error::usage(format!(
+            "--concurrency {text:?} is not a number from 1 to 64; for example --concurrency 8"
         ))),
     }
 }

@@ -1,16 +1,18 @@
-//! Resolving `--profile` to one billing profile.
+//! Resolving `--profile` to one billing profile, with the profile cache.
 
 use super::Context;
 use crate::arm::billing::list_accounts;
+use crate::cache::{principal_key, ProfileCache};
 use crate::cli::ProfileArg;
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::model::domain::{BillingAccount, BillingProfile, ProfileRef};
 
 const PROFILE_ID_PREFIX: &str = "/providers/microsoft.billing/billingaccounts/";
 
 /// The `--profile` value, or `CREDITS_PROFILE`; missing or empty is a usage error.
 pub fn profile_query(arg: &ProfileArg) -> Result<String> {
-    match arg.profile.as_deref().map(str::trim) {
+    let from_env = || std::env::var("CREDITS_PROFILE").ok();
+    match arg.profile.clone().or_else(from_env).as_deref().map(str::trim) {
         Some(p) if !p.is_empty() => Ok(p.to_string()),
         Some(_) => Err(Error::usage(
             "--profile is empty; pass a billing profile's display name, name or full id (see `credits accounts`)",
@@ -29,22 +31,107 @@ fn is_full_profile_id(query: &str) -> bool {
         && !lower.ends_with("/billingprofiles/")
 }
 
-/// Finds the one billing profile `query` names: a full id is used as is (no request);
-/// otherwise the accounts are listed and the profile matched by display name
-/// (case-insensitive), name or id.
-pub async fn resolve_profile(context: &Context, query: &str) -> Result<ProfileRef> {
+/// Where a resolved profile came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Source {
+    /// The user gave the full id.
+    Direct,
+    Cache,
+    Listing,
+}
+
+/// The cache entry of this endpoint and signed-in principal (needs the token to know who
+/// that is).
+async fn profile_cache(context: &Context) -> Result<Option<ProfileCache>> {
+    let Some(dir) = &context.cache_dir else {
+        return Ok(None);
+    };
+    let token = context.client.token().await?;
+    let fallback = format!(
+        "auth={};client={};tenant={}",
+        context.client.auth_method().name(),
+        std::env::var("AZURE_CLIENT_ID").unwrap_or_default(),
+        std::env::var("AZURE_TENANT_ID").unwrap_or_default()
+    );
+    let key = format!(
+        "{}|{}",
+        context.client.endpoint().as_str().trim_end_matches('/'),
+        principal_key(token.secret(), &fallback)
+    );
+    Ok(Some(ProfileCache::new(dir, key)))
+}
+
+/// Lists every account with its profiles and refreshes the cache with the answer.
+pub async fn fresh_accounts(context: &Context) -> Result<Vec<BillingAccount>> {
+    let accounts = list_accounts(&context.client).await?;
+    if let Some(cache) = profile_cache(context).await? {
+        cache.save(&accounts);
+    }
+    Ok(accounts)
+}
+
+/// The accounts from the cache when it is fresh (and `--refresh` was not given), else
+/// listed. The flag says whether they came from the cache.
+pub async fn known_accounts(context: &Context) -> Result<(Vec<BillingAccount>, bool)> {
+    if !context.refresh {
+        if let Some(accounts) = profile_cache(context).await?.and_then(|c| c.load()) {
+            return Ok((accounts, true));
+        }
+    }
+    Ok((fresh_accounts(context).await?, false))
+}
+
+/// Drops this principal's cached listing (a cached id answered 404).
+pub async fn forget_cached_accounts(context: &Context) -> Result<()> {
+    if let Some(cache) = profile_cache(context).await? {
+        cache.forget();
+    }
+    Ok(())
+}
+
+async fn resolve(context: &Context, query: &str) -> Result<(ProfileRef, Source)> {
     if is_full_profile_id(query) {
         let id = query.trim_end_matches('/').to_string();
         let name = id.rsplit('/').next().unwrap_or_default().to_string();
-        return Ok(ProfileRef {
+        let profile = ProfileRef {
             id,
             name,
             display_name: None,
             currency: None,
-        });
+        };
+        return Ok((profile, Source::Direct));
     }
-    let accounts = list_accounts(&context.client).await?;
-    match_profile(&accounts, query)
+    if !context.refresh {
+        if let Some(accounts) = profile_cache(context).await?.and_then(|c| c.load()) {
+            // A miss or an ambiguity in the cache may be staleness: only a fresh listing
+            // decides those.
+            if let Ok(profile) = match_profile(&accounts, query) {
+                return Ok((profile, Source::Cache));
+            }
+        }
+    }
+    let accounts = fresh_accounts(context).await?;
+    Ok((match_profile(&accounts, query)?, Source::Listing))
+}
+
+/// Resolves `query` and runs `fetch` with the profile. When the profile came from the cache
+/// and Azure answers 404 (the profile moved or was removed), the cache entry is dropped, the
+/// profile resolved afresh, and `fetch` run once more.
+pub async fn with_profile<T>(
+    context: &Context,
+    query: &str,
+    mut fetch: impl AsyncFnMut(ProfileRef) -> Result<T>,
+) -> Result<T> {
+    let (profile, source) = resolve(context, query).await?;
+    match fetch(profile).await {
+        Err(error) if source == Source::Cache && error.kind == ErrorKind::NotFound => {
+            forget_cached_accounts(context).await?;
+            let accounts = fresh_accounts(context).await?;
+            let profile = match_profile(&accounts, query)?;
+            fetch(profile).await
+        }
+        result => result,
+    }
 }
 
 /// The matching rules, apart from I/O so they can be tested directly.
@@ -82,12 +169,7 @@ pub fn match_profile(accounts: &[BillingAccount], query: &str) -> Result<Profile
                     account.agreement_type.as_deref().unwrap_or("non-MCA")
                 )));
             }
-            Ok(ProfileRef {
-                id: profile.id.clone(),
-                name: profile.name.clone(),
-                display_name: profile.display_name.clone(),
-                currency: profile.currency.clone(),
-            })
+            Ok(profile_ref(profile))
         }
         many => {
             let ids: Vec<String> = many
@@ -106,6 +188,15 @@ pub fn match_profile(accounts: &[BillingAccount], query: &str) -> Result<Profile
                 ids.join(", ")
             )))
         }
+    }
+}
+
+pub fn profile_ref(profile: &BillingProfile) -> ProfileRef {
+    ProfileRef {
+        id: profile.id.clone(),
+        name: profile.name.clone(),
+        display_name: profile.display_name.clone(),
+        currency: profile.currency.clone(),
     }
 }
 

@@ -7,7 +7,7 @@ use super::dates::{format_iso, parse_azure_date};
 use super::money::{decimal_from_json, Money};
 use super::wire;
 use chrono::{DateTime, Duration, Utc};
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Serialize, Serializer};
 
 /// Why a response could not be turned into values: names the field and the problem.
 pub type ConvertError = String;
@@ -62,7 +62,7 @@ fn reseller(raw: &Option<wire::Reseller>) -> Option<Reseller> {
 // ---------------------------------------------------------------- accounts and profiles
 
 /// A billing profile as `credits` shows and resolves it.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct BillingProfile {
     pub id: String,
@@ -93,7 +93,7 @@ impl From<wire::BillingProfile> for BillingProfile {
 
 pub const MCA_AGREEMENT: &str = "MicrosoftCustomerAgreement";
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct BillingAccount {
     pub id: String,
@@ -135,6 +135,29 @@ pub struct BalanceSummary {
     pub id: Option<String>,
     pub name: Option<String>,
     pub e_tag: Option<String>,
+    /// With `balance --all`: the account the profile belongs to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub billing_account: Option<AccountRef>,
+    /// With `balance --all`: why this profile's balance could not be read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<RowError>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct AccountRef {
+    pub id: String,
+    pub name: String,
+    pub display_name: Option<String>,
+}
+
+/// A failure of one row of a multi-profile result.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct RowError {
+    /// The exit code this failure alone would have given.
+    pub exit_code: u8,
+    pub message: String,
 }
 
 /// Which profile a result belongs to.
@@ -181,7 +204,23 @@ impl BalanceSummary {
             id: raw.id,
             name: raw.name,
             e_tag: raw.e_tag,
+            billing_account: None,
+            error: None,
         })
+    }
+
+    /// A row for a profile whose balance could not be read.
+    pub fn failed(profile: ProfileRef, exit_code: u8, message: String) -> Self {
+        BalanceSummary {
+            has_credits: false,
+            estimated_balance: None,
+            current_balance: None,
+            pending_eligible_charges: None,
+            pending_credit_adjustments: None,
+            expired_credit: None,
+            error: Some(RowError { exit_code, message }),
+            ..Self::no_credits(profile)
+        }
     }
 
     /// Azure's 204: the profile has no credit data. Amounts are zero in the profile's
@@ -210,6 +249,8 @@ impl BalanceSummary {
             id: None,
             name: None,
             e_tag: None,
+            billing_account: None,
+            error: None,
         }
     }
 }

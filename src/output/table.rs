@@ -214,3 +214,54 @@ pub fn events(events: &[CreditEvent], is_terminal: bool) -> String {
     align_right(&mut table, &[3, 4, 5, 6, 7]);
     finish(table)
 }
+
+/// `balance --all`: one row per profile; failed profiles say why.
+pub fn balances(rows: &[BalanceSummary], is_terminal: bool) -> String {
+    let mut table = new_table(
+        is_terminal,
+        &[
+            "Account",
+            "Profile",
+            "Estimated balance",
+            "Current balance",
+            "Pending charges",
+            "Pending adjustments",
+            "Expired credit",
+            "Note",
+        ],
+    );
+    for row in rows {
+        let account = row
+            .billing_account
+            .as_ref()
+            .map(|a| a.display_name.clone().unwrap_or_else(|| a.name.clone()))
+            .unwrap_or_else(|| "-".to_string());
+        let profile = row
+            .billing_profile
+            .display_name
+            .clone()
+            .unwrap_or_else(|| row.billing_profile.name.clone());
+        let note = match (&row.error, row.has_credits) {
+            (Some(error), _) => match error.exit_code {
+                3 => "error: authentication failed".to_string(),
+                4 => "error: permission denied".to_string(),
+                5 => "error: not found".to_string(),
+                _ => "error: Azure unavailable".to_string(),
+            },
+            (None, false) => "no credits".to_string(),
+            (None, true) => String::new(),
+        };
+        table.add_row(vec![
+            account,
+            profile,
+            amount(&row.estimated_balance),
+            amount(&row.current_balance),
+            amount(&row.pending_eligible_charges),
+            amount(&row.pending_credit_adjustments),
+            amount(&row.expired_credit),
+            note,
+        ]);
+    }
+    align_right(&mut table, &[2, 3, 4, 5, 6]);
+    finish(table)
+}

@@ -218,7 +218,7 @@ async fn balance_min_in_another_currency_is_a_usage_error() {
         .await;
     let outcome = fake.run(&["balance", "-p", "Development", "--min", "500EUR"]);
     assert_eq!(outcome.code, 2, "{outcome}");
-    assert!(outcome.stderr.contains("balance is in USD"), "{outcome}");
+    assert!(outcome.stderr.contains("is in USD"), "{outcome}");
 }
 
 #[tokio::test(flavor = "multi_thread")]

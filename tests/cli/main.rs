@@ -2,7 +2,9 @@
 //! One module per command, plus failures, fixtures and help transcripts.
 
 mod accounts;
+mod all_profiles;
 mod balance;
+mod cache;
 mod demo;
 mod events;
 mod failures;

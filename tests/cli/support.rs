@@ -74,12 +74,15 @@ impl Outcome {
 /// A fake Resource Manager and a way to run `credits` against it.
 pub struct Fake {
     pub server: MockServer,
+    /// This test's own profile cache, so tests never see each other's.
+    pub cache: tempfile::TempDir,
 }
 
 impl Fake {
     pub async fn start() -> Self {
         Fake {
             server: MockServer::start().await,
+            cache: tempfile::tempdir().expect("a temporary cache directory"),
         }
     }
 
@@ -106,7 +109,8 @@ impl Fake {
         let mut command = credits_command(args);
         command
             .env("CREDITS_ENDPOINT", self.uri())
-            .env("CREDITS_ACCESS_TOKEN", CANARY_TOKEN);
+            .env("CREDITS_ACCESS_TOKEN", CANARY_TOKEN)
+            .env("CREDITS_CACHE_DIR", self.cache.path());
         command
     }
 

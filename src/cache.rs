@@ -1,0 +1,276 @@
+//! The profile-resolution cache: the accounts/profiles listing, kept on disk so that
+//! `--profile Development` costs no listing request on later runs.
+//!
+//! One file in the platform cache directory (`CREDITS_CACHE_DIR` overrides it), holding one
+//! entry per endpoint and signed-in principal. It holds ids and names only, never a token;
+//! it is written atomically (temp file + rename) with 0600 permissions. A corrupt, stale
+//! (older than 24 h) or foreign-version file is ignored and rewritten.
+
+use crate::model::domain::BillingAccount;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+const FILE_NAME: &str = "profiles-v1.json";
+const FORMAT_VERSION: u32 = 1;
+pub const TTL: Duration = Duration::from_secs(24 * 60 * 60);
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct CacheFile {
+    version: u32,
+    entries: BTreeMap<String, CacheEntry>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct CacheEntry {
+    /// Seconds since the Unix epoch.
+    saved_at: u64,
+    accounts: Vec<BillingAccount>,
+}
+
+/// The cache as one command sees it: one file, one key.
+#[derive(Debug, Clone)]
+pub struct ProfileCache {
+    path: PathBuf,
+    key: String,
+}
+
+fn now_secs() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
+
+/// `CREDITS_CACHE_DIR`, else the platform cache directory + `credits`.
+pub fn cache_dir() -> Option<PathBuf> {
+    match std::env::var_os("CREDITS_CACHE_DIR") {
+        Some(dir) if !dir.is_empty() => Some(PathBuf::from(dir)),
+        _ => dirs::cache_dir().map(|d| d.join("credits")),
+    }
+}
+
+impl ProfileCache {
+    pub fn new(dir: &Path, key: String) -> Self {
+        ProfileCache {
+            path: dir.join(FILE_NAME),
+            key,
+        }
+    }
+
+    fn read_file(&self) -> CacheFile {
+        std::fs::read(&self.path)
+            .ok()
+            .and_then(|bytes| serde_json::from_slice::<CacheFile>(&bytes).ok())
+            .filter(|file| file.version == FORMAT_VERSION)
+            .unwrap_or_default()
+    }
+
+    /// The cached listing, if there is a fresh one for this key.
+    pub fn load(&self) -> Option<Vec<BillingAccount>> {
+        let mut file = self.read_file();
+        let entry = file.entries.remove(&self.key)?;
+        let age = now_secs().checked_sub(entry.saved_at)?;
+        (age < TTL.as_secs()).then_some(entry.accounts)
+    }
+
+    /// Stores the listing for this key. Failing to write a cache is never an error for the
+    /// user: the command has its answer either way.
+    pub fn save(&self, accounts: &[BillingAccount]) {
+        let mut file = self.read_file();
+        let now = now_secs();
+        file.version = FORMAT_VERSION;
+        // Drop stale entries so the file does not grow forever.
+        file.entries
+            .retain(|_, e| now.saturating_sub(e.saved_at) < TTL.as_secs());
+        file.entries.insert(
+            self.key.clone(),
+            CacheEntry {
+                saved_at: now,
+                accounts: accounts.to_vec(),
+            },
+        );
+        let _ = self.write_atomically(&file);
+    }
+
+    /// Forgets this key's listing (a cached id turned out to be gone).
+    pub fn forget(&self) {
+        let mut file = self.read_file();
+        if file.entries.remove(&self.key).is_some() {
+            let _ = self.write_atomically(&file);
+        }
+    }
+
+    fn write_atomically(&self, file: &CacheFile) -> std::io::Result<()> {
+        let dir = self.path.parent().unwrap_or(Path::new("."));
+        create_private_dir(dir)?;
+        let text = serde_json::to_vec(file).map_err(std::io::Error::other)?;
+        let temp = dir.join(format!("{FILE_NAME}.{}.tmp", std::process::id()));
+        let result = (|| {
+            let mut out = private_file(&temp)?;
+            out.write_all(&text)?;
+            out.sync_all()?;
+            std::fs::rename(&temp, &self.path)
+        })();
+        if result.is_err() {
+            let _ = std::fs::remove_file(&temp);
+        }
+        result
+    }
+}
+
+#[cfg(unix)]
+fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::DirBuilderExt;
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
+}
+
+#[cfg(not(unix))]
+fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)
+}
+
+#[cfg(unix)]
+fn private_file(path: &Path) -> std::io::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(path)
+}
+
+#[cfg(not(unix))]
+fn private_file(path: &Path) -> std::io::Result<std::fs::File> {
+    std::fs::File::create(path)
+}
+
+/// Who is signed in, as far as a cache key needs to know: the tenant and object ids of an
+/// Entra ID access token (read, not verified: the key only separates cache entries), or,
+/// for opaque tokens, the auth method and the non-secret client settings.
+pub fn principal_key(token: &str, fallback: &str) -> String {
+    use base64::Engine;
+    let claims = token
+        .split('.')
+        .nth(1)
+        .and_then(|payload| {
+            base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .decode(payload.trim_end_matches('='))
+                .ok()
+        })
+        .and_then(|json| serde_json::from_slice::<serde_json::Value>(&json).ok());
+    let claim = |name: &str| {
+        claims
+            .as_ref()
+            .and_then(|c| c.get(name))
+            .and_then(|v| v.as_str())
+            .map(str::to_string)
+    };
+    match (claim("tid"), claim("oid").or_else(|| claim("appid"))) {
+        (Some(tenant), Some(object)) => format!("tid={tenant};oid={object}"),
+        _ => fallback.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::domain::BillingProfile;
+
+    fn account() -> BillingAccount {
+        BillingAccount {
+            id: "/providers/Microsoft.Billing/billingAccounts/a".into(),
+            name: "a".into(),
+            display_name: Some("A".into()),
+            agreement_type: Some("MicrosoftCustomerAgreement".into()),
+            account_type: None,
+            account_status: None,
+            has_credits: true,
+            billing_profiles: vec![BillingProfile {
+                id: "/providers/Microsoft.Billing/billingAccounts/a/billingProfiles/p".into(),
+                name: "p".into(),
+                display_name: Some("Development".into()),
+                currency: Some("USD".into()),
+                status: None,
+                system_id: None,
+                has_read_access: true,
+            }],
+        }
+    }
+
+    #[test]
+    fn round_trips_per_key_and_forgets() {
+        let dir = tempfile::tempdir().unwrap();
+        let one = ProfileCache::new(dir.path(), "one".into());
+        let two = ProfileCache::new(dir.path(), "two".into());
+        assert!(one.load().is_none());
+        one.save(&[account()]);
+        assert_eq!(one.load().unwrap(), vec![account()]);
+        assert!(two.load().is_none(), "keys are separate");
+        one.forget();
+        assert!(one.load().is_none());
+    }
+
+    #[test]
+    fn corrupt_files_are_ignored_and_rewritten() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = ProfileCache::new(dir.path(), "k".into());
+        std::fs::write(dir.path().join(FILE_NAME), b"{not json").unwrap();
+        assert!(cache.load().is_none());
+        cache.save(&[account()]);
+        assert!(cache.load().is_some());
+    }
+
+    #[test]
+    fn stale_entries_are_ignored() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = ProfileCache::new(dir.path(), "k".into());
+        let mut file = CacheFile {
+            version: FORMAT_VERSION,
+            ..CacheFile::default()
+        };
+        file.entries.insert(
+            "k".into(),
+            CacheEntry {
+                saved_at: now_secs() - TTL.as_secs() - 1,
+                accounts: vec![account()],
+            },
+        );
+        std::fs::write(
+            dir.path().join(FILE_NAME),
+            serde_json::to_vec(&file).unwrap(),
+        )
+        .unwrap();
+        assert!(cache.load().is_none());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_file_is_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let cache = ProfileCache::new(&dir.path().join("sub"), "k".into());
+        cache.save(&[account()]);
+        let mode = std::fs::metadata(dir.path().join("sub").join(FILE_NAME))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+
+    #[test]
+    fn principal_from_jwt_claims_or_fallback() {
+        use base64::Engine;
+        let payload = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .encode(br#"{"tid":"t1","oid":"o1","aud":"https://management.azure.com"}"#);
+        let token = format!("eyJhbGciOiJub25lIn0.{payload}.sig");
+        assert_eq!(principal_key(&token, "fb"), "tid=t1;oid=o1");
+        assert_eq!(principal_key("opaque", "fb"), "fb");
+    }
+}

@@ -1,0 +1,178 @@
+//! `credits balance --all`: every readable MCA profile, concurrently, failures as rows.
+
+use crate::support::*;
+use std::time::{Duration, Instant};
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, ResponseTemplate};
+
+fn balance_body(value: &str, currency: &str) -> String {
+    format!(
+        r#"{{"properties":{{"balanceSummary":{{"estimatedBalance":{{"currency":"{currency}","value":{value}}},"currentBalance":{{"currency":"{currency}","value":{value}}}}}}}}}"#
+    )
+}
+
+async fn answer(fake: &Fake, account: &str, profile: &str, response: ResponseTemplate) {
+    Mock::given(method("GET"))
+        .and(path(consumption_path(
+            &profile_id(account, profile),
+            "credits/balanceSummary",
+        )))
+        .respond_with(response)
+        .mount(&fake.server)
+        .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_profile_is_a_row_and_failures_say_so() {
+    let fake = Fake::start().await;
+    fake.accounts(&accounts_body(&[
+        (
+            "1111:aaaa",
+            "Contoso",
+            &[("P1", "Development", "USD"), ("P2", "Production", "USD")],
+        ),
+        (
+            "2222:bbbb",
+            "Fabrikam",
+            &[
+                ("P3", "Forschung Zürich", "EUR"),
+                ("P4", "Marketing", "EUR"),
+            ],
+        ),
+    ]))
+    .await;
+    answer(
+        &fake,
+        "1111:aaaa",
+        "P1",
+        json_response(&balance_body("996.13", "USD")),
+    )
+    .await;
+    answer(
+        &fake,
+        "1111:aaaa",
+        "P2",
+        ResponseTemplate::new(403)
+            .set_body_string(r#"{"error":{"code":"AuthorizationFailed","message":"No."}}"#),
+    )
+    .await;
+    answer(
+        &fake,
+        "2222:bbbb",
+        "P3",
+        json_response(&balance_body("9876.54", "EUR")),
+    )
+    .await;
+    answer(&fake, "2222:bbbb", "P4", ResponseTemplate::new(204)).await;
+    let outcome = fake.run(&["balance", "--all"]);
+    insta::assert_snapshot!(outcome.to_string());
+    assert_eq!(outcome.code, 4, "the failure decides the exit code");
+
+    let json = fake.run(&["balance", "--all", "--json"]);
+    let rows = json.json();
+    let rows = rows.as_array().unwrap();
+    assert_eq!(rows.len(), 4);
+    assert_eq!(rows[0]["estimatedBalance"]["value"].to_string(), "996.13");
+    assert_eq!(rows[0]["billingAccount"]["displayName"], "Contoso");
+    assert_eq!(rows[1]["error"]["exitCode"], 4);
+    assert_eq!(rows[3]["hasCredits"], false);
+    assert!(rows[3].get("error").is_none());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn all_rows_equal_the_single_profile_answers() {
+    let fake = Fake::start().await;
+    fake.accounts(&accounts_body(&[(
+        "1111:aaaa",
+        "Contoso",
+        &[("P1", "Development", "USD"), ("P2", "Production", "USD")],
+    )]))
+    .await;
+    answer(
+        &fake,
+        "1111:aaaa",
+        "P1",
+        json_response(&balance_body("12345678901234567.89", "USD")),
+    )
+    .await;
+    answer(
+        &fake,
+        "1111:aaaa",
+        "P2",
+        json_response(&balance_body("0.10", "USD")),
+    )
+    .await;
+    let all = fake.run(&["balance", "--all", "--json"]);
+    assert_eq!(all.code, 0, "{all}");
+    let rows = all.json();
+    for (index, name) in ["Development", "Production"].iter().enumerate() {
+        let mut single = fake.run(&["balance", "-p", name, "--json"]).json();
+        let mut row = rows[index].clone();
+        row.as_object_mut().unwrap().remove("billingAccount");
+        single.as_object_mut().unwrap().remove("billingAccount");
+        assert_eq!(row, single, "{name}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn all_with_min_fails_when_any_profile_is_low() {
+    let fake = Fake::start().await;
+    fake.accounts(&accounts_body(&[(
+        "1111:aaaa",
+        "Contoso",
+        &[("P1", "Development", "USD"), ("P2", "Production", "USD")],
+    )]))
+    .await;
+    answer(
+        &fake,
+        "1111:aaaa",
+        "P1",
+        json_response(&balance_body("996.13", "USD")),
+    )
+    .await;
+    answer(
+        &fake,
+        "1111:aaaa",
+        "P2",
+        json_response(&balance_body("12.00", "USD")),
+    )
+    .await;
+    let low = fake.run(&["balance", "--all", "--min", "100"]);
+    assert_eq!(low.code, 1, "{low}");
+    assert!(low.stderr.contains("Production"), "{low}");
+    assert!(!low.stderr.contains("Development:"), "{low}");
+    assert_eq!(fake.run(&["balance", "--all", "--min", "12"]).code, 0);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn all_profiles_are_fetched_concurrently() {
+    let fake = Fake::start().await;
+    let profiles: Vec<(String, String)> = (0..16)
+        .map(|i| (format!("P{i}"), format!("Profile {i}")))
+        .collect();
+    let specs: Vec<ProfileSpec> = profiles
+        .iter()
+        .map(|(n, d)| (n.as_str(), d.as_str(), "USD"))
+        .collect();
+    fake.accounts(&accounts_body(&[("1111:aaaa", "Contoso", &specs)]))
+        .await;
+    for (name, _) in &profiles {
+        answer(
+            &fake,
+            "1111:aaaa",
+            name,
+            json_response(&balance_body("1.00", "USD")).set_delay(Duration::from_millis(400)),
+        )
+        .await;
+    }
+    let started = Instant::now();
+    let outcome = fake.run(&["balance", "--all", "--json"]);
+    let took = started.elapsed();
+    assert_eq!(outcome.code, 0, "{outcome}");
+    assert_eq!(outcome.json().as_array().unwrap().len(), 16);
+    // One after another would take 16 x 400 ms = 6.4 s; concurrently about 0.4 s. The bound
+    // is loose on purpose: this checks the behaviour, the benchmark measures the speed.
+    assert!(took < Duration::from_millis(3200), "took {took:?}");
+    let serial = fake.run(&["balance", "--all", "--json", "--concurrency", "1"]);
+    assert_eq!(serial.stdout, outcome.stdout, "same rows, same order");
+}
