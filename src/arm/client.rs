@@ -148,37 +148,52 @@ impl ArmClient {
     }
 
     /// GETs a list and every page after it via `nextLink`, handing each page's items to
-    /// `on_page` as it arrives.
-    pub async fn get_pages<T: DeserializeOwned>(
+    /// `on_page` as it arrives. The next page is requested as soon as its link is known, so
+    /// parsing and printing one page overlaps the round trip of the next.
+    pub async fn get_pages<T: DeserializeOwned + Send + 'static>(
         &self,
         url: Url,
         mut on_page: impl FnMut(Vec<T>) -> Result<()>,
     ) -> Result<()> {
-        let mut next = Some(url);
         let mut seen = std::collections::HashSet::new();
-        while let Some(url) = next.take() {
-            if !seen.insert(url.to_string()) {
-                return Err(Error::unavailable(format!(
-                    "Azure's nextLink points back to a page already read ({}); stopping instead of looping",
-                    describe(&url)
-                )));
-            }
-            let fetched = self.get(&url).await?;
-            let Some(body) = fetched.body else {
-                break;
+        seen.insert(url.to_string());
+        let mut current = self.get(&url).await?;
+        let mut current_url = url;
+        loop {
+            let Some(body) = current.body.take() else {
+                return Ok(());
             };
-            let page: Page<T> = decode(&url, fetched.status, fetched.request_id.as_deref(), &body)?;
-            drop(body);
-            on_page(page.value)?;
-            if let Some(link) = page.next_link.filter(|l| !l.trim().is_empty()) {
-                next = Some(self.next_link(&url, &link)?);
-            }
+            let next = match scan_next_link(&body) {
+                Some(link) => Some(self.next_link(&current_url, &link, &mut seen)?),
+                None => None,
+            };
+            let (status, request_id) = (current.status, current.request_id.take());
+            let Some(next_url) = next else {
+                let page: Page<T> = decode(&current_url, status, request_id.as_deref(), &body)?;
+                drop(body);
+                return on_page(page.value);
+            };
+            let parse = {
+                let url = current_url.clone();
+                tokio::task::spawn_blocking(move || {
+                    decode::<Page<T>>(&url, status, request_id.as_deref(), &body)
+                })
+            };
+            let handle_page = async {
+                let page = parse.await.map_err(|e| {
+                    Error::unavailable(format!("parsing a page failed unexpectedly: {e}"))
+                })??;
+                on_page(page.value)
+            };
+            let (handled, fetched) = tokio::join!(handle_page, self.get(&next_url));
+            handled?;
+            current = fetched?;
+            current_url = next_url;
         }
-        Ok(())
     }
 
     /// Collects every item of a paged list.
-    pub async fn get_all<T: DeserializeOwned>(&self, url: Url) -> Result<Vec<T>> {
+    pub async fn get_all<T: DeserializeOwned + Send + 'static>(&self, url: Url) -> Result<Vec<T>> {
         let mut items = Vec::new();
         self.get_pages(url, |page| {
             items.extend(page);
@@ -188,9 +203,14 @@ impl ArmClient {
         Ok(items)
     }
 
-    /// A `nextLink` is followed verbatim, but only to the endpoint's own origin: the token
-    /// must never be sent anywhere else.
-    fn next_link(&self, current: &Url, link: &str) -> Result<Url> {
+    /// A `nextLink` is followed verbatim, but only to the endpoint's own origin (the token
+    /// must never be sent anywhere else), and never back to a page already read.
+    fn next_link(
+        &self,
+        current: &Url,
+        link: &str,
+        seen: &mut std::collections::HashSet<String>,
+    ) -> Result<Url> {
         let next = current.join(link.trim()).map_err(|e| {
             Error::unavailable(format!(
                 "Azure sent a nextLink that is not a URL ({e}) after {}",
@@ -206,6 +226,12 @@ impl ArmClient {
                 "refusing to follow a nextLink to {} because it is not the configured endpoint {}; the bearer token is only sent to the endpoint",
                 next.origin().ascii_serialization(),
                 endpoint.origin().ascii_serialization()
+            )));
+        }
+        if !seen.insert(next.to_string()) {
+            return Err(Error::unavailable(format!(
+                "Azure's nextLink points back to a page already read ({}); stopping instead of looping",
+                describe(&next)
             )));
         }
         Ok(next)
@@ -383,6 +409,20 @@ fn request_id(headers: &HeaderMap) -> Option<String> {
         .iter()
         .find_map(|name| headers.get(*name)?.to_str().ok())
         .map(str::to_string)
+}
+
+/// The page's `nextLink`, found without building the page's items. `None` when there is
+/// none, or when the body is not valid JSON (the full decode then says what is wrong).
+fn scan_next_link(body: &[u8]) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct NextLinkOnly {
+        #[serde(rename = "nextLink", default)]
+        next_link: Option<String>,
+    }
+    serde_json::from_slice::<NextLinkOnly>(body)
+        .ok()?
+        .next_link
+        .filter(|link| !link.trim().is_empty())
 }
 
 /// `GET /providers/...` without host or query: short, and never carries anything secret.

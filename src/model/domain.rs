@@ -4,7 +4,7 @@
 //! dates as ISO 8601.
 
 use super::dates::{format_iso, parse_azure_date};
-use super::money::{decimal_from_json, Money};
+use super::money::{Money, WireDecimal};
 use super::wire;
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize, Serializer};
@@ -16,8 +16,9 @@ fn money(field: &str, amount: Option<&wire::Amount>) -> Result<Option<Money>, Co
     let Some(amount) = amount else {
         return Ok(None);
     };
-    let exact = |part: &str, raw: &Option<serde_json::Value>| match raw {
-        Some(v) => decimal_from_json(v).map_err(|e| format!("{field}.{part}: {e}")),
+    let exact = |part: &str, raw: &Option<WireDecimal>| match raw {
+        Some(WireDecimal(Ok(value))) => Ok(*value),
+        Some(WireDecimal(Err(e))) => Err(format!("{field}.{part}: {e}")),
         None => Ok(None),
     };
     Ok(Some(Money {

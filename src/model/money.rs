@@ -1,7 +1,8 @@
 //! Money is a `Decimal` with its currency, from the JSON text to the screen: never f64.
 
 use rust_decimal::Decimal;
-use serde::Serialize;
+use serde::de::{self, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 use std::str::FromStr;
 
@@ -82,6 +83,65 @@ pub fn decimal_from_json(value: &Value) -> Result<Option<Decimal>, String> {
         other => return Err(format!("expected a number, found {}", json_kind(other))),
     };
     parse_decimal_exact(&text).map(Some)
+}
+
+/// An amount's number as read from the wire: exact, or the reason it is not. Reading it
+/// never fails the surrounding document, so the error can name the field it belongs to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WireDecimal(pub Result<Option<Decimal>, String>);
+
+struct WireDecimalVisitor;
+
+impl<'de> Visitor<'de> for WireDecimalVisitor {
+    type Value = WireDecimal;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a number")
+    }
+
+    // With `arbitrary_precision`, serde_json hands numbers over as a one-entry map holding
+    // the exact text; `serde_json::Number` knows how to read it.
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<WireDecimal, A::Error> {
+        let number = serde_json::Number::deserialize(de::value::MapAccessDeserializer::new(map))?;
+        Ok(WireDecimal(parse_decimal_exact(number.as_str()).map(Some)))
+    }
+    fn visit_str<E: de::Error>(self, text: &str) -> Result<WireDecimal, E> {
+        let text = text.trim();
+        if text.is_empty() {
+            return Ok(WireDecimal(Ok(None)));
+        }
+        Ok(WireDecimal(parse_decimal_exact(text).map(Some)))
+    }
+    fn visit_u64<E: de::Error>(self, value: u64) -> Result<WireDecimal, E> {
+        Ok(WireDecimal(Ok(Some(Decimal::from(value)))))
+    }
+    fn visit_i64<E: de::Error>(self, value: i64) -> Result<WireDecimal, E> {
+        Ok(WireDecimal(Ok(Some(Decimal::from(value)))))
+    }
+    fn visit_f64<E: de::Error>(self, value: f64) -> Result<WireDecimal, E> {
+        Ok(WireDecimal(Err(format!(
+            "{value} arrived as a floating-point number and cannot be trusted to the cent"
+        ))))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<WireDecimal, E> {
+        Ok(WireDecimal(Ok(None)))
+    }
+    fn visit_none<E: de::Error>(self) -> Result<WireDecimal, E> {
+        Ok(WireDecimal(Ok(None)))
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<WireDecimal, E> {
+        Ok(WireDecimal(Err("expected a number, found a boolean".into())))
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<WireDecimal, A::Error> {
+        while seq.next_element::<de::IgnoredAny>()?.is_some() {}
+        Ok(WireDecimal(Err("expected a number, found an array".into())))
+    }
+}
+
+impl<'de> Deserialize<'de> for WireDecimal {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(WireDecimalVisitor)
+    }
 }
 
 /// Parses decimal text exactly: plain (`-1.74`) or scientific (`1.5e3`) notation.
@@ -181,6 +241,19 @@ mod tests {
         assert_eq!(exact("\"60.90\""), "60.90");
         assert_eq!(exact("1.5e3"), "1500.0");
         assert_eq!(exact("-0"), "0");
+    }
+
+    #[test]
+    fn wire_decimals_are_exact_or_an_explained_error() {
+        let read = |text: &str| serde_json::from_str::<WireDecimal>(text).unwrap().0;
+        assert_eq!(read("60.90").unwrap().unwrap().to_string(), "60.90");
+        assert_eq!(read("12345678901234567.89").unwrap().unwrap().to_string(), "12345678901234567.89");
+        assert_eq!(read("\"-1.74\"").unwrap().unwrap().to_string(), "-1.74");
+        assert_eq!(read("null").unwrap(), None);
+        assert!(read("1e400").is_err());
+        assert!(read("true").is_err());
+        assert!(read("[1, [2]]").is_err());
+        assert!(serde_json::from_str::<WireDecimal>("{\"a\": 1}").is_err());
     }
 
     #[test]

@@ -5,7 +5,10 @@
 //! No `#[serde(flatten)]` and no untagged enum touches an amount: both buffer numbers and
 //! would lose serde_json's exact number text.
 
+use serde::de::{self, Visitor};
 use serde::{Deserialize, Deserializer};
+use std::fmt;
+use super::money::WireDecimal;
 use serde_json::Value;
 
 /// One page of an ARM list. `nextLink` is absent or null on the last page.
@@ -33,11 +36,11 @@ pub struct Amount {
     #[serde(default)]
     pub currency: Option<String>,
     #[serde(default)]
-    pub value: Option<Value>,
+    pub value: Option<WireDecimal>,
     #[serde(default)]
-    pub exchange_rate: Option<Value>,
+    pub exchange_rate: Option<WireDecimal>,
     #[serde(default)]
-    pub exchange_rate_month: Option<Value>,
+    pub exchange_rate_month: Option<WireDecimal>,
 }
 
 /// A boolean that has also been seen as the string "True"/"False".
@@ -46,15 +49,26 @@ pub struct LenientBool(pub bool);
 
 impl<'de> Deserialize<'de> for LenientBool {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Value::deserialize(deserializer)? {
-            Value::Bool(b) => Ok(LenientBool(b)),
-            Value::String(s) if s.eq_ignore_ascii_case("true") => Ok(LenientBool(true)),
-            Value::String(s) if s.eq_ignore_ascii_case("false") => Ok(LenientBool(false)),
-            other => Err(serde::de::Error::custom(format!(
-                "expected a boolean, found {}",
-                super::money::json_kind(&other)
-            ))),
+        struct BoolVisitor;
+        impl Visitor<'_> for BoolVisitor {
+            type Value = LenientBool;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a boolean or \"true\"/\"false\"")
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<LenientBool, E> {
+                Ok(LenientBool(v))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<LenientBool, E> {
+                if v.eq_ignore_ascii_case("true") {
+                    Ok(LenientBool(true))
+                } else if v.eq_ignore_ascii_case("false") {
+                    Ok(LenientBool(false))
+                } else {
+                    Err(E::invalid_value(de::Unexpected::Str(v), &self))
+                }
+            }
         }
+        deserializer.deserialize_any(BoolVisitor)
     }
 }
 
@@ -64,16 +78,38 @@ pub struct LenientString(pub String);
 
 impl<'de> Deserialize<'de> for LenientString {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Value::deserialize(deserializer)? {
-            Value::String(s) => Ok(LenientString(s)),
-            Value::Number(n) => Ok(LenientString(n.to_string())),
-            Value::Bool(b) => Ok(LenientString(b.to_string())),
-            Value::Null => Ok(LenientString(String::new())),
-            other => Err(serde::de::Error::custom(format!(
-                "expected a string, found {}",
-                super::money::json_kind(&other)
-            ))),
+        struct StringVisitor;
+        impl<'de> Visitor<'de> for StringVisitor {
+            type Value = LenientString;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string or a number")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<LenientString, E> {
+                Ok(LenientString(v.to_string()))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<LenientString, E> {
+                Ok(LenientString(v))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<LenientString, E> {
+                Ok(LenientString(String::new()))
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<LenientString, E> {
+                Ok(LenientString(v.to_string()))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<LenientString, E> {
+                Ok(LenientString(v.to_string()))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<LenientString, E> {
+                Ok(LenientString(v.to_string()))
+            }
+            // Numbers arrive as serde_json's exact-text map (`arbitrary_precision`).
+            fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<LenientString, A::Error> {
+                let number =
+                    serde_json::Number::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                Ok(LenientString(number.as_str().to_string()))
+            }
         }
+        deserializer.deserialize_any(StringVisitor)
     }
 }
 

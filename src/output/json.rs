@@ -20,22 +20,23 @@ pub struct JsonArrayWriter {
 }
 
 impl JsonArrayWriter {
-    /// The text for the next elements.
+    /// The text for the next elements. The page is formatted as one pretty array and its
+    /// brackets dropped, which is exactly how those elements look inside the whole array.
     pub fn elements<T: Serialize>(&mut self, items: &[T]) -> Result<String> {
-        let mut text = String::new();
-        for item in items {
-            text.push_str(if self.written == 0 { "[\n" } else { ",\n" });
-            let element = serde_json::to_string_pretty(item)
-                .map_err(|e| Error::unavailable(format!("could not write JSON: {e}")))?;
-            for (i, line) in element.lines().enumerate() {
-                if i > 0 {
-                    text.push('\n');
-                }
-                text.push_str("  ");
-                text.push_str(line);
-            }
-            self.written += 1;
+        if items.is_empty() {
+            return Ok(String::new());
         }
+        let array = serde_json::to_string_pretty(items)
+            .map_err(|e| Error::unavailable(format!("could not write JSON: {e}")))?;
+        let inner = array
+            .strip_prefix("[\n")
+            .and_then(|rest| rest.strip_suffix("\n]"))
+            .unwrap_or(&array);
+        let separator = if self.written == 0 { "[\n" } else { ",\n" };
+        self.written += items.len();
+        let mut text = String::with_capacity(inner.len() + 2);
+        text.push_str(separator);
+        text.push_str(inner);
         Ok(text)
     }
 
