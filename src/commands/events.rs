@@ -7,7 +7,7 @@ use crate::cli::{EventsArgs, OutputFormat};
 use crate::error::{Error, Result};
 use crate::model::dates::parse_user_date;
 use crate::output::json::JsonArrayWriter;
-use crate::output::table;
+use crate::output::table::EventsTable;
 use chrono::{Months, NaiveDate};
 
 /// The window: `--end` defaults to the reference day, `--start` to one year before `--end`.
@@ -45,23 +45,23 @@ pub async fn run(context: &Context, args: EventsArgs) -> Result<()> {
             context.printer.print(&writer.finish())
         }
         OutputFormat::Table => {
-            let mut all = Vec::new();
+            let mut rows = EventsTable::default();
             with_profile(context, &query, async |profile| {
-                all.clear();
+                rows = EventsTable::default();
                 events(&context.client, &profile.id, start, end, |page| {
-                    all.extend(page);
+                    rows.push(&page);
                     Ok(())
                 })
                 .await
             })
             .await?;
-            if all.is_empty() {
+            if rows.is_empty() {
                 eprintln!("note: no credit transactions between {start} and {end}");
                 return Ok(());
             }
             context
                 .printer
-                .print(&table::events(&all, context.printer.is_terminal))
+                .print(&rows.render(context.printer.is_terminal))
         }
     }
 }

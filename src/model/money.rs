@@ -130,7 +130,9 @@ impl<'de> Visitor<'de> for WireDecimalVisitor {
         Ok(WireDecimal(Ok(None)))
     }
     fn visit_bool<E: de::Error>(self, _: bool) -> Result<WireDecimal, E> {
-        Ok(WireDecimal(Err("expected a number, found a boolean".into())))
+        Ok(WireDecimal(
+            Err("expected a number, found a boolean".into()),
+        ))
     }
     fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<WireDecimal, A::Error> {
         while seq.next_element::<de::IgnoredAny>()?.is_some() {}
@@ -247,7 +249,10 @@ mod tests {
     fn wire_decimals_are_exact_or_an_explained_error() {
         let read = |text: &str| serde_json::from_str::<WireDecimal>(text).unwrap().0;
         assert_eq!(read("60.90").unwrap().unwrap().to_string(), "60.90");
-        assert_eq!(read("12345678901234567.89").unwrap().unwrap().to_string(), "12345678901234567.89");
+        assert_eq!(
+            read("12345678901234567.89").unwrap().unwrap().to_string(),
+            "12345678901234567.89"
+        );
         assert_eq!(read("\"-1.74\"").unwrap().unwrap().to_string(), "-1.74");
         assert_eq!(read("null").unwrap(), None);
         assert!(read("1e400").is_err());

@@ -5,11 +5,11 @@
 //! No `#[serde(flatten)]` and no untagged enum touches an amount: both buffer numbers and
 //! would lose serde_json's exact number text.
 
+use super::money::WireDecimal;
 use serde::de::{self, Visitor};
 use serde::{Deserialize, Deserializer};
-use std::fmt;
-use super::money::WireDecimal;
 use serde_json::Value;
+use std::fmt;
 
 /// One page of an ARM list. `nextLink` is absent or null on the last page.
 #[derive(Debug, Deserialize)]

@@ -6,32 +6,96 @@ use crate::model::domain::{BalanceSummary, BillingAccount, CreditEvent, CreditLo
 use crate::model::money::Money;
 use chrono::{DateTime, Utc};
 use comfy_table::{presets, CellAlignment, ContentArrangement, Table};
+use unicode_width::UnicodeWidthStr;
 
-fn new_table(is_terminal: bool, header: &[&str]) -> Table {
-    let mut table = Table::new();
-    if is_terminal {
-        table
-            .load_preset(presets::UTF8_FULL_CONDENSED)
-            .set_content_arrangement(ContentArrangement::Dynamic);
-    } else {
-        table
-            .load_preset(presets::ASCII_MARKDOWN)
-            .set_content_arrangement(ContentArrangement::Disabled);
-    }
-    table.set_header(header.iter().copied());
-    table
+/// A table before it is drawn: what every renderer below produces.
+struct Grid {
+    header: Vec<&'static str>,
+    rows: Vec<Vec<String>>,
+    right_aligned: Vec<usize>,
 }
 
-fn align_right(table: &mut Table, columns: &[usize]) {
-    for &index in columns {
-        if let Some(column) = table.column_mut(index) {
-            column.set_cell_alignment(CellAlignment::Right);
+impl Grid {
+    fn new(header: &[&'static str]) -> Self {
+        Grid {
+            header: header.to_vec(),
+            rows: Vec::new(),
+            right_aligned: Vec::new(),
         }
     }
-}
 
-fn finish(table: Table) -> String {
-    format!("{table}\n")
+    fn add_row(&mut self, row: Vec<String>) {
+        self.rows.push(row);
+    }
+
+    fn align_right(&mut self, columns: &[usize]) {
+        self.right_aligned.extend_from_slice(columns);
+    }
+
+    /// On a terminal: comfy-table, box-drawn and wrapped to the window. Piped: a Markdown
+    /// table written directly, which is an order of magnitude faster for long histories.
+    fn render(self, is_terminal: bool) -> String {
+        if is_terminal {
+            self.render_terminal()
+        } else {
+            self.render_markdown()
+        }
+    }
+
+    fn render_terminal(self) -> String {
+        let mut table = Table::new();
+        table
+            .load_preset(presets::UTF8_FULL_CONDENSED)
+            .set_content_arrangement(ContentArrangement::Dynamic)
+            .set_header(self.header.iter().copied());
+        for row in self.rows {
+            table.add_row(row);
+        }
+        for &index in &self.right_aligned {
+            if let Some(column) = table.column_mut(index) {
+                column.set_cell_alignment(CellAlignment::Right);
+            }
+        }
+        format!("{table}\n")
+    }
+
+    fn render_markdown(self) -> String {
+        let mut widths: Vec<usize> = self.header.iter().map(|h| h.width()).collect();
+        for row in &self.rows {
+            for (width, cell) in widths.iter_mut().zip(row) {
+                *width = (*width).max(cell.width());
+            }
+        }
+        let line_length: usize = widths.iter().map(|w| w + 3).sum::<usize>() + 2;
+        let mut out = String::with_capacity(line_length * (self.rows.len() + 2));
+        let write_row = |out: &mut String, cells: &mut dyn Iterator<Item = &str>| {
+            out.push('|');
+            for (index, cell) in cells.enumerate() {
+                let padding = widths[index].saturating_sub(cell.width());
+                out.push(' ');
+                if self.right_aligned.contains(&index) {
+                    out.extend(std::iter::repeat_n(' ', padding));
+                    out.push_str(cell);
+                } else {
+                    out.push_str(cell);
+                    out.extend(std::iter::repeat_n(' ', padding));
+                }
+                out.push_str(" |");
+            }
+            out.push('\n');
+        };
+        write_row(&mut out, &mut self.header.iter().copied());
+        out.push('|');
+        for width in &widths {
+            out.extend(std::iter::repeat_n('-', width + 2));
+            out.push('|');
+        }
+        out.push('\n');
+        for row in &self.rows {
+            write_row(&mut out, &mut row.iter().map(String::as_str));
+        }
+        out
+    }
 }
 
 fn amount(money: &Option<Money>) -> String {
@@ -52,17 +116,14 @@ fn text(value: &Option<String>) -> String {
 }
 
 pub fn accounts(accounts: &[BillingAccount], is_terminal: bool) -> String {
-    let mut table = new_table(
-        is_terminal,
-        &[
-            "Account",
-            "Agreement",
-            "Profile",
-            "Profile name (ID)",
-            "Currency",
-            "Profile id",
-        ],
-    );
+    let mut table = Grid::new(&[
+        "Account",
+        "Agreement",
+        "Profile",
+        "Profile name (ID)",
+        "Currency",
+        "Profile id",
+    ]);
     for account in accounts {
         let account_name = account
             .display_name
@@ -99,7 +160,7 @@ pub fn accounts(accounts: &[BillingAccount], is_terminal: bool) -> String {
             ]);
         }
     }
-    finish(table)
+    table.render(is_terminal)
 }
 
 pub fn balance(summary: &BalanceSummary, is_terminal: bool) -> String {
@@ -108,7 +169,7 @@ pub fn balance(summary: &BalanceSummary, is_terminal: bool) -> String {
         Some(name) => format!("Billing profile: {name} ({})\n", profile.id),
         None => format!("Billing profile: {}\n", profile.id),
     };
-    let mut table = new_table(is_terminal, &["Balance", "Amount"]);
+    let mut table = Grid::new(&["Balance", "Amount"]);
     let rows: [(&str, &Option<Money>); 7] = [
         ("Estimated balance", &summary.estimated_balance),
         ("Current balance", &summary.current_balance),
@@ -138,9 +199,9 @@ pub fn balance(summary: &BalanceSummary, is_terminal: bool) -> String {
         }
         table.add_row(vec![label.to_string(), amount(value)]);
     }
-    align_right(&mut table, &[1]);
+    table.align_right(&[1]);
     let mut out = title;
-    out.push_str(&finish(table));
+    out.push_str(&table.render(is_terminal));
     let currencies: Vec<String> = [
         ("Credit currency", &summary.credit_currency),
         ("Billing currency", &summary.billing_currency),
@@ -156,18 +217,15 @@ pub fn balance(summary: &BalanceSummary, is_terminal: bool) -> String {
 }
 
 pub fn lots(lots: &[CreditLot], is_terminal: bool) -> String {
-    let mut table = new_table(
-        is_terminal,
-        &[
-            "Source",
-            "Status",
-            "Start",
-            "Expires",
-            "Original",
-            "Remaining",
-            "PO number",
-        ],
-    );
+    let mut table = Grid::new(&[
+        "Source",
+        "Status",
+        "Start",
+        "Expires",
+        "Original",
+        "Remaining",
+        "PO number",
+    ]);
     for lot in lots {
         table.add_row(vec![
             text(&lot.source),
@@ -179,14 +237,19 @@ pub fn lots(lots: &[CreditLot], is_terminal: bool) -> String {
             text(&lot.po_number),
         ]);
     }
-    align_right(&mut table, &[4, 5]);
-    finish(table)
+    table.align_right(&[4, 5]);
+    table.render(is_terminal)
 }
 
-pub fn events(events: &[CreditEvent], is_terminal: bool) -> String {
-    let mut table = new_table(
-        is_terminal,
-        &[
+/// The events table, built page by page: each page's cells are formatted as it arrives
+/// (while the next page is still on the way), and only the layout waits for the last page.
+pub struct EventsTable {
+    grid: Grid,
+}
+
+impl Default for EventsTable {
+    fn default() -> Self {
+        let mut grid = Grid::new(&[
             "Date",
             "Description",
             "Type",
@@ -196,40 +259,57 @@ pub fn events(events: &[CreditEvent], is_terminal: bool) -> String {
             "Charges",
             "Balance after",
             "Invoice",
-        ],
-    );
-    for event in events {
-        table.add_row(vec![
-            day(&event.transaction_date),
-            text(&event.description),
-            text(&event.event_type),
-            amount(&event.new_credit),
-            amount(&event.adjustments),
-            amount(&event.credit_expired),
-            amount(&event.charges),
-            amount(&event.closed_balance),
-            text(&event.invoice_number),
         ]);
+        grid.align_right(&[3, 4, 5, 6, 7]);
+        EventsTable { grid }
     }
-    align_right(&mut table, &[3, 4, 5, 6, 7]);
-    finish(table)
+}
+
+impl EventsTable {
+    pub fn push(&mut self, events: &[CreditEvent]) {
+        for event in events {
+            self.grid.add_row(vec![
+                day(&event.transaction_date),
+                text(&event.description),
+                text(&event.event_type),
+                amount(&event.new_credit),
+                amount(&event.adjustments),
+                amount(&event.credit_expired),
+                amount(&event.charges),
+                amount(&event.closed_balance),
+                text(&event.invoice_number),
+            ]);
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.grid.rows.is_empty()
+    }
+
+    pub fn render(self, is_terminal: bool) -> String {
+        self.grid.render(is_terminal)
+    }
+}
+
+/// The events table in one go.
+pub fn events(events: &[CreditEvent], is_terminal: bool) -> String {
+    let mut table = EventsTable::default();
+    table.push(events);
+    table.render(is_terminal)
 }
 
 /// `balance --all`: one row per profile; failed profiles say why.
 pub fn balances(rows: &[BalanceSummary], is_terminal: bool) -> String {
-    let mut table = new_table(
-        is_terminal,
-        &[
-            "Account",
-            "Profile",
-            "Estimated balance",
-            "Current balance",
-            "Pending charges",
-            "Pending adjustments",
-            "Expired credit",
-            "Note",
-        ],
-    );
+    let mut table = Grid::new(&[
+        "Account",
+        "Profile",
+        "Estimated balance",
+        "Current balance",
+        "Pending charges",
+        "Pending adjustments",
+        "Expired credit",
+        "Note",
+    ]);
     for row in rows {
         let account = row
             .billing_account
@@ -262,6 +342,39 @@ pub fn balances(rows: &[BalanceSummary], is_terminal: bool) -> String {
             note,
         ]);
     }
-    align_right(&mut table, &[2, 3, 4, 5, 6]);
-    finish(table)
+    table.align_right(&[2, 3, 4, 5, 6]);
+    table.render(is_terminal)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn grid() -> Grid {
+        let mut grid = Grid::new(&["Profile", "Amount"]);
+        grid.add_row(vec!["Forschung Zürich".into(), "9,876.54 EUR".into()]);
+        grid.add_row(vec!["Dev".into(), "1.00 USD".into()]);
+        grid.align_right(&[1]);
+        grid
+    }
+
+    #[test]
+    fn markdown_pads_by_display_width_and_aligns_amounts() {
+        assert_eq!(
+            grid().render(false),
+            "| Profile          |       Amount |\n\
+             |------------------|--------------|\n\
+             | Forschung Zürich | 9,876.54 EUR |\n\
+             | Dev              |     1.00 USD |\n"
+        );
+    }
+
+    #[test]
+    fn terminal_tables_are_box_drawn_with_every_value() {
+        let text = grid().render(true);
+        assert!(text.contains('│') || text.contains('┆'), "{text}");
+        for value in ["Forschung Zürich", "9,876.54 EUR", "1.00 USD"] {
+            assert!(text.contains(value), "{text}");
+        }
+    }
 }

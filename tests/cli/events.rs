@@ -175,3 +175,77 @@ async fn events_bad_window_is_a_usage_error() {
     }
     assert_eq!(fake.request_count().await, 0);
 }
+
+fn numbered_events(range: std::ops::Range<u32>) -> Vec<Value> {
+    range
+        .map(|n| {
+            serde_json::json!({"name": format!("e{n}"), "properties": {
+                "transactionDate": format!("01/{:02}/2026", 1 + n % 28), "description": format!("event {n}"),
+                "eventType": "SettledCharges",
+                "charges": {"currency": "USD", "value": format!("-{n}.10").parse::<Value>().unwrap()},
+                "closedBalance": {"currency": "USD", "value": format!("{}.05", 10_000 - n).parse::<Value>().unwrap()},
+                "invoiceNumber": format!("INV{n}")}})
+        })
+        .collect()
+}
+
+/// Serves `events` split into pages of `page_size`, linked by nextLink.
+async fn serve_paged(fake: &Fake, events: &[Value], page_size: usize) {
+    let pages: Vec<&[Value]> = events.chunks(page_size).collect();
+    for (index, page) in pages.iter().enumerate() {
+        let at = if index == 0 {
+            events_path()
+        } else {
+            format!("/events-page-{index}")
+        };
+        let mut body = serde_json::json!({ "value": page });
+        if index + 1 < pages.len() {
+            body["nextLink"] = Value::String(format!("{}/events-page-{}", fake.uri(), index + 1));
+        }
+        fake.serve(&at, &body.to_string()).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn paged_and_streamed_output_equals_the_single_page_answer() {
+    let events = numbered_events(0..23);
+    let single = Fake::start().await;
+    with_development_profile(&single).await;
+    serve_paged(&single, &events, 100).await;
+    let paged = Fake::start().await;
+    with_development_profile(&paged).await;
+    serve_paged(&paged, &events, 4).await;
+    for format in [&["--json"][..], &[][..]] {
+        let mut args = vec!["events", "-p", "Development"];
+        args.extend_from_slice(format);
+        let one = single.run(&args);
+        let many = paged.run(&args);
+        assert_eq!(one.code, 0, "{one}");
+        assert_eq!(one.stdout, many.stdout, "{format:?}");
+    }
+    // Accounts once (then cached), and 6 pages per run.
+    assert_eq!(paged.request_count().await, 1 + 2 * 6);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn json_output_streams_pages_before_a_later_page_fails() {
+    let fake = Fake::start().await;
+    with_development_profile(&fake).await;
+    let events = numbered_events(0..3);
+    let first = serde_json::json!({"value": &events[..2], "nextLink": format!("{}/events-page-1", fake.uri())});
+    fake.serve(&events_path(), &first.to_string()).await;
+    Mock::given(method("GET"))
+        .and(path("/events-page-1"))
+        .respond_with(
+            wiremock::ResponseTemplate::new(500)
+                .insert_header("retry-after", "0")
+                .set_body_string(r#"{"error":{"code":"InternalServerError","message":"Boom."}}"#),
+        )
+        .mount(&fake.server)
+        .await;
+    let outcome = fake.run(&["events", "-p", "Development", "--json"]);
+    assert_eq!(outcome.code, 6, "{outcome}");
+    // The first page was already written when the second failed.
+    assert!(outcome.stdout.contains("\"name\": \"e1\""), "{outcome}");
+    assert!(outcome.stderr.contains("InternalServerError"), "{outcome}");
+}

@@ -1,0 +1,429 @@
+//! End-to-end benchmark: a local fake Resource Manager with a simulated round-trip time and
+//! page size, the release `credits` binary run N times per scenario, and the median wall
+//! time, peak RSS and HTTP requests of each. `curl` fetching the same balance with one
+//! request is the baseline.
+//!
+//! ```sh
+//! cargo build --release && cargo run --release --example bench -- --latency-ms 20 --runs 15
+//! ```
+//! Options: `--latency-ms N` (default 20), `--runs N` (default 15), `--page-size N` (default
+//! 1000), `--bin PATH` (default: the `credits` beside this example's build directory),
+//! `--serve` (only run the fake and print its URL, for manual runs).
+
+use std::io::Read;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::net::TcpListener;
+
+const ACCOUNTS: usize = 3;
+const PROFILES_PER_ACCOUNT: usize = 20;
+
+struct Fake {
+    latency: Duration,
+    requests: AtomicUsize,
+    accounts_body: String,
+    events_page_value: String,
+    base: String,
+}
+
+fn account_name(a: usize) -> String {
+    format!("{a:08}-0000-0000-0000-000000000000:{a:08}-1111-2222-3333-444444444444_2019-05-31")
+}
+
+fn profile_display(a: usize, p: usize) -> String {
+    match (a, p) {
+        (0, 0) => "Development".into(),
+        (0, 1) => "History".into(),
+        _ => format!("Team {a}-{p}"),
+    }
+}
+
+fn accounts_body() -> String {
+    let mut accounts = Vec::new();
+    for a in 0..ACCOUNTS {
+        let id = format!(
+            "/providers/Microsoft.Billing/billingAccounts/{}",
+            account_name(a)
+        );
+        let profiles: Vec<String> = (0..PROFILES_PER_ACCOUNT)
+            .map(|p| {
+                format!(
+                    r#"{{"id":"{id}/billingProfiles/P{a}X{p}","name":"P{a}X{p}","properties":{{"displayName":"{}","currency":"USD","hasReadAccess":true}}}}"#,
+                    profile_display(a, p)
+                )
+            })
+            .collect();
+        accounts.push(format!(
+            r#"{{"id":"{id}","name":"{}","properties":{{"displayName":"Account {a}","agreementType":"MicrosoftCustomerAgreement","hasReadAccess":true,"billingProfiles":{{"hasMoreResults":false,"value":[{}]}}}}}}"#,
+            account_name(a),
+            profiles.join(",")
+        ));
+    }
+    format!(r#"{{"value":[{}]}}"#, accounts.join(","))
+}
+
+fn events_page_value(page_size: usize) -> String {
+    let events: Vec<String> = (0..page_size)
+        .map(|i| {
+            let cents = (i * 37) % 100_000;
+            format!(
+                r#"{{"id":"/providers/Microsoft.Billing/billingAccounts/x/billingProfiles/y/providers/Microsoft.Consumption/events/e{i}","name":"e{i}","type":"Microsoft.Consumption/events","properties":{{"transactionDate":"2026-0{}-1{}T00:00:00.0000000Z","description":"Settled invoice #G00{i}","newCredit":{{"currency":"USD","value":0.00}},"adjustments":{{"currency":"USD","value":0.00}},"creditExpired":{{"currency":"USD","value":0.00}},"charges":{{"currency":"USD","value":-{}.{:02}}},"closedBalance":{{"currency":"USD","value":{}.{:02}}},"eventType":"SettledCharges","invoiceNumber":"G00{i}","billingCurrency":"USD","creditCurrency":"USD","isEstimatedBalance":false}}}}"#,
+                1 + i % 9,
+                i % 10,
+                cents / 100,
+                cents % 100,
+                100_000 - cents / 100,
+                cents % 100
+            )
+        })
+        .collect();
+    events.join(",")
+}
+
+const BALANCE: &str = r#"{"id":"x","name":"x","properties":{"balanceSummary":{"estimatedBalance":{"currency":"USD","value":2927.77},"currentBalance":{"currency":"USD","value":3120.13}},"pendingCreditAdjustments":{"currency":"USD","value":25.00},"expiredCredit":{"currency":"USD","value":0.00},"pendingEligibleCharges":{"currency":"USD","value":-217.36},"billingCurrency":"USD","creditCurrency":"USD","isEstimatedBalance":false}}"#;
+
+impl Fake {
+    fn answer(&self, target: &str) -> (u16, String) {
+        let (path, query) = target.split_once('?').unwrap_or((target, ""));
+        if path == "/providers/Microsoft.Billing/billingAccounts" {
+            return (200, self.accounts_body.clone());
+        }
+        if path.ends_with("/credits/balanceSummary") {
+            return (200, BALANCE.to_string());
+        }
+        if path.ends_with("/events") {
+            // Development: 5 pages; History: 100 pages.
+            let pages = if path.contains("/P0X1/") { 100 } else { 5 };
+            let page: usize = query
+                .split('&')
+                .find_map(|kv| kv.strip_prefix("page="))
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0);
+            let next = if page + 1 < pages {
+                format!(
+                    r#","nextLink":"{}{path}?api-version=2024-08-01&page={}""#,
+                    self.base,
+                    page + 1
+                )
+            } else {
+                String::new()
+            };
+            return (
+                200,
+                format!(r#"{{"value":[{}]{next}}}"#, self.events_page_value),
+            );
+        }
+        (
+            404,
+            r#"{"error":{"code":"NotFound","message":"no such thing"}}"#.to_string(),
+        )
+    }
+}
+
+async fn serve(listener: TcpListener, fake: Arc<Fake>) {
+    while let Ok((stream, _)) = listener.accept().await {
+        let fake = Arc::clone(&fake);
+        tokio::spawn(async move {
+            let _ = stream.set_nodelay(true);
+            let (reader, mut writer) = stream.into_split();
+            let mut reader = BufReader::new(reader);
+            loop {
+                let mut line = String::new();
+                if reader.read_line(&mut line).await.unwrap_or(0) == 0 {
+                    return;
+                }
+                loop {
+                    let mut header = String::new();
+                    if reader.read_line(&mut header).await.unwrap_or(0) == 0
+                        || header.trim().is_empty()
+                    {
+                        break;
+                    }
+                }
+                fake.requests.fetch_add(1, Ordering::SeqCst);
+                let target = line.split_whitespace().nth(1).unwrap_or("/").to_string();
+                tokio::time::sleep(fake.latency).await;
+                let (status, body) = fake.answer(&target);
+                let head = format!(
+                    "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\nx-ms-request-id: bench\r\n\r\n",
+                    body.len()
+                );
+                if writer.write_all(head.as_bytes()).await.is_err()
+                    || writer.write_all(body.as_bytes()).await.is_err()
+                {
+                    return;
+                }
+            }
+        });
+    }
+}
+
+struct Sample {
+    wall: Duration,
+    first_byte: Option<Duration>,
+    peak_rss_kb: i64,
+    exit: i32,
+}
+
+fn run_once(program: &str, args: &[String], env: &[(&str, String)]) -> Sample {
+    let started = Instant::now();
+    let mut child = Command::new(program)
+        .args(args)
+        .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the program starts");
+    let mut stdout = child.stdout.take().expect("piped stdout");
+    let reader = std::thread::spawn(move || {
+        let mut first = None;
+        let mut buffer = vec![0u8; 1 << 16];
+        loop {
+            match stdout.read(&mut buffer) {
+                Ok(0) | Err(_) => break,
+                Ok(_) => {
+                    first.get_or_insert_with(|| started.elapsed());
+                }
+            }
+        }
+        first
+    });
+    let pid = child.id() as libc::pid_t;
+    let mut status = 0;
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // wait4 gives this child's own peak RSS; std's wait does not.
+    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    let wall = started.elapsed();
+    assert_eq!(waited, pid, "wait4 failed");
+    let first_byte = reader.join().unwrap_or(None);
+    std::mem::forget(child);
+    Sample {
+        wall,
+        first_byte,
+        peak_rss_kb: usage.ru_maxrss,
+        exit: if libc::WIFEXITED(status) {
+            libc::WEXITSTATUS(status)
+        } else {
+            -1
+        },
+    }
+}
+
+fn median(mut values: Vec<Duration>) -> Duration {
+    values.sort();
+    values[values.len() / 2]
+}
+
+fn arg_value(args: &[String], name: &str) -> Option<String> {
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1))
+        .cloned()
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let latency = Duration::from_millis(
+        arg_value(&args, "--latency-ms")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(20),
+    );
+    let runs: usize = arg_value(&args, "--runs")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(15);
+    let page_size: usize = arg_value(&args, "--page-size")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1000);
+    let bin = arg_value(&args, "--bin")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            let exe = std::env::current_exe().expect("own path");
+            exe.parent()
+                .and_then(|p| p.parent())
+                .expect("target dir")
+                .join("credits")
+        });
+    assert!(
+        bin.exists(),
+        "{} not found: run `cargo build --release` first",
+        bin.display()
+    );
+    let bin = bin.to_string_lossy().to_string();
+
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let listener = runtime.block_on(TcpListener::bind("127.0.0.1:0")).unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let fake = Arc::new(Fake {
+        latency,
+        requests: AtomicUsize::new(0),
+        accounts_body: accounts_body(),
+        events_page_value: events_page_value(page_size),
+        base: base.clone(),
+    });
+    runtime.spawn(serve(listener, Arc::clone(&fake)));
+    if args.iter().any(|a| a == "--serve") {
+        // Keep the fake running for manual runs: CREDITS_ENDPOINT=<this> CREDITS_ACCESS_TOKEN=x
+        println!("{base}");
+        loop {
+            std::thread::sleep(Duration::from_secs(3600));
+        }
+    }
+
+    let cache = std::env::temp_dir().join(format!("credits-bench-cache-{}", std::process::id()));
+    let env: Vec<(&str, String)> = vec![
+        ("CREDITS_ENDPOINT", base.clone()),
+        ("CREDITS_ACCESS_TOKEN", "bench-token".into()),
+        ("CREDITS_CACHE_DIR", cache.to_string_lossy().to_string()),
+    ];
+    let strings = |list: &[&str]| list.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let dev_balance_url = format!(
+        "{base}/providers/Microsoft.Billing/billingAccounts/{}/billingProfiles/P0X0/providers/Microsoft.Consumption/credits/balanceSummary?api-version=2024-08-01",
+        account_name(0)
+    );
+
+    struct Scenario {
+        name: &'static str,
+        program: String,
+        args: Vec<String>,
+        cold_cache: bool,
+        target: &'static str,
+    }
+    let mut scenarios = vec![
+        Scenario {
+            name: "credits --version",
+            program: bin.clone(),
+            args: strings(&["--version"]),
+            cold_cache: false,
+            target: "<= 5 ms",
+        },
+        Scenario {
+            name: "balance --profile Development (warm)",
+            program: bin.clone(),
+            args: strings(&["balance", "--profile", "Development"]),
+            cold_cache: false,
+            target: "1 request, <= 40 ms, <= 15 MB",
+        },
+        Scenario {
+            name: "balance --profile Development (cold)",
+            program: bin.clone(),
+            args: strings(&["balance", "--profile", "Development"]),
+            cold_cache: true,
+            target: "<= 2 requests, <= 70 ms",
+        },
+        Scenario {
+            name: "events 5,000 in 5 pages (warm)",
+            program: bin.clone(),
+            args: strings(&["events", "--profile", "Development"]),
+            cold_cache: false,
+            target: "<= 5 RTT + 40 ms, <= 30 MB",
+        },
+        Scenario {
+            name: "events 5,000 --json (warm)",
+            program: bin.clone(),
+            args: strings(&["events", "--profile", "Development", "--json"]),
+            cold_cache: false,
+            target: "<= 5 RTT + 40 ms, <= 30 MB",
+        },
+        Scenario {
+            name: "events 100,000 --json (warm)",
+            program: bin.clone(),
+            args: strings(&["events", "--profile", "History", "--json"]),
+            cold_cache: false,
+            target: "<= 60 MB, streams",
+        },
+        Scenario {
+            name: "balance --all, 60 profiles (warm)",
+            program: bin.clone(),
+            args: strings(&["balance", "--all"]),
+            cold_cache: false,
+            target: "<= 5 RTT + 50 ms",
+        },
+        Scenario {
+            name: "balance --all, 60 profiles (cold)",
+            program: bin.clone(),
+            args: strings(&["balance", "--all"]),
+            cold_cache: true,
+            target: "<= 5 RTT + 50 ms",
+        },
+    ];
+    if Command::new("curl")
+        .arg("--version")
+        .stdout(Stdio::null())
+        .status()
+        .is_ok()
+    {
+        scenarios.insert(
+            1,
+            Scenario {
+                name: "curl, the same balance (1 request)",
+                program: "curl".into(),
+                args: vec![
+                    "-s".into(),
+                    "-H".into(),
+                    "Authorization: Bearer bench-token".into(),
+                    dev_balance_url,
+                ],
+                cold_cache: false,
+                target: "baseline",
+            },
+        );
+    }
+
+    println!(
+        "latency {} ms per request, page size {page_size}, {runs} runs each, binary {bin}",
+        latency.as_millis()
+    );
+    println!(
+        "{:<40} {:>10} {:>12} {:>10} {:>9}  target",
+        "scenario", "median ms", "1st byte ms", "peak MB", "requests"
+    );
+    // Prime the cache once for the warm scenarios.
+    let _ = run_once(&bin, &strings(&["accounts"]), &env);
+    for scenario in &scenarios {
+        let mut walls = Vec::new();
+        let mut firsts = Vec::new();
+        let mut peak = 0;
+        let mut requests = 0;
+        for _ in 0..runs {
+            if scenario.cold_cache {
+                let _ = std::fs::remove_dir_all(&cache);
+            }
+            let before = fake.requests.load(Ordering::SeqCst);
+            let sample = run_once(&scenario.program, &scenario.args, &env);
+            assert_eq!(sample.exit, 0, "{} failed", scenario.name);
+            requests = fake.requests.load(Ordering::SeqCst) - before;
+            walls.push(sample.wall);
+            if let Some(first) = sample.first_byte {
+                firsts.push(first);
+            }
+            peak = peak.max(sample.peak_rss_kb);
+        }
+        if scenario.cold_cache {
+            // Leave the cache warm for the next scenario.
+            let _ = run_once(&bin, &strings(&["accounts"]), &env);
+        }
+        let first = if firsts.is_empty() {
+            "-".to_string()
+        } else {
+            format!("{:.1}", median(firsts).as_secs_f64() * 1000.0)
+        };
+        println!(
+            "{:<40} {:>10.1} {:>12} {:>10.1} {:>9}  {}",
+            scenario.name,
+            median(walls).as_secs_f64() * 1000.0,
+            first,
+            peak as f64 / 1024.0,
+            requests,
+            scenario.target
+        );
+    }
+    let _ = std::fs::remove_dir_all(&cache);
+}
