@@ -334,8 +334,14 @@ fn bad_input_is_one_line_and_exit_2() {
             "--endpoint",
         ),
         (&["balance", "-p", "Dev", "--timeout", "0"], "--timeout"),
-        (&["balance", "-p", "Dev", "--concurrency", "0"], "--concurrency"),
-        (&["balance", "-p", "Dev", "--concurrency", "many"], "--concurrency"),
+        (
+            &["balance", "-p", "Dev", "--concurrency", "0"],
+            "--concurrency",
+        ),
+        (
+            &["balance", "-p", "Dev", "--concurrency", "many"],
+            "--concurrency",
+        ),
         (&["events", "-p", "Dev", "--start", "2019-02-30"], "--start"),
     ];
     for (args, needle) in cases {
