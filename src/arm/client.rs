@@ -85,7 +85,9 @@ impl ArmClient {
         })
     }
 
-    /// `{endpoint}{path}?{query}`, with `path` (an ARM id) used verbatim.
+    /// `{endpoint}{path}?{query}`, with `path` (an ARM id) used verbatim. Query values are
+    /// percent-encoded; the keys are ours and written as ARM documents them (`$expand`, not
+    /// `%24expand`).
     pub fn url(&self, path: &str, query: &[(&str, &str)]) -> Url {
         let mut url = self.options.endpoint.clone();
         let base = url.path().trim_end_matches('/').to_string();
@@ -95,9 +97,14 @@ impl ArmClient {
             format!("/{path}")
         };
         url.set_path(&format!("{base}{path}"));
-        if !query.is_empty() {
-            url.query_pairs_mut().extend_pairs(query);
-        }
+        let query: Vec<String> = query
+            .iter()
+            .map(|(key, value)| {
+                let value: String = url::form_urlencoded::byte_serialize(value.as_bytes()).collect();
+                format!("{key}={value}")
+            })
+            .collect();
+        url.set_query((!query.is_empty()).then(|| query.join("&")).as_deref());
         url
     }
 
@@ -115,7 +122,6 @@ impl ArmClient {
         format!("{origin}/.default")
     }
 
-    /// Gets the token once per run, whoever asks first.
     /// Bounded by `--timeout` like everything else: a credential's own retries (managed
     /// identity retries for over a minute) must not outlive the deadline.
     pub async fn token(&self) -> Result<&Secret> {
@@ -291,7 +297,9 @@ impl ArmClient {
                     }
                 };
                 self.log(url, status.as_str(), sent, request_id.as_deref());
-                let body = (status != StatusCode::NO_CONTENT && !body.is_empty()).then_some(body);
+                // Only 204 means "nothing"; an empty 200 is a broken answer, which decoding
+                // reports.
+                let body = (status != StatusCode::NO_CONTENT).then_some(body);
                 return Ok(Fetched {
                     body,
                     status,
@@ -488,7 +496,9 @@ fn decode<T: DeserializeOwned>(
             .iter()
             .find(|b| !b.is_ascii_whitespace())
             .is_some_and(|b| *b == b'<');
-        let why = if looks_like_html {
+        let why = if body.iter().all(u8::is_ascii_whitespace) {
+            "the body was empty".to_string()
+        } else if looks_like_html {
             "it sent HTML instead of JSON (a proxy or captive portal?)".to_string()
         } else if e.is_eof() {
             format!("the JSON was cut off ({e})")
@@ -506,4 +516,34 @@ fn decode<T: DeserializeOwned>(
 /// Turns a domain conversion failure into the same "unexpected response" error.
 pub fn conversion_error(what: &str, problem: String) -> Error {
     Error::unavailable(format!("unexpected {what} from Azure: {problem}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn client(endpoint: &str) -> ArmClient {
+        let options = ClientOptions::new(Url::parse(endpoint).unwrap());
+        ArmClient::new(options, TokenSource::Static(Secret::new("t"))).unwrap()
+    }
+
+    #[test]
+    fn ids_are_used_verbatim_and_queries_written_as_arm_documents_them() {
+        let url = client("https://management.azure.com").url(
+            "/providers/Microsoft.Billing/billingAccounts/1234:5678_2019-05-31/billingProfiles",
+            &[("api-version", "2020-05-01"), ("$expand", "billingProfiles"), ("startDate", "a b&c")],
+        );
+        assert_eq!(
+            url.as_str(),
+            "https://management.azure.com/providers/Microsoft.Billing/billingAccounts/1234:5678_2019-05-31/billingProfiles?api-version=2020-05-01&$expand=billingProfiles&startDate=a+b%26c"
+        );
+    }
+
+    #[test]
+    fn the_scope_follows_the_endpoint() {
+        assert_eq!(
+            client("https://management.usgovcloudapi.net/").scope(),
+            "https://management.usgovcloudapi.net/.default"
+        );
+    }
 }

@@ -71,20 +71,6 @@ pub fn group_thousands(value: &Decimal) -> String {
     }
 }
 
-/// Reads one JSON value as an exact decimal. Numbers keep the digits they were sent with
-/// (serde_json's `arbitrary_precision`); numeric strings are accepted because Azure has sent
-/// them; anything that would lose digits is an error, never a rounded value.
-pub fn decimal_from_json(value: &Value) -> Result<Option<Decimal>, String> {
-    let text = match value {
-        Value::Null => return Ok(None),
-        Value::Number(n) => n.to_string(),
-        Value::String(s) if s.trim().is_empty() => return Ok(None),
-        Value::String(s) => s.trim().to_string(),
-        other => return Err(format!("expected a number, found {}", json_kind(other))),
-    };
-    parse_decimal_exact(&text).map(Some)
-}
-
 /// An amount's number as read from the wire: exact, or the reason it is not. Reading it
 /// never fails the surrounding document, so the error can name the field it belongs to.
 #[derive(Debug, Clone, PartialEq)]
@@ -229,8 +215,8 @@ mod tests {
     use super::*;
 
     fn exact(text: &str) -> String {
-        let value: Value = serde_json::from_str(text).unwrap();
-        decimal_from_json(&value).unwrap().unwrap().to_string()
+        let read: WireDecimal = serde_json::from_str(text).unwrap();
+        read.0.unwrap().unwrap().to_string()
     }
 
     #[test]
@@ -270,11 +256,8 @@ mod tests {
             "[1]",
             "\"abc\"",
         ] {
-            let value: Value = serde_json::from_str(text).unwrap();
-            assert!(
-                decimal_from_json(&value).is_err(),
-                "{text} should be refused"
-            );
+            let read: WireDecimal = serde_json::from_str(text).unwrap();
+            assert!(read.0.is_err(), "{text} should be refused");
         }
     }
 

@@ -207,6 +207,7 @@ async fn truncated_and_misshapen_json_exit_6() {
         r#"{"properties": {"balanceSummary": {"estimatedBalance": {"currency": "USD", "value": 123456789012345678901234567890}}}}"#,
         r#"{"properties": {"balanceSummary": {"estimatedBalance": {"currency": 5, "value": 1}}}}"#,
         r#"[1, 2, 3]"#,
+        "",
     ] {
         let fake = Fake::start().await;
         balance_answers(&fake, json_response(body)).await;

@@ -6,7 +6,7 @@ use crate::support::*;
 use chrono::{TimeZone, Utc};
 use credits::model::dates::parse_azure_date;
 use credits::model::domain::{BalanceSummary, CreditEvent, CreditLot, ProfileRef};
-use credits::model::money::decimal_from_json;
+use credits::model::money::WireDecimal;
 use credits::model::wire;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -61,11 +61,9 @@ fn all_parsers(text: &str) {
     }
     let _ = serde_json::from_str::<wire::Page<wire::BillingAccount>>(text);
     let _ = serde_json::from_str::<wire::ErrorBody>(text);
-    if let Ok(value) = serde_json::from_str::<serde_json::Value>(text) {
-        let _ = decimal_from_json(&value);
-        if let Some(s) = value.as_str() {
-            let _ = parse_azure_date(s);
-        }
+    let _ = serde_json::from_str::<WireDecimal>(text);
+    if let Ok(serde_json::Value::String(s)) = serde_json::from_str::<serde_json::Value>(text) {
+        let _ = parse_azure_date(&s);
     }
 }
 
