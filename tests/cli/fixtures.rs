@@ -154,15 +154,3 @@ fn every_recording_is_read_exactly() {
         }
     }
 }
-
-#[test]
-fn a_204_example_is_no_credits() {
-    let file: Value = serde_json::from_str(&fixture_text(
-        "azure-examples/Microsoft.Consumption/2019-10-01/CreditSummaryByBillingProfile.json",
-    ))
-    .unwrap();
-    assert!(
-        file["responses"]["204"].is_object(),
-        "the spec documents 204"
-    );
-}
