@@ -2,6 +2,8 @@
 //! as raw JSON numbers until converted exactly, booleans that may be strings, and the several
 //! shapes of `billingProfiles`. Conversion into domain values happens in `domain`.
 //!
+//! Every struct is `#[serde(default)]`: any field may be missing.
+//!
 //! No `#[serde(flatten)]` and no untagged enum touches an amount: both buffer numbers and
 //! would lose serde_json's exact number text.
 
@@ -17,7 +19,6 @@ use std::fmt;
 pub struct Page<T> {
     #[serde(default = "Vec::new", deserialize_with = "null_as_empty")]
     pub value: Vec<T>,
-    #[serde(default)]
     pub next_link: Option<String>,
 }
 
@@ -31,15 +32,11 @@ where
 
 /// An amount exactly as sent; every part may be missing.
 #[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct Amount {
-    #[serde(default)]
     pub currency: Option<String>,
-    #[serde(default)]
     pub value: Option<WireDecimal>,
-    #[serde(default)]
     pub exchange_rate: Option<WireDecimal>,
-    #[serde(default)]
     pub exchange_rate_month: Option<WireDecimal>,
 }
 
@@ -114,40 +111,30 @@ impl<'de> Deserialize<'de> for LenientString {
 }
 
 #[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct Reseller {
-    #[serde(default)]
     pub reseller_id: Option<String>,
-    #[serde(default)]
     pub reseller_description: Option<String>,
 }
 
 // ---------------------------------------------------------------- Microsoft.Billing
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct BillingAccount {
-    #[serde(default)]
     pub id: String,
-    #[serde(default)]
     pub name: String,
-    #[serde(default)]
     pub properties: BillingAccountProperties,
 }
 
 #[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct BillingAccountProperties {
-    #[serde(default)]
     pub display_name: Option<String>,
-    #[serde(default)]
     pub agreement_type: Option<String>,
-    #[serde(default)]
     pub account_type: Option<String>,
-    #[serde(default)]
     pub account_status: Option<String>,
-    #[serde(default)]
     pub has_read_access: Option<LenientBool>,
-    #[serde(default)]
     pub billing_profiles: Option<ExpandedProfiles>,
 }
 
@@ -198,192 +185,129 @@ impl<'de> Deserialize<'de> for ExpandedProfiles {
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct BillingProfile {
-    #[serde(default)]
     pub id: String,
-    #[serde(default)]
     pub name: String,
-    #[serde(default)]
     pub properties: BillingProfileProperties,
 }
 
 #[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct BillingProfileProperties {
-    #[serde(default)]
     pub display_name: Option<String>,
-    #[serde(default)]
     pub currency: Option<String>,
-    #[serde(default)]
     pub status: Option<String>,
-    #[serde(default)]
     pub system_id: Option<String>,
-    #[serde(default)]
     pub has_read_access: Option<LenientBool>,
 }
 
 // ---------------------------------------------------------------- Microsoft.Consumption
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct CreditSummary {
-    #[serde(default)]
     pub id: Option<String>,
-    #[serde(default)]
     pub name: Option<String>,
-    #[serde(default, alias = "etag")]
+    #[serde(alias = "etag")]
     #[serde(rename = "eTag")]
     pub e_tag: Option<String>,
-    #[serde(default)]
     pub properties: CreditSummaryProperties,
 }
 
 #[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct CreditSummaryProperties {
-    #[serde(default)]
     pub balance_summary: Option<BalanceAmounts>,
-    #[serde(default)]
     pub pending_credit_adjustments: Option<Amount>,
-    #[serde(default)]
     pub expired_credit: Option<Amount>,
-    #[serde(default)]
     pub pending_eligible_charges: Option<Amount>,
-    #[serde(default)]
     pub credit_currency: Option<String>,
-    #[serde(default)]
     pub billing_currency: Option<String>,
-    #[serde(default)]
     pub reseller: Option<Reseller>,
-    #[serde(default)]
     pub is_estimated_balance: Option<LenientBool>,
 }
 
 #[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct BalanceAmounts {
-    #[serde(default)]
     pub estimated_balance: Option<Amount>,
-    #[serde(default)]
     pub current_balance: Option<Amount>,
-    #[serde(default)]
     pub estimated_balance_in_billing_currency: Option<Amount>,
-    #[serde(default)]
     pub current_balance_in_billing_currency: Option<Amount>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct Lot {
-    #[serde(default)]
     pub id: Option<String>,
-    #[serde(default)]
     pub name: Option<String>,
-    #[serde(default, alias = "etag")]
+    #[serde(alias = "etag")]
     #[serde(rename = "eTag")]
     pub e_tag: Option<String>,
-    #[serde(default)]
     pub properties: LotProperties,
 }
 
 #[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct LotProperties {
-    #[serde(default)]
     pub original_amount: Option<Amount>,
-    #[serde(default)]
     pub closed_balance: Option<Amount>,
-    #[serde(default)]
     pub used_amount: Option<Amount>,
-    #[serde(default)]
     pub original_amount_in_billing_currency: Option<Amount>,
-    #[serde(default)]
     pub closed_balance_in_billing_currency: Option<Amount>,
-    #[serde(default)]
     pub source: Option<String>,
-    #[serde(default)]
     pub start_date: Option<String>,
-    #[serde(default)]
     pub expiration_date: Option<String>,
-    #[serde(default)]
     pub purchased_date: Option<String>,
-    #[serde(default)]
     pub po_number: Option<LenientString>,
-    #[serde(default)]
     pub status: Option<String>,
-    #[serde(default)]
     pub credit_currency: Option<String>,
-    #[serde(default)]
     pub billing_currency: Option<String>,
-    #[serde(default)]
     pub reseller: Option<Reseller>,
-    #[serde(default)]
     pub is_estimated_balance: Option<LenientBool>,
     /// Capital O on the wire.
-    #[serde(default, rename = "OrganizationType", alias = "organizationType")]
+    #[serde(rename = "OrganizationType", alias = "organizationType")]
     pub organization_type: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct Event {
-    #[serde(default)]
     pub id: Option<String>,
-    #[serde(default)]
     pub name: Option<String>,
-    #[serde(default, alias = "etag")]
+    #[serde(alias = "etag")]
     #[serde(rename = "eTag")]
     pub e_tag: Option<String>,
-    #[serde(default)]
     pub properties: EventProperties,
 }
 
 #[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct EventProperties {
-    #[serde(default)]
     pub transaction_date: Option<String>,
-    #[serde(default)]
     pub description: Option<String>,
-    #[serde(default)]
     pub event_type: Option<String>,
-    #[serde(default)]
     pub new_credit: Option<Amount>,
-    #[serde(default)]
     pub adjustments: Option<Amount>,
-    #[serde(default)]
     pub credit_expired: Option<Amount>,
-    #[serde(default)]
     pub charges: Option<Amount>,
-    #[serde(default)]
     pub closed_balance: Option<Amount>,
-    #[serde(default)]
     pub canceled_credit: Option<Amount>,
-    #[serde(default)]
     pub new_credit_in_billing_currency: Option<Amount>,
-    #[serde(default)]
     pub adjustments_in_billing_currency: Option<Amount>,
-    #[serde(default)]
     pub credit_expired_in_billing_currency: Option<Amount>,
-    #[serde(default)]
     pub charges_in_billing_currency: Option<Amount>,
-    #[serde(default)]
     pub closed_balance_in_billing_currency: Option<Amount>,
-    #[serde(default)]
     pub invoice_number: Option<LenientString>,
-    #[serde(default)]
     pub billing_profile_id: Option<String>,
-    #[serde(default)]
     pub billing_profile_display_name: Option<String>,
-    #[serde(default)]
     pub lot_id: Option<String>,
-    #[serde(default)]
     pub lot_source: Option<String>,
-    #[serde(default)]
     pub credit_currency: Option<String>,
-    #[serde(default)]
     pub billing_currency: Option<String>,
-    #[serde(default)]
     pub reseller: Option<Reseller>,
-    #[serde(default)]
     pub is_estimated_balance: Option<LenientBool>,
 }
 
@@ -393,12 +317,10 @@ pub struct ErrorBody {
     pub error: ErrorDetail,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct ErrorDetail {
-    #[serde(default)]
     pub code: Option<LenientString>,
-    #[serde(default)]
     pub message: Option<String>,
-    #[serde(default)]
     pub target: Option<String>,
 }
