@@ -13,6 +13,18 @@ struct Grid {
     header: Vec<&'static str>,
     rows: Vec<Vec<String>>,
     right_aligned: Vec<usize>,
+    /// Display width of each column so far, kept up to date as rows arrive so that drawing
+    /// the table after the last page is only padding.
+    widths: Vec<usize>,
+}
+
+/// Display width: the byte length for ASCII (nearly every cell), Unicode width otherwise.
+fn display_width(text: &str) -> usize {
+    if text.is_ascii() {
+        text.len()
+    } else {
+        text.width()
+    }
 }
 
 impl Grid {
@@ -21,10 +33,14 @@ impl Grid {
             header: header.to_vec(),
             rows: Vec::new(),
             right_aligned: Vec::new(),
+            widths: header.iter().map(|h| display_width(h)).collect(),
         }
     }
 
     fn add_row(&mut self, row: Vec<String>) {
+        for (width, cell) in self.widths.iter_mut().zip(&row) {
+            *width = (*width).max(display_width(cell));
+        }
         self.rows.push(row);
     }
 
@@ -60,18 +76,13 @@ impl Grid {
     }
 
     fn render_markdown(self) -> String {
-        let mut widths: Vec<usize> = self.header.iter().map(|h| h.width()).collect();
-        for row in &self.rows {
-            for (width, cell) in widths.iter_mut().zip(row) {
-                *width = (*width).max(cell.width());
-            }
-        }
+        let widths = &self.widths;
         let line_length: usize = widths.iter().map(|w| w + 3).sum::<usize>() + 2;
         let mut out = String::with_capacity(line_length * (self.rows.len() + 2));
         let write_row = |out: &mut String, cells: &mut dyn Iterator<Item = &str>| {
             out.push('|');
             for (index, cell) in cells.enumerate() {
-                let padding = widths[index].saturating_sub(cell.width());
+                let padding = widths[index].saturating_sub(display_width(cell));
                 out.push(' ');
                 if self.right_aligned.contains(&index) {
                     out.extend(std::iter::repeat_n(' ', padding));
@@ -86,7 +97,7 @@ impl Grid {
         };
         write_row(&mut out, &mut self.header.iter().copied());
         out.push('|');
-        for width in &widths {
+        for width in widths {
             out.extend(std::iter::repeat_n('-', width + 2));
             out.push('|');
         }
