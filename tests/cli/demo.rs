@@ -58,3 +58,20 @@ fn demo_partner_profile_has_no_credits() {
         "{outcome}"
     );
 }
+
+/// The documented JSON shapes, field for field, as a script sees them.
+#[test]
+fn demo_json_shapes_are_the_documented_contract() {
+    let lots = demo(&["lots", "-p", "Development", "--json"]);
+    let first_lot = serde_json::to_string_pretty(&lots.json()[1]).unwrap();
+    insta::assert_snapshot!("lot_json", first_lot);
+    let events = demo(&["events", "-p", "Development", "--json"]);
+    let first_event = serde_json::to_string_pretty(&events.json()[0]).unwrap();
+    insta::assert_snapshot!("event_json", first_event);
+    let accounts = demo(&["accounts", "--json"]);
+    let first_account = serde_json::to_string_pretty(&accounts.json()[0]).unwrap();
+    insta::assert_snapshot!("account_json", first_account);
+    let all = demo(&["balance", "--all", "--json"]);
+    let first_row = serde_json::to_string_pretty(&all.json()[0]).unwrap();
+    insta::assert_snapshot!("balance_all_row_json", first_row);
+}
