@@ -47,7 +47,7 @@ impl ClientOptions {
 
 /// A typed async client for Azure Resource Manager.
 pub struct ArmClient {
-    http: reqwest::Client,
+    http: tokio::sync::OnceCell<reqwest::Client>,
     options: ClientOptions,
     tokens: TokenSource,
     token: tokio::sync::OnceCell<Secret>,
@@ -63,33 +63,58 @@ struct Fetched {
     request_id: Option<String>,
 }
 
+/// Builds the HTTP client. Loading the system's root certificates is most of its cost, so
+/// it runs on a blocking thread while the token is being fetched.
+fn build_http_client(plain_http: bool, total_timeout: Duration) -> Result<reqwest::Client> {
+    let mut builder = reqwest::Client::builder()
+        .connect_timeout(Duration::from_secs(10))
+        .read_timeout(Duration::from_secs(60))
+        .timeout(total_timeout)
+        .user_agent(concat!("credits/", env!("CARGO_PKG_VERSION")))
+        // Never follow redirects: the token must only go where we send it.
+        .redirect(reqwest::redirect::Policy::none());
+    if plain_http {
+        // Plain http is only ever loopback (see `parse_endpoint`), and this client talks to
+        // nothing but the endpoint: no root certificates are needed.
+        builder = builder.tls_certs_only(std::iter::empty());
+    }
+    builder
+        .build()
+        .map_err(|e| Error::unavailable(format!("could not start the HTTP client: {e}")))
+}
+
 impl ArmClient {
+    /// Does no I/O: the HTTP client and the token are made on the first request.
     pub fn new(options: ClientOptions, tokens: TokenSource) -> Result<Self> {
-        let mut builder = reqwest::Client::builder()
-            .connect_timeout(Duration::from_secs(10))
-            .read_timeout(Duration::from_secs(60))
-            .timeout(options.total_timeout)
-            .user_agent(concat!("credits/", env!("CARGO_PKG_VERSION")))
-            // Never follow redirects: the token must only go where we send it.
-            .redirect(reqwest::redirect::Policy::none());
-        if options.endpoint.scheme() == "http" {
-            // Plain http is only ever loopback (see `parse_endpoint`), and this client talks
-            // to nothing but the endpoint: skip loading the system's root certificates, which
-            // is most of the start-up time.
-            builder = builder.tls_certs_only(std::iter::empty());
-        }
-        let http = builder
-            .build()
-            .map_err(|e| Error::unavailable(format!("could not start the HTTP client: {e}")))?;
         let in_flight = tokio::sync::Semaphore::new(options.concurrency.max(1));
         Ok(ArmClient {
-            http,
+            http: tokio::sync::OnceCell::new(),
             in_flight,
             options,
             tokens,
             token: tokio::sync::OnceCell::new(),
             started: Instant::now(),
         })
+    }
+
+    async fn http(&self) -> Result<&reqwest::Client> {
+        self.http
+            .get_or_try_init(|| async {
+                let plain_http = self.options.endpoint.scheme() == "http";
+                let total_timeout = self.options.total_timeout;
+                // Only worth a thread when there is something to overlap with: a token still
+                // to be fetched, and root certificates to load.
+                let token_is_given = matches!(self.tokens, TokenSource::Static(_));
+                if plain_http || token_is_given {
+                    return build_http_client(plain_http, total_timeout);
+                }
+                tokio::task::spawn_blocking(move || build_http_client(plain_http, total_timeout))
+                    .await
+                    .map_err(|e| {
+                        Error::unavailable(format!("could not start the HTTP client: {e}"))
+                    })?
+            })
+            .await
     }
 
     /// `{endpoint}{path}?{query}`, with `path` (an ARM id) used verbatim. Query values are
@@ -259,7 +284,9 @@ impl ArmClient {
 
     /// The one request path: auth header, retries with backoff, timeouts, error decoding.
     async fn get(&self, url: &Url) -> Result<Fetched> {
-        let token = self.token().await?;
+        // The first request gets the token and builds the client at the same time.
+        let (token, http) = tokio::join!(self.token(), self.http());
+        let (token, http) = (token?, http?);
         let mut attempt = 0;
         loop {
             attempt += 1;
@@ -272,8 +299,7 @@ impl ArmClient {
                 Error::unavailable("the request limiter was closed; this is a bug in credits")
             })?;
             let sent = Instant::now();
-            let result = self
-                .http
+            let result = http
                 .get(url.clone())
                 .bearer_auth(token.secret())
                 .header("accept", "application/json")
