@@ -159,6 +159,10 @@ pub fn match_profile(accounts: &[BillingAccount], query: &str) -> Result<Profile
             }
         }
     }
+    // Only MCA profiles have credits: when the name matches some, the others are noise.
+    if matches.iter().any(|(a, _)| a.has_credits) {
+        matches.retain(|(a, _)| a.has_credits);
+    }
     match matches.as_slice() {
         [] => Err(no_match(accounts, query)),
         [(account, profile)] => {
@@ -219,4 +223,75 @@ fn no_match(accounts: &[BillingAccount], query: &str) -> Error {
         "no billing profile matches {query:?}; available: {}",
         available.join(", ")
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn account(name: &str, agreement: &str, profiles: &[(&str, &str)]) -> BillingAccount {
+        let id = format!("/providers/Microsoft.Billing/billingAccounts/{name}");
+        BillingAccount {
+            id: id.clone(),
+            name: name.into(),
+            display_name: Some(name.into()),
+            agreement_type: Some(agreement.into()),
+            account_type: None,
+            account_status: None,
+            has_credits: BillingAccount::is_mca(Some(agreement)),
+            billing_profiles: profiles
+                .iter()
+                .map(|(pname, display)| BillingProfile {
+                    id: format!("{id}/billingProfiles/{pname}"),
+                    name: pname.to_string(),
+                    display_name: Some(display.to_string()),
+                    currency: Some("USD".into()),
+                    status: None,
+                    system_id: None,
+                    has_read_access: true,
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn an_mca_profile_wins_over_a_partner_profile_of_the_same_name() {
+        let accounts = [
+            account("mpa", "MicrosoftPartnerAgreement", &[("P1", "Development")]),
+            account(
+                "mca",
+                "MicrosoftCustomerAgreement",
+                &[("P2", "Development")],
+            ),
+        ];
+        assert_eq!(match_profile(&accounts, "development").unwrap().name, "P2");
+    }
+
+    #[test]
+    fn matches_by_display_name_name_or_id_and_reports_ambiguity() {
+        let accounts = [
+            account(
+                "a",
+                "MicrosoftCustomerAgreement",
+                &[("P1", "Development"), ("P2", "Prod")],
+            ),
+            account("b", "MicrosoftCustomerAgreement", &[("P3", "Development")]),
+        ];
+        assert_eq!(match_profile(&accounts, "p2").unwrap().name, "P2");
+        assert_eq!(match_profile(&accounts, "PROD").unwrap().name, "P2");
+        let by_id = "/providers/Microsoft.Billing/billingAccounts/b/billingProfiles/P3";
+        assert_eq!(match_profile(&accounts, by_id).unwrap().name, "P3");
+        let ambiguous = match_profile(&accounts, "Development").unwrap_err();
+        assert_eq!(ambiguous.exit_code(), 5);
+        assert!(ambiguous
+            .message
+            .contains("billingAccounts/a/billingProfiles/P1"));
+        assert!(ambiguous
+            .message
+            .contains("billingAccounts/b/billingProfiles/P3"));
+        assert_eq!(
+            match_profile(&accounts, "Staging").unwrap_err().exit_code(),
+            5
+        );
+    }
 }
