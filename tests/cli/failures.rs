@@ -475,3 +475,56 @@ async fn redirects_are_not_followed() {
     assert_eq!(outcome.code, 6, "{outcome}");
     assert_eq!(elsewhere.request_count().await, 0);
 }
+
+/// A server that drops the first connection without answering, then answers properly.
+fn flaky_server(body: &'static str) -> (String, std::thread::JoinHandle<usize>) {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = format!("http://{}", listener.local_addr().unwrap());
+    let handle = std::thread::spawn(move || {
+        let mut connections = 0;
+        for stream in listener.incoming() {
+            let Ok(stream) = stream else { break };
+            connections += 1;
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut line = String::new();
+            while reader.read_line(&mut line).map(|n| n > 2).unwrap_or(false) {
+                line.clear();
+            }
+            if connections == 1 {
+                drop(stream); // reset: no answer at all
+                continue;
+            }
+            let mut stream = stream;
+            let _ = write!(
+                stream,
+                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                body.len()
+            );
+            break;
+        }
+        connections
+    });
+    (address, handle)
+}
+
+#[test]
+fn a_dropped_connection_is_retried() {
+    let (endpoint, server) = flaky_server(BALANCE);
+    let mut command =
+        credits_command(&["balance", "-p", &profile_id(ACCOUNT, DEV_PROFILE), "--json"]);
+    command
+        .env("CREDITS_ENDPOINT", &endpoint)
+        .env("CREDITS_ACCESS_TOKEN", CANARY_TOKEN);
+    let outcome = run(command);
+    assert_eq!(outcome.code, 0, "{outcome}");
+    assert_eq!(
+        outcome.json()["estimatedBalance"]["value"].to_string(),
+        "996.13"
+    );
+    assert_eq!(
+        server.join().unwrap(),
+        2,
+        "one dropped connection, one answer"
+    );
+}
