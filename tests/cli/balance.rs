@@ -15,10 +15,7 @@ fn balance_path() -> String {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn balance_by_display_name_prints_a_table() {
-    let fake = Fake::start().await;
-    with_development_profile(&fake).await;
-    fake.serve(&balance_path(), &example_body(EXAMPLE_2019))
-        .await;
+    let fake = development_serving("credits/balanceSummary", &example_body(EXAMPLE_2019)).await;
     let outcome = fake.run(&["balance", "--profile", "Development"]);
     insta::assert_snapshot!(outcome.to_string());
 }
@@ -143,10 +140,7 @@ async fn balance_by_full_id_makes_one_request() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn balance_profile_from_credits_profile_variable() {
-    let fake = Fake::start().await;
-    with_development_profile(&fake).await;
-    fake.serve(&balance_path(), &example_body(EXAMPLE_2019))
-        .await;
+    let fake = development_serving("credits/balanceSummary", &example_body(EXAMPLE_2019)).await;
     let mut command = fake.command(&["balance", "--json"]);
     command.env("CREDITS_PROFILE", "Development");
     let outcome = run(command);
@@ -189,10 +183,7 @@ async fn balance_ambiguous_display_name_lists_every_full_id() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn balance_min_passes_when_at_or_above() {
-    let fake = Fake::start().await;
-    with_development_profile(&fake).await;
-    fake.serve(&balance_path(), &example_body(EXAMPLE_2019))
-        .await;
+    let fake = development_serving("credits/balanceSummary", &example_body(EXAMPLE_2019)).await;
     for min in ["600", "600.00", "599.99USD", "0"] {
         let outcome = fake.run(&["balance", "-p", "Development", "--min", min]);
         assert_eq!(outcome.code, 0, "--min {min}: {outcome}");
@@ -201,10 +192,7 @@ async fn balance_min_passes_when_at_or_above() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn balance_min_fails_the_check_below() {
-    let fake = Fake::start().await;
-    with_development_profile(&fake).await;
-    fake.serve(&balance_path(), &example_body(EXAMPLE_2019))
-        .await;
+    let fake = development_serving("credits/balanceSummary", &example_body(EXAMPLE_2019)).await;
     let outcome = fake.run(&["balance", "-p", "Development", "--min", "600.01"]);
     insta::assert_snapshot!(outcome.to_string());
     assert_eq!(outcome.code, 1);
@@ -212,10 +200,7 @@ async fn balance_min_fails_the_check_below() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn balance_min_in_another_currency_is_a_usage_error() {
-    let fake = Fake::start().await;
-    with_development_profile(&fake).await;
-    fake.serve(&balance_path(), &example_body(EXAMPLE_2019))
-        .await;
+    let fake = development_serving("credits/balanceSummary", &example_body(EXAMPLE_2019)).await;
     let outcome = fake.run(&["balance", "-p", "Development", "--min", "500EUR"]);
     assert_eq!(outcome.code, 2, "{outcome}");
     assert!(outcome.stderr.contains("is in USD"), "{outcome}");

@@ -11,10 +11,8 @@ fn events_path() -> String {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn events_2019_example_as_table() {
-    let fake = Fake::start().await;
-    with_development_profile(&fake).await;
-    fake.serve(
-        &events_path(),
+    let fake = development_serving(
+        "events",
         &example_body(
             "azure-examples/Microsoft.Consumption/2019-10-01/EventsListByBillingProfile.json",
         ),

@@ -34,10 +34,8 @@ async fn lots_docs_sample_us_dates_become_iso_and_status_is_derived() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn lots_derived_status_follows_the_reference_date() {
-    let fake = Fake::start().await;
-    with_development_profile(&fake).await;
-    fake.serve(
-        &lots_path(),
+    let fake = development_serving(
+        "lots",
         &recording_body(
             "azure-recordings/azure-docs/lots-billingProfile-2019-10-01.DOCS-SAMPLE.json",
         ),
@@ -92,10 +90,8 @@ async fn lots_2026_are_sorted_by_expiration_with_api_amounts() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn lots_with_api_status_keep_it() {
-    let fake = Fake::start().await;
-    with_development_profile(&fake).await;
-    fake.serve(
-        &lots_path(),
+    let fake = development_serving(
+        "lots",
         &recording_body(
             "azure-recordings/azure-docs/lots-billingAccount-MACC-2021-05-01.DOCS-SAMPLE.json",
         ),
@@ -146,10 +142,8 @@ async fn lots_follow_every_page() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn lots_expiring_within_fails_the_check_and_names_the_lots() {
-    let fake = Fake::start().await;
-    with_development_profile(&fake).await;
-    fake.serve(
-        &lots_path(),
+    let fake = development_serving(
+        "lots",
         &example_body(
             "azure-examples/Microsoft.Consumption/2019-10-01/LotsListByBillingProfile.json",
         ),

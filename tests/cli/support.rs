@@ -242,3 +242,16 @@ pub async fn with_development_profile(fake: &Fake) {
 pub fn consumption_path(profile: &str, what: &str) -> String {
     format!("{profile}/providers/Microsoft.Consumption/{what}")
 }
+
+/// A fake with the "Development" profile (see `with_development_profile`) whose
+/// Consumption `what` (`credits/balanceSummary`, `lots` or `events`) answers `body`.
+pub async fn development_serving(what: &str, body: &str) -> Fake {
+    let fake = Fake::start().await;
+    with_development_profile(&fake).await;
+    fake.serve(
+        &consumption_path(&profile_id(ACCOUNT, DEV_PROFILE), what),
+        body,
+    )
+    .await;
+    fake
+}
