@@ -153,7 +153,9 @@ fn private_file(path: &Path) -> std::io::Result<std::fs::File> {
 
 /// Who is signed in, as far as a cache key needs to know: the tenant and object ids of an
 /// Entra ID access token (read, not verified: the key only separates cache entries), or,
-/// for opaque tokens, the auth method and the non-secret client settings.
+/// for opaque tokens, the auth method and the non-secret client settings plus a 64-bit
+/// fingerprint of the token, so that a different token never reuses another's listing.
+/// The fingerprint is a one-way hash; the token itself is never written.
 pub fn principal_key(token: &str, fallback: &str) -> String {
     use base64::Engine;
     let claims = token
@@ -174,7 +176,13 @@ pub fn principal_key(token: &str, fallback: &str) -> String {
     };
     match (claim("tid"), claim("oid").or_else(|| claim("appid"))) {
         (Some(tenant), Some(object)) => format!("tid={tenant};oid={object}"),
-        _ => fallback.to_string(),
+        _ => {
+            use std::hash::{Hash, Hasher};
+            // Fixed keys: the same token gives the same fingerprint in every run.
+            let mut hasher = std::hash::DefaultHasher::new();
+            token.hash(&mut hasher);
+            format!("{fallback};token={:016x}", hasher.finish())
+        }
     }
 }
 
@@ -271,6 +279,10 @@ mod tests {
             .encode(br#"{"tid":"t1","oid":"o1","aud":"https://management.azure.com"}"#);
         let token = format!("eyJhbGciOiJub25lIn0.{payload}.sig");
         assert_eq!(principal_key(&token, "fb"), "tid=t1;oid=o1");
-        assert_eq!(principal_key("opaque", "fb"), "fb");
+        let opaque = principal_key("opaque", "fb");
+        assert!(opaque.starts_with("fb;token="), "{opaque}");
+        assert!(!opaque.contains("opaque"));
+        assert_eq!(opaque, principal_key("opaque", "fb"), "stable");
+        assert_ne!(opaque, principal_key("other", "fb"));
     }
 }
