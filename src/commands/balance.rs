@@ -75,9 +75,11 @@ async fn run_all(context: &Context, minimum: Option<MinimumBalance>) -> Result<(
     let mut rows = all_balances(context, &accounts).await?;
     // A cached profile that answers 404 may have moved: list afresh and read again, once.
     if from_cache
-        && rows
-            .iter()
-            .any(|r| r.error.as_ref().is_some_and(|e| e.exit_code == 5))
+        && rows.iter().any(|r| {
+            r.error
+                .as_ref()
+                .is_some_and(|e| e.kind == ErrorKind::NotFound)
+        })
     {
         forget_cached_accounts(context).await?;
         rows = all_balances(context, &fresh_accounts(context).await?).await?;
@@ -115,7 +117,7 @@ async fn all_balances(
         stream::iter(targets.into_iter().map(|(owner, profile)| async move {
             let mut row = match balance_summary(client, profile.clone()).await {
                 Ok(summary) => summary,
-                Err(error) => BalanceSummary::failed(profile, error.exit_code(), error.message),
+                Err(error) => BalanceSummary::failed(profile, error),
             };
             row.billing_account = Some(owner);
             row
@@ -148,9 +150,12 @@ fn print_and_check_all(
                 );
             }
         }
-        let code = first.error.as_ref().map_or(6, |e| e.exit_code);
+        let kind = first
+            .error
+            .as_ref()
+            .map_or(ErrorKind::Unavailable, |e| e.kind);
         return Err(Error::new(
-            kind_for_exit_code(code),
+            kind,
             format!(
                 "{} of {} billing profiles could not be read (see above)",
                 failures.len(),
@@ -182,15 +187,6 @@ fn print_and_check_all(
         rows.len(),
         below.join("; ")
     )))
-}
-
-fn kind_for_exit_code(code: u8) -> ErrorKind {
-    match code {
-        3 => ErrorKind::Auth,
-        4 => ErrorKind::Permission,
-        5 => ErrorKind::NotFound,
-        _ => ErrorKind::Unavailable,
-    }
 }
 
 /// Exit 1 when the estimated balance is below the minimum. Never compares across

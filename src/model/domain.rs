@@ -159,6 +159,8 @@ pub struct RowError {
     /// The exit code this failure alone would have given.
     pub exit_code: u8,
     pub message: String,
+    #[serde(skip)]
+    pub kind: crate::error::ErrorKind,
 }
 
 /// Which profile a result belongs to.
@@ -211,7 +213,7 @@ impl BalanceSummary {
     }
 
     /// A row for a profile whose balance could not be read.
-    pub fn failed(profile: ProfileRef, exit_code: u8, message: String) -> Self {
+    pub fn failed(profile: ProfileRef, error: crate::error::Error) -> Self {
         BalanceSummary {
             has_credits: false,
             estimated_balance: None,
@@ -219,7 +221,11 @@ impl BalanceSummary {
             pending_eligible_charges: None,
             pending_credit_adjustments: None,
             expired_credit: None,
-            error: Some(RowError { exit_code, message }),
+            error: Some(RowError {
+                exit_code: error.exit_code(),
+                message: error.message,
+                kind: error.kind,
+            }),
             ..Self::no_credits(profile)
         }
     }

@@ -1,6 +1,7 @@
 //! Tables for people. On a terminal: box-drawn and wrapped to its width; piped: Markdown
 //! tables with every value whole, so they paste into reports and grep cleanly.
 
+use crate::error::ErrorKind;
 use crate::model::dates::format_day;
 use crate::model::domain::{BalanceSummary, BillingAccount, CreditEvent, CreditLot};
 use crate::model::money::Money;
@@ -333,10 +334,10 @@ pub fn balances(rows: &[BalanceSummary], is_terminal: bool) -> String {
             .clone()
             .unwrap_or_else(|| row.billing_profile.name.clone());
         let note = match (&row.error, row.has_credits) {
-            (Some(error), _) => match error.exit_code {
-                3 => "error: authentication failed".to_string(),
-                4 => "error: permission denied".to_string(),
-                5 => "error: not found".to_string(),
+            (Some(error), _) => match error.kind {
+                ErrorKind::Auth => "error: authentication failed".to_string(),
+                ErrorKind::Permission => "error: permission denied".to_string(),
+                ErrorKind::NotFound => "error: not found".to_string(),
                 _ => "error: Azure unavailable".to_string(),
             },
             (None, false) => "no credits".to_string(),
