@@ -323,14 +323,14 @@ impl ArmClient {
                 let body = match response.bytes().await {
                     Ok(body) => body,
                     Err(error) => {
-                        self.log(url, status.as_str(), sent, request_id.as_deref());
+                        self.log(url, status.as_str(), sent, Some(&headers));
                         let failure = transport_error(url, &error);
                         drop(permit);
                         self.pause_before_retry(attempt, None, url, failure).await?;
                         continue;
                     }
                 };
-                self.log(url, status.as_str(), sent, request_id.as_deref());
+                self.log(url, status.as_str(), sent, Some(&headers));
                 // Only 204 means "nothing"; an empty 200 is a broken answer, which decoding
                 // reports.
                 let body = (status != StatusCode::NO_CONTENT).then_some(body);
@@ -341,7 +341,7 @@ impl ArmClient {
                 });
             }
             let body = response.bytes().await.unwrap_or_default();
-            self.log(url, status.as_str(), sent, request_id.as_deref());
+            self.log(url, status.as_str(), sent, Some(&headers));
             drop(permit);
             let failure = self.status_error(url, status, request_id.as_deref(), &body);
             if is_transient_status(status) {
@@ -405,14 +405,22 @@ impl ArmClient {
         ))
     }
 
-    fn log(&self, url: &Url, status: &str, sent: Instant, request_id: Option<&str>) {
+    /// `-v`: one line per request. The tenant's remaining read budget is shown when Azure
+    /// reports it, since it is now only a few hundred an hour.
+    fn log(&self, url: &Url, status: &str, sent: Instant, headers: Option<&HeaderMap>) {
         if self.options.verbose {
             let query = url.query().map(|q| format!("?{q}")).unwrap_or_default();
+            let request_id = headers.and_then(request_id);
+            let reads_left = headers
+                .and_then(|h| h.get("x-ms-ratelimit-remaining-tenant-reads"))
+                .and_then(|v| v.to_str().ok())
+                .map(|v| format!(" tenant-reads-left: {v}"))
+                .unwrap_or_default();
             eprintln!(
-                "GET {}{query} {status} {} ms x-ms-request-id: {}",
+                "GET {}{query} {status} {} ms x-ms-request-id: {}{reads_left}",
                 url.path(),
                 sent.elapsed().as_millis(),
-                request_id.unwrap_or("-")
+                request_id.as_deref().unwrap_or("-")
             );
         }
     }
