@@ -247,13 +247,23 @@ async fn the_token_is_sent_as_a_bearer_header() {
             "authorization",
             format!("Bearer {CANARY_TOKEN}").as_str(),
         ))
-        .respond_with(json_response(BALANCE))
+        .respond_with(
+            json_response(BALANCE).insert_header("x-ms-ratelimit-remaining-tenant-reads", "249"),
+        )
         .mount(&fake.server)
         .await;
     let outcome = balance_by_id(&fake, &["-v"]);
     assert_eq!(outcome.code, 0, "{outcome}");
     assert!(outcome.stderr.contains("GET /providers/"), "{outcome}");
-    assert!(outcome.stderr.contains("200"), "{outcome}");
+    assert!(outcome.stderr.contains(" 200 "), "{outcome}");
+    assert!(
+        outcome.stderr.contains("x-ms-request-id: req-0001"),
+        "{outcome}"
+    );
+    assert!(
+        outcome.stderr.contains("tenant-reads-left: 249"),
+        "{outcome}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
