@@ -22,6 +22,28 @@ async fn answer(fake: &Fake, account: &str, profile: &str, response: ResponseTem
         .await;
 }
 
+/// One account "Contoso" with Development (P1) and Production (P2), whose estimated
+/// balances are `development` and `production` USD.
+async fn two_profiles(development: &str, production: &str) -> Fake {
+    let fake = Fake::start().await;
+    fake.accounts(&accounts_body(&[(
+        "1111:aaaa",
+        "Contoso",
+        &[("P1", "Development", "USD"), ("P2", "Production", "USD")],
+    )]))
+    .await;
+    for (profile, value) in [("P1", development), ("P2", production)] {
+        answer(
+            &fake,
+            "1111:aaaa",
+            profile,
+            json_response(&balance_body(value, "USD")),
+        )
+        .await;
+    }
+    fake
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn every_profile_is_a_row_and_failures_say_so() {
     let fake = Fake::start().await;
@@ -81,27 +103,7 @@ async fn every_profile_is_a_row_and_failures_say_so() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn all_rows_equal_the_single_profile_answers() {
-    let fake = Fake::start().await;
-    fake.accounts(&accounts_body(&[(
-        "1111:aaaa",
-        "Contoso",
-        &[("P1", "Development", "USD"), ("P2", "Production", "USD")],
-    )]))
-    .await;
-    answer(
-        &fake,
-        "1111:aaaa",
-        "P1",
-        json_response(&balance_body("12345678901234567.89", "USD")),
-    )
-    .await;
-    answer(
-        &fake,
-        "1111:aaaa",
-        "P2",
-        json_response(&balance_body("0.10", "USD")),
-    )
-    .await;
+    let fake = two_profiles("12345678901234567.89", "0.10").await;
     let all = fake.run(&["balance", "--all", "--json"]);
     assert_eq!(all.code, 0, "{all}");
     let rows = all.json();
@@ -116,27 +118,7 @@ async fn all_rows_equal_the_single_profile_answers() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn all_with_min_fails_when_any_profile_is_low() {
-    let fake = Fake::start().await;
-    fake.accounts(&accounts_body(&[(
-        "1111:aaaa",
-        "Contoso",
-        &[("P1", "Development", "USD"), ("P2", "Production", "USD")],
-    )]))
-    .await;
-    answer(
-        &fake,
-        "1111:aaaa",
-        "P1",
-        json_response(&balance_body("996.13", "USD")),
-    )
-    .await;
-    answer(
-        &fake,
-        "1111:aaaa",
-        "P2",
-        json_response(&balance_body("12.00", "USD")),
-    )
-    .await;
+    let fake = two_profiles("996.13", "12.00").await;
     let low = fake.run(&["balance", "--all", "--min", "100"]);
     assert_eq!(low.code, 1, "{low}");
     assert!(low.stderr.contains("Production"), "{low}");

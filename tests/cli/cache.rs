@@ -10,6 +10,23 @@ fn balance_path(account: &str) -> String {
     consumption_path(&profile_id(account, DEV_PROFILE), "credits/balanceSummary")
 }
 
+/// Serves the accounts list with Development in account 1234:5678 for the first listing
+/// only, and its balance: the state a cache is filled from.
+async fn cached_once(fake: &Fake) {
+    Mock::given(method("GET"))
+        .and(path(ACCOUNTS_PATH))
+        .respond_with(json_response(&accounts_body(&[(
+            ACCOUNT,
+            "Contoso",
+            &[(DEV_PROFILE, "Development", "USD")],
+        )])))
+        .up_to_n_times(1)
+        .mount(&fake.server)
+        .await;
+    fake.serve(&balance_path(ACCOUNT), BALANCE).await;
+    assert_eq!(fake.run(&["balance", "-p", "Development"]).code, 0);
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_repeated_balance_by_name_is_one_request_with_the_same_output() {
     let fake = Fake::start().await;
@@ -75,18 +92,7 @@ async fn a_corrupt_cache_is_ignored_and_rewritten() {
 async fn a_cached_profile_that_moved_is_resolved_again() {
     let fake = Fake::start().await;
     // First the profile lives in account 1234:5678 ...
-    Mock::given(method("GET"))
-        .and(path(ACCOUNTS_PATH))
-        .respond_with(json_response(&accounts_body(&[(
-            ACCOUNT,
-            "Contoso",
-            &[(DEV_PROFILE, "Development", "USD")],
-        )])))
-        .up_to_n_times(1)
-        .mount(&fake.server)
-        .await;
-    fake.serve(&balance_path(ACCOUNT), BALANCE).await;
-    assert_eq!(fake.run(&["balance", "-p", "Development"]).code, 0);
+    cached_once(&fake).await;
     // ... then it is moved to account 9999:0000 and the old id answers 404.
     fake.server.reset().await;
     fake.accounts(&accounts_body(&[(
@@ -120,18 +126,7 @@ async fn a_cached_profile_that_moved_is_resolved_again() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_stale_cache_miss_lists_again_before_giving_up() {
     let fake = Fake::start().await;
-    Mock::given(method("GET"))
-        .and(path(ACCOUNTS_PATH))
-        .respond_with(json_response(&accounts_body(&[(
-            ACCOUNT,
-            "Contoso",
-            &[(DEV_PROFILE, "Development", "USD")],
-        )])))
-        .up_to_n_times(1)
-        .mount(&fake.server)
-        .await;
-    fake.serve(&balance_path(ACCOUNT), BALANCE).await;
-    assert_eq!(fake.run(&["balance", "-p", "Development"]).code, 0);
+    cached_once(&fake).await;
     // A profile created after the cache was written is still found.
     fake.accounts(&accounts_body(&[(
         ACCOUNT,
