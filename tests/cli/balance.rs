@@ -79,13 +79,7 @@ async fn balance_of_a_large_exact_amount_is_not_rounded() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn balance_204_means_no_credits() {
-    let fake = Fake::start().await;
-    with_development_profile(&fake).await;
-    Mock::given(method("GET"))
-        .and(path(balance_path()))
-        .respond_with(ResponseTemplate::new(204))
-        .mount(&fake.server)
-        .await;
+    let fake = development_answering("credits/balanceSummary", ResponseTemplate::new(204)).await;
     let outcome = fake.run(&["balance", "--profile", "Development"]);
     insta::assert_snapshot!(outcome.to_string());
     let json = fake
@@ -208,13 +202,7 @@ async fn balance_min_in_another_currency_is_a_usage_error() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn balance_min_with_204_fails_against_zero() {
-    let fake = Fake::start().await;
-    with_development_profile(&fake).await;
-    Mock::given(method("GET"))
-        .and(path(balance_path()))
-        .respond_with(ResponseTemplate::new(204))
-        .mount(&fake.server)
-        .await;
+    let fake = development_answering("credits/balanceSummary", ResponseTemplate::new(204)).await;
     let outcome = fake.run(&["balance", "-p", "Development", "--min", "1"]);
     assert_eq!(outcome.code, 1, "{outcome}");
 }

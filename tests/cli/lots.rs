@@ -9,12 +9,10 @@ fn lots_path() -> String {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn lots_docs_sample_us_dates_become_iso_and_status_is_derived() {
-    let fake = Fake::start().await;
-    with_development_profile(&fake).await;
     let body = recording_body(
         "azure-recordings/azure-docs/lots-billingProfile-2019-10-01.DOCS-SAMPLE.json",
     );
-    fake.serve(&lots_path(), &body).await;
+    let fake = development_serving("lots", &body).await;
     let table = fake.run(&["lots", "--profile", "Development", "--as-of", "2020-09-01"]);
     insta::assert_snapshot!(table.to_string());
     let outcome = fake.run(&[
@@ -58,12 +56,10 @@ async fn lots_derived_status_follows_the_reference_date() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn lots_2026_are_sorted_by_expiration_with_api_amounts() {
-    let fake = Fake::start().await;
-    with_development_profile(&fake).await;
     let body = example_body(
         "azure-examples/Microsoft.Consumption/2026-06-01/LotsListByBillingProfile.json",
     );
-    fake.serve(&lots_path(), &body).await;
+    let fake = development_serving("lots", &body).await;
     let outcome = fake.run(&[
         "lots",
         "-p",

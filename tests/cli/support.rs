@@ -246,12 +246,20 @@ pub fn consumption_path(profile: &str, what: &str) -> String {
 /// A fake with the "Development" profile (see `with_development_profile`) whose
 /// Consumption `what` (`credits/balanceSummary`, `lots` or `events`) answers `body`.
 pub async fn development_serving(what: &str, body: &str) -> Fake {
+    development_answering(what, json_response(body)).await
+}
+
+/// Like `development_serving`, with any response (a 204, an error, a delay).
+pub async fn development_answering(what: &str, response: ResponseTemplate) -> Fake {
     let fake = Fake::start().await;
     with_development_profile(&fake).await;
-    fake.serve(
-        &consumption_path(&profile_id(ACCOUNT, DEV_PROFILE), what),
-        body,
-    )
-    .await;
+    Mock::given(method("GET"))
+        .and(path(consumption_path(
+            &profile_id(ACCOUNT, DEV_PROFILE),
+            what,
+        )))
+        .respond_with(response)
+        .mount(&fake.server)
+        .await;
     fake
 }
