@@ -84,17 +84,18 @@ fn build_http_client(plain_http: bool, total_timeout: Duration) -> Result<reqwes
 }
 
 impl ArmClient {
-    /// Does no I/O: the HTTP client and the token are made on the first request.
-    pub fn new(options: ClientOptions, tokens: TokenSource) -> Result<Self> {
+    /// Does no I/O and cannot fail: the HTTP client and the token are made on the first
+    /// request.
+    pub fn new(options: ClientOptions, tokens: TokenSource) -> Self {
         let in_flight = tokio::sync::Semaphore::new(options.concurrency.max(1));
-        Ok(ArmClient {
+        ArmClient {
             http: tokio::sync::OnceCell::new(),
             in_flight,
             options,
             tokens,
             token: tokio::sync::OnceCell::new(),
             started: Instant::now(),
-        })
+        }
     }
 
     async fn http(&self) -> Result<&reqwest::Client> {
@@ -566,7 +567,7 @@ mod tests {
 
     fn client(endpoint: &str) -> ArmClient {
         let options = ClientOptions::new(Url::parse(endpoint).unwrap());
-        ArmClient::new(options, TokenSource::Static(Secret::new("t"))).unwrap()
+        ArmClient::new(options, TokenSource::Static(Secret::new("t")))
     }
 
     #[test]

@@ -79,7 +79,7 @@ async fn build_context(global: &GlobalArgs) -> Result<Context> {
     options.total_timeout = timeout;
     options.concurrency = concurrency;
     Ok(Context {
-        client: ArmClient::new(options, tokens)?,
+        client: ArmClient::new(options, tokens),
         format,
         printer: Printer::stdout(),
         today,

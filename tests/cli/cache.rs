@@ -145,3 +145,20 @@ async fn a_stale_cache_miss_lists_again_before_giving_up() {
     let outcome = fake.run(&["balance", "-p", "Staging"]);
     assert_eq!(outcome.code, 0, "{outcome}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn accounts_always_lists_afresh_and_refreshes_the_cache() {
+    let fake = Fake::start().await;
+    with_development_profile(&fake).await;
+    fake.serve(&balance_path(ACCOUNT), BALANCE).await;
+    assert_eq!(fake.run(&["accounts"]).code, 0);
+    assert_eq!(fake.run(&["accounts"]).code, 0);
+    assert_eq!(
+        fake.request_count().await,
+        2,
+        "no cache for `accounts` itself"
+    );
+    // What `accounts` listed is what `balance` resolves from: no listing of its own.
+    assert_eq!(fake.run(&["balance", "-p", "Development"]).code, 0);
+    assert_eq!(fake.request_count().await, 3);
+}
