@@ -55,7 +55,10 @@ pub async fn run(context: &Context, args: BalanceArgs) -> Result<()> {
     };
     context.printer.print(&text)?;
     match minimum {
-        Some(minimum) => check_minimum(&summary, &minimum),
+        Some(minimum) => match shortfall(&summary, &minimum)? {
+            Some(why) => Err(Error::check_failed(format!("check failed: {why}"))),
+            None => Ok(()),
+        },
         None => Ok(()),
     }
 }
@@ -168,14 +171,8 @@ fn print_and_check_all(
     };
     let mut below = Vec::new();
     for row in rows {
-        match check_minimum(row, &minimum) {
-            Ok(()) => {}
-            Err(e) if e.kind == ErrorKind::CheckFailed => below.push(format!(
-                "{}: {}",
-                profile_label(row),
-                e.message.trim_start_matches("check failed: ")
-            )),
-            Err(e) => return Err(e),
+        if let Some(why) = shortfall(row, &minimum)? {
+            below.push(format!("{}: {why}", profile_label(row)));
         }
     }
     if below.is_empty() {
@@ -189,9 +186,10 @@ fn print_and_check_all(
     )))
 }
 
-/// Exit 1 when the estimated balance is below the minimum. Never compares across
-/// currencies, and a balance Azure did not state fails the check rather than passing it.
-fn check_minimum(summary: &BalanceSummary, minimum: &MinimumBalance) -> Result<()> {
+/// Why the estimated balance fails `--min`, or `None` when it passes. Never compares
+/// across currencies (a usage error), and a balance Azure did not state fails the check
+/// rather than passing it.
+fn shortfall(summary: &BalanceSummary, minimum: &MinimumBalance) -> Result<Option<String>> {
     let estimated = summary.estimated_balance.as_ref();
     let currency = estimated
         .and_then(|m| m.currency.clone())
@@ -207,18 +205,18 @@ fn check_minimum(summary: &BalanceSummary, minimum: &MinimumBalance) -> Result<(
     }
     let unit = currency.map(|c| format!(" {c}")).unwrap_or_default();
     let Some(value) = estimated.and_then(|m| m.value) else {
-        return Err(Error::check_failed(format!(
-            "check failed: Azure reported no estimated balance, so it cannot be shown to be at least {}{unit}",
+        return Ok(Some(format!(
+            "Azure reported no estimated balance, so it cannot be shown to be at least {}{unit}",
             group_thousands(&minimum.amount)
         )));
     };
     if value < minimum.amount {
-        return Err(Error::check_failed(format!(
-            "check failed: estimated balance {}{unit} is below the minimum {}{unit} by {}{unit}",
+        return Ok(Some(format!(
+            "estimated balance {}{unit} is below the minimum {}{unit} by {}{unit}",
             group_thousands(&value),
             group_thousands(&minimum.amount),
             group_thousands(&(minimum.amount - value))
         )));
     }
-    Ok(())
+    Ok(None)
 }
