@@ -5,7 +5,7 @@
 use chrono::{Duration, TimeZone, Utc};
 use credits::model::domain::CreditEvent;
 use credits::model::wire;
-use credits::output::{json, table};
+use credits::output::Writer;
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use std::hint::black_box;
 
@@ -74,17 +74,17 @@ fn bench_render(c: &mut Criterion) {
     for count in [5_000usize, 100_000] {
         let events = parse(&events_body(count, false));
         group.throughput(Throughput::Elements(count as u64));
-        group.bench_with_input(BenchmarkId::new("table", count), &events, |b, events| {
-            b.iter(|| black_box(table::events(events, false)))
-        });
-        group.bench_with_input(BenchmarkId::new("json", count), &events, |b, events| {
-            b.iter(|| {
-                let mut writer = json::JsonArrayWriter::default();
-                let mut text = writer.elements(events).expect("serializes");
-                text.push_str(&writer.finish());
-                black_box(text)
-            })
-        });
+        // Through the same row writers the printer uses for `credits events`.
+        for (name, writer) in [("table", Writer::Markdown), ("json", Writer::Json)] {
+            group.bench_with_input(BenchmarkId::new(name, count), &events, |b, events| {
+                b.iter(|| {
+                    let mut rows = writer.rows::<CreditEvent>();
+                    let mut text = rows.push(events).expect("renders");
+                    text.push_str(&rows.finish());
+                    black_box(text)
+                })
+            });
+        }
     }
     group.finish();
 }

@@ -1,8 +1,13 @@
 //! The command-line interface: global flags and one Args struct per command. The doc
 //! comments here are the `--help` text.
+//!
+//! Must not: read the environment or hold defaults. Flags arrive here as given (or absent);
+//! `settings` adds the environment and the defaults, so "not given" stays distinguishable
+//! from "the default". The `[env: ..]` and `[default: ..]` notes below are help text only.
 
 use crate::arm::auth::AuthMethod;
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use crate::output::OutputFormat;
+use clap::{Args, Parser, Subcommand};
 
 /// Show the Azure credit balance of Microsoft Customer Agreement billing profiles.
 ///
@@ -16,12 +21,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
     propagate_version = true,
     max_term_width = 100
 )]
-#[command(
-    after_help = "Exit codes: 0 success; 1 a requested check failed; 2 usage or bad input; \
-3 authentication failed; 4 permission denied; 5 profile or resource not found, or ambiguous; \
-6 Azure unavailable, throttled, unreachable, or an unexpected response.\n\n\
-Try it without an Azure account: credits --demo balance --profile Development"
-)]
+#[command(after_help = crate::error::exit_codes_help())]
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
@@ -40,19 +40,13 @@ pub struct GlobalArgs {
     pub output: Option<OutputFormat>,
 
     /// Azure Resource Manager base URL (https://, or http:// on loopback only)
-    #[arg(long, global = true, env = "CREDITS_ENDPOINT", value_name = "URL")]
+    /// [env: CREDITS_ENDPOINT] [default: https://management.azure.com]
+    #[arg(long, global = true, value_name = "URL")]
     pub endpoint: Option<String>,
 
-    /// How to get the bearer token
-    #[arg(
-        long,
-        global = true,
-        env = "CREDITS_AUTH",
-        value_enum,
-        default_value_t = AuthMethod::Auto,
-        value_name = "METHOD"
-    )]
-    pub auth: AuthMethod,
+    /// How to get the bearer token [env: CREDITS_AUTH] [default: auto]
+    #[arg(long, global = true, value_enum, value_name = "METHOD")]
+    pub auth: Option<AuthMethod>,
 
     /// Run against a built-in demo tenant: no Azure account, no network
     #[arg(long, global = true)]
@@ -67,25 +61,17 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "DATE")]
     pub as_of: Option<String>,
 
-    /// Give up after this many seconds in all, retries included
-    #[arg(long, global = true, value_name = "SECONDS", default_value = "120")]
-    pub timeout: String,
+    /// Give up after this many seconds in all, retries included [default: 120]
+    #[arg(long, global = true, value_name = "SECONDS")]
+    pub timeout: Option<String>,
 
     /// List billing accounts and profiles afresh instead of using the 24-hour profile cache
     #[arg(long, global = true)]
     pub refresh: bool,
 
-    /// Requests in flight at once, at most (1-64)
-    #[arg(long, global = true, value_name = "N", default_value = "16")]
-    pub concurrency: String,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum OutputFormat {
-    /// Human-readable tables
-    Table,
-    /// JSON for scripts
-    Json,
+    /// Requests in flight at once, at most (1-64) [default: 16]
+    #[arg(long, global = true, value_name = "N")]
+    pub concurrency: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -108,7 +94,7 @@ pub struct AccountsArgs {}
 pub struct ProfileArg {
     /// Billing profile: display name (case-insensitive), name (ID) or full id
     /// [env: CREDITS_PROFILE]
-    // Read from the environment in `profile_query`, not by clap, so that a CI-wide
+    // Completed from the environment by `Settings::profile`, not by clap, so that a CI-wide
     // CREDITS_PROFILE does not clash with `balance --all`.
     #[arg(short, long, value_name = "PROFILE")]
     pub profile: Option<String>,
@@ -151,4 +137,36 @@ pub struct EventsArgs {
     /// Last day of the window (YYYY-MM-DD) [default: today, or --as-of]
     #[arg(long, value_name = "DATE")]
     pub end: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::settings::{
+        AUTH_VAR, DEFAULT_CONCURRENCY, DEFAULT_ENDPOINT, DEFAULT_TIMEOUT_SECS, ENDPOINT_VAR,
+        MAX_CONCURRENCY,
+    };
+    use clap::CommandFactory;
+
+    /// The help text states the defaults and variables that `settings` owns: they must agree.
+    #[test]
+    fn help_states_the_settings_defaults() {
+        let command = Cli::command();
+        let help = |id: &str| {
+            command
+                .get_arguments()
+                .find(|a| a.get_id() == id)
+                .and_then(|a| a.get_help())
+                .map(|h| h.to_string())
+                .unwrap_or_default()
+        };
+        assert!(help("endpoint").contains(&format!(
+            "[env: {ENDPOINT_VAR}] [default: {DEFAULT_ENDPOINT}]"
+        )));
+        assert!(help("auth").contains(&format!("[env: {AUTH_VAR}] [default: auto]")));
+        assert!(help("timeout").contains(&format!("[default: {DEFAULT_TIMEOUT_SECS}]")));
+        assert!(help("concurrency").contains(&format!(
+            "(1-{MAX_CONCURRENCY}) [default: {DEFAULT_CONCURRENCY}]"
+        )));
+    }
 }

@@ -1,10 +1,14 @@
 //! The one error type of `credits`. Every failure is classified here, and the exit code of
 //! each kind is decided here and nowhere else, so a CI job can always tell "the check failed"
 //! (1) apart from "the check could not be made" (2-6).
+//!
+//! An error is data: its kind, one line saying what failed, and the hints (what to do next)
+//! that were attached where that was known. The printer shows hints as their own `hint:`
+//! lines, and JSON rows keep them as their own field.
 
 use std::fmt;
 
-/// Process exit codes; the README's table is generated from the same meanings.
+/// Process exit codes.
 pub mod exit {
     pub const OK: u8 = 0;
     pub const CHECK_FAILED: u8 = 1;
@@ -13,6 +17,36 @@ pub mod exit {
     pub const PERMISSION: u8 = 4;
     pub const NOT_FOUND: u8 = 5;
     pub const UNAVAILABLE: u8 = 6;
+}
+
+/// Every exit code with its meaning, in order: the `--help` text is generated from it, and a
+/// test checks the README's table against it.
+pub const EXIT_CODES: [(u8, &str); 7] = [
+    (exit::OK, "success"),
+    (exit::CHECK_FAILED, "a requested check failed"),
+    (exit::USAGE, "usage or bad input"),
+    (exit::AUTH, "authentication failed"),
+    (exit::PERMISSION, "permission denied"),
+    (
+        exit::NOT_FOUND,
+        "profile or resource not found, or ambiguous",
+    ),
+    (
+        exit::UNAVAILABLE,
+        "Azure unavailable, throttled, unreachable, or an unexpected response",
+    ),
+];
+
+/// `Exit codes: 0 success; 1 a requested check failed; ...` for `--help`.
+pub fn exit_codes_help() -> String {
+    let codes: Vec<String> = EXIT_CODES
+        .iter()
+        .map(|(code, meaning)| format!("{code} {meaning}"))
+        .collect();
+    format!(
+        "Exit codes: {}.\n\nTry it without an Azure account: credits --demo balance --profile Development",
+        codes.join("; ")
+    )
 }
 
 /// What went wrong, at the granularity the exit code needs.
@@ -48,11 +82,13 @@ impl ErrorKind {
     }
 }
 
-/// An error with its kind and one line of explanation that says what failed and what to do.
+/// An error with its kind, one line that says what failed, and what to do about it.
 #[derive(Debug, Clone, thiserror::Error)]
 pub struct Error {
     pub kind: ErrorKind,
     pub message: String,
+    /// Next steps, each printed as its own `hint:` line.
+    pub hints: Vec<String>,
 }
 
 impl fmt::Display for Error {
@@ -66,6 +102,7 @@ impl Error {
         Error {
             kind,
             message: message.into(),
+            hints: Vec::new(),
         }
     }
     pub fn usage(message: impl Into<String>) -> Self {
@@ -83,9 +120,49 @@ impl Error {
     pub fn check_failed(message: impl Into<String>) -> Self {
         Self::new(ErrorKind::CheckFailed, message)
     }
+    /// The same error with one more next step, added where it is known.
+    pub fn hinted(mut self, hint: impl Into<String>) -> Self {
+        let hint = hint.into();
+        if !self.hints.contains(&hint) {
+            self.hints.push(hint);
+        }
+        self
+    }
     pub fn exit_code(&self) -> u8 {
         self.kind.exit_code()
     }
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_has_a_documented_exit_code() {
+        for kind in [
+            ErrorKind::CheckFailed,
+            ErrorKind::Usage,
+            ErrorKind::Auth,
+            ErrorKind::Permission,
+            ErrorKind::NotFound,
+            ErrorKind::Unavailable,
+            ErrorKind::ClosedPipe,
+        ] {
+            let code = kind.exit_code();
+            assert!(
+                EXIT_CODES.iter().any(|(c, _)| *c == code),
+                "{kind:?} exits {code}, which is not in EXIT_CODES"
+            );
+        }
+        let codes: Vec<u8> = EXIT_CODES.iter().map(|(c, _)| *c).collect();
+        assert_eq!(codes, [0, 1, 2, 3, 4, 5, 6]);
+    }
+
+    #[test]
+    fn hints_are_kept_once_in_order() {
+        let error = Error::not_found("gone").hinted("a").hinted("b").hinted("a");
+        assert_eq!(error.hints, ["a", "b"]);
+    }
+}

@@ -1,13 +1,19 @@
 //! `credits`: the Azure credit balance of Microsoft Customer Agreement billing profiles.
 //!
 //! The binary (`src/main.rs`) is a thin shell over this library; the library is public so
-//! that tests and benchmarks can drive the parsers and renderers directly.
+//! that tests and benchmarks can drive the parsers, views and writers directly. The map of
+//! the code is ARCHITECTURE.md.
 
 pub mod arm;
 pub mod cache;
+pub mod checks;
 pub mod cli;
 pub mod commands;
+pub mod context;
 pub mod demo;
 pub mod error;
+pub mod hints;
 pub mod model;
 pub mod output;
+pub mod resolve;
+pub mod settings;

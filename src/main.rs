@@ -1,18 +1,22 @@
-//! `credits`: parse, run, map the error to an exit code. A closed pipe exits quietly.
+//! `credits`: parse, run, exit with the code the run decided. A closed pipe exits quietly.
 
 use clap::Parser;
-use credits::error::{exit, ErrorKind};
+use credits::error::exit;
+use credits::output::Stderr;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
     // A bug must not look like "all clear", nor dump internals (which could hold response
-    // data): one line, and the "could not check" exit code.
+    // data): one line, and the "could not check" exit code. Written best-effort: a panic
+    // hook that panics again on an unwritable stderr would hide the exit code.
     std::panic::set_hook(Box::new(|info| {
         let place = info
             .location()
             .map(|l| format!(" at {}:{}", l.file(), l.line()))
             .unwrap_or_default();
-        eprintln!("error: internal error in credits{place}; please report it");
+        Stderr.line(&format!(
+            "error: internal error in credits{place}; please report it"
+        ));
         std::process::exit(i32::from(exit::UNAVAILABLE));
     }));
     let cli = credits::cli::Cli::parse();
@@ -22,21 +26,9 @@ fn main() -> ExitCode {
     {
         Ok(runtime) => runtime,
         Err(e) => {
-            eprintln!("error: could not start the async runtime: {e}");
+            Stderr.line(&format!("error: could not start the async runtime: {e}"));
             return ExitCode::from(exit::UNAVAILABLE);
         }
     };
-    match runtime.block_on(credits::commands::run(cli)) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) if e.kind == ErrorKind::ClosedPipe => ExitCode::SUCCESS,
-        // A failed check is an answer, not an error: its line says "check failed: ...".
-        Err(e) if e.kind == ErrorKind::CheckFailed => {
-            eprintln!("{}", e.message);
-            ExitCode::from(e.exit_code())
-        }
-        Err(e) => {
-            eprintln!("error: {}", e.message);
-            ExitCode::from(e.exit_code())
-        }
-    }
+    ExitCode::from(runtime.block_on(credits::commands::main(cli)))
 }

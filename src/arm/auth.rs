@@ -1,11 +1,11 @@
 //! Choosing one credential and getting one token per run.
 //!
 //! azure_identity 1.x has no credential chain on purpose: trying one credential after another
-//! turns a configuration mistake or a transient failure into a security problem. `--auth auto`
-//! therefore picks exactly one method from the configuration present, and a failure of that
+//! turns a configuration mistake or a transient failure into a security problem. The `auto`
+//! method therefore picks exactly one method from the configuration present, and a failure of that
 //! method is reported, never papered over by another.
 
-use crate::error::{Error, Result};
+use super::error::{ArmError, ArmResult};
 use azure_core::credentials::{Secret, TokenCredential};
 use azure_identity::{
     AzureCliCredential, ClientSecretCredential, ManagedIdentityCredential,
@@ -24,7 +24,7 @@ const IDENTITY_ENDPOINT_VAR: &str = "IDENTITY_ENDPOINT";
 /// Set by Cloud Shell and Azure ML.
 const MSI_ENDPOINT_VAR: &str = "MSI_ENDPOINT";
 
-/// `--auth`: how to obtain the bearer token.
+/// How to obtain the bearer token.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum AuthMethod {
     /// The first that applies: CREDITS_ACCESS_TOKEN; AZURE_TENANT_ID + AZURE_CLIENT_ID +
@@ -44,6 +44,7 @@ pub enum AuthMethod {
 }
 
 impl AuthMethod {
+    /// The name the command line and `CREDITS_AUTH` use for it.
     pub fn name(self) -> &'static str {
         match self {
             AuthMethod::Auto => "auto",
@@ -52,27 +53,6 @@ impl AuthMethod {
             AuthMethod::ServicePrincipal => "service-principal",
             AuthMethod::ManagedIdentity => "managed-identity",
             AuthMethod::WorkloadIdentity => "workload-identity",
-        }
-    }
-
-    /// What to do when Azure rejects this method's token (401) or it cannot get one.
-    pub fn sign_in_hint(self) -> &'static str {
-        match self {
-            AuthMethod::Auto | AuthMethod::Cli => {
-                "sign in with `az login` (or pick another method with --auth)"
-            }
-            AuthMethod::Token => {
-                "CREDITS_ACCESS_TOKEN may be expired or issued for another resource; get a new one with `az account get-access-token --resource https://management.azure.com`"
-            }
-            AuthMethod::ServicePrincipal => {
-                "check AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET (the secret may have expired)"
-            }
-            AuthMethod::ManagedIdentity => {
-                "check that this Azure host has a managed identity (AZURE_CLIENT_ID selects a user-assigned one)"
-            }
-            AuthMethod::WorkloadIdentity => {
-                "check AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_FEDERATED_TOKEN_FILE and the identity's federated credential"
-            }
         }
     }
 }
@@ -100,19 +80,18 @@ fn env_value(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())
 }
 
-fn require(method: AuthMethod, names: &[&str]) -> Result<Vec<String>> {
-    let missing: Vec<&str> = names
+fn require(method: AuthMethod, names: &[&'static str]) -> ArmResult<Vec<String>> {
+    let missing: Vec<&'static str> = names
         .iter()
         .copied()
         .filter(|n| env_value(n).is_none())
         .collect();
     if !missing.is_empty() {
-        return Err(Error::auth(format!(
-            "--auth {} needs {} to be set; set {} or choose another method with --auth",
-            method.name(),
-            names.join(", "),
-            missing.join(", ")
-        )));
+        return Err(ArmError::MissingSettings {
+            method,
+            needed: names.to_vec(),
+            missing,
+        });
     }
     Ok(names.iter().filter_map(|n| env_value(n)).collect())
 }
@@ -135,17 +114,15 @@ pub fn resolve_auto() -> AuthMethod {
     }
 }
 
-fn credential_error(method: AuthMethod, error: azure_core::Error) -> Error {
-    Error::auth(format!(
-        "could not set up the {} credential: {}; {}",
-        method.name(),
-        one_line(&error.to_string()),
-        method.sign_in_hint()
-    ))
+fn credential_error(method: AuthMethod, error: azure_core::Error) -> ArmError {
+    ArmError::CredentialSetup {
+        method,
+        cause: one_line(&error.to_string()),
+    }
 }
 
 /// Builds the token source for `method` from the environment. Does no network I/O.
-pub fn token_source(method: AuthMethod) -> Result<TokenSource> {
+pub fn token_source(method: AuthMethod) -> ArmResult<TokenSource> {
     let method = match method {
         AuthMethod::Auto => resolve_auto(),
         other => other,
@@ -194,22 +171,29 @@ impl TokenSource {
     }
 
     /// Gets the token for `scope` (`<endpoint>/.default`).
-    pub async fn token(&self, scope: &str) -> Result<Secret> {
+    pub async fn token(&self, scope: &str) -> ArmResult<Secret> {
         match self {
             TokenSource::Static(secret) => Ok(secret.clone()),
             TokenSource::Credential { method, credential } => credential
                 .get_token(&[scope], None)
                 .await
                 .map(|access| access.token)
-                .map_err(|e| {
-                    Error::auth(format!(
-                        "could not get a token with --auth {}: {}; {}",
-                        method.name(),
-                        one_line(&e.to_string()),
-                        method.sign_in_hint()
-                    ))
+                .map_err(|e| ArmError::Token {
+                    method: *method,
+                    cause: one_line(&e.to_string()),
                 }),
         }
+    }
+
+    /// Who is signed in when the token itself does not say (it is not a JWT): the method
+    /// and the non-secret client settings. Part of the profile cache key.
+    pub fn configured_identity(&self) -> String {
+        format!(
+            "auth={};client={};tenant={}",
+            self.method().name(),
+            env_value(CLIENT_VAR).unwrap_or_default(),
+            env_value(TENANT_VAR).unwrap_or_default()
+        )
     }
 }
 

@@ -7,18 +7,15 @@
 //! to a few hundred an hour, one request beats N+1.
 
 use super::client::{conversion_error, ArmClient};
-use crate::error::Result;
+use super::error::ArmResult;
 use crate::model::domain::{BillingAccount, BillingProfile};
 use crate::model::wire;
 use futures::stream::{self, StreamExt, TryStreamExt};
 
 pub const BILLING_API_VERSION: &str = "2020-05-01";
 
-/// How many accounts' profile lists are fetched at once when the expansion was incomplete.
-const CONCURRENT_PROFILE_LISTS: usize = 16;
-
 /// Every billing account visible to the principal, each with its billing profiles.
-pub async fn list_accounts(client: &ArmClient) -> Result<Vec<BillingAccount>> {
+pub async fn list_accounts(client: &ArmClient) -> ArmResult<Vec<BillingAccount>> {
     let url = client.url(
         "/providers/Microsoft.Billing/billingAccounts",
         &[
@@ -31,7 +28,8 @@ pub async fn list_accounts(client: &ArmClient) -> Result<Vec<BillingAccount>> {
         raw.into_iter()
             .map(|account| complete_account(client, account)),
     )
-    .buffered(CONCURRENT_PROFILE_LISTS)
+    // The client bounds requests in flight; this only bounds the futures kept at once.
+    .buffered(client.concurrency())
     .try_collect()
     .await
 }
@@ -39,7 +37,10 @@ pub async fn list_accounts(client: &ArmClient) -> Result<Vec<BillingAccount>> {
 /// Uses the expanded profiles when they are complete; otherwise (expansion ignored, or
 /// `hasMoreResults`) lists the account's profiles. Only MCA accounts are worth the request:
 /// no other agreement has credits.
-async fn complete_account(client: &ArmClient, raw: wire::BillingAccount) -> Result<BillingAccount> {
+async fn complete_account(
+    client: &ArmClient,
+    raw: wire::BillingAccount,
+) -> ArmResult<BillingAccount> {
     let p = raw.properties;
     let is_mca = BillingAccount::is_mca(p.agreement_type.as_deref());
     let (expanded, complete) = match p.billing_profiles {
@@ -79,7 +80,7 @@ async fn complete_account(client: &ArmClient, raw: wire::BillingAccount) -> Resu
 pub async fn list_profiles(
     client: &ArmClient,
     account_id: &str,
-) -> Result<Vec<wire::BillingProfile>> {
+) -> ArmResult<Vec<wire::BillingProfile>> {
     let url = client.url(
         &format!("{account_id}/billingProfiles"),
         &[("api-version", BILLING_API_VERSION)],

@@ -1,8 +1,8 @@
 //! The single HTTP path every Azure call goes through.
 
 use super::auth::{one_line, TokenSource};
+use super::error::{ArmError, ArmResult, StatusFailure};
 use super::retry::{backoff, is_transient_status, retry_after};
-use crate::error::{Error, ErrorKind, Result};
 use crate::model::wire::{ErrorBody, Page};
 use azure_core::credentials::Secret;
 use bytes::Bytes;
@@ -12,35 +12,60 @@ use serde::de::DeserializeOwned;
 use std::time::{Duration, Instant};
 use url::Url;
 
-/// The roles that can read credits, for 403 messages.
-pub const READER_ROLES: &str = "billing profile owner, contributor, reader or invoice manager, or billing account owner, contributor or reader";
-
-/// How the client talks to Resource Manager.
+/// What the client did, for whoever watches (`-v` prints it). The client itself prints
+/// nothing.
 #[derive(Debug, Clone)]
+pub enum ClientEvent {
+    /// One answered (or failed) attempt.
+    Response {
+        /// The path and query, never the host.
+        target: String,
+        /// `200`, or `failed` when no answer came.
+        status: String,
+        elapsed: Duration,
+        request_id: Option<String>,
+        /// `x-ms-ratelimit-remaining-tenant-reads`: the tenant's ARM read budget left.
+        tenant_reads_left: Option<String>,
+    },
+    /// A retry is coming after `wait`.
+    Retrying {
+        path: String,
+        wait: Duration,
+        next_attempt: u32,
+        max_attempts: u32,
+    },
+}
+
+/// Receives every `ClientEvent`.
+pub type ClientObserver = std::sync::Arc<dyn Fn(&ClientEvent) + Send + Sync>;
+
+/// How the client talks to Resource Manager. The caller decides every value that a user can
+/// change; only the retry policy is the client's own.
+#[derive(Clone)]
 pub struct ClientOptions {
     /// The Resource Manager base URL, already validated.
     pub endpoint: Url,
-    /// One line per request on stderr.
-    pub verbose: bool,
-    /// The deadline for the whole command, retries included.
+    /// The deadline for the whole command, retries and token included.
     pub total_timeout: Duration,
+    /// Requests in flight at once, at most.
+    pub concurrency: usize,
     /// Attempts per request, the first included.
     pub max_attempts: u32,
     /// The first retry waits up to this long; later ones double it.
     pub retry_base: Duration,
-    /// Requests in flight at once, at most.
-    pub concurrency: usize,
+    /// Told about every attempt and retry.
+    pub observer: Option<ClientObserver>,
 }
 
 impl ClientOptions {
-    pub fn new(endpoint: Url) -> Self {
+    pub fn new(endpoint: Url, total_timeout: Duration, concurrency: usize) -> Self {
         ClientOptions {
             endpoint,
-            verbose: false,
-            total_timeout: Duration::from_secs(120),
+            total_timeout,
+            concurrency,
             max_attempts: 4,
             retry_base: Duration::from_millis(500),
-            concurrency: 16,
+            observer: None,
         }
     }
 }
@@ -65,7 +90,7 @@ struct Fetched {
 
 /// Builds the HTTP client. Loading the system's root certificates is most of its cost, so
 /// it runs on a blocking thread while the token is being fetched.
-fn build_http_client(plain_http: bool, total_timeout: Duration) -> Result<reqwest::Client> {
+fn build_http_client(plain_http: bool, total_timeout: Duration) -> ArmResult<reqwest::Client> {
     let mut builder = reqwest::Client::builder()
         .connect_timeout(Duration::from_secs(10))
         .read_timeout(Duration::from_secs(60))
@@ -80,7 +105,7 @@ fn build_http_client(plain_http: bool, total_timeout: Duration) -> Result<reqwes
     }
     builder
         .build()
-        .map_err(|e| Error::unavailable(format!("could not start the HTTP client: {e}")))
+        .map_err(|e| ArmError::Internal(format!("could not start the HTTP client: {e}")))
 }
 
 impl ArmClient {
@@ -98,7 +123,7 @@ impl ArmClient {
         }
     }
 
-    async fn http(&self) -> Result<&reqwest::Client> {
+    async fn http(&self) -> ArmResult<&reqwest::Client> {
         self.http
             .get_or_try_init(|| async {
                 let plain_http = self.options.endpoint.scheme() == "http";
@@ -112,7 +137,7 @@ impl ArmClient {
                 tokio::task::spawn_blocking(move || build_http_client(plain_http, total_timeout))
                     .await
                     .map_err(|e| {
-                        Error::unavailable(format!("could not start the HTTP client: {e}"))
+                        ArmError::Internal(format!("could not start the HTTP client: {e}"))
                     })?
             })
             .await
@@ -150,36 +175,48 @@ impl ArmClient {
         self.tokens.method()
     }
 
+    /// Requests in flight at once, at most.
+    pub fn concurrency(&self) -> usize {
+        self.options.concurrency
+    }
+
+    /// The profile cache key of this endpoint and signed-in principal. Needs the token to
+    /// know who that is; the token itself never leaves this module (only a one-way
+    /// fingerprint of an opaque token goes into the key).
+    pub async fn cache_key(&self) -> ArmResult<String> {
+        let token = self.token().await?;
+        Ok(format!(
+            "{}|{}",
+            self.options.endpoint.as_str().trim_end_matches('/'),
+            super::principal::principal_key(token.secret(), &self.tokens.configured_identity())
+        ))
+    }
+
     /// The token scope follows the endpoint: `https://management.azure.com/.default`.
     fn scope(&self) -> String {
         let origin = self.options.endpoint.origin().ascii_serialization();
         format!("{origin}/.default")
     }
 
-    /// Bounded by `--timeout` like everything else: a credential's own retries (managed
+    /// Bounded by the time limit like everything else: a credential's own retries (managed
     /// identity retries for over a minute) must not outlive the deadline.
-    pub async fn token(&self) -> Result<&Secret> {
+    async fn token(&self) -> ArmResult<&Secret> {
         self.token
             .get_or_try_init(|| async {
                 let remaining = self.remaining();
                 match tokio::time::timeout(remaining, self.tokens.token(&self.scope())).await {
                     Ok(result) => result,
-                    Err(_) => {
-                        let method = self.tokens.method();
-                        Err(Error::auth(format!(
-                            "could not get a token with --auth {} within {} s (--timeout); {}",
-                            method.name(),
-                            self.options.total_timeout.as_secs(),
-                            method.sign_in_hint()
-                        )))
-                    }
+                    Err(_) => Err(ArmError::TokenTimeout {
+                        method: self.tokens.method(),
+                        limit: self.options.total_timeout,
+                    }),
                 }
             })
             .await
     }
 
     /// GETs `url` and decodes the JSON body. `Ok(None)` means 204 No Content.
-    pub async fn get_json<T: DeserializeOwned>(&self, url: Url) -> Result<Option<T>> {
+    pub async fn get_json<T: DeserializeOwned>(&self, url: Url) -> ArmResult<Option<T>> {
         let fetched = self.get(&url).await?;
         let Some(body) = fetched.body else {
             return Ok(None);
@@ -189,12 +226,17 @@ impl ArmClient {
 
     /// GETs a list and every page after it via `nextLink`, handing each page's items to
     /// `on_page` as it arrives. The next page is requested as soon as its link is known, so
-    /// parsing and printing one page overlaps the round trip of the next.
-    pub async fn get_pages<T: DeserializeOwned + Send + 'static>(
+    /// parsing and printing one page overlaps the round trip of the next. `on_page` may fail
+    /// with its own error type (a closed stdout), which ends the listing.
+    pub async fn get_pages<T, E>(
         &self,
         url: Url,
-        mut on_page: impl FnMut(Vec<T>) -> Result<()>,
-    ) -> Result<()> {
+        mut on_page: impl FnMut(Vec<T>) -> Result<(), E>,
+    ) -> Result<(), E>
+    where
+        T: DeserializeOwned + Send + 'static,
+        E: From<ArmError>,
+    {
         let mut seen = std::collections::HashSet::new();
         seen.insert(url.to_string());
         let mut current = self.get(&url).await?;
@@ -220,9 +262,9 @@ impl ArmClient {
                 })
             };
             let handle_page = async {
-                let page = parse.await.map_err(|e| {
-                    Error::unavailable(format!("parsing a page failed unexpectedly: {e}"))
-                })??;
+                let page = parse
+                    .await
+                    .map_err(|e| ArmError::Internal(format!("parsing a page failed: {e}")))??;
                 on_page(page.value)
             };
             let (handled, fetched) = tokio::join!(handle_page, self.get(&next_url));
@@ -233,11 +275,14 @@ impl ArmClient {
     }
 
     /// Collects every item of a paged list.
-    pub async fn get_all<T: DeserializeOwned + Send + 'static>(&self, url: Url) -> Result<Vec<T>> {
+    pub async fn get_all<T: DeserializeOwned + Send + 'static>(
+        &self,
+        url: Url,
+    ) -> ArmResult<Vec<T>> {
         let mut items = Vec::new();
         self.get_pages(url, |page| {
             items.extend(page);
-            Ok(())
+            Ok::<(), ArmError>(())
         })
         .await?;
         Ok(items)
@@ -250,29 +295,27 @@ impl ArmClient {
         current: &Url,
         link: &str,
         seen: &mut std::collections::HashSet<String>,
-    ) -> Result<Url> {
-        let next = current.join(link.trim()).map_err(|e| {
-            Error::unavailable(format!(
-                "Azure sent a nextLink that is not a URL ({e}) after {}",
-                describe(current)
-            ))
-        })?;
+    ) -> ArmResult<Url> {
+        let next = current
+            .join(link.trim())
+            .map_err(|e| ArmError::BadNextLink {
+                request: describe(current),
+                cause: e.to_string(),
+            })?;
         let endpoint = &self.options.endpoint;
         let same_origin = next.scheme() == endpoint.scheme()
             && next.host_str() == endpoint.host_str()
             && next.port_or_known_default() == endpoint.port_or_known_default();
         if !same_origin {
-            return Err(Error::unavailable(format!(
-                "refusing to follow a nextLink to {} because it is not the configured endpoint {}; the bearer token is only sent to the endpoint",
-                next.origin().ascii_serialization(),
-                endpoint.origin().ascii_serialization()
-            )));
+            return Err(ArmError::ForeignNextLink {
+                next: next.origin().ascii_serialization(),
+                endpoint: endpoint.origin().ascii_serialization(),
+            });
         }
         if !seen.insert(next.to_string()) {
-            return Err(Error::unavailable(format!(
-                "Azure's nextLink points back to a page already read ({}); stopping instead of looping",
-                describe(&next)
-            )));
+            return Err(ArmError::LoopingNextLink {
+                request: describe(&next),
+            });
         }
         Ok(next)
     }
@@ -284,7 +327,7 @@ impl ArmClient {
     }
 
     /// The one request path: auth header, retries with backoff, timeouts, error decoding.
-    async fn get(&self, url: &Url) -> Result<Fetched> {
+    async fn get(&self, url: &Url) -> ArmResult<Fetched> {
         // The first request gets the token and builds the client at the same time.
         let (token, http) = tokio::join!(self.token(), self.http());
         let (token, http) = (token?, http?);
@@ -297,7 +340,9 @@ impl ArmClient {
             }
             // Held for one attempt, not across the backoff sleep.
             let permit = self.in_flight.acquire().await.map_err(|_| {
-                Error::unavailable("the request limiter was closed; this is a bug in credits")
+                ArmError::Internal(
+                    "the request limiter was closed; this is a bug in credits".into(),
+                )
             })?;
             let sent = Instant::now();
             let result = http
@@ -344,7 +389,7 @@ impl ArmClient {
             let body = response.bytes().await.unwrap_or_default();
             self.log(url, status.as_str(), sent, Some(&headers));
             drop(permit);
-            let failure = self.status_error(url, status, request_id.as_deref(), &body);
+            let failure = self.status_error(url, status, request_id, &body);
             if is_transient_status(status) {
                 self.pause_before_retry(attempt, retry_after(&headers), url, failure)
                     .await?;
@@ -361,97 +406,103 @@ impl ArmClient {
         attempt: u32,
         asked: Option<Duration>,
         url: &Url,
-        failure: Error,
-    ) -> Result<()> {
+        failure: ArmError,
+    ) -> ArmResult<()> {
         if attempt >= self.options.max_attempts {
-            return Err(Error::new(
-                failure.kind,
-                format!("{} (gave up after {attempt} attempts)", failure.message),
-            ));
+            return Err(ArmError::GaveUp {
+                last: Box::new(failure),
+                attempts: attempt,
+            });
         }
         let wait = asked.unwrap_or_else(|| backoff(attempt, self.options.retry_base));
         let remaining = self.remaining();
+        if asked.is_none() && wait >= remaining {
+            // Our own backoff outlasts the time limit: the time is simply up.
+            return Err(self.deadline_error(url));
+        }
         if wait >= remaining {
             let when = chrono::Utc::now()
                 + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::zero());
-            return Err(Error::new(
-                failure.kind,
-                format!(
-                    "{}; Azure asked to wait {} s, longer than the {} s left of --timeout: try again after {}",
-                    failure.message,
-                    wait.as_secs_f64().ceil(),
-                    remaining.as_secs(),
-                    when.format("%Y-%m-%d %H:%M:%S UTC")
-                ),
-            ));
+            return Err(ArmError::WaitTooLong {
+                last: Box::new(failure),
+                wait,
+                left: remaining,
+                retry_at: when.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
+            });
         }
-        if self.options.verbose {
-            eprintln!(
-                "retrying GET {} in {} ms (attempt {} of {})",
-                url.path(),
-                wait.as_millis(),
-                attempt + 1,
-                self.options.max_attempts
-            );
-        }
+        self.tell(&ClientEvent::Retrying {
+            path: url.path().to_string(),
+            wait,
+            next_attempt: attempt + 1,
+            max_attempts: self.options.max_attempts,
+        });
         tokio::time::sleep(wait).await;
         Ok(())
     }
 
-    fn deadline_error(&self, url: &Url) -> Error {
-        Error::unavailable(format!(
-            "gave up on {} after {} s (--timeout); Azure did not answer in time, try again or raise --timeout",
-            describe(url),
-            self.options.total_timeout.as_secs()
-        ))
+    fn deadline_error(&self, url: &Url) -> ArmError {
+        ArmError::Deadline {
+            request: describe(url),
+            limit: self.options.total_timeout,
+        }
     }
 
-    /// `-v`: one line per request. The tenant's remaining read budget is shown when Azure
+    fn tell(&self, event: &ClientEvent) {
+        if let Some(observer) = &self.options.observer {
+            observer(event);
+        }
+    }
+
+    /// One event per attempt. The tenant's remaining read budget is passed on when Azure
     /// reports it, since it is now only a few hundred an hour.
     fn log(&self, url: &Url, status: &str, sent: Instant, headers: Option<&HeaderMap>) {
-        if self.options.verbose {
-            let query = url.query().map(|q| format!("?{q}")).unwrap_or_default();
-            let request_id = headers.and_then(request_id);
-            let reads_left = headers
-                .and_then(|h| h.get("x-ms-ratelimit-remaining-tenant-reads"))
-                .and_then(|v| v.to_str().ok())
-                .map(|v| format!(" tenant-reads-left: {v}"))
-                .unwrap_or_default();
-            eprintln!(
-                "GET {}{query} {status} {} ms x-ms-request-id: {}{reads_left}",
-                url.path(),
-                sent.elapsed().as_millis(),
-                request_id.as_deref().unwrap_or("-")
-            );
+        if self.options.observer.is_none() {
+            return;
         }
+        let query = url.query().map(|q| format!("?{q}")).unwrap_or_default();
+        let tenant_reads_left = headers
+            .and_then(|h| h.get("x-ms-ratelimit-remaining-tenant-reads"))
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        self.tell(&ClientEvent::Response {
+            target: format!("{}{query}", url.path()),
+            status: status.to_string(),
+            elapsed: sent.elapsed(),
+            request_id: headers.and_then(request_id),
+            tenant_reads_left,
+        });
     }
 
     fn status_error(
         &self,
         url: &Url,
         status: StatusCode,
-        request_id: Option<&str>,
+        request_id: Option<String>,
         body: &[u8],
-    ) -> Error {
-        let azure = azure_error_text(body);
-        let id = request_id
-            .map(|id| format!(" (x-ms-request-id: {id})"))
-            .unwrap_or_default();
-        let base = format!("Azure answered {status} for {}{azure}{id}", describe(url));
-        match status.as_u16() {
-            401 => Error::auth(format!(
-                "{base}; the token was rejected (--auth {}): {}",
-                self.tokens.method().name(),
-                self.tokens.method().sign_in_hint()
-            )),
-            403 => Error::new(
-                ErrorKind::Permission,
-                format!("{base}; reading credits needs one of these roles: {READER_ROLES}"),
+    ) -> ArmError {
+        let azure = serde_json::from_slice::<ErrorBody>(body).ok();
+        let (code, message, target) = match azure {
+            Some(parsed) => (
+                parsed.error.code.map(|c| c.0).filter(|c| !c.is_empty()),
+                parsed
+                    .error
+                    .message
+                    .map(|m| one_line(&m))
+                    .filter(|m| !m.is_empty()),
+                parsed.error.target,
             ),
-            404 => Error::not_found(base),
-            429 => Error::unavailable(format!("{base}; Azure is throttling requests")),
-            _ => Error::unavailable(base),
-        }
+            None => (None, None, None),
+        };
+        ArmError::Status(Box::new(StatusFailure {
+            request: describe(url),
+            status: status.as_u16(),
+            status_text: status.to_string(),
+            code,
+            message,
+            target,
+            request_id,
+            auth: self.tokens.method(),
+        }))
     }
 }
 
@@ -481,29 +532,7 @@ pub fn describe(url: &Url) -> String {
     format!("GET {}", url.path())
 }
 
-/// `: Code: message` from an ARM error body, or nothing when the body is not one.
-fn azure_error_text(body: &[u8]) -> String {
-    match serde_json::from_slice::<ErrorBody>(body) {
-        Ok(parsed) => {
-            let code = parsed.error.code.map(|c| c.0).unwrap_or_default();
-            let message = parsed.error.message.unwrap_or_default();
-            let target = parsed
-                .error
-                .target
-                .map(|t| format!(" (target: {t})"))
-                .unwrap_or_default();
-            match (code.is_empty(), message.is_empty()) {
-                (true, true) => String::new(),
-                (false, true) => format!(": {code}{target}"),
-                (true, false) => format!(": {}{target}", one_line(&message)),
-                (false, false) => format!(": {code}: {}{target}", one_line(&message)),
-            }
-        }
-        Err(_) => String::new(),
-    }
-}
-
-fn transport_error(url: &Url, error: &reqwest::Error) -> Error {
+fn transport_error(url: &Url, error: &reqwest::Error) -> ArmError {
     let what = if error.is_timeout() {
         "timed out"
     } else if error.is_connect() {
@@ -514,14 +543,13 @@ fn transport_error(url: &Url, error: &reqwest::Error) -> Error {
         "the request failed"
     };
     // reqwest's Display names the URL; ours already does, without the query.
-    let cause = std::error::Error::source(error)
-        .map(|s| format!(": {}", one_line(&s.to_string())))
-        .unwrap_or_default();
-    Error::unavailable(format!(
-        "{} {what}{cause}; check the network and --endpoint {}",
-        describe(url),
-        url.origin().ascii_serialization()
-    ))
+    let cause = std::error::Error::source(error).map(|s| one_line(&s.to_string()));
+    ArmError::Transport {
+        request: describe(url),
+        failure: what,
+        cause,
+        origin: url.origin().ascii_serialization(),
+    }
 }
 
 /// Decodes a JSON body, or says plainly what came instead.
@@ -530,11 +558,8 @@ fn decode<T: DeserializeOwned>(
     status: StatusCode,
     request_id: Option<&str>,
     body: &[u8],
-) -> Result<T> {
+) -> ArmResult<T> {
     serde_json::from_slice(body).map_err(|e| {
-        let id = request_id
-            .map(|id| format!(", x-ms-request-id: {id}"))
-            .unwrap_or_default();
         let looks_like_html = body
             .iter()
             .find(|b| !b.is_ascii_whitespace())
@@ -548,17 +573,18 @@ fn decode<T: DeserializeOwned>(
         } else {
             format!("the JSON is not the expected shape ({e})")
         };
-        Error::unavailable(format!(
-            "unexpected response from {} (HTTP {}{id}): {why}",
-            describe(url),
-            status.as_u16()
-        ))
+        ArmError::Unexpected {
+            request: describe(url),
+            status: status.as_u16(),
+            request_id: request_id.map(str::to_string),
+            why,
+        }
     })
 }
 
-/// Turns a domain conversion failure into the same "unexpected response" error.
-pub fn conversion_error(what: &str, problem: String) -> Error {
-    Error::unavailable(format!("unexpected {what} from Azure: {problem}"))
+/// Turns a domain conversion failure into an "unexpected response" error.
+pub fn conversion_error(what: &'static str, problem: String) -> ArmError {
+    ArmError::Conversion { what, problem }
 }
 
 #[cfg(test)]
@@ -566,7 +592,7 @@ mod tests {
     use super::*;
 
     fn client(endpoint: &str) -> ArmClient {
-        let options = ClientOptions::new(Url::parse(endpoint).unwrap());
+        let options = ClientOptions::new(Url::parse(endpoint).unwrap(), Duration::from_secs(5), 1);
         ArmClient::new(options, TokenSource::Static(Secret::new("t")))
     }
 

@@ -2,28 +2,17 @@
 //! billing profile.
 
 use super::client::{conversion_error, ArmClient};
-use crate::error::{Error, ErrorKind, Result};
+use super::error::{ArmError, ArmResult};
 use crate::model::domain::{BalanceSummary, CreditEvent, CreditLot, ProfileRef};
 use crate::model::wire;
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 
 /// The current stable version, used by the official Go and Python SDKs; 2026-06-01 has the
 /// same contract for these calls.
 pub const CONSUMPTION_API_VERSION: &str = "2024-08-01";
 
-/// A 404 from Consumption almost always means the scope is not an MCA billing profile.
-fn explain_not_found(error: Error) -> Error {
-    if error.kind != ErrorKind::NotFound {
-        return error;
-    }
-    Error::not_found(format!(
-        "{}; credits exist only for Microsoft Customer Agreement billing profiles: check the profile with `credits accounts`",
-        error.message
-    ))
-}
-
 /// The balance summary of one profile; a 204 means the profile has no credits.
-pub async fn balance_summary(client: &ArmClient, profile: ProfileRef) -> Result<BalanceSummary> {
+pub async fn balance_summary(client: &ArmClient, profile: ProfileRef) -> ArmResult<BalanceSummary> {
     let url = client.url(
         &format!(
             "{}/providers/Microsoft.Consumption/credits/balanceSummary",
@@ -31,7 +20,7 @@ pub async fn balance_summary(client: &ArmClient, profile: ProfileRef) -> Result<
         ),
         &[("api-version", CONSUMPTION_API_VERSION)],
     );
-    let raw: Option<wire::CreditSummary> = client.get_json(url).await.map_err(explain_not_found)?;
+    let raw: Option<wire::CreditSummary> = client.get_json(url).await?;
     match raw {
         Some(raw) => BalanceSummary::from_wire(profile, raw)
             .map_err(|e| conversion_error("balance summary", e)),
@@ -40,11 +29,7 @@ pub async fn balance_summary(client: &ArmClient, profile: ProfileRef) -> Result<
 }
 
 /// Every credit lot of one profile, in Azure's order.
-pub async fn lots(
-    client: &ArmClient,
-    profile_id: &str,
-    as_of: DateTime<Utc>,
-) -> Result<Vec<CreditLot>> {
+pub async fn lots(client: &ArmClient, profile_id: &str) -> ArmResult<Vec<CreditLot>> {
     let url = client.url(
         &format!("{profile_id}/providers/Microsoft.Consumption/lots"),
         &[("api-version", CONSUMPTION_API_VERSION)],
@@ -54,26 +39,25 @@ pub async fn lots(
         .get_pages(url, |page: Vec<wire::Lot>| {
             for raw in page {
                 lots.push(
-                    CreditLot::from_wire(raw, as_of)
-                        .map_err(|e| conversion_error("credit lot", e))?,
+                    CreditLot::from_wire(raw).map_err(|e| conversion_error("credit lot", e))?,
                 );
             }
-            Ok(())
+            Ok::<(), ArmError>(())
         })
-        .await
-        .map_err(explain_not_found)?;
+        .await?;
     Ok(lots)
 }
 
 /// The credit events of one profile between `start` and `end`, handed over page by page as
-/// they arrive so output can start before the last page.
-pub async fn events(
+/// they arrive so output can start before the last page. `on_page` may fail with its own
+/// error (a closed stdout), which ends the listing.
+pub async fn events<E: From<ArmError>>(
     client: &ArmClient,
     profile_id: &str,
     start: NaiveDate,
     end: NaiveDate,
-    mut on_page: impl FnMut(Vec<CreditEvent>) -> Result<()>,
-) -> Result<()> {
+    mut on_page: impl FnMut(Vec<CreditEvent>) -> Result<(), E>,
+) -> Result<(), E> {
     let start = start.format("%Y-%m-%d").to_string();
     let end = end.format("%Y-%m-%d").to_string();
     let url = client.url(
@@ -91,9 +75,8 @@ pub async fn events(
                 .map(|raw| {
                     CreditEvent::from_wire(raw).map_err(|e| conversion_error("credit event", e))
                 })
-                .collect::<Result<Vec<_>>>()?;
+                .collect::<ArmResult<Vec<_>>>()?;
             on_page(events)
         })
         .await
-        .map_err(explain_not_found)
 }

@@ -1,11 +1,18 @@
 //! The Azure Resource Manager client. One HTTP entry point (`client::ArmClient::get`) owns
 //! auth, timeouts, retries, paging and error decoding; the typed endpoint functions in
-//! `billing` and `consumption` sit on top. Nothing here knows about tables or JSON output.
+//! `billing` and `consumption` sit on top.
+//!
+//! Must not: know about tables, JSON output or stderr (it reports what it does through
+//! `ClientEvent`s), name a command-line flag, or give advice (errors are `ArmError` data;
+//! `crate::hints` adds the next steps).
 
 pub mod auth;
 pub mod billing;
 pub mod client;
 pub mod consumption;
+pub mod error;
+mod principal;
 pub mod retry;
 
-pub use client::{ArmClient, ClientOptions};
+pub use client::{ArmClient, ClientEvent, ClientObserver, ClientOptions};
+pub use error::{ArmError, ArmResult};

@@ -1,20 +1,20 @@
-//! `credits events`: the credit transactions of one billing profile in a date window.
+//! `credits events`: the credit transactions of one billing profile in a date window,
+//! written page by page as the pages arrive.
 
-use super::profile::{profile_query, with_profile};
-use super::Context;
 use crate::arm::consumption::events;
-use crate::cli::{EventsArgs, OutputFormat};
+use crate::cli::EventsArgs;
+use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::model::dates::parse_user_date;
-use crate::output::json::JsonArrayWriter;
-use crate::output::table::EventsTable;
+use crate::model::domain::CreditEvent;
+use crate::resolve::with_profile;
 use chrono::{Months, NaiveDate};
 
 /// The window: `--end` defaults to the reference day, `--start` to one year before `--end`.
-fn window(context: &Context, args: &EventsArgs) -> Result<(NaiveDate, NaiveDate)> {
+fn window(today: NaiveDate, args: &EventsArgs) -> Result<(NaiveDate, NaiveDate)> {
     let end = match &args.end {
         Some(text) => parse_user_date("--end", text).map_err(Error::usage)?,
-        None => context.today,
+        None => today,
     };
     let start = match &args.start {
         Some(text) => parse_user_date("--start", text).map_err(Error::usage)?,
@@ -29,39 +29,20 @@ fn window(context: &Context, args: &EventsArgs) -> Result<(NaiveDate, NaiveDate)
 }
 
 pub async fn run(context: &Context, args: EventsArgs) -> Result<()> {
-    let query = profile_query(&args.profile)?;
-    let (start, end) = window(context, &args)?;
-    match context.format {
-        OutputFormat::Json => {
-            // Streamed: each page is written as soon as it is parsed, and not kept.
-            let mut writer = JsonArrayWriter::default();
-            with_profile(context, &query, async |profile| {
-                events(&context.client, &profile.id, start, end, |page| {
-                    context.printer.print(&writer.elements(&page)?)
-                })
-                .await
-            })
-            .await?;
-            context.printer.print(&writer.finish())
-        }
-        OutputFormat::Table => {
-            let mut rows = EventsTable::default();
-            with_profile(context, &query, async |profile| {
-                rows = EventsTable::default();
-                events(&context.client, &profile.id, start, end, |page| {
-                    rows.push(&page);
-                    Ok(())
-                })
-                .await
-            })
-            .await?;
-            if rows.is_empty() {
-                eprintln!("note: no credit transactions between {start} and {end}");
-                return Ok(());
-            }
-            context
-                .printer
-                .print(&rows.render(context.printer.is_terminal))
-        }
+    let query = context.settings.profile(args.profile.profile.as_deref())?;
+    let (start, end) = window(context.settings.as_of.value, &args)?;
+    let printed = with_profile(context, &query.value, async |client, profile| {
+        // A fresh list for every attempt: a retry starts from nothing (the resolver retries
+        // only while nothing has been written).
+        let mut list = context.printer.list::<CreditEvent>();
+        events(client, &profile.id, start, end, |page| list.push(&page)).await?;
+        list.finish()
+    })
+    .await?;
+    if printed == 0 {
+        context
+            .printer
+            .note(&format!("no credit transactions between {start} and {end}"));
     }
+    Ok(())
 }

@@ -1,77 +1,37 @@
 //! `credits lots`: the credit lots of one billing profile, and the `--expiring-within` check.
 
-use super::profile::{profile_query, with_profile};
-use super::Context;
 use crate::arm::consumption::lots;
-use crate::cli::{LotsArgs, OutputFormat};
+use crate::checks::{self, Outcome};
+use crate::cli::LotsArgs;
+use crate::context::Context;
 use crate::error::{Error, Result};
-use crate::model::dates::format_day;
-use crate::model::domain::{sort_lots, CreditLot};
-use crate::output::{json, table};
-use chrono::{DateTime, Duration, Utc};
+use crate::model::domain::sort_lots;
+use crate::resolve::with_profile;
 
 pub async fn run(context: &Context, args: LotsArgs) -> Result<()> {
-    let query = profile_query(&args.profile)?;
+    // Bad input fails before any request is made.
+    let query = context.settings.profile(args.profile.profile.as_deref())?;
     let within_days = args
         .expiring_within
         .as_deref()
-        .map(parse_days)
+        .map(checks::parse_days)
         .transpose()?;
-    let mut lots = with_profile(context, &query, async |profile| {
-        lots(&context.client, &profile.id, context.as_of()).await
+    let mut lots = with_profile(context, &query.value, async |client, profile| {
+        Ok(lots(client, &profile.id).await?)
     })
     .await?;
     sort_lots(&mut lots);
+    let as_of = context.settings.as_of.value;
     if lots.is_empty() {
-        eprintln!("note: billing profile {query:?} has no credit lots");
+        context.printer.note(&format!(
+            "billing profile {:?} has no credit lots",
+            query.value
+        ));
     }
-    let text = match context.format {
-        OutputFormat::Json => json::to_json(&lots)?,
-        OutputFormat::Table if lots.is_empty() => String::new(),
-        OutputFormat::Table => table::lots(&lots, context.printer.is_terminal),
-    };
-    context.printer.print(&text)?;
-    match within_days {
-        Some(days) => check_expiring(&lots, context.as_of(), days),
-        None => Ok(()),
+    let shown: Vec<_> = lots.iter().map(|lot| lot.on(as_of)).collect();
+    context.printer.emit_list(&shown)?;
+    match within_days.map(|days| checks::expiring_within(&lots, as_of, days)) {
+        Some(Outcome::Failed(why)) => Err(Error::check_failed(format!("check failed: {why}"))),
+        _ => Ok(()),
     }
-}
-
-fn parse_days(text: &str) -> Result<i64> {
-    match text.trim().parse::<i64>() {
-        Ok(days) if (0..=36_500).contains(&days) => Ok(days),
-        _ => Err(Error::usage(format!(
-            "--expiring-within {text:?} is not a whole number of days; write a number from 0 to 36500, for example --expiring-within 30"
-        ))),
-    }
-}
-
-/// Exit 1 when a lot with credit left expires within `days` days of `as_of`. Already
-/// expired lots are history, not a warning.
-fn check_expiring(lots: &[CreditLot], as_of: DateTime<Utc>, days: i64) -> Result<()> {
-    let horizon = as_of + Duration::days(days);
-    let expiring: Vec<String> = lots
-        .iter()
-        .filter_map(|lot| {
-            let remaining = lot.remaining()?;
-            let expires = lot.expiration_date?;
-            (expires > as_of && expires <= horizon).then(|| {
-                format!(
-                    "{} ({}) with {} left expires {}",
-                    lot.source.as_deref().unwrap_or("credit"),
-                    lot.name.as_deref().unwrap_or("unnamed lot"),
-                    remaining.display(),
-                    format_day(&expires)
-                )
-            })
-        })
-        .collect();
-    if expiring.is_empty() {
-        return Ok(());
-    }
-    Err(Error::check_failed(format!(
-        "check failed: {} lot(s) with credit left expire within {days} days: {}",
-        expiring.len(),
-        expiring.join("; ")
-    )))
 }

@@ -1,12 +1,12 @@
-//! Domain values built from the wire shapes: exact money, parsed dates, derived lot status.
-//! Their `Serialize` form is the documented `--json` contract: the API's camelCase names,
+//! Domain values built from the wire shapes: exact money, parsed dates, lot status as of a
+//! day. Their `Serialize` form is the documented `--json` contract: the API's camelCase names,
 //! flattened out of `properties`, amounts as `{"value": <exact number>, "currency": ..}`,
 //! dates as ISO 8601.
 
 use super::dates::{format_iso, parse_azure_date};
 use super::money::{Money, WireDecimal};
 use super::wire;
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize, Serializer};
 
 /// Why a response could not be turned into values: names the field and the problem.
@@ -136,14 +136,9 @@ pub struct BalanceSummary {
     pub id: Option<String>,
     pub name: Option<String>,
     pub e_tag: Option<String>,
-    /// With `balance --all`: the account the profile belongs to.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub billing_account: Option<AccountRef>,
-    /// With `balance --all`: why this profile's balance could not be read.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub error: Option<RowError>,
 }
 
+/// Which account a result belongs to.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct AccountRef {
@@ -152,15 +147,14 @@ pub struct AccountRef {
     pub display_name: Option<String>,
 }
 
-/// A failure of one row of a multi-profile result.
-#[derive(Debug, Clone, Serialize, PartialEq)]
-#[serde(rename_all = "camelCase")]
-pub struct RowError {
-    /// The exit code this failure alone would have given.
-    pub exit_code: u8,
-    pub message: String,
-    #[serde(skip)]
-    pub kind: crate::error::ErrorKind,
+impl AccountRef {
+    pub fn of(account: &BillingAccount) -> Self {
+        AccountRef {
+            id: account.id.clone(),
+            name: account.name.clone(),
+            display_name: account.display_name.clone(),
+        }
+    }
 }
 
 /// Which profile a result belongs to.
@@ -172,6 +166,22 @@ pub struct ProfileRef {
     pub display_name: Option<String>,
     #[serde(skip)]
     pub currency: Option<String>,
+}
+
+impl ProfileRef {
+    pub fn of(profile: &BillingProfile) -> Self {
+        ProfileRef {
+            id: profile.id.clone(),
+            name: profile.name.clone(),
+            display_name: profile.display_name.clone(),
+            currency: profile.currency.clone(),
+        }
+    }
+
+    /// The display name, or the id when Azure gave none (`--profile` was a full id).
+    pub fn label(&self) -> &str {
+        self.display_name.as_deref().unwrap_or(&self.id)
+    }
 }
 
 impl BalanceSummary {
@@ -207,13 +217,11 @@ impl BalanceSummary {
             id: raw.id,
             name: raw.name,
             e_tag: raw.e_tag,
-            billing_account: None,
-            error: None,
         })
     }
 
-    /// A row for a profile whose balance could not be read.
-    pub fn failed(profile: ProfileRef, error: crate::error::Error) -> Self {
+    /// What is known of a profile whose balance could not be read: nothing but the profile.
+    pub fn unread(profile: ProfileRef) -> Self {
         BalanceSummary {
             has_credits: false,
             estimated_balance: None,
@@ -221,11 +229,6 @@ impl BalanceSummary {
             pending_eligible_charges: None,
             pending_credit_adjustments: None,
             expired_credit: None,
-            error: Some(RowError {
-                exit_code: error.exit_code(),
-                message: error.message,
-                kind: error.kind,
-            }),
             ..Self::no_credits(profile)
         }
     }
@@ -256,8 +259,6 @@ impl BalanceSummary {
             id: None,
             name: None,
             e_tag: None,
-            billing_account: None,
-            error: None,
         }
     }
 }
@@ -268,20 +269,16 @@ impl BalanceSummary {
 /// as the portal shows it.
 pub const EXPIRING_WITHIN_DAYS: i64 = 30;
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
-#[serde(rename_all = "camelCase")]
+/// A credit lot as Azure reports it. Its status depends on the day it is looked at, so it is
+/// not stored: `status(as_of)`.
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreditLot {
     pub name: Option<String>,
     pub source: Option<String>,
-    /// Azure's status when it sends one; otherwise derived (see `statusDerived`).
-    pub status: String,
-    /// True when `status` was derived by `credits` because Azure sent none.
-    pub status_derived: bool,
-    #[serde(serialize_with = "serialize_iso")]
+    /// Azure's own status, when it sends one (2024-08-01 and later).
+    pub reported_status: Option<String>,
     pub start_date: Option<DateTime<Utc>>,
-    #[serde(serialize_with = "serialize_iso")]
     pub expiration_date: Option<DateTime<Utc>>,
-    #[serde(serialize_with = "serialize_iso")]
     pub purchased_date: Option<DateTime<Utc>>,
     pub original_amount: Option<Money>,
     pub closed_balance: Option<Money>,
@@ -298,26 +295,51 @@ pub struct CreditLot {
     pub e_tag: Option<String>,
 }
 
+/// A lot's status on a given day.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LotStatus {
+    /// Azure's own value, kept as sent (`Active`, `Inactive`, `Expired`, `Complete`,
+    /// `Canceled`, or one not yet documented).
+    Reported(String),
+    /// Derived, because Azure sent none: past its expiration.
+    Expired,
+    /// Derived: nothing remaining.
+    Used,
+    /// Derived: expires within `EXPIRING_WITHIN_DAYS`.
+    Expiring,
+    /// Derived: none of the above.
+    Active,
+}
+
+impl LotStatus {
+    pub fn label(&self) -> &str {
+        match self {
+            LotStatus::Reported(status) => status,
+            LotStatus::Expired => "Expired",
+            LotStatus::Used => "Used",
+            LotStatus::Expiring => "Expiring",
+            LotStatus::Active => "Active",
+        }
+    }
+
+    /// True when `credits` derived the status because Azure sent none.
+    pub fn is_derived(&self) -> bool {
+        !matches!(self, LotStatus::Reported(_))
+    }
+}
+
 impl CreditLot {
-    pub fn from_wire(raw: wire::Lot, as_of: DateTime<Utc>) -> Result<Self, ConvertError> {
+    pub fn from_wire(raw: wire::Lot) -> Result<Self, ConvertError> {
         let p = raw.properties;
-        let expiration_date = date("expirationDate", p.expiration_date.as_deref())?;
-        let closed_balance = money("closedBalance", p.closed_balance.as_ref())?;
-        let api_status = p.status.filter(|s| !s.trim().is_empty());
-        let status_derived = api_status.is_none();
-        let status = api_status.unwrap_or_else(|| {
-            derive_lot_status(expiration_date, closed_balance.as_ref(), as_of).to_string()
-        });
         Ok(CreditLot {
             name: raw.name,
             source: p.source,
-            status,
-            status_derived,
+            reported_status: p.status.filter(|s| !s.trim().is_empty()),
             start_date: date("startDate", p.start_date.as_deref())?,
-            expiration_date,
+            expiration_date: date("expirationDate", p.expiration_date.as_deref())?,
             purchased_date: date("purchasedDate", p.purchased_date.as_deref())?,
             original_amount: money("originalAmount", p.original_amount.as_ref())?,
-            closed_balance,
+            closed_balance: money("closedBalance", p.closed_balance.as_ref())?,
             used_amount: money("usedAmount", p.used_amount.as_ref())?,
             original_amount_in_billing_currency: money(
                 "originalAmountInBillingCurrency",
@@ -344,25 +366,95 @@ impl CreditLot {
             .as_ref()
             .filter(|m| m.value.is_some_and(|v| v > rust_decimal::Decimal::ZERO))
     }
+
+    /// Azure's status when it sent one; otherwise the portal's rule as of the start of
+    /// `as_of`, first that applies: expired (past expiration), used (nothing remaining),
+    /// expiring (expires within 30 days), active.
+    pub fn status(&self, as_of: NaiveDate) -> LotStatus {
+        if let Some(status) = &self.reported_status {
+            return LotStatus::Reported(status.clone());
+        }
+        let as_of = start_of(as_of);
+        let expiration = self.expiration_date;
+        if expiration.is_some_and(|e| e <= as_of) {
+            return LotStatus::Expired;
+        }
+        let nothing_left = self
+            .closed_balance
+            .as_ref()
+            .is_some_and(|m| m.value.is_some_and(|v| v <= rust_decimal::Decimal::ZERO));
+        if nothing_left {
+            return LotStatus::Used;
+        }
+        if expiration.is_some_and(|e| e <= as_of + Duration::days(EXPIRING_WITHIN_DAYS)) {
+            return LotStatus::Expiring;
+        }
+        LotStatus::Active
+    }
+
+    /// The lot as it stands on `as_of`: what `credits lots` shows.
+    pub fn on(&self, as_of: NaiveDate) -> LotOnDay<'_> {
+        LotOnDay {
+            lot: self,
+            status: self.status(as_of),
+        }
+    }
 }
 
-/// The portal's rule, first that applies: expired (past expiration), used (nothing
-/// remaining), expiring (expires within 30 days), active.
-pub fn derive_lot_status(
-    expiration: Option<DateTime<Utc>>,
-    remaining: Option<&Money>,
-    as_of: DateTime<Utc>,
-) -> &'static str {
-    if expiration.is_some_and(|e| e <= as_of) {
-        return "Expired";
+/// Midnight UTC at the start of `day`.
+pub fn start_of(day: NaiveDate) -> DateTime<Utc> {
+    day.and_time(chrono::NaiveTime::MIN).and_utc()
+}
+
+/// A lot with its status on one day. Its `Serialize` form is the documented `lots --json`
+/// element (`status` and `statusDerived` in their documented place).
+#[derive(Debug, Clone, PartialEq)]
+pub struct LotOnDay<'a> {
+    pub lot: &'a CreditLot,
+    pub status: LotStatus,
+}
+
+struct IsoDate<'a>(&'a Option<DateTime<Utc>>);
+
+impl Serialize for IsoDate<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        serialize_iso(self.0, s)
     }
-    if remaining.is_some_and(|m| m.value.is_some_and(|v| v <= rust_decimal::Decimal::ZERO)) {
-        return "Used";
+}
+
+impl Serialize for LotOnDay<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let lot = self.lot;
+        let mut out = s.serialize_struct("CreditLot", 21)?;
+        out.serialize_field("name", &lot.name)?;
+        out.serialize_field("source", &lot.source)?;
+        out.serialize_field("status", self.status.label())?;
+        out.serialize_field("statusDerived", &self.status.is_derived())?;
+        out.serialize_field("startDate", &IsoDate(&lot.start_date))?;
+        out.serialize_field("expirationDate", &IsoDate(&lot.expiration_date))?;
+        out.serialize_field("purchasedDate", &IsoDate(&lot.purchased_date))?;
+        out.serialize_field("originalAmount", &lot.original_amount)?;
+        out.serialize_field("closedBalance", &lot.closed_balance)?;
+        out.serialize_field("usedAmount", &lot.used_amount)?;
+        out.serialize_field(
+            "originalAmountInBillingCurrency",
+            &lot.original_amount_in_billing_currency,
+        )?;
+        out.serialize_field(
+            "closedBalanceInBillingCurrency",
+            &lot.closed_balance_in_billing_currency,
+        )?;
+        out.serialize_field("poNumber", &lot.po_number)?;
+        out.serialize_field("creditCurrency", &lot.credit_currency)?;
+        out.serialize_field("billingCurrency", &lot.billing_currency)?;
+        out.serialize_field("isEstimatedBalance", &lot.is_estimated_balance)?;
+        out.serialize_field("organizationType", &lot.organization_type)?;
+        out.serialize_field("reseller", &lot.reseller)?;
+        out.serialize_field("id", &lot.id)?;
+        out.serialize_field("eTag", &lot.e_tag)?;
+        out.end()
     }
-    if expiration.is_some_and(|e| e <= as_of + Duration::days(EXPIRING_WITHIN_DAYS)) {
-        return "Expiring";
-    }
-    "Active"
 }
 
 /// Lots in the order a reader wants: soonest expiration first, undated last.
@@ -466,31 +558,47 @@ mod tests {
         Utc.with_ymd_and_hms(y, m, d, 0, 0, 0).unwrap()
     }
 
+    fn lot(expires: DateTime<Utc>, remaining: Decimal) -> CreditLot {
+        CreditLot::from_wire(wire::Lot::default())
+            .map(|lot| CreditLot {
+                expiration_date: Some(expires),
+                closed_balance: Some(Money::new(remaining, "USD")),
+                ..lot
+            })
+            .unwrap()
+    }
+
     #[test]
     fn lot_status_follows_the_portal_rule_in_order() {
-        let today = at(2026, 1, 1);
-        let some = Money::new(Decimal::from(5), "USD");
-        let none = Money::new(Decimal::ZERO, "USD");
+        let today = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+        let some = Decimal::from(5);
+        let none = Decimal::ZERO;
+        let status = |lot: CreditLot| lot.status(today);
+        assert_eq!(status(lot(at(2025, 12, 31), some)), LotStatus::Expired);
+        assert_eq!(status(lot(at(2025, 12, 31), none)), LotStatus::Expired);
+        assert_eq!(status(lot(at(2026, 1, 1), some)), LotStatus::Expired);
+        assert_eq!(status(lot(at(2026, 1, 10), none)), LotStatus::Used);
+        assert_eq!(status(lot(at(2026, 1, 31), some)), LotStatus::Expiring);
+        assert_eq!(status(lot(at(2026, 2, 1), some)), LotStatus::Active);
+        let undated = CreditLot::from_wire(wire::Lot::default()).unwrap();
+        assert_eq!(undated.status(today), LotStatus::Active);
+        // The same lot a month later: status is a function of the day.
+        let expiring = lot(at(2026, 1, 31), some);
         assert_eq!(
-            derive_lot_status(Some(at(2025, 12, 31)), Some(&some), today),
-            "Expired"
+            expiring.status(NaiveDate::from_ymd_opt(2026, 2, 1).unwrap()),
+            LotStatus::Expired
         );
-        assert_eq!(
-            derive_lot_status(Some(at(2025, 12, 31)), Some(&none), today),
-            "Expired"
-        );
-        assert_eq!(
-            derive_lot_status(Some(at(2026, 1, 10)), Some(&none), today),
-            "Used"
-        );
-        assert_eq!(
-            derive_lot_status(Some(at(2026, 1, 31)), Some(&some), today),
-            "Expiring"
-        );
-        assert_eq!(
-            derive_lot_status(Some(at(2026, 2, 1)), Some(&some), today),
-            "Active"
-        );
-        assert_eq!(derive_lot_status(None, None, today), "Active");
+    }
+
+    #[test]
+    fn azure_status_is_kept_as_sent() {
+        let lot = CreditLot {
+            reported_status: Some("Canceled".into()),
+            ..lot(at(2020, 1, 1), Decimal::ONE)
+        };
+        let status = lot.status(NaiveDate::from_ymd_opt(2026, 1, 1).unwrap());
+        assert_eq!(status, LotStatus::Reported("Canceled".into()));
+        assert!(!status.is_derived());
+        assert!(LotStatus::Used.is_derived());
     }
 }

@@ -1,7 +1,9 @@
-//! Domain values: exact money, lenient dates, and the wire shapes of the Azure responses.
-//! Nothing here does I/O.
+//! Domain values: exact money and amounts, lenient dates, lot status, per-profile rows, and
+//! the wire shapes of the Azure responses. Nothing here does I/O.
 
+pub mod amount;
 pub mod dates;
 pub mod domain;
 pub mod money;
+pub mod row;
 pub mod wire;

@@ -1,6 +1,8 @@
 //! JSON output: pretty, stable, one document per command (an array for lists). Lists are
 //! written element by element so output can start before the last page arrives.
 
+use super::view::Record;
+use super::RowWriter;
 use crate::error::{Error, Result};
 use serde::Serialize;
 
@@ -47,6 +49,35 @@ impl JsonArrayWriter {
         } else {
             "\n]\n".to_string()
         }
+    }
+}
+
+/// A streamed list as one JSON array.
+pub struct JsonRows {
+    array: JsonArrayWriter,
+}
+
+impl JsonRows {
+    pub fn new() -> Self {
+        JsonRows {
+            array: JsonArrayWriter::default(),
+        }
+    }
+}
+
+impl Default for JsonRows {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<R: Record> RowWriter<R> for JsonRows {
+    fn push(&mut self, records: &[R]) -> Result<String> {
+        self.array.elements(records)
+    }
+
+    fn finish(self: Box<Self>) -> String {
+        self.array.finish()
     }
 }
 

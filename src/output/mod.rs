@@ -1,29 +1,276 @@
-//! Renderers: pure functions from domain values to text, and the `Printer` that puts text
-//! on stdout. stdout carries data only; messages go to stderr.
+//! Output: the `Printer` owns stdout and stderr and picks the writer once, from the settings
+//! and whether stdout is a terminal. Commands hand it domain values (`emit`, `list`); the
+//! views turn those into typed cells and the writers into text.
+//!
+//! Must not: let a command name a format, write anything but data on stdout, or let a failed
+//! write to stderr change the exit code. Views and writers do no I/O; only `Printer` writes.
 
+pub mod cell;
+pub mod grid;
 pub mod json;
-pub mod table;
+pub mod markdown;
+pub mod safe;
+pub mod terminal;
+pub mod view;
+pub mod views;
 
+use crate::arm::ClientEvent;
 use crate::error::{Error, ErrorKind, Result};
+use grid::{Grid, GridStyle};
 use std::io::{IsTerminal, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
+use view::{Block, Record, Records, View};
 
-/// Writes data to stdout. A closed pipe (`credits events | head`) ends the command quietly.
-pub struct Printer {
-    pub is_terminal: bool,
+/// `--output`: what the user asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum OutputFormat {
+    /// Human-readable tables
+    Table,
+    /// JSON for scripts
+    Json,
 }
 
-impl Printer {
-    pub fn stdout() -> Self {
-        Printer {
-            is_terminal: std::io::stdout().is_terminal(),
+/// The writer actually used: a table format becomes box-drawn on a terminal and Markdown in
+/// a pipe.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Writer {
+    Terminal,
+    Markdown,
+    Json,
+}
+
+impl Writer {
+    /// The one place the writer is chosen.
+    pub fn choose(format: OutputFormat, stdout_is_terminal: bool) -> Self {
+        match (format, stdout_is_terminal) {
+            (OutputFormat::Json, _) => Writer::Json,
+            (OutputFormat::Table, true) => Writer::Terminal,
+            (OutputFormat::Table, false) => Writer::Markdown,
         }
     }
 
-    pub fn print(&self, text: &str) -> Result<()> {
+    /// The text of a view, in this writer's format. Pure.
+    pub fn render<V: View + ?Sized>(self, value: &V) -> Result<String> {
+        let style = match self {
+            Writer::Json => return json::to_json(value),
+            Writer::Terminal => GridStyle::Terminal,
+            Writer::Markdown => GridStyle::Markdown,
+        };
+        let mut out = String::new();
+        for block in value.blocks() {
+            match block {
+                Block::Line(line) => {
+                    out.push_str(&safe::for_terminal(&line));
+                    out.push('\n');
+                }
+                Block::Table(table) => {
+                    let mut grid = Grid::new(style, table.columns);
+                    for row in &table.rows {
+                        grid.add_row(row);
+                    }
+                    out.push_str(&grid.render());
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// A writer for a list that arrives page by page. Pure.
+    pub fn rows<'w, R: Record + 'w>(self) -> Box<dyn RowWriter<R> + 'w> {
+        match self {
+            Writer::Json => Box::new(json::JsonRows::new()),
+            Writer::Terminal => Box::new(TableRows::new(GridStyle::Terminal, R::columns())),
+            Writer::Markdown => Box::new(TableRows::new(GridStyle::Markdown, R::columns())),
+        }
+    }
+}
+
+/// What every writer implements to take a list page by page: each call returns the text
+/// that can be written now (JSON streams; tables wait for the last page to know the widths).
+pub trait RowWriter<R: Record> {
+    fn push(&mut self, records: &[R]) -> Result<String>;
+    fn finish(self: Box<Self>) -> String;
+}
+
+/// A table built page by page: each page's cells are formatted as it arrives (while the next
+/// page is on its way), only the layout waits for the last page.
+pub struct TableRows {
+    grid: Grid,
+}
+
+impl TableRows {
+    pub fn new(style: GridStyle, columns: &[cell::Column]) -> Self {
+        TableRows {
+            grid: Grid::new(style, columns),
+        }
+    }
+}
+
+impl<R: Record> RowWriter<R> for TableRows {
+    fn push(&mut self, records: &[R]) -> Result<String> {
+        for record in records {
+            self.grid.add_row(&record.cells());
+        }
+        Ok(String::new())
+    }
+
+    fn finish(self: Box<Self>) -> String {
+        self.grid.render()
+    }
+}
+
+/// stderr, written best-effort: a message that cannot be written is dropped, never an error
+/// and never a panic. Every line is made safe for a terminal, since messages quote Azure.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Stderr;
+
+impl Stderr {
+    pub fn line(self, text: &str) {
+        let mut err = std::io::stderr().lock();
+        let _ = err
+            .write_all(safe::for_terminal(text).as_bytes())
+            .and_then(|()| err.write_all(b"\n"));
+    }
+
+    /// An error and its hints, one line each.
+    pub fn error(self, error: &Error) {
+        if error.kind == ErrorKind::CheckFailed {
+            // A failed check is an answer, not an error: its line says "check failed: ...".
+            self.line(&error.message);
+        } else {
+            self.line(&format!("error: {}", error.message));
+        }
+        for hint in &error.hints {
+            self.line(&format!("hint: {hint}"));
+        }
+    }
+
+    /// `-v`: one line per request attempt, and one per retry.
+    pub fn client_event(self, event: &ClientEvent) {
+        match event {
+            ClientEvent::Response {
+                target,
+                status,
+                elapsed,
+                request_id,
+                tenant_reads_left,
+            } => {
+                let reads = tenant_reads_left
+                    .as_deref()
+                    .map(|r| format!(" tenant-reads-left: {r}"))
+                    .unwrap_or_default();
+                self.line(&format!(
+                    "GET {target} {status} {} ms x-ms-request-id: {}{reads}",
+                    elapsed.as_millis(),
+                    request_id.as_deref().unwrap_or("-")
+                ));
+            }
+            ClientEvent::Retrying {
+                path,
+                wait,
+                next_attempt,
+                max_attempts,
+            } => self.line(&format!(
+                "retrying GET {path} in {} ms (attempt {next_attempt} of {max_attempts})",
+                wait.as_millis()
+            )),
+        }
+    }
+}
+
+/// Owns stdout (data only) and stderr (notes, warnings, errors).
+pub struct Printer {
+    writer: Writer,
+    stderr: Stderr,
+    /// Set by the first byte written to stdout: after it, nothing may be fetched again.
+    started: AtomicBool,
+}
+
+impl Printer {
+    pub fn new(format: OutputFormat) -> Self {
+        Self::with_writer(Writer::choose(format, std::io::stdout().is_terminal()))
+    }
+
+    pub fn with_writer(writer: Writer) -> Self {
+        Printer {
+            writer,
+            stderr: Stderr,
+            started: AtomicBool::new(false),
+        }
+    }
+
+    /// Writes one value in the chosen format.
+    pub fn emit<V: View + ?Sized>(&self, value: &V) -> Result<()> {
+        self.write(&self.writer.render(value)?)
+    }
+
+    /// Writes a whole list; returns how many records it held.
+    pub fn emit_list<R: Record>(&self, records: &[R]) -> Result<usize> {
+        self.emit(&Records(records))?;
+        Ok(records.len())
+    }
+
+    /// A list written page by page as the pages arrive.
+    pub fn list<'p, R: Record + 'p>(&'p self) -> ListSink<'p, R> {
+        ListSink {
+            printer: self,
+            writer: self.writer.rows(),
+            count: 0,
+        }
+    }
+
+    /// True once anything has been written to stdout.
+    pub fn has_written(&self) -> bool {
+        self.started.load(Ordering::Relaxed)
+    }
+
+    fn write(&self, text: &str) -> Result<()> {
+        if text.is_empty() {
+            return Ok(());
+        }
+        self.started.store(true, Ordering::Relaxed);
         let mut out = std::io::stdout().lock();
         out.write_all(text.as_bytes())
             .and_then(|()| out.flush())
             .map_err(output_error)
+    }
+
+    /// `note: ...` on stderr.
+    pub fn note(&self, text: &str) {
+        self.stderr.line(&format!("note: {text}"));
+    }
+
+    /// `error: ...` and its hints on stderr.
+    pub fn error(&self, error: &Error) {
+        self.stderr.error(error);
+    }
+
+    /// The best-effort stderr, for whoever must report without the printer (the client's
+    /// `-v` observer, the entry point).
+    pub fn stderr(&self) -> Stderr {
+        self.stderr
+    }
+}
+
+/// A list being written: `push` each page, then `finish`.
+pub struct ListSink<'p, R: Record> {
+    printer: &'p Printer,
+    writer: Box<dyn RowWriter<R> + 'p>,
+    count: usize,
+}
+
+impl<R: Record> ListSink<'_, R> {
+    pub fn push(&mut self, records: &[R]) -> Result<()> {
+        self.count += records.len();
+        let text = self.writer.push(records)?;
+        self.printer.write(&text)
+    }
+
+    /// Writes what is left; returns how many records the list held.
+    pub fn finish(self) -> Result<usize> {
+        let text = self.writer.finish();
+        self.printer.write(&text)?;
+        Ok(self.count)
     }
 }
 

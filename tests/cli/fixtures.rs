@@ -40,7 +40,10 @@ fn kind_of(name: &str) -> Kind {
 /// Parses `body` as `kind` through the same wire and domain types the client uses, and
 /// returns the domain values as JSON.
 fn parse(kind: Kind, body: &str) -> Result<Value, String> {
-    let as_of = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
+    let as_of = Utc
+        .with_ymd_and_hms(2026, 1, 1, 0, 0, 0)
+        .unwrap()
+        .date_naive();
     let profile = ProfileRef {
         id: "/p".into(),
         name: "p".into(),
@@ -58,9 +61,10 @@ fn parse(kind: Kind, body: &str) -> Result<Value, String> {
             let lots = page
                 .value
                 .into_iter()
-                .map(|l| CreditLot::from_wire(l, as_of))
+                .map(CreditLot::from_wire)
                 .collect::<Result<Vec<_>, _>>()?;
-            Ok(as_printed_json(&lots))
+            let shown: Vec<_> = lots.iter().map(|lot| lot.on(as_of)).collect();
+            Ok(as_printed_json(&shown))
         }
         Kind::Events => {
             let page: wire::Page<wire::Event> =

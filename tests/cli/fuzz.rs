@@ -39,7 +39,10 @@ const NASTY: &[&str] = &[
 ];
 
 fn all_parsers(text: &str) {
-    let as_of = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
+    let as_of = Utc
+        .with_ymd_and_hms(2026, 1, 1, 0, 0, 0)
+        .unwrap()
+        .date_naive();
     let profile = || ProfileRef {
         id: "/p".into(),
         name: "p".into(),
@@ -51,7 +54,7 @@ fn all_parsers(text: &str) {
     }
     if let Ok(page) = serde_json::from_str::<wire::Page<wire::Lot>>(text) {
         for lot in page.value {
-            let _ = CreditLot::from_wire(lot, as_of);
+            let _ = CreditLot::from_wire(lot).map(|lot| lot.status(as_of));
         }
     }
     if let Ok(page) = serde_json::from_str::<wire::Page<wire::Event>>(text) {

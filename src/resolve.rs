@@ -1,27 +1,28 @@
-//! Resolving `--profile` to one billing profile, with the profile cache.
+//! Profile resolution, as a service: `--profile` (display name, name or full id) to one
+//! billing profile, and "every readable MCA profile" for `--all`; the profile cache policy;
+//! and the one re-resolution rule: when a profile that came from the cache answers 404 (it
+//! moved or was removed), the cache entry is dropped, the profile resolved afresh and the
+//! read done once more, but only if nothing has been written to stdout yet, so a script
+//! never receives a record twice.
+//!
+//! Must not: print, or derive the cache key itself (`ArmClient::cache_key` does, beside the
+//! token).
 
-use super::Context;
 use crate::arm::billing::list_accounts;
-use crate::cache::{principal_key, ProfileCache};
-use crate::cli::ProfileArg;
+use crate::arm::ArmClient;
+use crate::cache::ProfileCache;
+use crate::context::Context;
 use crate::error::{Error, ErrorKind, Result};
-use crate::model::domain::{BillingAccount, BillingProfile, ProfileRef};
+use crate::model::domain::{AccountRef, BillingAccount, BillingProfile, ProfileRef};
+use crate::model::row::ProfileRow;
+use futures::stream::{self, StreamExt};
 
 const PROFILE_ID_PREFIX: &str = "/providers/microsoft.billing/billingaccounts/";
 
-/// The `--profile` value, or `CREDITS_PROFILE`; missing or empty is a usage error.
-pub fn profile_query(arg: &ProfileArg) -> Result<String> {
-    let from_env = || std::env::var("CREDITS_PROFILE").ok();
-    match arg.profile.clone().or_else(from_env).as_deref().map(str::trim) {
-        Some(p) if !p.is_empty() => Ok(p.to_string()),
-        Some(_) => Err(Error::usage(
-            "--profile is empty; pass a billing profile's display name, name or full id (see `credits accounts`)",
-        )),
-        None => Err(Error::usage(
-            "no billing profile given; pass --profile NAME or set CREDITS_PROFILE (see `credits accounts`)",
-        )),
-    }
-}
+/// What a 404 from Consumption almost always means.
+const MCA_ONLY_HINT: &str = "credits exist only for Microsoft Customer Agreement billing profiles: check the profile with `credits accounts`";
+
+const NO_READABLE_PROFILE: &str = "this sign-in can read no Microsoft Customer Agreement billing profile; it needs a billing role on the billing account or profile (subscription roles do not apply)";
 
 /// True when `query` is a full billing profile id, usable without any lookup.
 fn is_full_profile_id(query: &str) -> bool {
@@ -33,37 +34,25 @@ fn is_full_profile_id(query: &str) -> bool {
 
 /// Where a resolved profile came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Source {
+enum Origin {
     /// The user gave the full id.
     Direct,
     Cache,
     Listing,
 }
 
-/// The cache entry of this endpoint and signed-in principal (needs the token to know who
-/// that is).
+/// The cache entry of this endpoint and signed-in principal.
 async fn profile_cache(context: &Context) -> Result<Option<ProfileCache>> {
-    let Some(dir) = &context.cache_dir else {
+    let Some(dir) = &context.settings.cache_dir else {
         return Ok(None);
     };
-    let token = context.client.token().await?;
-    let fallback = format!(
-        "auth={};client={};tenant={}",
-        context.client.auth_method().name(),
-        std::env::var("AZURE_CLIENT_ID").unwrap_or_default(),
-        std::env::var("AZURE_TENANT_ID").unwrap_or_default()
-    );
-    let key = format!(
-        "{}|{}",
-        context.client.endpoint().as_str().trim_end_matches('/'),
-        principal_key(token.secret(), &fallback)
-    );
-    Ok(Some(ProfileCache::new(dir, key)))
+    let key = context.client().await?.cache_key().await?;
+    Ok(Some(ProfileCache::new(&dir.value, key)))
 }
 
 /// Lists every account with its profiles and refreshes the cache with the answer.
 pub async fn fresh_accounts(context: &Context) -> Result<Vec<BillingAccount>> {
-    let accounts = list_accounts(&context.client).await?;
+    let accounts = list_accounts(context.client().await?).await?;
     if let Some(cache) = profile_cache(context).await? {
         cache.save(&accounts);
     }
@@ -71,25 +60,31 @@ pub async fn fresh_accounts(context: &Context) -> Result<Vec<BillingAccount>> {
 }
 
 /// The accounts from the cache when it is fresh (and `--refresh` was not given), else
-/// listed. The flag says whether they came from the cache.
-pub async fn known_accounts(context: &Context) -> Result<(Vec<BillingAccount>, bool)> {
-    if !context.refresh {
+/// listed.
+async fn known_accounts(context: &Context) -> Result<(Vec<BillingAccount>, Origin)> {
+    if !context.settings.refresh {
         if let Some(accounts) = profile_cache(context).await?.and_then(|c| c.load()) {
-            return Ok((accounts, true));
+            return Ok((accounts, Origin::Cache));
         }
     }
-    Ok((fresh_accounts(context).await?, false))
+    Ok((fresh_accounts(context).await?, Origin::Listing))
 }
 
-/// Drops this principal's cached listing (a cached id answered 404).
-pub async fn forget_cached_accounts(context: &Context) -> Result<()> {
+/// Drops this principal's cached listing and lists afresh.
+async fn relist(context: &Context) -> Result<Vec<BillingAccount>> {
     if let Some(cache) = profile_cache(context).await? {
         cache.forget();
     }
-    Ok(())
+    fresh_accounts(context).await
 }
 
-async fn resolve(context: &Context, query: &str) -> Result<(ProfileRef, Source)> {
+/// The one re-resolution rule: only a cached profile that Azure says is not there, and only
+/// while nothing has been written.
+fn worth_resolving_again(context: &Context, origin: Origin, kind: ErrorKind) -> bool {
+    origin == Origin::Cache && kind == ErrorKind::NotFound && !context.printer.has_written()
+}
+
+async fn resolve(context: &Context, query: &str) -> Result<(ProfileRef, Origin)> {
     if is_full_profile_id(query) {
         let id = query.trim_end_matches('/').to_string();
         let name = id.rsplit('/').next().unwrap_or_default().to_string();
@@ -99,39 +94,105 @@ async fn resolve(context: &Context, query: &str) -> Result<(ProfileRef, Source)>
             display_name: None,
             currency: None,
         };
-        return Ok((profile, Source::Direct));
+        return Ok((profile, Origin::Direct));
     }
-    if !context.refresh {
+    if !context.settings.refresh {
         if let Some(accounts) = profile_cache(context).await?.and_then(|c| c.load()) {
             // A miss or an ambiguity in the cache may be staleness: only a fresh listing
             // decides those.
             if let Ok(profile) = match_profile(&accounts, query) {
-                return Ok((profile, Source::Cache));
+                return Ok((profile, Origin::Cache));
             }
         }
     }
     let accounts = fresh_accounts(context).await?;
-    Ok((match_profile(&accounts, query)?, Source::Listing))
+    Ok((match_profile(&accounts, query)?, Origin::Listing))
 }
 
-/// Resolves `query` and runs `fetch` with the profile. When the profile came from the cache
-/// and Azure answers 404 (the profile moved or was removed), the cache entry is dropped, the
-/// profile resolved afresh, and `fetch` run once more.
+/// Adds the MCA-only hint to a Consumption 404.
+fn explain(error: Error) -> Error {
+    if error.kind == ErrorKind::NotFound {
+        error.hinted(MCA_ONLY_HINT)
+    } else {
+        error
+    }
+}
+
+/// Resolves `query` and runs `read` (a Consumption read) with the client and the profile.
+/// A stale cached profile is resolved afresh and read once more, before any output only.
 pub async fn with_profile<T>(
     context: &Context,
     query: &str,
-    mut fetch: impl AsyncFnMut(ProfileRef) -> Result<T>,
+    mut read: impl AsyncFnMut(&ArmClient, ProfileRef) -> Result<T>,
 ) -> Result<T> {
-    let (profile, source) = resolve(context, query).await?;
-    match fetch(profile).await {
-        Err(error) if source == Source::Cache && error.kind == ErrorKind::NotFound => {
-            forget_cached_accounts(context).await?;
-            let accounts = fresh_accounts(context).await?;
+    let (profile, origin) = resolve(context, query).await?;
+    let client = context.client().await?;
+    match read(client, profile).await {
+        Err(error) if worth_resolving_again(context, origin, error.kind) => {
+            let accounts = relist(context).await?;
             let profile = match_profile(&accounts, query)?;
-            fetch(profile).await
+            read(client, profile).await.map_err(explain)
         }
-        result => result,
+        result => result.map_err(explain),
     }
+}
+
+/// `read` for every readable MCA profile of every account, `concurrency` at a time, in
+/// listing order. A profile that fails is a row that says why. If the listing came from
+/// the cache and a profile answers 404, the listing is made afresh and every profile read
+/// again, once, before any output.
+pub async fn every_profile<T>(
+    context: &Context,
+    read: impl AsyncFn(&ArmClient, ProfileRef) -> Result<T>,
+) -> Result<Vec<ProfileRow<T>>> {
+    let (accounts, origin) = known_accounts(context).await?;
+    let rows = read_rows(context, &accounts, &read).await?;
+    let stale = rows
+        .iter()
+        .filter_map(ProfileRow::error)
+        .any(|e| worth_resolving_again(context, origin, e.kind));
+    if stale {
+        let accounts = relist(context).await?;
+        return read_rows(context, &accounts, &read).await;
+    }
+    Ok(rows)
+}
+
+async fn read_rows<T>(
+    context: &Context,
+    accounts: &[BillingAccount],
+    read: &impl AsyncFn(&ArmClient, ProfileRef) -> Result<T>,
+) -> Result<Vec<ProfileRow<T>>> {
+    let targets: Vec<(AccountRef, ProfileRef)> = accounts
+        .iter()
+        .filter(|a| a.has_credits)
+        .flat_map(|account| {
+            let owner = AccountRef::of(account);
+            account
+                .billing_profiles
+                .iter()
+                .filter(|p| p.has_read_access)
+                .map(move |p| (owner.clone(), ProfileRef::of(p)))
+        })
+        .collect();
+    if targets.is_empty() {
+        return Err(Error::not_found(NO_READABLE_PROFILE));
+    }
+    let client = context.client().await?;
+    let rows = stream::iter(targets.into_iter().map(|(account, profile)| async move {
+        let result = read(client, profile.clone())
+            .await
+            .map_err(|e| explain(e).into());
+        ProfileRow {
+            account,
+            profile,
+            result,
+        }
+    }))
+    .buffered(client.concurrency())
+    .collect()
+    .await;
+    Ok(rows)
 }
 
 /// The matching rules, apart from I/O so they can be tested directly.
@@ -173,7 +234,7 @@ pub fn match_profile(accounts: &[BillingAccount], query: &str) -> Result<Profile
                     account.agreement_type.as_deref().unwrap_or("non-MCA")
                 )));
             }
-            Ok(profile_ref(profile))
+            Ok(ProfileRef::of(profile))
         }
         many => {
             let ids: Vec<String> = many
@@ -195,15 +256,6 @@ pub fn match_profile(accounts: &[BillingAccount], query: &str) -> Result<Profile
     }
 }
 
-pub fn profile_ref(profile: &BillingProfile) -> ProfileRef {
-    ProfileRef {
-        id: profile.id.clone(),
-        name: profile.name.clone(),
-        display_name: profile.display_name.clone(),
-        currency: profile.currency.clone(),
-    }
-}
-
 fn no_match(accounts: &[BillingAccount], query: &str) -> Error {
     let available: Vec<String> = accounts
         .iter()
@@ -216,7 +268,7 @@ fn no_match(accounts: &[BillingAccount], query: &str) -> Error {
         .collect();
     if available.is_empty() {
         return Error::not_found(format!(
-            "no billing profile matches {query:?}: this sign-in can read no Microsoft Customer Agreement billing profile; it needs a billing role on the billing account or profile (subscription roles do not apply)"
+            "no billing profile matches {query:?}: {NO_READABLE_PROFILE}"
         ));
     }
     Error::not_found(format!(

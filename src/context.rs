@@ -1,0 +1,66 @@
+//! What every command runs with: the resolved settings, the printer, and the Azure client,
+//! which is built on first use (with its credential, or the demo server), so that a command
+//! that fails on its arguments or needs no Azure never builds one.
+
+use crate::arm::auth::token_source;
+use crate::arm::auth::TokenSource;
+use crate::arm::{ArmClient, ClientObserver, ClientOptions};
+use crate::demo::DemoServer;
+use crate::error::Result;
+use crate::output::Printer;
+use crate::settings::Settings;
+use azure_core::credentials::Secret;
+use std::sync::Arc;
+use tokio::sync::OnceCell;
+
+pub struct Context {
+    pub settings: Settings,
+    pub printer: Printer,
+    client: OnceCell<ArmClient>,
+    /// Kept alive for as long as the command runs.
+    demo: OnceCell<DemoServer>,
+}
+
+impl Context {
+    pub fn new(settings: Settings, printer: Printer) -> Self {
+        Context {
+            settings,
+            printer,
+            client: OnceCell::new(),
+            demo: OnceCell::new(),
+        }
+    }
+
+    /// The Azure client, built on the first call: against the demo server with `--demo`,
+    /// else against the endpoint with the configured sign-in method.
+    pub async fn client(&self) -> Result<&ArmClient> {
+        self.client
+            .get_or_try_init(|| async {
+                let settings = &self.settings;
+                let (endpoint, tokens) = if settings.demo {
+                    let demo = self
+                        .demo
+                        .get_or_try_init(|| DemoServer::start(settings.as_of.value))
+                        .await?;
+                    let tokens = TokenSource::Static(Secret::new("demo-token"));
+                    (demo.endpoint().clone(), tokens)
+                } else {
+                    let tokens = token_source(settings.auth.value)?;
+                    (settings.endpoint.value.clone(), tokens)
+                };
+                let mut options = ClientOptions::new(
+                    endpoint,
+                    settings.timeout.value,
+                    settings.concurrency.value,
+                );
+                if settings.verbose {
+                    let stderr = self.printer.stderr();
+                    let observer: ClientObserver =
+                        Arc::new(move |event| stderr.client_event(event));
+                    options.observer = Some(observer);
+                }
+                Ok(ArmClient::new(options, tokens))
+            })
+            .await
+    }
+}

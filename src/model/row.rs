@@ -1,0 +1,156 @@
+//! One row per billing profile, for every command that reads many profiles at once
+//! (`balance --all`, and later `forecast --all` and `report`): the account, the profile, and
+//! either the value read or why it could not be read.
+
+use super::domain::{AccountRef, BalanceSummary, ProfileRef};
+use crate::error::{Error, ErrorKind};
+use serde::{Serialize, Serializer};
+
+/// The value of one profile, or why it could not be read.
+#[derive(Debug, Clone)]
+pub struct ProfileRow<T> {
+    pub account: AccountRef,
+    pub profile: ProfileRef,
+    pub result: Result<T, RowError>,
+}
+
+/// Why one row could not be read. Its JSON form is `{"exitCode", "message", "hints"}`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RowError {
+    /// The exit code this failure alone would have given.
+    pub exit_code: u8,
+    pub message: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub hints: Vec<String>,
+    #[serde(skip)]
+    pub kind: ErrorKind,
+}
+
+impl From<Error> for RowError {
+    fn from(error: Error) -> Self {
+        RowError {
+            exit_code: error.exit_code(),
+            message: error.message,
+            hints: error.hints,
+            kind: error.kind,
+        }
+    }
+}
+
+/// What a row's JSON shows for a profile that could not be read: the profile and nothing
+/// else (every amount `null`), so the shape is the same as a row that was read.
+pub trait Unread {
+    fn unread(profile: &ProfileRef) -> Self;
+}
+
+impl Unread for BalanceSummary {
+    fn unread(profile: &ProfileRef) -> Self {
+        BalanceSummary::unread(profile.clone())
+    }
+}
+
+impl<T> ProfileRow<T> {
+    pub fn error(&self) -> Option<&RowError> {
+        self.result.as_ref().err()
+    }
+}
+
+/// The row's value with `billingAccount` and, for a failed row, `error` beside its fields.
+/// `flatten` is safe here: it only buffers when deserializing, and serializing forwards
+/// every field (exact numbers included) straight to the output; a test below holds it.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RowJson<'a, T> {
+    #[serde(flatten)]
+    value: &'a T,
+    billing_account: &'a AccountRef,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<&'a RowError>,
+}
+
+impl<T: Serialize + Unread> Serialize for ProfileRow<T> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match &self.result {
+            Ok(value) => RowJson {
+                value,
+                billing_account: &self.account,
+                error: None,
+            }
+            .serialize(s),
+            Err(error) => RowJson {
+                value: &T::unread(&self.profile),
+                billing_account: &self.account,
+                error: Some(error),
+            }
+            .serialize(s),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::money::Money;
+    use rust_decimal::Decimal;
+    use std::str::FromStr;
+
+    fn profile() -> ProfileRef {
+        ProfileRef {
+            id: "/p".into(),
+            name: "p".into(),
+            display_name: Some("Dev".into()),
+            currency: Some("USD".into()),
+        }
+    }
+
+    fn account() -> AccountRef {
+        AccountRef {
+            id: "/a".into(),
+            name: "a".into(),
+            display_name: None,
+        }
+    }
+
+    #[test]
+    fn rows_keep_every_digit_and_put_the_account_beside_the_fields() {
+        let mut summary = BalanceSummary::no_credits(profile());
+        summary.estimated_balance = Some(Money::new(
+            Decimal::from_str("12345678901234567.89").unwrap(),
+            "USD",
+        ));
+        let row = ProfileRow {
+            account: account(),
+            profile: profile(),
+            result: Ok(summary),
+        };
+        let text = serde_json::to_string(&row).unwrap();
+        assert!(
+            text.contains(r#""estimatedBalance":{"value":12345678901234567.89,"currency":"USD"}"#),
+            "{text}"
+        );
+        assert!(
+            text.ends_with(r#""billingAccount":{"id":"/a","name":"a","displayName":null}}"#),
+            "{text}"
+        );
+        assert!(!text.contains("\"error\""), "{text}");
+    }
+
+    #[test]
+    fn failed_rows_have_null_amounts_and_the_error_with_its_hints() {
+        let error = Error::new(ErrorKind::Permission, "403").hinted("ask for a role");
+        let row: ProfileRow<BalanceSummary> = ProfileRow {
+            account: account(),
+            profile: profile(),
+            result: Err(error.into()),
+        };
+        let value: serde_json::Value = serde_json::to_value(&row).unwrap();
+        assert_eq!(value["estimatedBalance"], serde_json::Value::Null);
+        assert_eq!(value["hasCredits"], false);
+        assert_eq!(value["billingProfile"]["displayName"], "Dev");
+        assert_eq!(
+            value["error"],
+            serde_json::json!({"exitCode": 4, "message": "403", "hints": ["ask for a role"]})
+        );
+    }
+}

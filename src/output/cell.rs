@@ -1,0 +1,125 @@
+//! Typed cells: a view says what a value *is* (text, money, a day, a count, a flag); each
+//! writer decides how it looks (grouped digits and currency in a table for people; later,
+//! value and currency in their own columns for csv).
+
+use crate::model::dates::format_day;
+use crate::model::money::Money;
+use chrono::{DateTime, Utc};
+use std::borrow::Cow;
+
+/// One value of a table row.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell<'a> {
+    /// Free text; `None` or blank is shown as `-`.
+    Text(Option<Cow<'a, str>>),
+    /// An amount exactly as Azure sent it; `None` (or no value) is shown as `-`.
+    Money(Option<&'a Money>),
+    /// A calendar day.
+    Day(Option<DateTime<Utc>>),
+    Count(u64),
+    Flag(bool),
+    /// Deliberately nothing (a note that does not apply): shown as an empty cell.
+    Blank,
+}
+
+impl<'a> Cell<'a> {
+    /// Text borrowed from a domain value.
+    pub fn text(value: &'a Option<String>) -> Self {
+        Cell::Text(value.as_deref().map(Cow::Borrowed))
+    }
+
+    /// Text made for the view.
+    pub fn owned(value: impl Into<String>) -> Self {
+        Cell::Text(Some(Cow::Owned(value.into())))
+    }
+
+    pub fn money(value: &'a Option<Money>) -> Self {
+        Cell::Money(value.as_ref())
+    }
+}
+
+/// What a column holds, known before any row arrives: writers align by it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColumnKind {
+    Text,
+    Money,
+    Day,
+    Count,
+    Flag,
+}
+
+impl ColumnKind {
+    /// Numbers are right-aligned in tables for people.
+    pub fn is_numeric(self) -> bool {
+        matches!(self, ColumnKind::Money | ColumnKind::Count)
+    }
+}
+
+/// A column of a view: its title and what it holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Column {
+    pub title: &'static str,
+    pub kind: ColumnKind,
+}
+
+impl Column {
+    pub const fn text(title: &'static str) -> Self {
+        Column {
+            title,
+            kind: ColumnKind::Text,
+        }
+    }
+    pub const fn money(title: &'static str) -> Self {
+        Column {
+            title,
+            kind: ColumnKind::Money,
+        }
+    }
+    pub const fn day(title: &'static str) -> Self {
+        Column {
+            title,
+            kind: ColumnKind::Day,
+        }
+    }
+}
+
+/// How a cell reads in a table for people: `-` for nothing, `1,234.50 USD` for money, the
+/// ISO day for dates. Not yet made safe for a terminal: the writers do that.
+pub fn human_text<'c>(cell: &'c Cell<'_>) -> Cow<'c, str> {
+    const NOTHING: Cow<'static, str> = Cow::Borrowed("-");
+    match cell {
+        Cell::Text(Some(text)) => {
+            let trimmed = text.trim();
+            if trimmed.is_empty() {
+                NOTHING
+            } else {
+                Cow::Borrowed(trimmed)
+            }
+        }
+        Cell::Text(None) | Cell::Money(None) | Cell::Day(None) => NOTHING,
+        Cell::Money(Some(money)) => Cow::Owned(money.display()),
+        Cell::Day(Some(day)) => Cow::Owned(format_day(day)),
+        Cell::Count(count) => Cow::Owned(count.to_string()),
+        Cell::Flag(true) => Cow::Borrowed("yes"),
+        Cell::Flag(false) => Cow::Borrowed("no"),
+        Cell::Blank => Cow::Borrowed(""),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal::Decimal;
+    use std::str::FromStr;
+
+    #[test]
+    fn cells_read_as_people_expect() {
+        let money = Some(Money::new(Decimal::from_str("-1234.50").unwrap(), "USD"));
+        assert_eq!(human_text(&Cell::money(&money)), "-1,234.50 USD");
+        assert_eq!(human_text(&Cell::money(&None)), "-");
+        assert_eq!(human_text(&Cell::text(&Some("  ".into()))), "-");
+        assert_eq!(human_text(&Cell::owned(" PO-1 ")), "PO-1");
+        assert_eq!(human_text(&Cell::Count(3)), "3");
+        assert_eq!(human_text(&Cell::Flag(false)), "no");
+    }
+}

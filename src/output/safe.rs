@@ -1,0 +1,68 @@
+//! The one place where text from the server is made safe to show: control characters (C0,
+//! DEL, C1) and bidirectional overrides become visible escapes such as `\u{1b}`, so an
+//! answer can never retitle a window, clear a screen or forge a line; in a Markdown cell a
+//! `|` is escaped so it cannot split the column. JSON output is never passed through here:
+//! serde escapes what JSON needs and keeps the text exact.
+
+use std::borrow::Cow;
+use std::fmt::Write;
+
+/// True for characters that would act on a terminal instead of being shown.
+fn is_unsafe(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+fn escape(text: &str, pipe_too: bool) -> Cow<'_, str> {
+    let needs = |c: char| is_unsafe(c) || (pipe_too && c == '|');
+    // Nearly every value is plain: no allocation for those.
+    if !text.chars().any(needs) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if is_unsafe(c) {
+            let _ = write!(out, "\\u{{{:x}}}", c as u32);
+        } else if pipe_too && c == '|' {
+            out.push_str("\\|");
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Text for a terminal line or a terminal table cell (also used for stderr).
+pub fn for_terminal(text: &str) -> Cow<'_, str> {
+    escape(text, false)
+}
+
+/// Text for a Markdown table cell: also keeps `|` from splitting the column.
+pub fn for_markdown_cell(text: &str) -> Cow<'_, str> {
+    escape(text, true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_become_visible() {
+        assert_eq!(for_terminal("plain Zürich"), "plain Zürich");
+        assert_eq!(
+            for_terminal("a\u{1b}]0;pwned\u{7}b"),
+            "a\\u{1b}]0;pwned\\u{7}b"
+        );
+        assert_eq!(for_terminal("line\r\nforged"), "line\\u{d}\\u{a}forged");
+        assert_eq!(
+            for_terminal("\u{9b}2J \u{202e}txt"),
+            "\\u{9b}2J \\u{202e}txt"
+        );
+        assert_eq!(for_terminal("a|b"), "a|b");
+    }
+
+    #[test]
+    fn markdown_cells_escape_the_column_separator() {
+        assert_eq!(for_markdown_cell("PO|42\n"), "PO\\|42\\u{a}");
+    }
+}

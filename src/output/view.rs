@@ -1,0 +1,49 @@
+//! What a view is: a domain value seen as lines and tables of typed cells (for the table
+//! writers) and as its `Serialize` form (for JSON). Views are pure; the printer picks the
+//! writer.
+
+use super::cell::{Cell, Column};
+use serde::Serialize;
+
+/// A table of typed cells.
+pub struct TableBlock<'a> {
+    pub columns: &'static [Column],
+    pub rows: Vec<Vec<Cell<'a>>>,
+}
+
+/// A piece of a document for people.
+pub enum Block<'a> {
+    /// A line of text (made safe by the writer).
+    Line(String),
+    Table(TableBlock<'a>),
+}
+
+/// A value the printer can emit: as blocks for people, or as JSON.
+pub trait View: Serialize {
+    fn blocks(&self) -> Vec<Block<'_>>;
+}
+
+/// A value that is one row of a list; a list of them is one table, or one JSON array. Lists
+/// of records can be streamed page by page (`Printer::list`).
+pub trait Record: Serialize {
+    fn columns() -> &'static [Column];
+    fn cells(&self) -> Vec<Cell<'_>>;
+}
+
+/// A list of records as a view.
+pub struct Records<'a, R>(pub &'a [R]);
+
+impl<R: Record> Serialize for Records<'_, R> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(s)
+    }
+}
+
+impl<R: Record> View for Records<'_, R> {
+    fn blocks(&self) -> Vec<Block<'_>> {
+        vec![Block::Table(TableBlock {
+            columns: R::columns(),
+            rows: self.0.iter().map(Record::cells).collect(),
+        })]
+    }
+}

@@ -1,0 +1,252 @@
+//! One view per noun: how accounts, a balance summary, `balance --all` rows, lots and events
+//! look as tables. Pure functions from domain values to typed cells; no I/O, no format.
+
+use super::cell::{Cell, Column};
+use super::view::{Block, Record, TableBlock, View};
+use crate::error::ErrorKind;
+use crate::model::domain::{BalanceSummary, BillingAccount, CreditEvent, LotOnDay};
+use crate::model::money::Money;
+use crate::model::row::ProfileRow;
+use serde::Serialize;
+
+/// `credits accounts`: one row per profile (an account without profiles is one row).
+#[derive(Serialize)]
+#[serde(transparent)]
+pub struct Accounts<'a>(pub &'a [BillingAccount]);
+
+const ACCOUNT_COLUMNS: &[Column] = &[
+    Column::text("Account"),
+    Column::text("Agreement"),
+    Column::text("Profile"),
+    Column::text("Profile name (ID)"),
+    Column::text("Currency"),
+    Column::text("Profile id"),
+];
+
+impl View for Accounts<'_> {
+    fn blocks(&self) -> Vec<Block<'_>> {
+        let mut rows = Vec::new();
+        for account in self.0 {
+            let account_name = account.display_name.as_deref().unwrap_or(&account.name);
+            let agreement = match (&account.agreement_type, account.has_credits) {
+                (Some(a), true) => a.clone(),
+                (Some(a), false) => format!("{a} (no credits)"),
+                (None, _) => "unknown (no credits)".to_string(),
+            };
+            if account.billing_profiles.is_empty() {
+                rows.push(vec![
+                    Cell::owned(account_name),
+                    Cell::owned(agreement),
+                    Cell::Text(None),
+                    Cell::Text(None),
+                    Cell::Text(None),
+                    Cell::Text(None),
+                ]);
+                continue;
+            }
+            for profile in &account.billing_profiles {
+                let display = match profile.display_name.as_deref().map(str::trim) {
+                    Some(name) if !name.is_empty() => name,
+                    _ => "-",
+                };
+                let name = if profile.has_read_access {
+                    Cell::text(&profile.display_name)
+                } else {
+                    Cell::owned(format!("{display} (no read access)"))
+                };
+                rows.push(vec![
+                    Cell::owned(account_name),
+                    Cell::owned(agreement.clone()),
+                    name,
+                    Cell::owned(profile.name.as_str()),
+                    Cell::text(&profile.currency),
+                    Cell::owned(profile.id.as_str()),
+                ]);
+            }
+        }
+        vec![Block::Table(TableBlock {
+            columns: ACCOUNT_COLUMNS,
+            rows,
+        })]
+    }
+}
+
+const BALANCE_COLUMNS: &[Column] = &[Column::text("Balance"), Column::money("Amount")];
+
+impl View for BalanceSummary {
+    fn blocks(&self) -> Vec<Block<'_>> {
+        let profile = &self.billing_profile;
+        let title = match &profile.display_name {
+            Some(name) => format!("Billing profile: {name} ({})", profile.id),
+            None => format!("Billing profile: {}", profile.id),
+        };
+        let always: [(&'static str, &Option<Money>); 5] = [
+            ("Estimated balance", &self.estimated_balance),
+            ("Current balance", &self.current_balance),
+            ("Pending eligible charges", &self.pending_eligible_charges),
+            (
+                "Pending credit adjustments",
+                &self.pending_credit_adjustments,
+            ),
+            ("Expired credit", &self.expired_credit),
+        ];
+        // The billing-currency rows only exist in newer API versions; hidden when absent.
+        let when_sent: [(&'static str, &Option<Money>); 2] = [
+            (
+                "Estimated balance (billing currency)",
+                &self.estimated_balance_in_billing_currency,
+            ),
+            (
+                "Current balance (billing currency)",
+                &self.current_balance_in_billing_currency,
+            ),
+        ];
+        let rows = always
+            .into_iter()
+            .chain(
+                when_sent
+                    .into_iter()
+                    .filter(|(_, value)| value.as_ref().is_some_and(|m| m.value.is_some())),
+            )
+            .map(|(label, value)| vec![Cell::owned(label), Cell::money(value)])
+            .collect();
+        let mut blocks = vec![
+            Block::Line(title),
+            Block::Table(TableBlock {
+                columns: BALANCE_COLUMNS,
+                rows,
+            }),
+        ];
+        let currencies: Vec<String> = [
+            ("Credit currency", &self.credit_currency),
+            ("Billing currency", &self.billing_currency),
+        ]
+        .iter()
+        .filter_map(|(label, value)| value.as_ref().map(|v| format!("{label}: {v}")))
+        .collect();
+        if !currencies.is_empty() {
+            blocks.push(Block::Line(currencies.join("  ")));
+        }
+        blocks
+    }
+}
+
+const BALANCE_ROW_COLUMNS: &[Column] = &[
+    Column::text("Account"),
+    Column::text("Profile"),
+    Column::money("Estimated balance"),
+    Column::money("Current balance"),
+    Column::money("Pending charges"),
+    Column::money("Pending adjustments"),
+    Column::money("Expired credit"),
+    Column::text("Note"),
+];
+
+/// `balance --all`: one row per profile; failed profiles say why.
+impl Record for ProfileRow<BalanceSummary> {
+    fn columns() -> &'static [Column] {
+        BALANCE_ROW_COLUMNS
+    }
+
+    fn cells(&self) -> Vec<Cell<'_>> {
+        let account = self
+            .account
+            .display_name
+            .as_deref()
+            .unwrap_or(&self.account.name);
+        let profile = self
+            .profile
+            .display_name
+            .as_deref()
+            .unwrap_or(&self.profile.name);
+        let mut cells = vec![Cell::owned(account), Cell::owned(profile)];
+        match &self.result {
+            Ok(summary) => {
+                cells.extend([
+                    Cell::money(&summary.estimated_balance),
+                    Cell::money(&summary.current_balance),
+                    Cell::money(&summary.pending_eligible_charges),
+                    Cell::money(&summary.pending_credit_adjustments),
+                    Cell::money(&summary.expired_credit),
+                ]);
+                cells.push(if summary.has_credits {
+                    Cell::Blank
+                } else {
+                    Cell::owned("no credits")
+                });
+            }
+            Err(error) => {
+                cells.extend(std::iter::repeat_n(Cell::Money(None), 5));
+                let note = match error.kind {
+                    ErrorKind::Auth => "error: authentication failed",
+                    ErrorKind::Permission => "error: permission denied",
+                    ErrorKind::NotFound => "error: not found",
+                    _ => "error: Azure unavailable",
+                };
+                cells.push(Cell::owned(note));
+            }
+        }
+        cells
+    }
+}
+
+const LOT_COLUMNS: &[Column] = &[
+    Column::text("Source"),
+    Column::text("Status"),
+    Column::day("Start"),
+    Column::day("Expires"),
+    Column::money("Original"),
+    Column::money("Remaining"),
+    Column::text("PO number"),
+];
+
+impl Record for LotOnDay<'_> {
+    fn columns() -> &'static [Column] {
+        LOT_COLUMNS
+    }
+
+    fn cells(&self) -> Vec<Cell<'_>> {
+        let lot = self.lot;
+        vec![
+            Cell::text(&lot.source),
+            Cell::owned(self.status.label()),
+            Cell::Day(lot.start_date),
+            Cell::Day(lot.expiration_date),
+            Cell::money(&lot.original_amount),
+            Cell::money(&lot.closed_balance),
+            Cell::text(&lot.po_number),
+        ]
+    }
+}
+
+const EVENT_COLUMNS: &[Column] = &[
+    Column::day("Date"),
+    Column::text("Description"),
+    Column::text("Type"),
+    Column::money("New credit"),
+    Column::money("Adjustments"),
+    Column::money("Credit expired"),
+    Column::money("Charges"),
+    Column::money("Balance after"),
+    Column::text("Invoice"),
+];
+
+impl Record for CreditEvent {
+    fn columns() -> &'static [Column] {
+        EVENT_COLUMNS
+    }
+
+    fn cells(&self) -> Vec<Cell<'_>> {
+        vec![
+            Cell::Day(self.transaction_date),
+            Cell::text(&self.description),
+            Cell::text(&self.event_type),
+            Cell::money(&self.new_credit),
+            Cell::money(&self.adjustments),
+            Cell::money(&self.credit_expired),
+            Cell::money(&self.charges),
+            Cell::money(&self.closed_balance),
+            Cell::text(&self.invoice_number),
+        ]
+    }
+}

@@ -1,0 +1,469 @@
+//! Settings, resolved once: command-line flags, environment variables and defaults become
+//! typed values that remember where they came from. The precedence is written here and
+//! nowhere else: flag > environment > (config file, a later issue: it slots in between
+//! environment and default in `pick`) > default. Every default is written once, below.
+//!
+//! Must not: do I/O beyond reading the environment, or be bypassed: commands and the client
+//! read `Settings`, never flags or variables themselves. (Sign-in variables such as
+//! `CREDITS_ACCESS_TOKEN` and `AZURE_*` are read by `arm::auth`, the only other place.)
+
+use crate::arm::auth::AuthMethod;
+use crate::cli::GlobalArgs;
+use crate::error::{Error, Result};
+use crate::model::dates::parse_user_date;
+use crate::output::OutputFormat;
+use chrono::{NaiveDate, Utc};
+use std::path::PathBuf;
+use std::time::Duration;
+use url::Url;
+
+pub const DEFAULT_ENDPOINT: &str = "https://management.azure.com";
+pub const DEFAULT_TIMEOUT_SECS: u64 = 120;
+pub const DEFAULT_CONCURRENCY: usize = 16;
+pub const MAX_CONCURRENCY: usize = 64;
+pub const MAX_TIMEOUT_SECS: u64 = 86_400;
+
+pub const ENDPOINT_VAR: &str = "CREDITS_ENDPOINT";
+pub const AUTH_VAR: &str = "CREDITS_AUTH";
+pub const PROFILE_VAR: &str = "CREDITS_PROFILE";
+pub const CACHE_DIR_VAR: &str = "CREDITS_CACHE_DIR";
+
+/// Where a setting's value came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// A command-line flag, e.g. `--endpoint`.
+    Flag(&'static str),
+    /// An environment variable, e.g. `CREDITS_ENDPOINT`.
+    Env(&'static str),
+    /// The built-in default.
+    Default,
+}
+
+impl Source {
+    /// How to name the place in a message: `--endpoint` or `CREDITS_ENDPOINT`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Source::Flag(name) | Source::Env(name) => name,
+            Source::Default => "the default",
+        }
+    }
+}
+
+/// A value and where it came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Setting<T> {
+    pub value: T,
+    pub source: Source,
+}
+
+/// The raw text of a setting from each layer, before it is parsed.
+struct Layers<'a> {
+    flag: (Option<&'a str>, &'static str),
+    env: Option<&'static str>,
+}
+
+/// The variables `Settings` reads, read once (so tests can give their own).
+#[derive(Debug, Clone, Default)]
+pub struct Environment {
+    vars: Vec<(&'static str, String)>,
+}
+
+impl Environment {
+    /// The process environment, for the variables settings know about. Empty values count
+    /// as unset.
+    pub fn from_process() -> Self {
+        let vars = [ENDPOINT_VAR, AUTH_VAR, PROFILE_VAR, CACHE_DIR_VAR]
+            .into_iter()
+            .filter_map(|name| {
+                let value = std::env::var(name).ok()?;
+                (!value.trim().is_empty()).then_some((name, value))
+            })
+            .collect();
+        Environment { vars }
+    }
+
+    /// An environment with exactly these variables.
+    pub fn with(vars: &[(&'static str, &str)]) -> Self {
+        Environment {
+            vars: vars.iter().map(|(k, v)| (*k, v.to_string())).collect(),
+        }
+    }
+
+    fn get(&self, name: &str) -> Option<&str> {
+        self.vars
+            .iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// The precedence rule, once: the first layer that has a value wins.
+fn pick<'a>(env: &'a Environment, layers: Layers<'a>) -> Option<(&'a str, Source)> {
+    let (flag, flag_name) = layers.flag;
+    if let Some(text) = flag {
+        return Some((text, Source::Flag(flag_name)));
+    }
+    if let Some(name) = layers.env {
+        if let Some(text) = env.get(name) {
+            return Some((text, Source::Env(name)));
+        }
+    }
+    None
+}
+
+/// `pick`, parsed, or the default.
+fn resolve<'a, T>(
+    env: &'a Environment,
+    layers: Layers<'a>,
+    parse: impl FnOnce(&str, &Source) -> Result<T>,
+    default: impl FnOnce() -> T,
+) -> Result<Setting<T>> {
+    match pick(env, layers) {
+        Some((text, source)) => Ok(Setting {
+            value: parse(text, &source)?,
+            source,
+        }),
+        None => Ok(Setting {
+            value: default(),
+            source: Source::Default,
+        }),
+    }
+}
+
+/// Everything a command needs to know about how it should run.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub format: Setting<OutputFormat>,
+    pub endpoint: Setting<Url>,
+    pub auth: Setting<AuthMethod>,
+    /// `--demo`: the built-in demo tenant instead of Azure.
+    pub demo: bool,
+    /// `-v`: one line per request on stderr.
+    pub verbose: bool,
+    /// The reference day: today (UTC) or `--as-of`.
+    pub as_of: Setting<NaiveDate>,
+    /// The time limit of the whole command, token and retries included.
+    pub timeout: Setting<Duration>,
+    /// `--refresh`: never read the profile cache (it is still written).
+    pub refresh: bool,
+    pub concurrency: Setting<usize>,
+    /// Where the profile cache lives; `None` disables it (the demo, or no cache directory).
+    pub cache_dir: Option<Setting<PathBuf>>,
+    /// `CREDITS_PROFILE`, the default `--profile`.
+    profile: Option<Setting<String>>,
+}
+
+impl Settings {
+    /// Resolves every setting from the flags and the environment. Bad values are usage
+    /// errors naming the flag or variable they came from.
+    pub fn resolve(global: &GlobalArgs, env: &Environment) -> Result<Self> {
+        let format = if global.json {
+            Setting {
+                value: OutputFormat::Json,
+                source: Source::Flag("--json"),
+            }
+        } else {
+            match global.output {
+                Some(format) => Setting {
+                    value: format,
+                    source: Source::Flag("--output"),
+                },
+                None => Setting {
+                    value: OutputFormat::Table,
+                    source: Source::Default,
+                },
+            }
+        };
+        let endpoint = resolve(
+            env,
+            Layers {
+                flag: (global.endpoint.as_deref(), "--endpoint"),
+                env: Some(ENDPOINT_VAR),
+            },
+            |text, source| parse_endpoint(source.name(), text),
+            || Url::parse(DEFAULT_ENDPOINT).expect("the default endpoint is a URL"),
+        )?;
+        let auth = match global.auth {
+            // clap has checked the flag's value.
+            Some(method) => Setting {
+                value: method,
+                source: Source::Flag("--auth"),
+            },
+            None => resolve(
+                env,
+                Layers {
+                    flag: (None, "--auth"),
+                    env: Some(AUTH_VAR),
+                },
+                |text, source| parse_auth(source.name(), text),
+                || AuthMethod::Auto,
+            )?,
+        };
+        let as_of = resolve(
+            env,
+            Layers {
+                flag: (global.as_of.as_deref(), "--as-of"),
+                env: None,
+            },
+            |text, source| parse_user_date(source.name(), text).map_err(Error::usage),
+            || Utc::now().date_naive(),
+        )?;
+        let timeout = resolve(
+            env,
+            Layers {
+                flag: (global.timeout.as_deref(), "--timeout"),
+                env: None,
+            },
+            |text, source| parse_timeout(source.name(), text),
+            || Duration::from_secs(DEFAULT_TIMEOUT_SECS),
+        )?;
+        let concurrency = resolve(
+            env,
+            Layers {
+                flag: (global.concurrency.as_deref(), "--concurrency"),
+                env: None,
+            },
+            |text, source| parse_concurrency(source.name(), text),
+            || DEFAULT_CONCURRENCY,
+        )?;
+        // The demo's endpoint is a new port each run: caching it would only litter.
+        let cache_dir = if global.demo {
+            None
+        } else {
+            match env.get(CACHE_DIR_VAR) {
+                Some(dir) => Some(Setting {
+                    value: PathBuf::from(dir),
+                    source: Source::Env(CACHE_DIR_VAR),
+                }),
+                None => dirs::cache_dir().map(|dir| Setting {
+                    value: dir.join("credits"),
+                    source: Source::Default,
+                }),
+            }
+        };
+        let profile = env.get(PROFILE_VAR).map(|value| Setting {
+            value: value.to_string(),
+            source: Source::Env(PROFILE_VAR),
+        });
+        Ok(Settings {
+            format,
+            endpoint,
+            auth,
+            demo: global.demo,
+            verbose: global.verbose,
+            as_of,
+            timeout,
+            refresh: global.refresh,
+            concurrency,
+            cache_dir,
+            profile,
+        })
+    }
+
+    /// The billing profile to use: `--profile`, else `CREDITS_PROFILE`. Missing or empty is
+    /// a usage error. (Read per command, so that a CI-wide `CREDITS_PROFILE` does not clash
+    /// with `balance --all`.)
+    pub fn profile(&self, flag: Option<&str>) -> Result<Setting<String>> {
+        let chosen = match flag {
+            Some(text) => Some((text, Source::Flag("--profile"))),
+            None => self
+                .profile
+                .as_ref()
+                .map(|s| (s.value.as_str(), s.source.clone())),
+        };
+        match chosen {
+            Some((text, source)) if !text.trim().is_empty() => Ok(Setting {
+                value: text.trim().to_string(),
+                source,
+            }),
+            Some(_) => Err(Error::usage(
+                "--profile is empty; pass a billing profile's display name, name or full id (see `credits accounts`)",
+            )),
+            None => Err(Error::usage(format!(
+                "no billing profile given; pass --profile NAME or set {PROFILE_VAR} (see `credits accounts`)"
+            ))),
+        }
+    }
+}
+
+fn parse_auth(name: &str, text: &str) -> Result<AuthMethod> {
+    use clap::ValueEnum;
+    AuthMethod::from_str(text.trim(), true).map_err(|_| {
+        let names: Vec<&str> = AuthMethod::value_variants()
+            .iter()
+            .map(|m| m.name())
+            .collect();
+        Error::usage(format!(
+            "{name} {text:?} is not a sign-in method; use one of {}",
+            names.join(", ")
+        ))
+    })
+}
+
+fn parse_timeout(name: &str, text: &str) -> Result<Duration> {
+    match text.trim().parse::<u64>() {
+        Ok(seconds) if seconds > 0 && seconds <= MAX_TIMEOUT_SECS => {
+            Ok(Duration::from_secs(seconds))
+        }
+        _ => Err(Error::usage(format!(
+            "{name} {text:?} is not a number of seconds; write a whole number from 1 to {MAX_TIMEOUT_SECS}, for example {name} 60"
+        ))),
+    }
+}
+
+fn parse_concurrency(name: &str, text: &str) -> Result<usize> {
+    match text.trim().parse::<usize>() {
+        Ok(n) if (1..=MAX_CONCURRENCY).contains(&n) => Ok(n),
+        _ => Err(Error::usage(format!(
+            "{name} {text:?} is not a number from 1 to {MAX_CONCURRENCY}; for example {name} 8"
+        ))),
+    }
+}
+
+/// `https://` anywhere; `http://` only on loopback (tests, local fakes). No user info, query
+/// or fragment: the token must go exactly where the user pointed.
+pub fn parse_endpoint(name: &str, text: &str) -> Result<Url> {
+    let bad = |why: &str| {
+        Error::usage(format!(
+            "{name} {text:?} {why}; use an https:// URL such as {DEFAULT_ENDPOINT} (http:// is allowed only for localhost, 127.0.0.0/8 and [::1])"
+        ))
+    };
+    let url = Url::parse(text.trim()).map_err(|_| bad("is not a URL"))?;
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(bad("must not contain a user name or password"));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(bad("must not contain a query or fragment"));
+    }
+    let is_loopback = match url.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => return Err(bad("has no host")),
+    };
+    match url.scheme() {
+        "https" => Ok(url),
+        "http" if is_loopback => Ok(url),
+        "http" => Err(bad("uses http:// on a host that is not loopback")),
+        _ => Err(bad("is not an http(s) URL")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    fn settings(args: &[&str], env: &[(&'static str, &str)]) -> Result<Settings> {
+        let mut argv = vec!["credits"];
+        argv.extend_from_slice(args);
+        argv.push("accounts");
+        let cli = crate::cli::Cli::try_parse_from(argv).unwrap();
+        Settings::resolve(&cli.global, &Environment::with(env))
+    }
+
+    #[test]
+    fn a_flag_beats_the_environment_which_beats_the_default() {
+        let default = settings(&[], &[]).unwrap();
+        assert_eq!(
+            default.endpoint.value.as_str(),
+            "https://management.azure.com/"
+        );
+        assert_eq!(default.endpoint.source, Source::Default);
+        let from_env = settings(&[], &[(ENDPOINT_VAR, "http://127.0.0.1:1")]).unwrap();
+        assert_eq!(from_env.endpoint.source, Source::Env(ENDPOINT_VAR));
+        let from_flag = settings(
+            &["--endpoint", "http://127.0.0.1:2"],
+            &[(ENDPOINT_VAR, "http://127.0.0.1:1")],
+        )
+        .unwrap();
+        assert_eq!(from_flag.endpoint.value.as_str(), "http://127.0.0.1:2/");
+        assert_eq!(from_flag.endpoint.source, Source::Flag("--endpoint"));
+
+        let auth = settings(&[], &[(AUTH_VAR, "Token")]).unwrap().auth;
+        assert_eq!(auth.value, AuthMethod::Token);
+        assert_eq!(auth.source, Source::Env(AUTH_VAR));
+        let auth = settings(&["--auth", "cli"], &[(AUTH_VAR, "token")])
+            .unwrap()
+            .auth;
+        assert_eq!(auth.value, AuthMethod::Cli);
+
+        let defaults = settings(&[], &[]).unwrap();
+        assert_eq!(
+            defaults.timeout.value,
+            Duration::from_secs(DEFAULT_TIMEOUT_SECS)
+        );
+        assert_eq!(defaults.concurrency.value, DEFAULT_CONCURRENCY);
+        assert_eq!(defaults.format.value, OutputFormat::Table);
+        assert_eq!(
+            settings(&["--json"], &[]).unwrap().format.source,
+            Source::Flag("--json")
+        );
+    }
+
+    #[test]
+    fn a_bad_value_names_where_it_came_from() {
+        let error = settings(&[], &[(ENDPOINT_VAR, "http://example.com")]).unwrap_err();
+        assert_eq!(error.exit_code(), 2);
+        assert!(error.message.starts_with("CREDITS_ENDPOINT "), "{error}");
+        let error = settings(&[], &[(AUTH_VAR, "kerberos")]).unwrap_err();
+        assert!(
+            error.message.contains("CREDITS_AUTH \"kerberos\""),
+            "{error}"
+        );
+        assert!(error.message.contains("service-principal"), "{error}");
+        let error = settings(&["--timeout", "0"], &[]).unwrap_err();
+        assert!(error.message.starts_with("--timeout \"0\""), "{error}");
+    }
+
+    #[test]
+    fn the_profile_comes_from_the_flag_or_the_environment() {
+        let with_env = settings(&[], &[(PROFILE_VAR, " Development ")]).unwrap();
+        let chosen = with_env.profile(None).unwrap();
+        assert_eq!(chosen.value, "Development");
+        assert_eq!(chosen.source, Source::Env(PROFILE_VAR));
+        assert_eq!(with_env.profile(Some("Prod")).unwrap().value, "Prod");
+        let without = settings(&[], &[]).unwrap();
+        assert!(without
+            .profile(None)
+            .unwrap_err()
+            .message
+            .contains(PROFILE_VAR));
+        assert_eq!(without.profile(Some(" ")).unwrap_err().exit_code(), 2);
+    }
+
+    #[test]
+    fn the_demo_never_uses_the_cache() {
+        let demo = settings(&["--demo"], &[(CACHE_DIR_VAR, "/tmp/x")]).unwrap();
+        assert!(demo.cache_dir.is_none());
+        let real = settings(&[], &[(CACHE_DIR_VAR, "/tmp/x")]).unwrap();
+        assert_eq!(real.cache_dir.unwrap().value, PathBuf::from("/tmp/x"));
+    }
+
+    #[test]
+    fn endpoint_rules() {
+        for ok in [
+            "https://management.azure.com",
+            "https://management.usgovcloudapi.net/",
+            "http://127.0.0.1:8080",
+            "http://127.5.0.1:1",
+            "http://localhost:3000",
+            "http://[::1]:9000",
+        ] {
+            assert!(parse_endpoint("--endpoint", ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "http://management.azure.com",
+            "ftp://127.0.0.1",
+            "https://user:pw@management.azure.com",
+            "https://management.azure.com/?x=1",
+            "https://management.azure.com/#f",
+            "management.azure.com",
+            "",
+            "http://10.0.0.1",
+        ] {
+            let error = parse_endpoint("--endpoint", bad).unwrap_err();
+            assert_eq!(error.exit_code(), 2, "{bad}");
+        }
+    }
+}
