@@ -1,14 +1,18 @@
 //! End-to-end benchmark: a local fake Resource Manager with a simulated round-trip time and
 //! page size, the release `credits` binary run N times per scenario, and the median wall
-//! time, peak RSS and HTTP requests of each. `curl` fetching the same balance with one
-//! request is the baseline.
+//! time, peak RSS and HTTP requests of each. Two floors are measured in the same run: `curl`
+//! fetching the same balance with one request, and `curl` fetching the same 5 event pages one
+//! after another over one connection. `--baseline PATH` runs every `credits` scenario with a
+//! second binary too (an older build), alternating run by run, so before and after are
+//! measured in one run on the same noise.
 //!
 //! ```sh
 //! cargo build --release && cargo run --release --example bench -- --latency-ms 20 --runs 15
 //! ```
 //! Options: `--latency-ms N` (default 20), `--runs N` (default 15), `--page-size N` (default
 //! 1000), `--bin PATH` (default: the `credits` beside this example's build directory),
-//! `--serve` (only run the fake and print its URL, for manual runs).
+//! `--baseline PATH` (another `credits` to compare with), `--serve` (only run the fake and
+//! print its URL, for manual runs).
 
 use std::io::Read;
 use std::path::PathBuf;
@@ -20,6 +24,7 @@ use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
 
 const ACCOUNTS: usize = 3;
+const CURL_CHAIN: &str = "curl, the same 5 event pages in a row";
 const PROFILES_PER_ACCOUNT: usize = 20;
 
 struct Fake {
@@ -253,6 +258,10 @@ fn main() {
         bin.display()
     );
     let bin = bin.to_string_lossy().to_string();
+    let baseline = arg_value(&args, "--baseline");
+    if let Some(path) = &baseline {
+        assert!(PathBuf::from(path).exists(), "{path} not found");
+    }
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -288,6 +297,14 @@ fn main() {
         "{base}/providers/Microsoft.Billing/billingAccounts/{}/billingProfiles/P0X0/providers/Microsoft.Consumption/credits/balanceSummary?api-version=2024-08-01",
         account_name(0)
     );
+    let dev_event_pages: Vec<String> = (0..5)
+        .map(|page| {
+            format!(
+                "{base}/providers/Microsoft.Billing/billingAccounts/{}/billingProfiles/P0X0/providers/Microsoft.Consumption/events?api-version=2024-08-01&page={page}",
+                account_name(0)
+            )
+        })
+        .collect();
 
     struct Scenario {
         name: &'static str,
@@ -360,6 +377,26 @@ fn main() {
         .status()
         .is_ok()
     {
+        let mut chain = vec![
+            "-s".to_string(),
+            "-H".into(),
+            "Authorization: Bearer bench-token".into(),
+        ];
+        chain.extend(dev_event_pages);
+        let events_at = scenarios
+            .iter()
+            .position(|s| s.name.starts_with("events 5,000"))
+            .unwrap_or(scenarios.len());
+        scenarios.insert(
+            events_at,
+            Scenario {
+                name: CURL_CHAIN,
+                program: "curl".into(),
+                args: chain,
+                cold_cache: false,
+                target: "floor for events",
+            },
+        );
         scenarios.insert(
             1,
             Scenario {
@@ -387,43 +424,72 @@ fn main() {
     );
     // Prime the cache once for the warm scenarios.
     let _ = run_once(&bin, &strings(&["accounts"]), &env);
+    let mut medians: Vec<(String, f64)> = Vec::new();
     for scenario in &scenarios {
-        let mut walls = Vec::new();
-        let mut firsts = Vec::new();
-        let mut peak = 0;
-        let mut requests = 0;
+        // The scenario's program, and the baseline build for `credits` scenarios.
+        let mut programs = vec![(scenario.name.to_string(), scenario.program.clone())];
+        if let Some(baseline) = baseline.as_ref().filter(|_| scenario.program == bin) {
+            programs.push((format!("{} [baseline]", scenario.name), baseline.clone()));
+        }
+        let mut walls = vec![Vec::new(); programs.len()];
+        let mut firsts = vec![Vec::new(); programs.len()];
+        let mut peaks = vec![0; programs.len()];
+        let mut requests = vec![0; programs.len()];
         for _ in 0..runs {
-            if scenario.cold_cache {
-                let _ = std::fs::remove_dir_all(&cache);
+            // Alternating run by run: both builds see the same noise.
+            for (index, (name, program)) in programs.iter().enumerate() {
+                if scenario.cold_cache {
+                    let _ = std::fs::remove_dir_all(&cache);
+                }
+                let before = fake.requests.load(Ordering::SeqCst);
+                let sample = run_once(program, &scenario.args, &env);
+                assert_eq!(sample.exit, 0, "{name} failed");
+                requests[index] = fake.requests.load(Ordering::SeqCst) - before;
+                walls[index].push(sample.wall);
+                if let Some(first) = sample.first_byte {
+                    firsts[index].push(first);
+                }
+                peaks[index] = peaks[index].max(sample.peak_rss_kb);
             }
-            let before = fake.requests.load(Ordering::SeqCst);
-            let sample = run_once(&scenario.program, &scenario.args, &env);
-            assert_eq!(sample.exit, 0, "{} failed", scenario.name);
-            requests = fake.requests.load(Ordering::SeqCst) - before;
-            walls.push(sample.wall);
-            if let Some(first) = sample.first_byte {
-                firsts.push(first);
-            }
-            peak = peak.max(sample.peak_rss_kb);
         }
         if scenario.cold_cache {
             // Leave the cache warm for the next scenario.
             let _ = run_once(&bin, &strings(&["accounts"]), &env);
         }
-        let first = if firsts.is_empty() {
-            "-".to_string()
-        } else {
-            format!("{:.1}", median(firsts).as_secs_f64() * 1000.0)
-        };
-        println!(
-            "{:<40} {:>10.1} {:>12} {:>10.1} {:>9}  {}",
-            scenario.name,
-            median(walls).as_secs_f64() * 1000.0,
-            first,
-            peak as f64 / 1024.0,
-            requests,
-            scenario.target
-        );
+        for (index, (name, _)) in programs.iter().enumerate() {
+            let first = if firsts[index].is_empty() {
+                "-".to_string()
+            } else {
+                format!(
+                    "{:.1}",
+                    median(firsts[index].clone()).as_secs_f64() * 1000.0
+                )
+            };
+            let wall = median(walls[index].clone()).as_secs_f64() * 1000.0;
+            medians.push((name.clone(), wall));
+            println!(
+                "{:<40} {:>10.1} {:>12} {:>10.1} {:>9}  {}",
+                name,
+                wall,
+                first,
+                peaks[index] as f64 / 1024.0,
+                requests[index],
+                scenario.target
+            );
+        }
+    }
+    // The events path against its floor: at most 1.15x a curl fetching the same pages.
+    if let Some((_, floor)) = medians.iter().find(|(name, _)| name == CURL_CHAIN) {
+        println!();
+        for (name, wall) in medians
+            .iter()
+            .filter(|(n, _)| n.starts_with("events 5,000"))
+        {
+            println!(
+                "{name:<40} {:>10.2}x the curl chain (target <= 1.15x)",
+                wall / floor
+            );
+        }
     }
     let _ = std::fs::remove_dir_all(&cache);
 }

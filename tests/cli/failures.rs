@@ -538,3 +538,36 @@ fn a_dropped_connection_is_retried() {
         "one dropped connection, one answer"
     );
 }
+
+/// stderr that cannot be written (a full disk) never changes the exit code: notes and
+/// errors are written best-effort.
+#[cfg(target_os = "linux")]
+#[test]
+fn an_unwritable_stderr_keeps_the_exit_code() {
+    use std::process::{Command, Stdio};
+    let cases: [(&[&str], i32); 3] = [
+        // A note on stderr (204, no credits), data on stdout.
+        (&["--demo", "balance", "-p", "Marketing"], 0),
+        // An error line and its hints.
+        (&["--demo", "balance", "-p", "Staging"], 5),
+        // A usage error.
+        (
+            &["--demo", "balance", "-p", "Development", "--min", "lots"],
+            2,
+        ),
+    ];
+    for (args, code) in cases {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .expect("/dev/full");
+        let output = Command::new(assert_cmd::cargo::cargo_bin!("credits"))
+            .args(args)
+            .env_clear()
+            .stdout(Stdio::null())
+            .stderr(Stdio::from(full))
+            .output()
+            .expect("credits runs");
+        assert_eq!(output.status.code(), Some(code), "{args:?}");
+    }
+}
