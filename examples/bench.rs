@@ -419,7 +419,7 @@ fn main() {
         latency.as_millis()
     );
     println!(
-        "{:<40} {:>10} {:>12} {:>10} {:>9}  target",
+        "{:<48} {:>10} {:>12} {:>10} {:>9}  target",
         "scenario", "median ms", "1st byte ms", "peak MB", "requests"
     );
     // Prime the cache once for the warm scenarios.
@@ -468,7 +468,7 @@ fn main() {
             let wall = median(walls[index].clone()).as_secs_f64() * 1000.0;
             medians.push((name.clone(), wall));
             println!(
-                "{:<40} {:>10.1} {:>12} {:>10.1} {:>9}  {}",
+                "{:<48} {:>10.1} {:>12} {:>10.1} {:>9}  {}",
                 name,
                 wall,
                 first,
@@ -486,7 +486,7 @@ fn main() {
             .filter(|(n, _)| n.starts_with("events 5,000"))
         {
             println!(
-                "{name:<40} {:>10.2}x the curl chain (target <= 1.15x)",
+                "{name:<48} {:>10.2}x the curl chain (target <= 1.15x)",
                 wall / floor
             );
         }

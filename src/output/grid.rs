@@ -43,13 +43,7 @@ impl Grid {
     pub fn add_row(&mut self, cells: &[Cell<'_>]) {
         let row: Vec<String> = cells
             .iter()
-            .map(|cell| {
-                let text = human_text(cell);
-                match self.style {
-                    GridStyle::Terminal => super::safe::for_terminal(&text).into_owned(),
-                    GridStyle::Markdown => super::safe::for_markdown_cell(&text).into_owned(),
-                }
-            })
+            .map(|cell| super::safe::into_safe(human_text(cell), self.style == GridStyle::Markdown))
             .collect();
         for (width, cell) in self.widths.iter_mut().zip(&row) {
             *width = (*width).max(display_width(cell));

@@ -108,8 +108,12 @@ impl TableRows {
 
 impl<R: Record> RowWriter<R> for TableRows {
     fn push(&mut self, records: &[R]) -> Result<String> {
+        self.grid.rows.reserve(records.len());
+        let mut row = Vec::with_capacity(R::columns().len());
         for record in records {
-            self.grid.add_row(&record.cells());
+            record.cells(&mut row);
+            self.grid.add_row(&row);
+            row.clear();
         }
         Ok(String::new())
     }

@@ -13,10 +13,21 @@ fn is_unsafe(c: char) -> bool {
         || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
+/// True when `text` holds something `escape` would change. Most text is plain ASCII: that
+/// is one branch-free (vectorised) pass over the bytes.
+fn needs_escape(text: &str, pipe_too: bool) -> bool {
+    let pipe = if pipe_too { b'|' } else { 0 };
+    let (control, non_ascii) = text.bytes().fold((false, false), |(control, high), b| {
+        (
+            control | (b < 0x20) | (b == 0x7f) | (b == pipe),
+            high | (b >= 0x80),
+        )
+    });
+    control || (non_ascii && text.chars().any(is_unsafe))
+}
+
 fn escape(text: &str, pipe_too: bool) -> Cow<'_, str> {
-    let needs = |c: char| is_unsafe(c) || (pipe_too && c == '|');
-    // Nearly every value is plain: no allocation for those.
-    if !text.chars().any(needs) {
+    if !needs_escape(text, pipe_too) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
@@ -30,6 +41,15 @@ fn escape(text: &str, pipe_too: bool) -> Cow<'_, str> {
         }
     }
     Cow::Owned(out)
+}
+
+/// `text` made safe, reusing its allocation when nothing needs escaping.
+pub fn into_safe(text: Cow<'_, str>, pipe_too: bool) -> String {
+    if needs_escape(&text, pipe_too) {
+        escape(&text, pipe_too).into_owned()
+    } else {
+        text.into_owned()
+    }
 }
 
 /// Text for a terminal line or a terminal table cell (also used for stderr).

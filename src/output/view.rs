@@ -27,7 +27,9 @@ pub trait View: Serialize {
 /// of records can be streamed page by page (`Printer::list`).
 pub trait Record: Serialize {
     fn columns() -> &'static [Column];
-    fn cells(&self) -> Vec<Cell<'_>>;
+    /// Appends this record's cells, one per column, to `row`. (Into a row the caller keeps:
+    /// long lists then allocate no row per record.)
+    fn cells<'a>(&'a self, row: &mut Vec<Cell<'a>>);
 }
 
 /// A list of records as a view.
@@ -43,7 +45,15 @@ impl<R: Record> View for Records<'_, R> {
     fn blocks(&self) -> Vec<Block<'_>> {
         vec![Block::Table(TableBlock {
             columns: R::columns(),
-            rows: self.0.iter().map(Record::cells).collect(),
+            rows: self
+                .0
+                .iter()
+                .map(|record| {
+                    let mut row = Vec::with_capacity(R::columns().len());
+                    record.cells(&mut row);
+                    row
+                })
+                .collect(),
         })]
     }
 }

@@ -148,7 +148,7 @@ impl Record for ProfileRow<BalanceSummary> {
         BALANCE_ROW_COLUMNS
     }
 
-    fn cells(&self) -> Vec<Cell<'_>> {
+    fn cells<'a>(&'a self, cells: &mut Vec<Cell<'a>>) {
         let account = self
             .account
             .display_name
@@ -159,7 +159,7 @@ impl Record for ProfileRow<BalanceSummary> {
             .display_name
             .as_deref()
             .unwrap_or(&self.profile.name);
-        let mut cells = vec![Cell::owned(account), Cell::owned(profile)];
+        cells.extend([Cell::owned(account), Cell::owned(profile)]);
         match &self.result {
             Ok(summary) => {
                 cells.extend([
@@ -186,7 +186,6 @@ impl Record for ProfileRow<BalanceSummary> {
                 cells.push(Cell::owned(note));
             }
         }
-        cells
     }
 }
 
@@ -205,9 +204,9 @@ impl Record for LotOnDay<'_> {
         LOT_COLUMNS
     }
 
-    fn cells(&self) -> Vec<Cell<'_>> {
+    fn cells<'a>(&'a self, row: &mut Vec<Cell<'a>>) {
         let lot = self.lot;
-        vec![
+        row.extend([
             Cell::text(&lot.source),
             Cell::owned(self.status.label()),
             Cell::Day(lot.start_date),
@@ -215,7 +214,7 @@ impl Record for LotOnDay<'_> {
             Cell::money(&lot.original_amount),
             Cell::money(&lot.closed_balance),
             Cell::text(&lot.po_number),
-        ]
+        ]);
     }
 }
 
@@ -236,8 +235,8 @@ impl Record for CreditEvent {
         EVENT_COLUMNS
     }
 
-    fn cells(&self) -> Vec<Cell<'_>> {
-        vec![
+    fn cells<'a>(&'a self, row: &mut Vec<Cell<'a>>) {
+        row.extend([
             Cell::Day(self.transaction_date),
             Cell::text(&self.description),
             Cell::text(&self.event_type),
@@ -247,6 +246,6 @@ impl Record for CreditEvent {
             Cell::money(&self.charges),
             Cell::money(&self.closed_balance),
             Cell::text(&self.invoice_number),
-        ]
+        ]);
     }
 }
