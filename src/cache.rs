@@ -95,21 +95,20 @@ impl ProfileCache {
         }
     }
 
+    /// A new temporary file beside the cache (created exclusively, never following a link
+    /// planted at its name, 0600), then renamed over it.
     fn write_atomically(&self, file: &CacheFile) -> std::io::Result<()> {
         let dir = self.path.parent().unwrap_or(Path::new("."));
         create_private_dir(dir)?;
         let text = serde_json::to_vec(file).map_err(std::io::Error::other)?;
-        let temp = dir.join(format!("{FILE_NAME}.{}.tmp", std::process::id()));
-        let result = (|| {
-            let mut out = private_file(&temp)?;
-            out.write_all(&text)?;
-            out.sync_all()?;
-            std::fs::rename(&temp, &self.path)
-        })();
-        if result.is_err() {
-            let _ = std::fs::remove_file(&temp);
-        }
-        result
+        let mut temp = tempfile::Builder::new()
+            .prefix(FILE_NAME)
+            .suffix(".tmp")
+            .tempfile_in(dir)?;
+        temp.write_all(&text)?;
+        temp.as_file().sync_all()?;
+        temp.persist(&self.path).map_err(|e| e.error)?;
+        Ok(())
     }
 }
 
@@ -125,22 +124,6 @@ fn create_private_dir(dir: &Path) -> std::io::Result<()> {
 #[cfg(not(unix))]
 fn create_private_dir(dir: &Path) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)
-}
-
-#[cfg(unix)]
-fn private_file(path: &Path) -> std::io::Result<std::fs::File> {
-    use std::os::unix::fs::OpenOptionsExt;
-    std::fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .mode(0o600)
-        .open(path)
-}
-
-#[cfg(not(unix))]
-fn private_file(path: &Path) -> std::io::Result<std::fs::File> {
-    std::fs::File::create(path)
 }
 
 #[cfg(test)]
@@ -213,6 +196,25 @@ mod tests {
         )
         .unwrap();
         assert!(cache.load().is_none());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_planted_symlink_is_never_written_through() {
+        let dir = tempfile::tempdir().unwrap();
+        let victim = dir.path().join("victim");
+        std::fs::write(&victim, b"keep me").unwrap();
+        // Where a predictable temporary name would be, and the cache file itself.
+        for name in [
+            format!("{FILE_NAME}.{}.tmp", std::process::id()),
+            format!("{FILE_NAME}.tmp"),
+        ] {
+            std::os::unix::fs::symlink(&victim, dir.path().join(name)).unwrap();
+        }
+        let cache = ProfileCache::new(dir.path(), "k".into());
+        cache.save(&[account()]);
+        assert_eq!(std::fs::read(&victim).unwrap(), b"keep me");
+        assert!(cache.load().is_some());
     }
 
     #[cfg(unix)]

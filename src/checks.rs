@@ -98,6 +98,13 @@ pub fn min_balance(summary: &BalanceSummary, minimum: &Minimum) -> Result<Outcom
             "Azure reported no estimated balance, so it cannot be shown to be at least {minimum}"
         )));
     };
+    if let (Some(wanted), None) = (minimum.0.currency(), balance.currency()) {
+        // Nobody said which currency the balance is in: it cannot be shown to be in EUR.
+        return Err(Error::unavailable(format!(
+            "Azure reported the estimated balance of {label} without a currency, so it cannot be compared with --min {} {wanted}",
+            minimum.0.value
+        )));
+    }
     let minimum = Amount::new(minimum.0.value, minimum.0.currency().or(balance.currency()));
     let order = balance.try_cmp(&minimum).map_err(|m| mismatch(&m.left))?;
     if order.is_ge() {
@@ -198,6 +205,19 @@ mod tests {
         assert!(error.message.contains("is in EUR"), "{error}");
         let error = min_balance(&summary(None, "EUR"), &min).unwrap_err();
         assert_eq!(error.exit_code(), 2);
+    }
+
+    #[test]
+    fn a_balance_without_a_currency_cannot_pass_a_minimum_with_one() {
+        let mut summary = summary(Some("900"), "USD");
+        summary.billing_profile.currency = None;
+        if let Some(money) = summary.estimated_balance.as_mut() {
+            money.currency = None;
+        }
+        let error = min_balance(&summary, &Minimum::parse("500EUR").unwrap()).unwrap_err();
+        assert_eq!(error.exit_code(), 6, "could not check, not all clear");
+        let plain = min_balance(&summary, &Minimum::parse("500").unwrap()).unwrap();
+        assert_eq!(plain, Outcome::Passed);
     }
 
     #[test]

@@ -13,6 +13,9 @@ use crate::error::Error;
 /// The roles that can read credits.
 pub const READER_ROLES: &str = "billing profile owner, contributor, reader or invoice manager, or billing account owner, contributor or reader";
 
+/// What a 404 from Consumption almost always means.
+const MCA_ONLY: &str = "credits exist only for Microsoft Customer Agreement billing profiles: check the profile with `credits accounts`";
+
 /// What to do when a sign-in method cannot get a token, or Azure rejects it.
 pub fn sign_in(method: AuthMethod) -> String {
     match method {
@@ -64,6 +67,11 @@ impl From<ArmError> for Error {
                 limit.as_secs(),
                 sign_in(*method)
             ),
+            ArmError::MalformedToken { method } => format!(
+                "the token from --auth {} is malformed: it holds a character that cannot be sent in an HTTP header (a line break?); {}",
+                method.name(),
+                sign_in(*method)
+            ),
             ArmError::Deadline { request, limit } => format!(
                 "gave up on {request} after {} s (--timeout); Azure did not answer in time, try again or raise --timeout",
                 limit.as_secs()
@@ -87,6 +95,10 @@ fn hints_for(error: &ArmError) -> Vec<String> {
             left.as_secs()
         ));
     }
+    if let ArmError::PageVanished { .. } = error {
+        hints.push("the list changed while it was being read; run the command again".into());
+        return hints;
+    }
     match error.root() {
         ArmError::Status(failure) if failure.status == 401 => hints.push(format!(
             "the token was rejected (--auth {}): {}",
@@ -96,6 +108,15 @@ fn hints_for(error: &ArmError) -> Vec<String> {
         ArmError::Status(failure) if failure.status == 403 => hints.push(format!(
             "reading credits needs one of these roles: {READER_ROLES}"
         )),
+        // A 404 from Consumption almost always means the scope is not an MCA profile.
+        ArmError::Status(failure)
+            if failure.status == 404
+                && failure
+                    .request
+                    .contains("/providers/Microsoft.Consumption/") =>
+        {
+            hints.push(MCA_ONLY.into())
+        }
         ArmError::Transport { origin, .. } => {
             hints.push(format!("check the network and --endpoint {origin}"))
         }

@@ -19,9 +19,6 @@ use futures::stream::{self, StreamExt};
 
 const PROFILE_ID_PREFIX: &str = "/providers/microsoft.billing/billingaccounts/";
 
-/// What a 404 from Consumption almost always means.
-const MCA_ONLY_HINT: &str = "credits exist only for Microsoft Customer Agreement billing profiles: check the profile with `credits accounts`";
-
 const NO_READABLE_PROFILE: &str = "this sign-in can read no Microsoft Customer Agreement billing profile; it needs a billing role on the billing account or profile (subscription roles do not apply)";
 
 /// True when `query` is a full billing profile id, usable without any lookup.
@@ -109,15 +106,6 @@ async fn resolve(context: &Context, query: &str) -> Result<(ProfileRef, Origin)>
     Ok((match_profile(&accounts, query)?, Origin::Listing))
 }
 
-/// Adds the MCA-only hint to a Consumption 404.
-fn explain(error: Error) -> Error {
-    if error.kind == ErrorKind::NotFound {
-        error.hinted(MCA_ONLY_HINT)
-    } else {
-        error
-    }
-}
-
 /// Resolves `query` and runs `read` (a Consumption read) with the client and the profile.
 /// A stale cached profile is resolved afresh and read once more, before any output only.
 pub async fn with_profile<T>(
@@ -131,9 +119,9 @@ pub async fn with_profile<T>(
         Err(error) if worth_resolving_again(context, origin, error.kind) => {
             let accounts = relist(context).await?;
             let profile = match_profile(&accounts, query)?;
-            read(client, profile).await.map_err(explain)
+            read(client, profile).await
         }
-        result => result.map_err(explain),
+        result => result,
     }
 }
 
@@ -180,9 +168,7 @@ async fn read_rows<T>(
     }
     let client = context.client().await?;
     let rows = stream::iter(targets.into_iter().map(|(account, profile)| async move {
-        let result = read(client, profile.clone())
-            .await
-            .map_err(|e| explain(e).into());
+        let result = read(client, profile.clone()).await.map_err(Into::into);
         ProfileRow {
             account,
             profile,

@@ -12,6 +12,20 @@ use serde::de::DeserializeOwned;
 use std::time::{Duration, Instant};
 use url::Url;
 
+/// The largest answer body read, compressed or not: far above any real page (a page of
+/// 1,000 events is about 1.5 MB), so that no answer can exhaust memory.
+pub const MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
+
+/// Of an error answer only the start is read: it holds the ARM error code and message.
+const MAX_ERROR_BODY_BYTES: usize = 1024 * 1024;
+
+/// The most pages one list may have: far above real use (10 million records at Azure's
+/// page sizes), so that a `nextLink` that never ends cannot burn the tenant's read budget.
+pub const MAX_PAGES: usize = 10_000;
+
+/// Server text quoted in a message is cut to this many characters.
+const MAX_QUOTED_CHARS: usize = 300;
+
 /// What the client did, for whoever watches (`-v` prints it). The client itself prints
 /// nothing.
 #[derive(Debug, Clone)]
@@ -204,13 +218,25 @@ impl ArmClient {
         self.token
             .get_or_try_init(|| async {
                 let remaining = self.remaining();
-                match tokio::time::timeout(remaining, self.tokens.token(&self.scope())).await {
-                    Ok(result) => result,
-                    Err(_) => Err(ArmError::TokenTimeout {
+                let token =
+                    match tokio::time::timeout(remaining, self.tokens.token(&self.scope())).await {
+                        Ok(result) => result?,
+                        Err(_) => {
+                            return Err(ArmError::TokenTimeout {
+                                method: self.tokens.method(),
+                                limit: self.options.total_timeout,
+                            })
+                        }
+                    };
+                // A token that cannot go in a header would fail every attempt as a
+                // "network" error: say what it is instead (without showing it).
+                let header = format!("Bearer {}", token.secret());
+                if reqwest::header::HeaderValue::from_str(&header).is_err() {
+                    return Err(ArmError::MalformedToken {
                         method: self.tokens.method(),
-                        limit: self.options.total_timeout,
-                    }),
+                    });
                 }
+                Ok(token)
             })
             .await
     }
@@ -239,8 +265,10 @@ impl ArmClient {
     {
         let mut seen = std::collections::HashSet::new();
         seen.insert(url.to_string());
+        let first_request = describe(&url);
         let mut current = self.get(&url).await?;
         let mut current_url = url;
+        let mut pages = 1;
         loop {
             let Some(body) = current.body.take() else {
                 return Ok(());
@@ -267,9 +295,25 @@ impl ArmClient {
                     .map_err(|e| ArmError::Internal(format!("parsing a page failed: {e}")))??;
                 on_page(page.value)
             };
+            pages += 1;
+            if pages > MAX_PAGES {
+                return Err(ArmError::TooManyPages {
+                    request: first_request,
+                    limit: MAX_PAGES,
+                }
+                .into());
+            }
             let (handled, fetched) = tokio::join!(handle_page, self.get(&next_url));
             handled?;
-            current = fetched?;
+            // A page that answers 404 after the first: the list changed while it was read.
+            current = fetched.map_err(|error| match error.status() {
+                Some(404) => ArmError::PageVanished {
+                    request: first_request.clone(),
+                    page: pages,
+                    last: Box::new(error),
+                },
+                _ => error,
+            })?;
             current_url = next_url;
         }
     }
@@ -303,6 +347,13 @@ impl ArmClient {
                 cause: e.to_string(),
             })?;
         let endpoint = &self.options.endpoint;
+        if !next.username().is_empty() || next.password().is_some() {
+            // reqwest would add a Basic Authorization header beside the bearer token.
+            return Err(ArmError::ForeignNextLink {
+                next: "a URL with a user name or password".into(),
+                endpoint: endpoint.origin().ascii_serialization(),
+            });
+        }
         let same_origin = next.scheme() == endpoint.scheme()
             && next.host_str() == endpoint.host_str()
             && next.port_or_known_default() == endpoint.port_or_known_default();
@@ -366,9 +417,17 @@ impl ArmClient {
             let headers = response.headers().clone();
             let request_id = request_id(&headers);
             if status.is_success() {
-                let body = match response.bytes().await {
+                let body = match read_capped(response, MAX_BODY_BYTES).await {
                     Ok(body) => body,
-                    Err(error) => {
+                    Err(BodyFailure::TooLarge) => {
+                        self.log(url, status.as_str(), sent, Some(&headers));
+                        return Err(ArmError::BodyTooLarge {
+                            request: describe(url),
+                            origin: url.origin().ascii_serialization(),
+                            limit: MAX_BODY_BYTES,
+                        });
+                    }
+                    Err(BodyFailure::Broken(error)) => {
                         self.log(url, status.as_str(), sent, Some(&headers));
                         let failure = transport_error(url, &error);
                         drop(permit);
@@ -386,7 +445,10 @@ impl ArmClient {
                     request_id,
                 });
             }
-            let body = response.bytes().await.unwrap_or_default();
+            // An error body that is broken or too long only loses its message.
+            let body = read_capped(response, MAX_ERROR_BODY_BYTES)
+                .await
+                .unwrap_or_default();
             self.log(url, status.as_str(), sent, Some(&headers));
             drop(permit);
             let failure = self.status_error(url, status, request_id, &body);
@@ -483,13 +545,17 @@ impl ArmClient {
         let azure = serde_json::from_slice::<ErrorBody>(body).ok();
         let (code, message, target) = match azure {
             Some(parsed) => (
-                parsed.error.code.map(|c| c.0).filter(|c| !c.is_empty()),
+                parsed
+                    .error
+                    .code
+                    .map(|c| quoted(&c.0))
+                    .filter(|c| !c.is_empty()),
                 parsed
                     .error
                     .message
-                    .map(|m| one_line(&m))
+                    .map(|m| quoted(&m))
                     .filter(|m| !m.is_empty()),
-                parsed.error.target,
+                parsed.error.target.map(|t| quoted(&t)),
             ),
             None => (None, None, None),
         };
@@ -504,6 +570,40 @@ impl ArmClient {
             auth: self.tokens.method(),
         }))
     }
+}
+
+enum BodyFailure {
+    TooLarge,
+    Broken(reqwest::Error),
+}
+
+/// The body, decompressed, but never more than `limit` bytes of it.
+async fn read_capped(mut response: reqwest::Response, limit: usize) -> Result<Bytes, BodyFailure> {
+    if response
+        .content_length()
+        .is_some_and(|length| length > limit as u64)
+    {
+        return Err(BodyFailure::TooLarge);
+    }
+    let mut body = bytes::BytesMut::new();
+    while let Some(chunk) = response.chunk().await.map_err(BodyFailure::Broken)? {
+        if body.len() + chunk.len() > limit {
+            return Err(BodyFailure::TooLarge);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body.freeze())
+}
+
+/// Server text for a message: one line, and at most `MAX_QUOTED_CHARS` characters.
+fn quoted(text: &str) -> String {
+    let text = one_line(text);
+    let total = text.chars().count();
+    if total <= MAX_QUOTED_CHARS {
+        return text;
+    }
+    let cut: String = text.chars().take(MAX_QUOTED_CHARS).collect();
+    format!("{cut}… (cut; {total} characters in all)")
 }
 
 fn request_id(headers: &HeaderMap) -> Option<String> {
@@ -542,8 +642,14 @@ fn transport_error(url: &Url, error: &reqwest::Error) -> ArmError {
     } else {
         "the request failed"
     };
-    // reqwest's Display names the URL; ours already does, without the query.
-    let cause = std::error::Error::source(error).map(|s| one_line(&s.to_string()));
+    // The innermost cause says what happened ("Connection refused (os error 111)"); the
+    // layers above it only say where ("client error (Connect)"). reqwest's own Display
+    // names the URL, which ours already does, without the query.
+    let mut cause = std::error::Error::source(error);
+    while let Some(inner) = cause.and_then(std::error::Error::source) {
+        cause = Some(inner);
+    }
+    let cause = cause.map(|c| quoted(&c.to_string()));
     ArmError::Transport {
         request: describe(url),
         failure: what,

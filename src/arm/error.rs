@@ -66,6 +66,22 @@ pub enum ArmError {
     ForeignNextLink { next: String, endpoint: String },
     /// A `nextLink` back to a page already read.
     LoopingNextLink { request: String },
+    /// A list with more pages than any real one has.
+    TooManyPages { request: String, limit: usize },
+    /// A later page of a list answered 404: the list changed while it was read.
+    PageVanished {
+        request: String,
+        page: usize,
+        last: Box<ArmError>,
+    },
+    /// An answer larger than any real page.
+    BodyTooLarge {
+        request: String,
+        origin: String,
+        limit: usize,
+    },
+    /// The token holds a character that cannot be sent in an HTTP header.
+    MalformedToken { method: AuthMethod },
     /// The chosen sign-in method lacks the environment variables it needs.
     MissingSettings {
         method: AuthMethod,
@@ -93,7 +109,9 @@ impl ArmError {
                 _ => ErrorKind::Unavailable,
             },
             ArmError::WaitTooLong { last, .. } | ArmError::GaveUp { last, .. } => last.kind(),
-            ArmError::MissingSettings { .. }
+            ArmError::PageVanished { .. } => ErrorKind::NotFound,
+            ArmError::MalformedToken { .. }
+            | ArmError::MissingSettings { .. }
             | ArmError::CredentialSetup { .. }
             | ArmError::Token { .. }
             | ArmError::TokenTimeout { .. } => ErrorKind::Auth,
@@ -104,6 +122,8 @@ impl ArmError {
             | ArmError::BadNextLink { .. }
             | ArmError::ForeignNextLink { .. }
             | ArmError::LoopingNextLink { .. }
+            | ArmError::TooManyPages { .. }
+            | ArmError::BodyTooLarge { .. }
             | ArmError::Internal(_) => ErrorKind::Unavailable,
         }
     }
@@ -219,6 +239,32 @@ impl fmt::Display for ArmError {
             ArmError::LoopingNextLink { request } => write!(
                 f,
                 "Azure's nextLink points back to a page already read ({request}); stopping instead of looping"
+            ),
+            ArmError::TooManyPages { request, limit } => write!(
+                f,
+                "{request} went on for more than {limit} pages, far more than any real list; stopping"
+            ),
+            ArmError::PageVanished {
+                request,
+                page,
+                last,
+            } => write!(
+                f,
+                "page {page} of {request} vanished while the list was being read ({last})"
+            ),
+            ArmError::BodyTooLarge {
+                request,
+                origin,
+                limit,
+            } => write!(
+                f,
+                "the answer to {request} from {origin} is larger than {} MiB, far above any real page; stopping",
+                limit / (1024 * 1024)
+            ),
+            ArmError::MalformedToken { method } => write!(
+                f,
+                "the token from the {} sign-in is malformed: it holds a character that cannot be sent in an HTTP header (a line break?)",
+                method.name()
             ),
             ArmError::MissingSettings { method, needed, .. } => write!(
                 f,

@@ -34,11 +34,24 @@ pub fn parse_azure_date(text: &str) -> Result<DateTime<Utc>, String> {
 /// Parses a date the user typed: `YYYY-MM-DD`, nothing else, so there is no doubt about
 /// which number is the month.
 pub fn parse_user_date(flag: &str, text: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {
+    let bad = || {
         format!(
-            "{flag} {text:?} is not a valid date; write it as YYYY-MM-DD, for example 2026-01-31"
+            "{flag} {text:?} is not a valid date; write it as YYYY-MM-DD with a year from 1900 to 9999, for example 2026-01-31"
         )
-    })
+    };
+    let trimmed = text.trim();
+    // Exactly four year digits: chrono alone would take `+262142-12-31`, and day arithmetic
+    // near the end of its calendar would overflow.
+    let shape_ok = trimmed.len() == 10 && trimmed.as_bytes()[..4].iter().all(u8::is_ascii_digit);
+    if !shape_ok {
+        return Err(bad());
+    }
+    let date = NaiveDate::parse_from_str(trimmed, "%Y-%m-%d").map_err(|_| bad())?;
+    use chrono::Datelike;
+    if date.year() < 1900 {
+        return Err(bad());
+    }
+    Ok(date)
 }
 
 /// RFC 3339 in UTC with a `Z`, and fraction digits only when there are any.
@@ -90,6 +103,9 @@ mod tests {
 
     #[test]
     fn user_dates_are_iso_only() {
+        assert!(parse_user_date("--as-of", "+262142-12-31").is_err());
+        assert!(parse_user_date("--as-of", "0001-01-01").is_err());
+        assert!(parse_user_date("--as-of", "9999-12-31").is_ok());
         assert!(parse_user_date("--start", "2019-13-01").is_err());
         assert!(parse_user_date("--start", "10/11/2019").is_err());
         assert_eq!(

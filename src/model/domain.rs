@@ -187,6 +187,19 @@ impl ProfileRef {
 impl BalanceSummary {
     pub fn from_wire(profile: ProfileRef, raw: wire::CreditSummary) -> Result<Self, ConvertError> {
         let p = raw.properties;
+        // An answer without a single balance figure (`{}`, `[]`, another resource) is not a
+        // balance of nothing: it is not a balance at all.
+        let has_a_figure = p.balance_summary.as_ref().is_some_and(|b| {
+            b.estimated_balance.is_some()
+                || b.current_balance.is_some()
+                || b.estimated_balance_in_billing_currency.is_some()
+                || b.current_balance_in_billing_currency.is_some()
+        }) || p.pending_credit_adjustments.is_some()
+            || p.expired_credit.is_some()
+            || p.pending_eligible_charges.is_some();
+        if !has_a_figure {
+            return Err("the answer holds no balance figure at all".into());
+        }
         let sums = p.balance_summary.unwrap_or_default();
         Ok(BalanceSummary {
             billing_profile: profile,

@@ -188,6 +188,8 @@ pub struct Printer {
     stderr: Stderr,
     /// Set by the first byte written to stdout: after it, nothing may be fetched again.
     started: AtomicBool,
+    /// Set when the reader closed stdout (`| head`): nothing more is written.
+    closed: AtomicBool,
 }
 
 impl Printer {
@@ -200,12 +202,17 @@ impl Printer {
             writer,
             stderr: Stderr,
             started: AtomicBool::new(false),
+            closed: AtomicBool::new(false),
         }
     }
 
-    /// Writes one value in the chosen format.
+    /// Writes one value in the chosen format. A reader that closed stdout is not an error
+    /// here: the command goes on to its checks, which still decide the exit code.
     pub fn emit<V: View + ?Sized>(&self, value: &V) -> Result<()> {
-        self.write(&self.writer.render(value)?)
+        match self.write(&self.writer.render(value)?) {
+            Err(error) if error.kind == ErrorKind::ClosedPipe => Ok(()),
+            other => other,
+        }
     }
 
     /// Writes a whole list; returns how many records it held.
@@ -229,14 +236,25 @@ impl Printer {
     }
 
     fn write(&self, text: &str) -> Result<()> {
+        if self.closed.load(Ordering::Relaxed) {
+            return Err(closed_pipe());
+        }
         if text.is_empty() {
             return Ok(());
         }
         self.started.store(true, Ordering::Relaxed);
         let mut out = std::io::stdout().lock();
-        out.write_all(text.as_bytes())
+        let written = out
+            .write_all(text.as_bytes())
             .and_then(|()| out.flush())
-            .map_err(output_error)
+            .map_err(output_error);
+        if written
+            .as_ref()
+            .is_err_and(|e| e.kind == ErrorKind::ClosedPipe)
+        {
+            self.closed.store(true, Ordering::Relaxed);
+        }
+        written
     }
 
     /// `note: ...` on stderr.
@@ -256,7 +274,8 @@ impl Printer {
     }
 }
 
-/// A list being written: `push` each page, then `finish`.
+/// A list being written: `push` each page, then `finish`. A closed stdout ends the list with
+/// `ErrorKind::ClosedPipe`, so no more pages are fetched for nobody.
 pub struct ListSink<'p, R: Record> {
     printer: &'p Printer,
     writer: Box<dyn RowWriter<R> + 'p>,
@@ -278,10 +297,14 @@ impl<R: Record> ListSink<'_, R> {
     }
 }
 
+fn closed_pipe() -> Error {
+    Error::new(ErrorKind::ClosedPipe, "stdout closed")
+}
+
 /// Maps a stdout write failure: a closed pipe is not an error for the user.
 pub fn output_error(error: std::io::Error) -> Error {
     if error.kind() == std::io::ErrorKind::BrokenPipe {
-        Error::new(ErrorKind::ClosedPipe, "stdout closed")
+        closed_pipe()
     } else {
         Error::unavailable(format!("could not write the output: {error}"))
     }
