@@ -35,13 +35,30 @@ pub enum Verdict {
 }
 
 impl Verdict {
-    pub fn exit_code(self) -> u8 {
+    /// The command's result: `Ok` when all is clear, else the error whose kind is the exit
+    /// code (`error.rs`), with `failed` or `unread` saying why.
+    pub fn conclude(
+        self,
+        failed: impl FnOnce() -> String,
+        unread: impl FnOnce() -> String,
+    ) -> Result<()> {
         match self {
-            Verdict::AllClear => crate::error::exit::OK,
-            Verdict::ChecksFailed => ErrorKind::CheckFailed.exit_code(),
-            Verdict::CouldNotCheck(kind) => kind.exit_code(),
+            Verdict::AllClear => Ok(()),
+            Verdict::ChecksFailed => Err(Error::check_failed(failed())),
+            Verdict::CouldNotCheck(kind) => Err(Error::new(kind, unread())),
         }
     }
+}
+
+/// The reasons of the failed checks among `outcomes`.
+pub fn reasons(outcomes: &[Outcome]) -> Vec<&str> {
+    outcomes
+        .iter()
+        .filter_map(|o| match o {
+            Outcome::Failed(why) => Some(why.as_str()),
+            _ => None,
+        })
+        .collect()
 }
 
 /// The rule (see the module doc).
@@ -88,11 +105,8 @@ pub fn min_balance(summary: &BalanceSummary, minimum: &Minimum) -> Result<Outcom
     };
     let Some(balance) = Amount::of(estimated, profile_currency) else {
         // Still refuse a minimum in another currency, even with no balance to compare.
-        if let (Some(wanted), Some(actual)) = (minimum.0.currency(), currency) {
-            if !wanted.eq_ignore_ascii_case(actual) {
-                return Err(mismatch(actual));
-            }
-        }
+        let nothing = Amount::new(rust_decimal::Decimal::ZERO, currency);
+        nothing.try_cmp(&minimum.0).map_err(|m| mismatch(&m.left))?;
         let minimum = Amount::new(minimum.0.value, minimum.0.currency().or(currency));
         return Ok(Outcome::Failed(format!(
             "Azure reported no estimated balance, so it cannot be shown to be at least {minimum}"
@@ -245,9 +259,17 @@ mod tests {
             verdict(&mixed),
             Verdict::CouldNotCheck(ErrorKind::Permission)
         );
-        assert_eq!(verdict(&mixed).exit_code(), 4);
-        assert_eq!(Verdict::ChecksFailed.exit_code(), 1);
-        assert_eq!(Verdict::AllClear.exit_code(), 0);
+        let code = |v: Verdict| {
+            v.conclude(|| "low".into(), || "unread".into())
+                .map_or_else(|e| e.exit_code(), |()| 0)
+        };
+        assert_eq!(code(verdict(&mixed)), 4);
+        assert_eq!(code(Verdict::ChecksFailed), 1);
+        assert_eq!(code(Verdict::AllClear), 0);
+        let failed = Verdict::ChecksFailed
+            .conclude(|| "low".into(), || "unread".into())
+            .unwrap_err();
+        assert_eq!(failed.message, "check failed: low");
     }
 
     #[test]

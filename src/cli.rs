@@ -144,7 +144,7 @@ mod tests {
     use super::*;
     use crate::settings::{
         AUTH_VAR, DEFAULT_CONCURRENCY, DEFAULT_ENDPOINT, DEFAULT_TIMEOUT_SECS, ENDPOINT_VAR,
-        MAX_CONCURRENCY,
+        MAX_CONCURRENCY, PROFILE_VAR,
     };
     use clap::CommandFactory;
 
@@ -165,6 +165,16 @@ mod tests {
         )));
         assert!(help("auth").contains(&format!("[env: {AUTH_VAR}] [default: auto]")));
         assert!(help("timeout").contains(&format!("[default: {DEFAULT_TIMEOUT_SECS}]")));
+        let balance = command
+            .find_subcommand("balance")
+            .and_then(|c| c.get_arguments().find(|a| a.get_id() == "profile"))
+            .and_then(|a| a.get_long_help().or(a.get_help()))
+            .map(|h| h.to_string())
+            .unwrap_or_default();
+        assert!(
+            balance.contains(&format!("[env: {PROFILE_VAR}]")),
+            "{balance}"
+        );
         assert!(help("concurrency").contains(&format!(
             "(1-{MAX_CONCURRENCY}) [default: {DEFAULT_CONCURRENCY}]"
         )));

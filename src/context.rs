@@ -9,7 +9,6 @@ use crate::demo::DemoServer;
 use crate::error::Result;
 use crate::output::Printer;
 use crate::settings::Settings;
-use azure_core::credentials::Secret;
 use std::sync::Arc;
 use tokio::sync::OnceCell;
 
@@ -42,7 +41,7 @@ impl Context {
                         .demo
                         .get_or_try_init(|| DemoServer::start(settings.as_of.value))
                         .await?;
-                    let tokens = TokenSource::Static(Secret::new("demo-token"));
+                    let tokens = TokenSource::demo();
                     (demo.endpoint().clone(), tokens)
                 } else {
                     let tokens = token_source(settings.auth.value)?;

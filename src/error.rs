@@ -37,7 +37,8 @@ pub const EXIT_CODES: [(u8, &str); 7] = [
     ),
 ];
 
-/// `Exit codes: 0 success; 1 a requested check failed; ...` for `--help`.
+/// `Exit codes: 0 success; 1 a requested check failed; ...` for `--help`, followed by the
+/// way to try `credits` without Azure.
 pub fn exit_codes_help() -> String {
     let codes: Vec<String> = EXIT_CODES
         .iter()
@@ -69,6 +70,18 @@ pub enum ErrorKind {
 }
 
 impl ErrorKind {
+    /// A few words for a table cell that says why a row has no value.
+    pub fn short_name(self) -> &'static str {
+        match self {
+            ErrorKind::CheckFailed => "check failed",
+            ErrorKind::Usage => "bad input",
+            ErrorKind::Auth => "authentication failed",
+            ErrorKind::Permission => "permission denied",
+            ErrorKind::NotFound => "not found",
+            ErrorKind::Unavailable | ErrorKind::ClosedPipe => "Azure unavailable",
+        }
+    }
+
     pub fn exit_code(self) -> u8 {
         match self {
             ErrorKind::CheckFailed => exit::CHECK_FAILED,
@@ -117,8 +130,12 @@ impl Error {
     pub fn unavailable(message: impl Into<String>) -> Self {
         Self::new(ErrorKind::Unavailable, message)
     }
-    pub fn check_failed(message: impl Into<String>) -> Self {
-        Self::new(ErrorKind::CheckFailed, message)
+    /// A check that did not pass, and why: its line reads `check failed: <why>`.
+    pub fn check_failed(why: impl AsRef<str>) -> Self {
+        Self::new(
+            ErrorKind::CheckFailed,
+            format!("check failed: {}", why.as_ref()),
+        )
     }
     /// The same error with one more next step, added where it is known.
     pub fn hinted(mut self, hint: impl Into<String>) -> Self {

@@ -72,8 +72,20 @@ impl From<ArmError> for Error {
                 method.name(),
                 sign_in(*method)
             ),
-            ArmError::Deadline { request, limit } => format!(
+            ArmError::Deadline {
+                request,
+                limit,
+                last: None,
+            } => format!(
                 "gave up on {request} after {} s (--timeout); Azure did not answer in time, try again or raise --timeout",
+                limit.as_secs()
+            ),
+            ArmError::Deadline {
+                request,
+                limit,
+                last: Some(last),
+            } => format!(
+                "gave up on {request}: the {} s of --timeout ran out before another attempt; the last one: {last}; try again or raise --timeout",
                 limit.as_secs()
             ),
             other => other.to_string(),
@@ -167,6 +179,7 @@ mod tests {
         let error = Error::from(ArmError::Deadline {
             request: "GET /x".into(),
             limit: Duration::from_secs(3),
+            last: None,
         });
         assert!(error.message.contains("(--timeout)"), "{error}");
         assert!(error.hints.is_empty());

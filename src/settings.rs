@@ -66,6 +66,8 @@ struct Layers<'a> {
 #[derive(Debug, Clone, Default)]
 pub struct Environment {
     vars: Vec<(&'static str, String)>,
+    /// `CREDITS_CACHE_DIR`, kept as the OS gave it (a path need not be UTF-8).
+    cache_dir: Option<std::ffi::OsString>,
 }
 
 impl Environment {
@@ -79,14 +81,19 @@ impl Environment {
                 (!value.trim().is_empty()).then_some((name, value))
             })
             .collect();
-        Environment { vars }
+        let cache_dir = std::env::var_os(CACHE_DIR_VAR).filter(|dir| !dir.is_empty());
+        Environment { vars, cache_dir }
     }
 
     /// An environment with exactly these variables.
     pub fn with(vars: &[(&'static str, &str)]) -> Self {
-        Environment {
-            vars: vars.iter().map(|(k, v)| (*k, v.to_string())).collect(),
-        }
+        let vars: Vec<(&'static str, String)> =
+            vars.iter().map(|(k, v)| (*k, v.to_string())).collect();
+        let cache_dir = vars
+            .iter()
+            .find(|(k, _)| *k == CACHE_DIR_VAR)
+            .map(|(_, v)| v.into());
+        Environment { vars, cache_dir }
     }
 
     fn get(&self, name: &str) -> Option<&str> {
@@ -149,8 +156,8 @@ pub struct Settings {
     pub concurrency: Setting<usize>,
     /// Where the profile cache lives; `None` disables it (the demo, or no cache directory).
     pub cache_dir: Option<Setting<PathBuf>>,
-    /// `CREDITS_PROFILE`, the default `--profile`.
-    profile: Option<Setting<String>>,
+    /// For `profile`, which is completed per command.
+    env: Environment,
 }
 
 impl Settings {
@@ -174,31 +181,36 @@ impl Settings {
                 },
             }
         };
-        let endpoint = resolve(
-            env,
-            Layers {
-                flag: (global.endpoint.as_deref(), "--endpoint"),
-                env: Some(ENDPOINT_VAR),
-            },
-            |text, source| parse_endpoint(source.name(), text),
-            || Url::parse(DEFAULT_ENDPOINT).expect("the default endpoint is a URL"),
-        )?;
-        let auth = match global.auth {
-            // clap has checked the flag's value.
-            Some(method) => Setting {
-                value: method,
-                source: Source::Flag("--auth"),
-            },
-            None => resolve(
+        let default_endpoint =
+            || Url::parse(DEFAULT_ENDPOINT).expect("the default endpoint is a URL");
+        let endpoint = if global.demo {
+            // The demo serves itself: an endpoint from the environment is neither used nor
+            // worth failing over.
+            Setting {
+                value: default_endpoint(),
+                source: Source::Default,
+            }
+        } else {
+            resolve(
                 env,
                 Layers {
-                    flag: (None, "--auth"),
-                    env: Some(AUTH_VAR),
+                    flag: (global.endpoint.as_deref(), "--endpoint"),
+                    env: Some(ENDPOINT_VAR),
                 },
-                |text, source| parse_auth(source.name(), text),
-                || AuthMethod::Auto,
-            )?,
+                |text, source| parse_endpoint(source.name(), text),
+                default_endpoint,
+            )?
         };
+        let auth = resolve(
+            env,
+            Layers {
+                // clap has checked the flag's value; its name parses back to it.
+                flag: (global.auth.map(AuthMethod::name), "--auth"),
+                env: Some(AUTH_VAR),
+            },
+            |text, source| parse_auth(source.name(), text),
+            || AuthMethod::Auto,
+        )?;
         let as_of = resolve(
             env,
             Layers {
@@ -226,11 +238,13 @@ impl Settings {
             |text, source| parse_concurrency(source.name(), text),
             || DEFAULT_CONCURRENCY,
         )?;
-        // The demo's endpoint is a new port each run: caching it would only litter.
+        // The demo's endpoint is a new port each run: caching it would only litter. No flag
+        // sets the directory; the default is the platform's cache directory (which `dirs`
+        // finds from HOME or XDG_CACHE_HOME).
         let cache_dir = if global.demo {
             None
         } else {
-            match env.get(CACHE_DIR_VAR) {
+            match &env.cache_dir {
                 Some(dir) => Some(Setting {
                     value: PathBuf::from(dir),
                     source: Source::Env(CACHE_DIR_VAR),
@@ -241,10 +255,6 @@ impl Settings {
                 }),
             }
         };
-        let profile = env.get(PROFILE_VAR).map(|value| Setting {
-            value: value.to_string(),
-            source: Source::Env(PROFILE_VAR),
-        });
         Ok(Settings {
             format,
             endpoint,
@@ -256,7 +266,7 @@ impl Settings {
             refresh: global.refresh,
             concurrency,
             cache_dir,
-            profile,
+            env: env.clone(),
         })
     }
 
@@ -264,13 +274,13 @@ impl Settings {
     /// a usage error. (Read per command, so that a CI-wide `CREDITS_PROFILE` does not clash
     /// with `balance --all`.)
     pub fn profile(&self, flag: Option<&str>) -> Result<Setting<String>> {
-        let chosen = match flag {
-            Some(text) => Some((text, Source::Flag("--profile"))),
-            None => self
-                .profile
-                .as_ref()
-                .map(|s| (s.value.as_str(), s.source.clone())),
-        };
+        let chosen = pick(
+            &self.env,
+            Layers {
+                flag: (flag, "--profile"),
+                env: Some(PROFILE_VAR),
+            },
+        );
         match chosen {
             Some((text, source)) if !text.trim().is_empty() => Ok(Setting {
                 value: text.trim().to_string(),

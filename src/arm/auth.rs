@@ -57,10 +57,13 @@ impl AuthMethod {
     }
 }
 
-/// Where the token comes from, once chosen.
-pub enum TokenSource {
+/// Where the token comes from, once chosen. Opaque: the token it holds or gets is only
+/// ever read inside `arm/`.
+pub struct TokenSource(Source);
+
+enum Source {
     /// A token given to us (CREDITS_ACCESS_TOKEN, or the demo's).
-    Static(Secret),
+    Given(Secret),
     Credential {
         method: AuthMethod,
         credential: Arc<dyn TokenCredential>,
@@ -69,9 +72,9 @@ pub enum TokenSource {
 
 impl fmt::Debug for TokenSource {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            TokenSource::Static(_) => f.write_str("TokenSource::Static(<redacted>)"),
-            TokenSource::Credential { method, .. } => write!(f, "TokenSource::{}", method.name()),
+        match &self.0 {
+            Source::Given(_) => f.write_str("TokenSource::Given(<redacted>)"),
+            Source::Credential { method, .. } => write!(f, "TokenSource::{}", method.name()),
         }
     }
 }
@@ -131,7 +134,9 @@ pub fn token_source(method: AuthMethod) -> ArmResult<TokenSource> {
         AuthMethod::Auto => unreachable!("resolved above"),
         AuthMethod::Token => {
             let token = require(method, &[ACCESS_TOKEN_VAR])?.remove(0);
-            return Ok(TokenSource::Static(Secret::new(token.trim().to_string())));
+            return Ok(TokenSource(Source::Given(Secret::new(
+                token.trim().to_string(),
+            ))));
         }
         AuthMethod::ServicePrincipal => {
             let values = require(method, &[TENANT_VAR, CLIENT_VAR, SECRET_VAR])?;
@@ -159,22 +164,37 @@ pub fn token_source(method: AuthMethod) -> ArmResult<TokenSource> {
             AzureCliCredential::new(None).map_err(|e| credential_error(method, e))?
         }
     };
-    Ok(TokenSource::Credential { method, credential })
+    Ok(TokenSource(Source::Credential { method, credential }))
 }
 
 impl TokenSource {
+    /// The demo tenant's token: it accepts any.
+    pub fn demo() -> Self {
+        TokenSource(Source::Given(Secret::new("demo-token")))
+    }
+
+    #[cfg(test)]
+    pub(super) fn given(token: &str) -> Self {
+        TokenSource(Source::Given(Secret::new(token.to_string())))
+    }
+
     pub fn method(&self) -> AuthMethod {
-        match self {
-            TokenSource::Static(_) => AuthMethod::Token,
-            TokenSource::Credential { method, .. } => *method,
+        match &self.0 {
+            Source::Given(_) => AuthMethod::Token,
+            Source::Credential { method, .. } => *method,
         }
     }
 
+    /// True when the token is already at hand (no credential to ask).
+    pub(super) fn is_given(&self) -> bool {
+        matches!(self.0, Source::Given(_))
+    }
+
     /// Gets the token for `scope` (`<endpoint>/.default`).
-    pub async fn token(&self, scope: &str) -> ArmResult<Secret> {
-        match self {
-            TokenSource::Static(secret) => Ok(secret.clone()),
-            TokenSource::Credential { method, credential } => credential
+    pub(super) async fn token(&self, scope: &str) -> ArmResult<Secret> {
+        match &self.0 {
+            Source::Given(secret) => Ok(secret.clone()),
+            Source::Credential { method, credential } => credential
                 .get_token(&[scope], None)
                 .await
                 .map(|access| access.token)
@@ -187,7 +207,7 @@ impl TokenSource {
 
     /// Who is signed in when the token itself does not say (it is not a JWT): the method
     /// and the non-secret client settings. Part of the profile cache key.
-    pub fn configured_identity(&self) -> String {
+    pub(super) fn configured_identity(&self) -> String {
         format!(
             "auth={};client={};tenant={}",
             self.method().name(),

@@ -144,7 +144,7 @@ impl ArmClient {
                 let total_timeout = self.options.total_timeout;
                 // Only worth a thread when there is something to overlap with: a token still
                 // to be fetched, and root certificates to load.
-                let token_is_given = matches!(self.tokens, TokenSource::Static(_));
+                let token_is_given = self.tokens.is_given();
                 if plain_http || token_is_given {
                     return build_http_client(plain_http, total_timeout);
                 }
@@ -290,9 +290,9 @@ impl ArmClient {
                 })
             };
             let handle_page = async {
-                let page = parse
-                    .await
-                    .map_err(|e| ArmError::Internal(format!("parsing a page failed: {e}")))??;
+                let page = parse.await.map_err(|e| {
+                    ArmError::Internal(format!("parsing a page failed unexpectedly: {e}"))
+                })??;
                 on_page(page.value)
             };
             pages += 1;
@@ -479,8 +479,13 @@ impl ArmClient {
         let wait = asked.unwrap_or_else(|| backoff(attempt, self.options.retry_base));
         let remaining = self.remaining();
         if asked.is_none() && wait >= remaining {
-            // Our own backoff outlasts the time limit: the time is simply up.
-            return Err(self.deadline_error(url));
+            // Our own backoff outlasts the time limit: the time is up, and the last failure
+            // says why.
+            return Err(ArmError::Deadline {
+                request: describe(url),
+                limit: self.options.total_timeout,
+                last: Some(Box::new(failure)),
+            });
         }
         if wait >= remaining {
             let when = chrono::Utc::now()
@@ -506,6 +511,7 @@ impl ArmClient {
         ArmError::Deadline {
             request: describe(url),
             limit: self.options.total_timeout,
+            last: None,
         }
     }
 
@@ -699,7 +705,7 @@ mod tests {
 
     fn client(endpoint: &str) -> ArmClient {
         let options = ClientOptions::new(Url::parse(endpoint).unwrap(), Duration::from_secs(5), 1);
-        ArmClient::new(options, TokenSource::Static(Secret::new("t")))
+        ArmClient::new(options, TokenSource::given("t"))
     }
 
     #[test]

@@ -40,7 +40,12 @@ pub enum ArmError {
         origin: String,
     },
     /// The time limit for the whole command ran out before Azure answered.
-    Deadline { request: String, limit: Duration },
+    Deadline {
+        request: String,
+        limit: Duration,
+        /// The failure of the last attempt, when there was one.
+        last: Option<Box<ArmError>>,
+    },
     /// Azure asked to wait longer than what is left of the time limit.
     WaitTooLong {
         last: Box<ArmError>,
@@ -194,9 +199,22 @@ impl fmt::Display for ArmError {
                 }
                 Ok(())
             }
-            ArmError::Deadline { request, limit } => write!(
+            ArmError::Deadline {
+                request,
+                limit,
+                last: None,
+            } => write!(
                 f,
                 "gave up on {request} after {} s; Azure did not answer in time",
+                limit.as_secs()
+            ),
+            ArmError::Deadline {
+                request,
+                limit,
+                last: Some(last),
+            } => write!(
+                f,
+                "gave up on {request}: the {} s time limit ran out before another attempt; the last one: {last}",
                 limit.as_secs()
             ),
             ArmError::WaitTooLong {

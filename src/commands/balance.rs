@@ -2,7 +2,7 @@
 //! `--all`), and the `--min` check.
 
 use crate::arm::consumption::balance_summary;
-use crate::checks::{self, Minimum, Outcome, Verdict};
+use crate::checks::{self, Minimum, Outcome};
 use crate::cli::BalanceArgs;
 use crate::context::Context;
 use crate::error::{Error, Result};
@@ -28,13 +28,14 @@ pub async fn run(context: &Context, args: BalanceArgs) -> Result<()> {
         ));
     }
     context.printer.emit(&summary)?;
-    let Some(minimum) = minimum else {
-        return Ok(());
+    let outcomes = match &minimum {
+        Some(minimum) => vec![checks::min_balance(&summary, minimum)?],
+        None => Vec::new(),
     };
-    match checks::min_balance(&summary, &minimum)? {
-        Outcome::Failed(why) => Err(Error::check_failed(format!("check failed: {why}"))),
-        _ => Ok(()),
-    }
+    checks::verdict(&outcomes).conclude(
+        || checks::reasons(&outcomes).join("; "),
+        || "the balance could not be read".into(),
+    )
 }
 
 /// `--all`: every readable MCA profile, read concurrently. A profile that fails is a row
@@ -71,23 +72,21 @@ async fn run_all(context: &Context, minimum: Option<Minimum>) -> Result<()> {
         }
         outcomes.push(outcome);
     }
-    match checks::verdict(&outcomes) {
-        Verdict::AllClear => Ok(()),
-        Verdict::CouldNotCheck(kind) => {
+    checks::verdict(&outcomes).conclude(
+        || {
+            format!(
+                "{} of {} billing profiles are below the minimum: {}",
+                below.len(),
+                rows.len(),
+                below.join("; ")
+            )
+        },
+        || {
             let unread = rows.iter().filter(|r| r.error().is_some()).count();
-            Err(Error::new(
-                kind,
-                format!(
-                    "{unread} of {} billing profiles could not be read (see above)",
-                    rows.len()
-                ),
-            ))
-        }
-        Verdict::ChecksFailed => Err(Error::check_failed(format!(
-            "check failed: {} of {} billing profiles are below the minimum: {}",
-            below.len(),
-            rows.len(),
-            below.join("; ")
-        ))),
-    }
+            format!(
+                "{unread} of {} billing profiles could not be read (see above)",
+                rows.len()
+            )
+        },
+    )
 }

@@ -1,10 +1,10 @@
 //! `credits lots`: the credit lots of one billing profile, and the `--expiring-within` check.
 
 use crate::arm::consumption::lots;
-use crate::checks::{self, Outcome};
+use crate::checks;
 use crate::cli::LotsArgs;
 use crate::context::Context;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::model::domain::sort_lots;
 use crate::resolve::with_profile;
 
@@ -30,8 +30,12 @@ pub async fn run(context: &Context, args: LotsArgs) -> Result<()> {
     }
     let shown: Vec<_> = lots.iter().map(|lot| lot.on(as_of)).collect();
     context.printer.emit_list(&shown)?;
-    match within_days.map(|days| checks::expiring_within(&lots, as_of, days)) {
-        Some(Outcome::Failed(why)) => Err(Error::check_failed(format!("check failed: {why}"))),
-        _ => Ok(()),
-    }
+    let outcomes: Vec<_> = within_days
+        .map(|days| checks::expiring_within(&lots, as_of, days))
+        .into_iter()
+        .collect();
+    checks::verdict(&outcomes).conclude(
+        || checks::reasons(&outcomes).join("; "),
+        || "the lots could not be read".into(),
+    )
 }

@@ -13,7 +13,7 @@ mod lots;
 use crate::cli::{Cli, Command};
 use crate::context::Context;
 use crate::error::{ErrorKind, Result};
-use crate::output::{Printer, Stderr};
+use crate::output::Printer;
 use crate::settings::{Environment, Settings};
 
 /// Runs the command and returns the process exit code. Errors are printed here, once.
@@ -21,8 +21,7 @@ pub async fn main(cli: Cli) -> u8 {
     let settings = match Settings::resolve(&cli.global, &Environment::from_process()) {
         Ok(settings) => settings,
         Err(error) => {
-            // No settings, so no printer yet: only stderr.
-            Stderr.error(&error);
+            Printer::before_settings().error(&error);
             return error.exit_code();
         }
     };

@@ -19,7 +19,7 @@ use crate::error::{Error, ErrorKind, Result};
 use grid::{Grid, GridStyle};
 use std::io::{IsTerminal, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
-use view::{Block, Record, Records, View};
+use view::{Block, Record, View};
 
 /// `--output`: what the user asked for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -49,12 +49,19 @@ impl Writer {
         }
     }
 
+    /// The table style of a table writer; `None` for JSON.
+    fn grid_style(self) -> Option<GridStyle> {
+        match self {
+            Writer::Json => None,
+            Writer::Terminal => Some(GridStyle::Terminal),
+            Writer::Markdown => Some(GridStyle::Markdown),
+        }
+    }
+
     /// The text of a view, in this writer's format. Pure.
     pub fn render<V: View + ?Sized>(self, value: &V) -> Result<String> {
-        let style = match self {
-            Writer::Json => return json::to_json(value),
-            Writer::Terminal => GridStyle::Terminal,
-            Writer::Markdown => GridStyle::Markdown,
+        let Some(style) = self.grid_style() else {
+            return json::to_json(value);
         };
         let mut out = String::new();
         for block in value.blocks() {
@@ -77,10 +84,9 @@ impl Writer {
 
     /// A writer for a list that arrives page by page. Pure.
     pub fn rows<'w, R: Record + 'w>(self) -> Box<dyn RowWriter<R> + 'w> {
-        match self {
-            Writer::Json => Box::new(json::JsonRows::new()),
-            Writer::Terminal => Box::new(TableRows::new(GridStyle::Terminal, R::columns())),
-            Writer::Markdown => Box::new(TableRows::new(GridStyle::Markdown, R::columns())),
+        match self.grid_style() {
+            None => Box::new(json::JsonRows::new()),
+            Some(style) => Box::new(TableRows::new(style, R::columns())),
         }
     }
 }
@@ -197,6 +203,11 @@ impl Printer {
         Self::with_writer(Writer::choose(format, std::io::stdout().is_terminal()))
     }
 
+    /// For the errors that come before the settings are known: only stderr is used.
+    pub fn before_settings() -> Self {
+        Self::with_writer(Writer::Markdown)
+    }
+
     pub fn with_writer(writer: Writer) -> Self {
         Printer {
             writer,
@@ -215,10 +226,15 @@ impl Printer {
         }
     }
 
-    /// Writes a whole list; returns how many records it held.
+    /// Writes a whole list; returns how many records it held. Like `emit`, a closed stdout
+    /// leaves the decision to the checks.
     pub fn emit_list<R: Record>(&self, records: &[R]) -> Result<usize> {
-        self.emit(&Records(records))?;
-        Ok(records.len())
+        let mut list = self.list();
+        let written = list.push(records).and_then(|()| list.finish());
+        match written {
+            Err(error) if error.kind == ErrorKind::ClosedPipe => Ok(records.len()),
+            other => other,
+        }
     }
 
     /// A list written page by page as the pages arrive.

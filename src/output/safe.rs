@@ -16,10 +16,11 @@ fn is_unsafe(c: char) -> bool {
 /// True when `text` holds something `escape` would change. Most text is plain ASCII: that
 /// is one branch-free (vectorised) pass over the bytes.
 fn needs_escape(text: &str, pipe_too: bool) -> bool {
-    let pipe = if pipe_too { b'|' } else { 0 };
+    // Outside Markdown cells these compare with NUL, which the control test already covers.
+    let (pipe, backslash) = if pipe_too { (b'|', b'\\') } else { (0, 0) };
     let (control, non_ascii) = text.bytes().fold((false, false), |(control, high), b| {
         (
-            control | (b < 0x20) | (b == 0x7f) | (b == pipe),
+            control | (b < 0x20) | (b == 0x7f) | (b == pipe) | (b == backslash),
             high | (b >= 0x80),
         )
     });
@@ -34,8 +35,11 @@ fn escape(text: &str, pipe_too: bool) -> Cow<'_, str> {
     for c in text.chars() {
         if is_unsafe(c) {
             let _ = write!(out, "\\u{{{:x}}}", c as u32);
-        } else if pipe_too && c == '|' {
-            out.push_str("\\|");
+        } else if pipe_too && (c == '|' || c == '\\') {
+            // A backslash too: `\|` from the server must not become an escaped backslash
+            // followed by a real column separator.
+            out.push('\\');
+            out.push(c);
         } else {
             out.push(c);
         }
@@ -84,5 +88,6 @@ mod tests {
     #[test]
     fn markdown_cells_escape_the_column_separator() {
         assert_eq!(for_markdown_cell("PO|42\n"), "PO\\|42\\u{a}");
+        assert_eq!(for_markdown_cell("PO\\|1"), "PO\\\\\\|1");
     }
 }

@@ -31,29 +31,3 @@ pub trait Record: Serialize {
     /// long lists then allocate no row per record.)
     fn cells<'a>(&'a self, row: &mut Vec<Cell<'a>>);
 }
-
-/// A list of records as a view.
-pub struct Records<'a, R>(pub &'a [R]);
-
-impl<R: Record> Serialize for Records<'_, R> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        self.0.serialize(s)
-    }
-}
-
-impl<R: Record> View for Records<'_, R> {
-    fn blocks(&self) -> Vec<Block<'_>> {
-        vec![Block::Table(TableBlock {
-            columns: R::columns(),
-            rows: self
-                .0
-                .iter()
-                .map(|record| {
-                    let mut row = Vec::with_capacity(R::columns().len());
-                    record.cells(&mut row);
-                    row
-                })
-                .collect(),
-        })]
-    }
-}

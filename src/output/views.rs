@@ -1,9 +1,8 @@
 //! One view per noun: how accounts, a balance summary, `balance --all` rows, lots and events
 //! look as tables. Pure functions from domain values to typed cells; no I/O, no format.
 
-use super::cell::{Cell, Column};
+use super::cell::{human_text, Cell, Column};
 use super::view::{Block, Record, TableBlock, View};
-use crate::error::ErrorKind;
 use crate::model::domain::{BalanceSummary, BillingAccount, CreditEvent, LotOnDay};
 use crate::model::money::Money;
 use crate::model::row::ProfileRow;
@@ -45,13 +44,10 @@ impl View for Accounts<'_> {
                 continue;
             }
             for profile in &account.billing_profiles {
-                let display = match profile.display_name.as_deref().map(str::trim) {
-                    Some(name) if !name.is_empty() => name,
-                    _ => "-",
-                };
                 let name = if profile.has_read_access {
                     Cell::text(&profile.display_name)
                 } else {
+                    let display = human_text(&Cell::text(&profile.display_name)).into_owned();
                     Cell::owned(format!("{display} (no read access)"))
                 };
                 rows.push(vec![
@@ -177,13 +173,7 @@ impl Record for ProfileRow<BalanceSummary> {
             }
             Err(error) => {
                 cells.extend(std::iter::repeat_n(Cell::Money(None), 5));
-                let note = match error.kind {
-                    ErrorKind::Auth => "error: authentication failed",
-                    ErrorKind::Permission => "error: permission denied",
-                    ErrorKind::NotFound => "error: not found",
-                    _ => "error: Azure unavailable",
-                };
-                cells.push(Cell::owned(note));
+                cells.push(Cell::owned(format!("error: {}", error.kind.short_name())));
             }
         }
     }

@@ -12,6 +12,7 @@ mod failures;
 mod fixtures;
 mod fuzz;
 mod help;
+mod hostile;
 mod lots;
 mod resolution;
 mod support;
