@@ -6,7 +6,7 @@
 //! not expand at all and costs one extra request per account. With tenant read budgets down
 //! to a few hundred an hour, one request beats N+1.
 
-use super::client::{conversion_error, ArmClient};
+use super::client::{conversion_error, ArmClient, Expected};
 use super::error::ArmResult;
 use crate::model::domain::{BillingAccount, BillingProfile};
 use crate::model::wire;
@@ -23,7 +23,11 @@ pub async fn list_accounts(client: &ArmClient) -> ArmResult<Vec<BillingAccount>>
             ("$expand", "billingProfiles"),
         ],
     );
-    let raw: Vec<wire::BillingAccount> = client.get_all(url).await?;
+    let expected = Expected {
+        record_type: "Microsoft.Billing/billingAccounts",
+        profile: None,
+    };
+    let raw: Vec<wire::BillingAccount> = client.get_all(url, &expected).await?;
     stream::iter(
         raw.into_iter()
             .map(|account| complete_account(client, account)),
@@ -85,5 +89,9 @@ pub async fn list_profiles(
         &format!("{account_id}/billingProfiles"),
         &[("api-version", BILLING_API_VERSION)],
     );
-    client.get_all(url).await
+    let expected = Expected {
+        record_type: "Microsoft.Billing/billingAccounts/billingProfiles",
+        profile: None,
+    };
+    client.get_all(url, &expected).await
 }

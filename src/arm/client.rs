@@ -3,7 +3,7 @@
 use super::auth::{one_line, TokenSource};
 use super::error::{ArmError, ArmResult, StatusFailure};
 use super::retry::{backoff, is_transient_status, retry_after};
-use crate::model::wire::{ErrorBody, Page};
+use crate::model::wire::{ArmRecord, ErrorBody, Page};
 use azure_core::credentials::Secret;
 use bytes::Bytes;
 use reqwest::header::HeaderMap;
@@ -241,26 +241,54 @@ impl ArmClient {
             .await
     }
 
-    /// GETs `url` and decodes the JSON body. `Ok(None)` means 204 No Content.
-    pub async fn get_json<T: DeserializeOwned>(&self, url: Url) -> ArmResult<Option<T>> {
-        let fetched = self.get(&url).await?;
-        let Some(body) = fetched.body else {
-            return Ok(None);
-        };
-        decode(&url, fetched.status, fetched.request_id.as_deref(), &body).map(Some)
+    /// GETs `url` and decodes the JSON body, which must be the record `expected` names.
+    /// `Ok(None)` means 204 No Content. A 200 that is not such a record (cut short, HTML
+    /// from a proxy, another resource) is retried like a 503.
+    pub async fn get_json<T>(&self, url: Url, expected: &Expected<'_>) -> ArmResult<Option<T>>
+    where
+        T: DeserializeOwned + ArmRecord,
+    {
+        let mut bad_answers = 0;
+        loop {
+            let fetched = self.get(&url).await?;
+            let Some(body) = fetched.body else {
+                return Ok(None);
+            };
+            let decoded = decode::<T>(&url, fetched.status, fetched.request_id.as_deref(), &body)
+                .and_then(|record| {
+                    check_records(
+                        &url,
+                        fetched.request_id.as_deref(),
+                        expected,
+                        std::slice::from_ref(&record),
+                    )?;
+                    Ok(record)
+                });
+            match decoded {
+                Ok(record) => return Ok(Some(record)),
+                Err(bad) => {
+                    bad_answers += 1;
+                    self.pause_before_retry(bad_answers, None, &url, bad)
+                        .await?;
+                }
+            }
+        }
     }
 
-    /// GETs a list and every page after it via `nextLink`, handing each page's items to
+    /// GETs a list and every page after it via `nextLink`, handing each page's records to
     /// `on_page` as it arrives. The next page is requested as soon as its link is known, so
-    /// parsing and printing one page overlaps the round trip of the next. `on_page` may fail
-    /// with its own error type (a closed stdout), which ends the listing.
+    /// parsing and printing one page overlaps the round trip of the next. A page that is not
+    /// a page of `expected` records is fetched again (like a 503) before anything of it is
+    /// handed on, so a retry never repeats or drops a record. `on_page` may fail with its own
+    /// error type (a closed stdout), which ends the listing.
     pub async fn get_pages<T, E>(
         &self,
         url: Url,
+        expected: &Expected<'_>,
         mut on_page: impl FnMut(Vec<T>) -> Result<(), E>,
     ) -> Result<(), E>
     where
-        T: DeserializeOwned + Send + 'static,
+        T: DeserializeOwned + ArmRecord + Send + 'static,
         E: From<ArmError>,
     {
         let mut seen = std::collections::HashSet::new();
@@ -269,32 +297,43 @@ impl ArmClient {
         let mut current = self.get(&url).await?;
         let mut current_url = url;
         let mut pages = 1;
+        let mut bad_answers = 0;
         loop {
             let Some(body) = current.body.take() else {
                 return Ok(());
             };
             let next = match scan_next_link(&body) {
-                Some(link) => Some(self.next_link(&current_url, &link, &mut seen)?),
+                Some(link) => Some(self.next_link(&current_url, &link, &seen)?),
                 None => None,
             };
             let (status, request_id) = (current.status, current.request_id.take());
-            let Some(next_url) = next else {
-                let page: Page<T> = decode(&current_url, status, request_id.as_deref(), &body)?;
-                drop(body);
-                return on_page(page.value);
-            };
-            let parse = {
+            let read_page = {
                 let url = current_url.clone();
-                tokio::task::spawn_blocking(move || {
-                    decode::<Page<T>>(&url, status, request_id.as_deref(), &body)
-                })
+                let expected = expected.owned();
+                move || -> ArmResult<Vec<T>> {
+                    let page: Page<T> = decode(&url, status, request_id.as_deref(), &body)?;
+                    check_records(&url, request_id.as_deref(), &expected.view(), &page.value)?;
+                    Ok(page.value)
+                }
             };
-            let handle_page = async {
-                let page = parse.await.map_err(|e| {
-                    ArmError::Internal(format!("parsing a page failed unexpectedly: {e}"))
-                })??;
-                on_page(page.value)
+            let Some(next_url) = next else {
+                match read_page() {
+                    Ok(records) => return on_page(records),
+                    Err(bad) => {
+                        bad_answers += 1;
+                        self.pause_before_retry(bad_answers, None, &current_url, bad)
+                            .await?;
+                        current = self.get(&current_url).await?;
+                        continue;
+                    }
+                }
             };
+            if !seen.insert(next_url.to_string()) {
+                return Err(ArmError::LoopingNextLink {
+                    request: describe(&next_url),
+                }
+                .into());
+            }
             pages += 1;
             if pages > MAX_PAGES {
                 return Err(ArmError::TooManyPages {
@@ -303,8 +342,29 @@ impl ArmClient {
                 }
                 .into());
             }
+            // This page is parsed (on a blocking thread) and handed on while the next is
+            // fetched.
+            let parse = tokio::task::spawn_blocking(read_page);
+            let handle_page = async {
+                let records = parse.await.map_err(|e| {
+                    ArmError::Internal(format!("parsing a page failed unexpectedly: {e}"))
+                })?;
+                match records {
+                    Ok(records) => on_page(records).map(|()| None),
+                    Err(bad) => Ok(Some(bad)),
+                }
+            };
             let (handled, fetched) = tokio::join!(handle_page, self.get(&next_url));
-            handled?;
+            if let Some(bad) = handled? {
+                // Nothing of this page was handed on: fetch it again, and the next one after.
+                seen.remove(next_url.as_str());
+                pages -= 1;
+                bad_answers += 1;
+                self.pause_before_retry(bad_answers, None, &current_url, bad)
+                    .await?;
+                current = self.get(&current_url).await?;
+                continue;
+            }
             // A page that answers 404 after the first: the list changed while it was read.
             current = fetched.map_err(|error| match error.status() {
                 Some(404) => ArmError::PageVanished {
@@ -315,16 +375,17 @@ impl ArmClient {
                 _ => error,
             })?;
             current_url = next_url;
+            bad_answers = 0;
         }
     }
 
-    /// Collects every item of a paged list.
-    pub async fn get_all<T: DeserializeOwned + Send + 'static>(
-        &self,
-        url: Url,
-    ) -> ArmResult<Vec<T>> {
+    /// Collects every record of a paged list.
+    pub async fn get_all<T>(&self, url: Url, expected: &Expected<'_>) -> ArmResult<Vec<T>>
+    where
+        T: DeserializeOwned + ArmRecord + Send + 'static,
+    {
         let mut items = Vec::new();
-        self.get_pages(url, |page| {
+        self.get_pages(url, expected, |page| {
             items.extend(page);
             Ok::<(), ArmError>(())
         })
@@ -338,7 +399,7 @@ impl ArmClient {
         &self,
         current: &Url,
         link: &str,
-        seen: &mut std::collections::HashSet<String>,
+        seen: &std::collections::HashSet<String>,
     ) -> ArmResult<Url> {
         let next = current
             .join(link.trim())
@@ -363,7 +424,7 @@ impl ArmClient {
                 endpoint: endpoint.origin().ascii_serialization(),
             });
         }
-        if !seen.insert(next.to_string()) {
+        if seen.contains(next.as_str()) {
             return Err(ArmError::LoopingNextLink {
                 request: describe(&next),
             });
@@ -692,6 +753,95 @@ fn decode<T: DeserializeOwned>(
             why,
         }
     })
+}
+
+/// What a request must get back.
+#[derive(Debug, Clone, Copy)]
+pub struct Expected<'a> {
+    /// The ARM type of every record (`Microsoft.Consumption/lots`), compared without case
+    /// when the record says its type.
+    pub record_type: &'static str,
+    /// At billing-profile scope: the profile id every record's id must lie under, when the
+    /// record's id names a billing profile.
+    pub profile: Option<&'a str>,
+}
+
+impl Expected<'_> {
+    fn owned(&self) -> ExpectedOwned {
+        ExpectedOwned {
+            record_type: self.record_type,
+            profile: self.profile.map(str::to_string),
+        }
+    }
+}
+
+/// `Expected`, for the parsing thread.
+struct ExpectedOwned {
+    record_type: &'static str,
+    profile: Option<String>,
+}
+
+impl ExpectedOwned {
+    fn view(&self) -> Expected<'_> {
+        Expected {
+            record_type: self.record_type,
+            profile: self.profile.as_deref(),
+        }
+    }
+}
+
+/// The billing profile an id lies under (`/providers/Microsoft.Billing/billingAccounts/A/
+/// billingProfiles/P`), lower-cased, if it names one.
+fn profile_of(id: &str) -> Option<String> {
+    let lower = id.to_ascii_lowercase();
+    let at = lower.find("/billingprofiles/")?;
+    let rest = &lower[at + "/billingprofiles/".len()..];
+    let name = rest.split('/').next().filter(|n| !n.is_empty())?;
+    Some(format!(
+        "{}/billingprofiles/{name}",
+        lower[..at].trim_start_matches('/')
+    ))
+}
+
+/// Refuses records of another type, or (at billing-profile scope) of another profile: an
+/// answer meant for another request is never shown as this one's.
+fn check_records<T: ArmRecord>(
+    url: &Url,
+    request_id: Option<&str>,
+    expected: &Expected<'_>,
+    records: &[T],
+) -> ArmResult<()> {
+    let wanted_profile = expected.profile.and_then(profile_of);
+    for record in records {
+        let why = if let Some(kind) = record
+            .record_type()
+            .filter(|k| !k.eq_ignore_ascii_case(expected.record_type))
+        {
+            Some(format!(
+                "it holds a {} record where {} was asked for",
+                quoted(kind),
+                expected.record_type
+            ))
+        } else if let (Some(wanted), Some(id)) = (&wanted_profile, record.record_id()) {
+            profile_of(id).filter(|actual| actual != wanted).map(|_| {
+                format!(
+                    "it holds a record of another billing profile ({})",
+                    quoted(id)
+                )
+            })
+        } else {
+            None
+        };
+        if let Some(why) = why {
+            return Err(ArmError::Unexpected {
+                request: describe(url),
+                status: 200,
+                request_id: request_id.map(str::to_string),
+                why,
+            });
+        }
+    }
+    Ok(())
 }
 
 /// Turns a domain conversion failure into an "unexpected response" error.

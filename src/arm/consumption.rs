@@ -1,7 +1,7 @@
 //! Microsoft.Consumption: the credit balance summary, credit lots and credit events of one
 //! billing profile.
 
-use super::client::{conversion_error, ArmClient};
+use super::client::{conversion_error, ArmClient, Expected};
 use super::error::{ArmError, ArmResult};
 use crate::model::domain::{BalanceSummary, CreditEvent, CreditLot, ProfileRef};
 use crate::model::wire;
@@ -20,7 +20,11 @@ pub async fn balance_summary(client: &ArmClient, profile: ProfileRef) -> ArmResu
         ),
         &[("api-version", CONSUMPTION_API_VERSION)],
     );
-    let raw: Option<wire::CreditSummary> = client.get_json(url).await?;
+    let expected = Expected {
+        record_type: "Microsoft.Consumption/credits/balanceSummary",
+        profile: Some(&profile.id),
+    };
+    let raw: Option<wire::CreditSummary> = client.get_json(url, &expected).await?;
     match raw {
         Some(raw) => BalanceSummary::from_wire(profile, raw)
             .map_err(|e| conversion_error("balance summary", e)),
@@ -34,9 +38,13 @@ pub async fn lots(client: &ArmClient, profile_id: &str) -> ArmResult<Vec<CreditL
         &format!("{profile_id}/providers/Microsoft.Consumption/lots"),
         &[("api-version", CONSUMPTION_API_VERSION)],
     );
+    let expected = Expected {
+        record_type: "Microsoft.Consumption/lots",
+        profile: Some(profile_id),
+    };
     let mut lots = Vec::new();
     client
-        .get_pages(url, |page: Vec<wire::Lot>| {
+        .get_pages(url, &expected, |page: Vec<wire::Lot>| {
             for raw in page {
                 lots.push(
                     CreditLot::from_wire(raw).map_err(|e| conversion_error("credit lot", e))?,
@@ -68,8 +76,12 @@ pub async fn events<E: From<ArmError>>(
             ("endDate", &end),
         ],
     );
+    let expected = Expected {
+        record_type: "Microsoft.Consumption/events",
+        profile: Some(profile_id),
+    };
     client
-        .get_pages(url, |page: Vec<wire::Event>| {
+        .get_pages(url, &expected, |page: Vec<wire::Event>| {
             let events = page
                 .into_iter()
                 .map(|raw| {

@@ -13,22 +13,51 @@ use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 use std::fmt;
 
-/// One page of an ARM list. `nextLink` is absent or null on the last page.
+/// One page of an ARM list. `nextLink` is absent or null on the last page. `value` is
+/// required: an answer without the array is not a page (another resource, an error page),
+/// never an empty one.
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase", bound(deserialize = "T: Deserialize<'de>"))]
 pub struct Page<T> {
-    #[serde(default = "Vec::new", deserialize_with = "null_as_empty")]
     pub value: Vec<T>,
     pub next_link: Option<String>,
 }
 
-fn null_as_empty<'de, D, T>(deserializer: D) -> Result<Vec<T>, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Deserialize<'de>,
-{
-    Ok(Option::<Vec<T>>::deserialize(deserializer)?.unwrap_or_default())
+/// What every ARM record says about itself: its type (`Microsoft.Consumption/lots`) and its
+/// id, when the answer carries them. The client compares them with what it asked for.
+pub trait ArmRecord {
+    fn record_type(&self) -> Option<&str>;
+    fn record_id(&self) -> Option<&str>;
 }
+
+macro_rules! arm_record {
+    ($name:ident, id: Option) => {
+        impl ArmRecord for $name {
+            fn record_type(&self) -> Option<&str> {
+                self.record_type.as_deref()
+            }
+            fn record_id(&self) -> Option<&str> {
+                self.id.as_deref()
+            }
+        }
+    };
+    ($name:ident, id: String) => {
+        impl ArmRecord for $name {
+            fn record_type(&self) -> Option<&str> {
+                self.record_type.as_deref()
+            }
+            fn record_id(&self) -> Option<&str> {
+                Some(self.id.as_str()).filter(|id| !id.is_empty())
+            }
+        }
+    };
+}
+
+arm_record!(BillingAccount, id: String);
+arm_record!(BillingProfile, id: String);
+arm_record!(CreditSummary, id: Option);
+arm_record!(Lot, id: Option);
+arm_record!(Event, id: Option);
 
 /// An amount exactly as sent; every part may be missing.
 #[derive(Debug, Default, Deserialize)]
@@ -124,6 +153,8 @@ pub struct Reseller {
 pub struct BillingAccount {
     pub id: String,
     pub name: String,
+    #[serde(rename = "type")]
+    pub record_type: Option<String>,
     pub properties: BillingAccountProperties,
 }
 
@@ -190,6 +221,8 @@ impl<'de> Deserialize<'de> for ExpandedProfiles {
 pub struct BillingProfile {
     pub id: String,
     pub name: String,
+    #[serde(rename = "type")]
+    pub record_type: Option<String>,
     pub properties: BillingProfileProperties,
 }
 
@@ -210,6 +243,8 @@ pub struct BillingProfileProperties {
 pub struct CreditSummary {
     pub id: Option<String>,
     pub name: Option<String>,
+    #[serde(rename = "type")]
+    pub record_type: Option<String>,
     #[serde(alias = "etag")]
     #[serde(rename = "eTag")]
     pub e_tag: Option<String>,
@@ -243,6 +278,8 @@ pub struct BalanceAmounts {
 pub struct Lot {
     pub id: Option<String>,
     pub name: Option<String>,
+    #[serde(rename = "type")]
+    pub record_type: Option<String>,
     #[serde(alias = "etag")]
     #[serde(rename = "eTag")]
     pub e_tag: Option<String>,
@@ -277,6 +314,8 @@ pub struct LotProperties {
 pub struct Event {
     pub id: Option<String>,
     pub name: Option<String>,
+    #[serde(rename = "type")]
+    pub record_type: Option<String>,
     #[serde(alias = "etag")]
     #[serde(rename = "eTag")]
     pub e_tag: Option<String>,

@@ -48,7 +48,7 @@ async fn balance_json_keeps_the_apis_digits() {
 async fn balance_docs_sample_with_negative_pending_charges() {
     let fake = Fake::start().await;
     with_development_profile(&fake).await;
-    let body = recording_body("azure-recordings/azure-docs/credits-balanceSummary-billingProfile-2019-10-01.DOCS-SAMPLE.json");
+    let body = for_development(&recording_body("azure-recordings/azure-docs/credits-balanceSummary-billingProfile-2019-10-01.DOCS-SAMPLE.json"));
     fake.serve(&balance_path(), &body).await;
     let outcome = fake.run(&["balance", "-p", "Development", "--output", "json"]);
     assert_eq!(outcome.code, 0, "{outcome}");

@@ -13,9 +13,9 @@ fn events_path() -> String {
 async fn events_2019_example_as_table() {
     let fake = development_serving(
         "events",
-        &example_body(
+        &for_development(&example_body(
             "azure-examples/Microsoft.Consumption/2019-10-01/EventsListByBillingProfile.json",
-        ),
+        )),
     )
     .await;
     let outcome = fake.run(&[
@@ -34,9 +34,9 @@ async fn events_2019_example_as_table() {
 async fn events_docs_sample_us_dates_and_empty_invoice_numbers() {
     let fake = Fake::start().await;
     with_development_profile(&fake).await;
-    let body = recording_body(
+    let body = for_development(&recording_body(
         "azure-recordings/azure-docs/events-billingProfile-2019-10-01.DOCS-SAMPLE.json",
-    );
+    ));
     fake.serve(&events_path(), &body).await;
     let outcome = fake.run(&[
         "events",
@@ -61,9 +61,9 @@ async fn events_docs_sample_us_dates_and_empty_invoice_numbers() {
 async fn events_2026_keep_new_fields_and_unknown_event_types() {
     let fake = Fake::start().await;
     with_development_profile(&fake).await;
-    let body = example_body(
+    let body = for_development(&example_body(
         "azure-examples/Microsoft.Consumption/2026-06-01/EventsListByBillingProfile.json",
-    );
+    ));
     fake.serve(&events_path(), &body).await;
     let outcome = fake.run(&["events", "-p", "Development", "--json"]);
     assert_eq!(outcome.code, 0, "{outcome}");

@@ -197,10 +197,12 @@ async fn html_from_a_proxy_is_an_unexpected_response() {
     let outcome = balance_by_id(&fake, &[]);
     insta::assert_snapshot!(outcome.to_string());
     assert_eq!(outcome.code, 6);
+    assert_eq!(fake.request_count().await, 4, "retried like a 503");
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn truncated_and_misshapen_json_exit_6() {
+    let mut runs = Vec::new();
     for body in [
         &BALANCE[..40],
         r#"{"properties": {"balanceSummary": {"estimatedBalance": {"currency": "USD", "value": 1e400}}}}"#,
@@ -211,7 +213,14 @@ async fn truncated_and_misshapen_json_exit_6() {
     ] {
         let fake = Fake::start().await;
         balance_answers(&fake, json_response(body)).await;
-        let outcome = balance_by_id(&fake, &[]);
+        // Undecodable answers are retried: the cases run side by side.
+        runs.push(tokio::task::spawn_blocking(move || {
+            let outcome = balance_by_id(&fake, &[]);
+            (body, outcome)
+        }));
+    }
+    for run in runs {
+        let (body, outcome) = run.await.unwrap();
         assert_eq!(outcome.code, 6, "{body}: {outcome}");
         assert_eq!(outcome.stderr.lines().count(), 1, "{outcome}");
         assert!(outcome.stderr.starts_with("error: unexpected"), "{outcome}");

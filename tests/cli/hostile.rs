@@ -513,3 +513,230 @@ async fn random_controls_and_delimiters_never_break_a_row() {
         assert!(!line.chars().any(|c| c.is_control()), "{line:?}");
     }
 }
+
+fn event_record(profile: &str, name: &str, cents: u32) -> Value {
+    serde_json::json!({
+        "id": format!("{profile}/providers/Microsoft.Consumption/events/{name}"),
+        "name": name, "type": "Microsoft.Consumption/events",
+        "properties": {"transactionDate": "2026-01-02T00:00:00Z", "description": name,
+            "charges": {"currency": "USD", "value": format!("-{}.{:02}", cents / 100, cents % 100).parse::<Value>().unwrap()}}})
+}
+
+fn lots_page(profile: &str) -> String {
+    serde_json::json!({"value": [{
+        "id": format!("{profile}/providers/Microsoft.Consumption/lots/l1"),
+        "name": "l1", "type": "Microsoft.Consumption/lots",
+        "properties": {"source": "Azure Promotional Credit", "expirationDate": "2027-01-01T00:00:00Z",
+            "closedBalance": {"currency": "USD", "value": 10.00}}}]})
+    .to_string()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn another_resources_answer_is_never_shown_as_the_one_asked_for() {
+    let fake = Fake::start().await;
+    let other = profile_id(ACCOUNT, "9999");
+    let summary = r#"{"id":"/providers/Microsoft.Billing/billingAccounts/1234:5678/billingProfiles/2468/providers/Microsoft.Consumption/credits/balanceSummary/x","type":"Microsoft.Consumption/credits/balanceSummary","properties":{"balanceSummary":{"estimatedBalance":{"currency":"USD","value":1}}}}"#;
+    // Events answered with a balance summary page, lots of another profile, a page without
+    // `value`.
+    fake.serve(&events_path(), &format!(r#"{{"value": [{summary}]}}"#))
+        .await;
+    fake.serve(&lots_path(), &lots_page(&other)).await;
+    let cases: [(&[&str], &str); 2] = [
+        (
+            &["events", "-p", &dev_id(), "--json"],
+            "Microsoft.Consumption/events was asked for",
+        ),
+        (
+            &[
+                "lots",
+                "-p",
+                &dev_id(),
+                "--json",
+                "--expiring-within",
+                "3650",
+            ],
+            "another billing profile",
+        ),
+    ];
+    for (args, why) in cases {
+        let outcome = fake.run(args);
+        assert_eq!(outcome.code, 6, "{args:?}: {outcome}");
+        assert!(outcome.stderr.contains(why), "{args:?}: {outcome}");
+        assert!(
+            outcome.stderr.contains("x-ms-request-id: req-0001"),
+            "{outcome}"
+        );
+        assert!(outcome.stdout.is_empty(), "{outcome}");
+    }
+    let fake = Fake::start().await;
+    fake.serve(&lots_path(), r#"{"properties": {"balanceSummary": {}}}"#)
+        .await;
+    let outcome = fake.run(&["lots", "-p", &dev_id(), "--expiring-within", "30"]);
+    assert_eq!(outcome.code, 6, "a page needs a value array: {outcome}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_balance_all_row_never_shows_another_profiles_figures() {
+    let fake = Fake::start().await;
+    fake.accounts(&accounts_body(&[(
+        ACCOUNT,
+        "Contoso",
+        &[
+            (DEV_PROFILE, "Development", "USD"),
+            ("2469", "Production", "USD"),
+        ],
+    )]))
+    .await;
+    let body = |profile: &str| {
+        format!(
+            r#"{{"id":"{profile}/providers/Microsoft.Consumption/credits/balanceSummary/x","properties":{{"balanceSummary":{{"estimatedBalance":{{"currency":"USD","value":1234.56}}}}}}}}"#
+        )
+    };
+    fake.serve(&balance_path(), &body(&dev_id())).await;
+    // Production answers with Development's summary.
+    fake.serve(
+        &consumption_path(&profile_id(ACCOUNT, "2469"), "credits/balanceSummary"),
+        &body(&dev_id()),
+    )
+    .await;
+    let outcome = fake.run(&["balance", "--all", "--json"]);
+    assert_eq!(outcome.code, 6, "{outcome}");
+    let rows = outcome.json();
+    assert_eq!(rows[0]["estimatedBalance"]["value"].to_string(), "1234.56");
+    assert_eq!(rows[1]["estimatedBalance"], Value::Null, "{outcome}");
+    assert_eq!(rows[1]["error"]["exitCode"], 6);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_undecodable_200_is_retried_like_a_503() {
+    let fake = Fake::start().await;
+    Mock::given(method("GET"))
+        .and(path(lots_path()))
+        .respond_with(json_response("<html>Gateway</html>"))
+        .up_to_n_times(1)
+        .mount(&fake.server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(lots_path()))
+        .respond_with(json_response(&lots_page(&dev_id())[..30]))
+        .up_to_n_times(1)
+        .mount(&fake.server)
+        .await;
+    fake.serve(&lots_path(), &lots_page(&dev_id())).await;
+    let outcome = fake.run(&["lots", "-p", &dev_id(), "--json"]);
+    assert_eq!(outcome.code, 0, "{outcome}");
+    assert_eq!(
+        outcome.json()[0]["closedBalance"]["value"].to_string(),
+        "10.0"
+    );
+    assert_eq!(fake.request_count().await, 3);
+}
+
+/// A Resource Manager that fails a share of its answers, on a seeded schedule: throttling,
+/// server errors, HTML from a proxy, bodies cut short, another resource's page.
+struct Faulty {
+    pages: Vec<String>,
+    seed: u64,
+    rate_percent: u64,
+    requests: std::sync::atomic::AtomicU64,
+}
+
+impl Respond for Faulty {
+    fn respond(&self, request: &Request) -> ResponseTemplate {
+        let n = self
+            .requests
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let mut x = (self.seed ^ n.wrapping_mul(0x9E37_79B9_7F4A_7C15)).wrapping_add(1);
+        x ^= x >> 33;
+        x = x.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        x ^= x >> 33;
+        let page: usize = request
+            .url
+            .query_pairs()
+            .find(|(k, _)| k == "page")
+            .and_then(|(_, v)| v.parse().ok())
+            .unwrap_or(0);
+        let body = &self.pages[page];
+        if x % 100 >= self.rate_percent {
+            return json_response(body);
+        }
+        match (x / 100) % 6 {
+            0 => ResponseTemplate::new(503).insert_header("retry-after", "0"),
+            1 => ResponseTemplate::new(429).insert_header("retry-after", "0"),
+            2 => ResponseTemplate::new(500).insert_header("retry-after", "0"),
+            3 => json_response("<html><body>Bad gateway</body></html>"),
+            4 => json_response(&body[..body.len() / 2]),
+            _ => json_response(&lots_page(&dev_id())),
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn random_faults_never_give_wrong_data_and_rarely_fail() {
+    let fake = Fake::start().await;
+    let pages: Vec<String> = (0..3u32)
+        .map(|page| {
+            let events: Vec<Value> = (0..4)
+                .map(|i| event_record(&dev_id(), &format!("e{page}-{i}"), 100 * page + i + 1))
+                .collect();
+            let mut body = serde_json::json!({ "value": events });
+            if page < 2 {
+                body["nextLink"] =
+                    format!("{}{}?page={}", fake.uri(), events_path(), page + 1).into();
+            }
+            body.to_string()
+        })
+        .collect();
+    let clean = Fake::start().await;
+    for (page, body) in pages.iter().enumerate() {
+        let body = body.replace(&fake.uri(), &clean.uri());
+        let at = events_path();
+        Mock::given(method("GET"))
+            .and(path(at.as_str()))
+            .and(wiremock::matchers::query_param_is_missing("page"))
+            .respond_with(json_response(&body))
+            .mount(&clean.server)
+            .await;
+        if page > 0 {
+            Mock::given(method("GET"))
+                .and(path(at.as_str()))
+                .and(wiremock::matchers::query_param("page", page.to_string()))
+                .respond_with(json_response(&body))
+                .mount(&clean.server)
+                .await;
+        }
+    }
+    let args = ["events", "-p", &dev_id(), "--json"];
+    let expected = clean.run(&args);
+    assert_eq!(expected.code, 0, "{expected}");
+    assert_eq!(expected.json().as_array().unwrap().len(), 12);
+
+    Mock::given(method("GET"))
+        .and(path(events_path()))
+        .respond_with(Faulty {
+            pages,
+            seed: 20261201,
+            rate_percent: 20,
+            requests: Default::default(),
+        })
+        .mount(&fake.server)
+        .await;
+    let runs = 40;
+    let mut succeeded = 0;
+    for _ in 0..runs {
+        let outcome = fake.run(&args);
+        match outcome.code {
+            0 => {
+                assert_eq!(outcome.stdout, expected.stdout, "wrong data with exit 0");
+                succeeded += 1;
+            }
+            6 => {}
+            other => panic!("exit {other} is not a documented outcome here: {outcome}"),
+        }
+    }
+    eprintln!("{succeeded} of {runs} runs succeeded at a 20% fault rate");
+    assert!(
+        succeeded * 100 >= runs * 95,
+        "{succeeded} of {runs} runs succeeded"
+    );
+}

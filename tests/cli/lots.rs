@@ -9,9 +9,9 @@ fn lots_path() -> String {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn lots_docs_sample_us_dates_become_iso_and_status_is_derived() {
-    let body = recording_body(
+    let body = for_development(&recording_body(
         "azure-recordings/azure-docs/lots-billingProfile-2019-10-01.DOCS-SAMPLE.json",
-    );
+    ));
     let fake = development_serving("lots", &body).await;
     let table = fake.run(&["lots", "--profile", "Development", "--as-of", "2020-09-01"]);
     insta::assert_snapshot!(table.to_string());
@@ -34,9 +34,9 @@ async fn lots_docs_sample_us_dates_become_iso_and_status_is_derived() {
 async fn lots_derived_status_follows_the_reference_date() {
     let fake = development_serving(
         "lots",
-        &recording_body(
+        &for_development(&recording_body(
             "azure-recordings/azure-docs/lots-billingProfile-2019-10-01.DOCS-SAMPLE.json",
-        ),
+        )),
     )
     .await;
     let status = |as_of: &str| {

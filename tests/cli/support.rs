@@ -263,3 +263,34 @@ pub async fn development_answering(what: &str, response: ResponseTemplate) -> Fa
         .await;
     fake
 }
+
+/// `body` (an official example or recording) as if it had been recorded for the
+/// Development profile: every `id` that names a billing profile is moved under
+/// `profile_id(ACCOUNT, DEV_PROFILE)`. Amounts and every other field stay as they are;
+/// `credits` refuses records of another profile than the one asked for.
+pub fn for_development(body: &str) -> String {
+    fn walk(value: &mut Value, dev: &str) {
+        match value {
+            Value::Object(map) => {
+                for (key, field) in map.iter_mut() {
+                    match field {
+                        Value::String(id) if key == "id" => {
+                            let lower = id.to_ascii_lowercase();
+                            if let Some(at) = lower.find("/billingprofiles/") {
+                                let rest = &id[at + "/billingProfiles/".len()..];
+                                let tail = rest.find('/').map(|i| &rest[i..]).unwrap_or("");
+                                *id = format!("{dev}{tail}");
+                            }
+                        }
+                        other => walk(other, dev),
+                    }
+                }
+            }
+            Value::Array(items) => items.iter_mut().for_each(|v| walk(v, dev)),
+            _ => {}
+        }
+    }
+    let mut value: Value = serde_json::from_str(body).expect("a JSON body");
+    walk(&mut value, &profile_id(ACCOUNT, DEV_PROFILE));
+    value.to_string()
+}
