@@ -31,7 +31,9 @@ struct Fake {
     latency: Duration,
     requests: AtomicUsize,
     accounts_body: String,
-    events_page_value: String,
+    /// The events page of Development and of History: each record's id names its profile,
+    /// as Azure's do (and `credits` checks).
+    events_page_value: [String; 2],
     base: String,
 }
 
@@ -71,12 +73,13 @@ fn accounts_body() -> String {
     format!(r#"{{"value":[{}]}}"#, accounts.join(","))
 }
 
-fn events_page_value(page_size: usize) -> String {
+fn events_page_value(page_size: usize, profile: &str) -> String {
     let events: Vec<String> = (0..page_size)
         .map(|i| {
             let cents = (i * 37) % 100_000;
             format!(
-                r#"{{"id":"/providers/Microsoft.Billing/billingAccounts/x/billingProfiles/y/providers/Microsoft.Consumption/events/e{i}","name":"e{i}","type":"Microsoft.Consumption/events","properties":{{"transactionDate":"2026-0{}-1{}T00:00:00.0000000Z","description":"Settled invoice #G00{i}","newCredit":{{"currency":"USD","value":0.00}},"adjustments":{{"currency":"USD","value":0.00}},"creditExpired":{{"currency":"USD","value":0.00}},"charges":{{"currency":"USD","value":-{}.{:02}}},"closedBalance":{{"currency":"USD","value":{}.{:02}}},"eventType":"SettledCharges","invoiceNumber":"G00{i}","billingCurrency":"USD","creditCurrency":"USD","isEstimatedBalance":false}}}}"#,
+                r#"{{"id":"/providers/Microsoft.Billing/billingAccounts/{}/billingProfiles/{profile}/providers/Microsoft.Consumption/events/e{i}","name":"e{i}","type":"Microsoft.Consumption/events","properties":{{"transactionDate":"2026-0{}-1{}T00:00:00.0000000Z","description":"Settled invoice #G00{i}","newCredit":{{"currency":"USD","value":0.00}},"adjustments":{{"currency":"USD","value":0.00}},"creditExpired":{{"currency":"USD","value":0.00}},"charges":{{"currency":"USD","value":-{}.{:02}}},"closedBalance":{{"currency":"USD","value":{}.{:02}}},"eventType":"SettledCharges","invoiceNumber":"G00{i}","billingCurrency":"USD","creditCurrency":"USD","isEstimatedBalance":false}}}}"#,
+                account_name(0),
                 1 + i % 9,
                 i % 10,
                 cents / 100,
@@ -102,7 +105,8 @@ impl Fake {
         }
         if path.ends_with("/events") {
             // Development: 5 pages; History: 100 pages.
-            let pages = if path.contains("/P0X1/") { 100 } else { 5 };
+            let history = path.contains("/P0X1/");
+            let pages = if history { 100 } else { 5 };
             let page: usize = query
                 .split('&')
                 .find_map(|kv| kv.strip_prefix("page="))
@@ -119,7 +123,10 @@ impl Fake {
             };
             return (
                 200,
-                format!(r#"{{"value":[{}]{next}}}"#, self.events_page_value),
+                format!(
+                    r#"{{"value":[{}]{next}}}"#,
+                    self.events_page_value[usize::from(history)]
+                ),
             );
         }
         (
@@ -274,7 +281,10 @@ fn main() {
         latency,
         requests: AtomicUsize::new(0),
         accounts_body: accounts_body(),
-        events_page_value: events_page_value(page_size),
+        events_page_value: [
+            events_page_value(page_size, "P0X0"),
+            events_page_value(page_size, "P0X1"),
+        ],
         base: base.clone(),
     });
     runtime.spawn(serve(listener, Arc::clone(&fake)));

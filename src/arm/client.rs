@@ -803,6 +803,14 @@ fn profile_of(id: &str) -> Option<String> {
     ))
 }
 
+/// True when `id` is `scope` or lies under it (`scope/...`), ignoring case and a leading `/`.
+fn lies_under(id: &str, scope: &str) -> bool {
+    let (id, scope) = (id.trim_start_matches('/'), scope.trim_start_matches('/'));
+    id.len() >= scope.len()
+        && id.as_bytes()[..scope.len()].eq_ignore_ascii_case(scope.as_bytes())
+        && id.as_bytes().get(scope.len()).is_none_or(|&b| b == b'/')
+}
+
 /// Refuses records of another type, or (at billing-profile scope) of another profile: an
 /// answer meant for another request is never shown as this one's.
 fn check_records<T: ArmRecord>(
@@ -823,12 +831,17 @@ fn check_records<T: ArmRecord>(
                 expected.record_type
             ))
         } else if let (Some(wanted), Some(id)) = (&wanted_profile, record.record_id()) {
-            profile_of(id).filter(|actual| actual != wanted).map(|_| {
-                format!(
-                    "it holds a record of another billing profile ({})",
-                    quoted(id)
-                )
-            })
+            if lies_under(id, expected.profile.unwrap_or_default()) {
+                // The common case, without allocating.
+                None
+            } else {
+                profile_of(id).filter(|actual| actual != wanted).map(|_| {
+                    format!(
+                        "it holds a record of another billing profile ({})",
+                        quoted(id)
+                    )
+                })
+            }
         } else {
             None
         };
@@ -872,6 +885,28 @@ mod tests {
             url.as_str(),
             "https://management.azure.com/providers/Microsoft.Billing/billingAccounts/1234:5678_2019-05-31/billingProfiles?api-version=2020-05-01&$expand=billingProfiles&startDate=a+b%26c"
         );
+    }
+
+    #[test]
+    fn records_are_matched_to_the_billing_profile_asked_for() {
+        let profile = "/providers/Microsoft.Billing/billingAccounts/1234:5678/billingProfiles/2468";
+        let own = format!(
+            "{}/providers/Microsoft.Consumption/lots/l1",
+            profile.to_uppercase()
+        );
+        assert!(lies_under(&own, profile));
+        assert!(!lies_under(
+            "/providers/Microsoft.Billing/billingAccounts/1234:5678/billingProfiles/24689/x",
+            profile
+        ));
+        assert_eq!(profile_of(&own), profile_of(profile));
+        assert_ne!(
+            profile_of(
+                "/providers/Microsoft.Billing/billingAccounts/1234:5678/billingProfiles/9/x"
+            ),
+            profile_of(profile)
+        );
+        assert_eq!(profile_of("/providers/Microsoft.Consumption/lots/l1"), None);
     }
 
     #[test]
