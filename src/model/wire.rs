@@ -23,6 +23,52 @@ pub struct Page<T> {
     pub next_link: Option<String>,
 }
 
+/// The `type` of an ARM record as sent. The types `credits` asks for are recognised while
+/// reading (any case), so the common case costs no allocation.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RecordType(Option<std::borrow::Cow<'static, str>>);
+
+/// The record types `credits` reads.
+pub const RECORD_TYPES: [&str; 5] = [
+    "Microsoft.Billing/billingAccounts",
+    "Microsoft.Billing/billingAccounts/billingProfiles",
+    "Microsoft.Consumption/credits/balanceSummary",
+    "Microsoft.Consumption/lots",
+    "Microsoft.Consumption/events",
+];
+
+impl RecordType {
+    pub fn as_deref(&self) -> Option<&str> {
+        self.0.as_deref()
+    }
+}
+
+impl<'de> Deserialize<'de> for RecordType {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct TypeVisitor;
+        impl Visitor<'_> for TypeVisitor {
+            type Value = RecordType;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a resource type")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<RecordType, E> {
+                let known = RECORD_TYPES.iter().find(|t| t.eq_ignore_ascii_case(v));
+                Ok(RecordType(Some(match known {
+                    Some(known) => std::borrow::Cow::Borrowed(*known),
+                    None => std::borrow::Cow::Owned(v.to_string()),
+                })))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<RecordType, E> {
+                Ok(RecordType(None))
+            }
+            fn visit_none<E: de::Error>(self) -> Result<RecordType, E> {
+                Ok(RecordType(None))
+            }
+        }
+        deserializer.deserialize_any(TypeVisitor)
+    }
+}
+
 /// What every ARM record says about itself: its type (`Microsoft.Consumption/lots`) and its
 /// id, when the answer carries them. The client compares them with what it asked for.
 pub trait ArmRecord {
@@ -154,7 +200,7 @@ pub struct BillingAccount {
     pub id: String,
     pub name: String,
     #[serde(rename = "type")]
-    pub record_type: Option<String>,
+    pub record_type: RecordType,
     pub properties: BillingAccountProperties,
 }
 
@@ -222,7 +268,7 @@ pub struct BillingProfile {
     pub id: String,
     pub name: String,
     #[serde(rename = "type")]
-    pub record_type: Option<String>,
+    pub record_type: RecordType,
     pub properties: BillingProfileProperties,
 }
 
@@ -244,7 +290,7 @@ pub struct CreditSummary {
     pub id: Option<String>,
     pub name: Option<String>,
     #[serde(rename = "type")]
-    pub record_type: Option<String>,
+    pub record_type: RecordType,
     #[serde(alias = "etag")]
     #[serde(rename = "eTag")]
     pub e_tag: Option<String>,
@@ -279,7 +325,7 @@ pub struct Lot {
     pub id: Option<String>,
     pub name: Option<String>,
     #[serde(rename = "type")]
-    pub record_type: Option<String>,
+    pub record_type: RecordType,
     #[serde(alias = "etag")]
     #[serde(rename = "eTag")]
     pub e_tag: Option<String>,
@@ -315,7 +361,7 @@ pub struct Event {
     pub id: Option<String>,
     pub name: Option<String>,
     #[serde(rename = "type")]
-    pub record_type: Option<String>,
+    pub record_type: RecordType,
     #[serde(alias = "etag")]
     #[serde(rename = "eTag")]
     pub e_tag: Option<String>,

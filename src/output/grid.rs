@@ -43,7 +43,15 @@ impl Grid {
     pub fn add_row(&mut self, cells: &[Cell<'_>]) {
         let row: Vec<String> = cells
             .iter()
-            .map(|cell| super::safe::into_safe(human_text(cell), self.style == GridStyle::Markdown))
+            .map(|cell| match cell {
+                // Text `credits` wrote itself (days, counts) needs no escaping.
+                Cell::Day(_) | Cell::Count(_) | Cell::Flag(_) | Cell::Blank => {
+                    human_text(cell).into_owned()
+                }
+                Cell::Text(_) | Cell::Money(_) => {
+                    super::safe::into_safe(human_text(cell), self.style == GridStyle::Markdown)
+                }
+            })
             .collect();
         for (width, cell) in self.widths.iter_mut().zip(&row) {
             *width = (*width).max(display_width(cell));
