@@ -12,6 +12,7 @@ pub mod commands;
 pub mod context;
 pub mod demo;
 pub mod error;
+pub mod forecast;
 pub mod hints;
 pub mod model;
 pub mod output;

@@ -4,6 +4,7 @@
 use super::money::{group_thousands, Money};
 use rust_decimal::Decimal;
 use std::cmp::Ordering;
+use serde::{Serialize, Serializer};
 use std::fmt;
 
 /// An exact amount of money. `currency` is `None` only when nobody said which currency it
@@ -104,6 +105,23 @@ impl fmt::Display for Amount {
             Some(currency) => write!(f, "{} {currency}", group_thousands(&self.value)),
             None => f.write_str(&group_thousands(&self.value)),
         }
+    }
+}
+
+/// `Amount` as JSON: `{"value": <exact number>, "currency": ..}`, like every amount.
+impl Serialize for Amount {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        struct Exact<'a>(&'a Decimal);
+        impl Serialize for Exact<'_> {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                rust_decimal::serde::arbitrary_precision::serialize(self.0, s)
+            }
+        }
+        let mut out = s.serialize_struct("Amount", 2)?;
+        out.serialize_field("value", &Exact(&self.value))?;
+        out.serialize_field("currency", &self.currency())?;
+        out.end()
     }
 }
 

@@ -1,0 +1,400 @@
+//! Foresight: the burn rate over a window of credit events, the runway it gives the estimated
+//! balance, and the credit that will expire unused when that burn is projected forward
+//! against the lots, in the best and the worst order of drawing the lots down.
+//!
+//! Pure: no HTTP, no formatting, no clock (the reference day is an input). Every figure is an
+//! exact decimal in the profile's one currency; a second currency is an error, never a sum.
+
+use crate::model::amount::{Amount, CurrencyMismatch};
+use crate::model::domain::{start_of, BalanceSummary, CreditEvent, CreditLot};
+use chrono::{Datelike, Duration, NaiveDate};
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+/// Less history than this before the reference day, and there is no rate to speak of.
+pub const MIN_HISTORY_DAYS: i64 = 30;
+
+/// The burn rate is kept to this many decimal places (a hundredth of a cent a day), so that
+/// every figure derived from it can be worked by hand.
+pub const RATE_DECIMALS: u32 = 4;
+
+/// What the forecast is made from.
+pub struct Inputs<'a> {
+    /// The reference day (`--as-of`, or today).
+    pub as_of: NaiveDate,
+    /// The burn rate is taken over this many days ending on `as_of`.
+    pub window_days: i64,
+    pub balance: &'a BalanceSummary,
+    pub lots: &'a [CreditLot],
+    /// Every event from `history_start(as_of, window_days)` to `as_of`.
+    pub events: &'a [CreditEvent],
+}
+
+/// The first day whose events a forecast needs: the window, and at least `MIN_HISTORY_DAYS`
+/// to tell whether there is enough history.
+pub fn history_start(as_of: NaiveDate, window_days: i64) -> NaiveDate {
+    as_of - Duration::days(window_days.max(MIN_HISTORY_DAYS))
+}
+
+/// The days the burn rate is taken over.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Window {
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+    pub days: i64,
+}
+
+/// The charges of one calendar month within the window: the evidence for the rate.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MonthlyCharges {
+    /// `2026-09`
+    pub month: String,
+    /// What was charged against credit (settled and pending), as a positive amount.
+    pub charges: Amount,
+    /// Days of this month inside the window.
+    pub days: i64,
+}
+
+/// What is left on one lot on its expiration date, in each order.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LotOutlook {
+    pub name: Option<String>,
+    pub source: Option<String>,
+    pub expiration_date: Option<NaiveDate>,
+    /// Remaining as of the last invoice (`closedBalance`).
+    pub remaining: Amount,
+    /// Left unused on its expiration date when the soonest-expiring lots are used first.
+    pub unused_best_case: Amount,
+    /// Left unused when the latest-expiring lots are used first.
+    pub unused_worst_case: Amount,
+}
+
+/// Credit that will expire unused, in total and per lot. Microsoft does not document the
+/// order in which lots are drawn down, so both bounds are given.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ExpiringUnused {
+    /// Soonest-expiring lot used first: the least that can lapse.
+    pub best_case: Amount,
+    /// Latest-expiring lot used first: the most that can lapse.
+    pub worst_case: Amount,
+    pub lots: Vec<LotOutlook>,
+}
+
+/// Why there is no burn rate.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TooLittleHistory {
+    /// The first credit event seen, if any.
+    pub first_event: Option<NaiveDate>,
+    pub needed_days: i64,
+}
+
+/// The forecast of one profile.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Forecast {
+    pub as_of: NaiveDate,
+    pub currency: Option<String>,
+    /// The estimated balance the runway is counted from.
+    pub estimated_balance: Option<Amount>,
+    /// Pending charges since the last invoice, drawn from the lots first.
+    pub pending_charges: Amount,
+    pub window: Window,
+    pub monthly_charges: Vec<MonthlyCharges>,
+    /// Charges in the window per day; `None` with too little history.
+    pub burn_rate_per_day: Option<Amount>,
+    /// Set when there is too little history for a rate.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub too_little_history: Option<TooLittleHistory>,
+    /// Whole days the estimated balance lasts at the burn rate; `None` when there is no rate
+    /// or it is zero ("no depletion in sight").
+    pub runway_days: Option<i64>,
+    pub depletion_date: Option<NaiveDate>,
+    /// `None` without a burn rate.
+    pub expiring_unused: Option<ExpiringUnused>,
+}
+
+/// Why a forecast cannot be made.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ForecastError {
+    Currencies(CurrencyMismatch),
+}
+
+impl std::fmt::Display for ForecastError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ForecastError::Currencies(mismatch) => {
+                write!(f, "the profile's figures mix currencies: {mismatch}")
+            }
+        }
+    }
+}
+
+impl From<CurrencyMismatch> for ForecastError {
+    fn from(mismatch: CurrencyMismatch) -> Self {
+        ForecastError::Currencies(mismatch)
+    }
+}
+
+fn add(a: Amount, b: &Amount) -> Result<Amount, ForecastError> {
+    // Overflow at 28 digits of money is not a real case; keep the sum that fits.
+    Ok(a.checked_add(b)?.unwrap_or(a))
+}
+
+/// Makes the forecast.
+pub fn forecast(inputs: &Inputs<'_>) -> Result<Forecast, ForecastError> {
+    let profile_currency = inputs.balance.billing_profile.currency.as_deref();
+    let estimated_balance = Amount::of(inputs.balance.estimated_balance.as_ref(), profile_currency);
+    let currency = estimated_balance
+        .as_ref()
+        .and_then(|a| a.currency().map(str::to_string))
+        .or_else(|| profile_currency.map(str::to_ascii_uppercase));
+    let zero = || Amount::new(Decimal::ZERO, currency.as_deref());
+
+    let end = inputs.as_of;
+    let start = end - Duration::days(inputs.window_days - 1);
+    let window = Window {
+        start,
+        end,
+        days: inputs.window_days,
+    };
+
+    // Charges in the window, per month; and the first event of all.
+    let mut months = months_of(start, end, &zero);
+    let mut total = zero();
+    let mut first_event: Option<NaiveDate> = None;
+    for event in inputs.events {
+        let day = event.transaction_date.map(|d| d.date_naive());
+        if let Some(day) = day {
+            first_event = Some(first_event.map_or(day, |f| f.min(day)));
+        }
+        let Some(charge) = Amount::of(event.charges.as_ref(), currency.as_deref()) else {
+            continue;
+        };
+        // Charges are negative on the wire; a refund among them is positive.
+        let charged = Amount::new(-charge.value, charge.currency());
+        match day {
+            Some(day) if day < start || day > end => continue,
+            Some(day) => {
+                let key = month_key(day);
+                if let Some(month) = months.iter_mut().find(|m| m.month == key) {
+                    month.charges = add(month.charges.clone(), &charged)?;
+                }
+            }
+            // Undated, but Azure put it in the window: it counts, in no month.
+            None => {}
+        }
+        total = add(total, &charged)?;
+    }
+    let pending_charges = Amount::of(
+        inputs.balance.pending_eligible_charges.as_ref(),
+        currency.as_deref(),
+    )
+    .map(|p| Amount::new((-p.value).max(Decimal::ZERO), p.currency()))
+    .unwrap_or_else(zero);
+
+    let enough = first_event.is_some_and(|f| f <= end - Duration::days(MIN_HISTORY_DAYS));
+    if !enough {
+        return Ok(Forecast {
+            as_of: end,
+            currency,
+            estimated_balance,
+            pending_charges,
+            window,
+            monthly_charges: months,
+            burn_rate_per_day: None,
+            too_little_history: Some(TooLittleHistory {
+                first_event,
+                needed_days: MIN_HISTORY_DAYS,
+            }),
+            runway_days: None,
+            depletion_date: None,
+            expiring_unused: None,
+        });
+    }
+    // Net refunds larger than the charges are no burn, not a negative one.
+    let per_day = (total.value.max(Decimal::ZERO) / Decimal::from(inputs.window_days))
+        .round_dp(RATE_DECIMALS)
+        .normalize();
+    let burn = Amount::new(per_day, currency.as_deref());
+
+    let (runway_days, depletion_date) = match &estimated_balance {
+        _ if burn.value.is_zero() => (None, None),
+        Some(balance) if balance.value <= Decimal::ZERO => (Some(0), Some(end)),
+        Some(balance) => {
+            use rust_decimal::prelude::ToPrimitive;
+            let days = (balance.value / burn.value).floor().to_i64().unwrap_or(i64::MAX);
+            let date = end.checked_add_signed(Duration::days(days.min(3_000_000)));
+            (Some(days), date)
+        }
+        None => (None, None),
+    };
+
+    let expiring_unused = Some(project_lots(
+        inputs.lots,
+        end,
+        &burn,
+        &pending_charges,
+        currency.as_deref(),
+    )?);
+    Ok(Forecast {
+        as_of: end,
+        currency,
+        estimated_balance,
+        pending_charges,
+        window,
+        monthly_charges: months,
+        burn_rate_per_day: Some(burn),
+        too_little_history: None,
+        runway_days,
+        depletion_date,
+        expiring_unused,
+    })
+}
+
+fn month_key(day: NaiveDate) -> String {
+    format!("{:04}-{:02}", day.year(), day.month())
+}
+
+/// Every calendar month that overlaps `start..=end`, with its days inside, charges zero.
+fn months_of(start: NaiveDate, end: NaiveDate, zero: &dyn Fn() -> Amount) -> Vec<MonthlyCharges> {
+    let mut months: Vec<MonthlyCharges> = Vec::new();
+    let mut day = start;
+    while day <= end {
+        let key = month_key(day);
+        match months.last_mut() {
+            Some(month) if month.month == key => month.days += 1,
+            _ => months.push(MonthlyCharges {
+                month: key,
+                charges: zero(),
+                days: 1,
+            }),
+        }
+        match day.succ_opt() {
+            Some(next) => day = next,
+            None => break,
+        }
+    }
+    months
+}
+
+/// One lot in the projection.
+struct Pool {
+    index: usize,
+    expires: Option<NaiveDate>,
+    left: Decimal,
+}
+
+/// Draws `amount` from `pools` in their order; returns what could not be drawn.
+fn draw(pools: &mut [Pool], mut amount: Decimal) -> Decimal {
+    for pool in pools.iter_mut() {
+        if amount <= Decimal::ZERO {
+            break;
+        }
+        let taken = pool.left.min(amount);
+        pool.left -= taken;
+        amount -= taken;
+    }
+    amount
+}
+
+/// What each lot has left on its expiration date when the burn is drawn from the lots in
+/// `order` (pending charges first), from `as_of` on. Exact and day-accurate: a lot expires
+/// at the start of its expiration day, and the burn of the days before is drawn first.
+fn unused_in_order(
+    lots: &[(usize, Option<NaiveDate>, Decimal)],
+    as_of: NaiveDate,
+    per_day: Decimal,
+    pending: Decimal,
+    soonest_first: bool,
+) -> Vec<Decimal> {
+    let mut pools: Vec<Pool> = lots
+        .iter()
+        .map(|(index, expires, left)| Pool {
+            index: *index,
+            expires: *expires,
+            left: *left,
+        })
+        .collect();
+    // Best case: soonest expiry first, undated last. Worst case: the reverse.
+    pools.sort_by(|a, b| {
+        let key = |p: &Pool| (p.expires.is_none(), p.expires);
+        let order = key(a).cmp(&key(b)).then(a.index.cmp(&b.index));
+        if soonest_first {
+            order
+        } else {
+            order.reverse()
+        }
+    });
+    let mut unused = vec![Decimal::ZERO; lots.len()];
+    draw(&mut pools, pending);
+    let mut expirations: Vec<NaiveDate> = pools.iter().filter_map(|p| p.expires).collect();
+    expirations.sort();
+    expirations.dedup();
+    let mut day = as_of;
+    for expiry in expirations {
+        let days = (expiry - day).num_days().max(0);
+        draw(&mut pools, per_day * Decimal::from(days));
+        day = expiry;
+        for pool in pools.iter_mut().filter(|p| p.expires == Some(expiry)) {
+            unused[pool.index] = pool.left;
+            pool.left = Decimal::ZERO;
+        }
+    }
+    unused
+}
+
+/// The expiring-unused bounds over the lots that still hold credit on `as_of`.
+fn project_lots(
+    lots: &[CreditLot],
+    as_of: NaiveDate,
+    burn: &Amount,
+    pending: &Amount,
+    currency: Option<&str>,
+) -> Result<ExpiringUnused, ForecastError> {
+    let today = start_of(as_of);
+    let mut open: Vec<(&CreditLot, Amount)> = Vec::new();
+    for lot in lots {
+        let Some(remaining) = Amount::of(lot.remaining(), currency) else {
+            continue;
+        };
+        if lot.expiration_date.is_some_and(|e| e <= today) {
+            continue;
+        }
+        // Each lot must be in the forecast's currency.
+        remaining.try_cmp(burn)?;
+        open.push((lot, remaining));
+    }
+    let keyed: Vec<(usize, Option<NaiveDate>, Decimal)> = open
+        .iter()
+        .enumerate()
+        .map(|(i, (lot, remaining))| (i, lot.expiration_date.map(|e| e.date_naive()), remaining.value))
+        .collect();
+    let best = unused_in_order(&keyed, as_of, burn.value, pending.value, true);
+    let worst = unused_in_order(&keyed, as_of, burn.value, pending.value, false);
+    let in_currency = |value: Decimal| Amount::new(value, currency);
+    let lots_out: Vec<LotOutlook> = open
+        .iter()
+        .enumerate()
+        .map(|(i, (lot, remaining))| LotOutlook {
+            name: lot.name.clone(),
+            source: lot.source.clone(),
+            expiration_date: lot.expiration_date.map(|e| e.date_naive()),
+            remaining: remaining.clone(),
+            unused_best_case: in_currency(best[i]),
+            unused_worst_case: in_currency(worst[i]),
+        })
+        .collect();
+    Ok(ExpiringUnused {
+        best_case: in_currency(best.iter().sum()),
+        worst_case: in_currency(worst.iter().sum()),
+        lots: lots_out,
+    })
+}
+
+#[cfg(test)]
+mod tests;

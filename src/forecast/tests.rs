@@ -1,0 +1,217 @@
+//! The projection, rule by rule, with figures worked by hand in each test.
+
+use super::*;
+use crate::model::domain::ProfileRef;
+use crate::model::money::Money;
+use crate::model::wire;
+use chrono::TimeZone;
+use std::str::FromStr;
+
+const AS_OF: (i32, u32, u32) = (2026, 6, 30);
+
+fn as_of() -> NaiveDate {
+    NaiveDate::from_ymd_opt(AS_OF.0, AS_OF.1, AS_OF.2).unwrap()
+}
+
+fn d(text: &str) -> Decimal {
+    Decimal::from_str(text).unwrap()
+}
+
+fn usd(text: &str) -> Amount {
+    Amount::new(d(text), Some("USD"))
+}
+
+fn on(offset: i64) -> chrono::DateTime<chrono::Utc> {
+    chrono::Utc.from_utc_datetime(&(as_of() + Duration::days(offset)).and_hms_opt(0, 0, 0).unwrap())
+}
+
+fn summary(estimated: &str, pending: &str) -> BalanceSummary {
+    let profile = ProfileRef {
+        id: "/p".into(),
+        name: "p".into(),
+        display_name: Some("Development".into()),
+        currency: Some("USD".into()),
+    };
+    let mut summary = BalanceSummary::no_credits(profile);
+    summary.estimated_balance = Some(Money::new(d(estimated), "USD"));
+    summary.pending_eligible_charges = Some(Money::new(d(pending), "USD"));
+    summary
+}
+
+fn lot(name: &str, expires_in: i64, remaining: &str) -> CreditLot {
+    CreditLot {
+        name: Some(name.into()),
+        expiration_date: Some(on(expires_in)),
+        closed_balance: Some(Money::new(d(remaining), "USD")),
+        ..CreditLot::from_wire(wire::Lot::default()).unwrap()
+    }
+}
+
+fn event(offset: i64, charges: &str) -> CreditEvent {
+    CreditEvent {
+        transaction_date: Some(on(offset)),
+        charges: Some(Money::new(d(charges), "USD")),
+        ..CreditEvent::from_wire(wire::Event::default()).unwrap()
+    }
+}
+
+fn run(balance: &BalanceSummary, lots: &[CreditLot], events: &[CreditEvent]) -> Forecast {
+    forecast(&Inputs {
+        as_of: as_of(),
+        window_days: 90,
+        balance,
+        lots,
+        events,
+    })
+    .unwrap()
+}
+
+/// 900 charged in 90 days: 10 a day; 1,000 lasts 100 days, to 2026-10-08.
+#[test]
+fn a_flat_burn_gives_a_rate_a_runway_and_monthly_evidence() {
+    let events = [
+        event(-120, "0"),
+        event(-80, "-300"),
+        event(-50, "-300"),
+        event(-20, "-300"),
+    ];
+    let f = run(&summary("1000", "0"), &[], &events);
+    assert_eq!(f.burn_rate_per_day, Some(usd("10")));
+    assert_eq!(f.runway_days, Some(100));
+    assert_eq!(f.depletion_date, NaiveDate::from_ymd_opt(2026, 10, 8));
+    assert_eq!(f.window.start, NaiveDate::from_ymd_opt(2026, 4, 2).unwrap());
+    let months: Vec<(String, Decimal, i64)> = f
+        .monthly_charges
+        .iter()
+        .map(|m| (m.month.clone(), m.charges.value, m.days))
+        .collect();
+    assert_eq!(
+        months,
+        [
+            ("2026-04".to_string(), d("300"), 29),
+            ("2026-05".to_string(), d("300"), 31),
+            ("2026-06".to_string(), d("300"), 30)
+        ]
+    );
+}
+
+#[test]
+fn zero_burn_is_no_depletion_and_every_lot_lapses_whole() {
+    let lots = [lot("a", 10, "100"), lot("b", 40, "50.50")];
+    let f = run(&summary("150.50", "0"), &lots, &[event(-200, "0")]);
+    assert_eq!(f.burn_rate_per_day, Some(usd("0")));
+    assert_eq!(f.runway_days, None);
+    assert_eq!(f.depletion_date, None);
+    let unused = f.expiring_unused.unwrap();
+    assert_eq!(unused.best_case, usd("150.50"));
+    assert_eq!(unused.worst_case, usd("150.50"));
+}
+
+#[test]
+fn too_little_history_gives_no_rate() {
+    let f = run(&summary("1000", "0"), &[lot("a", 10, "100")], &[event(-10, "-50")]);
+    assert_eq!(f.burn_rate_per_day, None);
+    assert_eq!(f.runway_days, None);
+    assert_eq!(f.expiring_unused, None);
+    assert_eq!(
+        f.too_little_history.unwrap().first_event,
+        NaiveDate::from_ymd_opt(2026, 6, 20)
+    );
+    // No events at all: no history either.
+    assert!(run(&summary("1", "0"), &[], &[]).too_little_history.is_some());
+}
+
+/// 10 a day uses a 100 lot in 10 days, long before its day 50 expiry.
+#[test]
+fn a_burn_faster_than_the_expiry_leaves_nothing() {
+    let events = [event(-60, "-450"), event(-30, "-450")];
+    let f = run(&summary("100", "0"), &[lot("a", 50, "100")], &events);
+    assert_eq!(f.burn_rate_per_day, Some(usd("10")));
+    assert_eq!(f.runway_days, Some(10));
+    let unused = f.expiring_unused.unwrap();
+    assert_eq!((unused.best_case.value, unused.worst_case.value), (d("0"), d("0")));
+}
+
+/// 5 a day; A 100 expires on day 10, B 100 on day 40.
+/// Best (A first): days 0-9 take 50 of A, 50 lapse; B then has 30 days, needs only 20.
+/// Worst (B first): days 0-9 take 50 of B; A lapses whole (100); B is used up by day 20.
+#[test]
+fn the_two_orders_give_the_two_bounds() {
+    let events = [event(-60, "-225"), event(-30, "-225")];
+    let lots = [lot("A", 10, "100"), lot("B", 40, "100")];
+    let f = run(&summary("200", "0"), &lots, &events);
+    assert_eq!(f.burn_rate_per_day, Some(usd("5")));
+    let unused = f.expiring_unused.unwrap();
+    assert_eq!(unused.best_case, usd("50"));
+    assert_eq!(unused.worst_case, usd("100"));
+    let per_lot: Vec<(Decimal, Decimal)> = unused
+        .lots
+        .iter()
+        .map(|l| (l.unused_best_case.value, l.unused_worst_case.value))
+        .collect();
+    assert_eq!(per_lot, [(d("50"), d("100")), (d("0"), d("0"))]);
+}
+
+/// Two lots of 100 expire on day 10; 50 is used before: 150 lapse in either order.
+#[test]
+fn lots_expiring_the_same_day_lapse_together() {
+    let events = [event(-60, "-225"), event(-30, "-225")];
+    let lots = [lot("A", 10, "100"), lot("B", 10, "100")];
+    let unused = run(&summary("200", "0"), &lots, &events)
+        .expiring_unused
+        .unwrap();
+    assert_eq!(unused.best_case, usd("150"));
+    assert_eq!(unused.worst_case, usd("150"));
+}
+
+#[test]
+fn used_and_expired_lots_are_not_projected() {
+    let events = [event(-60, "-225"), event(-30, "-225")];
+    let lots = [lot("used", 10, "0"), lot("expired", -1, "80")];
+    let unused = run(&summary("0", "0"), &lots, &events)
+        .expiring_unused
+        .unwrap();
+    assert!(unused.lots.is_empty());
+    assert_eq!(unused.best_case, usd("0"));
+}
+
+/// 40 pending since the last invoice come off A first: 60 left, 50 burnt by day 10, 10 lapse.
+#[test]
+fn pending_charges_are_drawn_down_first() {
+    let events = [event(-60, "-225"), event(-30, "-225")];
+    let f = run(&summary("60", "-40"), &[lot("A", 10, "100")], &events);
+    assert_eq!(f.pending_charges, usd("40"));
+    let unused = f.expiring_unused.unwrap();
+    assert_eq!(unused.best_case, usd("10"));
+}
+
+#[test]
+fn an_exhausted_balance_has_no_runway_left() {
+    let events = [event(-60, "-225"), event(-30, "-225")];
+    let f = run(&summary("-3.50", "0"), &[], &events);
+    assert_eq!(f.runway_days, Some(0));
+    assert_eq!(f.depletion_date, Some(as_of()));
+}
+
+#[test]
+fn a_second_currency_is_an_error_not_a_sum() {
+    let mut euro = event(-40, "-10");
+    euro.charges = Some(Money::new(d("-10"), "EUR"));
+    let result = forecast(&Inputs {
+        as_of: as_of(),
+        window_days: 90,
+        balance: &summary("100", "0"),
+        lots: &[],
+        events: &[event(-60, "-5"), euro],
+    });
+    assert!(matches!(result, Err(ForecastError::Currencies(_))));
+}
+
+#[test]
+fn the_rate_is_kept_to_four_decimals() {
+    // 100 / 90 = 1.1111...
+    let events = [event(-60, "-100")];
+    let f = run(&summary("10", "0"), &[], &events);
+    assert_eq!(f.burn_rate_per_day, Some(usd("1.1111")));
+    assert_eq!(f.runway_days, Some(9));
+}
