@@ -208,12 +208,18 @@ mod tests {
         for name in [
             format!("{FILE_NAME}.{}.tmp", std::process::id()),
             format!("{FILE_NAME}.tmp"),
+            FILE_NAME.to_string(),
         ] {
             std::os::unix::fs::symlink(&victim, dir.path().join(name)).unwrap();
         }
         let cache = ProfileCache::new(dir.path(), "k".into());
         cache.save(&[account()]);
         assert_eq!(std::fs::read(&victim).unwrap(), b"keep me");
+        let file = std::fs::symlink_metadata(dir.path().join(FILE_NAME)).unwrap();
+        assert!(
+            file.file_type().is_file(),
+            "the link was replaced, not followed"
+        );
         assert!(cache.load().is_some());
     }
 

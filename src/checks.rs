@@ -9,11 +9,13 @@
 //! Must not: print or fetch. Commands print the data first, then ask `verdict`.
 
 use crate::error::{Error, ErrorKind, Result};
+use crate::forecast::Forecast;
 use crate::model::amount::Amount;
 use crate::model::dates::format_day;
 use crate::model::domain::{start_of, BalanceSummary, CreditLot};
 use crate::model::money::parse_user_amount;
 use chrono::{Duration, NaiveDate};
+use std::collections::BTreeSet;
 
 /// What one check (or one read) found.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,8 +23,10 @@ pub enum Outcome {
     Passed,
     /// The check did not pass; the text says why, with the figures.
     Failed(String),
-    /// The value to check could not be read.
-    Unread(ErrorKind),
+    /// The value to check could not be read (or computed); the text says why.
+    Unread(ErrorKind, String),
+    /// No threshold applies to this subject (no amount in its currency); the text says so.
+    NotChecked(String),
 }
 
 /// What a command's outcomes add up to.
@@ -66,71 +70,281 @@ pub fn verdict<'a>(outcomes: impl IntoIterator<Item = &'a Outcome>) -> Verdict {
     let mut result = Verdict::AllClear;
     for outcome in outcomes {
         match outcome {
-            Outcome::Unread(kind) => return Verdict::CouldNotCheck(*kind),
+            Outcome::Unread(kind, _) => return Verdict::CouldNotCheck(*kind),
             Outcome::Failed(_) => result = Verdict::ChecksFailed,
-            Outcome::Passed => {}
+            Outcome::Passed | Outcome::NotChecked(_) => {}
         }
     }
     result
 }
 
-/// `--min`: the amount, with the currency when the user wrote one (`500USD`).
+/// An amount check's amounts (`--min`, `--max-unused`): one per currency, repeatable
+/// (`--min 1000USD --min 900EUR`), or one bare amount for profiles that all share a
+/// currency. Each profile is compared in its own currency, never across.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Minimum(Amount);
+pub struct Thresholds {
+    flag: &'static str,
+    amounts: Vec<Amount>,
+}
 
-impl Minimum {
-    pub fn parse(text: &str) -> Result<Self> {
-        let (value, currency) =
-            parse_user_amount(text).map_err(|e| Error::usage(format!("--min {e}")))?;
-        Ok(Minimum(Amount::new(value, currency.as_deref())))
+/// The amount a profile is checked against, or why it is not checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Threshold<'a> {
+    Amount(&'a Amount),
+    /// Amounts were given, none in this currency.
+    NoneFor(String),
+    /// The profile's figures carry no currency, and the amounts all name one.
+    UnknownCurrency,
+}
+
+impl Thresholds {
+    /// Parses every value of `flag`. Bad amounts, a second bare amount, a bare amount beside
+    /// suffixed ones, or a currency given twice are usage errors.
+    pub fn parse(flag: &'static str, texts: &[String]) -> Result<Option<Self>> {
+        if texts.is_empty() {
+            return Ok(None);
+        }
+        let mut amounts: Vec<Amount> = Vec::new();
+        for text in texts {
+            let (value, currency) =
+                parse_user_amount(text).map_err(|e| Error::usage(format!("{flag} {e}")))?;
+            let amount = Amount::new(value, currency.as_deref());
+            if amounts.iter().any(|a| a.currency() == amount.currency()) {
+                let which = amount.currency().unwrap_or("without a currency");
+                return Err(Error::usage(format!(
+                    "{flag} is given twice {}{which}; give one amount per currency, for example {flag} 1000USD {flag} 900EUR",
+                    if amount.currency().is_some() { "in " } else { "" }
+                )));
+            }
+            amounts.push(amount);
+        }
+        if amounts.len() > 1 && amounts.iter().any(|a| a.currency().is_none()) {
+            return Err(Error::usage(format!(
+                "{flag} without a currency cannot stand beside amounts with one; give each with its currency, for example {flag} 1000USD {flag} 900EUR"
+            )));
+        }
+        Ok(Some(Thresholds { flag, amounts }))
+    }
+
+    pub fn flag(&self) -> &'static str {
+        self.flag
+    }
+
+    fn bare(&self) -> Option<&Amount> {
+        match self.amounts.as_slice() {
+            [only] if only.currency().is_none() => Some(only),
+            _ => None,
+        }
+    }
+
+    /// A bare amount is only meaningful when every profile checked shares one currency.
+    pub fn fit(&self, currencies: &BTreeSet<String>) -> Result<()> {
+        let Some(bare) = self.bare() else {
+            let given: BTreeSet<&str> = self.amounts.iter().filter_map(Amount::currency).collect();
+            if !currencies.is_empty() && !currencies.iter().any(|c| given.contains(c.as_str())) {
+                return Err(Error::usage(format!(
+                    "{} is given in {} but no profile is in that currency (they are in {}); nothing would be checked",
+                    self.flag,
+                    given.into_iter().collect::<Vec<_>>().join(", "),
+                    currencies.iter().cloned().collect::<Vec<_>>().join(", ")
+                )));
+            }
+            return Ok(());
+        };
+        if currencies.len() > 1 {
+            let example: Vec<String> = currencies
+                .iter()
+                .map(|c| format!("{} {}{c}", self.flag, bare.value))
+                .collect();
+            return Err(Error::usage(format!(
+                "{} {} has no currency, but the profiles are in {}; give one amount per currency, for example {}",
+                self.flag,
+                bare.value,
+                currencies.iter().cloned().collect::<Vec<_>>().join(", "),
+                example.join(" ")
+            )));
+        }
+        Ok(())
+    }
+
+    /// The amount to compare a profile in `currency` with.
+    pub fn for_currency(&self, currency: Option<&str>) -> Threshold<'_> {
+        if let Some(bare) = self.bare() {
+            return Threshold::Amount(bare);
+        }
+        let Some(currency) = currency else {
+            return Threshold::UnknownCurrency;
+        };
+        self.amounts
+            .iter()
+            .find(|a| {
+                a.currency()
+                    .is_some_and(|c| c.eq_ignore_ascii_case(currency))
+            })
+            .map_or_else(
+                || Threshold::NoneFor(currency.to_ascii_uppercase()),
+                Threshold::Amount,
+            )
+    }
+
+    /// The amounts given, for messages: `500 EUR and 400 GBP`.
+    pub fn describe(&self) -> String {
+        let texts: Vec<String> = self.amounts.iter().map(ToString::to_string).collect();
+        texts.join(" and ")
     }
 }
 
-/// Whether the estimated balance is at least `minimum`. Never compares across currencies
-/// (that is a usage error), and a balance Azure did not state fails the check rather than
-/// passing it.
-pub fn min_balance(summary: &BalanceSummary, minimum: &Minimum) -> Result<Outcome> {
+/// The currency a balance summary is in: its estimated balance's, else the profile's.
+pub fn balance_currency(summary: &BalanceSummary) -> Option<String> {
+    summary
+        .estimated_balance
+        .as_ref()
+        .and_then(|m| m.currency.clone())
+        .or_else(|| summary.billing_profile.currency.clone())
+        .map(|c| c.to_ascii_uppercase())
+}
+
+/// Whether the estimated balance is at least the minimum for its currency. Never compares
+/// across currencies, and a balance Azure did not state fails the check rather than passing
+/// it. A profile whose currency has no minimum given is `NotChecked`.
+pub fn min_balance(summary: &BalanceSummary, minimum: &Thresholds) -> Result<Outcome> {
     let label = summary.billing_profile.label();
     let profile_currency = summary.billing_profile.currency.as_deref();
-    let estimated = summary.estimated_balance.as_ref();
-    let currency = estimated
-        .and_then(|m| m.currency.as_deref())
-        .or(profile_currency);
-    let mismatch = |actual: &str| {
-        Error::usage(format!(
-            "--min is in {} but the balance of {label} is in {actual}; give the amount in {actual} (for example --min {}{actual})",
-            minimum.0.currency().unwrap_or_default(),
-            minimum.0.value
-        ))
+    let currency = balance_currency(summary);
+    let minimum = match minimum.for_currency(currency.as_deref()) {
+        Threshold::Amount(amount) => amount,
+        Threshold::NoneFor(actual) => {
+            return Ok(Outcome::NotChecked(format!(
+                "{} is in {} but the balance of {label} is in {actual}; give the amount in {actual} (for example {} {}{actual})",
+                minimum.flag(),
+                minimum
+                    .amounts
+                    .iter()
+                    .filter_map(Amount::currency)
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                minimum.flag(),
+                minimum.amounts.first().map(|a| a.value).unwrap_or_default()
+            )))
+        }
+        Threshold::UnknownCurrency => {
+            // Nobody said which currency the balance is in: it cannot be shown to be in EUR.
+            return Err(Error::unavailable(format!(
+                "Azure reported the estimated balance of {label} without a currency, so it cannot be compared with {} {}",
+                minimum.flag(),
+                minimum.describe()
+            )));
+        }
     };
-    let Some(balance) = Amount::of(estimated, profile_currency) else {
-        // Still refuse a minimum in another currency, even with no balance to compare.
-        let nothing = Amount::new(rust_decimal::Decimal::ZERO, currency);
-        nothing.try_cmp(&minimum.0).map_err(|m| mismatch(&m.left))?;
-        let minimum = Amount::new(minimum.0.value, minimum.0.currency().or(currency));
+    let minimum = Amount::new(minimum.value, minimum.currency().or(currency.as_deref()));
+    let Some(balance) = Amount::of(summary.estimated_balance.as_ref(), profile_currency) else {
         return Ok(Outcome::Failed(format!(
             "Azure reported no estimated balance, so it cannot be shown to be at least {minimum}"
         )));
     };
-    if let (Some(wanted), None) = (minimum.0.currency(), balance.currency()) {
-        // Nobody said which currency the balance is in: it cannot be shown to be in EUR.
-        return Err(Error::unavailable(format!(
-            "Azure reported the estimated balance of {label} without a currency, so it cannot be compared with --min {} {wanted}",
-            minimum.0.value
-        )));
-    }
-    let minimum = Amount::new(minimum.0.value, minimum.0.currency().or(balance.currency()));
-    let order = balance.try_cmp(&minimum).map_err(|m| mismatch(&m.left))?;
-    if order.is_ge() {
+    let internal = |m: crate::model::amount::CurrencyMismatch| {
+        Error::unavailable(format!("comparing the balance of {label}: {m}"))
+    };
+    if balance.try_cmp(&minimum).map_err(internal)?.is_ge() {
         return Ok(Outcome::Passed);
     }
     let short = minimum
         .checked_sub(&balance)
-        .map_err(|m| mismatch(&m.right))?
+        .map_err(internal)?
         .map(|a| a.to_string())
         .unwrap_or_else(|| "an amount too large to show".into());
     Ok(Outcome::Failed(format!(
         "estimated balance {balance} is below the minimum {minimum} by {short}"
+    )))
+}
+
+/// `--min-days DAYS` and `--window DAYS`, parsed: a whole number in `range`.
+pub fn parse_day_count(
+    flag: &str,
+    text: &str,
+    range: std::ops::RangeInclusive<i64>,
+) -> Result<i64> {
+    match text.trim().parse::<i64>() {
+        Ok(days) if range.contains(&days) => Ok(days),
+        _ => Err(Error::usage(format!(
+            "{flag} {text:?} is not a whole number of days; write a number from {} to {}, for example {flag} 30",
+            range.start(),
+            range.end()
+        ))),
+    }
+}
+
+fn too_little_history(forecast: &Forecast, flag: &str) -> Option<Outcome> {
+    let short = forecast.too_little_history.as_ref()?;
+    let first = short
+        .first_event
+        .map_or("none in the window".to_string(), |d| d.to_string());
+    Some(Outcome::Unread(
+        ErrorKind::Unavailable,
+        format!(
+            "{flag} cannot be checked: too little history for a burn rate (first credit event: {first}; {} days before {} are needed)",
+            short.needed_days, forecast.as_of
+        ),
+    ))
+}
+
+/// `--min-days`: the runway must be at least `days` days. No depletion in sight passes; too
+/// little history to know cannot pass.
+pub fn min_runway(forecast: &Forecast, days: i64) -> Outcome {
+    if let Some(unknown) = too_little_history(forecast, "--min-days") {
+        return unknown;
+    }
+    match (forecast.runway_days, forecast.depletion_date) {
+        (Some(runway), depletion) if runway < days => Outcome::Failed(format!(
+            "the runway of {runway} days{} is shorter than the minimum {days} days by {} days",
+            depletion.map(|d| format!(" (to {d})")).unwrap_or_default(),
+            days - runway
+        )),
+        _ => Outcome::Passed,
+    }
+}
+
+/// `--max-unused`: in the best case, no more than the maximum of credit may expire unused.
+pub fn max_unused(forecast: &Forecast, maximum: &Thresholds) -> Result<Outcome> {
+    if let Some(unknown) = too_little_history(forecast, "--max-unused") {
+        return Ok(unknown);
+    }
+    let Some(unused) = &forecast.expiring_unused else {
+        return Ok(Outcome::Passed);
+    };
+    let maximum = match maximum.for_currency(forecast.currency.as_deref()) {
+        Threshold::Amount(amount) => amount,
+        Threshold::NoneFor(actual) => {
+            return Ok(Outcome::NotChecked(format!(
+                "--max-unused is in {} but the credit of this profile is in {actual}; give the amount in {actual}",
+                maximum.describe()
+            )))
+        }
+        Threshold::UnknownCurrency => {
+            return Err(Error::unavailable(format!(
+                "the credit has no currency, so it cannot be compared with --max-unused {}",
+                maximum.describe()
+            )))
+        }
+    };
+    let maximum = Amount::new(
+        maximum.value,
+        maximum.currency().or(forecast.currency.as_deref()),
+    );
+    let best = &unused.best_case;
+    let internal = |m: crate::model::amount::CurrencyMismatch| {
+        Error::unavailable(format!("--max-unused: {m}"))
+    };
+    if best.try_cmp(&maximum).map_err(internal)?.is_le() {
+        return Ok(Outcome::Passed);
+    }
+    let over = best
+        .checked_sub(&maximum)
+        .map_err(internal)?
+        .map(|a| a.to_string())
+        .unwrap_or_default();
+    Ok(Outcome::Failed(format!(
+        "even in the best case {best} of credit expires unused, above the maximum {maximum} by {over}"
     )))
 }
 
@@ -198,7 +412,7 @@ mod tests {
 
     #[test]
     fn min_passes_at_or_above_and_fails_below_with_the_shortfall() {
-        let min = Minimum::parse("500").unwrap();
+        let min = minimum(&["500"]);
         assert_eq!(
             min_balance(&summary(Some("500.00"), "USD"), &min).unwrap(),
             Outcome::Passed
@@ -211,14 +425,50 @@ mod tests {
         );
     }
 
+    fn minimum(texts: &[&str]) -> Thresholds {
+        let texts: Vec<String> = texts.iter().map(|t| t.to_string()).collect();
+        Thresholds::parse("--min", &texts).unwrap().unwrap()
+    }
+
     #[test]
     fn min_never_compares_currencies() {
-        let min = Minimum::parse("500USD").unwrap();
-        let error = min_balance(&summary(Some("9000"), "EUR"), &min).unwrap_err();
+        let min = minimum(&["500USD"]);
+        let outcome = min_balance(&summary(Some("9000"), "EUR"), &min).unwrap();
+        assert!(
+            matches!(&outcome, Outcome::NotChecked(why) if why.contains("is in EUR")),
+            "{outcome:?}"
+        );
+        let outcome = min_balance(&summary(None, "EUR"), &min).unwrap();
+        assert!(matches!(outcome, Outcome::NotChecked(_)));
+    }
+
+    #[test]
+    fn each_currency_has_its_own_minimum() {
+        let min = minimum(&["1000USD", "900eur"]);
+        assert_eq!(
+            min_balance(&summary(Some("950"), "EUR"), &min).unwrap(),
+            Outcome::Passed
+        );
+        assert!(matches!(
+            min_balance(&summary(Some("950"), "USD"), &min).unwrap(),
+            Outcome::Failed(_)
+        ));
+        let both: BTreeSet<String> = ["EUR".to_string(), "USD".to_string()].into();
+        assert!(min.fit(&both).is_ok());
+        let bare = minimum(&["1000"]);
+        let error = bare.fit(&both).unwrap_err();
         assert_eq!(error.exit_code(), 2);
-        assert!(error.message.contains("is in EUR"), "{error}");
-        let error = min_balance(&summary(None, "EUR"), &min).unwrap_err();
-        assert_eq!(error.exit_code(), 2);
+        assert!(
+            error.message.contains("--min 1000EUR --min 1000USD"),
+            "{error}"
+        );
+        let gbp_only: BTreeSet<String> = ["GBP".to_string()].into();
+        assert_eq!(min.fit(&gbp_only).unwrap_err().exit_code(), 2);
+        for bad in [&["1", "2"][..], &["1", "2USD"], &["1USD", "2usd"]] {
+            let texts: Vec<String> = bad.iter().map(|t| t.to_string()).collect();
+            let error = Thresholds::parse("--min", &texts).unwrap_err();
+            assert_eq!(error.exit_code(), 2, "{bad:?}");
+        }
     }
 
     #[test]
@@ -228,15 +478,15 @@ mod tests {
         if let Some(money) = summary.estimated_balance.as_mut() {
             money.currency = None;
         }
-        let error = min_balance(&summary, &Minimum::parse("500EUR").unwrap()).unwrap_err();
+        let error = min_balance(&summary, &minimum(&["500EUR"])).unwrap_err();
         assert_eq!(error.exit_code(), 6, "could not check, not all clear");
-        let plain = min_balance(&summary, &Minimum::parse("500").unwrap()).unwrap();
+        let plain = min_balance(&summary, &minimum(&["500"])).unwrap();
         assert_eq!(plain, Outcome::Passed);
     }
 
     #[test]
     fn an_unstated_balance_fails_the_check() {
-        let min = Minimum::parse("1").unwrap();
+        let min = minimum(&["1"]);
         let outcome = min_balance(&summary(None, "USD"), &min).unwrap();
         assert!(matches!(outcome, Outcome::Failed(why) if why.contains("no estimated balance")));
     }
@@ -252,8 +502,8 @@ mod tests {
         );
         let mixed = [
             Failed("x".into()),
-            Unread(ErrorKind::Permission),
-            Unread(ErrorKind::Unavailable),
+            Unread(ErrorKind::Permission, "403".into()),
+            Unread(ErrorKind::Unavailable, "503".into()),
         ];
         assert_eq!(
             verdict(&mixed),

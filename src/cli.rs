@@ -84,6 +84,8 @@ pub enum Command {
     Lots(LotsArgs),
     /// List the credit transactions of a billing profile in a date window
     Events(EventsArgs),
+    /// Forecast the burn rate, the runway and the credit that will expire unused
+    Forecast(ForecastArgs),
 }
 
 #[derive(Debug, Args)]
@@ -109,10 +111,11 @@ pub struct BalanceArgs {
     #[arg(long, conflicts_with = "profile")]
     pub all: bool,
 
-    /// Exit 1 when the estimated balance is below AMOUNT (in the profile's currency; a
-    /// currency suffix such as 500USD must match it). With --all: any profile
+    /// Exit 1 when the estimated balance is below AMOUNT, in the profile's currency.
+    /// Repeat it with a currency suffix for profiles in several currencies (--min 1000USD
+    /// --min 900EUR); a bare number needs every profile checked in one currency
     #[arg(long, value_name = "AMOUNT", allow_hyphen_values = true)]
-    pub min: Option<String>,
+    pub min: Vec<String>,
 }
 
 #[derive(Debug, Args)]
@@ -137,6 +140,29 @@ pub struct EventsArgs {
     /// Last day of the window (YYYY-MM-DD) [default: today, or --as-of]
     #[arg(long, value_name = "DATE")]
     pub end: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ForecastArgs {
+    #[command(flatten)]
+    pub profile: ProfileArg,
+
+    /// One row per readable MCA billing profile in every account, fetched concurrently
+    #[arg(long, conflicts_with = "profile")]
+    pub all: bool,
+
+    /// Take the burn rate over the last DAYS days (1-3650) [default: 90]
+    #[arg(long, value_name = "DAYS")]
+    pub window: Option<String>,
+
+    /// Exit 1 when the runway is shorter than DAYS days
+    #[arg(long, value_name = "DAYS", allow_hyphen_values = true)]
+    pub min_days: Option<String>,
+
+    /// Exit 1 when, in the best case, more than AMOUNT of credit expires unused (currency
+    /// rules as balance --min; repeatable)
+    #[arg(long, value_name = "AMOUNT", allow_hyphen_values = true)]
+    pub max_unused: Vec<String>,
 }
 
 #[cfg(test)]

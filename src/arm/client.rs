@@ -298,9 +298,36 @@ impl ArmClient {
         let mut current_url = url;
         let mut pages = 1;
         let mut bad_answers = 0;
+        // A later page that answers 404: the list changed while it was read.
+        let vanished = |page: usize, error: ArmError| match error.status() {
+            Some(404) if page > 1 => ArmError::PageVanished {
+                request: first_request.clone(),
+                page,
+                last: Box::new(error),
+            },
+            _ => error,
+        };
         loop {
             let Some(body) = current.body.take() else {
-                return Ok(());
+                if pages == 1 {
+                    // 204 No Content: an empty list.
+                    return Ok(());
+                }
+                // A later page with no content is not the end of a list: its link said more.
+                let bad = ArmError::Unexpected {
+                    request: describe(&current_url),
+                    status: current.status.as_u16(),
+                    request_id: current.request_id.take(),
+                    why: "a later page of the list answered with no content".into(),
+                };
+                bad_answers += 1;
+                self.pause_before_retry(bad_answers, None, &current_url, bad)
+                    .await?;
+                current = self
+                    .get(&current_url)
+                    .await
+                    .map_err(|e| vanished(pages, e))?;
+                continue;
             };
             let next = match scan_next_link(&body) {
                 Some(link) => Some(self.next_link(&current_url, &link, &seen)?),
@@ -323,7 +350,10 @@ impl ArmClient {
                         bad_answers += 1;
                         self.pause_before_retry(bad_answers, None, &current_url, bad)
                             .await?;
-                        current = self.get(&current_url).await?;
+                        current = self
+                            .get(&current_url)
+                            .await
+                            .map_err(|e| vanished(pages, e))?;
                         continue;
                     }
                 }
@@ -362,18 +392,13 @@ impl ArmClient {
                 bad_answers += 1;
                 self.pause_before_retry(bad_answers, None, &current_url, bad)
                     .await?;
-                current = self.get(&current_url).await?;
+                current = self
+                    .get(&current_url)
+                    .await
+                    .map_err(|e| vanished(pages, e))?;
                 continue;
             }
-            // A page that answers 404 after the first: the list changed while it was read.
-            current = fetched.map_err(|error| match error.status() {
-                Some(404) => ArmError::PageVanished {
-                    request: first_request.clone(),
-                    page: pages,
-                    last: Box::new(error),
-                },
-                _ => error,
-            })?;
+            current = fetched.map_err(|e| vanished(pages, e))?;
             current_url = next_url;
             bad_answers = 0;
         }
@@ -663,7 +688,7 @@ async fn read_capped(mut response: reqwest::Response, limit: usize) -> Result<By
 }
 
 /// Server text for a message: one line, and at most `MAX_QUOTED_CHARS` characters.
-fn quoted(text: &str) -> String {
+pub(crate) fn quoted(text: &str) -> String {
     let text = one_line(text);
     let total = text.chars().count();
     if total <= MAX_QUOTED_CHARS {
@@ -677,7 +702,7 @@ fn request_id(headers: &HeaderMap) -> Option<String> {
     ["x-ms-request-id", "x-ms-correlation-request-id"]
         .iter()
         .find_map(|name| headers.get(*name)?.to_str().ok())
-        .map(str::to_string)
+        .map(quoted)
 }
 
 /// The page's `nextLink`, found without building the page's items. `None` when there is
@@ -694,9 +719,10 @@ fn scan_next_link(body: &[u8]) -> Option<String> {
         .filter(|link| !link.trim().is_empty())
 }
 
-/// `GET /providers/...` without host or query: short, and never carries anything secret.
+/// `GET /providers/...` without host or query: never carries anything secret, and cut
+/// when a server-chosen `nextLink` path is long.
 pub fn describe(url: &Url) -> String {
-    format!("GET {}", url.path())
+    format!("GET {}", quoted(url.path()))
 }
 
 fn transport_error(url: &Url, error: &reqwest::Error) -> ArmError {
@@ -750,7 +776,8 @@ fn decode<T: DeserializeOwned>(
             request: describe(url),
             status: status.as_u16(),
             request_id: request_id.map(str::to_string),
-            why,
+            // serde quotes the offending text: it can be as long as the body.
+            why: quoted(&why),
         }
     })
 }
@@ -859,7 +886,10 @@ fn check_records<T: ArmRecord>(
 
 /// Turns a domain conversion failure into an "unexpected response" error.
 pub fn conversion_error(what: &'static str, problem: String) -> ArmError {
-    ArmError::Conversion { what, problem }
+    ArmError::Conversion {
+        what,
+        problem: quoted(&problem),
+    }
 }
 
 #[cfg(test)]

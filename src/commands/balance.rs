@@ -2,17 +2,18 @@
 //! `--all`), and the `--min` check.
 
 use crate::arm::consumption::balance_summary;
-use crate::checks::{self, Minimum, Outcome};
+use crate::checks::{self, Outcome, Thresholds};
 use crate::cli::BalanceArgs;
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::model::domain::BalanceSummary;
 use crate::model::row::ProfileRow;
 use crate::resolve::{every_profile, with_profile};
+use std::collections::BTreeSet;
 
 pub async fn run(context: &Context, args: BalanceArgs) -> Result<()> {
     // Bad input fails before any request is made.
-    let minimum = args.min.as_deref().map(Minimum::parse).transpose()?;
+    let minimum = Thresholds::parse("--min", &args.min)?;
     if args.all {
         return run_all(context, minimum).await;
     }
@@ -29,7 +30,11 @@ pub async fn run(context: &Context, args: BalanceArgs) -> Result<()> {
     }
     context.printer.emit(&summary)?;
     let outcomes = match &minimum {
-        Some(minimum) => vec![checks::min_balance(&summary, minimum)?],
+        // One profile, asked for by name: a minimum in another currency is a mistake.
+        Some(minimum) => match checks::min_balance(&summary, minimum)? {
+            Outcome::NotChecked(why) => return Err(Error::usage(why)),
+            outcome => vec![outcome],
+        },
         None => Vec::new(),
     };
     checks::verdict(&outcomes).conclude(
@@ -40,7 +45,7 @@ pub async fn run(context: &Context, args: BalanceArgs) -> Result<()> {
 
 /// `--all`: every readable MCA profile, read concurrently. A profile that fails is a row
 /// that says so; the others still print, and the exit code reports the failure.
-async fn run_all(context: &Context, minimum: Option<Minimum>) -> Result<()> {
+async fn run_all(context: &Context, minimum: Option<Thresholds>) -> Result<()> {
     let rows: Vec<ProfileRow<BalanceSummary>> = every_profile(context, async |client, profile| {
         Ok(balance_summary(client, profile).await?)
     })
@@ -50,6 +55,14 @@ async fn run_all(context: &Context, minimum: Option<Minimum>) -> Result<()> {
     // A read failure makes the run "could not check" whatever the others hold, so the
     // minimum is only compared when every profile was read.
     let every_row_read = rows.iter().all(|r| r.error().is_none());
+    if let (Some(minimum), true) = (&minimum, every_row_read) {
+        let currencies: BTreeSet<String> = rows
+            .iter()
+            .filter_map(|r| r.result.as_ref().ok())
+            .filter_map(checks::balance_currency)
+            .collect();
+        minimum.fit(&currencies)?;
+    }
     let mut outcomes = Vec::with_capacity(rows.len());
     let mut below = Vec::new();
     for row in &rows {
@@ -60,15 +73,21 @@ async fn run_all(context: &Context, minimum: Option<Minimum>) -> Result<()> {
                     message: format!("billing profile {}: {}", row.profile.label(), error.message),
                     hints: error.hints.clone(),
                 });
-                Outcome::Unread(error.kind)
+                Outcome::Unread(error.kind, error.message.clone())
             }
             (Ok(summary), Some(minimum)) if every_row_read => {
                 checks::min_balance(summary, minimum)?
             }
             (Ok(_), _) => Outcome::Passed,
         };
-        if let Outcome::Failed(why) = &outcome {
-            below.push(format!("{}: {why}", row.profile.label()));
+        match &outcome {
+            Outcome::Failed(why) => below.push(format!("{}: {why}", row.profile.label())),
+            Outcome::NotChecked(_) => context.printer.note(&format!(
+                "billing profile {} is not checked: no {} amount is given in its currency",
+                row.profile.label(),
+                minimum.as_ref().map_or("--min", Thresholds::flag)
+            )),
+            _ => {}
         }
         outcomes.push(outcome);
     }

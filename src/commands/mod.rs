@@ -8,6 +8,7 @@
 mod accounts;
 mod balance;
 mod events;
+mod forecast;
 mod lots;
 
 use crate::cli::{Cli, Command};
@@ -42,5 +43,6 @@ async fn run(context: &Context, command: Command) -> Result<()> {
         Command::Balance(args) => balance::run(context, args).await,
         Command::Lots(args) => lots::run(context, args).await,
         Command::Events(args) => events::run(context, args).await,
+        Command::Forecast(args) => forecast::run(context, args).await,
     }
 }

@@ -153,7 +153,8 @@ pub fn forecast(inputs: &Inputs<'_>) -> Result<Forecast, ForecastError> {
         .as_ref()
         .and_then(|a| a.currency().map(str::to_string))
         .or_else(|| profile_currency.map(str::to_ascii_uppercase));
-    let zero = || Amount::new(Decimal::ZERO, currency.as_deref());
+    // 0.00: written like the amounts Azure sends.
+    let zero = || Amount::new(Decimal::new(0, 2), currency.as_deref());
 
     let end = inputs.as_of;
     let start = end - Duration::days(inputs.window_days - 1);
@@ -218,8 +219,7 @@ pub fn forecast(inputs: &Inputs<'_>) -> Result<Forecast, ForecastError> {
     }
     // Net refunds larger than the charges are no burn, not a negative one.
     let per_day = (total.value.max(Decimal::ZERO) / Decimal::from(inputs.window_days))
-        .round_dp(RATE_DECIMALS)
-        .normalize();
+        .round_dp(RATE_DECIMALS);
     let burn = Amount::new(per_day, currency.as_deref());
 
     let (runway_days, depletion_date) = match &estimated_balance {
@@ -227,7 +227,10 @@ pub fn forecast(inputs: &Inputs<'_>) -> Result<Forecast, ForecastError> {
         Some(balance) if balance.value <= Decimal::ZERO => (Some(0), Some(end)),
         Some(balance) => {
             use rust_decimal::prelude::ToPrimitive;
-            let days = (balance.value / burn.value).floor().to_i64().unwrap_or(i64::MAX);
+            let days = (balance.value / burn.value)
+                .floor()
+                .to_i64()
+                .unwrap_or(i64::MAX);
             let date = end.checked_add_signed(Duration::days(days.min(3_000_000)));
             (Some(days), date)
         }
@@ -372,11 +375,24 @@ fn project_lots(
     let keyed: Vec<(usize, Option<NaiveDate>, Decimal)> = open
         .iter()
         .enumerate()
-        .map(|(i, (lot, remaining))| (i, lot.expiration_date.map(|e| e.date_naive()), remaining.value))
+        .map(|(i, (lot, remaining))| {
+            (
+                i,
+                lot.expiration_date.map(|e| e.date_naive()),
+                remaining.value,
+            )
+        })
         .collect();
     let best = unused_in_order(&keyed, as_of, burn.value, pending.value, true);
     let worst = unused_in_order(&keyed, as_of, burn.value, pending.value, false);
-    let in_currency = |value: Decimal| Amount::new(value, currency);
+    // A projection is an estimate: its amounts are shown to the cent.
+    let in_currency = |value: Decimal| {
+        let mut cents = value
+            .round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+            .max(Decimal::ZERO);
+        cents.rescale(2);
+        Amount::new(cents, currency)
+    };
     let lots_out: Vec<LotOutlook> = open
         .iter()
         .enumerate()
@@ -389,6 +405,8 @@ fn project_lots(
             unused_worst_case: in_currency(worst[i]),
         })
         .collect();
+    let mut lots_out = lots_out;
+    lots_out.sort_by_key(|l| (l.expiration_date.is_none(), l.expiration_date));
     Ok(ExpiringUnused {
         best_case: in_currency(best.iter().sum()),
         worst_case: in_currency(worst.iter().sum()),
@@ -398,3 +416,50 @@ fn project_lots(
 
 #[cfg(test)]
 mod tests;
+
+/// A forecast with the profile it is for and the inputs it was made from: what
+/// `credits forecast` shows. Its JSON is the forecast's fields beside `billingProfile`, and
+/// `inputs` (`balance`, `lots` as `credits balance` and `credits lots` print them).
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ProfileForecast {
+    pub billing_profile: crate::model::domain::ProfileRef,
+    #[serde(flatten)]
+    pub forecast: Forecast,
+    pub inputs: ForecastInputs,
+}
+
+/// The balance and lots a forecast was made from.
+#[derive(Debug, Clone)]
+pub struct ForecastInputs {
+    pub balance: BalanceSummary,
+    pub lots: Vec<CreditLot>,
+    pub as_of: NaiveDate,
+}
+
+impl Serialize for ForecastInputs {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let lots: Vec<_> = self.lots.iter().map(|lot| lot.on(self.as_of)).collect();
+        let mut out = s.serialize_struct("ForecastInputs", 2)?;
+        out.serialize_field("balance", &self.balance)?;
+        out.serialize_field("lots", &lots)?;
+        out.end()
+    }
+}
+
+/// What a `forecast --all --json` row holds for a profile that could not be read.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UnreadForecast {
+    pub billing_profile: crate::model::domain::ProfileRef,
+}
+
+impl crate::model::row::Unread for ProfileForecast {
+    type Shape = UnreadForecast;
+    fn unread(profile: &crate::model::domain::ProfileRef) -> UnreadForecast {
+        UnreadForecast {
+            billing_profile: profile.clone(),
+        }
+    }
+}

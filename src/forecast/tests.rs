@@ -22,7 +22,11 @@ fn usd(text: &str) -> Amount {
 }
 
 fn on(offset: i64) -> chrono::DateTime<chrono::Utc> {
-    chrono::Utc.from_utc_datetime(&(as_of() + Duration::days(offset)).and_hms_opt(0, 0, 0).unwrap())
+    chrono::Utc.from_utc_datetime(
+        &(as_of() + Duration::days(offset))
+            .and_hms_opt(0, 0, 0)
+            .unwrap(),
+    )
 }
 
 fn summary(estimated: &str, pending: &str) -> BalanceSummary {
@@ -109,7 +113,11 @@ fn zero_burn_is_no_depletion_and_every_lot_lapses_whole() {
 
 #[test]
 fn too_little_history_gives_no_rate() {
-    let f = run(&summary("1000", "0"), &[lot("a", 10, "100")], &[event(-10, "-50")]);
+    let f = run(
+        &summary("1000", "0"),
+        &[lot("a", 10, "100")],
+        &[event(-10, "-50")],
+    );
     assert_eq!(f.burn_rate_per_day, None);
     assert_eq!(f.runway_days, None);
     assert_eq!(f.expiring_unused, None);
@@ -118,7 +126,9 @@ fn too_little_history_gives_no_rate() {
         NaiveDate::from_ymd_opt(2026, 6, 20)
     );
     // No events at all: no history either.
-    assert!(run(&summary("1", "0"), &[], &[]).too_little_history.is_some());
+    assert!(run(&summary("1", "0"), &[], &[])
+        .too_little_history
+        .is_some());
 }
 
 /// 10 a day uses a 100 lot in 10 days, long before its day 50 expiry.
@@ -129,7 +139,10 @@ fn a_burn_faster_than_the_expiry_leaves_nothing() {
     assert_eq!(f.burn_rate_per_day, Some(usd("10")));
     assert_eq!(f.runway_days, Some(10));
     let unused = f.expiring_unused.unwrap();
-    assert_eq!((unused.best_case.value, unused.worst_case.value), (d("0"), d("0")));
+    assert_eq!(
+        (unused.best_case.value, unused.worst_case.value),
+        (d("0"), d("0"))
+    );
 }
 
 /// 5 a day; A 100 expires on day 10, B 100 on day 40.

@@ -3,8 +3,8 @@
 
 use super::money::{group_thousands, Money};
 use rust_decimal::Decimal;
-use std::cmp::Ordering;
 use serde::{Serialize, Serializer};
+use std::cmp::Ordering;
 use std::fmt;
 
 /// An exact amount of money. `currency` is `None` only when nobody said which currency it

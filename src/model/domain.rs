@@ -189,14 +189,15 @@ impl BalanceSummary {
         let p = raw.properties;
         // An answer without a single balance figure (`{}`, `[]`, another resource) is not a
         // balance of nothing: it is not a balance at all.
+        let figure = |a: &Option<wire::Amount>| a.as_ref().is_some_and(|a| a.value.is_some());
         let has_a_figure = p.balance_summary.as_ref().is_some_and(|b| {
-            b.estimated_balance.is_some()
-                || b.current_balance.is_some()
-                || b.estimated_balance_in_billing_currency.is_some()
-                || b.current_balance_in_billing_currency.is_some()
-        }) || p.pending_credit_adjustments.is_some()
-            || p.expired_credit.is_some()
-            || p.pending_eligible_charges.is_some();
+            figure(&b.estimated_balance)
+                || figure(&b.current_balance)
+                || figure(&b.estimated_balance_in_billing_currency)
+                || figure(&b.current_balance_in_billing_currency)
+        }) || figure(&p.pending_credit_adjustments)
+            || figure(&p.expired_credit)
+            || figure(&p.pending_eligible_charges);
         if !has_a_figure {
             return Err("the answer holds no balance figure at all".into());
         }

@@ -41,11 +41,13 @@ impl From<Error> for RowError {
 /// What a row's JSON shows for a profile that could not be read: the profile and nothing
 /// else (every amount `null`), so the shape is the same as a row that was read.
 pub trait Unread {
-    fn unread(profile: &ProfileRef) -> Self;
+    type Shape: Serialize;
+    fn unread(profile: &ProfileRef) -> Self::Shape;
 }
 
 impl Unread for BalanceSummary {
-    fn unread(profile: &ProfileRef) -> Self {
+    type Shape = BalanceSummary;
+    fn unread(profile: &ProfileRef) -> BalanceSummary {
         BalanceSummary::unread(profile.clone())
     }
 }

@@ -2,6 +2,7 @@
 //! writer decides how it looks (grouped digits and currency in a table for people; later,
 //! value and currency in their own columns for csv).
 
+use crate::model::amount::Amount;
 use crate::model::dates::format_day;
 use crate::model::money::Money;
 use chrono::{DateTime, Utc};
@@ -14,6 +15,8 @@ pub enum Cell<'a> {
     Text(Option<Cow<'a, str>>),
     /// An amount exactly as Azure sent it; `None` (or no value) is shown as `-`.
     Money(Option<&'a Money>),
+    /// An amount `credits` computed (a sum, a rate): exact, with its currency.
+    Amount(Option<&'a Amount>),
     /// A calendar day.
     Day(Option<DateTime<Utc>>),
     Count(u64),
@@ -35,6 +38,11 @@ impl<'a> Cell<'a> {
 
     pub fn money(value: &'a Option<Money>) -> Self {
         Cell::Money(value.as_ref())
+    }
+
+    /// A calendar day given as a date.
+    pub fn date(value: Option<chrono::NaiveDate>) -> Self {
+        Cell::Day(value.map(crate::model::domain::start_of))
     }
 }
 
@@ -96,7 +104,8 @@ pub fn human_text<'c>(cell: &'c Cell<'_>) -> Cow<'c, str> {
                 Cow::Borrowed(trimmed)
             }
         }
-        Cell::Text(None) | Cell::Money(None) | Cell::Day(None) => NOTHING,
+        Cell::Text(None) | Cell::Money(None) | Cell::Amount(None) | Cell::Day(None) => NOTHING,
+        Cell::Amount(Some(amount)) => Cow::Owned(amount.to_string()),
         Cell::Money(Some(money)) => Cow::Owned(money.display()),
         Cell::Day(Some(day)) => Cow::Owned(format_day(day)),
         Cell::Count(count) => Cow::Owned(count.to_string()),

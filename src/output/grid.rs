@@ -48,7 +48,7 @@ impl Grid {
                 Cell::Day(_) | Cell::Count(_) | Cell::Flag(_) | Cell::Blank => {
                     human_text(cell).into_owned()
                 }
-                Cell::Text(_) | Cell::Money(_) => {
+                Cell::Text(_) | Cell::Money(_) | Cell::Amount(_) => {
                     super::safe::into_safe(human_text(cell), self.style == GridStyle::Markdown)
                 }
             })

@@ -3,6 +3,7 @@
 
 use super::cell::{human_text, Cell, Column};
 use super::view::{Block, Record, TableBlock, View};
+use crate::forecast::{Forecast, ProfileForecast};
 use crate::model::domain::{BalanceSummary, BillingAccount, CreditEvent, LotOnDay};
 use crate::model::money::Money;
 use crate::model::row::ProfileRow;
@@ -237,5 +238,199 @@ impl Record for CreditEvent {
             Cell::money(&self.closed_balance),
             Cell::text(&self.invoice_number),
         ]);
+    }
+}
+
+const FORECAST_COLUMNS: &[Column] = &[Column::text("Forecast"), Column::text("Value")];
+const MONTH_COLUMNS: &[Column] = &[
+    Column::text("Month"),
+    Column {
+        title: "Days in window",
+        kind: super::cell::ColumnKind::Count,
+    },
+    Column::money("Charges"),
+];
+const OUTLOOK_COLUMNS: &[Column] = &[
+    Column::text("Lot"),
+    Column::day("Expires"),
+    Column::money("Remaining"),
+    Column::money("Unused (best case)"),
+    Column::money("Unused (worst case)"),
+];
+
+/// The burn rate, or why there is none.
+fn burn_text(forecast: &Forecast) -> String {
+    match (&forecast.burn_rate_per_day, &forecast.too_little_history) {
+        (Some(rate), _) => format!("{rate} a day"),
+        (None, Some(short)) => format!(
+            "too little history: first credit event {}, {} days before {} are needed",
+            short
+                .first_event
+                .map_or("none".to_string(), |d| d.to_string()),
+            short.needed_days,
+            forecast.as_of
+        ),
+        (None, None) => "-".into(),
+    }
+}
+
+fn runway_text(forecast: &Forecast) -> String {
+    match (
+        forecast.runway_days,
+        forecast.depletion_date,
+        &forecast.burn_rate_per_day,
+    ) {
+        (Some(days), Some(date), _) => format!("{days} days, to {date}"),
+        (Some(days), None, _) => format!("{days} days"),
+        (None, _, Some(_)) => "no depletion in sight (no charges in the window)".into(),
+        (None, _, None) => "-".into(),
+    }
+}
+
+impl View for ProfileForecast {
+    fn blocks(&self) -> Vec<Block<'_>> {
+        let f = &self.forecast;
+        let profile = &self.billing_profile;
+        let title = match &profile.display_name {
+            Some(name) => format!("Billing profile: {name} ({})", profile.id),
+            None => format!("Billing profile: {}", profile.id),
+        };
+        let unused = f.expiring_unused.as_ref();
+        let rows = vec![
+            vec![Cell::owned("As of"), Cell::date(Some(f.as_of))],
+            vec![
+                Cell::owned("Estimated balance"),
+                Cell::Amount(f.estimated_balance.as_ref()),
+            ],
+            vec![
+                Cell::owned("Pending charges (drawn first)"),
+                Cell::Amount(Some(&f.pending_charges)),
+            ],
+            vec![
+                Cell::owned(format!(
+                    "Burn rate ({} days, {} to {})",
+                    f.window.days, f.window.start, f.window.end
+                )),
+                Cell::owned(burn_text(f)),
+            ],
+            vec![Cell::owned("Runway"), Cell::owned(runway_text(f))],
+            vec![
+                Cell::owned("Expiring unused, best case (soonest-expiring lot used first)"),
+                Cell::Amount(unused.map(|u| &u.best_case)),
+            ],
+            vec![
+                Cell::owned("Expiring unused, worst case (latest-expiring lot used first)"),
+                Cell::Amount(unused.map(|u| &u.worst_case)),
+            ],
+        ];
+        let months = f
+            .monthly_charges
+            .iter()
+            .map(|m| {
+                vec![
+                    Cell::owned(m.month.as_str()),
+                    Cell::Count(m.days.unsigned_abs()),
+                    Cell::Amount(Some(&m.charges)),
+                ]
+            })
+            .collect();
+        let mut blocks = vec![
+            Block::Line(title),
+            Block::Table(TableBlock {
+                columns: FORECAST_COLUMNS,
+                rows,
+            }),
+            Block::Line("Charges per month in the window:".into()),
+            Block::Table(TableBlock {
+                columns: MONTH_COLUMNS,
+                rows: months,
+            }),
+        ];
+        if let Some(unused) = unused.filter(|u| !u.lots.is_empty()) {
+            let lots = unused
+                .lots
+                .iter()
+                .map(|lot| {
+                    let name = lot.source.as_deref().or(lot.name.as_deref()).unwrap_or("-");
+                    vec![
+                        Cell::owned(name),
+                        Cell::date(lot.expiration_date),
+                        Cell::Amount(Some(&lot.remaining)),
+                        Cell::Amount(Some(&lot.unused_best_case)),
+                        Cell::Amount(Some(&lot.unused_worst_case)),
+                    ]
+                })
+                .collect();
+            blocks.push(Block::Line(
+                "Lots with credit left, at their expiration:".into(),
+            ));
+            blocks.push(Block::Table(TableBlock {
+                columns: OUTLOOK_COLUMNS,
+                rows: lots,
+            }));
+        }
+        blocks
+    }
+}
+
+const FORECAST_ROW_COLUMNS: &[Column] = &[
+    Column::text("Account"),
+    Column::text("Profile"),
+    Column::money("Estimated balance"),
+    Column::money("Burn a day"),
+    Column {
+        title: "Runway days",
+        kind: super::cell::ColumnKind::Count,
+    },
+    Column::day("Depletion"),
+    Column::money("Unused (best)"),
+    Column::money("Unused (worst)"),
+    Column::text("Note"),
+];
+
+/// `forecast --all`: one row per profile.
+impl Record for ProfileRow<ProfileForecast> {
+    fn columns() -> &'static [Column] {
+        FORECAST_ROW_COLUMNS
+    }
+
+    fn cells<'a>(&'a self, cells: &mut Vec<Cell<'a>>) {
+        let account = self
+            .account
+            .display_name
+            .as_deref()
+            .unwrap_or(&self.account.name);
+        let profile = self
+            .profile
+            .display_name
+            .as_deref()
+            .unwrap_or(&self.profile.name);
+        cells.extend([Cell::owned(account), Cell::owned(profile)]);
+        match &self.result {
+            Ok(result) => {
+                let f = &result.forecast;
+                let unused = f.expiring_unused.as_ref();
+                cells.extend([
+                    Cell::Amount(f.estimated_balance.as_ref()),
+                    Cell::Amount(f.burn_rate_per_day.as_ref()),
+                    match f.runway_days {
+                        Some(days) => Cell::Count(days.unsigned_abs()),
+                        None => Cell::Text(None),
+                    },
+                    Cell::date(f.depletion_date),
+                    Cell::Amount(unused.map(|u| &u.best_case)),
+                    Cell::Amount(unused.map(|u| &u.worst_case)),
+                ]);
+                cells.push(match (&f.too_little_history, f.runway_days) {
+                    (Some(_), _) => Cell::owned("too little history"),
+                    (None, None) => Cell::owned("no depletion in sight"),
+                    _ => Cell::Blank,
+                });
+            }
+            Err(error) => {
+                cells.extend(std::iter::repeat_n(Cell::Text(None), 6));
+                cells.push(Cell::owned(format!("error: {}", error.kind.short_name())));
+            }
+        }
     }
 }
