@@ -306,12 +306,8 @@ pub fn min_runway(forecast: &Forecast, days: i64) -> Outcome {
 
 /// `--max-unused`: in the best case, no more than the maximum of credit may expire unused.
 pub fn max_unused(forecast: &Forecast, maximum: &Thresholds) -> Result<Outcome> {
-    if let Some(unknown) = too_little_history(forecast, "--max-unused") {
-        return Ok(unknown);
-    }
-    let Some(unused) = &forecast.expiring_unused else {
-        return Ok(Outcome::Passed);
-    };
+    // Which amount applies comes first: a profile in a currency without one is not checked,
+    // whatever its history.
     let maximum = match maximum.for_currency(forecast.currency.as_deref()) {
         Threshold::Amount(amount) => amount,
         Threshold::NoneFor(actual) => {
@@ -331,6 +327,12 @@ pub fn max_unused(forecast: &Forecast, maximum: &Thresholds) -> Result<Outcome> 
         maximum.value,
         maximum.currency().or(forecast.currency.as_deref()),
     );
+    if let Some(unknown) = too_little_history(forecast, "--max-unused") {
+        return Ok(unknown);
+    }
+    let Some(unused) = &forecast.expiring_unused else {
+        return Ok(Outcome::Passed);
+    };
     let best = &unused.best_case;
     let internal = |m: crate::model::amount::CurrencyMismatch| {
         Error::unavailable(format!("--max-unused: {m}"))

@@ -10,6 +10,7 @@ mod docs;
 mod events;
 mod failures;
 mod fixtures;
+mod forecast;
 mod fuzz;
 mod help;
 mod hostile;
