@@ -89,5 +89,76 @@ fn bench_render(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench_parse, bench_render);
+/// The projection of one profile: 20 lots and a year of daily events.
+fn bench_forecast(c: &mut Criterion) {
+    use credits::forecast::{forecast, Inputs};
+    use credits::model::domain::{BalanceSummary, CreditLot, ProfileRef};
+    let as_of = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+    let profile = ProfileRef {
+        id: "/providers/Microsoft.Billing/billingAccounts/1234:5678/billingProfiles/2468".into(),
+        name: "2468".into(),
+        display_name: Some("Development".into()),
+        currency: Some("USD".into()),
+    };
+    let balance_body = r#"{"properties":{"balanceSummary":{"estimatedBalance":{"currency":"USD","value":25000.00}},"pendingEligibleCharges":{"currency":"USD","value":-217.36}}}"#;
+    let balance = BalanceSummary::from_wire(
+        profile,
+        serde_json::from_str::<wire::CreditSummary>(balance_body).expect("a summary"),
+    )
+    .expect("a balance");
+    let lots_body = format!(
+        "{{\"value\":[{}]}}",
+        (0..20)
+            .map(|i| {
+                let expires = as_of + Duration::days(15 * (i + 1));
+                format!(
+                    r#"{{"name":"l{i}","properties":{{"expirationDate":"{expires}T00:00:00Z","closedBalance":{{"currency":"USD","value":{}.25}}}}}}"#,
+                    500 + 37 * i
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(",")
+    );
+    let lots: Vec<CreditLot> = serde_json::from_str::<wire::Page<wire::Lot>>(&lots_body)
+        .expect("lots")
+        .value
+        .into_iter()
+        .map(|l| CreditLot::from_wire(l).expect("a lot"))
+        .collect();
+    // A charge a day for the year before `as_of`.
+    let year = format!(
+        "{{\"value\":[{}]}}",
+        (0..365)
+            .map(|i| {
+                let day = as_of - Duration::days(i);
+                format!(
+                    r#"{{"name":"e{i}","properties":{{"transactionDate":"{day}T00:00:00Z","charges":{{"currency":"USD","value":-{}.{:02}}},"eventType":"SettledCharges"}}}}"#,
+                    20 + i % 9,
+                    (i * 17) % 100
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(",")
+    );
+    let events = parse(&year);
+    let mut group = c.benchmark_group("forecast");
+    group.sample_size(20);
+    group.bench_function("20 lots, a year of events", |b| {
+        b.iter(|| {
+            black_box(
+                forecast(&Inputs {
+                    as_of,
+                    window_days: 90,
+                    balance: &balance,
+                    lots: &lots,
+                    events: &events,
+                })
+                .expect("a forecast"),
+            )
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench_parse, bench_render, bench_forecast);
 criterion_main!(benches);

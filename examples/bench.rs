@@ -94,6 +94,52 @@ fn events_page_value(page_size: usize, profile: &str) -> String {
 
 const BALANCE: &str = r#"{"id":"x","name":"x","properties":{"balanceSummary":{"estimatedBalance":{"currency":"USD","value":2927.77},"currentBalance":{"currency":"USD","value":3120.13}},"pendingCreditAdjustments":{"currency":"USD","value":25.00},"expiredCredit":{"currency":"USD","value":0.00},"pendingEligibleCharges":{"currency":"USD","value":-217.36},"billingCurrency":"USD","creditCurrency":"USD","isEstimatedBalance":false}}"#;
 
+/// Three lots of `profile`, expiring in 30, 120 and 400 days of 2026-12-01.
+fn lots_page(profile: &str) -> String {
+    let lots: Vec<String> = [(30, "250.00"), (120, "1500.00"), (400, "5000.00")]
+        .iter()
+        .enumerate()
+        .map(|(i, (days, left))| {
+            let expires = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap()
+                + chrono::Duration::days(*days);
+            format!(
+                r#"{{"id":"{profile}/providers/Microsoft.Consumption/lots/l{i}","name":"l{i}","type":"Microsoft.Consumption/lots","properties":{{"source":"Azure Promotional Credit","startDate":"2025-12-01T00:00:00Z","expirationDate":"{expires}T00:00:00Z","originalAmount":{{"currency":"USD","value":5000.00}},"closedBalance":{{"currency":"USD","value":{left}}}}}}}"#
+            )
+        })
+        .collect();
+    format!(r#"{{"value":[{}]}}"#, lots.join(","))
+}
+
+/// True for an events query over fewer than 120 days (a forecast's window).
+fn is_short_window(query: &str) -> bool {
+    let date = |key: &str| {
+        query
+            .split('&')
+            .find_map(|kv| kv.strip_prefix(key))
+            .and_then(|v| chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d").ok())
+    };
+    match (date("startDate="), date("endDate=")) {
+        (Some(start), Some(end)) => (end - start).num_days() < 120,
+        _ => false,
+    }
+}
+
+/// 90 daily charges of `profile` ending on 2026-12-01.
+fn forecast_events_page(profile: &str) -> String {
+    let end = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+    let events: Vec<String> = (0..90)
+        .map(|i| {
+            let day = end - chrono::Duration::days(i);
+            format!(
+                r#"{{"id":"{profile}/providers/Microsoft.Consumption/events/f{i}","name":"f{i}","type":"Microsoft.Consumption/events","properties":{{"transactionDate":"{day}T00:00:00Z","description":"Daily charges","charges":{{"currency":"USD","value":-{}.{:02}}},"closedBalance":{{"currency":"USD","value":2927.77}},"eventType":"SettledCharges"}}}}"#,
+                10 + i % 7,
+                (i * 13) % 100
+            )
+        })
+        .collect();
+    format!(r#"{{"value":[{}]}}"#, events.join(","))
+}
+
 impl Fake {
     fn answer(&self, target: &str) -> (u16, String) {
         let (path, query) = target.split_once('?').unwrap_or((target, ""));
@@ -102,6 +148,17 @@ impl Fake {
         }
         if path.ends_with("/credits/balanceSummary") {
             return (200, BALANCE.to_string());
+        }
+        let profile = path
+            .split("/providers/Microsoft.Consumption/")
+            .next()
+            .unwrap_or_default();
+        if path.ends_with("/lots") {
+            return (200, lots_page(profile));
+        }
+        if path.ends_with("/events") && is_short_window(query) {
+            // A forecast's 90 days: one page of a charge a day.
+            return (200, forecast_events_page(profile));
         }
         if path.ends_with("/events") {
             // Development: 5 pages; History: 100 pages.
@@ -380,6 +437,13 @@ fn main() {
             cold_cache: true,
             target: "<= 5 RTT + 50 ms",
         },
+        Scenario {
+            name: "forecast --all, 60 profiles (warm)",
+            program: bin.clone(),
+            args: strings(&["--as-of", "2026-12-01", "forecast", "--all"]),
+            cold_cache: false,
+            target: "3 reads a profile, 16 in flight",
+        },
     ];
     if Command::new("curl")
         .arg("--version")
@@ -438,7 +502,9 @@ fn main() {
     for scenario in &scenarios {
         // The scenario's program, and the baseline build for `credits` scenarios.
         let mut programs = vec![(scenario.name.to_string(), scenario.program.clone())];
-        if let Some(baseline) = baseline.as_ref().filter(|_| scenario.program == bin) {
+        // A command the baseline build does not have yet is measured alone.
+        let in_baseline = scenario.program == bin && !scenario.name.starts_with("forecast");
+        if let Some(baseline) = baseline.as_ref().filter(|_| in_baseline) {
             programs.push((format!("{} [baseline]", scenario.name), baseline.clone()));
         }
         let mut walls = vec![Vec::new(); programs.len()];
