@@ -155,6 +155,10 @@ pub struct ForecastArgs {
     #[arg(long, value_name = "DAYS")]
     pub window: Option<String>,
 
+    /// Draw the balance chart in a pipe too (on a terminal it is always drawn)
+    #[arg(long)]
+    pub chart: bool,
+
     /// Exit 1 when the runway is shorter than DAYS days
     #[arg(long, value_name = "DAYS", allow_hyphen_values = true)]
     pub min_days: Option<String>,

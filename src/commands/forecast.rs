@@ -38,6 +38,9 @@ pub async fn run(context: &Context, args: ForecastArgs) -> Result<()> {
         max_unused: Thresholds::parse("--max-unused", &args.max_unused)?,
     };
     let as_of = context.settings.as_of.value;
+    if args.chart {
+        context.printer.show_charts_in_pipes();
+    }
     if args.all {
         return run_all(context, as_of, window, &wanted).await;
     }

@@ -84,6 +84,14 @@ pub struct ExpiringUnused {
     pub lots: Vec<LotOutlook>,
 }
 
+/// The balance after a credit event: the history a chart draws.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BalancePoint {
+    pub date: NaiveDate,
+    pub balance: Amount,
+}
+
 /// Why there is no burn rate.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -105,6 +113,8 @@ pub struct Forecast {
     pub pending_charges: Amount,
     pub window: Window,
     pub monthly_charges: Vec<MonthlyCharges>,
+    /// The balance after each credit event in the window, oldest first.
+    pub balance_history: Vec<BalancePoint>,
     /// Charges in the window per day; `None` with too little history.
     pub burn_rate_per_day: Option<Amount>,
     /// Set when there is too little history for a rate.
@@ -168,10 +178,16 @@ pub fn forecast(inputs: &Inputs<'_>) -> Result<Forecast, ForecastError> {
     let mut months = months_of(start, end, &zero);
     let mut total = zero();
     let mut first_event: Option<NaiveDate> = None;
+    let mut balance_history = Vec::new();
     for event in inputs.events {
         let day = event.transaction_date.map(|d| d.date_naive());
         if let Some(day) = day {
             first_event = Some(first_event.map_or(day, |f| f.min(day)));
+            let after = Amount::of(event.closed_balance.as_ref(), currency.as_deref());
+            if let (Some(balance), true) = (after, day >= start && day <= end) {
+                balance.try_cmp(&zero())?;
+                balance_history.push((event.transaction_date, BalancePoint { date: day, balance }));
+            }
         }
         let Some(charge) = Amount::of(event.charges.as_ref(), currency.as_deref()) else {
             continue;
@@ -198,6 +214,12 @@ pub fn forecast(inputs: &Inputs<'_>) -> Result<Forecast, ForecastError> {
     .map(|p| Amount::new((-p.value).max(Decimal::ZERO), p.currency()))
     .unwrap_or_else(zero);
 
+    // Oldest first; events of one day keep Azure's order of their times.
+    balance_history.sort_by_key(|(when, _)| *when);
+    let balance_history: Vec<BalancePoint> = balance_history
+        .into_iter()
+        .map(|(_, point)| point)
+        .collect();
     let enough = first_event.is_some_and(|f| f <= end - Duration::days(MIN_HISTORY_DAYS));
     if !enough {
         return Ok(Forecast {
@@ -207,6 +229,7 @@ pub fn forecast(inputs: &Inputs<'_>) -> Result<Forecast, ForecastError> {
             pending_charges,
             window,
             monthly_charges: months,
+            balance_history,
             burn_rate_per_day: None,
             too_little_history: Some(TooLittleHistory {
                 first_event,
@@ -251,6 +274,7 @@ pub fn forecast(inputs: &Inputs<'_>) -> Result<Forecast, ForecastError> {
         pending_charges,
         window,
         monthly_charges: months,
+        balance_history,
         burn_rate_per_day: Some(burn),
         too_little_history: None,
         runway_days,

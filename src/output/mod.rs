@@ -6,6 +6,7 @@
 //! write to stderr change the exit code. Views and writers do no I/O; only `Printer` writes.
 
 pub mod cell;
+pub mod chart;
 pub mod grid;
 pub mod json;
 pub mod markdown;
@@ -58,8 +59,9 @@ impl Writer {
         }
     }
 
-    /// The text of a view, in this writer's format. Pure.
-    pub fn render<V: View + ?Sized>(self, value: &V) -> Result<String> {
+    /// The text of a view, in this writer's format; charts go into a pipe only when
+    /// `charts_in_pipes`. Pure but for asking the terminal its width.
+    pub fn render<V: View + ?Sized>(self, value: &V, charts_in_pipes: bool) -> Result<String> {
         let Some(style) = self.grid_style() else {
             return json::to_json(value);
         };
@@ -77,6 +79,19 @@ impl Writer {
                     }
                     out.push_str(&grid.render());
                 }
+                Block::Chart(chart) => match style {
+                    GridStyle::Terminal => {
+                        let width = comfy_table::Table::new().width().unwrap_or(80);
+                        out.push_str(&chart::render(&chart, usize::from(width)));
+                    }
+                    GridStyle::Markdown if charts_in_pipes => {
+                        // A fixed width, so the same command gives the same page.
+                        out.push_str("```text\n");
+                        out.push_str(&chart::render(&chart, 80));
+                        out.push_str("```\n");
+                    }
+                    GridStyle::Markdown => {}
+                },
             }
         }
         Ok(out)
@@ -196,6 +211,8 @@ pub struct Printer {
     started: AtomicBool,
     /// Set when the reader closed stdout (`| head`): nothing more is written.
     closed: AtomicBool,
+    /// `--chart`: charts in pipes too.
+    charts_in_pipes: AtomicBool,
 }
 
 impl Printer {
@@ -214,13 +231,15 @@ impl Printer {
             stderr: Stderr,
             started: AtomicBool::new(false),
             closed: AtomicBool::new(false),
+            charts_in_pipes: AtomicBool::new(false),
         }
     }
 
     /// Writes one value in the chosen format. A reader that closed stdout is not an error
     /// here: the command goes on to its checks, which still decide the exit code.
     pub fn emit<V: View + ?Sized>(&self, value: &V) -> Result<()> {
-        match self.write(&self.writer.render(value)?) {
+        let charts = self.charts_in_pipes.load(Ordering::Relaxed);
+        match self.write(&self.writer.render(value, charts)?) {
             Err(error) if error.kind == ErrorKind::ClosedPipe => Ok(()),
             other => other,
         }
@@ -244,6 +263,11 @@ impl Printer {
             writer: self.writer.rows(),
             count: 0,
         }
+    }
+
+    /// `--chart`: draw charts in a pipe too (they are always drawn on a terminal).
+    pub fn show_charts_in_pipes(&self) {
+        self.charts_in_pipes.store(true, Ordering::Relaxed);
     }
 
     /// True once anything has been written to stdout.

@@ -16,6 +16,8 @@ pub enum Block<'a> {
     /// A line of text (made safe by the writer).
     Line(String),
     Table(TableBlock<'a>),
+    /// A picture: drawn on a terminal, and in a pipe only when asked for (`--chart`).
+    Chart(super::chart::BalanceChart),
 }
 
 /// A value the printer can emit: as blocks for people, or as JSON.

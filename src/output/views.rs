@@ -2,6 +2,7 @@
 //! look as tables. Pure functions from domain values to typed cells; no I/O, no format.
 
 use super::cell::{human_text, Cell, Column};
+use super::chart::BalanceChart;
 use super::view::{Block, Record, TableBlock, View};
 use crate::forecast::{Forecast, ProfileForecast};
 use crate::model::domain::{BalanceSummary, BillingAccount, CreditEvent, LotOnDay};
@@ -340,12 +341,17 @@ impl View for ProfileForecast {
                 columns: FORECAST_COLUMNS,
                 rows,
             }),
+        ];
+        if let Some(chart) = balance_chart(f) {
+            blocks.push(Block::Chart(chart));
+        }
+        blocks.extend([
             Block::Line("Charges per month in the window:".into()),
             Block::Table(TableBlock {
                 columns: MONTH_COLUMNS,
                 rows: months,
             }),
-        ];
+        ]);
         if let Some(unused) = unused.filter(|u| !u.lots.is_empty()) {
             let lots = unused
                 .lots
@@ -371,6 +377,41 @@ impl View for ProfileForecast {
         }
         blocks
     }
+}
+
+/// The balance over the window, then projected to zero (at most two years ahead).
+fn balance_chart(f: &Forecast) -> Option<BalanceChart> {
+    if f.balance_history.is_empty() {
+        return None;
+    }
+    let projection = match (&f.estimated_balance, &f.burn_rate_per_day) {
+        (Some(balance), Some(rate)) if !rate.value.is_zero() => Some((balance.value, rate.value)),
+        _ => None,
+    };
+    let horizon = f.as_of + chrono::Duration::days(730);
+    let end = match f.depletion_date {
+        Some(depletion) => depletion.min(horizon),
+        None => f.as_of + chrono::Duration::days(f.window.days),
+    };
+    let expiries = f
+        .expiring_unused
+        .iter()
+        .flat_map(|u| u.lots.iter().filter_map(|l| l.expiration_date))
+        .filter(|d| *d >= f.window.start && *d <= end)
+        .collect();
+    Some(BalanceChart {
+        history: f
+            .balance_history
+            .iter()
+            .map(|p| (p.date, p.balance.value))
+            .collect(),
+        start: f.window.start,
+        as_of: f.as_of,
+        projection,
+        end: end.max(f.as_of),
+        expiries,
+        currency: f.currency.clone(),
+    })
 }
 
 const FORECAST_ROW_COLUMNS: &[Column] = &[

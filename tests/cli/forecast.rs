@@ -221,3 +221,15 @@ async fn a_forecast_reads_balance_lots_and_events_at_once() {
         started.elapsed()
     );
 }
+
+#[test]
+fn the_chart_is_drawn_in_a_pipe_only_when_asked_for() {
+    let plain = demo(&["forecast", "-p", "Production"]);
+    assert!(!plain.stdout.contains('█'), "{plain}");
+    let charted = demo(&["forecast", "-p", "Production", "--chart"]);
+    assert_eq!(charted.code, 0, "{charted}");
+    insta::assert_snapshot!(charted.stdout);
+    let json = demo(&["forecast", "-p", "Production", "--chart", "--json"]);
+    assert!(!json.stdout.contains('█'), "JSON stays data: {json}");
+    assert_eq!(json.json()["balanceHistory"][0]["date"], "2026-11-01");
+}
