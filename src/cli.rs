@@ -86,6 +86,8 @@ pub enum Command {
     Events(EventsArgs),
     /// Forecast the burn rate, the runway and the credit that will expire unused
     Forecast(ForecastArgs),
+    /// One Markdown page for a CI step summary: balances, expiring credit, forecasts, checks
+    Report(ReportArgs),
 }
 
 #[derive(Debug, Args)]
@@ -167,6 +169,36 @@ pub struct ForecastArgs {
     /// rules as balance --min; repeatable)
     #[arg(long, value_name = "AMOUNT", allow_hyphen_values = true)]
     pub max_unused: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    #[command(flatten)]
+    pub profile: ProfileArg,
+
+    /// Every readable MCA billing profile in every account
+    #[arg(long, conflicts_with = "profile")]
+    pub all: bool,
+
+    /// Take the burn rate over the last DAYS days (1-3650) [default: 90]
+    #[arg(long, value_name = "DAYS")]
+    pub window: Option<String>,
+
+    /// Exit 1 when an estimated balance is below AMOUNT (repeatable per currency)
+    #[arg(long, value_name = "AMOUNT", allow_hyphen_values = true)]
+    pub min: Vec<String>,
+
+    /// Exit 1 when a runway is shorter than DAYS days
+    #[arg(long, value_name = "DAYS", allow_hyphen_values = true)]
+    pub min_days: Option<String>,
+
+    /// Exit 1 when, in the best case, more than AMOUNT expires unused (repeatable per currency)
+    #[arg(long, value_name = "AMOUNT", allow_hyphen_values = true)]
+    pub max_unused: Vec<String>,
+
+    /// Exit 1 when a lot with credit left expires within DAYS days
+    #[arg(long, value_name = "DAYS", allow_hyphen_values = true)]
+    pub expiring_within: Option<String>,
 }
 
 #[cfg(test)]

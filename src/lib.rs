@@ -16,5 +16,6 @@ pub mod forecast;
 pub mod hints;
 pub mod model;
 pub mod output;
+pub mod report;
 pub mod resolve;
 pub mod settings;

@@ -93,7 +93,7 @@ fn check(result: &ProfileForecast, wanted: &Checks) -> Result<Vec<Outcome>> {
 }
 
 /// The three reads of a forecast, concurrently: one round trip plus the event pages.
-async fn read(
+pub(super) async fn read(
     client: &ArmClient,
     profile: ProfileRef,
     as_of: NaiveDate,

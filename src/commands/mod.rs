@@ -10,6 +10,7 @@ mod balance;
 mod events;
 mod forecast;
 mod lots;
+mod report;
 
 use crate::cli::{Cli, Command};
 use crate::context::Context;
@@ -44,5 +45,6 @@ async fn run(context: &Context, command: Command) -> Result<()> {
         Command::Lots(args) => lots::run(context, args).await,
         Command::Events(args) => events::run(context, args).await,
         Command::Forecast(args) => forecast::run(context, args).await,
+        Command::Report(args) => report::run(context, args).await,
     }
 }

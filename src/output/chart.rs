@@ -32,7 +32,7 @@ const SOLID: char = '█';
 const LIGHT: char = '░';
 
 /// The balance on `day`: the last event's balance on or before it, then the projection.
-fn value_on(chart: &BalanceChart, day: NaiveDate) -> Option<(Decimal, bool)> {
+pub fn value_on(chart: &BalanceChart, day: NaiveDate) -> Option<(Decimal, bool)> {
     if day <= chart.as_of {
         let last = chart.history.iter().rev().find(|(d, _)| *d <= day);
         return last.map(|(_, v)| (*v, false)).or_else(|| {

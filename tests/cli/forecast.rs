@@ -233,3 +233,48 @@ fn the_chart_is_drawn_in_a_pipe_only_when_asked_for() {
     assert!(!json.stdout.contains('█'), "JSON stays data: {json}");
     assert_eq!(json.json()["balanceHistory"][0]["date"], "2026-11-01");
 }
+
+#[test]
+fn report_is_one_markdown_page_with_the_checks_and_their_exit_code() {
+    let outcome = demo(&[
+        "report",
+        "-p",
+        "Production",
+        "--min",
+        "500",
+        "--min-days",
+        "30",
+        "--expiring-within",
+        "60",
+    ]);
+    assert_eq!(outcome.code, 1, "{outcome}");
+    insta::assert_snapshot!(outcome.to_string());
+    let clear = demo(&["report", "-p", "Development", "--min", "100"]);
+    assert_eq!(clear.code, 0, "{clear}");
+    assert!(clear.stdout.contains("```mermaid\nxychart-beta"), "{clear}");
+    assert!(
+        clear.stdout.contains("| Development | --min | passed |"),
+        "{clear}"
+    );
+}
+
+#[test]
+fn report_json_is_the_same_data_as_one_document() {
+    let outcome = demo(&[
+        "report", "--all", "--json", "--min", "1USD", "--min", "1EUR",
+    ]);
+    assert_eq!(outcome.code, 1, "Marketing has 0.00 EUR: {outcome}");
+    let json = outcome.json();
+    assert_eq!(json["asOf"], "2026-12-01");
+    assert_eq!(json["profiles"].as_array().unwrap().len(), 4);
+    assert_eq!(json["profiles"][0]["runwayDays"], 340);
+    assert_eq!(json["expiringSoon"][0][0]["days"], 30);
+    assert_eq!(
+        json["expiringSoon"][0][0]["remaining"]["value"].to_string(),
+        "249.68"
+    );
+    let checks = json["checks"].as_array().unwrap();
+    assert_eq!(checks.len(), 4);
+    assert_eq!(checks[3]["profile"], "Marketing");
+    assert_eq!(checks[3]["result"], "failed");
+}

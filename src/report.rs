@@ -1,0 +1,95 @@
+//! `credits report`: one page per run for a CI step summary, a pull-request comment or a chat
+//! post. For each profile: the balance, the credit expiring within 30, 60 and 90 days, the
+//! runway and the credit expiring unused, and every check asked for. Pure: the rows are
+//! read by the command, the page is drawn by the printer.
+
+use crate::checks::Outcome;
+use crate::forecast::ProfileForecast;
+use crate::model::amount::Amount;
+use crate::model::domain::start_of;
+use crate::model::row::ProfileRow;
+use chrono::{Duration, NaiveDate};
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+/// The horizons of the "expiring soon" lines.
+pub const HORIZONS: [i64; 3] = [30, 60, 90];
+
+/// Credit with a horizon: what the lots that expire within it still hold.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ExpiringWithin {
+    pub days: i64,
+    pub lots: usize,
+    pub remaining: Amount,
+}
+
+/// One check of one profile, with its result.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CheckResult {
+    pub profile: String,
+    /// `--min`, `--min-days`, `--max-unused`, `--expiring-within`
+    pub check: &'static str,
+    /// `passed`, `failed`, `not checked` or `could not check`
+    pub result: &'static str,
+    pub detail: String,
+}
+
+impl CheckResult {
+    pub fn of(profile: &str, check: &'static str, outcome: &Outcome) -> Self {
+        let (result, detail) = match outcome {
+            Outcome::Passed => ("passed", String::new()),
+            Outcome::Failed(why) => ("failed", why.clone()),
+            Outcome::NotChecked(why) => ("not checked", why.clone()),
+            Outcome::Unread(_, why) => ("could not check", why.clone()),
+        };
+        CheckResult {
+            profile: profile.to_string(),
+            check,
+            result,
+            detail,
+        }
+    }
+}
+
+/// The whole page.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Report {
+    pub as_of: NaiveDate,
+    pub profiles: Vec<ProfileRow<ProfileForecast>>,
+    /// Per profile (same order): credit expiring within each horizon.
+    pub expiring_soon: Vec<Vec<ExpiringWithin>>,
+    pub checks: Vec<CheckResult>,
+}
+
+/// The credit expiring within each of `HORIZONS` days of `as_of`.
+pub fn expiring_soon(result: &ProfileForecast) -> Vec<ExpiringWithin> {
+    let as_of = start_of(result.inputs.as_of);
+    let currency = result.forecast.currency.as_deref();
+    HORIZONS
+        .iter()
+        .map(|days| {
+            let horizon = as_of + Duration::days(*days);
+            let mut lots = 0;
+            let mut total = Decimal::ZERO;
+            for lot in &result.inputs.lots {
+                let (Some(left), Some(expires)) = (lot.remaining(), lot.expiration_date) else {
+                    continue;
+                };
+                if expires > as_of && expires <= horizon {
+                    lots += 1;
+                    total += left.value.unwrap_or_default();
+                }
+            }
+            let mut remaining = total;
+            remaining.rescale(2);
+            ExpiringWithin {
+                days: *days,
+                lots,
+                remaining: Amount::new(remaining, currency),
+            }
+        })
+        .collect()
+}
