@@ -100,6 +100,8 @@ struct Fetched {
     body: Option<Bytes>,
     status: StatusCode,
     request_id: Option<String>,
+    /// Attempts this request has used so far.
+    attempts: u32,
 }
 
 /// Builds the HTTP client. Loading the system's root certificates is most of its cost, so
@@ -248,9 +250,10 @@ impl ArmClient {
     where
         T: DeserializeOwned + ArmRecord,
     {
-        let mut bad_answers = 0;
+        let mut used = 0;
         loop {
-            let fetched = self.get(&url).await?;
+            let fetched = self.get_counting(&url, used).await?;
+            used = fetched.attempts;
             let Some(body) = fetched.body else {
                 return Ok(None);
             };
@@ -266,11 +269,7 @@ impl ArmClient {
                 });
             match decoded {
                 Ok(record) => return Ok(Some(record)),
-                Err(bad) => {
-                    bad_answers += 1;
-                    self.pause_before_retry(bad_answers, None, &url, bad)
-                        .await?;
-                }
+                Err(bad) => self.pause_before_retry(used, None, &url, bad).await?,
             }
         }
     }
@@ -297,7 +296,6 @@ impl ArmClient {
         let mut current = self.get(&url).await?;
         let mut current_url = url;
         let mut pages = 1;
-        let mut bad_answers = 0;
         // A later page that answers 404: the list changed while it was read.
         let vanished = |page: usize, error: ArmError| match error.status() {
             Some(404) if page > 1 => ArmError::PageVanished {
@@ -320,11 +318,11 @@ impl ArmClient {
                     request_id: current.request_id.take(),
                     why: "a later page of the list answered with no content".into(),
                 };
-                bad_answers += 1;
-                self.pause_before_retry(bad_answers, None, &current_url, bad)
+                let used = current.attempts;
+                self.pause_before_retry(used, None, &current_url, bad)
                     .await?;
                 current = self
-                    .get(&current_url)
+                    .get_counting(&current_url, used)
                     .await
                     .map_err(|e| vanished(pages, e))?;
                 continue;
@@ -334,6 +332,8 @@ impl ArmClient {
                 None => None,
             };
             let (status, request_id) = (current.status, current.request_id.take());
+            // This page's attempts so far: bad answers and transient failures share them.
+            let used = current.attempts;
             let read_page = {
                 let url = current_url.clone();
                 let expected = expected.owned();
@@ -347,11 +347,10 @@ impl ArmClient {
                 match read_page() {
                     Ok(records) => return on_page(records),
                     Err(bad) => {
-                        bad_answers += 1;
-                        self.pause_before_retry(bad_answers, None, &current_url, bad)
+                        self.pause_before_retry(used, None, &current_url, bad)
                             .await?;
                         current = self
-                            .get(&current_url)
+                            .get_counting(&current_url, used)
                             .await
                             .map_err(|e| vanished(pages, e))?;
                         continue;
@@ -389,18 +388,16 @@ impl ArmClient {
                 // Nothing of this page was handed on: fetch it again, and the next one after.
                 seen.remove(next_url.as_str());
                 pages -= 1;
-                bad_answers += 1;
-                self.pause_before_retry(bad_answers, None, &current_url, bad)
+                self.pause_before_retry(used, None, &current_url, bad)
                     .await?;
                 current = self
-                    .get(&current_url)
+                    .get_counting(&current_url, used)
                     .await
                     .map_err(|e| vanished(pages, e))?;
                 continue;
             }
             current = fetched.map_err(|e| vanished(pages, e))?;
             current_url = next_url;
-            bad_answers = 0;
         }
     }
 
@@ -465,10 +462,16 @@ impl ArmClient {
 
     /// The one request path: auth header, retries with backoff, timeouts, error decoding.
     async fn get(&self, url: &Url) -> ArmResult<Fetched> {
+        self.get_counting(url, 0).await
+    }
+
+    /// `get`, for a request that has already used `used` of its attempts (on answers that
+    /// could not be read): transient failures and bad answers share one budget.
+    async fn get_counting(&self, url: &Url, used: u32) -> ArmResult<Fetched> {
         // The first request gets the token and builds the client at the same time.
         let (token, http) = tokio::join!(self.token(), self.http());
         let (token, http) = (token?, http?);
-        let mut attempt = 0;
+        let mut attempt = used;
         loop {
             attempt += 1;
             let remaining = self.remaining();
@@ -529,6 +532,7 @@ impl ArmClient {
                     body,
                     status,
                     request_id,
+                    attempts: attempt,
                 });
             }
             // An error body that is broken or too long only loses its message.

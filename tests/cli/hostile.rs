@@ -798,3 +798,29 @@ async fn an_amount_without_a_value_is_no_balance_figure() {
     .await;
     assert_eq!(balance_by_id(&fake, &[]).code, 6);
 }
+
+/// Throttling and unreadable answers share the one budget of 4 attempts a request.
+#[tokio::test(flavor = "multi_thread")]
+async fn bad_answers_and_server_errors_share_one_attempt_budget() {
+    let fake = Fake::start().await;
+    for _ in 0..3 {
+        for response in [
+            ResponseTemplate::new(503).insert_header("retry-after", "0"),
+            json_response("<html>proxy</html>"),
+        ] {
+            Mock::given(method("GET"))
+                .and(path(lots_path()))
+                .respond_with(response)
+                .up_to_n_times(1)
+                .mount(&fake.server)
+                .await;
+        }
+    }
+    let outcome = fake.run(&["lots", "-p", &dev_id()]);
+    assert_eq!(outcome.code, 6, "{outcome}");
+    assert!(
+        outcome.stderr.contains("gave up after 4 attempts"),
+        "{outcome}"
+    );
+    assert_eq!(fake.request_count().await, 4);
+}
