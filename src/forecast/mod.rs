@@ -211,7 +211,12 @@ pub fn forecast(inputs: &Inputs<'_>) -> Result<Forecast, ForecastError> {
         inputs.balance.pending_eligible_charges.as_ref(),
         currency.as_deref(),
     )
-    .map(|p| Amount::new((-p.value).max(Decimal::ZERO), p.currency()))
+    .map(|p| {
+        let mut pending = (-p.value).max(Decimal::ZERO);
+        // -0.00 is not an amount anyone wants to read.
+        pending.set_sign_positive(true);
+        Amount::new(pending, p.currency())
+    })
     .unwrap_or_else(zero);
 
     // Oldest first; events of one day keep Azure's order of their times.
@@ -220,7 +225,18 @@ pub fn forecast(inputs: &Inputs<'_>) -> Result<Forecast, ForecastError> {
         .into_iter()
         .map(|(_, point)| point)
         .collect();
-    let enough = first_event.is_some_and(|f| f <= end - Duration::days(MIN_HISTORY_DAYS));
+    // Only the window's events are read, so a profile whose credit is older than its last
+    // event also shows its age by its lots: a lot that started long ago is history too.
+    let first_lot = inputs
+        .lots
+        .iter()
+        .filter_map(|lot| lot.start_date.map(|d| d.date_naive()))
+        .min();
+    let first_seen = match (first_event, first_lot) {
+        (Some(e), Some(l)) => Some(e.min(l)),
+        (e, l) => e.or(l),
+    };
+    let enough = first_seen.is_some_and(|f| f <= end - Duration::days(MIN_HISTORY_DAYS));
     if !enough {
         return Ok(Forecast {
             as_of: end,
@@ -232,7 +248,7 @@ pub fn forecast(inputs: &Inputs<'_>) -> Result<Forecast, ForecastError> {
             balance_history,
             burn_rate_per_day: None,
             too_little_history: Some(TooLittleHistory {
-                first_event,
+                first_event: first_seen,
                 needed_days: MIN_HISTORY_DAYS,
             }),
             runway_days: None,
@@ -241,8 +257,9 @@ pub fn forecast(inputs: &Inputs<'_>) -> Result<Forecast, ForecastError> {
         });
     }
     // Net refunds larger than the charges are no burn, not a negative one.
-    let per_day = (total.value.max(Decimal::ZERO) / Decimal::from(inputs.window_days))
+    let mut per_day = (total.value.max(Decimal::ZERO) / Decimal::from(inputs.window_days))
         .round_dp(RATE_DECIMALS);
+    per_day.rescale(RATE_DECIMALS);
     let burn = Amount::new(per_day, currency.as_deref());
 
     let (runway_days, depletion_date) = match &estimated_balance {

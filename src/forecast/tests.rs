@@ -228,3 +228,15 @@ fn the_rate_is_kept_to_four_decimals() {
     assert_eq!(f.burn_rate_per_day, Some(usd("1.1111")));
     assert_eq!(f.runway_days, Some(9));
 }
+
+/// No event in the window, but a lot that started 200 days ago: a long history of no burn.
+#[test]
+fn an_old_lot_is_history_enough_for_a_zero_burn() {
+    let mut old = lot("a", 60, "1200");
+    old.start_date = Some(on(-200));
+    let f = run(&summary("1200", "0"), &[old], &[]);
+    assert_eq!(f.too_little_history, None);
+    assert_eq!(f.burn_rate_per_day, Some(usd("0")));
+    assert_eq!(f.runway_days, None);
+    assert_eq!(f.expiring_unused.unwrap().best_case, usd("1200"));
+}

@@ -180,7 +180,7 @@ fn balance_all_takes_one_minimum_per_currency() {
         "{euro}"
     );
     assert!(!euro.stderr.contains("Production:"), "{euro}");
-    let both = demo(&["balance", "--all", "--min", "400USD", "--min", "0EUR"]);
+    let both = demo(&["balance", "--all", "--min", "250USD", "--min", "0EUR"]);
     assert_eq!(both.code, 0, "{both}");
     let twice = demo(&["balance", "--all", "--min", "400USD", "--min", "500usd"]);
     assert_eq!(twice.code, 2, "{twice}");
@@ -266,7 +266,7 @@ fn report_json_is_the_same_data_as_one_document() {
     assert_eq!(outcome.code, 1, "Marketing has 0.00 EUR: {outcome}");
     let json = outcome.json();
     assert_eq!(json["asOf"], "2026-12-01");
-    assert_eq!(json["profiles"].as_array().unwrap().len(), 4);
+    assert_eq!(json["profiles"].as_array().unwrap().len(), 6);
     assert_eq!(json["profiles"][0]["runwayDays"], 340);
     assert_eq!(json["expiringSoon"][0][0]["days"], 30);
     assert_eq!(
@@ -274,7 +274,7 @@ fn report_json_is_the_same_data_as_one_document() {
         "249.68"
     );
     let checks = json["checks"].as_array().unwrap();
-    assert_eq!(checks.len(), 4);
-    assert_eq!(checks[3]["profile"], "Marketing");
-    assert_eq!(checks[3]["result"], "failed");
+    assert_eq!(checks.len(), 6);
+    assert_eq!(checks[5]["profile"], "Marketing");
+    assert_eq!(checks[5]["result"], "failed");
 }
