@@ -28,6 +28,8 @@ fn demo_forecast_all_is_a_row_per_profile() {
 fn forecast_json_has_every_documented_field() {
     let outcome = demo(&["forecast", "-p", "Development", "--json"]);
     assert_eq!(outcome.code, 0, "{outcome}");
+    // The printed text, exact digits and field order as a script sees them.
+    insta::assert_snapshot!(outcome.stdout);
     let json = outcome.json();
     // 773.77 charged in the 90 days to 2026-12-01: 8.5974 a day (to 4 places).
     assert_eq!(json["burnRatePerDay"]["value"].to_string(), "8.5974");
