@@ -294,6 +294,16 @@ pub fn min_runway(forecast: &Forecast, days: i64) -> Outcome {
     if let Some(unknown) = too_little_history(forecast, "--min-days") {
         return unknown;
     }
+    let burning = forecast
+        .burn_rate_per_day
+        .as_ref()
+        .is_some_and(|r| !r.value.is_zero());
+    if burning && forecast.estimated_balance.is_none() {
+        return Outcome::Unread(
+            ErrorKind::Unavailable,
+            "--min-days cannot be checked: Azure reported no estimated balance".into(),
+        );
+    }
     match (forecast.runway_days, forecast.depletion_date) {
         (Some(runway), depletion) if runway < days => Outcome::Failed(format!(
             "the runway of {runway} days{} is shorter than the minimum {days} days by {} days",

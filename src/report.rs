@@ -80,7 +80,8 @@ pub fn expiring_soon(result: &ProfileForecast) -> Vec<ExpiringWithin> {
                 };
                 if expires > as_of && expires <= horizon {
                     lots += 1;
-                    total += left.value.unwrap_or_default();
+                    let value = left.value.unwrap_or_default();
+                    total = total.checked_add(value).unwrap_or(Decimal::MAX);
                 }
             }
             let mut remaining = total;

@@ -114,7 +114,9 @@ pub(super) async fn read(
         lots(client, &profile.id),
         all_events
     );
-    let (balance, lots, events) = (balance?, lots?, events?);
+    let (balance, mut lots, events) = (balance?, lots?, events?);
+    // In the order `credits lots` shows them.
+    crate::model::domain::sort_lots(&mut lots);
     let made = forecast::forecast(&Inputs {
         as_of,
         window_days: window,

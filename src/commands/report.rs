@@ -44,11 +44,11 @@ pub async fn run(context: &Context, args: ReportArgs) -> Result<()> {
             read(client, profile, as_of, window).await
         })
         .await?;
-        // A profile given by id has no account to name; the page needs none.
+        // One profile asked for by name: the page names no account.
         let account = AccountRef {
             id: String::new(),
             name: String::new(),
-            display_name: Some("-".into()),
+            display_name: None,
         };
         vec![ProfileRow {
             account,
@@ -63,8 +63,12 @@ pub async fn run(context: &Context, args: ReportArgs) -> Result<()> {
         .filter_map(|r| r.result.as_ref().ok())
         .filter_map(|r| r.forecast.currency.clone())
         .collect();
-    for thresholds in [&min, &max_unused].into_iter().flatten() {
-        thresholds.fit(&currencies)?;
+    // A read failure already makes the run "could not check"; only a complete set of
+    // currencies can make a bare amount a usage error.
+    if rows.iter().all(|r| r.error().is_none()) {
+        for thresholds in [&min, &max_unused].into_iter().flatten() {
+            thresholds.fit(&currencies)?;
+        }
     }
 
     let mut outcomes = Vec::new();
@@ -84,14 +88,19 @@ pub async fn run(context: &Context, args: ReportArgs) -> Result<()> {
             results.push(CheckResult::of(label, check, &outcome));
             outcomes.push(outcome);
         };
+        // A check that cannot be made for one profile is that profile's result, not the
+        // end of the page.
+        let unread = |e: Error| Outcome::Unread(e.kind, e.message);
         if let Some(min) = &min {
-            add("--min", checks::min_balance(&result.inputs.balance, min)?);
+            let outcome = checks::min_balance(&result.inputs.balance, min).unwrap_or_else(unread);
+            add("--min", outcome);
         }
         if let Some(days) = min_days {
             add("--min-days", checks::min_runway(&result.forecast, days));
         }
         if let Some(max) = &max_unused {
-            add("--max-unused", checks::max_unused(&result.forecast, max)?);
+            let outcome = checks::max_unused(&result.forecast, max).unwrap_or_else(unread);
+            add("--max-unused", outcome);
         }
         if let Some(days) = expiring_within {
             add(

@@ -11,6 +11,9 @@ use chrono::{Datelike, Duration, NaiveDate};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
+/// A runway longer than this (about 2,700 years) is "no depletion in sight".
+pub const MAX_RUNWAY_DAYS: i64 = 1_000_000;
+
 /// Less history than this before the reference day, and there is no rate to speak of.
 pub const MIN_HISTORY_DAYS: i64 = 30;
 
@@ -213,11 +216,13 @@ pub fn forecast(inputs: &Inputs<'_>) -> Result<Forecast, ForecastError> {
     )
     .map(|p| {
         let mut pending = (-p.value).max(Decimal::ZERO);
+        pending.set_sign_positive(true);
         // -0.00 is not an amount anyone wants to read.
         pending.set_sign_positive(true);
         Amount::new(pending, p.currency())
     })
     .unwrap_or_else(zero);
+    pending_charges.try_cmp(&zero())?;
 
     // Oldest first; events of one day keep Azure's order of their times.
     balance_history.sort_by_key(|(when, _)| *when);
@@ -256,23 +261,36 @@ pub fn forecast(inputs: &Inputs<'_>) -> Result<Forecast, ForecastError> {
             expiring_unused: None,
         });
     }
-    // Net refunds larger than the charges are no burn, not a negative one.
-    let mut per_day = (total.value.max(Decimal::ZERO) / Decimal::from(inputs.window_days))
+    // Net refunds larger than the charges are no burn, not a negative one. A history shorter
+    // than the window is divided by the days it covers, not by the whole window.
+    let covered = first_seen
+        .map(|first| (end - first.max(start)).num_days() + 1)
+        .unwrap_or(inputs.window_days)
+        .clamp(1, inputs.window_days);
+    let mut per_day = total
+        .value
+        .max(Decimal::ZERO)
+        .checked_div(Decimal::from(covered))
+        .unwrap_or(Decimal::ZERO)
         .round_dp(RATE_DECIMALS);
     per_day.rescale(RATE_DECIMALS);
     let burn = Amount::new(per_day, currency.as_deref());
 
     let (runway_days, depletion_date) = match &estimated_balance {
-        _ if burn.value.is_zero() => (None, None),
+        // Gone is gone, burn or no burn.
         Some(balance) if balance.value <= Decimal::ZERO => (Some(0), Some(end)),
+        _ if burn.value.is_zero() => (None, None),
         Some(balance) => {
             use rust_decimal::prelude::ToPrimitive;
-            let days = (balance.value / burn.value)
-                .floor()
-                .to_i64()
-                .unwrap_or(i64::MAX);
-            let date = end.checked_add_signed(Duration::days(days.min(3_000_000)));
-            (Some(days), date)
+            let days = balance
+                .value
+                .checked_div(burn.value)
+                .map(|d| d.floor())
+                .and_then(|d| d.to_i64())
+                .filter(|d| *d <= MAX_RUNWAY_DAYS);
+            // Beyond the calendar `credits` draws, there is no date to name.
+            let date = days.and_then(|d| end.checked_add_signed(Duration::days(d)));
+            (days, date)
         }
         None => (None, None),
     };
@@ -382,7 +400,11 @@ fn unused_in_order(
     let mut day = as_of;
     for expiry in expirations {
         let days = (expiry - day).num_days().max(0);
-        draw(&mut pools, per_day * Decimal::from(days));
+        // Past 28 digits the burn simply takes everything there is.
+        let burn = per_day
+            .checked_mul(Decimal::from(days))
+            .unwrap_or(Decimal::MAX);
+        draw(&mut pools, burn);
         day = expiry;
         for pool in pools.iter_mut().filter(|p| p.expires == Some(expiry)) {
             unused[pool.index] = pool.left;
@@ -406,7 +428,11 @@ fn project_lots(
         let Some(remaining) = Amount::of(lot.remaining(), currency) else {
             continue;
         };
-        if lot.expiration_date.is_some_and(|e| e <= today) {
+        // A lot expires at the start of its expiration day.
+        if lot
+            .expiration_date
+            .is_some_and(|e| e <= today || e.date_naive() <= as_of)
+        {
             continue;
         }
         // Each lot must be in the forecast's currency.
@@ -448,9 +474,14 @@ fn project_lots(
         .collect();
     let mut lots_out = lots_out;
     lots_out.sort_by_key(|l| (l.expiration_date.is_none(), l.expiration_date));
+    let total = |values: &[Decimal]| {
+        values.iter().fold(Decimal::ZERO, |sum, v| {
+            sum.checked_add(*v).unwrap_or(Decimal::MAX)
+        })
+    };
     Ok(ExpiringUnused {
-        best_case: in_currency(best.iter().sum()),
-        worst_case: in_currency(worst.iter().sum()),
+        best_case: in_currency(total(&best)),
+        worst_case: in_currency(total(&worst)),
         lots: lots_out,
     })
 }

@@ -134,7 +134,7 @@ fn too_little_history_gives_no_rate() {
 /// 10 a day uses a 100 lot in 10 days, long before its day 50 expiry.
 #[test]
 fn a_burn_faster_than_the_expiry_leaves_nothing() {
-    let events = [event(-60, "-450"), event(-30, "-450")];
+    let events = [event(-100, "0"), event(-60, "-450"), event(-30, "-450")];
     let f = run(&summary("100", "0"), &[lot("a", 50, "100")], &events);
     assert_eq!(f.burn_rate_per_day, Some(usd("10")));
     assert_eq!(f.runway_days, Some(10));
@@ -150,7 +150,7 @@ fn a_burn_faster_than_the_expiry_leaves_nothing() {
 /// Worst (B first): days 0-9 take 50 of B; A lapses whole (100); B is used up by day 20.
 #[test]
 fn the_two_orders_give_the_two_bounds() {
-    let events = [event(-60, "-225"), event(-30, "-225")];
+    let events = [event(-100, "0"), event(-60, "-225"), event(-30, "-225")];
     let lots = [lot("A", 10, "100"), lot("B", 40, "100")];
     let f = run(&summary("200", "0"), &lots, &events);
     assert_eq!(f.burn_rate_per_day, Some(usd("5")));
@@ -168,7 +168,7 @@ fn the_two_orders_give_the_two_bounds() {
 /// Two lots of 100 expire on day 10; 50 is used before: 150 lapse in either order.
 #[test]
 fn lots_expiring_the_same_day_lapse_together() {
-    let events = [event(-60, "-225"), event(-30, "-225")];
+    let events = [event(-100, "0"), event(-60, "-225"), event(-30, "-225")];
     let lots = [lot("A", 10, "100"), lot("B", 10, "100")];
     let unused = run(&summary("200", "0"), &lots, &events)
         .expiring_unused
@@ -179,7 +179,7 @@ fn lots_expiring_the_same_day_lapse_together() {
 
 #[test]
 fn used_and_expired_lots_are_not_projected() {
-    let events = [event(-60, "-225"), event(-30, "-225")];
+    let events = [event(-100, "0"), event(-60, "-225"), event(-30, "-225")];
     let lots = [lot("used", 10, "0"), lot("expired", -1, "80")];
     let unused = run(&summary("0", "0"), &lots, &events)
         .expiring_unused
@@ -191,7 +191,7 @@ fn used_and_expired_lots_are_not_projected() {
 /// 40 pending since the last invoice come off A first: 60 left, 50 burnt by day 10, 10 lapse.
 #[test]
 fn pending_charges_are_drawn_down_first() {
-    let events = [event(-60, "-225"), event(-30, "-225")];
+    let events = [event(-100, "0"), event(-60, "-225"), event(-30, "-225")];
     let f = run(&summary("60", "-40"), &[lot("A", 10, "100")], &events);
     assert_eq!(f.pending_charges, usd("40"));
     let unused = f.expiring_unused.unwrap();
@@ -200,7 +200,7 @@ fn pending_charges_are_drawn_down_first() {
 
 #[test]
 fn an_exhausted_balance_has_no_runway_left() {
-    let events = [event(-60, "-225"), event(-30, "-225")];
+    let events = [event(-100, "0"), event(-60, "-225"), event(-30, "-225")];
     let f = run(&summary("-3.50", "0"), &[], &events);
     assert_eq!(f.runway_days, Some(0));
     assert_eq!(f.depletion_date, Some(as_of()));
@@ -223,7 +223,7 @@ fn a_second_currency_is_an_error_not_a_sum() {
 #[test]
 fn the_rate_is_kept_to_four_decimals() {
     // 100 / 90 = 1.1111...
-    let events = [event(-60, "-100")];
+    let events = [event(-100, "0"), event(-60, "-100")];
     let f = run(&summary("10", "0"), &[], &events);
     assert_eq!(f.burn_rate_per_day, Some(usd("1.1111")));
     assert_eq!(f.runway_days, Some(9));
@@ -239,4 +239,20 @@ fn an_old_lot_is_history_enough_for_a_zero_burn() {
     assert_eq!(f.burn_rate_per_day, Some(usd("0")));
     assert_eq!(f.runway_days, None);
     assert_eq!(f.expiring_unused.unwrap().best_case, usd("1200"));
+}
+
+/// The first credit was 45 days ago: 450 charged since is 450 / 46 days (today included),
+/// not 450 / 90.
+#[test]
+fn a_history_shorter_than_the_window_is_divided_by_its_own_days() {
+    let events = [event(-45, "0"), event(-20, "-450")];
+    let f = run(&summary("1000", "0"), &[], &events);
+    assert_eq!(f.burn_rate_per_day, Some(usd("9.7826")));
+}
+
+#[test]
+fn a_balance_already_gone_has_no_runway_even_without_burn() {
+    let f = run(&summary("0.00", "0"), &[], &[event(-200, "0")]);
+    assert_eq!(f.burn_rate_per_day, Some(usd("0")));
+    assert_eq!(f.runway_days, Some(0));
 }

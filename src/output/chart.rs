@@ -42,7 +42,14 @@ pub fn value_on(chart: &BalanceChart, day: NaiveDate) -> Option<(Decimal, bool)>
     }
     let (balance, per_day) = chart.projection?;
     let days = Decimal::from((day - chart.as_of).num_days());
-    Some(((balance - per_day * days).max(Decimal::ZERO), true))
+    let spent = per_day.checked_mul(days).unwrap_or(Decimal::MAX);
+    Some((
+        balance
+            .checked_sub(spent)
+            .unwrap_or(Decimal::ZERO)
+            .max(Decimal::ZERO),
+        true,
+    ))
 }
 
 /// The chart as lines of text, `width` characters wide (at least 40).
@@ -67,7 +74,11 @@ pub fn render(chart: &BalanceChart, width: usize) -> String {
         .iter()
         .map(|v| {
             v.map(|(value, projected)| {
-                let eighths = (value.max(Decimal::ZERO) * Decimal::from(ROWS * 8) / top)
+                // value <= top, so this is at most ROWS * 8; the division goes first so
+                // no amount, however large, can overflow.
+                let eighths = (value.max(Decimal::ZERO) / top)
+                    .checked_mul(Decimal::from(ROWS * 8))
+                    .unwrap_or(Decimal::ZERO)
                     .round()
                     .to_usize()
                     .unwrap_or(0);

@@ -276,6 +276,10 @@ fn burn_text(forecast: &Forecast) -> String {
     }
 }
 
+fn has_no_balance(forecast: &Forecast) -> bool {
+    forecast.estimated_balance.is_none()
+}
+
 fn runway_text(forecast: &Forecast) -> String {
     match (
         forecast.runway_days,
@@ -284,6 +288,12 @@ fn runway_text(forecast: &Forecast) -> String {
     ) {
         (Some(days), Some(date), _) => format!("{days} days, to {date}"),
         (Some(days), None, _) => format!("{days} days"),
+        (None, _, Some(_)) if has_no_balance(forecast) => {
+            "unknown: Azure reported no estimated balance".into()
+        }
+        (None, _, Some(rate)) if !rate.value.is_zero() => {
+            "no depletion in sight (more than a million days)".into()
+        }
         (None, _, Some(_)) => "no depletion in sight (no charges in the window)".into(),
         (None, _, None) => "-".into(),
     }
@@ -505,7 +515,9 @@ fn mermaid(f: &Forecast) -> Option<Vec<String>> {
     let values: Vec<String> = days
         .iter()
         .map(|day| {
+            // Without a projection (no burn) the balance stays where it is.
             super::chart::value_on(&chart, *day)
+                .or_else(|| super::chart::value_on(&chart, chart.as_of))
                 .map(|(v, _)| v.round_dp(2).to_string())
                 .unwrap_or_else(|| "0".into())
         })
@@ -550,7 +562,11 @@ impl View for Report {
                 continue;
             };
             blocks.push(Block::Line(String::new()));
-            blocks.push(Block::Line(format!("## {}", row.profile.label())));
+            blocks.push(Block::Line(format!(
+                "## {} ({})",
+                row.profile.label(),
+                row.profile.name
+            )));
             blocks.push(Block::Line(String::new()));
             let summary = &result.inputs.balance;
             blocks.push(Block::Table(TableBlock {
