@@ -84,6 +84,11 @@ pub struct ExpiringUnused {
     pub best_case: Amount,
     /// Latest-expiring lot used first: the most that can lapse.
     pub worst_case: Amount,
+    /// The first day without credit on any lot (used up or lapsed), soonest-expiring lot
+    /// first; `None` when credit on an undated lot never runs out (no burn).
+    pub credit_lasts_best_case: Option<NaiveDate>,
+    /// The same, latest-expiring lot first.
+    pub credit_lasts_worst_case: Option<NaiveDate>,
     pub lots: Vec<LotOutlook>,
 }
 
@@ -373,7 +378,7 @@ fn unused_in_order(
     per_day: Decimal,
     pending: Decimal,
     soonest_first: bool,
-) -> Vec<Decimal> {
+) -> (Vec<Decimal>, Option<NaiveDate>) {
     let mut pools: Vec<Pool> = lots
         .iter()
         .map(|(index, expires, left)| Pool {
@@ -398,8 +403,29 @@ fn unused_in_order(
     expirations.sort();
     expirations.dedup();
     let mut day = as_of;
+    // The first day without credit on any lot: used up, or lapsed.
+    let mut dry: Option<NaiveDate> = None;
+    let left = |pools: &[Pool]| {
+        pools.iter().fold(Decimal::ZERO, |sum, p| {
+            sum.checked_add(p.left).unwrap_or(Decimal::MAX)
+        })
+    };
+    let runs_dry = |from: NaiveDate, available: Decimal| -> Option<NaiveDate> {
+        if available <= Decimal::ZERO {
+            return Some(from);
+        }
+        if per_day <= Decimal::ZERO {
+            return None;
+        }
+        use rust_decimal::prelude::ToPrimitive;
+        let days = available.checked_div(per_day)?.ceil().to_i64()?;
+        from.checked_add_signed(Duration::days(days))
+    };
     for expiry in expirations {
         let days = (expiry - day).num_days().max(0);
+        if dry.is_none() {
+            dry = runs_dry(day, left(&pools)).filter(|d| *d < expiry);
+        }
         // Past 28 digits the burn simply takes everything there is.
         let burn = per_day
             .checked_mul(Decimal::from(days))
@@ -411,7 +437,11 @@ fn unused_in_order(
             pool.left = Decimal::ZERO;
         }
     }
-    unused
+    // After the last expiry only undated lots are left, if any.
+    if dry.is_none() {
+        dry = runs_dry(day, left(&pools));
+    }
+    (unused, dry)
 }
 
 /// The expiring-unused bounds over the lots that still hold credit on `as_of`.
@@ -450,8 +480,8 @@ fn project_lots(
             )
         })
         .collect();
-    let best = unused_in_order(&keyed, as_of, burn.value, pending.value, true);
-    let worst = unused_in_order(&keyed, as_of, burn.value, pending.value, false);
+    let (best, dry_best) = unused_in_order(&keyed, as_of, burn.value, pending.value, true);
+    let (worst, dry_worst) = unused_in_order(&keyed, as_of, burn.value, pending.value, false);
     // A projection is an estimate: its amounts are shown to the cent.
     let in_currency = |value: Decimal| {
         let mut cents = value
@@ -482,6 +512,8 @@ fn project_lots(
     Ok(ExpiringUnused {
         best_case: in_currency(total(&best)),
         worst_case: in_currency(total(&worst)),
+        credit_lasts_best_case: dry_best,
+        credit_lasts_worst_case: dry_worst,
         lots: lots_out,
     })
 }

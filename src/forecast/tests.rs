@@ -109,6 +109,11 @@ fn zero_burn_is_no_depletion_and_every_lot_lapses_whole() {
     let unused = f.expiring_unused.unwrap();
     assert_eq!(unused.best_case, usd("150.50"));
     assert_eq!(unused.worst_case, usd("150.50"));
+    // Nothing is used: the credit lasts until the last lot lapses.
+    assert_eq!(
+        unused.credit_lasts_best_case,
+        Some(as_of() + Duration::days(40))
+    );
 }
 
 #[test]
@@ -163,6 +168,15 @@ fn the_two_orders_give_the_two_bounds() {
         .map(|l| (l.unused_best_case.value, l.unused_worst_case.value))
         .collect();
     assert_eq!(per_lot, [(d("50"), d("100")), (d("0"), d("0"))]);
+    // Best: B's 100 lasts from day 10 to day 30. Worst: B's 50 left runs out on day 20.
+    assert_eq!(
+        unused.credit_lasts_best_case,
+        Some(as_of() + Duration::days(30))
+    );
+    assert_eq!(
+        unused.credit_lasts_worst_case,
+        Some(as_of() + Duration::days(20))
+    );
 }
 
 /// Two lots of 100 expire on day 10; 50 is used before: 150 lapse in either order.

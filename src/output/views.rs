@@ -327,6 +327,22 @@ impl View for ProfileForecast {
             ],
             vec![Cell::owned("Runway"), Cell::owned(runway_text(f))],
             vec![
+                Cell::owned("Credit on the lots lasts until (best / worst case)"),
+                Cell::owned(match unused {
+                    Some(u) => {
+                        let day = |d: Option<chrono::NaiveDate>| {
+                            d.map_or("never runs out".to_string(), |d| d.to_string())
+                        };
+                        format!(
+                            "{} / {}",
+                            day(u.credit_lasts_best_case),
+                            day(u.credit_lasts_worst_case)
+                        )
+                    }
+                    None => "-".into(),
+                }),
+            ],
+            vec![
                 Cell::owned("Expiring unused, best case (soonest-expiring lot used first)"),
                 Cell::Amount(unused.map(|u| &u.best_case)),
             ],

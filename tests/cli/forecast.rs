@@ -64,6 +64,8 @@ fn forecast_json_has_every_documented_field() {
     let unused = &json["expiringUnused"];
     assert_eq!(unused["bestCase"]["value"].to_string(), "1914.07");
     assert_eq!(unused["worstCase"]["value"].to_string(), "1914.07");
+    // The last lot lapses long before the balance would run out.
+    assert_eq!(unused["creditLastsBestCase"], "2027-03-26");
     assert_eq!(
         unused["lots"][0]["unusedWorstCase"]["value"].to_string(),
         "249.68"
