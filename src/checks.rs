@@ -343,6 +343,15 @@ pub fn max_unused(forecast: &Forecast, maximum: &Thresholds) -> Result<Outcome> 
     let Some(unused) = &forecast.expiring_unused else {
         return Ok(Outcome::Passed);
     };
+    if unused.lots_without_remaining > 0 {
+        return Ok(Outcome::Unread(
+            ErrorKind::Unavailable,
+            format!(
+                "--max-unused cannot be checked: Azure did not state the remaining credit of {} lot(s)",
+                unused.lots_without_remaining
+            ),
+        ));
+    }
     let best = &unused.best_case;
     let internal = |m: crate::model::amount::CurrencyMismatch| {
         Error::unavailable(format!("--max-unused: {m}"))

@@ -89,6 +89,9 @@ pub struct ExpiringUnused {
     pub credit_lasts_best_case: Option<NaiveDate>,
     /// The same, latest-expiring lot first.
     pub credit_lasts_worst_case: Option<NaiveDate>,
+    /// Lots not yet expired whose remaining credit Azure did not state: not projected, so
+    /// the bounds leave them out.
+    pub lots_without_remaining: usize,
     pub lots: Vec<LotOutlook>,
 }
 
@@ -454,10 +457,8 @@ fn project_lots(
 ) -> Result<ExpiringUnused, ForecastError> {
     let today = start_of(as_of);
     let mut open: Vec<(&CreditLot, Amount)> = Vec::new();
+    let mut unknown = 0;
     for lot in lots {
-        let Some(remaining) = Amount::of(lot.remaining(), currency) else {
-            continue;
-        };
         // A lot expires at the start of its expiration day.
         if lot
             .expiration_date
@@ -465,6 +466,18 @@ fn project_lots(
         {
             continue;
         }
+        if lot
+            .closed_balance
+            .as_ref()
+            .is_none_or(|m| m.value.is_none())
+        {
+            // Azure did not say what is left on it: it cannot be projected, and is counted.
+            unknown += 1;
+            continue;
+        }
+        let Some(remaining) = Amount::of(lot.remaining(), currency) else {
+            continue;
+        };
         // Each lot must be in the forecast's currency.
         remaining.try_cmp(burn)?;
         open.push((lot, remaining));
@@ -514,6 +527,7 @@ fn project_lots(
         worst_case: in_currency(total(&worst)),
         credit_lasts_best_case: dry_best,
         credit_lasts_worst_case: dry_worst,
+        lots_without_remaining: unknown,
         lots: lots_out,
     })
 }

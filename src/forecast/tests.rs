@@ -192,6 +192,22 @@ fn lots_expiring_the_same_day_lapse_together() {
 }
 
 #[test]
+fn a_lot_without_a_stated_remaining_is_counted_not_guessed() {
+    let events = [event(-100, "0"), event(-60, "-225"), event(-30, "-225")];
+    let mut unknown = lot("unknown", 10, "0");
+    unknown.closed_balance = None;
+    let unused = run(
+        &summary("100", "0"),
+        &[unknown, lot("a", 20, "100")],
+        &events,
+    )
+    .expiring_unused
+    .unwrap();
+    assert_eq!(unused.lots_without_remaining, 1);
+    assert_eq!(unused.lots.len(), 1);
+}
+
+#[test]
 fn used_and_expired_lots_are_not_projected() {
     let events = [event(-100, "0"), event(-60, "-225"), event(-30, "-225")];
     let lots = [lot("used", 10, "0"), lot("expired", -1, "80")];
