@@ -305,6 +305,14 @@ impl ArmClient {
             },
             _ => error,
         };
+        // The current page again, after an answer that could not be read: within its one
+        // budget of attempts, and with a 404 on a later page reported as such.
+        let again = async |url: &Url, used: u32, bad: ArmError, page: usize| {
+            self.pause_before_retry(used, None, url, bad).await?;
+            self.get_counting(url, used)
+                .await
+                .map_err(|e| vanished(page, e))
+        };
         loop {
             let Some(body) = current.body.take() else {
                 if pages == 1 {
@@ -318,13 +326,7 @@ impl ArmClient {
                     request_id: current.request_id.take(),
                     why: "a later page of the list answered with no content".into(),
                 };
-                let used = current.attempts;
-                self.pause_before_retry(used, None, &current_url, bad)
-                    .await?;
-                current = self
-                    .get_counting(&current_url, used)
-                    .await
-                    .map_err(|e| vanished(pages, e))?;
+                current = again(&current_url, current.attempts, bad, pages).await?;
                 continue;
             };
             let next = match scan_next_link(&body) {
@@ -347,12 +349,7 @@ impl ArmClient {
                 match read_page() {
                     Ok(records) => return on_page(records),
                     Err(bad) => {
-                        self.pause_before_retry(used, None, &current_url, bad)
-                            .await?;
-                        current = self
-                            .get_counting(&current_url, used)
-                            .await
-                            .map_err(|e| vanished(pages, e))?;
+                        current = again(&current_url, used, bad, pages).await?;
                         continue;
                     }
                 }
@@ -388,12 +385,7 @@ impl ArmClient {
                 // Nothing of this page was handed on: fetch it again, and the next one after.
                 seen.remove(next_url.as_str());
                 pages -= 1;
-                self.pause_before_retry(used, None, &current_url, bad)
-                    .await?;
-                current = self
-                    .get_counting(&current_url, used)
-                    .await
-                    .map_err(|e| vanished(pages, e))?;
+                current = again(&current_url, used, bad, pages).await?;
                 continue;
             }
             current = fetched.map_err(|e| vanished(pages, e))?;

@@ -250,25 +250,63 @@ pub fn forecast(inputs: &Inputs<'_>) -> Result<Forecast, ForecastError> {
         (e, l) => e.or(l),
     };
     let enough = first_seen.is_some_and(|f| f <= end - Duration::days(MIN_HISTORY_DAYS));
-    if !enough {
-        return Ok(Forecast {
-            as_of: end,
-            currency,
-            estimated_balance,
-            pending_charges,
-            window,
-            monthly_charges: months,
-            balance_history,
-            burn_rate_per_day: None,
-            too_little_history: Some(TooLittleHistory {
-                first_event: first_seen,
-                needed_days: MIN_HISTORY_DAYS,
-            }),
-            runway_days: None,
-            depletion_date: None,
-            expiring_unused: None,
-        });
-    }
+    let outlook = if enough {
+        Some(outlook(
+            inputs,
+            start,
+            first_seen,
+            &total,
+            estimated_balance.as_ref(),
+            &pending_charges,
+            currency.as_deref(),
+        )?)
+    } else {
+        None
+    };
+    let too_little_history = (!enough).then_some(TooLittleHistory {
+        first_event: first_seen,
+        needed_days: MIN_HISTORY_DAYS,
+    });
+    let (burn_rate_per_day, runway_days, depletion_date, expiring_unused) = match outlook {
+        Some(o) => (Some(o.burn), o.runway_days, o.depletion_date, Some(o.expiring_unused)),
+        None => (None, None, None, None),
+    };
+    Ok(Forecast {
+        as_of: end,
+        currency,
+        estimated_balance,
+        pending_charges,
+        window,
+        monthly_charges: months,
+        balance_history,
+        burn_rate_per_day,
+        too_little_history,
+        runway_days,
+        depletion_date,
+        expiring_unused,
+    })
+}
+
+/// The figures that need a burn rate.
+struct Outlook {
+    burn: Amount,
+    runway_days: Option<i64>,
+    depletion_date: Option<NaiveDate>,
+    expiring_unused: ExpiringUnused,
+}
+
+/// The burn rate over the history in the window, the runway it gives, and the projection of
+/// the lots.
+fn outlook(
+    inputs: &Inputs<'_>,
+    start: NaiveDate,
+    first_seen: Option<NaiveDate>,
+    total: &Amount,
+    estimated_balance: Option<&Amount>,
+    pending_charges: &Amount,
+    currency: Option<&str>,
+) -> Result<Outlook, ForecastError> {
+    let end = inputs.as_of;
     // Net refunds larger than the charges are no burn, not a negative one. A history shorter
     // than the window is divided by the days it covers, not by the whole window.
     let covered = first_seen
@@ -282,9 +320,9 @@ pub fn forecast(inputs: &Inputs<'_>) -> Result<Forecast, ForecastError> {
         .unwrap_or(Decimal::ZERO)
         .round_dp(RATE_DECIMALS);
     per_day.rescale(RATE_DECIMALS);
-    let burn = Amount::new(per_day, currency.as_deref());
+    let burn = Amount::new(per_day, currency);
 
-    let (runway_days, depletion_date) = match &estimated_balance {
+    let (runway_days, depletion_date) = match estimated_balance {
         // Gone is gone, burn or no burn.
         Some(balance) if balance.value <= Decimal::ZERO => (Some(0), Some(end)),
         _ if burn.value.is_zero() => (None, None),
@@ -303,23 +341,9 @@ pub fn forecast(inputs: &Inputs<'_>) -> Result<Forecast, ForecastError> {
         None => (None, None),
     };
 
-    let expiring_unused = Some(project_lots(
-        inputs.lots,
-        end,
-        &burn,
-        &pending_charges,
-        currency.as_deref(),
-    )?);
-    Ok(Forecast {
-        as_of: end,
-        currency,
-        estimated_balance,
-        pending_charges,
-        window,
-        monthly_charges: months,
-        balance_history,
-        burn_rate_per_day: Some(burn),
-        too_little_history: None,
+    let expiring_unused = project_lots(inputs.lots, end, &burn, pending_charges, currency)?;
+    Ok(Outlook {
+        burn,
         runway_days,
         depletion_date,
         expiring_unused,

@@ -5,7 +5,7 @@ use super::cell::{human_text, Cell, Column};
 use super::chart::BalanceChart;
 use super::view::{Block, Record, TableBlock, View};
 use crate::forecast::{Forecast, ProfileForecast};
-use crate::model::domain::{BalanceSummary, BillingAccount, CreditEvent, LotOnDay};
+use crate::model::domain::{BalanceSummary, BillingAccount, CreditEvent, LotOnDay, ProfileRef};
 use crate::model::money::Money;
 use crate::model::row::ProfileRow;
 use crate::report::Report;
@@ -70,15 +70,34 @@ impl View for Accounts<'_> {
     }
 }
 
+/// `Billing profile: Development (/providers/...)`: the first line of a one-profile view.
+fn profile_title(profile: &ProfileRef) -> String {
+    match &profile.display_name {
+        Some(name) => format!("Billing profile: {name} ({})", profile.id),
+        None => format!("Billing profile: {}", profile.id),
+    }
+}
+
+/// The account and profile cells that start every `--all` row.
+fn row_names<'a, T>(row: &'a ProfileRow<T>, cells: &mut Vec<Cell<'a>>) {
+    let account = row
+        .account
+        .display_name
+        .as_deref()
+        .unwrap_or(&row.account.name);
+    let profile = row
+        .profile
+        .display_name
+        .as_deref()
+        .unwrap_or(&row.profile.name);
+    cells.extend([Cell::owned(account), Cell::owned(profile)]);
+}
+
 const BALANCE_COLUMNS: &[Column] = &[Column::text("Balance"), Column::money("Amount")];
 
 impl View for BalanceSummary {
     fn blocks(&self) -> Vec<Block<'_>> {
-        let profile = &self.billing_profile;
-        let title = match &profile.display_name {
-            Some(name) => format!("Billing profile: {name} ({})", profile.id),
-            None => format!("Billing profile: {}", profile.id),
-        };
+        let title = profile_title(&self.billing_profile);
         let always: [(&'static str, &Option<Money>); 5] = [
             ("Estimated balance", &self.estimated_balance),
             ("Current balance", &self.current_balance),
@@ -148,17 +167,7 @@ impl Record for ProfileRow<BalanceSummary> {
     }
 
     fn cells<'a>(&'a self, cells: &mut Vec<Cell<'a>>) {
-        let account = self
-            .account
-            .display_name
-            .as_deref()
-            .unwrap_or(&self.account.name);
-        let profile = self
-            .profile
-            .display_name
-            .as_deref()
-            .unwrap_or(&self.profile.name);
-        cells.extend([Cell::owned(account), Cell::owned(profile)]);
+        row_names(self, cells);
         match &self.result {
             Ok(summary) => {
                 cells.extend([
@@ -302,11 +311,7 @@ fn runway_text(forecast: &Forecast) -> String {
 impl View for ProfileForecast {
     fn blocks(&self) -> Vec<Block<'_>> {
         let f = &self.forecast;
-        let profile = &self.billing_profile;
-        let title = match &profile.display_name {
-            Some(name) => format!("Billing profile: {name} ({})", profile.id),
-            None => format!("Billing profile: {}", profile.id),
-        };
+        let title = profile_title(&self.billing_profile);
         let unused = f.expiring_unused.as_ref();
         let rows = vec![
             vec![Cell::owned("As of"), Cell::date(Some(f.as_of))],
@@ -463,17 +468,7 @@ impl Record for ProfileRow<ProfileForecast> {
     }
 
     fn cells<'a>(&'a self, cells: &mut Vec<Cell<'a>>) {
-        let account = self
-            .account
-            .display_name
-            .as_deref()
-            .unwrap_or(&self.account.name);
-        let profile = self
-            .profile
-            .display_name
-            .as_deref()
-            .unwrap_or(&self.profile.name);
-        cells.extend([Cell::owned(account), Cell::owned(profile)]);
+        row_names(self, cells);
         match &self.result {
             Ok(result) => {
                 let f = &result.forecast;
