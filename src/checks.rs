@@ -65,6 +65,30 @@ pub fn reasons(outcomes: &[Outcome]) -> Vec<&str> {
         .collect()
 }
 
+/// Why the checks among `outcomes` could not be made.
+pub fn unread_reasons(outcomes: &[Outcome]) -> String {
+    let reasons: Vec<&str> = outcomes
+        .iter()
+        .filter_map(|o| match o {
+            Outcome::Unread(_, why) => Some(why.as_str()),
+            _ => None,
+        })
+        .collect();
+    reasons.join("; ")
+}
+
+/// For one profile asked for by name, an amount given in another currency than its own is
+/// a mistake in the command, not a profile to skip: a usage error.
+pub fn for_one_profile(outcomes: Vec<Outcome>) -> Result<Vec<Outcome>> {
+    outcomes
+        .into_iter()
+        .map(|outcome| match outcome {
+            Outcome::NotChecked(why) => Err(Error::usage(why)),
+            outcome => Ok(outcome),
+        })
+        .collect()
+}
+
 /// The rule (see the module doc).
 pub fn verdict<'a>(outcomes: impl IntoIterator<Item = &'a Outcome>) -> Verdict {
     let mut result = Verdict::AllClear;
@@ -371,12 +395,7 @@ pub fn max_unused(forecast: &Forecast, maximum: &Thresholds) -> Result<Outcome> 
 
 /// `--expiring-within DAYS`, parsed: 0 to 36500.
 pub fn parse_days(text: &str) -> Result<i64> {
-    match text.trim().parse::<i64>() {
-        Ok(days) if (0..=36_500).contains(&days) => Ok(days),
-        _ => Err(Error::usage(format!(
-            "--expiring-within {text:?} is not a whole number of days; write a number from 0 to 36500, for example --expiring-within 30"
-        ))),
-    }
+    parse_day_count("--expiring-within", text, 0..=36_500)
 }
 
 /// Fails when a lot with credit left expires within `days` days of `as_of`. Already expired

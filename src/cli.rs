@@ -205,8 +205,8 @@ pub struct ReportArgs {
 mod tests {
     use super::*;
     use crate::settings::{
-        AUTH_VAR, DEFAULT_CONCURRENCY, DEFAULT_ENDPOINT, DEFAULT_TIMEOUT_SECS, ENDPOINT_VAR,
-        MAX_CONCURRENCY, PROFILE_VAR,
+        AUTH_VAR, DEFAULT_CONCURRENCY, DEFAULT_ENDPOINT, DEFAULT_TIMEOUT_SECS, DEFAULT_WINDOW_DAYS,
+        ENDPOINT_VAR, MAX_CONCURRENCY, MAX_WINDOW_DAYS, PROFILE_VAR,
     };
     use clap::CommandFactory;
 
@@ -237,6 +237,20 @@ mod tests {
             balance.contains(&format!("[env: {PROFILE_VAR}]")),
             "{balance}"
         );
+        for name in ["forecast", "report"] {
+            let window = command
+                .find_subcommand(name)
+                .and_then(|c| c.get_arguments().find(|a| a.get_id() == "window"))
+                .and_then(|a| a.get_help())
+                .map(|h| h.to_string())
+                .unwrap_or_default();
+            assert!(
+                window.contains(&format!(
+                    "(1-{MAX_WINDOW_DAYS}) [default: {DEFAULT_WINDOW_DAYS}]"
+                )),
+                "{name}: {window}"
+            );
+        }
         assert!(help("concurrency").contains(&format!(
             "(1-{MAX_CONCURRENCY}) [default: {DEFAULT_CONCURRENCY}]"
         )));

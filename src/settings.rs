@@ -22,6 +22,9 @@ pub const DEFAULT_TIMEOUT_SECS: u64 = 120;
 pub const DEFAULT_CONCURRENCY: usize = 16;
 pub const MAX_CONCURRENCY: usize = 64;
 pub const MAX_TIMEOUT_SECS: u64 = 86_400;
+/// `forecast --window` and `report --window`: the days the burn rate is taken over.
+pub const DEFAULT_WINDOW_DAYS: i64 = 90;
+pub const MAX_WINDOW_DAYS: i64 = 3650;
 
 pub const ENDPOINT_VAR: &str = "CREDITS_ENDPOINT";
 pub const AUTH_VAR: &str = "CREDITS_AUTH";

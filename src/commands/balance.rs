@@ -5,7 +5,7 @@ use crate::arm::consumption::balance_summary;
 use crate::checks::{self, Outcome, Thresholds};
 use crate::cli::BalanceArgs;
 use crate::context::Context;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::model::domain::BalanceSummary;
 use crate::model::row::ProfileRow;
 use crate::resolve::{every_profile, with_profile};
@@ -30,11 +30,7 @@ pub async fn run(context: &Context, args: BalanceArgs) -> Result<()> {
     }
     context.printer.emit(&summary)?;
     let outcomes = match &minimum {
-        // One profile, asked for by name: a minimum in another currency is a mistake.
-        Some(minimum) => match checks::min_balance(&summary, minimum)? {
-            Outcome::NotChecked(why) => return Err(Error::usage(why)),
-            outcome => vec![outcome],
-        },
+        Some(minimum) => checks::for_one_profile(vec![checks::min_balance(&summary, minimum)?])?,
         None => Vec::new(),
     };
     checks::verdict(&outcomes).conclude(
@@ -68,11 +64,9 @@ async fn run_all(context: &Context, minimum: Option<Thresholds>) -> Result<()> {
     for row in &rows {
         let outcome = match (&row.result, &minimum) {
             (Err(error), _) => {
-                context.printer.error(&Error {
-                    kind: error.kind,
-                    message: format!("billing profile {}: {}", row.profile.label(), error.message),
-                    hints: error.hints.clone(),
-                });
+                if let Some(failure) = row.failure() {
+                    context.printer.error(&failure);
+                }
                 Outcome::Unread(error.kind, error.message.clone())
             }
             (Ok(summary), Some(minimum)) if every_row_read => {

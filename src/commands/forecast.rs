@@ -11,32 +11,59 @@ use crate::forecast::{self, ForecastInputs, Inputs, ProfileForecast};
 use crate::model::domain::ProfileRef;
 use crate::model::row::ProfileRow;
 use crate::resolve::{every_profile, with_profile};
+use crate::settings::{DEFAULT_WINDOW_DAYS, MAX_WINDOW_DAYS};
 use chrono::NaiveDate;
 use std::collections::BTreeSet;
 
-/// The default window of the burn rate, in days.
-pub const DEFAULT_WINDOW_DAYS: i64 = 90;
+/// `--window` and the forecast's checks, as `forecast` and `report` take them.
+pub(super) struct ForecastChecks {
+    pub window: i64,
+    pub min_days: Option<i64>,
+    pub max_unused: Option<Thresholds>,
+}
 
-/// What the checks of one run ask for.
-struct Checks {
-    min_days: Option<i64>,
-    max_unused: Option<Thresholds>,
+impl ForecastChecks {
+    pub fn parse(
+        window: Option<&str>,
+        min_days: Option<&str>,
+        max_unused: &[String],
+    ) -> Result<Self> {
+        Ok(ForecastChecks {
+            window: window
+                .map(|text| checks::parse_day_count("--window", text, 1..=MAX_WINDOW_DAYS))
+                .transpose()?
+                .unwrap_or(DEFAULT_WINDOW_DAYS),
+            min_days: min_days
+                .map(|text| checks::parse_day_count("--min-days", text, 0..=36_500))
+                .transpose()?,
+            max_unused: Thresholds::parse("--max-unused", max_unused)?,
+        })
+    }
+
+    /// The checks asked for, each with its name and outcome. A check that cannot be made
+    /// for this profile is its outcome, not an error.
+    pub fn check(&self, result: &ProfileForecast) -> Vec<(&'static str, Outcome)> {
+        let mut outcomes = Vec::new();
+        if let Some(days) = self.min_days {
+            outcomes.push(("--min-days", checks::min_runway(&result.forecast, days)));
+        }
+        if let Some(maximum) = &self.max_unused {
+            let outcome = checks::max_unused(&result.forecast, maximum)
+                .unwrap_or_else(|e| Outcome::Unread(e.kind, e.message));
+            outcomes.push(("--max-unused", outcome));
+        }
+        outcomes
+    }
 }
 
 pub async fn run(context: &Context, args: ForecastArgs) -> Result<()> {
     // Bad input fails before any request is made.
-    let window = match &args.window {
-        Some(text) => checks::parse_day_count("--window", text, 1..=3650)?,
-        None => DEFAULT_WINDOW_DAYS,
-    };
-    let wanted = Checks {
-        min_days: args
-            .min_days
-            .as_deref()
-            .map(|text| checks::parse_day_count("--min-days", text, 0..=36_500))
-            .transpose()?,
-        max_unused: Thresholds::parse("--max-unused", &args.max_unused)?,
-    };
+    let wanted = ForecastChecks::parse(
+        args.window.as_deref(),
+        args.min_days.as_deref(),
+        &args.max_unused,
+    )?;
+    let window = wanted.window;
     let as_of = context.settings.as_of.value;
     if args.chart {
         context.printer.show_charts_in_pipes();
@@ -56,40 +83,17 @@ pub async fn run(context: &Context, args: ForecastArgs) -> Result<()> {
         ));
     }
     context.printer.emit(&result)?;
-    let mut outcomes = Vec::new();
-    for outcome in check(&result, &wanted)? {
-        match outcome {
-            // One profile, asked for by name: an amount in another currency is a mistake.
-            Outcome::NotChecked(why) => return Err(Error::usage(why)),
-            outcome => outcomes.push(outcome),
-        }
-    }
+    let outcomes = checks::for_one_profile(
+        wanted
+            .check(&result)
+            .into_iter()
+            .map(|(_, outcome)| outcome)
+            .collect(),
+    )?;
     checks::verdict(&outcomes).conclude(
         || checks::reasons(&outcomes).join("; "),
-        || unread_reasons(&outcomes),
+        || checks::unread_reasons(&outcomes),
     )
-}
-
-fn unread_reasons(outcomes: &[Outcome]) -> String {
-    let reasons: Vec<&str> = outcomes
-        .iter()
-        .filter_map(|o| match o {
-            Outcome::Unread(_, why) => Some(why.as_str()),
-            _ => None,
-        })
-        .collect();
-    reasons.join("; ")
-}
-
-fn check(result: &ProfileForecast, wanted: &Checks) -> Result<Vec<Outcome>> {
-    let mut outcomes = Vec::new();
-    if let Some(days) = wanted.min_days {
-        outcomes.push(checks::min_runway(&result.forecast, days));
-    }
-    if let Some(maximum) = &wanted.max_unused {
-        outcomes.push(checks::max_unused(&result.forecast, maximum)?);
-    }
-    Ok(outcomes)
 }
 
 /// The three reads of a forecast, concurrently: one round trip plus the event pages.
@@ -137,7 +141,12 @@ pub(super) async fn read(
 }
 
 /// `--all`: every readable MCA profile, read concurrently; failures are rows that say so.
-async fn run_all(context: &Context, as_of: NaiveDate, window: i64, wanted: &Checks) -> Result<()> {
+async fn run_all(
+    context: &Context,
+    as_of: NaiveDate,
+    window: i64,
+    wanted: &ForecastChecks,
+) -> Result<()> {
     let rows: Vec<ProfileRow<ProfileForecast>> = every_profile(context, async |client, profile| {
         read(client, profile, as_of, window).await
     })
@@ -157,16 +166,14 @@ async fn run_all(context: &Context, as_of: NaiveDate, window: i64, wanted: &Chec
     for row in &rows {
         match &row.result {
             Err(error) => {
-                context.printer.error(&Error {
-                    kind: error.kind,
-                    message: format!("billing profile {}: {}", row.profile.label(), error.message),
-                    hints: error.hints.clone(),
-                });
+                if let Some(failure) = row.failure() {
+                    context.printer.error(&failure);
+                }
                 outcomes.push(Outcome::Unread(error.kind, error.message.clone()));
             }
             Ok(_) if !every_row_read => {}
             Ok(result) => {
-                for outcome in check(result, wanted)? {
+                for (_, outcome) in wanted.check(result) {
                     match &outcome {
                         Outcome::Failed(why) => {
                             failed.push(format!("{}: {why}", row.profile.label()))
@@ -195,7 +202,7 @@ async fn run_all(context: &Context, as_of: NaiveDate, window: i64, wanted: &Chec
                     rows.len()
                 )
             } else {
-                unread_reasons(&outcomes)
+                checks::unread_reasons(&outcomes)
             }
         },
     )

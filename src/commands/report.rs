@@ -2,11 +2,11 @@
 //! the credit expiring soon, the forecast and the checks of one profile or of all, and the
 //! exit code of those checks.
 
-use super::forecast::{read, DEFAULT_WINDOW_DAYS};
+use super::forecast::{read, ForecastChecks};
 use crate::checks::{self, Outcome, Thresholds};
 use crate::cli::ReportArgs;
 use crate::context::Context;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::forecast::ProfileForecast;
 use crate::model::domain::AccountRef;
 use crate::model::row::ProfileRow;
@@ -16,17 +16,13 @@ use std::collections::BTreeSet;
 
 pub async fn run(context: &Context, args: ReportArgs) -> Result<()> {
     // Bad input fails before any request is made.
-    let window = match &args.window {
-        Some(text) => checks::parse_day_count("--window", text, 1..=3650)?,
-        None => DEFAULT_WINDOW_DAYS,
-    };
     let min = Thresholds::parse("--min", &args.min)?;
-    let max_unused = Thresholds::parse("--max-unused", &args.max_unused)?;
-    let min_days = args
-        .min_days
-        .as_deref()
-        .map(|text| checks::parse_day_count("--min-days", text, 0..=36_500))
-        .transpose()?;
+    let forecast_checks = ForecastChecks::parse(
+        args.window.as_deref(),
+        args.min_days.as_deref(),
+        &args.max_unused,
+    )?;
+    let window = forecast_checks.window;
     let expiring_within = args
         .expiring_within
         .as_deref()
@@ -66,49 +62,59 @@ pub async fn run(context: &Context, args: ReportArgs) -> Result<()> {
     // A read failure already makes the run "could not check"; only a complete set of
     // currencies can make a bare amount a usage error.
     if rows.iter().all(|r| r.error().is_none()) {
-        for thresholds in [&min, &max_unused].into_iter().flatten() {
+        for thresholds in [&min, &forecast_checks.max_unused].into_iter().flatten() {
             thresholds.fit(&currencies)?;
         }
     }
 
-    let mut outcomes = Vec::new();
-    let mut results = Vec::new();
+    // Every check of every profile, by name. A check that cannot be made for one profile is
+    // that profile's result, not the end of the page.
+    let mut checked: Vec<(&str, &'static str, Outcome)> = Vec::new();
     for row in &rows {
         let label = row.profile.label();
         let result = match &row.result {
             Ok(result) => result,
             Err(error) => {
-                let outcome = Outcome::Unread(error.kind, error.message.clone());
-                results.push(CheckResult::of(label, "read", &outcome));
-                outcomes.push(outcome);
+                checked.push((
+                    label,
+                    "read",
+                    Outcome::Unread(error.kind, error.message.clone()),
+                ));
                 continue;
             }
         };
-        let mut add = |check: &'static str, outcome: Outcome| {
-            results.push(CheckResult::of(label, check, &outcome));
-            outcomes.push(outcome);
-        };
-        // A check that cannot be made for one profile is that profile's result, not the
-        // end of the page.
-        let unread = |e: Error| Outcome::Unread(e.kind, e.message);
         if let Some(min) = &min {
-            let outcome = checks::min_balance(&result.inputs.balance, min).unwrap_or_else(unread);
-            add("--min", outcome);
+            let outcome = checks::min_balance(&result.inputs.balance, min)
+                .unwrap_or_else(|e| Outcome::Unread(e.kind, e.message));
+            checked.push((label, "--min", outcome));
         }
-        if let Some(days) = min_days {
-            add("--min-days", checks::min_runway(&result.forecast, days));
-        }
-        if let Some(max) = &max_unused {
-            let outcome = checks::max_unused(&result.forecast, max).unwrap_or_else(unread);
-            add("--max-unused", outcome);
+        for (check, outcome) in forecast_checks.check(result) {
+            checked.push((label, check, outcome));
         }
         if let Some(days) = expiring_within {
-            add(
-                "--expiring-within",
-                checks::expiring_within(&result.inputs.lots, as_of, days),
-            );
+            let outcome = checks::expiring_within(&result.inputs.lots, as_of, days);
+            checked.push((label, "--expiring-within", outcome));
         }
     }
+    let results: Vec<CheckResult> = checked
+        .iter()
+        .map(|(label, check, outcome)| CheckResult::of(label, check, outcome))
+        .collect();
+    let described = |pick: fn(&Outcome) -> Option<&str>| -> Vec<String> {
+        checked
+            .iter()
+            .filter_map(|(label, check, o)| pick(o).map(|why| format!("{label} {check}: {why}")))
+            .collect()
+    };
+    let failed = described(|o| match o {
+        Outcome::Failed(why) => Some(why),
+        _ => None,
+    });
+    let unread = described(|o| match o {
+        Outcome::Unread(_, why) => Some(why),
+        _ => None,
+    });
+    let outcomes: Vec<Outcome> = checked.into_iter().map(|(_, _, o)| o).collect();
     let report = Report {
         as_of,
         expiring_soon: rows
@@ -119,31 +125,11 @@ pub async fn run(context: &Context, args: ReportArgs) -> Result<()> {
         checks: results,
     };
     context.printer.emit(&report)?;
-    for row in &report.profiles {
-        if let Err(error) = &row.result {
-            context.printer.error(&Error {
-                kind: error.kind,
-                message: format!("billing profile {}: {}", row.profile.label(), error.message),
-                hints: error.hints.clone(),
-            });
-        }
+    for failure in report.profiles.iter().filter_map(ProfileRow::failure) {
+        context.printer.error(&failure);
     }
-    let failed: Vec<String> = report
-        .checks
-        .iter()
-        .filter(|c| c.result == "failed")
-        .map(|c| format!("{} {}: {}", c.profile, c.check, c.detail))
-        .collect();
     checks::verdict(&outcomes).conclude(
         || format!("{} check(s) failed: {}", failed.len(), failed.join("; ")),
-        || {
-            let unread: Vec<String> = report
-                .checks
-                .iter()
-                .filter(|c| c.result == "could not check")
-                .map(|c| format!("{} {}: {}", c.profile, c.check, c.detail))
-                .collect();
-            format!("could not check: {}", unread.join("; "))
-        },
+        || format!("could not check: {}", unread.join("; ")),
     )
 }

@@ -268,7 +268,12 @@ pub fn forecast(inputs: &Inputs<'_>) -> Result<Forecast, ForecastError> {
         needed_days: MIN_HISTORY_DAYS,
     });
     let (burn_rate_per_day, runway_days, depletion_date, expiring_unused) = match outlook {
-        Some(o) => (Some(o.burn), o.runway_days, o.depletion_date, Some(o.expiring_unused)),
+        Some(o) => (
+            Some(o.burn),
+            o.runway_days,
+            o.depletion_date,
+            Some(o.expiring_unused),
+        ),
         None => (None, None, None, None),
     };
     Ok(Forecast {

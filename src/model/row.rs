@@ -56,6 +56,19 @@ impl<T> ProfileRow<T> {
     pub fn error(&self) -> Option<&RowError> {
         self.result.as_ref().err()
     }
+
+    /// The row's failure as an error naming its profile, for stderr.
+    pub fn failure(&self) -> Option<Error> {
+        self.error().map(|error| Error {
+            kind: error.kind,
+            message: format!(
+                "billing profile {}: {}",
+                self.profile.label(),
+                error.message
+            ),
+            hints: error.hints.clone(),
+        })
+    }
 }
 
 /// The row's value with `billingAccount` and, for a failed row, `error` beside its fields.
