@@ -130,10 +130,10 @@ pub fn render(chart: &BalanceChart, width: usize) -> String {
     out.extend(marks);
     out.push('\n');
     let dates = format!("{} … {} (today) … {}", chart.start, chart.as_of, chart.end);
+    // Each line short enough for 80 columns.
+    let indent = " ".repeat(label_width + 1);
     out.push_str(&format!(
-        "{}{dates}\n{}{SOLID} balance after each transaction  {LIGHT} projected at the burn rate  | today  ^ a lot expires\n",
-        " ".repeat(label_width + 1),
-        " ".repeat(label_width + 1)
+        "{indent}{dates}\n{indent}{SOLID} balance after each transaction  {LIGHT} projected at the burn rate\n{indent}| today  ^ a lot expires\n"
     ));
     out
 }

@@ -332,7 +332,7 @@ impl View for ProfileForecast {
             ],
             vec![Cell::owned("Runway"), Cell::owned(runway_text(f))],
             vec![
-                Cell::owned("Credit on the lots lasts until (best / worst case)"),
+                Cell::owned("Credit on the lots lasts until (best/worst)"),
                 Cell::owned(match unused {
                     Some(u) => {
                         let day = |d: Option<chrono::NaiveDate>| {
@@ -348,11 +348,11 @@ impl View for ProfileForecast {
                 }),
             ],
             vec![
-                Cell::owned("Expiring unused, best case (soonest-expiring lot used first)"),
+                Cell::owned("Expiring unused, best case"),
                 Cell::Amount(unused.map(|u| &u.best_case)),
             ],
             vec![
-                Cell::owned("Expiring unused, worst case (latest-expiring lot used first)"),
+                Cell::owned("Expiring unused, worst case"),
                 Cell::Amount(unused.map(|u| &u.worst_case)),
             ],
         ];
@@ -373,6 +373,10 @@ impl View for ProfileForecast {
                 columns: FORECAST_COLUMNS,
                 rows,
             }),
+            Block::Line(
+                "Best case: soonest-expiring lot used first; worst case: latest-expiring first."
+                    .into(),
+            ),
         ];
         if let Some(chart) = balance_chart(f) {
             blocks.push(Block::Chart(chart));
