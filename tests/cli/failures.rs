@@ -580,3 +580,25 @@ fn an_unwritable_stderr_keeps_the_exit_code() {
         assert_eq!(output.status.code(), Some(code), "{args:?}");
     }
 }
+
+/// A bad value from the environment names the variable, not a flag the user never typed.
+#[test]
+fn a_bad_environment_value_names_the_variable() {
+    let mut command = credits_command(&["balance", "-p", "Dev"]);
+    command
+        .env("CREDITS_ACCESS_TOKEN", CANARY_TOKEN)
+        .env("CREDITS_ENDPOINT", "http://example.com");
+    let outcome = run(command);
+    assert_eq!(outcome.code, 2, "{outcome}");
+    assert!(
+        outcome
+            .stderr
+            .starts_with("error: CREDITS_ENDPOINT \"http://example.com\""),
+        "{outcome}"
+    );
+    assert_eq!(outcome.stderr.lines().count(), 1, "{outcome}");
+    // The demo serves itself: the variable is not used, and not an error.
+    let mut demo = credits_command(&["--demo", "balance", "-p", "Development"]);
+    demo.env("CREDITS_ENDPOINT", "http://example.com");
+    assert_eq!(run(demo).code, 0);
+}
