@@ -144,22 +144,12 @@ pub struct EventsArgs {
     pub end: Option<String>,
 }
 
+/// The forecast's window and checks, shared by `forecast` and `report`.
 #[derive(Debug, Args)]
-pub struct ForecastArgs {
-    #[command(flatten)]
-    pub profile: ProfileArg,
-
-    /// One row per readable MCA billing profile in every account, fetched concurrently
-    #[arg(long, conflicts_with = "profile")]
-    pub all: bool,
-
+pub struct ForecastOptions {
     /// Take the burn rate over the last DAYS days (1-3650) [default: 90]
     #[arg(long, value_name = "DAYS")]
     pub window: Option<String>,
-
-    /// Draw the balance chart in a pipe too (on a terminal it is always drawn)
-    #[arg(long)]
-    pub chart: bool,
 
     /// Exit 1 when the runway is shorter than DAYS days
     #[arg(long, value_name = "DAYS", allow_hyphen_values = true)]
@@ -172,6 +162,23 @@ pub struct ForecastArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct ForecastArgs {
+    #[command(flatten)]
+    pub profile: ProfileArg,
+
+    /// One row per readable MCA billing profile in every account, fetched concurrently
+    #[arg(long, conflicts_with = "profile")]
+    pub all: bool,
+
+    #[command(flatten)]
+    pub forecast: ForecastOptions,
+
+    /// Draw the balance chart in a pipe too (on a terminal it is always drawn)
+    #[arg(long)]
+    pub chart: bool,
+}
+
+#[derive(Debug, Args)]
 pub struct ReportArgs {
     #[command(flatten)]
     pub profile: ProfileArg,
@@ -180,21 +187,12 @@ pub struct ReportArgs {
     #[arg(long, conflicts_with = "profile")]
     pub all: bool,
 
-    /// Take the burn rate over the last DAYS days (1-3650) [default: 90]
-    #[arg(long, value_name = "DAYS")]
-    pub window: Option<String>,
-
     /// Exit 1 when an estimated balance is below AMOUNT (repeatable per currency)
     #[arg(long, value_name = "AMOUNT", allow_hyphen_values = true)]
     pub min: Vec<String>,
 
-    /// Exit 1 when a runway is shorter than DAYS days
-    #[arg(long, value_name = "DAYS", allow_hyphen_values = true)]
-    pub min_days: Option<String>,
-
-    /// Exit 1 when, in the best case, more than AMOUNT expires unused (repeatable per currency)
-    #[arg(long, value_name = "AMOUNT", allow_hyphen_values = true)]
-    pub max_unused: Vec<String>,
+    #[command(flatten)]
+    pub forecast: ForecastOptions,
 
     /// Exit 1 when a lot with credit left expires within DAYS days
     #[arg(long, value_name = "DAYS", allow_hyphen_values = true)]

@@ -4,7 +4,7 @@
 use crate::arm::consumption::{balance_summary, events, lots};
 use crate::arm::{ArmClient, ArmError};
 use crate::checks::{self, Outcome, Thresholds};
-use crate::cli::ForecastArgs;
+use crate::cli::{ForecastArgs, ForecastOptions};
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::forecast::{self, ForecastInputs, Inputs, ProfileForecast};
@@ -23,20 +23,20 @@ pub(super) struct ForecastChecks {
 }
 
 impl ForecastChecks {
-    pub fn parse(
-        window: Option<&str>,
-        min_days: Option<&str>,
-        max_unused: &[String],
-    ) -> Result<Self> {
+    pub fn parse(options: &ForecastOptions) -> Result<Self> {
         Ok(ForecastChecks {
-            window: window
+            window: options
+                .window
+                .as_deref()
                 .map(|text| checks::parse_day_count("--window", text, 1..=MAX_WINDOW_DAYS))
                 .transpose()?
                 .unwrap_or(DEFAULT_WINDOW_DAYS),
-            min_days: min_days
+            min_days: options
+                .min_days
+                .as_deref()
                 .map(|text| checks::parse_day_count("--min-days", text, 0..=36_500))
                 .transpose()?,
-            max_unused: Thresholds::parse("--max-unused", max_unused)?,
+            max_unused: Thresholds::parse("--max-unused", &options.max_unused)?,
         })
     }
 
@@ -58,11 +58,7 @@ impl ForecastChecks {
 
 pub async fn run(context: &Context, args: ForecastArgs) -> Result<()> {
     // Bad input fails before any request is made.
-    let wanted = ForecastChecks::parse(
-        args.window.as_deref(),
-        args.min_days.as_deref(),
-        &args.max_unused,
-    )?;
+    let wanted = ForecastChecks::parse(&args.forecast)?;
     let window = wanted.window;
     let as_of = context.settings.as_of.value;
     if args.chart {

@@ -17,11 +17,7 @@ use std::collections::BTreeSet;
 pub async fn run(context: &Context, args: ReportArgs) -> Result<()> {
     // Bad input fails before any request is made.
     let min = Thresholds::parse("--min", &args.min)?;
-    let forecast_checks = ForecastChecks::parse(
-        args.window.as_deref(),
-        args.min_days.as_deref(),
-        &args.max_unused,
-    )?;
+    let forecast_checks = ForecastChecks::parse(&args.forecast)?;
     let window = forecast_checks.window;
     let expiring_within = args
         .expiring_within
