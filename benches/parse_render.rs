@@ -79,7 +79,7 @@ fn bench_render(c: &mut Criterion) {
             group.bench_with_input(BenchmarkId::new(name, count), &events, |b, events| {
                 b.iter(|| {
                     // What is written as the page arrives (JSON), then at the end (tables).
-                    let mut rows = writer.rows::<CreditEvent>();
+                    let mut rows = writer.rows::<CreditEvent>(Default::default());
                     black_box(rows.push(events).expect("renders"));
                     black_box(rows.finish())
                 })

@@ -443,6 +443,7 @@ mod tests {
             name: "p".into(),
             display_name: Some("Development".into()),
             currency: Some(currency.into()),
+            account_display_name: None,
         };
         let mut summary = BalanceSummary::no_credits(profile);
         summary.estimated_balance =

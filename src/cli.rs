@@ -35,9 +35,21 @@ pub struct GlobalArgs {
     #[arg(long, global = true, conflicts_with = "output")]
     pub json: bool,
 
-    /// Output format
-    #[arg(long, global = true, value_enum, value_name = "FORMAT")]
+    /// Output format [env: CREDITS_OUTPUT] [config: output] [default: table]
+    #[arg(short, long, global = true, value_enum, value_name = "FORMAT")]
     pub output: Option<OutputFormat>,
+
+    /// csv and tsv: leave out the header row (to append to an earlier run's file)
+    #[arg(long, global = true)]
+    pub no_header: bool,
+
+    /// Tables: full ids and every column, whatever the terminal's width
+    #[arg(long, global = true)]
+    pub wide: bool,
+
+    /// No progress line on stderr during slow fetches [env: CREDITS_NO_PROGRESS]
+    #[arg(long, global = true)]
+    pub no_progress: bool,
 
     /// Azure Resource Manager base URL (https://, or http:// on loopback only)
     /// [env: CREDITS_ENDPOINT] [default: https://management.azure.com]

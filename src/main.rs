@@ -14,7 +14,7 @@ fn main() -> ExitCode {
             .location()
             .map(|l| format!(" at {}:{}", l.file(), l.line()))
             .unwrap_or_default();
-        Stderr.line(&format!(
+        Stderr::default().line(&format!(
             "error: internal error in credits{place}; please report it"
         ));
         std::process::exit(i32::from(exit::UNAVAILABLE));
@@ -26,7 +26,7 @@ fn main() -> ExitCode {
     {
         Ok(runtime) => runtime,
         Err(e) => {
-            Stderr.line(&format!("error: could not start the async runtime: {e}"));
+            Stderr::default().line(&format!("error: could not start the async runtime: {e}"));
             return ExitCode::from(exit::UNAVAILABLE);
         }
     };

@@ -90,6 +90,7 @@ async fn resolve(context: &Context, query: &str) -> Result<(ProfileRef, Origin)>
             name,
             display_name: None,
             currency: None,
+            account_display_name: None,
         };
         return Ok((profile, Origin::Direct));
     }
@@ -160,7 +161,7 @@ async fn read_rows<T>(
                 .billing_profiles
                 .iter()
                 .filter(|p| p.has_read_access)
-                .map(move |p| (owner.clone(), ProfileRef::of(p)))
+                .map(move |p| (owner.clone(), ProfileRef::in_account(p, account)))
         })
         .collect();
     if targets.is_empty() {
@@ -220,7 +221,7 @@ pub fn match_profile(accounts: &[BillingAccount], query: &str) -> Result<Profile
                     account.agreement_type.as_deref().unwrap_or("non-MCA")
                 )));
             }
-            Ok(ProfileRef::of(profile))
+            Ok(ProfileRef::in_account(profile, account))
         }
         many => {
             let ids: Vec<String> = many

@@ -30,6 +30,10 @@ pub const ENDPOINT_VAR: &str = "CREDITS_ENDPOINT";
 pub const AUTH_VAR: &str = "CREDITS_AUTH";
 pub const PROFILE_VAR: &str = "CREDITS_PROFILE";
 pub const CACHE_DIR_VAR: &str = "CREDITS_CACHE_DIR";
+pub const OUTPUT_VAR: &str = "CREDITS_OUTPUT";
+pub const NO_PROGRESS_VAR: &str = "CREDITS_NO_PROGRESS";
+/// The colour conventions (no-color.org, bixense.com/clicolors) and a dumb terminal.
+pub const COLOR_VARS: [&str; 4] = ["NO_COLOR", "CLICOLOR", "CLICOLOR_FORCE", "TERM"];
 
 /// Where a setting's value came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -77,13 +81,21 @@ impl Environment {
     /// The process environment, for the variables settings know about. Empty values count
     /// as unset.
     pub fn from_process() -> Self {
-        let vars = [ENDPOINT_VAR, AUTH_VAR, PROFILE_VAR, CACHE_DIR_VAR]
-            .into_iter()
-            .filter_map(|name| {
-                let value = std::env::var(name).ok()?;
-                (!value.trim().is_empty()).then_some((name, value))
-            })
-            .collect();
+        let vars = [
+            ENDPOINT_VAR,
+            AUTH_VAR,
+            PROFILE_VAR,
+            CACHE_DIR_VAR,
+            OUTPUT_VAR,
+            NO_PROGRESS_VAR,
+        ]
+        .into_iter()
+        .chain(COLOR_VARS)
+        .filter_map(|name| {
+            let value = std::env::var(name).ok()?;
+            (!value.trim().is_empty()).then_some((name, value))
+        })
+        .collect();
         let cache_dir = std::env::var_os(CACHE_DIR_VAR).filter(|dir| !dir.is_empty());
         Environment { vars, cache_dir }
     }
@@ -144,6 +156,14 @@ fn resolve<'a, T>(
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub format: Setting<OutputFormat>,
+    /// csv/tsv header row (`--no-header` turns it off).
+    pub header: bool,
+    /// `--wide`: tables keep full ids and every column.
+    pub wide: bool,
+    pub color: ColorPolicy,
+    /// A progress line on a terminal's stderr during slow fetches (off with `-v`,
+    /// `--no-progress` or `CREDITS_NO_PROGRESS`).
+    pub progress: bool,
     pub endpoint: Setting<Url>,
     pub auth: Setting<AuthMethod>,
     /// `--demo`: the built-in demo tenant instead of Azure.
@@ -173,17 +193,20 @@ impl Settings {
                 source: Source::Flag("--json"),
             }
         } else {
-            match global.output {
-                Some(format) => Setting {
-                    value: format,
-                    source: Source::Flag("--output"),
+            resolve(
+                env,
+                Layers {
+                    flag: (global.output.map(OutputFormat::name), "--output"),
+                    env: Some(OUTPUT_VAR),
                 },
-                None => Setting {
-                    value: OutputFormat::Table,
-                    source: Source::Default,
-                },
-            }
+                |text, source| parse_output(source.name(), text),
+                || OutputFormat::Table,
+            )?
         };
+        let color = ColorPolicy::from_env(env);
+        let progress = !global.no_progress
+            && !global.verbose
+            && env.get(NO_PROGRESS_VAR).is_none_or(|v| v.trim() == "0");
         let default_endpoint =
             || Url::parse(DEFAULT_ENDPOINT).expect("the default endpoint is a URL");
         let endpoint = if global.demo {
@@ -260,6 +283,10 @@ impl Settings {
         };
         Ok(Settings {
             format,
+            header: !global.no_header,
+            wide: global.wide,
+            color,
+            progress,
             endpoint,
             auth,
             demo: global.demo,
@@ -297,6 +324,49 @@ impl Settings {
             ))),
         }
     }
+}
+
+/// What the environment says about colour. Whether a stream is a terminal is the printer's
+/// question; this is everything else.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ColorPolicy {
+    /// `NO_COLOR` (any value), `CLICOLOR=0` or `TERM=dumb`: never colour.
+    pub never: bool,
+    /// `CLICOLOR_FORCE` (not `0`): colour even when not a terminal. `NO_COLOR` still wins.
+    pub force: bool,
+}
+
+impl ColorPolicy {
+    fn from_env(env: &Environment) -> Self {
+        let set = |name: &str| env.get(name).map(str::trim);
+        let no_color = set("NO_COLOR").is_some();
+        let force = set("CLICOLOR_FORCE").is_some_and(|v| v != "0");
+        let clicolor_off = set("CLICOLOR") == Some("0");
+        let dumb = set("TERM") == Some("dumb");
+        ColorPolicy {
+            never: no_color || (!force && (clicolor_off || dumb)),
+            force: force && !no_color,
+        }
+    }
+
+    /// Colour on a stream that is (or is not) a terminal.
+    pub fn for_stream(self, is_terminal: bool) -> bool {
+        !self.never && (self.force || is_terminal)
+    }
+}
+
+fn parse_output(name: &str, text: &str) -> Result<OutputFormat> {
+    use clap::ValueEnum;
+    OutputFormat::from_str(text.trim(), true).map_err(|_| {
+        let names: Vec<&str> = OutputFormat::value_variants()
+            .iter()
+            .map(|f| f.name())
+            .collect();
+        Error::usage(format!(
+            "{name} {text:?} is not an output format; use one of {}",
+            names.join(", ")
+        ))
+    })
 }
 
 fn parse_auth(name: &str, text: &str) -> Result<AuthMethod> {

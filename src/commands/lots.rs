@@ -6,6 +6,7 @@ use crate::cli::LotsArgs;
 use crate::context::Context;
 use crate::error::Result;
 use crate::model::domain::sort_lots;
+use crate::output::views::LotRow;
 use crate::resolve::with_profile;
 
 pub async fn run(context: &Context, args: LotsArgs) -> Result<()> {
@@ -16,8 +17,9 @@ pub async fn run(context: &Context, args: LotsArgs) -> Result<()> {
         .as_deref()
         .map(checks::parse_days)
         .transpose()?;
-    let mut lots = with_profile(context, &query.value, async |client, profile| {
-        Ok(lots(client, &profile.id).await?)
+    let (profile, mut lots) = with_profile(context, &query.value, async |client, profile| {
+        let lots = lots(client, &profile.id).await?;
+        Ok((profile, lots))
     })
     .await?;
     sort_lots(&mut lots);
@@ -28,7 +30,13 @@ pub async fn run(context: &Context, args: LotsArgs) -> Result<()> {
             query.value
         ));
     }
-    let shown: Vec<_> = lots.iter().map(|lot| lot.on(as_of)).collect();
+    let shown: Vec<_> = lots
+        .iter()
+        .map(|lot| LotRow {
+            profile: &profile,
+            lot: lot.on(as_of),
+        })
+        .collect();
     context.printer.emit_list(&shown)?;
     let outcomes: Vec<_> = within_days
         .map(|days| checks::expiring_within(&lots, as_of, days))

@@ -15,7 +15,7 @@ mod report;
 use crate::cli::{Cli, Command};
 use crate::context::Context;
 use crate::error::{ErrorKind, Result};
-use crate::output::Printer;
+use crate::output::{OutputFormat, Printer};
 use crate::settings::{Environment, Settings};
 
 /// Runs the command and returns the process exit code. Errors are printed here, once.
@@ -27,7 +27,12 @@ pub async fn main(cli: Cli) -> u8 {
             return error.exit_code();
         }
     };
-    let context = Context::new(settings.clone(), Printer::new(settings.format.value));
+    let printer = Printer::new(&settings);
+    if let Err(error) = check_format(&cli.command, settings.format.value) {
+        printer.error(&error);
+        return error.exit_code();
+    }
+    let context = Context::new(settings.clone(), printer);
     match run(&context, cli.command).await {
         Ok(()) => crate::error::exit::OK,
         Err(error) if error.kind == ErrorKind::ClosedPipe => crate::error::exit::OK,
@@ -36,6 +41,17 @@ pub async fn main(cli: Cli) -> u8 {
             error.exit_code()
         }
     }
+}
+
+/// Formats that only some commands can write are refused before any request.
+fn check_format(command: &Command, format: OutputFormat) -> Result<()> {
+    let takes_metrics = matches!(command, Command::Balance(_) | Command::Lots(_));
+    if format == OutputFormat::Openmetrics && !takes_metrics {
+        return Err(crate::error::Error::usage(
+            "--output openmetrics works only with `balance`, `balance --all` and `lots`; use --output json or csv for this command",
+        ));
+    }
+    Ok(())
 }
 
 async fn run(context: &Context, command: Command) -> Result<()> {

@@ -35,6 +35,7 @@ fn summary(estimated: &str, pending: &str) -> BalanceSummary {
         name: "p".into(),
         display_name: Some("Development".into()),
         currency: Some("USD".into()),
+        account_display_name: None,
     };
     let mut summary = BalanceSummary::no_credits(profile);
     summary.estimated_balance = Some(Money::new(d(estimated), "USD"));

@@ -99,6 +99,13 @@ impl Amount {
 }
 
 /// `1,234.50 USD`, every digit kept.
+impl Amount {
+    /// For people: rounded to the currency's minor unit (`Display` keeps every digit).
+    pub fn rounded(&self) -> String {
+        super::money::for_people(&self.value, self.currency.as_deref())
+    }
+}
+
 impl fmt::Display for Amount {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.currency {

@@ -166,6 +166,9 @@ pub struct ProfileRef {
     pub display_name: Option<String>,
     #[serde(skip)]
     pub currency: Option<String>,
+    /// The display name of its billing account, when the profile was found in a listing.
+    #[serde(skip)]
+    pub account_display_name: Option<String>,
 }
 
 impl ProfileRef {
@@ -175,7 +178,24 @@ impl ProfileRef {
             name: profile.name.clone(),
             display_name: profile.display_name.clone(),
             currency: profile.currency.clone(),
+            account_display_name: None,
         }
+    }
+
+    /// The profile of `account`, knowing the account's name.
+    pub fn in_account(profile: &BillingProfile, account: &BillingAccount) -> Self {
+        ProfileRef {
+            account_display_name: account.display_name.clone(),
+            ..ProfileRef::of(profile)
+        }
+    }
+
+    /// The billing account id, read from the profile id
+    /// (`/providers/Microsoft.Billing/billingAccounts/{a}/billingProfiles/{p}`).
+    pub fn account_id(&self) -> Option<&str> {
+        let lower = self.id.to_ascii_lowercase();
+        let at = lower.find("/billingprofiles/")?;
+        Some(&self.id[..at])
     }
 
     /// The display name, or the id when Azure gave none (`--profile` was a full id).
@@ -363,7 +383,7 @@ impl CreditLot {
                 "closedBalanceInBillingCurrency",
                 p.closed_balance_in_billing_currency.as_ref(),
             )?,
-            po_number: p.po_number.map(|s| s.0),
+            po_number: p.po_number.map(|s| s.0).filter(|s| !s.trim().is_empty()),
             credit_currency: p.credit_currency,
             billing_currency: p.billing_currency,
             is_estimated_balance: p.is_estimated_balance.map(|b| b.0),
@@ -526,7 +546,10 @@ impl CreditEvent {
             charges: money("charges", p.charges.as_ref())?,
             closed_balance: money("closedBalance", p.closed_balance.as_ref())?,
             canceled_credit: money("canceledCredit", p.canceled_credit.as_ref())?,
-            invoice_number: p.invoice_number.map(|s| s.0),
+            invoice_number: p
+                .invoice_number
+                .map(|s| s.0)
+                .filter(|s| !s.trim().is_empty()),
             new_credit_in_billing_currency: money(
                 "newCreditInBillingCurrency",
                 p.new_credit_in_billing_currency.as_ref(),

@@ -36,14 +36,55 @@ impl Money {
         }
     }
 
-    /// The amount for a table cell: `1,234.50 USD`, digits exactly as Azure sent them;
-    /// `-` when Azure sent no value.
+    /// The amount for people: `1,234.50 USD`, rounded to the currency's minor unit; `-`
+    /// when Azure sent no value. (JSON, csv and metrics keep Azure's digits.)
     pub fn display(&self) -> String {
-        match (&self.value, &self.currency) {
-            (Some(v), Some(c)) if !c.is_empty() => format!("{} {c}", group_thousands(v)),
-            (Some(v), _) => group_thousands(v),
-            (None, _) => "-".to_string(),
+        match &self.value {
+            Some(v) => for_people(v, self.currency.as_deref()),
+            None => "-".to_string(),
         }
+    }
+}
+
+/// Digits after the decimal point in a currency's minor unit (ISO 4217). Unknown or missing
+/// currencies get 2, like most.
+pub fn minor_units(currency: Option<&str>) -> u32 {
+    let Some(code) = currency.map(str::trim) else {
+        return 2;
+    };
+    const NONE: &[&str] = &[
+        "BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "UYI", "VND",
+        "VUV", "XAF", "XOF", "XPF",
+    ];
+    const THREE: &[&str] = &["BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"];
+    const FOUR: &[&str] = &["CLF", "UYW"];
+    let is = |list: &[&str]| list.iter().any(|c| c.eq_ignore_ascii_case(code));
+    if is(NONE) {
+        0
+    } else if is(THREE) {
+        3
+    } else if is(FOUR) {
+        4
+    } else {
+        2
+    }
+}
+
+/// `1234.5` USD -> `1,234.50 USD`: rounded half away from zero to the minor unit, always
+/// that many digits (so decimal points line up), thousands grouped.
+pub fn for_people(value: &Decimal, currency: Option<&str>) -> String {
+    let places = minor_units(currency);
+    let mut rounded =
+        value.round_dp_with_strategy(places, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+    rounded.rescale(places);
+    if rounded.is_zero() {
+        // `-0.00` reads as a debt that is not there.
+        rounded.set_sign_positive(true);
+    }
+    let digits = group_thousands(&rounded);
+    match currency.filter(|c| !c.trim().is_empty()) {
+        Some(c) => format!("{digits} {c}"),
+        None => digits,
     }
 }
 

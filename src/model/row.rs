@@ -116,6 +116,7 @@ mod tests {
             name: "p".into(),
             display_name: Some("Dev".into()),
             currency: Some("USD".into()),
+            account_display_name: None,
         }
     }
 

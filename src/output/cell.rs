@@ -13,6 +13,8 @@ use std::borrow::Cow;
 pub enum Cell<'a> {
     /// Free text; `None` or blank is shown as `-`.
     Text(Option<Cow<'a, str>>),
+    /// Text that should stand out on a colour terminal (an expired or expiring lot).
+    Marked(Cow<'a, str>, Tone),
     /// An amount exactly as Azure sent it; `None` (or no value) is shown as `-`.
     Money(Option<&'a Money>),
     /// An amount `credits` computed (a sum, a rate): exact, with its currency.
@@ -23,6 +25,15 @@ pub enum Cell<'a> {
     Flag(bool),
     /// Deliberately nothing (a note that does not apply): shown as an empty cell.
     Blank,
+}
+
+/// How a cell stands out on a colour terminal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    /// Negative figures, expired credit: red.
+    Bad,
+    /// Expiring soon: yellow.
+    Warn,
 }
 
 impl<'a> Cell<'a> {
@@ -46,10 +57,16 @@ impl<'a> Cell<'a> {
     }
 }
 
-/// What a column holds, known before any row arrives: writers align by it.
+/// What a column holds, known before any row arrives: writers align, shorten and wrap by
+/// it. Only `Prose` ever wraps (at spaces); only `Id` is ever shortened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ColumnKind {
+    /// Names, statuses, codes: never broken.
     Text,
+    /// Free text (descriptions): wraps at word boundaries when the terminal is narrow.
+    Prose,
+    /// A full Azure id: shortened to `…/last-segment` when the terminal is narrow.
+    Id,
     Money,
     Day,
     Count,
@@ -63,36 +80,52 @@ impl ColumnKind {
     }
 }
 
-/// A column of a view: its title and what it holds.
+/// A column of a view: its title, what it holds, and how readily it is left out when the
+/// terminal is too narrow (0: never; higher numbers go first).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Column {
     pub title: &'static str,
     pub kind: ColumnKind,
+    pub drop_order: u8,
 }
 
 impl Column {
-    pub const fn text(title: &'static str) -> Self {
+    const fn of(title: &'static str, kind: ColumnKind) -> Self {
         Column {
             title,
-            kind: ColumnKind::Text,
+            kind,
+            drop_order: 0,
         }
+    }
+    pub const fn text(title: &'static str) -> Self {
+        Column::of(title, ColumnKind::Text)
+    }
+    pub const fn prose(title: &'static str) -> Self {
+        Column::of(title, ColumnKind::Prose)
+    }
+    pub const fn id(title: &'static str) -> Self {
+        Column::of(title, ColumnKind::Id)
     }
     pub const fn money(title: &'static str) -> Self {
-        Column {
-            title,
-            kind: ColumnKind::Money,
-        }
+        Column::of(title, ColumnKind::Money)
     }
     pub const fn day(title: &'static str) -> Self {
+        Column::of(title, ColumnKind::Day)
+    }
+    pub const fn count(title: &'static str) -> Self {
+        Column::of(title, ColumnKind::Count)
+    }
+    /// Left out on a narrow terminal, `order` 1 last, higher first.
+    pub const fn optional(self, order: u8) -> Self {
         Column {
-            title,
-            kind: ColumnKind::Day,
+            drop_order: order,
+            ..self
         }
     }
 }
 
-/// How a cell reads in a table for people: `-` for nothing, `1,234.50 USD` for money, the
-/// ISO day for dates. Not yet made safe for a terminal: the writers do that.
+/// How a cell reads in a table for people: `-` for nothing, `1,234.50 USD` for money
+/// (rounded to the currency's minor unit), the ISO day for dates. Not yet made safe for a terminal: the writers do that.
 pub fn human_text<'c>(cell: &'c Cell<'_>) -> Cow<'c, str> {
     const NOTHING: Cow<'static, str> = Cow::Borrowed("-");
     match cell {
@@ -105,7 +138,8 @@ pub fn human_text<'c>(cell: &'c Cell<'_>) -> Cow<'c, str> {
             }
         }
         Cell::Text(None) | Cell::Money(None) | Cell::Amount(None) | Cell::Day(None) => NOTHING,
-        Cell::Amount(Some(amount)) => Cow::Owned(amount.to_string()),
+        Cell::Marked(text, _) => Cow::Borrowed(text.trim()),
+        Cell::Amount(Some(amount)) => Cow::Owned(amount.rounded()),
         Cell::Money(Some(money)) => Cow::Owned(money.display()),
         Cell::Day(Some(day)) => Cow::Owned(format_day(day)),
         Cell::Count(count) => Cow::Owned(count.to_string()),
@@ -130,5 +164,14 @@ mod tests {
         assert_eq!(human_text(&Cell::owned(" PO-1 ")), "PO-1");
         assert_eq!(human_text(&Cell::Count(3)), "3");
         assert_eq!(human_text(&Cell::Flag(false)), "no");
+        let noisy = Some(Money::new(
+            Decimal::from_str("480.10000000000036").unwrap(),
+            "USD",
+        ));
+        assert_eq!(human_text(&Cell::money(&noisy)), "480.10 USD");
+        let yen = Some(Money::new(Decimal::from_str("1234.5").unwrap(), "JPY"));
+        assert_eq!(human_text(&Cell::money(&yen)), "1,235 JPY");
+        let dinar = Some(Money::new(Decimal::from_str("-0.0005").unwrap(), "BHD"));
+        assert_eq!(human_text(&Cell::money(&dinar)), "-0.001 BHD");
     }
 }

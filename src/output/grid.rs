@@ -1,8 +1,10 @@
-//! A table for people before it is drawn: titles, which columns are numeric, and the rows as
-//! display text already made safe. Column widths are kept up to date as rows arrive, so
-//! drawing after the last page is only padding. The terminal and Markdown writers draw it.
+//! A table for people before it is drawn: the columns, and the rows as display text already
+//! made safe. Column widths are kept up to date as rows arrive, so drawing after the last
+//! page is only layout and padding. The terminal and Markdown writers draw it.
 
-use super::cell::{human_text, Cell, Column};
+use super::cell::{human_text, Cell, Column, Tone};
+use super::Style;
+use std::collections::HashMap;
 use unicode_width::UnicodeWidthStr;
 
 /// Which writer a grid is for: it decides how cell text is made safe.
@@ -14,10 +16,12 @@ pub enum GridStyle {
 
 pub struct Grid {
     pub style: GridStyle,
-    pub titles: Vec<&'static str>,
-    pub right_aligned: Vec<bool>,
+    pub columns: Vec<Column>,
     pub rows: Vec<Vec<String>>,
+    /// The cells that stand out in colour, by (row, column). Empty without colour.
+    pub tones: HashMap<(usize, usize), Tone>,
     pub widths: Vec<usize>,
+    pub look: Style,
 }
 
 /// Display width: the byte length for ASCII (nearly every cell), Unicode width otherwise.
@@ -30,26 +34,45 @@ pub fn display_width(text: &str) -> usize {
 }
 
 impl Grid {
-    pub fn new(style: GridStyle, columns: &[Column]) -> Self {
+    pub fn new(style: GridStyle, columns: &[Column], look: Style) -> Self {
         Grid {
             style,
-            titles: columns.iter().map(|c| c.title).collect(),
-            right_aligned: columns.iter().map(|c| c.kind.is_numeric()).collect(),
+            columns: columns.to_vec(),
             rows: Vec::new(),
+            tones: HashMap::new(),
             widths: columns.iter().map(|c| display_width(c.title)).collect(),
+            look,
         }
     }
 
+    pub fn titles(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.columns.iter().map(|c| c.title)
+    }
+
+    pub fn right_aligned(&self, column: usize) -> bool {
+        self.columns
+            .get(column)
+            .is_some_and(|c| c.kind.is_numeric())
+    }
+
     pub fn add_row(&mut self, cells: &[Cell<'_>]) {
+        let markdown = self.style == GridStyle::Markdown;
+        let row_index = self.rows.len();
         let row: Vec<String> = cells
             .iter()
-            .map(|cell| match cell {
-                // Text `credits` wrote itself (days, counts) needs no escaping.
-                Cell::Day(_) | Cell::Count(_) | Cell::Flag(_) | Cell::Blank => {
-                    human_text(cell).into_owned()
+            .enumerate()
+            .map(|(column, cell)| {
+                if self.look.color {
+                    if let Some(tone) = tone_of(cell) {
+                        self.tones.insert((row_index, column), tone);
+                    }
                 }
-                Cell::Text(_) | Cell::Money(_) | Cell::Amount(_) => {
-                    super::safe::into_safe(human_text(cell), self.style == GridStyle::Markdown)
+                match cell {
+                    // Text `credits` wrote itself (days, counts) needs no escaping.
+                    Cell::Day(_) | Cell::Count(_) | Cell::Flag(_) | Cell::Blank => {
+                        human_text(cell).into_owned()
+                    }
+                    _ => super::safe::into_safe(human_text(cell), markdown),
                 }
             })
             .collect();
@@ -57,6 +80,13 @@ impl Grid {
             *width = (*width).max(display_width(cell));
         }
         self.rows.push(row);
+    }
+
+    pub fn tone(&self, row: usize, column: usize) -> Option<Tone> {
+        if self.tones.is_empty() {
+            return None;
+        }
+        self.tones.get(&(row, column)).copied()
     }
 
     /// Drawn by the writer the grid is for; nothing at all when there are no rows.
@@ -69,4 +99,28 @@ impl Grid {
             GridStyle::Markdown => super::markdown::render(&self),
         }
     }
+}
+
+/// Negative amounts are red; marked text has its own tone.
+fn tone_of(cell: &Cell<'_>) -> Option<Tone> {
+    match cell {
+        Cell::Marked(_, tone) => Some(*tone),
+        Cell::Money(Some(money)) => money
+            .value
+            .filter(|v| v.is_sign_negative() && !v.is_zero())
+            .map(|_| Tone::Bad),
+        Cell::Amount(Some(amount)) => {
+            (amount.value.is_sign_negative() && !amount.value.is_zero()).then_some(Tone::Bad)
+        }
+        _ => None,
+    }
+}
+
+/// `text` in the tone's colour (ANSI SGR), reset after.
+pub fn paint(text: &str, tone: Tone) -> String {
+    let code = match tone {
+        Tone::Bad => "31",
+        Tone::Warn => "33",
+    };
+    format!("\u{1b}[{code}m{text}\u{1b}[0m")
 }

@@ -76,8 +76,8 @@ impl<R: Record> RowWriter<R> for JsonRows {
         self.array.elements(records)
     }
 
-    fn finish(self: Box<Self>) -> String {
-        self.array.finish()
+    fn finish(self: Box<Self>) -> Result<String> {
+        Ok(self.array.finish())
     }
 }
 

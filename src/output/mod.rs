@@ -7,9 +7,11 @@
 
 pub mod cell;
 pub mod chart;
+pub mod flat;
 pub mod grid;
 pub mod json;
 pub mod markdown;
+pub mod metrics;
 pub mod safe;
 pub mod terminal;
 pub mod view;
@@ -25,10 +27,35 @@ use view::{Block, Record, View};
 /// `--output`: what the user asked for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum OutputFormat {
-    /// Human-readable tables
+    /// Tables for people: box-drawn on a terminal, Markdown in a pipe
     Table,
-    /// JSON for scripts
+    /// JSON for scripts (the same as --json)
     Json,
+    /// Comma-separated values (RFC 4180), a header of JSON field names
+    Csv,
+    /// Tab-separated values, the same columns as csv
+    Tsv,
+    /// GitHub-flavoured Markdown tables, for $GITHUB_STEP_SUMMARY
+    Markdown,
+    /// OpenMetrics gauges for Prometheus (balance and lots)
+    Openmetrics,
+    /// No data at all: only the checks and the exit code
+    None,
+}
+
+impl OutputFormat {
+    /// The name as written after `--output`.
+    pub fn name(self) -> &'static str {
+        match self {
+            OutputFormat::Table => "table",
+            OutputFormat::Json => "json",
+            OutputFormat::Csv => "csv",
+            OutputFormat::Tsv => "tsv",
+            OutputFormat::Markdown => "markdown",
+            OutputFormat::Openmetrics => "openmetrics",
+            OutputFormat::None => "none",
+        }
+    }
 }
 
 /// The writer actually used: a table format becomes box-drawn on a terminal and Markdown in
@@ -38,6 +65,34 @@ pub enum Writer {
     Terminal,
     Markdown,
     Json,
+    Csv,
+    Tsv,
+    OpenMetrics,
+    Silent,
+}
+
+/// How the chosen writer draws: decided once, with the writer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Style {
+    /// A header row in csv/tsv (`--no-header` turns it off).
+    pub header: bool,
+    /// ANSI colour in tables (a terminal, and nothing in the environment against it).
+    pub color: bool,
+    /// `--wide`: full ids, every column, whatever the terminal's width.
+    pub wide: bool,
+    /// `--chart`: charts in pipes too.
+    pub charts_in_pipes: bool,
+}
+
+impl Default for Style {
+    fn default() -> Self {
+        Style {
+            header: true,
+            color: false,
+            wide: false,
+            charts_in_pipes: false,
+        }
+    }
 }
 
 impl Writer {
@@ -46,45 +101,73 @@ impl Writer {
         match (format, stdout_is_terminal) {
             (OutputFormat::Json, _) => Writer::Json,
             (OutputFormat::Table, true) => Writer::Terminal,
-            (OutputFormat::Table, false) => Writer::Markdown,
+            (OutputFormat::Table, false) | (OutputFormat::Markdown, _) => Writer::Markdown,
+            (OutputFormat::Csv, _) => Writer::Csv,
+            (OutputFormat::Tsv, _) => Writer::Tsv,
+            (OutputFormat::Openmetrics, _) => Writer::OpenMetrics,
+            (OutputFormat::None, _) => Writer::Silent,
         }
     }
 
-    /// The table style of a table writer; `None` for JSON.
-    fn grid_style(self) -> Option<GridStyle> {
+    fn delimited(self) -> Option<flat::Delimited> {
         match self {
-            Writer::Json => None,
-            Writer::Terminal => Some(GridStyle::Terminal),
-            Writer::Markdown => Some(GridStyle::Markdown),
+            Writer::Csv => Some(flat::Delimited::Csv),
+            Writer::Tsv => Some(flat::Delimited::Tsv),
+            _ => None,
         }
     }
 
-    /// The text of a view, in this writer's format; charts go into a pipe only when
-    /// `charts_in_pipes`. Pure but for asking the terminal its width.
-    pub fn render<V: View + ?Sized>(self, value: &V, charts_in_pipes: bool) -> Result<String> {
-        let Some(style) = self.grid_style() else {
-            return json::to_json(value);
+    /// The text of a view, in this writer's format. Pure but for asking the terminal its
+    /// width.
+    pub fn render<V: View + ?Sized>(self, value: &V, style: Style) -> Result<String> {
+        if let Some(kind) = self.delimited() {
+            let table = value.flat();
+            return flat::DelimitedRows::new(kind, table.header, style.header).rows(&table.rows);
+        }
+        let grid_style = match self {
+            Writer::Json => return json::to_json(value),
+            Writer::Silent => return Ok(String::new()),
+            Writer::OpenMetrics => {
+                let mut metrics = metrics::Metrics::default();
+                if !value.metrics(&mut metrics) {
+                    return Err(metrics_not_supported());
+                }
+                return Ok(metrics.render());
+            }
+            Writer::Terminal => GridStyle::Terminal,
+            Writer::Markdown | Writer::Csv | Writer::Tsv => GridStyle::Markdown,
         };
         let mut out = String::new();
+        let mut last_was_table = false;
         for block in value.blocks() {
+            // Markdown needs a blank line between a table and the text around it.
+            let is_table = !matches!(block, Block::Line(_));
+            if grid_style == GridStyle::Markdown
+                && (is_table || last_was_table)
+                && !out.is_empty()
+                && !out.ends_with("\n\n")
+            {
+                out.push('\n');
+            }
+            let before = out.len();
             match block {
                 Block::Line(line) => {
                     out.push_str(&safe::for_terminal(&line));
                     out.push('\n');
                 }
                 Block::Table(table) => {
-                    let mut grid = Grid::new(style, table.columns);
+                    let mut grid = Grid::new(grid_style, table.columns, style);
                     for row in &table.rows {
                         grid.add_row(row);
                     }
                     out.push_str(&grid.render());
                 }
-                Block::Chart(chart) => match style {
+                Block::Chart(chart) => match grid_style {
                     GridStyle::Terminal => {
-                        let width = comfy_table::Table::new().width().unwrap_or(80);
-                        out.push_str(&chart::render(&chart, usize::from(width)));
+                        let width = terminal::width().unwrap_or(80);
+                        out.push_str(&chart::render(&chart, width));
                     }
-                    GridStyle::Markdown if charts_in_pipes => {
+                    GridStyle::Markdown if style.charts_in_pipes => {
                         // A fixed width, so the same command gives the same page.
                         out.push_str("```text\n");
                         out.push_str(&chart::render(&chart, 80));
@@ -93,16 +176,98 @@ impl Writer {
                     GridStyle::Markdown => {}
                 },
             }
+            if out.len() > before {
+                last_was_table = is_table;
+            }
         }
         Ok(out)
     }
 
     /// A writer for a list that arrives page by page. Pure.
-    pub fn rows<'w, R: Record + 'w>(self) -> Box<dyn RowWriter<R> + 'w> {
-        match self.grid_style() {
-            None => Box::new(json::JsonRows::new()),
-            Some(style) => Box::new(TableRows::new(style, R::columns())),
+    pub fn rows<'w, R: Record + 'w>(self, style: Style) -> Box<dyn RowWriter<R> + 'w> {
+        if let Some(kind) = self.delimited() {
+            return Box::new(FlatRows::new(kind, R::header(), style.header));
         }
+        match self {
+            Writer::Json => Box::new(json::JsonRows::new()),
+            Writer::Silent => Box::new(SilentRows),
+            Writer::OpenMetrics => Box::new(MetricRows::default()),
+            Writer::Terminal => Box::new(TableRows::new(GridStyle::Terminal, R::columns(), style)),
+            _ => Box::new(TableRows::new(GridStyle::Markdown, R::columns(), style)),
+        }
+    }
+}
+
+fn metrics_not_supported() -> Error {
+    Error::usage(
+        "--output openmetrics works only with `balance`, `balance --all` and `lots`; use --output json or csv for this command",
+    )
+}
+
+/// csv/tsv, page by page: every page is written as it arrives.
+struct FlatRows {
+    rows: flat::DelimitedRows,
+}
+
+impl FlatRows {
+    fn new(kind: flat::Delimited, header: &'static [&'static str], with_header: bool) -> Self {
+        FlatRows {
+            rows: flat::DelimitedRows::new(kind, header, with_header),
+        }
+    }
+}
+
+impl<R: Record> RowWriter<R> for FlatRows {
+    fn push(&mut self, records: &[R]) -> Result<String> {
+        let mut rows = Vec::with_capacity(records.len());
+        for record in records {
+            let mut row = Vec::with_capacity(R::header().len());
+            record.fields(&mut row);
+            rows.push(row);
+        }
+        self.rows.rows(&rows)
+    }
+
+    fn finish(self: Box<Self>) -> Result<String> {
+        self.rows.finish()
+    }
+}
+
+/// `--output none`: nothing.
+struct SilentRows;
+
+impl<R: Record> RowWriter<R> for SilentRows {
+    fn push(&mut self, _records: &[R]) -> Result<String> {
+        Ok(String::new())
+    }
+
+    fn finish(self: Box<Self>) -> Result<String> {
+        Ok(String::new())
+    }
+}
+
+/// OpenMetrics: families group samples, so the text is written after the last page.
+#[derive(Default)]
+struct MetricRows {
+    metrics: metrics::Metrics,
+}
+
+impl<R: Record> RowWriter<R> for MetricRows {
+    fn push(&mut self, records: &[R]) -> Result<String> {
+        if !R::HAS_METRICS {
+            return Err(metrics_not_supported());
+        }
+        for record in records {
+            record.metrics(&mut self.metrics);
+        }
+        Ok(String::new())
+    }
+
+    fn finish(self: Box<Self>) -> Result<String> {
+        if !R::HAS_METRICS {
+            return Err(metrics_not_supported());
+        }
+        Ok(self.metrics.render())
     }
 }
 
@@ -110,7 +275,7 @@ impl Writer {
 /// that can be written now (JSON streams; tables wait for the last page to know the widths).
 pub trait RowWriter<R: Record> {
     fn push(&mut self, records: &[R]) -> Result<String>;
-    fn finish(self: Box<Self>) -> String;
+    fn finish(self: Box<Self>) -> Result<String>;
 }
 
 /// A table built page by page: each page's cells are formatted as it arrives (while the next
@@ -120,9 +285,9 @@ pub struct TableRows {
 }
 
 impl TableRows {
-    pub fn new(style: GridStyle, columns: &[cell::Column]) -> Self {
+    pub fn new(grid_style: GridStyle, columns: &[cell::Column], style: Style) -> Self {
         TableRows {
-            grid: Grid::new(style, columns),
+            grid: Grid::new(grid_style, columns, style),
         }
     }
 }
@@ -139,21 +304,29 @@ impl<R: Record> RowWriter<R> for TableRows {
         Ok(String::new())
     }
 
-    fn finish(self: Box<Self>) -> String {
-        self.grid.render()
+    fn finish(self: Box<Self>) -> Result<String> {
+        Ok(self.grid.render())
     }
 }
 
 /// stderr, written best-effort: a message that cannot be written is dropped, never an error
 /// and never a panic. Every line is made safe for a terminal, since messages quote Azure.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct Stderr;
+pub struct Stderr {
+    /// `check failed` in red (stderr is a terminal and the environment allows colour).
+    pub color: bool,
+}
 
 impl Stderr {
     pub fn line(self, text: &str) {
+        self.raw_line(&safe::for_terminal(text));
+    }
+
+    /// A line already made safe.
+    fn raw_line(self, text: &str) {
         let mut err = std::io::stderr().lock();
         let _ = err
-            .write_all(safe::for_terminal(text).as_bytes())
+            .write_all(text.as_bytes())
             .and_then(|()| err.write_all(b"\n"));
     }
 
@@ -161,7 +334,12 @@ impl Stderr {
     pub fn error(self, error: &Error) {
         if error.kind == ErrorKind::CheckFailed {
             // A failed check is an answer, not an error: its line says "check failed: ...".
-            self.line(&error.message);
+            if self.color {
+                let safe = safe::for_terminal(&error.message);
+                self.raw_line(&grid::paint(&safe, cell::Tone::Bad));
+            } else {
+                self.line(&error.message);
+            }
         } else {
             self.line(&format!("error: {}", error.message));
         }
@@ -211,24 +389,39 @@ pub struct Printer {
     started: AtomicBool,
     /// Set when the reader closed stdout (`| head`): nothing more is written.
     closed: AtomicBool,
-    /// `--chart`: charts in pipes too.
+    style: Style,
+    /// `--chart`: charts in pipes too (set by the command that has the flag).
     charts_in_pipes: AtomicBool,
 }
 
 impl Printer {
-    pub fn new(format: OutputFormat) -> Self {
-        Self::with_writer(Writer::choose(format, std::io::stdout().is_terminal()))
+    /// The printer the settings ask for, on this process's stdout and stderr.
+    pub fn new(settings: &crate::settings::Settings) -> Self {
+        let stdout_is_terminal = std::io::stdout().is_terminal();
+        let writer = Writer::choose(settings.format.value, stdout_is_terminal);
+        let style = Style {
+            header: settings.header,
+            color: settings.color.for_stream(stdout_is_terminal),
+            wide: settings.wide,
+            charts_in_pipes: false,
+        };
+        let mut printer = Self::with_writer(writer, style);
+        printer.stderr = Stderr {
+            color: settings.color.for_stream(std::io::stderr().is_terminal()),
+        };
+        printer
     }
 
     /// For the errors that come before the settings are known: only stderr is used.
     pub fn before_settings() -> Self {
-        Self::with_writer(Writer::Markdown)
+        Self::with_writer(Writer::Markdown, Style::default())
     }
 
-    pub fn with_writer(writer: Writer) -> Self {
+    pub fn with_writer(writer: Writer, style: Style) -> Self {
         Printer {
             writer,
-            stderr: Stderr,
+            style,
+            stderr: Stderr::default(),
             started: AtomicBool::new(false),
             closed: AtomicBool::new(false),
             charts_in_pipes: AtomicBool::new(false),
@@ -238,8 +431,7 @@ impl Printer {
     /// Writes one value in the chosen format. A reader that closed stdout is not an error
     /// here: the command goes on to its checks, which still decide the exit code.
     pub fn emit<V: View + ?Sized>(&self, value: &V) -> Result<()> {
-        let charts = self.charts_in_pipes.load(Ordering::Relaxed);
-        match self.write(&self.writer.render(value, charts)?) {
+        match self.write(&self.writer.render(value, self.style())?) {
             Err(error) if error.kind == ErrorKind::ClosedPipe => Ok(()),
             other => other,
         }
@@ -260,7 +452,7 @@ impl Printer {
     pub fn list<'p, R: Record + 'p>(&'p self) -> ListSink<'p, R> {
         ListSink {
             printer: self,
-            writer: self.writer.rows(),
+            writer: self.writer.rows(self.style()),
             count: 0,
         }
     }
@@ -268,6 +460,14 @@ impl Printer {
     /// `--chart`: draw charts in a pipe too (they are always drawn on a terminal).
     pub fn show_charts_in_pipes(&self) {
         self.charts_in_pipes.store(true, Ordering::Relaxed);
+    }
+
+    fn style(&self) -> Style {
+        Style {
+            charts_in_pipes: self.style.charts_in_pipes
+                || self.charts_in_pipes.load(Ordering::Relaxed),
+            ..self.style
+        }
     }
 
     /// True once anything has been written to stdout.
@@ -331,7 +531,7 @@ impl<R: Record> ListSink<'_, R> {
 
     /// Writes what is left; returns how many records the list held.
     pub fn finish(self) -> Result<usize> {
-        let text = self.writer.finish();
+        let text = self.writer.finish()?;
         self.printer.write(&text)?;
         Ok(self.count)
     }

@@ -1,23 +1,338 @@
-//! Tables on a terminal: box-drawn and wrapped to the window (comfy-table).
+//! Tables on a terminal: box-drawn, fitted to the window without ever breaking an amount, a
+//! date, an id or a word. When the table is too wide: long ids become `…/last-segment`,
+//! then the least important columns are left out (a line under the table names them), and
+//! only then does free text wrap, at spaces. `--wide` keeps everything whole.
 
-use super::grid::Grid;
-use comfy_table::{presets, CellAlignment, ContentArrangement, Table};
+use super::cell::{Column, ColumnKind};
+use super::grid::{display_width, paint, Grid};
 
-pub fn render(grid: Grid) -> String {
-    let mut table = Table::new();
-    table
-        .load_preset(presets::UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Dynamic)
-        .set_header(grid.titles.iter().copied());
-    for row in grid.rows {
-        table.add_row(row);
+/// The terminal's width in columns, if stdout is one.
+pub fn width() -> Option<usize> {
+    comfy_table::Table::new().width().map(usize::from)
+}
+
+/// Free text wraps no narrower than this (unless its longest word is wider).
+const PROSE_WIDTH: usize = 24;
+
+/// The width a table of these column widths takes: `│ a ┆ b │`.
+fn table_width(widths: &[usize]) -> usize {
+    widths.iter().sum::<usize>() + 3 * widths.len() + 1
+}
+
+/// `…/DEV1-A2B3-C4D-E5F` for a long Azure id.
+fn shorten_id(id: &str) -> String {
+    let trimmed = id.trim_end_matches('/');
+    match trimmed.rsplit_once('/') {
+        Some((_, last)) if !last.is_empty() => format!("…/{last}"),
+        _ => id.to_string(),
     }
-    for (index, right) in grid.right_aligned.iter().enumerate() {
-        if *right {
-            if let Some(column) = table.column_mut(index) {
-                column.set_cell_alignment(CellAlignment::Right);
+}
+
+/// The widest word in a cell: free text never wraps narrower.
+fn longest_word(text: &str) -> usize {
+    text.split(' ').map(display_width).max().unwrap_or(0)
+}
+
+/// Wraps at spaces into lines of at most `width` (a word longer than that stays whole).
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split(' ').filter(|w| !w.is_empty()) {
+        if !line.is_empty() && display_width(&line) + 1 + display_width(word) > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+/// How the table is fitted: which columns are kept and how wide each is.
+struct Layout {
+    kept: Vec<usize>,
+    widths: Vec<usize>,
+}
+
+fn layout(grid: &mut Grid, limit: Option<usize>) -> Layout {
+    let all: Vec<usize> = (0..grid.columns.len()).collect();
+    let fits = |kept: &[usize], widths: &[usize]| {
+        limit.is_none_or(|limit| {
+            table_width(&kept.iter().map(|i| widths[*i]).collect::<Vec<_>>()) <= limit
+        })
+    };
+    let mut widths = grid.widths.clone();
+    if fits(&all, &widths) || grid.look.wide {
+        return Layout {
+            kept: all,
+            widths: widths.clone(),
+        };
+    }
+    // 1. Long ids to their last segment.
+    for (index, column) in grid.columns.iter().enumerate() {
+        if column.kind != ColumnKind::Id {
+            continue;
+        }
+        let mut width = display_width(column.title);
+        for row in &mut grid.rows {
+            row[index] = shorten_id(&row[index]);
+            width = width.max(display_width(&row[index]));
+        }
+        widths[index] = width;
+    }
+    // 2. The least important columns, one at a time.
+    let mut kept = all;
+    let mut droppable: Vec<(u8, usize)> = grid
+        .columns
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.drop_order > 0)
+        .map(|(i, c)| (c.drop_order, i))
+        .collect();
+    droppable.sort_by(|a, b| b.cmp(a));
+    let wrapped_minimum = |kept: &[usize],
+                           widths: &[usize],
+                           columns: &[Column],
+                           rows: &[Vec<String>],
+                           comfortable: bool| {
+        let mut narrowest = widths.to_vec();
+        for &i in kept {
+            if columns[i].kind == ColumnKind::Prose {
+                // Not narrower than a comfortable line, unless it is shorter than that.
+                narrowest[i] = rows
+                    .iter()
+                    .map(|r| longest_word(&r[i]))
+                    .chain([
+                        display_width(columns[i].title),
+                        if comfortable {
+                            widths[i].min(PROSE_WIDTH)
+                        } else {
+                            0
+                        },
+                    ])
+                    .max()
+                    .unwrap_or(0);
+            }
+        }
+        narrowest
+    };
+    for (_, index) in droppable {
+        // Free text can still wrap: drop a column only when wrapping cannot make it fit.
+        let narrowest = wrapped_minimum(&kept, &widths, &grid.columns, &grid.rows, true);
+        if fits(&kept, &narrowest) {
+            break;
+        }
+        kept.retain(|i| *i != index);
+    }
+    // 3. Free text wraps into what is left: to a comfortable width first, then, on a very
+    // narrow terminal, down to its longest word.
+    if let Some(limit) = limit {
+        for comfortable in [true, false] {
+            let used = table_width(&kept.iter().map(|i| widths[*i]).collect::<Vec<_>>());
+            if used <= limit {
+                break;
+            }
+            let narrowest = wrapped_minimum(&kept, &widths, &grid.columns, &grid.rows, comfortable);
+            let mut excess = used - limit;
+            for &i in &kept {
+                if grid.columns[i].kind == ColumnKind::Prose && excess > 0 {
+                    let give = widths[i].saturating_sub(narrowest[i]).min(excess);
+                    widths[i] -= give;
+                    excess -= give;
+                }
             }
         }
     }
-    format!("{table}\n")
+    Layout { kept, widths }
+}
+
+pub fn render(mut grid: Grid) -> String {
+    let limit = if grid.look.wide { None } else { width() };
+    render_to(&mut grid, limit)
+}
+
+/// The table fitted to `limit` columns (none: as wide as it needs).
+pub fn render_to(grid: &mut Grid, limit: Option<usize>) -> String {
+    let Layout { kept, widths } = layout(grid, limit);
+    let widths: Vec<usize> = kept.iter().map(|i| widths[*i]).collect();
+    let mut out = String::new();
+    let rule = |out: &mut String, left: &str, fill: &str, middle: &str, right: &str| {
+        out.push_str(left);
+        for (n, width) in widths.iter().enumerate() {
+            if n > 0 {
+                out.push_str(middle);
+            }
+            out.push_str(&fill.repeat(width + 2));
+        }
+        out.push_str(right);
+        out.push('\n');
+    };
+    rule(&mut out, "┌", "─", "┬", "┐");
+    let titles: Vec<&str> = kept.iter().map(|i| grid.columns[*i].title).collect();
+    push_line(&mut out, &widths, &titles, &|_| false, &|_| None);
+    rule(&mut out, "╞", "═", "╪", "╡");
+    for (row_index, row) in grid.rows.iter().enumerate() {
+        let cells: Vec<Vec<String>> = kept
+            .iter()
+            .zip(&widths)
+            .map(|(i, width)| {
+                if grid.columns[*i].kind == ColumnKind::Prose && display_width(&row[*i]) > *width {
+                    wrap(&row[*i], *width)
+                } else {
+                    vec![row[*i].clone()]
+                }
+            })
+            .collect();
+        let height = cells.iter().map(Vec::len).max().unwrap_or(1);
+        for line in 0..height {
+            let texts: Vec<&str> = cells
+                .iter()
+                .map(|c| c.get(line).map_or("", String::as_str))
+                .collect();
+            push_line(
+                &mut out,
+                &widths,
+                &texts,
+                &|n| grid.right_aligned(kept[n]),
+                &|n| grid.tone(row_index, kept[n]),
+            );
+        }
+    }
+    rule(&mut out, "└", "─", "┴", "┘");
+    if kept.len() < grid.columns.len() {
+        let left_out: Vec<&str> = (0..grid.columns.len())
+            .filter(|i| !kept.contains(i))
+            .map(|i| grid.columns[i].title)
+            .collect();
+        let note = format!(
+            "Not shown, to fit the terminal: {} (--wide shows every column)",
+            left_out.join(", ")
+        );
+        for line in wrap(&note, limit.unwrap_or(usize::MAX)) {
+            out.push_str(&line);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+fn push_line(
+    out: &mut String,
+    widths: &[usize],
+    texts: &[&str],
+    right: &dyn Fn(usize) -> bool,
+    tone: &dyn Fn(usize) -> Option<super::cell::Tone>,
+) {
+    out.push('│');
+    for (n, (text, width)) in texts.iter().zip(widths).enumerate() {
+        if n > 0 {
+            out.push('┆');
+        }
+        out.push(' ');
+        let padding = " ".repeat(width.saturating_sub(display_width(text)));
+        let shown = match tone(n) {
+            Some(tone) if !text.is_empty() => paint(text, tone),
+            _ => (*text).to_string(),
+        };
+        if right(n) {
+            out.push_str(&padding);
+            out.push_str(&shown);
+        } else {
+            out.push_str(&shown);
+            out.push_str(&padding);
+        }
+        out.push(' ');
+    }
+    out.push_str("│\n");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::cell::Cell;
+    use crate::output::grid::GridStyle;
+
+    const COLUMNS: &[Column] = &[
+        Column::text("Profile"),
+        Column::prose("Description"),
+        Column::money("Amount"),
+        Column::text("Invoice").optional(1),
+        Column::id("Id").optional(2),
+    ];
+
+    fn grid() -> Grid {
+        let mut grid = Grid::new(GridStyle::Terminal, COLUMNS, Default::default());
+        grid.add_row(&[
+            Cell::owned("Forschung Zürich"),
+            Cell::owned("Azure credit applied to the usage of October"),
+            Cell::owned("9,876.54 EUR"),
+            Cell::owned("G012345678"),
+            Cell::owned(
+                "/providers/Microsoft.Billing/billingAccounts/1234/billingProfiles/ABCD-EFGH",
+            ),
+        ]);
+        grid
+    }
+
+    fn every_line_fits(text: &str, limit: usize) {
+        for line in text.lines() {
+            assert!(
+                display_width(line) <= limit,
+                "{} > {limit}: {line}\n{text}",
+                display_width(line)
+            );
+        }
+    }
+
+    #[test]
+    fn a_wide_enough_terminal_shows_everything_whole() {
+        let text = render_to(&mut grid(), Some(200));
+        assert!(
+            text.contains(
+                "/providers/Microsoft.Billing/billingAccounts/1234/billingProfiles/ABCD-EFGH"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains("Azure credit applied to the usage of October"),
+            "{text}"
+        );
+        assert_eq!(text.lines().count(), 5, "{text}");
+    }
+
+    #[test]
+    fn ids_shorten_then_columns_go_then_prose_wraps_but_figures_never_break() {
+        let text = render_to(&mut grid(), Some(100));
+        every_line_fits(&text, 100);
+        assert!(text.contains("…/ABCD-EFGH"), "{text}");
+        assert!(text.contains("G012345678"), "{text}");
+
+        let text = render_to(&mut grid(), Some(70));
+        every_line_fits(&text, 70);
+        assert!(!text.contains("G012345678"), "{text}");
+        assert!(
+            text.contains("Not shown, to fit the terminal: Invoice, Id"),
+            "{text}"
+        );
+        assert!(text.contains("9,876.54 EUR"), "{text}");
+        assert!(text.contains("Forschung Zürich"), "{text}");
+
+        let text = render_to(&mut grid(), Some(60));
+        every_line_fits(&text, 60);
+        assert!(text.contains("9,876.54 EUR"), "{text}");
+        for word in ["Azure", "credit", "applied", "October"] {
+            assert!(text.contains(word), "{word}: {text}");
+        }
+    }
+
+    #[test]
+    fn wrapping_keeps_words_whole() {
+        assert_eq!(wrap("one two three", 7), vec!["one two", "three"]);
+        assert_eq!(wrap("unbreakable", 4), vec!["unbreakable"]);
+        assert_eq!(wrap("", 4), vec![""]);
+    }
 }

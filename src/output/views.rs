@@ -1,15 +1,20 @@
 //! One view per noun: how accounts, a balance summary, `balance --all` rows, lots and events
 //! look as tables. Pure functions from domain values to typed cells; no I/O, no format.
 
-use super::cell::{human_text, Cell, Column};
+use super::cell::{human_text, Cell, Column, Tone};
 use super::chart::BalanceChart;
+use super::flat::{self, Field, FlatTable};
+use super::metrics::Metrics;
 use super::view::{Block, Record, TableBlock, View};
 use crate::forecast::{Forecast, ProfileForecast};
-use crate::model::domain::{BalanceSummary, BillingAccount, CreditEvent, LotOnDay, ProfileRef};
+use crate::model::domain::{
+    BalanceSummary, BillingAccount, CreditEvent, LotOnDay, LotStatus, ProfileRef,
+};
 use crate::model::money::Money;
-use crate::model::row::ProfileRow;
+use crate::model::row::{ProfileRow, RowError};
 use crate::report::Report;
 use serde::Serialize;
+use std::borrow::Cow;
 
 /// `credits accounts`: one row per profile (an account without profiles is one row).
 #[derive(Serialize)]
@@ -22,7 +27,25 @@ const ACCOUNT_COLUMNS: &[Column] = &[
     Column::text("Profile"),
     Column::text("Profile name (ID)"),
     Column::text("Currency"),
-    Column::text("Profile id"),
+    // Its last segment is the name beside it: the first to go on a narrow terminal.
+    Column::id("Profile id").optional(2),
+];
+
+const ACCOUNT_FIELDS: &[&str] = &[
+    "billingAccountId",
+    "billingAccountName",
+    "billingAccountDisplayName",
+    "agreementType",
+    "accountType",
+    "accountStatus",
+    "hasCredits",
+    "billingProfileId",
+    "billingProfileName",
+    "billingProfileDisplayName",
+    "currency",
+    "status",
+    "systemId",
+    "hasReadAccess",
 ];
 
 impl View for Accounts<'_> {
@@ -68,6 +91,43 @@ impl View for Accounts<'_> {
             rows,
         })]
     }
+
+    fn flat(&self) -> FlatTable<'_> {
+        let mut rows = Vec::new();
+        for account in self.0 {
+            let account_fields = [
+                flat::str(&account.id),
+                flat::str(&account.name),
+                flat::text(&account.display_name),
+                flat::text(&account.agreement_type),
+                flat::text(&account.account_type),
+                flat::text(&account.account_status),
+                flat::flag(Some(account.has_credits)),
+            ];
+            if account.billing_profiles.is_empty() {
+                let mut row = account_fields.to_vec();
+                row.extend(std::iter::repeat_n(None, 7));
+                rows.push(row);
+            }
+            for profile in &account.billing_profiles {
+                let mut row = account_fields.to_vec();
+                row.extend([
+                    flat::str(&profile.id),
+                    flat::str(&profile.name),
+                    flat::text(&profile.display_name),
+                    flat::text(&profile.currency),
+                    flat::text(&profile.status),
+                    flat::text(&profile.system_id),
+                    flat::flag(Some(profile.has_read_access)),
+                ]);
+                rows.push(row);
+            }
+        }
+        FlatTable {
+            header: ACCOUNT_FIELDS,
+            rows,
+        }
+    }
 }
 
 /// `Billing profile: Development (/providers/...)`: the first line of a one-profile view.
@@ -94,6 +154,172 @@ fn row_names<'a, T>(row: &'a ProfileRow<T>, cells: &mut Vec<Cell<'a>>) {
 }
 
 const BALANCE_COLUMNS: &[Column] = &[Column::text("Balance"), Column::money("Amount")];
+
+/// `balance` and `balance --all` in csv: the same columns, so runs append to one file.
+const BALANCE_FIELDS: &[&str] = &[
+    "billingAccountId",
+    "billingAccountDisplayName",
+    "billingProfileId",
+    "billingProfileName",
+    "billingProfileDisplayName",
+    "hasCredits",
+    "currency",
+    "estimatedBalance",
+    "currentBalance",
+    "pendingEligibleCharges",
+    "pendingCreditAdjustments",
+    "expiredCredit",
+    "creditCurrency",
+    "billingCurrency",
+    "estimatedBalanceInBillingCurrency",
+    "currentBalanceInBillingCurrency",
+    "isEstimatedBalance",
+    "errorExitCode",
+    "errorMessage",
+];
+
+/// One `BALANCE_FIELDS` row: the profile, its summary (or nothing) and its error (or none).
+fn balance_fields<'a>(
+    account_id: Field<'a>,
+    account_name: Field<'a>,
+    profile: &'a ProfileRef,
+    summary: Option<&'a BalanceSummary>,
+    error: Option<&'a RowError>,
+    row: &mut Vec<Field<'a>>,
+) {
+    row.extend([
+        account_id,
+        account_name,
+        flat::str(&profile.id),
+        flat::str(&profile.name),
+        flat::text(&profile.display_name),
+    ]);
+    match summary {
+        Some(s) => row.extend([
+            flat::flag(Some(s.has_credits)),
+            flat::currency(&[
+                &s.estimated_balance,
+                &s.current_balance,
+                &s.pending_eligible_charges,
+                &s.pending_credit_adjustments,
+                &s.expired_credit,
+            ])
+            .or_else(|| flat::text(&s.credit_currency)),
+            flat::amount(&s.estimated_balance),
+            flat::amount(&s.current_balance),
+            flat::amount(&s.pending_eligible_charges),
+            flat::amount(&s.pending_credit_adjustments),
+            flat::amount(&s.expired_credit),
+            flat::text(&s.credit_currency),
+            flat::text(&s.billing_currency),
+            flat::amount(&s.estimated_balance_in_billing_currency),
+            flat::amount(&s.current_balance_in_billing_currency),
+            flat::flag(s.is_estimated_balance),
+        ]),
+        None => row.extend(std::iter::repeat_n(None, 12)),
+    }
+    match error {
+        Some(e) => row.extend([
+            flat::number(Some(e.exit_code)),
+            flat::str(e.message.as_str()),
+        ]),
+        None => row.extend([None, None]),
+    }
+}
+
+/// The gauges of one profile's balance (nothing but `credits_up 0` when it was not read).
+fn balance_metrics(
+    account_id: &str,
+    account_name: &str,
+    profile: &ProfileRef,
+    summary: Option<&BalanceSummary>,
+    out: &mut Metrics,
+) {
+    let who = [
+        ("billing_profile_id", profile.id.as_str()),
+        ("profile", profile.label()),
+    ];
+    out.flag(
+        "credits_up",
+        "1 when the billing profile's balance was read, 0 when it could not be.",
+        &who,
+        summary.is_some(),
+    );
+    let Some(s) = summary else {
+        return;
+    };
+    out.flag(
+        "credits_has_credits",
+        "1 when the billing profile has Azure credits (0: Azure answered 204 No Content).",
+        &who,
+        s.has_credits,
+    );
+    out.gauge(
+        "credits_billing_profile_info",
+        "The billing profile's account and currencies; the value is always 1.",
+        &[
+            who[0],
+            who[1],
+            ("billing_account_id", account_id),
+            ("billing_account_name", account_name),
+            (
+                "credit_currency",
+                s.credit_currency.as_deref().unwrap_or(""),
+            ),
+            (
+                "billing_currency",
+                s.billing_currency.as_deref().unwrap_or(""),
+            ),
+        ],
+        "1",
+    );
+    let figures: [(&'static str, &'static str, &Option<Money>); 5] = [
+        (
+            "credits_estimated_balance",
+            "Estimated credit balance: the current balance less pending eligible charges.",
+            &s.estimated_balance,
+        ),
+        (
+            "credits_current_balance",
+            "Credit balance as of the last invoice.",
+            &s.current_balance,
+        ),
+        (
+            "credits_pending_eligible_charges",
+            "Charges not yet invoiced that the credit will pay.",
+            &s.pending_eligible_charges,
+        ),
+        (
+            "credits_pending_credit_adjustments",
+            "Credit adjustments not yet invoiced.",
+            &s.pending_credit_adjustments,
+        ),
+        (
+            "credits_expired_credit",
+            "Credit that expired unused.",
+            &s.expired_credit,
+        ),
+    ];
+    for (name, help, money) in figures {
+        if let Some(Money {
+            value: Some(value),
+            currency,
+            ..
+        }) = money
+        {
+            out.gauge(
+                name,
+                help,
+                &[
+                    who[0],
+                    who[1],
+                    ("currency", currency.as_deref().unwrap_or("")),
+                ],
+                &value.to_string(),
+            );
+        }
+    }
+}
 
 impl View for BalanceSummary {
     fn blocks(&self) -> Vec<Block<'_>> {
@@ -147,16 +373,45 @@ impl View for BalanceSummary {
         }
         blocks
     }
+
+    fn flat(&self) -> FlatTable<'_> {
+        let profile = &self.billing_profile;
+        let mut row = Vec::with_capacity(BALANCE_FIELDS.len());
+        balance_fields(
+            profile.account_id().map(Cow::Borrowed),
+            flat::text(&profile.account_display_name),
+            profile,
+            Some(self),
+            None,
+            &mut row,
+        );
+        FlatTable {
+            header: BALANCE_FIELDS,
+            rows: vec![row],
+        }
+    }
+
+    fn metrics(&self, out: &mut Metrics) -> bool {
+        let profile = &self.billing_profile;
+        balance_metrics(
+            profile.account_id().unwrap_or(""),
+            profile.account_display_name.as_deref().unwrap_or(""),
+            profile,
+            Some(self),
+            out,
+        );
+        true
+    }
 }
 
 const BALANCE_ROW_COLUMNS: &[Column] = &[
-    Column::text("Account"),
+    Column::text("Account").optional(3),
     Column::text("Profile"),
     Column::money("Estimated balance"),
-    Column::money("Current balance"),
-    Column::money("Pending charges"),
-    Column::money("Pending adjustments"),
-    Column::money("Expired credit"),
+    Column::money("Current balance").optional(1),
+    Column::money("Pending charges").optional(2),
+    Column::money("Pending adjustments").optional(5),
+    Column::money("Expired credit").optional(4),
     Column::text("Note"),
 ];
 
@@ -185,32 +440,113 @@ impl Record for ProfileRow<BalanceSummary> {
             }
             Err(error) => {
                 cells.extend(std::iter::repeat_n(Cell::Money(None), 5));
-                cells.push(Cell::owned(format!("error: {}", error.kind.short_name())));
+                cells.push(Cell::Marked(
+                    Cow::Owned(format!("error: {}", error.kind.short_name())),
+                    Tone::Bad,
+                ));
             }
         }
+    }
+
+    fn header() -> &'static [&'static str] {
+        BALANCE_FIELDS
+    }
+
+    fn fields<'a>(&'a self, row: &mut Vec<Field<'a>>) {
+        balance_fields(
+            flat::str(&self.account.id),
+            self.account
+                .display_name
+                .as_deref()
+                .or(Some(&self.account.name))
+                .map(Cow::Borrowed),
+            &self.profile,
+            self.result.as_ref().ok(),
+            self.error(),
+            row,
+        );
+    }
+
+    const HAS_METRICS: bool = true;
+
+    fn metrics(&self, out: &mut Metrics) {
+        balance_metrics(
+            &self.account.id,
+            self.account
+                .display_name
+                .as_deref()
+                .unwrap_or(&self.account.name),
+            &self.profile,
+            self.result.as_ref().ok(),
+            out,
+        );
     }
 }
 
 const LOT_COLUMNS: &[Column] = &[
-    Column::text("Source"),
+    Column::prose("Source"),
     Column::text("Status"),
-    Column::day("Start"),
+    Column::day("Start").optional(1),
     Column::day("Expires"),
-    Column::money("Original"),
+    Column::money("Original").optional(2),
     Column::money("Remaining"),
-    Column::text("PO number"),
+    Column::text("PO number").optional(3),
 ];
 
-impl Record for LotOnDay<'_> {
+const LOT_FIELDS: &[&str] = &[
+    "billingProfileId",
+    "name",
+    "source",
+    "status",
+    "statusDerived",
+    "startDate",
+    "expirationDate",
+    "purchasedDate",
+    "currency",
+    "originalAmount",
+    "closedBalance",
+    "usedAmount",
+    "poNumber",
+    "creditCurrency",
+    "billingCurrency",
+    "originalAmountInBillingCurrency",
+    "closedBalanceInBillingCurrency",
+    "id",
+];
+
+/// A lot of a billing profile on the reference day: what `credits lots` lists. Its JSON is
+/// the lot's own (`LotOnDay`); csv and metrics add the profile.
+pub struct LotRow<'a> {
+    pub profile: &'a ProfileRef,
+    pub lot: LotOnDay<'a>,
+}
+
+impl Serialize for LotRow<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.lot.serialize(s)
+    }
+}
+
+impl Record for LotRow<'_> {
     fn columns() -> &'static [Column] {
         LOT_COLUMNS
     }
 
     fn cells<'a>(&'a self, row: &mut Vec<Cell<'a>>) {
-        let lot = self.lot;
+        let lot = self.lot.lot;
+        let status = self.lot.status.label();
+        let tone = match &self.lot.status {
+            LotStatus::Expired => Some(Tone::Bad),
+            LotStatus::Expiring => Some(Tone::Warn),
+            LotStatus::Reported(s) if s.eq_ignore_ascii_case("expired") => Some(Tone::Bad),
+            _ => None,
+        };
         row.extend([
             Cell::text(&lot.source),
-            Cell::owned(self.status.label()),
+            match tone {
+                Some(tone) => Cell::Marked(Cow::Borrowed(status), tone),
+                None => Cell::owned(status),
+            },
             Cell::Day(lot.start_date),
             Cell::Day(lot.expiration_date),
             Cell::money(&lot.original_amount),
@@ -218,18 +554,141 @@ impl Record for LotOnDay<'_> {
             Cell::text(&lot.po_number),
         ]);
     }
+
+    fn header() -> &'static [&'static str] {
+        LOT_FIELDS
+    }
+
+    fn fields<'a>(&'a self, row: &mut Vec<Field<'a>>) {
+        let lot = self.lot.lot;
+        row.extend([
+            flat::str(&self.profile.id),
+            flat::text(&lot.name),
+            flat::text(&lot.source),
+            flat::str(self.lot.status.label()),
+            flat::flag(Some(self.lot.status.is_derived())),
+            flat::date(lot.start_date),
+            flat::date(lot.expiration_date),
+            flat::date(lot.purchased_date),
+            flat::currency(&[&lot.original_amount, &lot.closed_balance, &lot.used_amount]),
+            flat::amount(&lot.original_amount),
+            flat::amount(&lot.closed_balance),
+            flat::amount(&lot.used_amount),
+            flat::text(&lot.po_number),
+            flat::text(&lot.credit_currency),
+            flat::text(&lot.billing_currency),
+            flat::amount(&lot.original_amount_in_billing_currency),
+            flat::amount(&lot.closed_balance_in_billing_currency),
+            flat::text(&lot.id),
+        ]);
+    }
+
+    const HAS_METRICS: bool = true;
+
+    fn metrics(&self, out: &mut Metrics) {
+        let lot = self.lot.lot;
+        let name = lot
+            .name
+            .as_deref()
+            .or(lot.id.as_deref())
+            .unwrap_or_default();
+        let who = [
+            ("billing_profile_id", self.profile.id.as_str()),
+            ("profile", self.profile.label()),
+            ("lot", name),
+        ];
+        for (metric, help, money) in [
+            (
+                "credits_lot_original_amount",
+                "The credit the lot started with.",
+                &lot.original_amount,
+            ),
+            (
+                "credits_lot_closed_balance",
+                "The credit left on the lot.",
+                &lot.closed_balance,
+            ),
+        ] {
+            if let Some(Money {
+                value: Some(value),
+                currency,
+                ..
+            }) = money
+            {
+                out.gauge(
+                    metric,
+                    help,
+                    &[
+                        who[0],
+                        who[1],
+                        who[2],
+                        ("currency", currency.as_deref().unwrap_or("")),
+                    ],
+                    &value.to_string(),
+                );
+            }
+        }
+        for (metric, help, date) in [
+            (
+                "credits_lot_start_timestamp_seconds",
+                "When the lot's credit became usable, in seconds since 1970 (UTC).",
+                lot.start_date,
+            ),
+            (
+                "credits_lot_expiration_timestamp_seconds",
+                "When the lot's credit expires, in seconds since 1970 (UTC).",
+                lot.expiration_date,
+            ),
+        ] {
+            if let Some(date) = date {
+                out.gauge(metric, help, &who, &date.timestamp().to_string());
+            }
+        }
+        out.gauge(
+            "credits_lot_info",
+            "The lot's source, status and PO number; the value is always 1.",
+            &[
+                who[0],
+                who[1],
+                who[2],
+                ("source", lot.source.as_deref().unwrap_or("")),
+                ("status", self.lot.status.label()),
+                ("po_number", lot.po_number.as_deref().unwrap_or("")),
+            ],
+            "1",
+        );
+    }
 }
 
 const EVENT_COLUMNS: &[Column] = &[
     Column::day("Date"),
-    Column::text("Description"),
-    Column::text("Type"),
-    Column::money("New credit"),
-    Column::money("Adjustments"),
-    Column::money("Credit expired"),
+    Column::prose("Description"),
+    Column::text("Type").optional(2),
+    Column::money("New credit").optional(3),
+    Column::money("Adjustments").optional(5),
+    Column::money("Credit expired").optional(4),
     Column::money("Charges"),
     Column::money("Balance after"),
-    Column::text("Invoice"),
+    Column::text("Invoice").optional(6),
+];
+
+const EVENT_FIELDS: &[&str] = &[
+    "billingProfileId",
+    "transactionDate",
+    "description",
+    "eventType",
+    "currency",
+    "newCredit",
+    "adjustments",
+    "creditExpired",
+    "charges",
+    "closedBalance",
+    "canceledCredit",
+    "invoiceNumber",
+    "lotId",
+    "lotSource",
+    "name",
+    "id",
 ];
 
 impl Record for CreditEvent {
@@ -250,15 +709,133 @@ impl Record for CreditEvent {
             Cell::text(&self.invoice_number),
         ]);
     }
+
+    fn header() -> &'static [&'static str] {
+        EVENT_FIELDS
+    }
+
+    fn fields<'a>(&'a self, row: &mut Vec<Field<'a>>) {
+        row.extend([
+            flat::text(&self.billing_profile_id),
+            flat::date(self.transaction_date),
+            flat::text(&self.description),
+            flat::text(&self.event_type),
+            flat::currency(&[
+                &self.closed_balance,
+                &self.charges,
+                &self.new_credit,
+                &self.adjustments,
+                &self.credit_expired,
+                &self.canceled_credit,
+            ])
+            .or_else(|| flat::text(&self.credit_currency)),
+            flat::amount(&self.new_credit),
+            flat::amount(&self.adjustments),
+            flat::amount(&self.credit_expired),
+            flat::amount(&self.charges),
+            flat::amount(&self.closed_balance),
+            flat::amount(&self.canceled_credit),
+            flat::text(&self.invoice_number),
+            flat::text(&self.lot_id),
+            flat::text(&self.lot_source),
+            flat::text(&self.name),
+            flat::text(&self.id),
+        ]);
+    }
 }
 
-const FORECAST_COLUMNS: &[Column] = &[Column::text("Forecast"), Column::text("Value")];
+const FORECAST_COLUMNS: &[Column] = &[Column::text("Forecast"), Column::prose("Value")];
+
+/// `forecast`, `forecast --all` and `report` in csv: one row per profile.
+const FORECAST_FIELDS: &[&str] = &[
+    "billingAccountId",
+    "billingAccountDisplayName",
+    "billingProfileId",
+    "billingProfileName",
+    "billingProfileDisplayName",
+    "asOf",
+    "currency",
+    "estimatedBalance",
+    "pendingCharges",
+    "windowStart",
+    "windowEnd",
+    "windowDays",
+    "burnRatePerDay",
+    "runwayDays",
+    "depletionDate",
+    "expiringUnusedBestCase",
+    "expiringUnusedWorstCase",
+    "creditLastsBestCase",
+    "creditLastsWorstCase",
+    "tooLittleHistory",
+    "errorExitCode",
+    "errorMessage",
+];
+
+fn forecast_fields<'a>(
+    account_id: Field<'a>,
+    account_name: Field<'a>,
+    profile: &'a ProfileRef,
+    forecast: Option<&'a Forecast>,
+    error: Option<&'a RowError>,
+    row: &mut Vec<Field<'a>>,
+) {
+    row.extend([
+        account_id,
+        account_name,
+        flat::str(&profile.id),
+        flat::str(&profile.name),
+        flat::text(&profile.display_name),
+    ]);
+    match forecast {
+        Some(f) => {
+            let unused = f.expiring_unused.as_ref();
+            row.extend([
+                flat::day(Some(f.as_of)),
+                flat::text(&f.currency),
+                flat::decimal(f.estimated_balance.as_ref().map(|a| a.value)),
+                flat::decimal(Some(f.pending_charges.value)),
+                flat::day(Some(f.window.start)),
+                flat::day(Some(f.window.end)),
+                flat::number(Some(f.window.days)),
+                flat::decimal(f.burn_rate_per_day.as_ref().map(|a| a.value)),
+                flat::number(f.runway_days),
+                flat::day(f.depletion_date),
+                flat::decimal(unused.map(|u| u.best_case.value)),
+                flat::decimal(unused.map(|u| u.worst_case.value)),
+                flat::day(unused.and_then(|u| u.credit_lasts_best_case)),
+                flat::day(unused.and_then(|u| u.credit_lasts_worst_case)),
+                flat::flag(Some(f.too_little_history.is_some())),
+            ]);
+        }
+        None => row.extend(std::iter::repeat_n(None, 15)),
+    }
+    match error {
+        Some(e) => row.extend([
+            flat::number(Some(e.exit_code)),
+            flat::str(e.message.as_str()),
+        ]),
+        None => row.extend([None, None]),
+    }
+}
+
+fn forecast_row<'a>(row: &'a ProfileRow<ProfileForecast>, fields: &mut Vec<Field<'a>>) {
+    forecast_fields(
+        flat::str(&row.account.id),
+        row.account
+            .display_name
+            .as_deref()
+            .or(Some(&row.account.name))
+            .map(Cow::Borrowed),
+        &row.profile,
+        row.result.as_ref().ok().map(|r| &r.forecast),
+        row.error(),
+        fields,
+    );
+}
 const MONTH_COLUMNS: &[Column] = &[
     Column::text("Month"),
-    Column {
-        title: "Days in window",
-        kind: super::cell::ColumnKind::Count,
-    },
+    Column::count("Days in window"),
     Column::money("Charges"),
 ];
 const OUTLOOK_COLUMNS: &[Column] = &[
@@ -413,6 +990,23 @@ impl View for ProfileForecast {
         }
         blocks
     }
+
+    fn flat(&self) -> FlatTable<'_> {
+        let profile = &self.billing_profile;
+        let mut row = Vec::with_capacity(FORECAST_FIELDS.len());
+        forecast_fields(
+            profile.account_id().map(Cow::Borrowed),
+            flat::text(&profile.account_display_name),
+            profile,
+            Some(&self.forecast),
+            None,
+            &mut row,
+        );
+        FlatTable {
+            header: FORECAST_FIELDS,
+            rows: vec![row],
+        }
+    }
 }
 
 /// The balance over the window, then projected to zero (at most two years ahead).
@@ -451,18 +1045,15 @@ fn balance_chart(f: &Forecast) -> Option<BalanceChart> {
 }
 
 const FORECAST_ROW_COLUMNS: &[Column] = &[
-    Column::text("Account"),
+    Column::text("Account").optional(4),
     Column::text("Profile"),
     Column::money("Estimated balance"),
-    Column::money("Burn a day"),
-    Column {
-        title: "Runway days",
-        kind: super::cell::ColumnKind::Count,
-    },
-    Column::day("Depletion"),
-    Column::money("Unused (best)"),
+    Column::money("Burn a day").optional(1),
+    Column::count("Runway days"),
+    Column::day("Depletion").optional(2),
+    Column::money("Unused (best)").optional(3),
     Column::money("Unused (worst)"),
-    Column::text("Note"),
+    Column::prose("Note"),
 ];
 
 /// `forecast --all`: one row per profile.
@@ -496,18 +1087,26 @@ impl Record for ProfileRow<ProfileForecast> {
             }
             Err(error) => {
                 cells.extend(std::iter::repeat_n(Cell::Text(None), 6));
-                cells.push(Cell::owned(format!("error: {}", error.kind.short_name())));
+                cells.push(Cell::Marked(
+                    Cow::Owned(format!("error: {}", error.kind.short_name())),
+                    Tone::Bad,
+                ));
             }
         }
+    }
+
+    fn header() -> &'static [&'static str] {
+        FORECAST_FIELDS
+    }
+
+    fn fields<'a>(&'a self, row: &mut Vec<Field<'a>>) {
+        forecast_row(self, row);
     }
 }
 
 const EXPIRING_COLUMNS: &[Column] = &[
     Column::text("Expiring within"),
-    Column {
-        title: "Lots",
-        kind: super::cell::ColumnKind::Count,
-    },
+    Column::count("Lots"),
     Column::money("Credit left on them"),
 ];
 
@@ -515,7 +1114,7 @@ const CHECK_COLUMNS: &[Column] = &[
     Column::text("Profile"),
     Column::text("Check"),
     Column::text("Result"),
-    Column::text("Detail"),
+    Column::prose("Detail"),
 ];
 
 /// A Mermaid `xychart-beta` of the balance over the window and its projection to zero:
@@ -658,5 +1257,22 @@ impl View for Report {
             }));
         }
         blocks
+    }
+
+    /// csv: the profile rows (the page's per-profile details are in `--json`).
+    fn flat(&self) -> FlatTable<'_> {
+        let rows = self
+            .profiles
+            .iter()
+            .map(|row| {
+                let mut fields = Vec::with_capacity(FORECAST_FIELDS.len());
+                forecast_row(row, &mut fields);
+                fields
+            })
+            .collect();
+        FlatTable {
+            header: FORECAST_FIELDS,
+            rows,
+        }
     }
 }

@@ -49,6 +49,7 @@ fn parse(kind: Kind, body: &str) -> Result<Value, String> {
         name: "p".into(),
         display_name: None,
         currency: None,
+        account_display_name: None,
     };
     match kind {
         Kind::Balance => {

@@ -48,6 +48,7 @@ fn all_parsers(text: &str) {
         name: "p".into(),
         display_name: None,
         currency: None,
+        account_display_name: None,
     };
     if let Ok(raw) = serde_json::from_str::<wire::CreditSummary>(text) {
         let _ = BalanceSummary::from_wire(profile(), raw);
@@ -138,6 +139,7 @@ fn nasty_numbers_are_exact_or_refused() {
             name: "p".into(),
             display_name: None,
             currency: None,
+            account_display_name: None,
         };
         if let Ok(summary) = BalanceSummary::from_wire(profile, raw) {
             let value = summary.estimated_balance.and_then(|m| m.value);
