@@ -99,6 +99,7 @@ fn bench_forecast(c: &mut Criterion) {
         name: "2468".into(),
         display_name: Some("Development".into()),
         currency: Some("USD".into()),
+        account_display_name: None,
     };
     let balance_body = r#"{"properties":{"balanceSummary":{"estimatedBalance":{"currency":"USD","value":25000.00}},"pendingEligibleCharges":{"currency":"USD","value":-217.36}}}"#;
     let balance = BalanceSummary::from_wire(
