@@ -152,7 +152,12 @@ impl Writer {
             let before = out.len();
             match block {
                 Block::Line(line) => {
-                    out.push_str(&safe::for_terminal(&line));
+                    let safe = safe::for_terminal(&line);
+                    if grid_style == GridStyle::Terminal && !style.wide {
+                        out.push_str(&terminal::fit_line(&safe, terminal::width()));
+                    } else {
+                        out.push_str(&safe);
+                    }
                     out.push('\n');
                 }
                 Block::Table(table) => {

@@ -28,6 +28,27 @@ fn shorten_id(id: &str) -> String {
     }
 }
 
+/// A line of text fitted to the terminal: Azure ids in it shortened to `…/last-segment`,
+/// then wrapped at spaces. Lines that fit are left alone.
+pub fn fit_line(line: &str, limit: Option<usize>) -> String {
+    let Some(limit) = limit.filter(|l| display_width(line) > *l) else {
+        return line.to_string();
+    };
+    let shortened: Vec<String> = line
+        .split(' ')
+        .map(|word| match word.find("/providers/") {
+            Some(at) => {
+                let (before, id) = word.split_at(at);
+                let closing = id.len() - id.trim_end_matches([')', ',', '.', ':']).len();
+                let (id, after) = id.split_at(id.len() - closing);
+                format!("{before}{}{after}", shorten_id(id))
+            }
+            None => word.to_string(),
+        })
+        .collect();
+    wrap(&shortened.join(" "), limit).join("\n")
+}
+
 /// The widest word in a cell: free text never wraps narrower.
 fn longest_word(text: &str) -> usize {
     text.split(' ').map(display_width).max().unwrap_or(0)
@@ -137,13 +158,19 @@ fn layout(grid: &mut Grid, limit: Option<usize>) -> Layout {
                 break;
             }
             let narrowest = wrapped_minimum(&kept, &widths, &grid.columns, &grid.rows, comfortable);
+            // One column at a time from the widest, so the wrapping is shared out evenly.
             let mut excess = used - limit;
-            for &i in &kept {
-                if grid.columns[i].kind == ColumnKind::Prose && excess > 0 {
-                    let give = widths[i].saturating_sub(narrowest[i]).min(excess);
-                    widths[i] -= give;
-                    excess -= give;
-                }
+            while excess > 0 {
+                let widest = kept
+                    .iter()
+                    .copied()
+                    .filter(|&i| {
+                        grid.columns[i].kind == ColumnKind::Prose && widths[i] > narrowest[i]
+                    })
+                    .max_by_key(|&i| widths[i]);
+                let Some(widest) = widest else { break };
+                widths[widest] -= 1;
+                excess -= 1;
             }
         }
     }
@@ -173,7 +200,13 @@ pub fn render_to(grid: &mut Grid, limit: Option<usize>) -> String {
     };
     rule(&mut out, "┌", "─", "┬", "┐");
     let titles: Vec<&str> = kept.iter().map(|i| grid.columns[*i].title).collect();
-    push_line(&mut out, &widths, &titles, &|_| false, &|_| None);
+    push_line(
+        &mut out,
+        &widths,
+        &titles,
+        &|n| grid.right_aligned(kept[n]),
+        &|_| None,
+    );
     rule(&mut out, "╞", "═", "╪", "╡");
     for (row_index, row) in grid.rows.iter().enumerate() {
         let cells: Vec<Vec<String>> = kept
@@ -327,6 +360,18 @@ mod tests {
         for word in ["Azure", "credit", "applied", "October"] {
             assert!(text.contains(word), "{word}: {text}");
         }
+    }
+
+    #[test]
+    fn long_lines_shorten_ids_then_wrap() {
+        let line = "Billing profile: Development (/providers/Microsoft.Billing/billingAccounts/1:2_3/billingProfiles/DEV1-A2B3)";
+        assert_eq!(
+            fit_line(line, Some(50)),
+            "Billing profile: Development (…/DEV1-A2B3)"
+        );
+        assert_eq!(fit_line(line, Some(200)), line);
+        assert_eq!(fit_line(line, None), line);
+        assert_eq!(fit_line("one two three", Some(7)), "one two\nthree");
     }
 
     #[test]

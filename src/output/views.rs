@@ -22,11 +22,11 @@ use std::borrow::Cow;
 pub struct Accounts<'a>(pub &'a [BillingAccount]);
 
 const ACCOUNT_COLUMNS: &[Column] = &[
-    Column::text("Account"),
-    Column::text("Agreement"),
-    Column::text("Profile"),
+    Column::prose("Account"),
+    Column::prose("Agreement"),
+    Column::prose("Profile"),
     Column::text("Profile name (ID)"),
-    Column::text("Currency"),
+    Column::text("Currency").optional(1),
     // Its last segment is the name beside it: the first to go on a narrow terminal.
     Column::id("Profile id").optional(2),
 ];
@@ -54,8 +54,8 @@ impl View for Accounts<'_> {
         for account in self.0 {
             let account_name = account.display_name.as_deref().unwrap_or(&account.name);
             let agreement = match (&account.agreement_type, account.has_credits) {
-                (Some(a), true) => a.clone(),
-                (Some(a), false) => format!("{a} (no credits)"),
+                (Some(a), true) => agreement_short_name(a).to_string(),
+                (Some(a), false) => format!("{} (no credits)", agreement_short_name(a)),
                 (None, _) => "unknown (no credits)".to_string(),
             };
             if account.billing_profiles.is_empty() {
@@ -127,6 +127,17 @@ impl View for Accounts<'_> {
             header: ACCOUNT_FIELDS,
             rows,
         }
+    }
+}
+
+/// The agreement as people say it (`MCA`); JSON and csv keep Azure's name.
+fn agreement_short_name(agreement: &str) -> &str {
+    match agreement {
+        "MicrosoftCustomerAgreement" => "MCA",
+        "MicrosoftPartnerAgreement" => "MPA",
+        "EnterpriseAgreement" => "EA",
+        "MicrosoftOnlineServicesProgram" => "MOSP",
+        other => other,
     }
 }
 
@@ -404,14 +415,15 @@ impl View for BalanceSummary {
     }
 }
 
+// Short titles: a header never wraps, so a long title would widen its column of amounts.
 const BALANCE_ROW_COLUMNS: &[Column] = &[
-    Column::text("Account").optional(3),
-    Column::text("Profile"),
-    Column::money("Estimated balance"),
-    Column::money("Current balance").optional(1),
-    Column::money("Pending charges").optional(2),
-    Column::money("Pending adjustments").optional(5),
-    Column::money("Expired credit").optional(4),
+    Column::prose("Account").optional(3),
+    Column::prose("Profile"),
+    Column::money("Estimated"),
+    Column::money("Current").optional(1),
+    Column::money("Pending").optional(2),
+    Column::money("Adjustments").optional(5),
+    Column::money("Expired").optional(4),
     Column::text("Note"),
 ];
 

@@ -17,3 +17,4 @@ mod hostile;
 mod lots;
 mod resolution;
 mod support;
+mod terminal;

@@ -1,0 +1,250 @@
+//! What a person sees at a real terminal: the binary runs on a pseudo-terminal of a given
+//! width, so table layout, colour and progress are what they would be in a window.
+
+use std::io::Read;
+use std::os::fd::{FromRawFd, OwnedFd};
+use std::process::{Command, Stdio};
+
+/// What a run on a pseudo-terminal gave: the terminal's text (stdout and stderr as they
+/// were shown) and, when stdout was a pipe, stdout apart.
+pub struct TerminalRun {
+    pub code: i32,
+    pub screen: String,
+    pub piped_stdout: String,
+}
+
+/// Runs `credits` with stderr (and stdout unless `stdout_piped`) on a pseudo-terminal of
+/// `columns` columns, with a clean environment plus `env`.
+pub fn run_on_terminal(
+    args: &[&str],
+    columns: u16,
+    env: &[(&str, &str)],
+    stdout_piped: bool,
+) -> TerminalRun {
+    let mut master: libc::c_int = -1;
+    let mut slave: libc::c_int = -1;
+    let size = libc::winsize {
+        ws_row: 50,
+        ws_col: columns,
+        ws_xpixel: 0,
+        ws_ypixel: 0,
+    };
+    // SAFETY: openpty writes two descriptors into the locals; the size is read only.
+    let opened = unsafe {
+        libc::openpty(
+            &mut master,
+            &mut slave,
+            std::ptr::null_mut(),
+            std::ptr::null(),
+            &size,
+        )
+    };
+    assert_eq!(opened, 0, "openpty failed");
+    // SAFETY: both descriptors were just opened by openpty and are owned here alone.
+    let (master, slave) = unsafe { (OwnedFd::from_raw_fd(master), OwnedFd::from_raw_fd(slave)) };
+    let mut command = Command::new(assert_cmd::cargo::cargo_bin!("credits"));
+    command
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("HOME", std::env::temp_dir())
+        .envs(env.iter().copied())
+        .args(args)
+        .stdin(Stdio::null())
+        .stderr(Stdio::from(slave.try_clone().expect("dup")));
+    if stdout_piped {
+        command.stdout(Stdio::piped());
+    } else {
+        command.stdout(Stdio::from(slave.try_clone().expect("dup")));
+    }
+    let mut child = command.spawn().expect("credits starts");
+    drop(slave);
+    drop(command);
+    let mut reader = std::fs::File::from(master);
+    let screen = std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        let mut buffer = [0u8; 4096];
+        // Ends with EIO once the child (the last holder of the terminal) has exited.
+        while let Ok(n) = reader.read(&mut buffer) {
+            if n == 0 {
+                break;
+            }
+            bytes.extend_from_slice(&buffer[..n]);
+        }
+        bytes
+    });
+    let mut piped_stdout = String::new();
+    if let Some(mut out) = child.stdout.take() {
+        out.read_to_string(&mut piped_stdout).expect("stdout");
+    }
+    let status = child.wait().expect("credits ends");
+    let screen = screen.join().expect("reader");
+    TerminalRun {
+        code: status.code().unwrap_or(-1),
+        // The terminal turns each "\n" into "\r\n".
+        screen: String::from_utf8(screen)
+            .expect("UTF-8")
+            .replace("\r\n", "\n"),
+        piped_stdout,
+    }
+}
+
+fn display_width(line: &str) -> usize {
+    line.chars().count()
+}
+
+const AS_OF: &str = "2026-12-01";
+
+fn plain_demo(args: &[&str], columns: u16) -> String {
+    let mut argv = vec!["--demo", "--as-of", AS_OF];
+    argv.extend_from_slice(args);
+    let run = run_on_terminal(&argv, columns, &[("NO_COLOR", "1")], false);
+    assert_eq!(run.code, 0, "{}", run.screen);
+    for line in run.screen.lines() {
+        assert!(
+            display_width(line) <= usize::from(columns),
+            "a line is wider than {columns} columns:\n{line}\n{}",
+            run.screen
+        );
+    }
+    assert!(!run.screen.contains('\u{1b}'), "NO_COLOR: {}", run.screen);
+    run.screen
+}
+
+#[test]
+fn tables_fit_60_80_and_120_columns_without_breaking_a_figure() {
+    for columns in [60u16, 80, 120] {
+        for (name, args) in [
+            ("accounts", vec!["accounts"]),
+            ("balance_all", vec!["balance", "--all"]),
+            ("lots", vec!["lots", "-p", "Development"]),
+            (
+                "events",
+                vec!["events", "-p", "Development", "--start", "2026-10-01"],
+            ),
+            ("balance", vec!["balance", "-p", "Development"]),
+        ] {
+            let screen = plain_demo(&args, columns);
+            // Every amount and date on screen is whole: an amount is digits, separators and
+            // a currency code on one line.
+            if name == "balance" || name == "balance_all" {
+                assert!(
+                    screen.contains("2,927.77 USD"),
+                    "{name} at {columns}:\n{screen}"
+                );
+            }
+            if name == "lots" || name == "events" {
+                assert!(
+                    screen.contains("2026-12-21") || screen.contains("2026-11-01"),
+                    "{name} at {columns}:\n{screen}"
+                );
+            }
+            insta::assert_snapshot!(format!("{name}_at_{columns}"), screen);
+        }
+    }
+}
+
+#[test]
+fn accounts_fit_in_twelve_lines_at_120_columns() {
+    let screen = plain_demo(&["accounts"], 120);
+    assert!(screen.lines().count() <= 12, "{screen}");
+    for profile in ["Development", "Forschung Zürich", "Partner Europe"] {
+        assert!(screen.contains(profile), "{screen}");
+    }
+}
+
+#[test]
+fn wide_keeps_full_ids_and_every_column() {
+    let mut argv = vec!["--demo", "--as-of", AS_OF, "--wide", "accounts"];
+    let run = run_on_terminal(&argv, 60, &[("NO_COLOR", "1")], false);
+    assert!(
+        run.screen
+            .contains("/providers/Microsoft.Billing/billingAccounts/"),
+        "{}",
+        run.screen
+    );
+    assert!(!run.screen.contains("Not shown"), "{}", run.screen);
+    argv.truncate(3);
+    argv.extend(["accounts"]);
+    let narrow = run_on_terminal(&argv, 60, &[("NO_COLOR", "1")], false);
+    assert!(narrow.screen.contains("Not shown"), "{}", narrow.screen);
+}
+
+#[test]
+fn colour_marks_negative_figures_and_lots_on_a_terminal_only() {
+    let red = "\u{1b}[31m";
+    let yellow = "\u{1b}[33m";
+    let args = ["--demo", "--as-of", AS_OF, "lots", "-p", "Development"];
+    let coloured = run_on_terminal(&args, 120, &[("TERM", "xterm")], false);
+    assert!(
+        coloured.screen.contains(&format!("{red}Expired")),
+        "{}",
+        coloured.screen
+    );
+    assert!(
+        coloured.screen.contains(&format!("{yellow}Expiring")),
+        "{}",
+        coloured.screen
+    );
+    let balance = ["--demo", "--as-of", AS_OF, "balance", "-p", "Development"];
+    let negative = run_on_terminal(&balance, 120, &[], false);
+    assert!(
+        negative.screen.contains(&format!("{red}-217.36 USD")),
+        "{}",
+        negative.screen
+    );
+
+    for env in [[("NO_COLOR", "1")], [("CLICOLOR", "0")], [("TERM", "dumb")]] {
+        let plain = run_on_terminal(&args, 120, &env, false);
+        assert!(
+            !plain.screen.contains('\u{1b}'),
+            "{env:?}: {}",
+            plain.screen
+        );
+    }
+    // NO_COLOR wins over CLICOLOR_FORCE.
+    let both = run_on_terminal(
+        &args,
+        120,
+        &[("NO_COLOR", "1"), ("CLICOLOR_FORCE", "1")],
+        false,
+    );
+    assert!(!both.screen.contains('\u{1b}'), "{}", both.screen);
+
+    // In a pipe: none, unless forced.
+    let piped = run_on_terminal(&args, 120, &[], true);
+    assert!(
+        !piped.piped_stdout.contains('\u{1b}'),
+        "{}",
+        piped.piped_stdout
+    );
+    let forced = run_on_terminal(&args, 120, &[("CLICOLOR_FORCE", "1")], true);
+    assert!(forced.piped_stdout.contains(red), "{}", forced.piped_stdout);
+}
+
+#[test]
+fn a_failed_check_stands_out_in_red_on_a_terminal() {
+    let args = [
+        "--demo",
+        "--as-of",
+        AS_OF,
+        "balance",
+        "-p",
+        "Production",
+        "--min",
+        "500",
+    ];
+    let run = run_on_terminal(&args, 120, &[], false);
+    assert_eq!(run.code, 1, "{}", run.screen);
+    assert!(
+        run.screen.contains("\u{1b}[31mcheck failed:"),
+        "{}",
+        run.screen
+    );
+    let plain = run_on_terminal(&args, 120, &[("NO_COLOR", "1")], false);
+    assert!(
+        plain.screen.contains("\ncheck failed:") || plain.screen.starts_with("check failed:"),
+        "{}",
+        plain.screen
+    );
+    assert!(!plain.screen.contains('\u{1b}'), "{}", plain.screen);
+}
