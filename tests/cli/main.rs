@@ -11,6 +11,7 @@ mod events;
 mod failures;
 mod fixtures;
 mod forecast;
+mod formats;
 mod fuzz;
 mod help;
 mod hostile;
