@@ -87,6 +87,27 @@ impl ProfileCache {
         let _ = self.write_atomically(&file);
     }
 
+    /// Every readable profile's display name in the cache, for any sign-in, fresh or not:
+    /// what shell completion offers for `--profile` (it must not sign in or fetch).
+    pub fn profile_names(dir: &Path) -> Vec<String> {
+        let cache = ProfileCache::new(dir, String::new());
+        let mut names: Vec<String> = cache
+            .read_file()
+            .entries
+            .into_values()
+            .flat_map(|entry| entry.accounts)
+            .filter(|account| account.has_credits)
+            .flat_map(|account| account.billing_profiles)
+            .filter(|profile| profile.has_read_access)
+            .map(|profile| profile.display_name.unwrap_or(profile.name))
+            // A name a shell could not offer as one word is left out rather than mangled.
+            .filter(|name| !name.chars().any(|c| c.is_control()))
+            .collect();
+        names.sort();
+        names.dedup();
+        names
+    }
+
     /// Forgets this key's listing (a cached id turned out to be gone).
     pub fn forget(&self) {
         let mut file = self.read_file();

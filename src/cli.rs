@@ -18,6 +18,7 @@ use clap::{Args, Parser, Subcommand};
 #[command(
     name = "credits",
     version,
+    long_version = LONG_VERSION,
     propagate_version = true,
     max_term_width = 100
 )]
@@ -29,7 +30,18 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// `credits --version`: the version, the commit, the target and the Azure API versions.
+pub const LONG_VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    "\ncommit: ",
+    env!("CREDITS_COMMIT"),
+    "\ntarget: ",
+    env!("CREDITS_TARGET"),
+    "\nAzure APIs: Microsoft.Billing 2020-05-01, Microsoft.Consumption 2024-08-01"
+);
+
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
     /// Print JSON on stdout (same as --output json)
     #[arg(long, global = true, conflicts_with = "output")]
@@ -100,9 +112,77 @@ pub enum Command {
     Forecast(ForecastArgs),
     /// One Markdown page for a CI step summary: balances, expiring credit, forecasts, checks
     Report(ReportArgs),
+    /// Show or change the config file (profile, endpoint, auth, output, concurrency)
+    Config(ConfigArgs),
+    /// Print a shell completion script
+    Completions(CompletionsArgs),
+    /// Print the manual page, credits(1), as roff
+    Man(ManArgs),
+    /// The cached profile names, one a line, for shell completion
+    #[command(name = "__complete-profiles", hide = true)]
+    CompleteProfiles,
 }
 
 #[derive(Debug, Args)]
+#[command(after_help = CONFIG_EXAMPLES)]
+pub struct ConfigArgs {
+    #[command(subcommand)]
+    pub action: ConfigAction,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigAction {
+    /// Print where the config file is (CREDITS_CONFIG, else the platform's place)
+    Path,
+    /// Show every setting, its value and where the value comes from
+    List,
+    /// Print a key's value from the config file (exit 5 when it is not set there)
+    Get {
+        /// profile, endpoint, auth, output or concurrency
+        key: String,
+    },
+    /// Set a key in the config file; the value is checked first, comments are kept
+    Set {
+        /// profile, endpoint, auth, output or concurrency
+        key: String,
+        value: String,
+    },
+    /// Remove a key from the config file
+    Unset {
+        /// profile, endpoint, auth, output or concurrency
+        key: String,
+    },
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = COMPLETION_EXAMPLES)]
+pub struct CompletionsArgs {
+    /// The shell to complete for
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "Example:\n  credits man > ~/.local/share/man/man1/credits.1")]
+pub struct ManArgs {}
+
+const CONFIG_EXAMPLES: &str = "Examples:
+  credits config set profile Development
+  credits config set output csv
+  credits config list";
+
+const COMPLETION_EXAMPLES: &str = "Install:
+  bash:       credits completions bash > ~/.local/share/bash-completion/completions/credits
+  zsh:        credits completions zsh > ~/.zfunc/_credits   (with fpath+=~/.zfunc before compinit)
+  fish:       credits completions fish > ~/.config/fish/completions/credits.fish
+  powershell: credits completions powershell >> $PROFILE
+  elvish:     credits completions elvish >> ~/.config/elvish/rc.elv";
+
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  credits accounts
+  credits accounts -o csv
+  credits accounts --json | jq -r '.[].billingProfiles[].displayName'")]
 pub struct AccountsArgs {}
 
 /// Which billing profile: display name (case-insensitive), name (ID) or full id.
@@ -117,6 +197,13 @@ pub struct ProfileArg {
 }
 
 #[derive(Debug, Args)]
+#[command(
+    override_usage = "credits balance (--profile PROFILE | --all) [--min AMOUNT]... [OPTIONS]",
+    after_help = "Examples:
+  credits balance --profile Development
+  credits balance --all --min 1000USD --min 900EUR
+  credits balance --all -o csv >> balances.csv"
+)]
 pub struct BalanceArgs {
     #[command(flatten)]
     pub profile: ProfileArg,
@@ -133,6 +220,13 @@ pub struct BalanceArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(
+    override_usage = "credits lots --profile PROFILE [--expiring-within DAYS] [OPTIONS]",
+    after_help = "Examples:
+  credits lots --profile Development
+  credits lots --profile Development --expiring-within 30
+  credits lots --profile Development -o openmetrics > credits.prom"
+)]
 pub struct LotsArgs {
     #[command(flatten)]
     pub profile: ProfileArg,
@@ -143,6 +237,13 @@ pub struct LotsArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(
+    override_usage = "credits events --profile PROFILE [--start DATE] [--end DATE] [OPTIONS]",
+    after_help = "Examples:
+  credits events --profile Development
+  credits events --profile Development --start 2026-01-01 --end 2026-06-30
+  credits events --profile Development -o csv > events.csv"
+)]
 pub struct EventsArgs {
     #[command(flatten)]
     pub profile: ProfileArg,
@@ -174,6 +275,13 @@ pub struct ForecastOptions {
 }
 
 #[derive(Debug, Args)]
+#[command(
+    override_usage = "credits forecast (--profile PROFILE | --all) [--window DAYS] [--min-days DAYS] [--max-unused AMOUNT]... [OPTIONS]",
+    after_help = "Examples:
+  credits forecast --profile Development
+  credits forecast --profile Development --min-days 60 --max-unused 100
+  credits forecast --all --json"
+)]
 pub struct ForecastArgs {
     #[command(flatten)]
     pub profile: ProfileArg,
@@ -191,6 +299,12 @@ pub struct ForecastArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(
+    override_usage = "credits report (--profile PROFILE | --all) [CHECKS] [OPTIONS]",
+    after_help = "Examples:
+  credits report --all >> \"$GITHUB_STEP_SUMMARY\"
+  credits report --profile Development --min 500 --expiring-within 30"
+)]
 pub struct ReportArgs {
     #[command(flatten)]
     pub profile: ProfileArg,

@@ -9,6 +9,7 @@
 use crate::arm::auth::{AuthMethod, ACCESS_TOKEN_VAR};
 use crate::arm::ArmError;
 use crate::error::Error;
+use crate::settings::{describe_auth, describe_endpoint};
 
 /// The roles that can read credits.
 pub const READER_ROLES: &str = "billing profile owner, contributor, reader or invoice manager, or billing account owner, contributor or reader";
@@ -46,8 +47,8 @@ impl From<ArmError> for Error {
                 needed,
                 missing,
             } => format!(
-                "--auth {} needs {} to be set; set {} or choose another method with --auth",
-                method.name(),
+                "{} needs {} to be set; set {} or choose another method with --auth",
+                describe_auth(*method),
                 needed.join(", "),
                 missing.join(", ")
             ),
@@ -57,19 +58,19 @@ impl From<ArmError> for Error {
                 sign_in(*method)
             ),
             ArmError::Token { method, cause } => format!(
-                "could not get a token with --auth {}: {cause}; {}",
-                method.name(),
+                "could not get a token with {}: {cause}; {}",
+                describe_auth(*method),
                 sign_in(*method)
             ),
             ArmError::TokenTimeout { method, limit } => format!(
-                "could not get a token with --auth {} within {} s (--timeout); {}",
-                method.name(),
+                "could not get a token with {} within {} s (--timeout); {}",
+                describe_auth(*method),
                 limit.as_secs(),
                 sign_in(*method)
             ),
             ArmError::MalformedToken { method } => format!(
-                "the token from --auth {} is malformed: it holds a character that cannot be sent in an HTTP header (a line break?); {}",
-                method.name(),
+                "the token from {} is malformed: it holds a character that cannot be sent in an HTTP header (a line break?); {}",
+                describe_auth(*method),
                 sign_in(*method)
             ),
             ArmError::Deadline {
@@ -113,8 +114,8 @@ fn hints_for(error: &ArmError) -> Vec<String> {
     }
     match error.root() {
         ArmError::Status(failure) if failure.status == 401 => hints.push(format!(
-            "the token was rejected (--auth {}): {}",
-            failure.auth.name(),
+            "the token was rejected ({}): {}",
+            describe_auth(failure.auth),
             sign_in(failure.auth)
         )),
         ArmError::Status(failure) if failure.status == 403 => hints.push(format!(
@@ -129,9 +130,10 @@ fn hints_for(error: &ArmError) -> Vec<String> {
         {
             hints.push(MCA_ONLY.into())
         }
-        ArmError::Transport { origin, .. } => {
-            hints.push(format!("check the network and --endpoint {origin}"))
-        }
+        ArmError::Transport { origin, .. } => hints.push(format!(
+            "check the network and {}",
+            describe_endpoint(origin)
+        )),
         _ => {}
     }
     hints

@@ -9,6 +9,7 @@
 
 use crate::arm::auth::AuthMethod;
 use crate::cli::GlobalArgs;
+use crate::config::ConfigFile;
 use crate::error::{Error, Result};
 use crate::model::dates::parse_user_date;
 use crate::output::OutputFormat;
@@ -42,17 +43,63 @@ pub enum Source {
     Flag(&'static str),
     /// An environment variable, e.g. `CREDITS_ENDPOINT`.
     Env(&'static str),
+    /// A key of the config file, on a line.
+    File {
+        path: PathBuf,
+        line: usize,
+        key: &'static str,
+    },
     /// The built-in default.
     Default,
 }
 
 impl Source {
-    /// How to name the place in a message: `--endpoint` or `CREDITS_ENDPOINT`.
-    pub fn name(&self) -> &'static str {
+    /// How to name the place in a message: `--endpoint`, `CREDITS_ENDPOINT`, or
+    /// `~/.config/credits/config.toml:3: endpoint`.
+    pub fn name(&self) -> String {
         match self {
-            Source::Flag(name) | Source::Env(name) => name,
-            Source::Default => "the default",
+            Source::Flag(name) | Source::Env(name) => (*name).to_string(),
+            Source::File { path, line, key } => format!("{}:{line}: {key}", path.display()),
+            Source::Default => "the default".to_string(),
         }
+    }
+
+    /// A value and where it came from, for hints: `--auth cli` (the flag, or the default),
+    /// `CREDITS_AUTH=cli`, or `auth = "cli" in ~/.config/credits/config.toml`.
+    pub fn describe(&self, flag: &str, value: &str) -> String {
+        match self {
+            Source::Flag(_) | Source::Default => format!("{flag} {value}"),
+            Source::Env(name) => format!("{name}={value}"),
+            Source::File { path, key, .. } => {
+                format!("{key} = {value:?} in {}", path.display())
+            }
+        }
+    }
+}
+
+/// Where the settings that hints talk about came from, set once when they are resolved.
+/// (Hints are made far from the settings, where a failure is turned into words.)
+static ORIGINS: std::sync::OnceLock<Origins> = std::sync::OnceLock::new();
+
+#[derive(Debug, Clone)]
+struct Origins {
+    auth: Source,
+    endpoint: Source,
+}
+
+/// `--auth cli`, or where the sign-in method came from when it was not the flag.
+pub fn describe_auth(method: AuthMethod) -> String {
+    match ORIGINS.get() {
+        Some(origins) => origins.auth.describe("--auth", method.name()),
+        None => format!("--auth {}", method.name()),
+    }
+}
+
+/// `--endpoint URL`, or where the endpoint came from.
+pub fn describe_endpoint(origin: &str) -> String {
+    match ORIGINS.get() {
+        Some(origins) => origins.endpoint.describe("--endpoint", origin),
+        None => format!("--endpoint {origin}"),
     }
 }
 
@@ -67,6 +114,8 @@ pub struct Setting<T> {
 struct Layers<'a> {
     flag: (Option<&'a str>, &'static str),
     env: Option<&'static str>,
+    /// The config file's key, if the file may set it.
+    file: Option<&'static str>,
 }
 
 /// The variables `Settings` reads, read once (so tests can give their own).
@@ -75,6 +124,8 @@ pub struct Environment {
     vars: Vec<(&'static str, String)>,
     /// `CREDITS_CACHE_DIR`, kept as the OS gave it (a path need not be UTF-8).
     cache_dir: Option<std::ffi::OsString>,
+    /// The config file, once read (`Environment::read_config`).
+    config: Option<ConfigFile>,
 }
 
 impl Environment {
@@ -97,7 +148,41 @@ impl Environment {
         })
         .collect();
         let cache_dir = std::env::var_os(CACHE_DIR_VAR).filter(|dir| !dir.is_empty());
-        Environment { vars, cache_dir }
+        Environment {
+            vars,
+            cache_dir,
+            config: None,
+        }
+    }
+
+    /// Where the config file is (`CREDITS_CONFIG`, `XDG_CONFIG_HOME`, the home directory),
+    /// and whether it must exist.
+    pub fn config_location() -> Option<(PathBuf, bool)> {
+        crate::config::location(
+            std::env::var_os(crate::config::CONFIG_VAR).as_deref(),
+            std::env::var_os("XDG_CONFIG_HOME").as_deref(),
+        )
+    }
+
+    /// Reads the config file into the environment's layers. A broken file is a usage error
+    /// naming its line; unknown keys come back as warnings.
+    pub fn read_config(&mut self) -> Result<Vec<String>> {
+        let Some((path, must_exist)) = Self::config_location() else {
+            return Ok(Vec::new());
+        };
+        let config = crate::config::load(&path, must_exist)?;
+        let warnings = config
+            .as_ref()
+            .map(|c| c.warnings.clone())
+            .unwrap_or_default();
+        self.config = config;
+        Ok(warnings)
+    }
+
+    /// This environment with `config` as its config file.
+    pub fn with_config(mut self, config: ConfigFile) -> Self {
+        self.config = Some(config);
+        self
     }
 
     /// An environment with exactly these variables.
@@ -108,7 +193,11 @@ impl Environment {
             .iter()
             .find(|(k, _)| *k == CACHE_DIR_VAR)
             .map(|(_, v)| v.into());
-        Environment { vars, cache_dir }
+        Environment {
+            vars,
+            cache_dir,
+            config: None,
+        }
     }
 
     fn get(&self, name: &str) -> Option<&str> {
@@ -119,7 +208,8 @@ impl Environment {
     }
 }
 
-/// The precedence rule, once: the first layer that has a value wins.
+/// The precedence rule, once: the first layer that has a value wins: flag, environment,
+/// config file (the default is the caller's).
 fn pick<'a>(env: &'a Environment, layers: Layers<'a>) -> Option<(&'a str, Source)> {
     let (flag, flag_name) = layers.flag;
     if let Some(text) = flag {
@@ -130,7 +220,38 @@ fn pick<'a>(env: &'a Environment, layers: Layers<'a>) -> Option<(&'a str, Source
             return Some((text, Source::Env(name)));
         }
     }
+    if let (Some(key), Some(config)) = (layers.file, &env.config) {
+        if let Some(value) = config.get(key) {
+            return Some((
+                value.text.as_str(),
+                Source::File {
+                    path: config.path.clone(),
+                    line: value.line,
+                    key: value.key,
+                },
+            ));
+        }
+    }
     None
+}
+
+/// `config set` validates a value as the loader would apply it: the same parsers.
+pub fn validate_config_value(key: &str, text: &str) -> Result<()> {
+    let name = key;
+    match key {
+        "profile" if text.trim().is_empty() => Err(Error::usage(
+            "profile is empty; give a billing profile's display name, name or full id",
+        )),
+        "profile" => Ok(()),
+        "endpoint" => parse_endpoint(name, text).map(|_| ()),
+        "auth" => parse_auth(name, text).map(|_| ()),
+        "output" => parse_output(name, text).map(|_| ()),
+        "concurrency" => parse_concurrency(name, text).map(|_| ()),
+        other => Err(Error::usage(format!(
+            "{other:?} is not a config key; the keys are {}",
+            crate::config::KEYS.join(", ")
+        ))),
+    }
 }
 
 /// `pick`, parsed, or the default.
@@ -198,8 +319,9 @@ impl Settings {
                 Layers {
                     flag: (global.output.map(OutputFormat::name), "--output"),
                     env: Some(OUTPUT_VAR),
+                    file: Some("output"),
                 },
-                |text, source| parse_output(source.name(), text),
+                |text, source| parse_output(&source.name(), text),
                 || OutputFormat::Table,
             )?
         };
@@ -222,8 +344,9 @@ impl Settings {
                 Layers {
                     flag: (global.endpoint.as_deref(), "--endpoint"),
                     env: Some(ENDPOINT_VAR),
+                    file: Some("endpoint"),
                 },
-                |text, source| parse_endpoint(source.name(), text),
+                |text, source| parse_endpoint(&source.name(), text),
                 default_endpoint,
             )?
         };
@@ -233,8 +356,9 @@ impl Settings {
                 // clap has checked the flag's value; its name parses back to it.
                 flag: (global.auth.map(AuthMethod::name), "--auth"),
                 env: Some(AUTH_VAR),
+                file: Some("auth"),
             },
-            |text, source| parse_auth(source.name(), text),
+            |text, source| parse_auth(&source.name(), text),
             || AuthMethod::Auto,
         )?;
         let as_of = resolve(
@@ -242,8 +366,9 @@ impl Settings {
             Layers {
                 flag: (global.as_of.as_deref(), "--as-of"),
                 env: None,
+                file: None,
             },
-            |text, source| parse_user_date(source.name(), text).map_err(Error::usage),
+            |text, source| parse_user_date(&source.name(), text).map_err(Error::usage),
             || Utc::now().date_naive(),
         )?;
         let timeout = resolve(
@@ -251,8 +376,9 @@ impl Settings {
             Layers {
                 flag: (global.timeout.as_deref(), "--timeout"),
                 env: None,
+                file: None,
             },
-            |text, source| parse_timeout(source.name(), text),
+            |text, source| parse_timeout(&source.name(), text),
             || Duration::from_secs(DEFAULT_TIMEOUT_SECS),
         )?;
         let concurrency = resolve(
@@ -260,8 +386,9 @@ impl Settings {
             Layers {
                 flag: (global.concurrency.as_deref(), "--concurrency"),
                 env: None,
+                file: Some("concurrency"),
             },
-            |text, source| parse_concurrency(source.name(), text),
+            |text, source| parse_concurrency(&source.name(), text),
             || DEFAULT_CONCURRENCY,
         )?;
         // The demo's endpoint is a new port each run: caching it would only litter. No flag
@@ -300,6 +427,14 @@ impl Settings {
         })
     }
 
+    /// Makes these settings' sources known to the hints (`describe_auth`), once per run.
+    pub fn publish_origins(&self) {
+        let _ = ORIGINS.set(Origins {
+            auth: self.auth.source.clone(),
+            endpoint: self.endpoint.source.clone(),
+        });
+    }
+
     /// The billing profile to use: `--profile`, else `CREDITS_PROFILE`. Missing or empty is
     /// a usage error. (Read per command, so that a CI-wide `CREDITS_PROFILE` does not clash
     /// with `balance --all`.)
@@ -309,6 +444,7 @@ impl Settings {
             Layers {
                 flag: (flag, "--profile"),
                 env: Some(PROFILE_VAR),
+                file: Some("profile"),
             },
         );
         match chosen {

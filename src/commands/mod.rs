@@ -7,10 +7,12 @@
 
 mod accounts;
 mod balance;
+mod config;
 mod events;
 mod forecast;
 mod lots;
 mod report;
+mod shell;
 
 use crate::cli::{Cli, Command};
 use crate::context::Context;
@@ -20,24 +22,54 @@ use crate::settings::{Environment, Settings};
 
 /// Runs the command and returns the process exit code. Errors are printed here, once.
 pub async fn main(cli: Cli) -> u8 {
-    let settings = match Settings::resolve(&cli.global, &Environment::from_process()) {
-        Ok(settings) => settings,
+    // What needs no settings runs before them: it must work even when the environment or
+    // the config file holds a bad value (`config set` is how one fixes it).
+    let early = Printer::before_settings();
+    let early_result = match &cli.command {
+        Command::Config(args) => config::run_without_settings(&early, &args.action),
+        Command::Completions(args) => Some(shell::completions(&early, args)),
+        Command::Man(_) => Some(shell::man(&early)),
+        _ => None,
+    };
+    if let Some(result) = early_result {
+        return finish(&early, result);
+    }
+    let mut environment = Environment::from_process();
+    let warnings = match environment.read_config() {
+        Ok(warnings) => warnings,
         Err(error) => {
-            Printer::before_settings().error(&error);
+            early.error(&error);
             return error.exit_code();
         }
     };
+    let settings = match Settings::resolve(&cli.global, &environment) {
+        Ok(settings) => settings,
+        Err(error) => {
+            early.error(&error);
+            return error.exit_code();
+        }
+    };
+    settings.publish_origins();
     let printer = Printer::new(&settings);
+    for warning in &warnings {
+        printer.warn(warning);
+    }
     if let Err(error) = check_format(&cli.command, settings.format.value) {
         printer.error(&error);
         return error.exit_code();
     }
     let context = Context::new(settings.clone(), printer);
-    match run(&context, cli.command).await {
+    let result = run(&context, cli.command).await;
+    finish(&context.printer, result)
+}
+
+/// The exit code of a result, its error printed once.
+fn finish(printer: &Printer, result: Result<()>) -> u8 {
+    match result {
         Ok(()) => crate::error::exit::OK,
         Err(error) if error.kind == ErrorKind::ClosedPipe => crate::error::exit::OK,
         Err(error) => {
-            context.printer.error(&error);
+            printer.error(&error);
             error.exit_code()
         }
     }
@@ -62,5 +94,8 @@ async fn run(context: &Context, command: Command) -> Result<()> {
         Command::Events(args) => events::run(context, args).await,
         Command::Forecast(args) => forecast::run(context, args).await,
         Command::Report(args) => report::run(context, args).await,
+        Command::Config(_) => config::list(context).await,
+        Command::CompleteProfiles => shell::complete_profiles(context),
+        Command::Completions(_) | Command::Man(_) => Ok(()),
     }
 }

@@ -462,6 +462,20 @@ impl Printer {
         }
     }
 
+    /// Text that is the data itself (a completion script, the manual page, a config value),
+    /// written as it is whatever the format.
+    pub fn text(&self, text: &str) -> Result<()> {
+        match self.write(text) {
+            Err(error) if error.kind == ErrorKind::ClosedPipe => Ok(()),
+            other => other,
+        }
+    }
+
+    /// `warning: ...` on stderr.
+    pub fn warn(&self, text: &str) {
+        self.stderr.line(&format!("warning: {text}"));
+    }
+
     /// `--chart`: draw charts in a pipe too (they are always drawn on a terminal).
     pub fn show_charts_in_pipes(&self) {
         self.charts_in_pipes.store(true, Ordering::Relaxed);

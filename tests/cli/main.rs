@@ -5,6 +5,7 @@ mod accounts;
 mod all_profiles;
 mod balance;
 mod cache;
+mod config;
 mod demo;
 mod docs;
 mod events;

@@ -136,6 +136,11 @@ pub fn credits_command(args: &[&str]) -> Command {
         .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
         .env("HOME", std::env::temp_dir())
+        // A developer's (or another test's) config file never leaks in.
+        .env(
+            "XDG_CONFIG_HOME",
+            std::env::temp_dir().join("credits-tests-without-config"),
+        )
         .args(args)
         .timeout(std::time::Duration::from_secs(60));
     command

@@ -1,0 +1,38 @@
+//! Build facts for `credits --version`: the commit (when built from a git checkout) and the
+//! target triple.
+
+use std::process::Command;
+
+fn main() {
+    let commit = Command::new("git")
+        .args(["rev-parse", "--short=12", "HEAD"])
+        .output()
+        .ok()
+        .filter(|out| out.status.success())
+        .and_then(|out| String::from_utf8(out.stdout).ok())
+        .map(|text| text.trim().to_string())
+        .filter(|text| !text.is_empty())
+        .unwrap_or_else(|| "unknown".to_string());
+    println!("cargo:rustc-env=CREDITS_COMMIT={commit}");
+    let target = std::env::var("TARGET").unwrap_or_else(|_| "unknown".to_string());
+    println!("cargo:rustc-env=CREDITS_TARGET={target}");
+    // A new commit changes the version text.
+    println!("cargo:rerun-if-changed=.git/HEAD");
+    if let Ok(head) = std::fs::read_to_string(".git/HEAD") {
+        if let Some(reference) = head.trim().strip_prefix("ref: ") {
+            println!("cargo:rerun-if-changed=.git/{reference}");
+        }
+    }
+    // The manual's date: the commit's day, so that a build is reproducible.
+    let date = Command::new("git")
+        .args(["log", "-1", "--format=%cs"])
+        .output()
+        .ok()
+        .filter(|out| out.status.success())
+        .and_then(|out| String::from_utf8(out.stdout).ok())
+        .map(|text| text.trim().to_string())
+        .filter(|text| !text.is_empty())
+        .unwrap_or_else(|| "2026-12-01".to_string());
+    println!("cargo:rustc-env=CREDITS_BUILD_DATE={date}");
+    println!("cargo:rerun-if-changed=build.rs");
+}

@@ -1,0 +1,121 @@
+//! `credits config path|list|get|set|unset`: the config file. `set` checks the value with
+//! the same parsers the settings use, so a file `set` wrote always loads.
+
+use crate::cli::ConfigAction;
+use crate::config::{self, KEYS};
+use crate::context::Context;
+use crate::error::{Error, Result};
+use crate::output::views::{ConfigList, ConfigRow};
+use crate::output::Printer;
+use crate::settings::{validate_config_value, Environment, Source};
+
+/// The actions that need no settings (they work even when the file or the environment
+/// holds a bad value, so that they can fix it).
+pub fn run_without_settings(printer: &Printer, action: &ConfigAction) -> Option<Result<()>> {
+    let result = match action {
+        ConfigAction::Path => {
+            location().and_then(|(path, _)| printer.text(&format!("{}\n", path.display())))
+        }
+        ConfigAction::Get { key } => get(printer, key),
+        ConfigAction::Set { key, value } => set(printer, key, Some(value)),
+        ConfigAction::Unset { key } => set(printer, key, None),
+        ConfigAction::List => return None,
+    };
+    Some(result)
+}
+
+fn location() -> Result<(std::path::PathBuf, bool)> {
+    Environment::config_location().ok_or_else(|| {
+        Error::usage(format!(
+            "no home directory to keep the config file in; set {} to a file",
+            config::CONFIG_VAR
+        ))
+    })
+}
+
+fn known_key(key: &str) -> Result<&'static str> {
+    KEYS.iter().copied().find(|k| *k == key).ok_or_else(|| {
+        Error::usage(format!(
+            "{key:?} is not a config key; the keys are {}",
+            KEYS.join(", ")
+        ))
+    })
+}
+
+fn get(printer: &Printer, key: &str) -> Result<()> {
+    let key = known_key(key)?;
+    let (path, must_exist) = location()?;
+    let file = config::load(&path, must_exist)?;
+    match file.as_ref().and_then(|f| f.get(key)) {
+        Some(value) => printer.text(&format!("{}\n", value.text)),
+        None => Err(Error::not_found(format!(
+            "{key} is not set in {}",
+            path.display()
+        ))),
+    }
+}
+
+fn set(printer: &Printer, key: &str, value: Option<&str>) -> Result<()> {
+    let key = known_key(key)?;
+    if let Some(value) = value {
+        validate_config_value(key, value)?;
+    }
+    let (path, _) = location()?;
+    let changed = config::write_value(&path, key, value.map(str::trim))?;
+    let shown = path.display();
+    match (value, changed) {
+        (Some(value), _) => printer.note(&format!("{key} = {:?} in {shown}", value.trim())),
+        (None, false) => printer.note(&format!("{key} was not set in {shown}")),
+        (None, true) => printer.note(&format!("{key} removed from {shown}")),
+    }
+    Ok(())
+}
+
+/// `config list`: every key, its value in effect and where that comes from.
+pub async fn list(context: &Context) -> Result<()> {
+    let settings = &context.settings;
+    let row = |key: &'static str, value: Option<String>, source: Option<&Source>| ConfigRow {
+        key,
+        value,
+        source: source.map_or("not set".to_string(), |s| match s {
+            Source::Default => "default".to_string(),
+            other => other.name(),
+        }),
+    };
+    let profile = settings.profile(None).ok();
+    let rows = vec![
+        row(
+            "profile",
+            profile.as_ref().map(|p| p.value.clone()),
+            profile.as_ref().map(|p| &p.source),
+        ),
+        row(
+            "endpoint",
+            Some(
+                settings
+                    .endpoint
+                    .value
+                    .as_str()
+                    .trim_end_matches('/')
+                    .to_string(),
+            ),
+            Some(&settings.endpoint.source),
+        ),
+        row(
+            "auth",
+            Some(settings.auth.value.name().to_string()),
+            Some(&settings.auth.source),
+        ),
+        row(
+            "output",
+            Some(settings.format.value.name().to_string()),
+            Some(&settings.format.source),
+        ),
+        row(
+            "concurrency",
+            Some(settings.concurrency.value.to_string()),
+            Some(&settings.concurrency.source),
+        ),
+    ];
+    context.printer.emit(&ConfigList(rows))
+}

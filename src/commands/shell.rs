@@ -1,0 +1,220 @@
+//! `credits completions SHELL` and `credits man`: text generated from the clap tree, so
+//! they can never disagree with `--help`. Completion of `--profile` reads the profile cache
+//! (no sign-in, no request) through the hidden `credits __complete-profiles`.
+
+use crate::cache::ProfileCache;
+use crate::cli::{Cli, CompletionsArgs};
+use crate::context::Context;
+use crate::error::{Result, EXIT_CODES};
+use crate::output::Printer;
+use clap::CommandFactory;
+use clap_complete::Shell;
+use roff::{bold, italic, roman, Roff};
+
+pub fn completions(printer: &Printer, args: &CompletionsArgs) -> Result<()> {
+    let mut command = Cli::command();
+    let mut script = Vec::new();
+    clap_complete::generate(args.shell, &mut command, "credits", &mut script);
+    let mut script = String::from_utf8_lossy(&script).into_owned();
+    if args.shell == Shell::Zsh {
+        // The candidates of --profile come from the cache; the function goes first, so it
+        // exists when the script is autoloaded and runs at once.
+        script = script.replace(":PROFILE:_default", ":PROFILE:_credits_profiles");
+        let body = match script.split_once('\n') {
+            Some((first, rest)) => format!("{first}\n{}{rest}", profile_completion(Shell::Zsh)),
+            None => script,
+        };
+        return printer.text(&body);
+    }
+    script.push_str(profile_completion(args.shell));
+    printer.text(&script)
+}
+
+/// What each shell adds so that `--profile` offers the cached profile names.
+fn profile_completion(shell: Shell) -> &'static str {
+    match shell {
+        Shell::Bash => {
+            r#"
+# --profile / -p: the billing profiles in the profile cache (no sign-in, no request).
+_credits_profiles() {
+    local cur="${COMP_WORDS[COMP_CWORD]}" prev="${COMP_WORDS[COMP_CWORD-1]}"
+    if [[ "$prev" == "--profile" || "$prev" == "-p" ]]; then
+        local IFS=$'\n' name
+        COMPREPLY=()
+        for name in $(credits __complete-profiles 2>/dev/null); do
+            [[ "$name" == "$cur"* ]] && COMPREPLY+=("$(printf '%q' "$name")")
+        done
+        return 0
+    fi
+    _credits "$@"
+}
+if [[ "${BASH_VERSINFO[0]}" -eq 4 && "${BASH_VERSINFO[1]}" -ge 4 || "${BASH_VERSINFO[0]}" -gt 4 ]]; then
+    complete -F _credits_profiles -o nosort -o bashdefault -o default credits
+else
+    complete -F _credits_profiles -o bashdefault -o default credits
+fi
+"#
+        }
+        Shell::Fish => {
+            r#"
+# --profile / -p: the billing profiles in the profile cache (no sign-in, no request).
+complete -c credits -n '__fish_seen_subcommand_from balance lots events forecast report' -s p -l profile -f -a '(credits __complete-profiles 2>/dev/null)'
+"#
+        }
+        Shell::Zsh => {
+            r#"
+# --profile / -p: the billing profiles in the profile cache (no sign-in, no request).
+_credits_profiles() {
+    local -a names
+    names=("${(@f)$(credits __complete-profiles 2>/dev/null)}")
+    compadd -a names
+}
+"#
+        }
+        _ => "",
+    }
+}
+
+/// `__complete-profiles`: one cached profile name per line.
+pub fn complete_profiles(context: &Context) -> Result<()> {
+    let Some(dir) = &context.settings.cache_dir else {
+        return Ok(());
+    };
+    let names = ProfileCache::profile_names(&dir.value);
+    let mut text = String::new();
+    for name in names {
+        text.push_str(&name);
+        text.push('\n');
+    }
+    context.printer.text(&text)
+}
+
+/// The `credits(1)` page: NAME, SYNOPSIS, DESCRIPTION, global OPTIONS, each COMMAND with
+/// its options and examples, ENVIRONMENT, FILES, EXIT STATUS.
+pub fn man(printer: &Printer) -> Result<()> {
+    let command = Cli::command();
+    let man = clap_mangen::Man::new(command.clone()).date(env!("CREDITS_BUILD_DATE"));
+    let mut page = Vec::new();
+    let rendered = man
+        .render_title(&mut page)
+        .and_then(|()| man.render_name_section(&mut page))
+        .and_then(|()| man.render_synopsis_section(&mut page))
+        .and_then(|()| man.render_description_section(&mut page))
+        .and_then(|()| man.render_options_section(&mut page));
+    if rendered.is_err() {
+        return Err(crate::error::Error::unavailable(
+            "could not write the manual page",
+        ));
+    }
+    let mut roff = Roff::new();
+    roff.control("SH", ["COMMANDS"]);
+    for sub in command.get_subcommands().filter(|c| !c.is_hide_set()) {
+        let name = format!("credits {}", sub.get_name());
+        roff.control("SS", [name.as_str()]);
+        if let Some(about) = sub.get_long_about().or(sub.get_about()) {
+            roff.text([roman(about.to_string())]);
+        }
+        for sub2 in sub.get_subcommands() {
+            roff.control("TP", []);
+            roff.text([bold(format!("{name} {}", sub2.get_name()))]);
+            if let Some(about) = sub2.get_about() {
+                roff.text([roman(about.to_string())]);
+            }
+        }
+        for arg in sub
+            .get_arguments()
+            .filter(|a| !a.is_global_set() && !a.is_hide_set())
+        {
+            if arg.get_id() == "help" || arg.get_id() == "version" {
+                continue;
+            }
+            let mut head = Vec::new();
+            if let Some(short) = arg.get_short() {
+                head.push(bold(format!("-{short}")));
+                head.push(roman(", "));
+            }
+            match arg.get_long() {
+                Some(long) => head.push(bold(format!("--{long}"))),
+                None => head.push(italic(arg.get_id().as_str().to_uppercase())),
+            }
+            if arg.get_long().is_some() && arg.get_action().takes_values() {
+                let value = arg
+                    .get_value_names()
+                    .and_then(|v| v.first())
+                    .map(|v| v.to_string())
+                    .unwrap_or_else(|| "VALUE".into());
+                head.push(roman(" "));
+                head.push(italic(value));
+            }
+            roff.control("TP", []);
+            roff.text(head);
+            if let Some(help) = arg.get_long_help().or(arg.get_help()) {
+                roff.text([roman(help.to_string())]);
+            }
+        }
+        if let Some(after) = sub.get_after_help() {
+            roff.control("PP", []);
+            roff.control("nf", []);
+            for line in after.to_string().lines() {
+                roff.text([roman(line.to_string())]);
+            }
+            roff.control("fi", []);
+        }
+    }
+    roff.control("SH", ["ENVIRONMENT"]);
+    for (name, meaning) in ENVIRONMENT {
+        roff.control("TP", []);
+        roff.text([bold(*name)]);
+        roff.text([roman(*meaning)]);
+    }
+    roff.control("SH", ["FILES"]);
+    for (name, meaning) in FILES {
+        roff.control("TP", []);
+        roff.text([italic(*name)]);
+        roff.text([roman(*meaning)]);
+    }
+    roff.control("SH", ["EXIT STATUS"]);
+    for (code, meaning) in EXIT_CODES {
+        roff.control("TP", []);
+        roff.text([bold(code.to_string())]);
+        roff.text([roman(format!(
+            "{}{}",
+            meaning[..1].to_uppercase(),
+            &meaning[1..]
+        ))]);
+    }
+    roff.control("SH", ["VERSION"]);
+    roff.text([roman(crate::cli::LONG_VERSION.replace('\n', "; "))]);
+    let mut text = String::from_utf8_lossy(&page).into_owned();
+    text.push_str(&roff.to_roff());
+    // clap_mangen spaces its lists with ".br", a blank line, ".br": one ".sp" says it.
+    let text = text.replace("\n.br\n\n.br\n", "\n.sp\n");
+    // Trailing spaces are noise to man(1) (and mandoc -T lint says so).
+    let text: String = text
+        .lines()
+        .map(|l| format!("{}\n", l.trim_end()))
+        .collect();
+    printer.text(&text)
+}
+
+const ENVIRONMENT: &[(&str, &str)] = &[
+    ("CREDITS_PROFILE", "The billing profile when --profile is not given."),
+    ("CREDITS_ENDPOINT", "The Azure Resource Manager base URL (default https://management.azure.com)."),
+    ("CREDITS_AUTH", "The sign-in method: auto, cli, token, service-principal, managed-identity or workload-identity."),
+    ("CREDITS_OUTPUT", "The output format: table, json, csv, tsv, markdown, openmetrics or none."),
+    ("CREDITS_CONFIG", "Another config file; it must exist."),
+    ("CREDITS_CACHE_DIR", "Where the profile cache is kept."),
+    ("CREDITS_NO_PROGRESS", "Any value but 0: no progress line on stderr."),
+    ("CREDITS_ACCESS_TOKEN", "The bearer token for --auth token."),
+    ("AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET", "The service principal for --auth service-principal; AZURE_CLIENT_ID also selects a user-assigned managed identity."),
+    ("AZURE_FEDERATED_TOKEN_FILE", "The federated token for --auth workload-identity (with AZURE_TENANT_ID and AZURE_CLIENT_ID)."),
+    ("NO_COLOR", "Any value: no colour."),
+    ("CLICOLOR, CLICOLOR_FORCE", "CLICOLOR=0: no colour; CLICOLOR_FORCE=1: colour even in a pipe (NO_COLOR still wins)."),
+    ("TERM", "dumb: no colour."),
+    ("XDG_CONFIG_HOME, XDG_CACHE_HOME", "Where the config file and the profile cache are, on Linux and BSD."),
+];
+
+const FILES: &[(&str, &str)] = &[
+    ("$XDG_CONFIG_HOME/credits/config.toml", "The config file (else ~/.config/credits/config.toml; %APPDATA%\\credits\\config.toml on Windows): keys profile, endpoint, auth, output, concurrency."),
+    ("$XDG_CACHE_HOME/credits/profiles-v1.json", "The profile cache (the platform's cache directory, or CREDITS_CACHE_DIR): billing account and profile names and ids for 24 hours; never a token."),
+];

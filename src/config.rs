@@ -1,0 +1,322 @@
+//! The config file: `$XDG_CONFIG_HOME/credits/config.toml` (else `~/.config/credits/
+//! config.toml`; `%APPDATA%\credits\config.toml` on Windows), or the file `CREDITS_CONFIG`
+//! names, which must exist. Keys: `profile`, `endpoint`, `auth`, `output`, `concurrency`.
+//! This module reads and writes the file; `settings` decides what its values mean and where
+//! they stand in the precedence (flag > environment > file > default).
+//!
+//! Must not: apply a value (settings does), or write anything but the file it was asked to.
+
+use crate::error::{Error, Result};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+pub const CONFIG_VAR: &str = "CREDITS_CONFIG";
+
+/// The keys the file may hold, in the order `config list` shows them.
+pub const KEYS: [&str; 5] = ["profile", "endpoint", "auth", "output", "concurrency"];
+
+/// Files larger than this are not a config file.
+const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
+
+/// One value of the file, with the line it is on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigValue {
+    pub key: &'static str,
+    /// The value as text (`concurrency = 8` is `"8"`).
+    pub text: String,
+    pub line: usize,
+}
+
+/// The file as read: where it is, its values, and what in it was ignored.
+#[derive(Debug, Clone, Default)]
+pub struct ConfigFile {
+    pub path: PathBuf,
+    pub values: Vec<ConfigValue>,
+    /// Unknown keys: warned about, the rest applies.
+    pub warnings: Vec<String>,
+}
+
+impl ConfigFile {
+    pub fn get(&self, key: &str) -> Option<&ConfigValue> {
+        self.values.iter().find(|v| v.key == key)
+    }
+}
+
+/// Where the config file is: the file `CREDITS_CONFIG` names (then it must exist), else
+/// `$XDG_CONFIG_HOME/credits/config.toml`, else `~/.config/credits/config.toml`
+/// (`%APPDATA%\\credits\\config.toml` on Windows). The variables are read by `settings`.
+/// `None` when there is no home to put it in.
+pub fn location(
+    config_var: Option<&std::ffi::OsStr>,
+    xdg_config_home: Option<&std::ffi::OsStr>,
+) -> Option<(PathBuf, bool)> {
+    if let Some(named) = config_var.filter(|v| !v.is_empty()) {
+        return Some((PathBuf::from(named), true));
+    }
+    if cfg!(windows) {
+        return dirs::config_dir().map(|dir| (dir.join("credits").join("config.toml"), false));
+    }
+    let xdg = xdg_config_home
+        .filter(|dir| !dir.is_empty())
+        .map(PathBuf::from)
+        .filter(|dir| dir.is_absolute());
+    xdg.or_else(|| dirs::home_dir().map(|home| home.join(".config")))
+        .map(|dir| (dir.join("credits").join("config.toml"), false))
+}
+
+/// Reads the file at `path`. A missing file is no config, unless `must_exist`. A file that
+/// cannot be read or parsed, or a value of the wrong type, is a usage error naming the file
+/// and line.
+pub fn load(path: &Path, must_exist: bool) -> Result<Option<ConfigFile>> {
+    let text = match read_bounded(path) {
+        Ok(text) => text,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound && !must_exist => {
+            return Ok(None)
+        }
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+            return Err(Error::usage(format!(
+                "{CONFIG_VAR} names {}, which does not exist; create it (`credits config set KEY VALUE` does) or unset {CONFIG_VAR}",
+                path.display()
+            )))
+        }
+        Err(error) => {
+            return Err(Error::usage(format!(
+                "could not read the config file {}: {error}",
+                path.display()
+            )))
+        }
+    };
+    parse(path, &text).map(Some)
+}
+
+fn read_bounded(path: &Path) -> std::io::Result<String> {
+    use std::io::Read;
+    let file = std::fs::File::open(path)?;
+    let mut text = String::new();
+    let read = file.take(MAX_CONFIG_BYTES + 1).read_to_string(&mut text);
+    match read {
+        Ok(n) if n as u64 > MAX_CONFIG_BYTES => Err(std::io::Error::other(format!(
+            "it is larger than {} KiB",
+            MAX_CONFIG_BYTES / 1024
+        ))),
+        Ok(_) => Ok(text),
+        Err(error) if error.kind() == std::io::ErrorKind::InvalidData => {
+            Err(std::io::Error::other("it is not UTF-8 text"))
+        }
+        Err(error) => Err(error),
+    }
+}
+
+/// The line (1-based) of a byte offset.
+fn line_of(text: &str, offset: usize) -> usize {
+    text.as_bytes()
+        .iter()
+        .take(offset)
+        .filter(|b| **b == b'\n')
+        .count()
+        + 1
+}
+
+/// Parses the file's text: top-level keys only, each a string (or, for `concurrency`, a
+/// whole number).
+pub fn parse(path: &Path, text: &str) -> Result<ConfigFile> {
+    let shown = path.display();
+    let document = toml_edit::Document::parse(text).map_err(|error| {
+        let line = error.span().map_or(1, |span| line_of(text, span.start));
+        let why = error.message().lines().next().unwrap_or("not TOML").trim();
+        Error::usage(format!(
+            "{shown}:{line}: {why}; the file must be TOML, e.g. profile = \"Development\""
+        ))
+    })?;
+    let mut file = ConfigFile {
+        path: path.to_path_buf(),
+        ..ConfigFile::default()
+    };
+    for (name, item) in document.iter() {
+        let line = document
+            .as_table()
+            .key(name)
+            .and_then(|k| k.span())
+            .or_else(|| item.span())
+            .map_or(1, |span| line_of(text, span.start));
+        let Some(key) = KEYS.iter().copied().find(|k| *k == name) else {
+            file.warnings.push(format!(
+                "{shown}:{line}: unknown key {name:?} is ignored; the keys are {}",
+                KEYS.join(", ")
+            ));
+            continue;
+        };
+        let value = item.as_value();
+        let text = match (key, value) {
+            (_, Some(toml_edit::Value::String(s))) => s.value().clone(),
+            ("concurrency", Some(toml_edit::Value::Integer(n))) => n.value().to_string(),
+            _ => {
+                let example = if key == "concurrency" {
+                    "concurrency = 8".to_string()
+                } else {
+                    format!("{key} = \"...\"")
+                };
+                return Err(Error::usage(format!(
+                    "{shown}:{line}: {key} must be {}, e.g. {example}",
+                    if key == "concurrency" {
+                        "a whole number"
+                    } else {
+                        "a string"
+                    }
+                )));
+            }
+        };
+        file.values.push(ConfigValue { key, text, line });
+    }
+    Ok(file)
+}
+
+/// `config set` / `config unset`: the file with `key` set to `value` (or removed), comments
+/// and everything else kept, written atomically (a temporary file in the same directory,
+/// 0600, renamed over the old one). Creates the directory. Returns whether anything changed.
+pub fn write_value(path: &Path, key: &str, value: Option<&str>) -> Result<bool> {
+    let existing = match read_bounded(path) {
+        Ok(text) => text,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(error) => {
+            return Err(Error::usage(format!(
+                "could not read the config file {}: {error}",
+                path.display()
+            )))
+        }
+    };
+    // A broken file is not rewritten: the user's text could be lost.
+    let current = parse(path, &existing)?;
+    let before = current.get(key).map(|v| v.text.as_str());
+    if before == value {
+        return Ok(false);
+    }
+    let mut document: toml_edit::DocumentMut = existing
+        .parse()
+        .map_err(|e| Error::usage(format!("{}: {e}", path.display())))?;
+    let changed = match value {
+        Some(value) => {
+            let item = if key == "concurrency" {
+                let n: i64 = value.trim().parse().map_err(|_| {
+                    Error::usage(format!("concurrency {value:?} is not a whole number"))
+                })?;
+                toml_edit::value(n)
+            } else {
+                toml_edit::value(value)
+            };
+            document[key] = item;
+            true
+        }
+        None => document.remove(key).is_some(),
+    };
+    if !changed {
+        return Ok(false);
+    }
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let failed = |what: &str, e: std::io::Error| {
+        Error::unavailable(format!("could not {what} {}: {e}", path.display()))
+    };
+    std::fs::create_dir_all(dir).map_err(|e| failed("create the directory of", e))?;
+    let mut temp = tempfile::Builder::new()
+        .prefix(".config.toml.")
+        .tempfile_in(dir)
+        .map_err(|e| failed("write", e))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(temp.path(), std::fs::Permissions::from_mode(0o600))
+            .map_err(|e| failed("write", e))?;
+    }
+    temp.write_all(document.to_string().as_bytes())
+        .and_then(|()| temp.as_file().sync_all())
+        .map_err(|e| failed("write", e))?;
+    temp.persist(path).map_err(|e| failed("write", e.error))?;
+    Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parsed(text: &str) -> Result<ConfigFile> {
+        parse(Path::new("/home/u/.config/credits/config.toml"), text)
+    }
+
+    #[test]
+    fn values_carry_their_line() {
+        let file = parsed("# mine\nprofile = \"Development\"\n\nconcurrency = 8\n").unwrap();
+        assert_eq!(
+            file.get("profile"),
+            Some(&ConfigValue {
+                key: "profile",
+                text: "Development".into(),
+                line: 2
+            })
+        );
+        assert_eq!(file.get("concurrency").unwrap().text, "8");
+        assert_eq!(file.get("concurrency").unwrap().line, 4);
+        assert!(file.warnings.is_empty());
+    }
+
+    #[test]
+    fn an_unknown_key_is_a_warning_and_a_bad_one_an_error() {
+        let file = parsed("colour = \"yes\"\nauth = \"cli\"\n").unwrap();
+        assert_eq!(file.values.len(), 1);
+        assert!(
+            file.warnings[0].contains("config.toml:1: unknown key \"colour\""),
+            "{:?}",
+            file.warnings
+        );
+        let error = parsed("\nauth = 3\n").unwrap_err();
+        assert_eq!(error.exit_code(), 2);
+        assert!(
+            error
+                .message
+                .contains("config.toml:2: auth must be a string"),
+            "{error}"
+        );
+        let error = parsed("profile = \"x\"\nendpoint = \n").unwrap_err();
+        assert!(error.message.contains("config.toml:2:"), "{error}");
+        // A table is no key of ours: warned about (with what it holds), the rest applies.
+        let file = parsed("auth = \"cli\"\n[section]\nprofile = \"x\"\n").unwrap();
+        assert!(file.get("profile").is_none());
+        assert!(
+            file.warnings[0].contains(":2: unknown key \"section\""),
+            "{:?}",
+            file.warnings
+        );
+    }
+
+    #[test]
+    fn set_keeps_comments_and_unset_removes() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sub").join("config.toml");
+        assert!(write_value(&path, "profile", Some("Development")).unwrap());
+        let before = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(&path, format!("# my settings\n{before}")).unwrap();
+        assert!(write_value(&path, "concurrency", Some("8")).unwrap());
+        assert!(!write_value(&path, "concurrency", Some("8")).unwrap());
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(
+            text.starts_with("# my settings\nprofile = \"Development\"\n"),
+            "{text}"
+        );
+        assert!(text.contains("concurrency = 8"), "{text}");
+        assert!(write_value(&path, "profile", None).unwrap());
+        assert!(!write_value(&path, "profile", None).unwrap());
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(!text.contains("profile"), "{text}");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        std::fs::write(&path, "profile = \n").unwrap();
+        assert!(write_value(&path, "auth", Some("cli")).is_err());
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "profile = \n");
+    }
+}
