@@ -271,7 +271,9 @@ fn the_file_is_found_under_xdg_config_home_and_home() {
     assert!(run(command).stdout.starts_with("billingAccountId,"));
     let home = tempfile::tempdir().unwrap();
     let mut command = credits_command(&["config", "path"]);
-    command.env("HOME", home.path()).env_remove("XDG_CONFIG_HOME");
+    command
+        .env("HOME", home.path())
+        .env_remove("XDG_CONFIG_HOME");
     assert_eq!(
         run(command).stdout,
         format!(

@@ -18,5 +18,6 @@ mod help;
 mod hostile;
 mod lots;
 mod resolution;
+mod shell;
 mod support;
 mod terminal;

@@ -1,0 +1,162 @@
+//! `credits completions`, `credits man` and `--version`.
+
+use crate::support::*;
+use std::process::Command;
+
+fn completion_script(shell: &str) -> String {
+    let out = run(credits_command(&["completions", shell]));
+    assert_eq!(out.code, 0, "{out}");
+    assert!(!out.stdout.is_empty(), "{shell}");
+    out.stdout
+}
+
+#[test]
+fn every_shell_gets_a_script() {
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let script = completion_script(shell);
+        for command in ["balance", "lots", "events", "forecast", "report", "config"] {
+            assert!(script.contains(command), "{shell} lacks {command}");
+        }
+    }
+    assert!(completion_script("zsh").contains(":PROFILE:_credits_profiles"));
+    assert!(completion_script("fish").contains("credits __complete-profiles"));
+    let out = run(credits_command(&["completions", "tcsh"]));
+    assert_eq!(out.code, 2, "{out}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_bash_script_loads_and_completes_profiles_from_the_cache() {
+    let fake = Fake::start().await;
+    fake.accounts(&accounts_body(&[(
+        "1111:aaaa",
+        "Contoso",
+        &[
+            ("P1", "Development", "USD"),
+            ("P2", "Forschung Zürich", "EUR"),
+        ],
+    )]))
+    .await;
+    // `accounts` fills the profile cache.
+    assert_eq!(fake.run(&["accounts"]).code, 0);
+
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("credits.bash");
+    std::fs::write(&script, completion_script("bash")).unwrap();
+    let binary = assert_cmd::cargo::cargo_bin!("credits");
+    let bin_dir = binary.parent().unwrap();
+    let path = format!(
+        "{}:{}",
+        bin_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let complete = |words: &str, current: usize| {
+        let program = format!(
+            "source {}\ncomplete -p credits\nCOMP_WORDS=({words})\nCOMP_CWORD={current}\n_credits_profiles credits\nprintf '%s\\n' \"${{COMPREPLY[@]}}\"",
+            script.display()
+        );
+        let output = Command::new("bash")
+            .arg("--norc")
+            .arg("-c")
+            .arg(program)
+            .env("PATH", &path)
+            .env("CREDITS_CACHE_DIR", fake.cache.path())
+            .output()
+            .expect("bash runs");
+        assert!(output.status.success(), "{output:?}");
+        String::from_utf8(output.stdout).unwrap()
+    };
+    let profiles = complete("credits balance --profile ''", 3);
+    assert!(
+        profiles.contains("-F _credits_profiles credits"),
+        "{profiles}"
+    );
+    assert!(profiles.contains("\nDevelopment\n"), "{profiles}");
+    assert!(profiles.contains("Forschung\\ Zürich"), "{profiles}");
+    let narrowed = complete("credits lots -p D", 3);
+    assert!(
+        narrowed.contains("Development") && !narrowed.contains("Forschung"),
+        "{narrowed}"
+    );
+    let subcommands = complete("credits ba", 1);
+    assert!(subcommands.contains("balance"), "{subcommands}");
+}
+
+#[test]
+fn the_manual_page_has_every_section_and_lints_clean() {
+    let out = run(credits_command(&["man"]));
+    assert_eq!(out.code, 0, "{out}");
+    let page = &out.stdout;
+    for section in [
+        ".SH NAME",
+        ".SH SYNOPSIS",
+        ".SH OPTIONS",
+        ".SH COMMANDS",
+        ".SH ENVIRONMENT",
+        ".SH FILES",
+        ".SH \"EXIT STATUS\"",
+    ] {
+        assert!(page.contains(section), "{section}");
+    }
+    // Every variable the settings and sign-in read is documented.
+    for variable in [
+        "CREDITS_PROFILE",
+        "CREDITS_ENDPOINT",
+        "CREDITS_AUTH",
+        "CREDITS_OUTPUT",
+        "CREDITS_CONFIG",
+        "CREDITS_CACHE_DIR",
+        "CREDITS_NO_PROGRESS",
+        "CREDITS_ACCESS_TOKEN",
+        "AZURE_TENANT_ID",
+        "AZURE_CLIENT_ID",
+        "AZURE_CLIENT_SECRET",
+        "AZURE_FEDERATED_TOKEN_FILE",
+        "NO_COLOR",
+        "CLICOLOR_FORCE",
+    ] {
+        assert!(page.contains(variable), "{variable}");
+    }
+    for (code, _) in credits::error::EXIT_CODES {
+        assert!(
+            page.contains(&format!("\\fB{code}\\fR")),
+            "exit code {code}"
+        );
+    }
+    // mandoc is the reference linter; where it is installed, nothing above a style note.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("credits.1");
+    std::fs::write(&file, page).unwrap();
+    match Command::new("mandoc")
+        .args(["-T", "lint", "-W", "warning"])
+        .arg(&file)
+        .output()
+    {
+        Ok(lint) => assert!(
+            lint.status.success() && lint.stdout.is_empty(),
+            "{}",
+            String::from_utf8_lossy(&lint.stdout)
+        ),
+        Err(_) => eprintln!("mandoc is not installed: the lint step is skipped"),
+    }
+}
+
+#[test]
+fn version_names_the_commit_target_and_api_versions() {
+    let out = run(credits_command(&["--version"]));
+    assert_eq!(out.code, 0, "{out}");
+    assert!(
+        out.stdout
+            .starts_with(&format!("credits {}\n", env!("CARGO_PKG_VERSION"))),
+        "{out}"
+    );
+    assert!(out.stdout.contains("\ncommit: "), "{out}");
+    assert!(out.stdout.contains("\ntarget: "), "{out}");
+    assert!(
+        out.stdout.contains(&format!(
+            "Microsoft.Billing {}, Microsoft.Consumption {}",
+            credits::arm::billing::BILLING_API_VERSION,
+            credits::arm::consumption::CONSUMPTION_API_VERSION
+        )),
+        "{out}"
+    );
+}
