@@ -57,6 +57,15 @@ impl Context {
                     let observer: ClientObserver =
                         Arc::new(move |event| stderr.client_event(event));
                     options.observer = Some(observer);
+                } else if settings.progress {
+                    // The progress line counts pages (it draws only on a terminal).
+                    let progress = Arc::clone(self.printer.progress());
+                    let observer: ClientObserver = Arc::new(move |event| {
+                        if let crate::arm::ClientEvent::Page { number } = event {
+                            progress.page(*number);
+                        }
+                    });
+                    options.observer = Some(observer);
                 }
                 Ok(ArmClient::new(options, tokens))
             })

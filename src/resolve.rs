@@ -49,6 +49,10 @@ async fn profile_cache(context: &Context) -> Result<Option<ProfileCache>> {
 
 /// Lists every account with its profiles and refreshes the cache with the answer.
 pub async fn fresh_accounts(context: &Context) -> Result<Vec<BillingAccount>> {
+    context
+        .printer
+        .progress()
+        .stage("billing accounts and profiles");
     let accounts = list_accounts(context.client().await?).await?;
     if let Some(cache) = profile_cache(context).await? {
         cache.save(&accounts);
@@ -116,10 +120,12 @@ pub async fn with_profile<T>(
 ) -> Result<T> {
     let (profile, origin) = resolve(context, query).await?;
     let client = context.client().await?;
+    context.printer.progress().stage(profile.label());
     match read(client, profile).await {
         Err(error) if worth_resolving_again(context, origin, error.kind) => {
             let accounts = relist(context).await?;
             let profile = match_profile(&accounts, query)?;
+            context.printer.progress().stage(profile.label());
             read(client, profile).await
         }
         result => result,
@@ -168,8 +174,18 @@ async fn read_rows<T>(
         return Err(Error::not_found(NO_READABLE_PROFILE));
     }
     let client = context.client().await?;
+    let total = targets.len();
+    let progress = context.printer.progress();
+    let read_so_far = std::sync::atomic::AtomicUsize::new(0);
+    progress.stage(format!("billing profile 1 of {total}"));
+    let read_so_far = &read_so_far;
     let rows = stream::iter(targets.into_iter().map(|(account, profile)| async move {
         let result = read(client, profile.clone()).await.map_err(Into::into);
+        let done = read_so_far.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+        progress.stage(format!(
+            "billing profile {} of {total}",
+            (done + 1).min(total)
+        ));
         ProfileRow {
             account,
             profile,

@@ -41,6 +41,8 @@ pub enum ClientEvent {
         /// `x-ms-ratelimit-remaining-tenant-reads`: the tenant's ARM read budget left.
         tenant_reads_left: Option<String>,
     },
+    /// Page `number` (2 or more) of a list is being fetched.
+    Page { number: usize },
     /// A retry is coming after `wait`.
     Retrying {
         path: String,
@@ -368,6 +370,7 @@ impl ArmClient {
                 }
                 .into());
             }
+            self.tell(&ClientEvent::Page { number: pages });
             // This page is parsed (on a blocking thread) and handed on while the next is
             // fetched.
             let parse = tokio::task::spawn_blocking(read_page);

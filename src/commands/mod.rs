@@ -65,6 +65,7 @@ pub async fn main(cli: Cli) -> u8 {
 
 /// The exit code of a result, its error printed once.
 fn finish(printer: &Printer, result: Result<()>) -> u8 {
+    printer.progress().finish();
     match result {
         Ok(()) => crate::error::exit::OK,
         Err(error) if error.kind == ErrorKind::ClosedPipe => crate::error::exit::OK,

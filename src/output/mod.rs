@@ -12,6 +12,7 @@ pub mod grid;
 pub mod json;
 pub mod markdown;
 pub mod metrics;
+pub mod progress;
 pub mod safe;
 pub mod terminal;
 pub mod view;
@@ -373,6 +374,8 @@ impl Stderr {
                     request_id.as_deref().unwrap_or("-")
                 ));
             }
+            // Every request has its own line already.
+            ClientEvent::Page { .. } => {}
             ClientEvent::Retrying {
                 path,
                 wait,
@@ -395,6 +398,7 @@ pub struct Printer {
     /// Set when the reader closed stdout (`| head`): nothing more is written.
     closed: AtomicBool,
     style: Style,
+    progress: std::sync::Arc<progress::Progress>,
     /// `--chart`: charts in pipes too (set by the command that has the flag).
     charts_in_pipes: AtomicBool,
 }
@@ -410,10 +414,12 @@ impl Printer {
             wide: settings.wide,
             charts_in_pipes: false,
         };
+        let stderr_is_terminal = std::io::stderr().is_terminal();
         let mut printer = Self::with_writer(writer, style);
         printer.stderr = Stderr {
-            color: settings.color.for_stream(std::io::stderr().is_terminal()),
+            color: settings.color.for_stream(stderr_is_terminal),
         };
+        printer.progress = progress::Progress::new(settings.progress && stderr_is_terminal);
         printer
     }
 
@@ -426,6 +432,7 @@ impl Printer {
         Printer {
             writer,
             style,
+            progress: progress::Progress::new(false),
             stderr: Stderr::default(),
             started: AtomicBool::new(false),
             closed: AtomicBool::new(false),
@@ -473,6 +480,7 @@ impl Printer {
 
     /// `warning: ...` on stderr.
     pub fn warn(&self, text: &str) {
+        self.progress.clear();
         self.stderr.line(&format!("warning: {text}"));
     }
 
@@ -501,6 +509,7 @@ impl Printer {
         if text.is_empty() {
             return Ok(());
         }
+        self.progress.finish();
         self.started.store(true, Ordering::Relaxed);
         let mut out = std::io::stdout().lock();
         let written = out
@@ -518,12 +527,19 @@ impl Printer {
 
     /// `note: ...` on stderr.
     pub fn note(&self, text: &str) {
+        self.progress.clear();
         self.stderr.line(&format!("note: {text}"));
     }
 
     /// `error: ...` and its hints on stderr.
     pub fn error(&self, error: &Error) {
+        self.progress.clear();
         self.stderr.error(error);
+    }
+
+    /// The progress line (a no-op unless stderr is a terminal and it is wanted).
+    pub fn progress(&self) -> &std::sync::Arc<progress::Progress> {
+        &self.progress
     }
 
     /// The best-effort stderr, for whoever must report without the printer (the client's

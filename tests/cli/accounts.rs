@@ -99,12 +99,7 @@ async fn accounts_partner_agreement_is_marked_without_credits() {
     .await;
     let outcome = fake.run(&["accounts"]);
     assert_eq!(outcome.code, 0, "{outcome}");
-    assert!(
-        outcome
-            .stdout
-            .contains("MicrosoftPartnerAgreement (no credits)"),
-        "{outcome}"
-    );
+    assert!(outcome.stdout.contains("MPA (no credits)"), "{outcome}");
     let json = fake.run(&["accounts", "--json"]).json();
     assert_eq!(json[0]["hasCredits"], false);
     assert_eq!(json[0]["billingProfiles"].as_array().unwrap().len(), 6);

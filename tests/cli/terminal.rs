@@ -248,3 +248,101 @@ fn a_failed_check_stands_out_in_red_on_a_terminal() {
     );
     assert!(!plain.screen.contains('\u{1b}'), "{}", plain.screen);
 }
+
+mod progress {
+    use super::run_on_terminal;
+    use crate::support::*;
+    use std::time::Duration;
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, ResponseTemplate};
+
+    /// A fake whose account listing takes `delay`.
+    async fn slow_accounts(delay: Duration) -> Fake {
+        let fake = Fake::start().await;
+        Mock::given(method("GET"))
+            .and(path("/providers/Microsoft.Billing/billingAccounts"))
+            .respond_with(
+                json_response(&accounts_body(&[(
+                    "1111:aaaa",
+                    "Contoso",
+                    &[("P1", "Development", "USD")],
+                )]))
+                .set_delay(delay),
+            )
+            .mount(&fake.server)
+            .await;
+        fake
+    }
+
+    fn env(fake: &Fake) -> Vec<(&'static str, String)> {
+        vec![
+            ("CREDITS_ENDPOINT", fake.uri()),
+            ("CREDITS_ACCESS_TOKEN", "t".to_string()),
+            ("CREDITS_CACHE_DIR", fake.cache.path().display().to_string()),
+            ("NO_COLOR", "1".to_string()),
+        ]
+    }
+
+    fn run(fake: &Fake, args: &[&str], extra: &[(&str, &str)]) -> super::TerminalRun {
+        let mut vars: Vec<(&str, String)> = env(fake);
+        vars.extend(extra.iter().map(|(k, v)| (*k, v.to_string())));
+        let borrowed: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        run_on_terminal(args, 100, &borrowed, true)
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn a_slow_fetch_shows_what_is_fetched_and_clears_it_before_output() {
+        let fake = slow_accounts(Duration::from_millis(2500)).await;
+        let shown = run(&fake, &["accounts"], &[]);
+        assert_eq!(shown.code, 0, "{}", shown.screen);
+        assert!(
+            shown
+                .screen
+                .contains("Fetching billing accounts and profiles…"),
+            "{:?}",
+            shown.screen
+        );
+        // Cleared: the terminal ends with the erase sequence, nothing after it.
+        assert!(shown.screen.ends_with("\r\u{1b}[2K"), "{:?}", shown.screen);
+        assert!(shown.piped_stdout.contains("Development"));
+        assert!(
+            !shown.piped_stdout.contains('\u{1b}'),
+            "stdout is data only"
+        );
+
+        for (args, extra) in [
+            (vec!["accounts", "--no-progress"], vec![]),
+            (vec!["accounts"], vec![("CREDITS_NO_PROGRESS", "1")]),
+        ] {
+            let quiet = run(&fake, &args, &extra);
+            assert_eq!(quiet.code, 0, "{}", quiet.screen);
+            assert_eq!(quiet.screen, "", "{args:?} {extra:?}");
+        }
+        let verbose = run(&fake, &["accounts", "-v"], &[]);
+        assert!(!verbose.screen.contains("Fetching"), "{:?}", verbose.screen);
+        assert!(verbose
+            .screen
+            .contains("GET /providers/Microsoft.Billing/billingAccounts"));
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn a_quick_fetch_shows_nothing_and_an_error_clears_the_line() {
+        let fake = slow_accounts(Duration::from_millis(50)).await;
+        let quick = run(&fake, &["accounts"], &[]);
+        assert_eq!(quick.screen, "", "{:?}", quick.screen);
+
+        let slow = Fake::start().await;
+        Mock::given(method("GET"))
+            .respond_with(ResponseTemplate::new(403).set_delay(Duration::from_millis(1800)))
+            .mount(&slow.server)
+            .await;
+        let failed = run(&slow, &["balance", "-p", "Development"], &[]);
+        assert_eq!(failed.code, 4, "{}", failed.screen);
+        let error_at = failed.screen.find("error:").expect("an error line");
+        let cleared_at = failed
+            .screen
+            .rfind("\r\u{1b}[2K")
+            .expect("the line was cleared");
+        assert!(cleared_at < error_at, "{:?}", failed.screen);
+    }
+}
