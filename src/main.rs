@@ -1,5 +1,6 @@
 //! `credits`: parse, run, exit with the code the run decided. A closed pipe exits quietly.
 
+use clap::error::ErrorKind;
 use clap::Parser;
 use credits::error::exit;
 use credits::output::Stderr;
@@ -19,7 +20,10 @@ fn main() -> ExitCode {
         ));
         std::process::exit(i32::from(exit::UNAVAILABLE));
     }));
-    let cli = credits::cli::Cli::parse();
+    let cli = match credits::cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => return usage_error(&error),
+    };
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -31,4 +35,56 @@ fn main() -> ExitCode {
         }
     };
     ExitCode::from(runtime.block_on(credits::commands::main(cli)))
+}
+
+/// Help and version print as clap writes them. A usage error is one line, like every other
+/// bad input: clap's message, its tips inline, and where the help is, with exit code 2.
+fn usage_error(error: &clap::Error) -> ExitCode {
+    match error.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+            let _ = error.print();
+            return ExitCode::from(exit::OK);
+        }
+        // `credits` alone: the help is the answer (on stderr, exit 2).
+        ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            let _ = error.print();
+            return ExitCode::from(exit::USAGE);
+        }
+        _ => {}
+    }
+    let text = error.render().to_string();
+    let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
+    let first = lines
+        .next()
+        .unwrap_or("error: invalid arguments")
+        .to_string();
+    let mut first = first;
+    let mut tips = Vec::new();
+    let mut command = "credits".to_string();
+    for line in lines {
+        if line.starts_with("For more information") {
+            continue;
+        }
+        if line.starts_with('[') {
+            // `[possible values: table, json, ...]`
+            first.push(' ');
+            first.push_str(line);
+        } else if let Some(tip) = line.strip_prefix("tip: ") {
+            tips.push(tip.to_string());
+        } else if let Some(usage) = line.strip_prefix("Usage: ") {
+            // `Usage: credits balance (--profile ...` -> `credits balance`
+            command = usage
+                .split_whitespace()
+                .take_while(|w| !w.starts_with(['[', '(', '<', '-']))
+                .collect::<Vec<_>>()
+                .join(" ");
+        }
+    }
+    let tips = if tips.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", tips.join("; "))
+    };
+    Stderr::default().line(&format!("{first}{tips}; see `{command} --help`"));
+    ExitCode::from(exit::USAGE)
 }

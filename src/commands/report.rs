@@ -36,11 +36,14 @@ pub async fn run(context: &Context, args: ReportArgs) -> Result<()> {
             read(client, profile, as_of, window).await
         })
         .await?;
-        // One profile asked for by name: the page names no account.
+        // One profile: its account as far as it is known (the id is in the profile's id,
+        // the name only when the profile was found in a listing).
+        let profile = &result.billing_profile;
+        let id = profile.account_id().unwrap_or_default().to_string();
         let account = AccountRef {
-            id: String::new(),
-            name: String::new(),
-            display_name: None,
+            name: id.rsplit('/').next().unwrap_or_default().to_string(),
+            id,
+            display_name: profile.account_display_name.clone(),
         };
         vec![ProfileRow {
             account,

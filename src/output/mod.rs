@@ -141,10 +141,16 @@ impl Writer {
         let mut out = String::new();
         let mut last_was_table = false;
         for block in value.blocks() {
-            // Markdown needs a blank line between a table and the text around it.
+            // Markdown needs a blank line between a table and the text around it (a blank
+            // line the view wrote already is one).
             let is_table = !matches!(block, Block::Line(_));
+            let is_blank = matches!(&block, Block::Line(line) if line.is_empty());
+            if is_blank && out.ends_with("\n\n") {
+                continue;
+            }
             if grid_style == GridStyle::Markdown
                 && (is_table || last_was_table)
+                && !is_blank
                 && !out.is_empty()
                 && !out.ends_with("\n\n")
             {
