@@ -75,7 +75,11 @@ fn bench_render(c: &mut Criterion) {
         let events = parse(&events_body(count, false));
         group.throughput(Throughput::Elements(count as u64));
         // Through the same row writers the printer uses for `credits events`.
-        for (name, writer) in [("table", Writer::Markdown), ("json", Writer::Json)] {
+        for (name, writer) in [
+            ("table", Writer::Markdown),
+            ("json", Writer::Json),
+            ("csv", Writer::Csv),
+        ] {
             group.bench_with_input(BenchmarkId::new(name, count), &events, |b, events| {
                 b.iter(|| {
                     // What is written as the page arrives (JSON), then at the end (tables).

@@ -424,6 +424,20 @@ fn main() {
             target: "<= 60 MB, streams",
         },
         Scenario {
+            name: "events 5,000 -o csv (warm)",
+            program: bin.clone(),
+            args: strings(&["events", "--profile", "Development", "-o", "csv"]),
+            cold_cache: false,
+            target: "<= 5 RTT + 40 ms, <= 30 MB",
+        },
+        Scenario {
+            name: "events 100,000 -o csv (warm)",
+            program: bin.clone(),
+            args: strings(&["events", "--profile", "History", "-o", "csv"]),
+            cold_cache: false,
+            target: "<= 60 MB, streams",
+        },
+        Scenario {
             name: "balance --all, 60 profiles (warm)",
             program: bin.clone(),
             args: strings(&["balance", "--all"]),
@@ -503,7 +517,8 @@ fn main() {
         // The scenario's program, and the baseline build for `credits` scenarios.
         let mut programs = vec![(scenario.name.to_string(), scenario.program.clone())];
         // A command the baseline build does not have yet is measured alone.
-        let in_baseline = scenario.program == bin && !scenario.name.starts_with("forecast");
+        let new_here = scenario.name.starts_with("forecast") || scenario.name.contains("-o csv");
+        let in_baseline = scenario.program == bin && !new_here;
         if let Some(baseline) = baseline.as_ref().filter(|_| in_baseline) {
             programs.push((format!("{} [baseline]", scenario.name), baseline.clone()));
         }

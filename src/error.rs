@@ -37,16 +37,16 @@ pub const EXIT_CODES: [(u8, &str); 7] = [
     ),
 ];
 
-/// `Exit codes: 0 success; 1 a requested check failed; ...` for `--help`, followed by the
-/// way to try `credits` without Azure.
+/// The exit-code table for `credits --help`, followed by the way to try `credits` without
+/// Azure.
 pub fn exit_codes_help() -> String {
     let codes: Vec<String> = EXIT_CODES
         .iter()
-        .map(|(code, meaning)| format!("{code} {meaning}"))
+        .map(|(code, meaning)| format!("  {code}  {meaning}"))
         .collect();
     format!(
-        "Exit codes: {}.\n\nTry it without an Azure account: credits --demo balance --profile Development",
-        codes.join("; ")
+        "Exit codes:\n{}\n\nTry it without an Azure account: credits --demo balance --profile Development",
+        codes.join("\n")
     )
 }
 

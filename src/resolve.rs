@@ -15,6 +15,7 @@ use crate::context::Context;
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::domain::{AccountRef, BillingAccount, BillingProfile, ProfileRef};
 use crate::model::row::ProfileRow;
+use crate::settings::{Setting, Source};
 use futures::stream::{self, StreamExt};
 
 const PROFILE_ID_PREFIX: &str = "/providers/microsoft.billing/billingaccounts/";
@@ -115,10 +116,13 @@ async fn resolve(context: &Context, query: &str) -> Result<(ProfileRef, Origin)>
 /// A stale cached profile is resolved afresh and read once more, before any output only.
 pub async fn with_profile<T>(
     context: &Context,
-    query: &str,
+    query: &Setting<String>,
     mut read: impl AsyncFnMut(&ArmClient, ProfileRef) -> Result<T>,
 ) -> Result<T> {
-    let (profile, origin) = resolve(context, query).await?;
+    let (profile, origin) = resolve(context, &query.value)
+        .await
+        .map_err(|error| named_where_it_came_from(error, query))?;
+    let query = query.value.as_str();
     let client = context.client().await?;
     context.printer.progress().stage(profile.label());
     match read(client, profile).await {
@@ -130,6 +134,15 @@ pub async fn with_profile<T>(
         }
         result => result,
     }
+}
+
+/// A profile name that matched nothing may not have been typed: say where it came from.
+fn named_where_it_came_from(error: Error, query: &Setting<String>) -> Error {
+    if error.kind != ErrorKind::NotFound || matches!(query.source, Source::Flag(_)) {
+        return error;
+    }
+    let origin = query.source.describe("--profile", &query.value);
+    error.hinted(format!("the profile was given by {origin}"))
 }
 
 /// `read` for every readable MCA profile of every account, `concurrency` at a time, in

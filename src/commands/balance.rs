@@ -18,7 +18,7 @@ pub async fn run(context: &Context, args: BalanceArgs) -> Result<()> {
         return run_all(context, minimum).await;
     }
     let query = context.settings.profile(args.profile.profile.as_deref())?;
-    let summary = with_profile(context, &query.value, async |client, profile| {
+    let summary = with_profile(context, &query, async |client, profile| {
         Ok(balance_summary(client, profile).await?)
     })
     .await?;

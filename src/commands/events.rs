@@ -31,7 +31,7 @@ fn window(today: NaiveDate, args: &EventsArgs) -> Result<(NaiveDate, NaiveDate)>
 pub async fn run(context: &Context, args: EventsArgs) -> Result<()> {
     let query = context.settings.profile(args.profile.profile.as_deref())?;
     let (start, end) = window(context.settings.as_of.value, &args)?;
-    let printed = with_profile(context, &query.value, async |client, profile| {
+    let printed = with_profile(context, &query, async |client, profile| {
         // A fresh list for every attempt: a retry starts from nothing (the resolver retries
         // only while nothing has been written).
         let mut list = context.printer.list::<CreditEvent>();

@@ -68,7 +68,7 @@ pub async fn run(context: &Context, args: ForecastArgs) -> Result<()> {
         return run_all(context, as_of, window, &wanted).await;
     }
     let query = context.settings.profile(args.profile.profile.as_deref())?;
-    let result = with_profile(context, &query.value, async |client, profile| {
+    let result = with_profile(context, &query, async |client, profile| {
         read(client, profile, as_of, window).await
     })
     .await?;

@@ -17,7 +17,7 @@ pub async fn run(context: &Context, args: LotsArgs) -> Result<()> {
         .as_deref()
         .map(checks::parse_days)
         .transpose()?;
-    let (profile, mut lots) = with_profile(context, &query.value, async |client, profile| {
+    let (profile, mut lots) = with_profile(context, &query, async |client, profile| {
         let lots = lots(client, &profile.id).await?;
         Ok((profile, lots))
     })

@@ -32,7 +32,7 @@ pub async fn run(context: &Context, args: ReportArgs) -> Result<()> {
         .await?
     } else {
         let query = context.settings.profile(args.profile.profile.as_deref())?;
-        let result = with_profile(context, &query.value, async |client, profile| {
+        let result = with_profile(context, &query, async |client, profile| {
             read(client, profile, as_of, window).await
         })
         .await?;

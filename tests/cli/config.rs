@@ -282,3 +282,20 @@ fn the_file_is_found_under_xdg_config_home_and_home() {
         )
     );
 }
+
+#[test]
+fn a_profile_from_the_file_that_matches_nothing_says_where_it_came_from() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(&dir, "profile = \"Nope\"\n");
+    let out = run(with_config(&file, &["--demo", "balance"]));
+    assert_eq!(out.code, 5, "{out}");
+    assert!(
+        out.stderr.contains(&format!(
+            "hint: the profile was given by profile = \"Nope\" in {}",
+            file.display()
+        )),
+        "{out}"
+    );
+    let out = run(with_config(&file, &["--demo", "balance", "-p", "Nope"]));
+    assert!(!out.stderr.contains("hint: the profile was given"), "{out}");
+}
