@@ -17,7 +17,7 @@ mod shell;
 use crate::cli::{Cli, Command};
 use crate::context::Context;
 use crate::error::{ErrorKind, Result};
-use crate::output::{OutputFormat, Printer};
+use crate::output::Printer;
 use crate::settings::{Environment, Settings};
 
 /// Runs the command and returns the process exit code. Errors are printed here, once.
@@ -54,7 +54,8 @@ pub async fn main(cli: Cli) -> u8 {
     for warning in &warnings {
         printer.warn(warning);
     }
-    if let Err(error) = check_format(&cli.command, settings.format.value) {
+    let writes_metrics = matches!(cli.command, Command::Balance(_) | Command::Lots(_));
+    if let Err(error) = crate::output::check_format(settings.format.value, writes_metrics) {
         printer.error(&error);
         return error.exit_code();
     }
@@ -74,17 +75,6 @@ fn finish(printer: &Printer, result: Result<()>) -> u8 {
             error.exit_code()
         }
     }
-}
-
-/// Formats that only some commands can write are refused before any request.
-fn check_format(command: &Command, format: OutputFormat) -> Result<()> {
-    let takes_metrics = matches!(command, Command::Balance(_) | Command::Lots(_));
-    if format == OutputFormat::Openmetrics && !takes_metrics {
-        return Err(crate::error::Error::usage(
-            "--output openmetrics works only with `balance`, `balance --all` and `lots`; use --output json or csv for this command",
-        ));
-    }
-    Ok(())
 }
 
 async fn run(context: &Context, command: Command) -> Result<()> {

@@ -162,13 +162,13 @@ pub fn man(printer: &Printer) -> Result<()> {
         }
     }
     roff.control("SH", ["ENVIRONMENT"]);
-    for (name, meaning) in ENVIRONMENT {
+    for (name, meaning) in crate::cli::MAN_ENVIRONMENT {
         roff.control("TP", []);
         roff.text([bold(*name)]);
         roff.text([roman(*meaning)]);
     }
     roff.control("SH", ["FILES"]);
-    for (name, meaning) in FILES {
+    for (name, meaning) in crate::cli::MAN_FILES {
         roff.control("TP", []);
         roff.text([italic(*name)]);
         roff.text([roman(*meaning)]);
@@ -196,25 +196,3 @@ pub fn man(printer: &Printer) -> Result<()> {
         .collect();
     printer.text(&text)
 }
-
-const ENVIRONMENT: &[(&str, &str)] = &[
-    ("CREDITS_PROFILE", "The billing profile when --profile is not given."),
-    ("CREDITS_ENDPOINT", "The Azure Resource Manager base URL (default https://management.azure.com)."),
-    ("CREDITS_AUTH", "The sign-in method: auto, cli, token, service-principal, managed-identity or workload-identity."),
-    ("CREDITS_OUTPUT", "The output format: table, json, csv, tsv, markdown, openmetrics or none."),
-    ("CREDITS_CONFIG", "Another config file; it must exist."),
-    ("CREDITS_CACHE_DIR", "Where the profile cache is kept."),
-    ("CREDITS_NO_PROGRESS", "Any value but 0: no progress line on stderr."),
-    ("CREDITS_ACCESS_TOKEN", "The bearer token for --auth token."),
-    ("AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET", "The service principal for --auth service-principal; AZURE_CLIENT_ID also selects a user-assigned managed identity."),
-    ("AZURE_FEDERATED_TOKEN_FILE", "The federated token for --auth workload-identity (with AZURE_TENANT_ID and AZURE_CLIENT_ID)."),
-    ("NO_COLOR", "Any value: no colour."),
-    ("CLICOLOR, CLICOLOR_FORCE", "CLICOLOR=0: no colour; CLICOLOR_FORCE=1: colour even in a pipe (NO_COLOR still wins)."),
-    ("TERM", "dumb: no colour."),
-    ("XDG_CONFIG_HOME, XDG_CACHE_HOME", "Where the config file and the profile cache are, on Linux and BSD."),
-];
-
-const FILES: &[(&str, &str)] = &[
-    ("$XDG_CONFIG_HOME/credits/config.toml", "The config file (else ~/.config/credits/config.toml; %APPDATA%\\credits\\config.toml on Windows): keys profile, endpoint, auth, output, concurrency."),
-    ("$XDG_CACHE_HOME/credits/profiles-v1.json", "The profile cache (the platform's cache directory, or CREDITS_CACHE_DIR): billing account and profile names and ids for 24 hours; never a token."),
-];

@@ -210,6 +210,14 @@ impl Writer {
     }
 }
 
+/// Formats that only some commands can write are refused before any request is made.
+pub fn check_format(format: OutputFormat, command_writes_metrics: bool) -> Result<()> {
+    if format == OutputFormat::Openmetrics && !command_writes_metrics {
+        return Err(metrics_not_supported());
+    }
+    Ok(())
+}
+
 fn metrics_not_supported() -> Error {
     Error::usage(
         "--output openmetrics works only with `balance`, `balance --all` and `lots`; use --output json or csv for this command",
