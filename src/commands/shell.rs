@@ -93,7 +93,9 @@ pub fn complete_profiles(context: &Context) -> Result<()> {
 /// its options and examples, ENVIRONMENT, FILES, EXIT STATUS.
 pub fn man(printer: &Printer) -> Result<()> {
     let command = Cli::command();
-    let man = clap_mangen::Man::new(command.clone()).date(env!("CREDITS_BUILD_DATE"));
+    let man = clap_mangen::Man::new(command.clone())
+        .title("CREDITS")
+        .date(env!("CREDITS_BUILD_DATE"));
     let mut page = Vec::new();
     let rendered = man
         .render_title(&mut page)
@@ -189,10 +191,43 @@ pub fn man(printer: &Printer) -> Result<()> {
     text.push_str(&roff.to_roff());
     // clap_mangen spaces its lists with ".br", a blank line, ".br": one ".sp" says it.
     let text = text.replace("\n.br\n\n.br\n", "\n.sp\n");
-    // Trailing spaces are noise to man(1) (and mandoc -T lint says so).
-    let text: String = text
-        .lines()
-        .map(|l| format!("{}\n", l.trim_end()))
-        .collect();
-    printer.text(&text)
+    printer.text(&tidy_roff(&text))
+}
+
+/// Source lines as man(1) tools like them: no trailing spaces, and text lines of at most 80
+/// bytes (in fill mode a line break is a space, so long lines are split at spaces; a piece
+/// that would start with `.` or `'` is guarded with `\&`). No-fill blocks stay as written.
+fn tidy_roff(page: &str) -> String {
+    let mut out = String::with_capacity(page.len() + 256);
+    let mut fill = true;
+    for line in page.lines().map(str::trim_end) {
+        if line.starts_with(".nf") {
+            fill = false;
+        } else if line.starts_with(".fi") {
+            fill = true;
+        }
+        let is_text = !line.starts_with('.') && !line.starts_with('\'');
+        if !fill || !is_text || line.len() <= 80 {
+            out.push_str(line);
+            out.push('\n');
+            continue;
+        }
+        let mut current = String::new();
+        for word in line.split(' ') {
+            if !current.is_empty() && current.len() + 1 + word.len() > 80 {
+                out.push_str(&current);
+                out.push('\n');
+                current.clear();
+            }
+            if current.is_empty() && (word.starts_with('.') || word.starts_with('\'')) {
+                current.push_str("\\&");
+            } else if !current.is_empty() {
+                current.push(' ');
+            }
+            current.push_str(word);
+        }
+        out.push_str(&current);
+        out.push('\n');
+    }
+    out
 }
