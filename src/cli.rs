@@ -337,6 +337,8 @@ pub const MAN_ENVIRONMENT: &[(&str, &str)] = &[
     ("CREDITS_ACCESS_TOKEN", "The bearer token for --auth token."),
     ("AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET", "The service principal for --auth service-principal; AZURE_CLIENT_ID also selects a user-assigned managed identity."),
     ("AZURE_FEDERATED_TOKEN_FILE", "The federated token for --auth workload-identity (with AZURE_TENANT_ID and AZURE_CLIENT_ID)."),
+    ("IDENTITY_ENDPOINT, MSI_ENDPOINT", "Set by Azure hosts with a managed identity: --auth auto then picks managed-identity."),
+    ("AZURE_AUTHORITY_HOST", "The sign-in authority of a sovereign cloud (read by the Azure identity library)."),
     ("NO_COLOR", "Any value: no colour."),
     ("CLICOLOR, CLICOLOR_FORCE", "CLICOLOR=0: no colour; CLICOLOR_FORCE=1: colour even in a pipe (NO_COLOR still wins)."),
     ("TERM", "dumb: no colour."),

@@ -116,6 +116,13 @@ fn the_manual_page_has_every_section_and_lints_clean() {
     ] {
         assert!(page.contains(variable), "{variable}");
     }
+    // ... and so is every one the source names, should the list above fall behind.
+    for variable in variables_in_source() {
+        assert!(
+            page.contains(&variable),
+            "{variable} is read but not in the man page"
+        );
+    }
     for (code, _) in credits::error::EXIT_CODES {
         assert!(
             page.contains(&format!("\\fB{code}\\fR")),
@@ -159,4 +166,38 @@ fn version_names_the_commit_target_and_api_versions() {
         )),
         "{out}"
     );
+}
+
+/// Every `"CREDITS_..."`, `"AZURE_..."` and `"..._ENDPOINT"` string literal in `src/`.
+fn variables_in_source() -> Vec<String> {
+    fn walk(dir: &std::path::Path, found: &mut Vec<String>) {
+        for entry in std::fs::read_dir(dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                walk(&path, found);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let text = std::fs::read_to_string(&path).unwrap();
+                for piece in text.split('"').skip(1).step_by(2) {
+                    let is_name = !piece.is_empty()
+                        && piece.chars().all(|c| c.is_ascii_uppercase() || c == '_')
+                        && (piece.starts_with("CREDITS_")
+                            || piece.starts_with("AZURE_")
+                            || piece.ends_with("_ENDPOINT"));
+                    // Build facts (`env!` at compile time), not read at run time.
+                    let build_time = ["CREDITS_COMMIT", "CREDITS_TARGET", "CREDITS_BUILD_DATE"];
+                    if is_name && !build_time.contains(&piece) && !found.iter().any(|f| f == piece)
+                    {
+                        found.push(piece.to_string());
+                    }
+                }
+            }
+        }
+    }
+    let mut found = Vec::new();
+    walk(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+        &mut found,
+    );
+    assert!(found.iter().any(|v| v == "CREDITS_PROFILE"), "{found:?}");
+    found
 }
