@@ -16,11 +16,18 @@ fn main() {
     println!("cargo:rustc-env=CREDITS_COMMIT={commit}");
     let target = std::env::var("TARGET").unwrap_or_else(|_| "unknown".to_string());
     println!("cargo:rustc-env=CREDITS_TARGET={target}");
-    // A new commit changes the version text.
-    println!("cargo:rerun-if-changed=.git/HEAD");
+    // A new commit changes the version text. Only paths that exist are watched: a missing
+    // one would make every build rerun this script (worktrees, packed refs, tarballs).
+    let watch = |path: String| {
+        if std::path::Path::new(&path).exists() {
+            println!("cargo:rerun-if-changed={path}");
+        }
+    };
+    watch(".git/HEAD".to_string());
+    watch(".git/packed-refs".to_string());
     if let Ok(head) = std::fs::read_to_string(".git/HEAD") {
         if let Some(reference) = head.trim().strip_prefix("ref: ") {
-            println!("cargo:rerun-if-changed=.git/{reference}");
+            watch(format!(".git/{reference}"));
         }
     }
     // The manual's date: the commit's day, so that a build is reproducible.

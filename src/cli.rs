@@ -202,7 +202,7 @@ pub struct ProfileArg {
     after_help = "Examples:
   credits balance --profile Development
   credits balance --all --min 1000USD --min 900EUR
-  credits balance --all -o csv >> balances.csv"
+  credits balance --all -o csv --no-header >> balances.csv"
 )]
 pub struct BalanceArgs {
     #[command(flatten)]

@@ -117,17 +117,59 @@ fn line_of(text: &str, offset: usize) -> usize {
         + 1
 }
 
+/// Removes `key`; the comments above it stay, above the key that followed it (or at the
+/// end of the file).
+fn remove_keeping_comments(document: &mut toml_edit::DocumentMut, key: &str) -> bool {
+    let position = document.iter().position(|(name, _)| name == key);
+    let Some((removed, _)) = document.remove_entry(key) else {
+        return false;
+    };
+    let comments: String = removed
+        .leaf_decor()
+        .prefix()
+        .and_then(|p| p.as_str())
+        .unwrap_or("")
+        .to_string();
+    if comments.trim().is_empty() {
+        return true;
+    }
+    let next = position.and_then(|at| document.iter().nth(at).map(|(name, _)| name.to_string()));
+    match next.and_then(|name| document.get_key_value_mut(&name)) {
+        Some((mut next_key, _)) => {
+            let before = next_key
+                .leaf_decor()
+                .prefix()
+                .and_then(|p| p.as_str())
+                .unwrap_or("")
+                .to_string();
+            next_key
+                .leaf_decor_mut()
+                .set_prefix(format!("{comments}{before}"));
+        }
+        None => {
+            let trailing = document.trailing().as_str().unwrap_or("").to_string();
+            document.set_trailing(format!("{comments}{trailing}"));
+        }
+    }
+    true
+}
+
+/// A TOML syntax error as one line naming the file and the line.
+fn syntax_error(path: &Path, text: &str, error: &toml_edit::TomlError) -> Error {
+    let line = error.span().map_or(1, |span| line_of(text, span.start));
+    let why = error.message().lines().next().unwrap_or("not TOML").trim();
+    Error::usage(format!(
+        "{}:{line}: {why}; the file must be TOML, e.g. profile = \"Development\"",
+        path.display()
+    ))
+}
+
 /// Parses the file's text: top-level keys only, each a string (or, for `concurrency`, a
 /// whole number).
 pub fn parse(path: &Path, text: &str) -> Result<ConfigFile> {
     let shown = path.display();
-    let document = toml_edit::Document::parse(text).map_err(|error| {
-        let line = error.span().map_or(1, |span| line_of(text, span.start));
-        let why = error.message().lines().next().unwrap_or("not TOML").trim();
-        Error::usage(format!(
-            "{shown}:{line}: {why}; the file must be TOML, e.g. profile = \"Development\""
-        ))
-    })?;
+    let document =
+        toml_edit::Document::parse(text).map_err(|error| syntax_error(path, text, &error))?;
     let mut file = ConfigFile {
         path: path.to_path_buf(),
         ..ConfigFile::default()
@@ -175,6 +217,21 @@ pub fn parse(path: &Path, text: &str) -> Result<ConfigFile> {
 /// and everything else kept, written atomically (a temporary file in the same directory,
 /// 0600, renamed over the old one). Creates the directory. Returns whether anything changed.
 pub fn write_value(path: &Path, key: &str, value: Option<&str>) -> Result<bool> {
+    // A config file that is a link (into a dotfiles repository) stays one: the file it points
+    // to is the one rewritten.
+    let resolved;
+    let path = match std::fs::symlink_metadata(path) {
+        Ok(meta) if meta.file_type().is_symlink() => {
+            resolved = std::fs::canonicalize(path).map_err(|e| {
+                Error::usage(format!(
+                    "the config file {} is a link that leads nowhere ({e}); fix or remove the link",
+                    path.display()
+                ))
+            })?;
+            resolved.as_path()
+        }
+        _ => path,
+    };
     let existing = match read_bounded(path) {
         Ok(text) => text,
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => String::new(),
@@ -185,15 +242,22 @@ pub fn write_value(path: &Path, key: &str, value: Option<&str>) -> Result<bool> 
             )))
         }
     };
-    // A broken file is not rewritten: the user's text could be lost.
-    let current = parse(path, &existing)?;
-    let before = current.get(key).map(|v| v.text.as_str());
-    if before == value {
-        return Ok(false);
-    }
+    // A file that is not TOML is not rewritten: the user's text could be lost. A value of the
+    // wrong type is no obstacle: setting or removing it is how one fixes it.
     let mut document: toml_edit::DocumentMut = existing
         .parse()
-        .map_err(|e| Error::usage(format!("{}: {e}", path.display())))?;
+        .map_err(|e| syntax_error(path, &existing, &e))?;
+    let before = document
+        .get(key)
+        .and_then(|item| item.as_value())
+        .map(|v| match v {
+            toml_edit::Value::String(s) => s.value().clone(),
+            toml_edit::Value::Integer(n) => n.value().to_string(),
+            other => other.to_string(),
+        });
+    if before.as_deref() == value {
+        return Ok(false);
+    }
     let changed = match value {
         Some(value) => {
             let item = if key == "concurrency" {
@@ -204,10 +268,19 @@ pub fn write_value(path: &Path, key: &str, value: Option<&str>) -> Result<bool> 
             } else {
                 toml_edit::value(value)
             };
+            // The first key of a file of comments goes after them, not above them.
+            let comments_only = document.is_empty();
             document[key] = item;
+            if comments_only {
+                let comments = document.trailing().as_str().unwrap_or("").to_string();
+                document.set_trailing("");
+                if let Some((mut new_key, _)) = document.get_key_value_mut(key) {
+                    new_key.leaf_decor_mut().set_prefix(comments);
+                }
+            }
             true
         }
-        None => document.remove(key).is_some(),
+        None => remove_keeping_comments(&mut document, key),
     };
     if !changed {
         return Ok(false);
@@ -318,5 +391,28 @@ mod tests {
         std::fs::write(&path, "profile = \n").unwrap();
         assert!(write_value(&path, "auth", Some("cli")).is_err());
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "profile = \n");
+        // A value of the wrong type can be fixed by setting or removing it.
+        std::fs::write(&path, "# keep\nendpoint = 5\n").unwrap();
+        assert!(write_value(&path, "endpoint", None).unwrap());
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "# keep\n");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn set_writes_through_a_link() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("dotfiles-credits.toml");
+        std::fs::write(&target, "# mine\n").unwrap();
+        let link = dir.path().join("config.toml");
+        std::os::unix::fs::symlink(&target, &link).unwrap();
+        assert!(write_value(&link, "output", Some("csv")).unwrap());
+        assert!(std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink());
+        assert_eq!(
+            std::fs::read_to_string(&target).unwrap(),
+            "# mine\noutput = \"csv\"\n"
+        );
     }
 }

@@ -15,6 +15,11 @@ fn main() -> ExitCode {
             .location()
             .map(|l| format!(" at {}:{}", l.file(), l.line()))
             .unwrap_or_default();
+        // A progress line may be on the screen: the message starts on a clean line.
+        if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+            use std::io::Write;
+            let _ = std::io::stderr().write_all(b"\r\x1b[2K");
+        }
         Stderr::default().line(&format!(
             "error: internal error in credits{place}; please report it"
         ));

@@ -326,8 +326,11 @@ impl Settings {
             )?
         };
         let color = ColorPolicy::from_env(env);
+        // A dumb terminal (Emacs' shell) cannot erase a line: no progress there either.
+        let dumb_terminal = env.get("TERM").map(str::trim) == Some("dumb");
         let progress = !global.no_progress
             && !global.verbose
+            && !dumb_terminal
             && env.get(NO_PROGRESS_VAR).is_none_or(|v| v.trim() == "0");
         let default_endpoint =
             || Url::parse(DEFAULT_ENDPOINT).expect("the default endpoint is a URL");

@@ -42,22 +42,32 @@ pub async fn main(cli: Cli) -> u8 {
             return error.exit_code();
         }
     };
-    let settings = match Settings::resolve(&cli.global, &environment) {
+    let mut settings = match Settings::resolve(&cli.global, &environment) {
         Ok(settings) => settings,
         Err(error) => {
             early.error(&error);
             return error.exit_code();
         }
     };
+    let writes_metrics = matches!(cli.command, Command::Balance(_) | Command::Lots(_));
+    let takes_any_format = matches!(cli.command, Command::CompleteProfiles);
+    // A format only some commands write, set as a default (variable or config file), does
+    // not break the others: they print a table. Asked for with the flag, it is refused.
+    let fallback = crate::output::format_for(&settings.format, writes_metrics || takes_any_format);
+    let fallback = match fallback {
+        Ok(fallback) => fallback,
+        Err(error) => {
+            early.error(&error);
+            return error.exit_code();
+        }
+    };
+    if let Some(fallback) = fallback {
+        settings.format = fallback;
+    }
     settings.publish_origins();
     let printer = Printer::new(&settings);
     for warning in &warnings {
         printer.warn(warning);
-    }
-    let writes_metrics = matches!(cli.command, Command::Balance(_) | Command::Lots(_));
-    if let Err(error) = crate::output::check_format(settings.format.value, writes_metrics) {
-        printer.error(&error);
-        return error.exit_code();
     }
     let context = Context::new(settings.clone(), printer);
     let result = run(&context, cli.command).await;

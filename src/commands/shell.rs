@@ -39,11 +39,12 @@ fn profile_completion(shell: Shell) -> &'static str {
 _credits_profiles() {
     local cur="${COMP_WORDS[COMP_CWORD]}" prev="${COMP_WORDS[COMP_CWORD-1]}"
     if [[ "$prev" == "--profile" || "$prev" == "-p" ]]; then
-        local IFS=$'\n' name
+        local name
         COMPREPLY=()
-        for name in $(credits __complete-profiles 2>/dev/null); do
+        # Read line by line: a name is never split or expanded as a file pattern.
+        while IFS= read -r name; do
             [[ "$name" == "$cur"* ]] && COMPREPLY+=("$(printf '%q' "$name")")
-        done
+        done < <(credits __complete-profiles 2>/dev/null)
         return 0
     fi
     _credits "$@"

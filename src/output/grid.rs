@@ -107,13 +107,21 @@ fn tone_of(cell: &Cell<'_>) -> Option<Tone> {
         Cell::Marked(_, tone) => Some(*tone),
         Cell::Money(Some(money)) => money
             .value
-            .filter(|v| v.is_sign_negative() && !v.is_zero())
+            .filter(|v| shown_negative(v, money.currency.as_deref()))
             .map(|_| Tone::Bad),
         Cell::Amount(Some(amount)) => {
-            (amount.value.is_sign_negative() && !amount.value.is_zero()).then_some(Tone::Bad)
+            shown_negative(&amount.value, amount.currency()).then_some(Tone::Bad)
         }
         _ => None,
     }
+}
+
+/// Negative as people see it: `-0.001 USD` shows as `0.00 USD`, which is not red.
+fn shown_negative(value: &rust_decimal::Decimal, currency: Option<&str>) -> bool {
+    let places = crate::model::money::minor_units(currency);
+    let rounded =
+        value.round_dp_with_strategy(places, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+    rounded.is_sign_negative() && !rounded.is_zero()
 }
 
 /// `text` in the tone's colour (ANSI SGR), reset after.

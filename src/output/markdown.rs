@@ -2,47 +2,38 @@
 //! paste into reports and grep cleanly. Written directly: an order of magnitude faster than
 //! a table library for long histories.
 
-use super::grid::{display_width, paint, Grid};
+use super::grid::{display_width, Grid};
 
+/// Never coloured: Markdown goes into files and step summaries.
 pub fn render(grid: &Grid) -> String {
     let widths = &grid.widths;
     let line_length: usize = widths.iter().map(|w| w + 3).sum::<usize>() + 2;
     let mut out = String::with_capacity(line_length * (grid.rows.len() + 2));
-    let write_row =
-        |out: &mut String, row: Option<usize>, cells: &mut dyn Iterator<Item = &str>| {
-            out.push('|');
-            for (index, cell) in cells.enumerate() {
-                let padding = widths[index].saturating_sub(display_width(cell));
-                out.push(' ');
-                let painted;
-                // Colour only when forced (CLICOLOR_FORCE): a pipe gets plain text otherwise.
-                let shown = match row.and_then(|r| grid.tone(r, index)) {
-                    Some(tone) => {
-                        painted = paint(cell, tone);
-                        painted.as_str()
-                    }
-                    None => cell,
-                };
-                if grid.right_aligned(index) {
-                    out.extend(std::iter::repeat_n(' ', padding));
-                    out.push_str(shown);
-                } else {
-                    out.push_str(shown);
-                    out.extend(std::iter::repeat_n(' ', padding));
-                }
-                out.push_str(" |");
+    let write_row = |out: &mut String, cells: &mut dyn Iterator<Item = &str>| {
+        out.push('|');
+        for (index, cell) in cells.enumerate() {
+            let padding = widths[index].saturating_sub(display_width(cell));
+            out.push(' ');
+            if grid.right_aligned(index) {
+                out.extend(std::iter::repeat_n(' ', padding));
+                out.push_str(cell);
+            } else {
+                out.push_str(cell);
+                out.extend(std::iter::repeat_n(' ', padding));
             }
-            out.push('\n');
-        };
-    write_row(&mut out, None, &mut grid.titles());
+            out.push_str(" |");
+        }
+        out.push('\n');
+    };
+    write_row(&mut out, &mut grid.titles());
     out.push('|');
     for width in widths {
         out.extend(std::iter::repeat_n('-', width + 2));
         out.push('|');
     }
     out.push('\n');
-    for (index, row) in grid.rows.iter().enumerate() {
-        write_row(&mut out, Some(index), &mut row.iter().map(String::as_str));
+    for row in &grid.rows {
+        write_row(&mut out, &mut row.iter().map(String::as_str));
     }
     out
 }

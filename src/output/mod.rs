@@ -210,12 +210,23 @@ impl Writer {
     }
 }
 
-/// Formats that only some commands can write are refused before any request is made.
-pub fn check_format(format: OutputFormat, command_writes_metrics: bool) -> Result<()> {
-    if format == OutputFormat::Openmetrics && !command_writes_metrics {
-        return Err(metrics_not_supported());
+/// Formats that only some commands can write: asked for with the flag, refused before any
+/// request is made; set as a default (`CREDITS_OUTPUT`, the config file), replaced by a
+/// table for the commands that cannot write them (the returned setting).
+pub fn format_for(
+    format: &crate::settings::Setting<OutputFormat>,
+    command_writes_metrics: bool,
+) -> Result<Option<crate::settings::Setting<OutputFormat>>> {
+    if format.value != OutputFormat::Openmetrics || command_writes_metrics {
+        return Ok(None);
     }
-    Ok(())
+    match format.source {
+        crate::settings::Source::Flag(_) => Err(metrics_not_supported()),
+        _ => Ok(Some(crate::settings::Setting {
+            value: OutputFormat::Table,
+            source: crate::settings::Source::Default,
+        })),
+    }
 }
 
 fn metrics_not_supported() -> Error {

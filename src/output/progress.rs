@@ -13,8 +13,30 @@ use std::time::{Duration, Instant};
 const DELAY: Duration = Duration::from_millis(1000);
 const TICK: Duration = Duration::from_millis(120);
 const SPINNER: [char; 10] = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
-/// The line never wraps: it is cut to this many characters.
+/// The line never wraps: it is cut to the terminal's width, and never longer than this.
 const MAX_WIDTH: usize = 70;
+/// The width assumed when the terminal does not say (stdout may be a pipe).
+const FALLBACK_WIDTH: usize = 40;
+
+/// `text` cut to `width` display columns, with `…` when it was cut.
+fn cut_to_width(text: &str, width: usize) -> String {
+    use unicode_width::UnicodeWidthChar;
+    if super::grid::display_width(text) <= width {
+        return text.to_string();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w + 1 > width {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    out.push('…');
+    out
+}
 
 #[derive(Default)]
 struct State {
@@ -101,14 +123,18 @@ impl Progress {
         };
         let spinner = SPINNER[state.frame % SPINNER.len()];
         state.frame += 1;
-        let mut text = match state.page {
+        let text = match state.page {
             Some(page) => format!("{spinner} Fetching {stage}, page {page}…"),
             None => format!("{spinner} Fetching {stage}…"),
         };
-        if text.chars().count() > MAX_WIDTH {
-            text = text.chars().take(MAX_WIDTH - 1).collect::<String>() + "…";
-        }
+        // Escaped first, then cut to what fits on one row: a line that wrapped could not be
+        // cleared in place.
         let text = super::safe::for_terminal(&text).into_owned();
+        let room = super::terminal::stderr_width()
+            .unwrap_or(FALLBACK_WIDTH)
+            .saturating_sub(1)
+            .clamp(10, MAX_WIDTH);
+        let text = cut_to_width(&text, room);
         let mut err = std::io::stderr().lock();
         if err
             .write_all(format!("\r\u{1b}[2K{text}").as_bytes())

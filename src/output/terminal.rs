@@ -11,6 +11,29 @@ pub fn width() -> Option<usize> {
     comfy_table::Table::new().width().map(usize::from)
 }
 
+/// The width of the terminal stderr is on, if it is one.
+pub fn stderr_width() -> Option<usize> {
+    #[cfg(unix)]
+    {
+        let mut size = libc::winsize {
+            ws_row: 0,
+            ws_col: 0,
+            ws_xpixel: 0,
+            ws_ypixel: 0,
+        };
+        // SAFETY: TIOCGWINSZ only writes a winsize into the struct it is given.
+        let asked = unsafe { libc::ioctl(libc::STDERR_FILENO, libc::TIOCGWINSZ, &mut size) };
+        if asked == 0 && size.ws_col > 0 {
+            return Some(usize::from(size.ws_col));
+        }
+        None
+    }
+    #[cfg(not(unix))]
+    {
+        width()
+    }
+}
+
 /// Free text wraps no narrower than this (unless its longest word is wider).
 const PROSE_WIDTH: usize = 24;
 

@@ -599,11 +599,24 @@ impl Record for LotRow<'_> {
 
     fn metrics(&self, out: &mut Metrics) {
         let lot = self.lot.lot;
-        let name = lot
-            .name
-            .as_deref()
-            .or(lot.id.as_deref())
-            .unwrap_or_default();
+        // A lot without name or id is told apart by what it is (one series per lot: a
+        // duplicate series makes the textfile collector drop the whole file).
+        let made_up;
+        let name = match lot.name.as_deref().or(lot.id.as_deref()) {
+            Some(name) => name,
+            None => {
+                let day = |d: Option<chrono::DateTime<chrono::Utc>>| {
+                    d.map_or("-".to_string(), |d| d.format("%Y-%m-%d").to_string())
+                };
+                made_up = format!(
+                    "{}:{}:{}",
+                    lot.source.as_deref().unwrap_or("-"),
+                    day(lot.start_date),
+                    day(lot.expiration_date)
+                );
+                made_up.as_str()
+            }
+        };
         let who = [
             ("billing_profile_id", self.profile.id.as_str()),
             ("profile", self.profile.label()),

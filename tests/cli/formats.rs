@@ -481,6 +481,19 @@ async fn openmetrics_is_refused_before_any_request_for_other_commands() {
 }
 
 #[test]
+fn openmetrics_as_a_default_leaves_other_commands_a_table() {
+    let mut command = credits_command(&["--demo", "--as-of", AS_OF, "accounts"]);
+    command.env("CREDITS_OUTPUT", "openmetrics");
+    let out = run(command);
+    assert_eq!(out.code, 0, "{out}");
+    assert!(out.stdout.starts_with("| Account"), "{out}");
+    let mut command =
+        credits_command(&["--demo", "--as-of", AS_OF, "balance", "-p", "Development"]);
+    command.env("CREDITS_OUTPUT", "openmetrics");
+    assert!(run(command).stdout.ends_with("# EOF\n"));
+}
+
+#[test]
 fn none_prints_nothing_and_the_checks_still_decide() {
     let failed = demo(&["-o", "none", "balance", "-p", "Production", "--min", "500"]);
     assert_eq!(failed.code, 1, "{failed}");

@@ -210,7 +210,8 @@ fn colour_marks_negative_figures_and_lots_on_a_terminal_only() {
     );
     assert!(!both.screen.contains('\u{1b}'), "{}", both.screen);
 
-    // In a pipe: none, unless forced.
+    // In a pipe: none. Markdown goes into files and step summaries, so not even forced; the
+    // force colours stderr when it is not a terminal.
     let piped = run_on_terminal(&args, 120, &[], true);
     assert!(
         !piped.piped_stdout.contains('\u{1b}'),
@@ -218,7 +219,25 @@ fn colour_marks_negative_figures_and_lots_on_a_terminal_only() {
         piped.piped_stdout
     );
     let forced = run_on_terminal(&args, 120, &[("CLICOLOR_FORCE", "1")], true);
-    assert!(forced.piped_stdout.contains(red), "{}", forced.piped_stdout);
+    assert!(
+        !forced.piped_stdout.contains('\u{1b}'),
+        "{}",
+        forced.piped_stdout
+    );
+    let mut command = crate::support::credits_command(&[
+        "--demo",
+        "--as-of",
+        AS_OF,
+        "balance",
+        "-p",
+        "Production",
+        "--min",
+        "500",
+    ]);
+    command.env("CLICOLOR_FORCE", "1");
+    let out = crate::support::run(command);
+    assert!(out.stderr.starts_with("\u{1b}[31mcheck failed:"), "{out}");
+    assert!(!out.stdout.contains('\u{1b}'), "{out}");
 }
 
 #[test]
@@ -313,6 +332,8 @@ mod progress {
         for (args, extra) in [
             (vec!["accounts", "--no-progress"], vec![]),
             (vec!["accounts"], vec![("CREDITS_NO_PROGRESS", "1")]),
+            // A dumb terminal cannot erase a line.
+            (vec!["accounts"], vec![("TERM", "dumb")]),
         ] {
             let quiet = run(&fake, &args, &extra);
             assert_eq!(quiet.code, 0, "{}", quiet.screen);
