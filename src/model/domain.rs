@@ -244,8 +244,8 @@ impl BalanceSummary {
                 "currentBalanceInBillingCurrency",
                 sums.current_balance_in_billing_currency.as_ref(),
             )?,
-            credit_currency: p.credit_currency,
-            billing_currency: p.billing_currency,
+            credit_currency: present(p.credit_currency),
+            billing_currency: present(p.billing_currency),
             is_estimated_balance: p.is_estimated_balance.map(|b| b.0),
             reseller: reseller(&p.reseller),
             id: raw.id,
@@ -362,12 +362,18 @@ impl LotStatus {
     }
 }
 
+/// A text field, or `None` when Azure sent nothing, null or only blanks: a missing value is
+/// `null` everywhere in the output, whichever way Azure spelled "missing".
+fn present(text: Option<String>) -> Option<String> {
+    text.filter(|s| !s.trim().is_empty())
+}
+
 impl CreditLot {
     pub fn from_wire(raw: wire::Lot) -> Result<Self, ConvertError> {
         let p = raw.properties;
         Ok(CreditLot {
             name: raw.name,
-            source: p.source,
+            source: present(p.source),
             reported_status: p.status.filter(|s| !s.trim().is_empty()),
             start_date: date("startDate", p.start_date.as_deref())?,
             expiration_date: date("expirationDate", p.expiration_date.as_deref())?,
@@ -383,11 +389,11 @@ impl CreditLot {
                 "closedBalanceInBillingCurrency",
                 p.closed_balance_in_billing_currency.as_ref(),
             )?,
-            po_number: p.po_number.map(|s| s.0).filter(|s| !s.trim().is_empty()),
-            credit_currency: p.credit_currency,
-            billing_currency: p.billing_currency,
+            po_number: present(p.po_number.map(|s| s.0)),
+            credit_currency: present(p.credit_currency),
+            billing_currency: present(p.billing_currency),
             is_estimated_balance: p.is_estimated_balance.map(|b| b.0),
-            organization_type: p.organization_type,
+            organization_type: present(p.organization_type),
             reseller: reseller(&p.reseller),
             id: raw.id,
             e_tag: raw.e_tag,
@@ -538,18 +544,15 @@ impl CreditEvent {
         let p = raw.properties;
         Ok(CreditEvent {
             transaction_date: date("transactionDate", p.transaction_date.as_deref())?,
-            description: p.description,
-            event_type: p.event_type,
+            description: present(p.description),
+            event_type: present(p.event_type),
             new_credit: money("newCredit", p.new_credit.as_ref())?,
             adjustments: money("adjustments", p.adjustments.as_ref())?,
             credit_expired: money("creditExpired", p.credit_expired.as_ref())?,
             charges: money("charges", p.charges.as_ref())?,
             closed_balance: money("closedBalance", p.closed_balance.as_ref())?,
             canceled_credit: money("canceledCredit", p.canceled_credit.as_ref())?,
-            invoice_number: p
-                .invoice_number
-                .map(|s| s.0)
-                .filter(|s| !s.trim().is_empty()),
+            invoice_number: present(p.invoice_number.map(|s| s.0)),
             new_credit_in_billing_currency: money(
                 "newCreditInBillingCurrency",
                 p.new_credit_in_billing_currency.as_ref(),
@@ -570,12 +573,12 @@ impl CreditEvent {
                 "closedBalanceInBillingCurrency",
                 p.closed_balance_in_billing_currency.as_ref(),
             )?,
-            billing_profile_id: p.billing_profile_id,
-            billing_profile_display_name: p.billing_profile_display_name,
-            lot_id: p.lot_id,
-            lot_source: p.lot_source,
-            credit_currency: p.credit_currency,
-            billing_currency: p.billing_currency,
+            billing_profile_id: present(p.billing_profile_id),
+            billing_profile_display_name: present(p.billing_profile_display_name),
+            lot_id: present(p.lot_id),
+            lot_source: present(p.lot_source),
+            credit_currency: present(p.credit_currency),
+            billing_currency: present(p.billing_currency),
             is_estimated_balance: p.is_estimated_balance.map(|b| b.0),
             reseller: reseller(&p.reseller),
             name: raw.name,
@@ -637,5 +640,24 @@ mod tests {
         assert_eq!(status, LotStatus::Reported("Canceled".into()));
         assert!(!status.is_derived());
         assert!(LotStatus::Used.is_derived());
+    }
+
+    #[test]
+    fn blank_text_from_azure_is_null() {
+        let raw: wire::Event = serde_json::from_str(
+            r#"{"properties": {"description": "", "invoiceNumber": " ", "eventType": "PendingCharges", "lotSource": ""}}"#,
+        )
+        .unwrap();
+        let event = CreditEvent::from_wire(raw).unwrap();
+        let json = serde_json::to_value(&event).unwrap();
+        for field in ["description", "invoiceNumber", "lotSource", "lotId"] {
+            assert_eq!(json[field], serde_json::Value::Null, "{field}");
+        }
+        assert_eq!(json["eventType"], "PendingCharges");
+        let raw: wire::Lot =
+            serde_json::from_str(r#"{"properties": {"source": "", "poNumber": ""}}"#).unwrap();
+        let lot = CreditLot::from_wire(raw).unwrap();
+        assert_eq!(lot.source, None);
+        assert_eq!(lot.po_number, None);
     }
 }
