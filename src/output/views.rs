@@ -874,7 +874,7 @@ const OUTLOOK_COLUMNS: &[Column] = &[
 /// The burn rate, or why there is none.
 fn burn_text(forecast: &Forecast) -> String {
     match (&forecast.burn_rate_per_day, &forecast.too_little_history) {
-        (Some(rate), _) => format!("{rate} a day"),
+        (Some(rate), _) => format!("{} a day", rate.rounded()),
         (None, Some(short)) => format!(
             "too little history: first credit event {}, {} days before {} are needed",
             short
@@ -1246,7 +1246,8 @@ impl View for Report {
                 .map(|u| {
                     format!(
                         "{} (best case) to {} (worst case)",
-                        u.best_case, u.worst_case
+                        u.best_case.rounded(),
+                        u.worst_case.rounded()
                     )
                 })
                 .unwrap_or_else(|| "-".into());
