@@ -112,6 +112,8 @@ pub enum Command {
     Forecast(ForecastArgs),
     /// One Markdown page for a CI step summary: balances, expiring credit, forecasts, checks
     Report(ReportArgs),
+    /// Summarise a Partner Center Azure Credit Offer balance file (no sign-in, no network)
+    Aco(AcoArgs),
     /// Show or change the config file (profile, endpoint, auth, output, concurrency)
     Config(ConfigArgs),
     /// Print a shell completion script
@@ -121,6 +123,33 @@ pub enum Command {
     /// The cached profile names, one a line, for shell completion
     #[command(name = "__complete-profiles", hide = true)]
     CompleteProfiles,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    override_usage = "credits aco <FILE|-> [--customer ID] [--min AMOUNT]... [--expiring-within DAYS] [OPTIONS]",
+    after_help = "Examples:
+  credits aco AzureCreditOfferBalance.csv
+  credits aco AzureCreditOfferBalance.csv --customer 3c2b0f5e-... --json
+  credits aco - --min 500USD --min 450EUR --expiring-within 30 < balance.csv"
+)]
+pub struct AcoArgs {
+    /// The ACO balance file downloaded from Partner Center (csv), or - for standard input
+    #[arg(value_name = "FILE")]
+    pub file: String,
+
+    /// Only this customer (its CustomerID / CustomerTenantId as in the file); none: exit 5
+    #[arg(long, value_name = "ID")]
+    pub customer: Option<String>,
+
+    /// Exit 1 when a credit that has not expired has a latest balance below AMOUNT
+    /// (currency rules as balance --min; repeatable)
+    #[arg(long, value_name = "AMOUNT", allow_hyphen_values = true)]
+    pub min: Vec<String>,
+
+    /// Exit 1 when a credit with balance left expires within DAYS days
+    #[arg(long, value_name = "DAYS", allow_hyphen_values = true)]
+    pub expiring_within: Option<String>,
 }
 
 #[derive(Debug, Args)]

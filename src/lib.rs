@@ -4,6 +4,7 @@
 //! that tests and benchmarks can drive the parsers, views and writers directly. The map of
 //! the code is ARCHITECTURE.md.
 
+pub mod aco;
 pub mod arm;
 pub mod cache;
 pub mod checks;

@@ -6,6 +6,7 @@
 //! `error.rs` do).
 
 mod accounts;
+mod aco;
 mod balance;
 mod config;
 mod events;
@@ -95,6 +96,7 @@ async fn run(context: &Context, command: Command) -> Result<()> {
         Command::Events(args) => events::run(context, args).await,
         Command::Forecast(args) => forecast::run(context, args).await,
         Command::Report(args) => report::run(context, args).await,
+        Command::Aco(args) => aco::run(context, args),
         Command::Config(_) => config::list(context).await,
         Command::CompleteProfiles => shell::complete_profiles(context),
         Command::Completions(_) | Command::Man(_) => Ok(()),

@@ -1360,3 +1360,147 @@ impl View for ConfigList {
         }
     }
 }
+
+/// `credits aco`: a row per credit, then the totals per currency (never across currencies).
+#[derive(Serialize)]
+#[serde(transparent)]
+pub struct AcoSummary<'a>(pub &'a [crate::aco::AcoCredit]);
+
+const ACO_COLUMNS: &[Column] = &[
+    Column::text("Customer"),
+    Column::text("Agreement"),
+    Column::text("Latest month"),
+    Column::money("Balance"),
+    Column::money("Used in latest month"),
+    Column::text("Status").optional(1),
+    Column::day("Expires"),
+];
+
+const ACO_TOTAL_COLUMNS: &[Column] = &[
+    Column::text("Total"),
+    Column::count("Credits"),
+    Column::money("Balance"),
+    Column::money("Used in latest month"),
+];
+
+const ACO_FIELDS: &[&str] = &[
+    "customerId",
+    "agreementId",
+    "partnerId",
+    "creditName",
+    "currency",
+    "latestMonth",
+    "balanceAmount",
+    "creditAmount",
+    "creditUsedLatestMonth",
+    "status",
+    "expired",
+    "effectiveDate",
+    "expiryDate",
+];
+
+fn month_text(month: chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    format!("{:04}-{:02}", month.year(), month.month())
+}
+
+impl View for AcoSummary<'_> {
+    fn blocks(&self) -> Vec<Block<'_>> {
+        let rows = self
+            .0
+            .iter()
+            .map(|credit| {
+                let status = match (&credit.status, credit.expired) {
+                    (Some(status), true) => Cell::Marked(Cow::Borrowed(status.as_str()), Tone::Bad),
+                    (None, true) => Cell::Marked(Cow::Borrowed("expired"), Tone::Bad),
+                    (status, false) => Cell::text(status),
+                };
+                vec![
+                    Cell::owned(credit.customer_id.as_str()),
+                    Cell::owned(credit.agreement_id.as_str()),
+                    Cell::owned(month_text(credit.latest_month)),
+                    Cell::Amount(Some(&credit.balance_amount)),
+                    Cell::Amount(credit.credit_used_latest_month.as_ref()),
+                    status,
+                    Cell::date(credit.expiry_date),
+                ]
+            })
+            .collect();
+        let mut blocks = vec![Block::Table(TableBlock {
+            columns: ACO_COLUMNS,
+            rows,
+        })];
+        // Totals per currency: the latest balances, and what was used in the latest month
+        // when it is known for every credit of that currency.
+        let mut totals: std::collections::BTreeMap<
+            &str,
+            (u64, rust_decimal::Decimal, Option<rust_decimal::Decimal>),
+        > = std::collections::BTreeMap::new();
+        for credit in self.0 {
+            let entry = totals.entry(credit.currency.as_str()).or_insert((
+                0,
+                rust_decimal::Decimal::ZERO,
+                Some(rust_decimal::Decimal::ZERO),
+            ));
+            entry.0 += 1;
+            entry.1 += credit.balance_amount.value;
+            entry.2 = match (entry.2, &credit.credit_used_latest_month) {
+                (Some(sum), Some(used)) => Some(sum + used.value),
+                _ => None,
+            };
+        }
+        // Rounded here, as every amount for people is: the totals are made in this view.
+        let for_people = |value: rust_decimal::Decimal, currency: &str| {
+            Cell::owned(crate::model::money::for_people(&value, Some(currency)))
+        };
+        let rows: Vec<Vec<Cell<'_>>> = totals
+            .into_iter()
+            .map(|(currency, (count, balance, used))| {
+                vec![
+                    Cell::owned(currency),
+                    Cell::Count(count),
+                    for_people(balance, currency),
+                    match used {
+                        Some(used) => for_people(used, currency),
+                        None => Cell::Text(None),
+                    },
+                ]
+            })
+            .collect();
+        if !rows.is_empty() {
+            blocks.push(Block::Table(TableBlock {
+                columns: ACO_TOTAL_COLUMNS,
+                rows,
+            }));
+        }
+        blocks
+    }
+
+    fn flat(&self) -> FlatTable<'_> {
+        let rows = self
+            .0
+            .iter()
+            .map(|c| {
+                vec![
+                    flat::str(&c.customer_id),
+                    flat::str(&c.agreement_id),
+                    flat::text(&c.partner_id),
+                    flat::text(&c.credit_name),
+                    flat::str(&c.currency),
+                    Some(Cow::Owned(month_text(c.latest_month))),
+                    flat::decimal(Some(c.balance_amount.value)),
+                    flat::decimal(Some(c.credit_amount.value)),
+                    flat::decimal(c.credit_used_latest_month.as_ref().map(|a| a.value)),
+                    flat::text(&c.status),
+                    flat::flag(Some(c.expired)),
+                    flat::day(c.effective_date),
+                    flat::day(c.expiry_date),
+                ]
+            })
+            .collect();
+        FlatTable {
+            header: ACO_FIELDS,
+            rows,
+        }
+    }
+}

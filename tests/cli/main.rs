@@ -2,6 +2,7 @@
 //! One module per command, plus failures, fixtures and help transcripts.
 
 mod accounts;
+mod aco;
 mod all_profiles;
 mod balance;
 mod cache;

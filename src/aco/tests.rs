@@ -1,0 +1,212 @@
+use super::*;
+
+fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+const AS_OF: (i32, u32, u32) = (2026, 12, 1);
+
+fn read_text(text: &str) -> AcoFile {
+    read("aco.csv", text.as_bytes(), day(AS_OF.0, AS_OF.1, AS_OF.2)).unwrap()
+}
+
+fn credits(text: &str) -> Vec<AcoCredit> {
+    match read_text(text) {
+        AcoFile::Credits(credits) => credits,
+        AcoFile::Bad(lines) => panic!("{lines:#?}"),
+    }
+}
+
+fn bad(text: &str) -> Vec<String> {
+    match read_text(text) {
+        AcoFile::Bad(lines) => lines,
+        AcoFile::Credits(credits) => panic!("read: {credits:#?}"),
+    }
+}
+
+fn value(amount: &Option<Amount>) -> Option<String> {
+    amount.as_ref().map(|a| a.value.to_string())
+}
+
+const CURRENT: &str = "PartnerTenantId,CustomerTenantId,CreditName,InvoiceMonth,CreditAmount,BalanceAmount,CurrencyCode,Status,EffectiveDate,ExpiryDate,AgreementID\r\n";
+
+#[test]
+fn credit_used_is_the_difference_to_the_previous_calendar_month() {
+    let text = format!(
+        "{CURRENT}\
+         p1,c1,ACO,2026-09,100.00,900.00,USD,Active,9/15/2026,9/14/2027,a1\r\n\
+         p1,c1,ACO,2026-10,250.50,749.50,USD,Active,9/15/2026,9/14/2027,a1\r\n\
+         p1,c1,ACO,2026-12,400.00,600.00,USD,Active,9/15/2026,9/14/2027,a1\r\n"
+    );
+    let credit = &credits(&text)[0];
+    let used: Vec<Option<String>> = credit
+        .months
+        .iter()
+        .map(|m| value(&m.credit_used))
+        .collect();
+    // September: effective that month, so all of it; October: the difference; December: no
+    // November row, not effective in December: unknown.
+    assert_eq!(
+        used,
+        vec![Some("100.00".into()), Some("150.50".into()), None]
+    );
+    assert_eq!(credit.credit_used_latest_month, None);
+    assert_eq!(credit.latest_month, day(2026, 12, 1));
+    assert_eq!(credit.balance_amount.value.to_string(), "600.00");
+    assert_eq!(credit.months[1].line, 3);
+    assert!(!credit.expired);
+    assert_eq!(credit.effective_date, Some(day(2026, 9, 15)));
+    assert_eq!(credit.partner_id.as_deref(), Some("p1"));
+}
+
+#[test]
+fn the_2022_spelling_a_bom_lf_quotes_extra_columns_and_any_order() {
+    let text = "\u{feff}Extra,agreementid,CUSTOMERID,PartnerID,InvoiceMonth,BalanceAmount,CreditAmount,CurrencyCode\n\
+                x,a1,\"Contoso, Ltd\",p1,202611,\"10.5\",5,eur\n\
+                y,a1,\"Contoso, Ltd\",p1,10/2026,15.5,0,EUR\n";
+    let credit = &credits(text)[0];
+    assert_eq!(credit.customer_id, "Contoso, Ltd");
+    assert_eq!(credit.currency, "EUR");
+    assert_eq!(credit.months.len(), 2);
+    assert_eq!(
+        value(&credit.credit_used_latest_month).as_deref(),
+        Some("5")
+    );
+}
+
+#[test]
+fn months_and_dates_in_every_accepted_form() {
+    for (text, month) in [
+        ("2026-11", (2026, 11)),
+        ("202611", (2026, 11)),
+        ("11/2026", (2026, 11)),
+        ("1/2026", (2026, 1)),
+        ("2026-11-30", (2026, 11)),
+        ("11/30/2026 12:00:00 AM", (2026, 11)),
+    ] {
+        assert_eq!(parse_month(text), Ok(day(month.0, month.1, 1)), "{text}");
+    }
+    for bad in ["2026-13", "26-11", "11/26", "November", "", "0000-01"] {
+        assert!(parse_month(bad).is_err(), "{bad}");
+    }
+    assert_eq!(parse_date("3/1/2027"), Ok(day(2027, 3, 1)));
+    assert_eq!(parse_date("2027-03-01T00:00:00Z"), Ok(day(2027, 3, 1)));
+    assert!(parse_date("31/12/2026").is_err());
+    assert!(parse_date("2026-02-30").is_err());
+}
+
+#[test]
+fn amounts_are_exact_and_ambiguous_ones_refused() {
+    assert_eq!(parse_amount("1234.56").unwrap().to_string(), "1234.56");
+    assert_eq!(parse_amount("-0.10").unwrap().to_string(), "-0.10");
+    assert_eq!(parse_amount("+7").unwrap().to_string(), "7");
+    assert_eq!(
+        parse_amount("12345678901234567.89").unwrap().to_string(),
+        "12345678901234567.89"
+    );
+    for bad in [
+        "1,234.56", "1.234,56", "12,5", "1e3", "", "-", ".", "1.2.3", "USD 5",
+    ] {
+        assert!(parse_amount(bad).is_err(), "{bad}");
+    }
+}
+
+#[test]
+fn every_bad_line_is_reported_with_its_number() {
+    let text = format!(
+        "{CURRENT}\
+         p1,c1,ACO,2026-10,100,900,USD,Active,9/15/2026,9/14/2027,a1\r\n\
+         p1,c1,ACO,October,100,900,USD,Active,9/15/2026,9/14/2027,a1\r\n\
+         p1,c2,ACO,2026-10,\"1,000.00\",900,USD,Active,9/15/2026,9/14/2027,a1\r\n\
+         p1,c3,ACO,2026-10,100,900,USD,Active,31/12/2026,9/14/2027,a1\r\n\
+         p1,c1,ACO,2026-10,120,880,USD,Active,9/15/2026,9/14/2027,a1\r\n\
+         p1,,ACO,2026-10,100,900,USD,Active,,,a1\r\n\
+         p1,c9,\"two\nlines\",2026-10,100,900,USD,Active,,,a1\r\n\
+         p1,c9,ACO,2026-99,100,900,USD,Active,,,a1\r\n"
+    );
+    let lines = bad(&text);
+    assert_eq!(lines.len(), 6, "{lines:#?}");
+    assert!(
+        lines[0].starts_with("aco.csv:3: column 'InvoiceMonth' \"October\""),
+        "{lines:#?}"
+    );
+    assert!(
+        lines[1].starts_with("aco.csv:4: column 'CreditAmount' \"1,000.00\": has a comma"),
+        "{lines:#?}"
+    );
+    assert!(
+        lines[2].starts_with("aco.csv:5: column 'EffectiveDate' \"31/12/2026\""),
+        "{lines:#?}"
+    );
+    assert!(lines[3].starts_with("aco.csv:6: column 'InvoiceMonth' \"2026-10\": the same customer, agreement and month as line 2"), "{lines:#?}");
+    assert_eq!(lines[4], "aco.csv:7: column 'CustomerID' is empty");
+    // A quoted field over two lines: the next record starts on line 10.
+    assert!(
+        lines[5].starts_with("aco.csv:10: column 'InvoiceMonth' \"2026-99\""),
+        "{lines:#?}"
+    );
+}
+
+#[test]
+fn a_missing_column_or_an_empty_file_is_refused() {
+    let lines = bad("CustomerID,InvoiceMonth,CreditAmount,BalanceAmount\n");
+    assert_eq!(lines.len(), 1);
+    assert!(
+        lines[0]
+            .starts_with("aco.csv:1: the header lacks the columns 'CurrencyCode', 'AgreementID'"),
+        "{lines:?}"
+    );
+    let lines = bad("PartnerID,CustomerTenantId\n");
+    assert!(lines[0].contains("'InvoiceMonth'"), "{lines:?}");
+    let lines = bad("");
+    assert!(
+        lines[0].starts_with("aco.csv: the file is empty"),
+        "{lines:?}"
+    );
+    assert!(credits(CURRENT).is_empty());
+}
+
+#[test]
+fn expired_by_status_or_by_date_and_sorted_by_customer_then_agreement() {
+    let text = format!(
+        "{CURRENT}\
+         p1,zeta,ACO,2026-11,10,0,USD,Expired,1/1/2026,12/31/2026,a1\r\n\
+         p1,alpha,ACO,2026-11,10,5,USD,Active,1/1/2025,11/30/2026,a2\r\n\
+         p1,alpha,ACO,2026-11,10,5,EUR,Active,1/1/2026,12/31/2027,a1\r\n"
+    );
+    let credits = credits(&text);
+    let order: Vec<(&str, &str)> = credits
+        .iter()
+        .map(|c| (c.customer_id.as_str(), c.agreement_id.as_str()))
+        .collect();
+    assert_eq!(
+        order,
+        vec![("alpha", "a1"), ("alpha", "a2"), ("zeta", "a1")]
+    );
+    assert!(!credits[0].expired);
+    assert!(credits[1].expired, "expiry 2026-11-30 is before 2026-12-01");
+    assert!(credits[2].expired, "status Expired");
+}
+
+#[test]
+fn a_credit_changing_currency_is_refused() {
+    let text = format!(
+        "{CURRENT}\
+         p1,c1,ACO,2026-10,10,90,USD,Active,,,a1\r\n\
+         p1,c1,ACO,2026-11,20,80,EUR,Active,,,a1\r\n"
+    );
+    let lines = bad(&text);
+    assert!(
+        lines[0].starts_with(
+            "aco.csv:3: column 'CurrencyCode' \"EUR\": this credit is in USD on line 2"
+        ),
+        "{lines:?}"
+    );
+}
+
+#[test]
+fn an_open_quote_is_a_bad_line_not_a_panic() {
+    let text = format!("{CURRENT}p1,\"c1,ACO,2026-10,10,90,USD,Active,,,a1\r\n");
+    let lines = bad(&text);
+    assert!(!lines.is_empty());
+}

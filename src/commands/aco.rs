@@ -1,0 +1,127 @@
+//! `credits aco FILE|-`: Partner Center's Azure Credit Offer balance file, summarised per
+//! credit, with `--customer`, `--min` and `--expiring-within`. No sign-in, no network.
+
+use crate::aco::{self, AcoCredit, AcoFile};
+use crate::checks::{self, Outcome, Threshold, Thresholds};
+use crate::cli::AcoArgs;
+use crate::context::Context;
+use crate::error::{Error, Result};
+use crate::output::views::AcoSummary;
+use std::collections::BTreeSet;
+
+pub fn run(context: &Context, args: AcoArgs) -> Result<()> {
+    // Bad flags fail before the file is read.
+    let minimum = Thresholds::parse("--min", &args.min)?;
+    let within_days = args
+        .expiring_within
+        .as_deref()
+        .map(checks::parse_days)
+        .transpose()?;
+    let as_of = context.settings.as_of.value;
+    let (name, read) = if args.file == "-" {
+        (
+            "stdin".to_string(),
+            aco::read("stdin", std::io::stdin().lock(), as_of),
+        )
+    } else {
+        let file = std::fs::File::open(&args.file).map_err(|e| {
+            Error::usage(format!(
+                "could not open {}: {e}; give the balance file downloaded from Partner Center, or - for standard input",
+                args.file
+            ))
+        })?;
+        let reader = std::io::BufReader::with_capacity(1 << 20, file);
+        (args.file.clone(), aco::read(&args.file, reader, as_of))
+    };
+    let read = read.map_err(|e| Error::usage(format!("could not read {name}: {e}")))?;
+    let mut credits = match read {
+        AcoFile::Credits(credits) => credits,
+        AcoFile::Bad(lines) => {
+            let stderr = context.printer.stderr();
+            for line in &lines {
+                stderr.line(line);
+            }
+            return Err(Error::usage(format!(
+                "{} in {name} could not be read (above); nothing was printed",
+                if lines.len() == 1 {
+                    "1 line".to_string()
+                } else {
+                    format!("{} lines", lines.len())
+                }
+            )));
+        }
+    };
+    if credits.is_empty() {
+        context
+            .printer
+            .note(&format!("{name} has a header but no rows: no credits"));
+    }
+    if let Some(customer) = &args.customer {
+        let wanted = customer.trim().to_lowercase();
+        let known: BTreeSet<String> = credits.iter().map(|c| c.customer_id.clone()).collect();
+        credits.retain(|c| c.customer_id.to_lowercase() == wanted);
+        if credits.is_empty() {
+            let listed: Vec<String> = known.into_iter().take(10).collect();
+            return Err(Error::not_found(format!(
+                "{name} has no row for customer {customer:?}; its customers include: {}",
+                if listed.is_empty() {
+                    "none".to_string()
+                } else {
+                    listed.join(", ")
+                }
+            )));
+        }
+    }
+    context.printer.emit(&AcoSummary(&credits))?;
+
+    let mut outcomes = Vec::new();
+    if let Some(minimum) = &minimum {
+        let live: Vec<&AcoCredit> = credits.iter().filter(|c| !c.expired).collect();
+        let currencies: BTreeSet<String> = live.iter().map(|c| c.currency.clone()).collect();
+        minimum.fit(&currencies)?;
+        for credit in live {
+            let outcome = match minimum.for_currency(Some(&credit.currency)) {
+                Threshold::Amount(min) if credit.balance_amount.value < min.value => {
+                    Outcome::Failed(format!(
+                        "customer {} agreement {}: balance {} is below the minimum {} {} by {} {}",
+                        credit.customer_id,
+                        credit.agreement_id,
+                        credit.balance_amount,
+                        min.value,
+                        credit.currency,
+                        min.value - credit.balance_amount.value,
+                        credit.currency
+                    ))
+                }
+                Threshold::Amount(_) => Outcome::Passed,
+                _ => {
+                    context.printer.note(&format!(
+                        "customer {} agreement {} is not checked: no --min amount is given in {}",
+                        credit.customer_id, credit.agreement_id, credit.currency
+                    ));
+                    Outcome::NotChecked(credit.currency.clone())
+                }
+            };
+            outcomes.push(outcome);
+        }
+    }
+    if let Some(days) = within_days {
+        let horizon = as_of + chrono::Duration::days(days);
+        for credit in credits.iter().filter(|c| !c.expired) {
+            let left = credit.balance_amount.value;
+            match credit.expiry_date {
+                Some(expires) if left > rust_decimal::Decimal::ZERO && expires <= horizon => {
+                    outcomes.push(Outcome::Failed(format!(
+                        "customer {} agreement {}: {} expires on {expires}, within {days} days",
+                        credit.customer_id, credit.agreement_id, credit.balance_amount
+                    )))
+                }
+                _ => outcomes.push(Outcome::Passed),
+            }
+        }
+    }
+    checks::verdict(&outcomes).conclude(
+        || checks::reasons(&outcomes).join("; "),
+        || "the credits could not be checked".into(),
+    )
+}

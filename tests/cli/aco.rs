@@ -1,0 +1,207 @@
+//! `credits aco FILE|-`: Partner Center's ACO balance file, through the binary: no sign-in,
+//! no network; files from `fixtures/aco/` and built here.
+
+use crate::support::*;
+use std::io::Write;
+
+const AS_OF: &str = "2026-12-01";
+
+fn aco(args: &[&str]) -> Outcome {
+    let mut argv = vec!["--as-of", AS_OF, "aco"];
+    argv.extend_from_slice(args);
+    run(credits_command(&argv))
+}
+
+fn file(text: &str) -> tempfile::NamedTempFile {
+    let mut file = tempfile::Builder::new().suffix(".csv").tempfile().unwrap();
+    file.write_all(text.as_bytes()).unwrap();
+    file
+}
+
+fn path(file: &tempfile::NamedTempFile) -> String {
+    file.path().display().to_string()
+}
+
+#[test]
+fn the_current_spelling_summarises_per_credit_with_exact_amounts() {
+    let out = aco(&[
+        &fixture_path("aco/current-spelling.csv")
+            .display()
+            .to_string(),
+        "--json",
+    ]);
+    assert_eq!(out.code, 0, "{out}");
+    let json = out.json();
+    let credits = json.as_array().unwrap();
+    assert_eq!(credits.len(), 3);
+    let first = &credits[0];
+    assert_eq!(first["customerId"], "3c2b0f5e-0001-4000-8000-000000000001");
+    assert_eq!(first["latestMonth"], "2026-11");
+    assert_eq!(first["balanceAmount"]["value"].to_string(), "4387.60");
+    assert_eq!(first["balanceAmount"]["currency"], "USD");
+    assert_eq!(
+        first["creditUsedLatestMonth"]["value"].to_string(),
+        "262.15"
+    );
+    assert_eq!(
+        first["months"][0]["creditUsed"]["value"].to_string(),
+        "100.00"
+    );
+    assert_eq!(first["months"][2]["line"], 4);
+    // A gap month (no October row) and not effective in November: unknown, not guessed.
+    let gap = &credits[1];
+    assert_eq!(gap["creditUsedLatestMonth"], serde_json::Value::Null);
+    assert_eq!(credits[2]["expired"], true);
+    assert!(out.stderr.is_empty(), "{out}");
+}
+
+#[test]
+fn the_2022_spelling_with_a_bom_and_stdin() {
+    let text = std::fs::read_to_string(fixture_path("aco/2022-spelling.csv")).unwrap();
+    let mut command = credits_command(&["--as-of", AS_OF, "aco", "-", "--json"]);
+    command.write_stdin(text);
+    let out = run(command);
+    assert_eq!(out.code, 0, "{out}");
+    let json = out.json();
+    assert_eq!(json[0]["customerId"], "Fabrikam, Inc.");
+    assert_eq!(json[0]["partnerId"], "p2");
+    assert_eq!(
+        json[0]["creditUsedLatestMonth"]["value"].to_string(),
+        "480.10"
+    );
+}
+
+#[test]
+fn the_table_totals_per_currency_and_never_across() {
+    let out = aco(&[&fixture_path("aco/current-spelling.csv")
+        .display()
+        .to_string()]);
+    assert_eq!(out.code, 0, "{out}");
+    assert!(
+        out.stdout.contains("| EUR   |       1 |   200.00 EUR |"),
+        "{out}"
+    );
+    assert!(
+        out.stdout.contains("| USD   |       2 | 4,387.60 USD |"),
+        "{out}"
+    );
+    let csv = aco(&[
+        &fixture_path("aco/current-spelling.csv")
+            .display()
+            .to_string(),
+        "-o",
+        "csv",
+    ]);
+    assert!(csv.stdout.starts_with("customerId,agreementId,partnerId,creditName,currency,latestMonth,balanceAmount,creditAmount,creditUsedLatestMonth,status,expired,effectiveDate,expiryDate\r\n"), "{csv}");
+    assert!(
+        csv.stdout
+            .contains(",USD,2026-11,4387.60,612.40,262.15,Active,false,2026-09-15,2027-09-14\r\n"),
+        "{csv}"
+    );
+}
+
+#[test]
+fn bad_input_lists_every_offending_line_and_prints_nothing() {
+    let bad = file(
+        "CustomerID,InvoiceMonth,CreditAmount,BalanceAmount,CurrencyCode,AgreementID\r\n\
+         c1,2026-11,10.00,90.00,USD,a1\r\n\
+         c1,13/2026,10.00,90.00,USD,a1\r\n\
+         c2,2026-11,\"1,234.56\",90.00,USD,a1\r\n\
+         c1,2026-11,11.00,89.00,USD,a1\r\n",
+    );
+    let out = aco(&[&path(&bad)]);
+    assert_eq!(out.code, 2, "{out}");
+    assert!(out.stdout.is_empty(), "{out}");
+    let name = path(&bad);
+    let lines: Vec<&str> = out.stderr.lines().collect();
+    assert_eq!(lines.len(), 4, "{out}");
+    assert!(
+        lines[0].starts_with(&format!("{name}:3: column 'InvoiceMonth' \"13/2026\"")),
+        "{out}"
+    );
+    assert!(
+        lines[1].starts_with(&format!("{name}:4: column 'CreditAmount' \"1,234.56\"")),
+        "{out}"
+    );
+    assert!(lines[2].starts_with(&format!("{name}:5: column 'InvoiceMonth' \"2026-11\": the same customer, agreement and month as line 2")), "{out}");
+    assert!(lines[3].starts_with("error: 3 lines in"), "{out}");
+
+    for (text, why) in [
+        ("", "the file is empty"),
+        (
+            "CustomerID,InvoiceMonth\r\nc1,2026-11\r\n",
+            "the header lacks the columns",
+        ),
+    ] {
+        let bad = file(text);
+        let out = aco(&[&path(&bad)]);
+        assert_eq!(out.code, 2, "{out}");
+        assert!(out.stderr.contains(why), "{out}");
+        assert!(out.stdout.is_empty());
+    }
+    let out = aco(&["/nonexistent/aco.csv"]);
+    assert_eq!(out.code, 2, "{out}");
+    assert_eq!(out.stderr.lines().count(), 1, "{out}");
+}
+
+#[test]
+fn a_header_only_file_is_an_empty_list_with_a_note() {
+    let empty =
+        file("CustomerTenantId,InvoiceMonth,CreditAmount,BalanceAmount,CurrencyCode,AgreementID\n");
+    let out = aco(&[&path(&empty), "--json"]);
+    assert_eq!(out.code, 0, "{out}");
+    assert_eq!(out.stdout, "[]\n");
+    assert!(out.stderr.contains("note: "), "{out}");
+}
+
+#[test]
+fn customer_min_and_expiring_within_follow_the_check_rules() {
+    let fixture = fixture_path("aco/current-spelling.csv")
+        .display()
+        .to_string();
+    let one = aco(&[
+        &fixture,
+        "--customer",
+        "7D1F0000-0002-4000-8000-000000000002",
+        "--json",
+    ]);
+    assert_eq!(one.code, 0, "{one}");
+    assert_eq!(one.json().as_array().unwrap().len(), 1);
+    let none = aco(&[&fixture, "--customer", "nobody"]);
+    assert_eq!(none.code, 5, "{none}");
+    assert!(none.stdout.is_empty());
+
+    // The expired USD credit (0.00) is not checked; the EUR one is below 300.
+    let low = aco(&[
+        &fixture, "-o", "none", "--min", "1000USD", "--min", "300EUR",
+    ]);
+    assert_eq!(low.code, 1, "{low}");
+    assert!(
+        low.stderr
+            .contains("balance 200.00 EUR is below the minimum 300 EUR by 100.00 EUR"),
+        "{low}"
+    );
+    assert!(
+        !low.stderr.contains("9e9e0000"),
+        "expired credits are not checked: {low}"
+    );
+    let bare = aco(&[&fixture, "-o", "none", "--min", "100"]);
+    assert_eq!(bare.code, 2, "{bare}");
+    assert!(bare.stderr.contains("EUR, USD"), "{bare}");
+    let fine = aco(&[&fixture, "-o", "none", "--min", "100USD", "--min", "100EUR"]);
+    assert_eq!(fine.code, 0, "{fine}");
+    let only_usd = aco(&[&fixture, "-o", "none", "--min", "100USD"]);
+    assert_eq!(only_usd.code, 0, "{only_usd}");
+    assert!(only_usd.stderr.contains("not checked"), "{only_usd}");
+
+    let expiring = aco(&[&fixture, "-o", "none", "--expiring-within", "30"]);
+    assert_eq!(expiring.code, 1, "{expiring}");
+    assert!(
+        expiring
+            .stderr
+            .contains("200.00 EUR expires on 2026-12-20, within 30 days"),
+        "{expiring}"
+    );
+    let later = aco(&[&fixture, "-o", "none", "--expiring-within", "10"]);
+    assert_eq!(later.code, 0, "{later}");
+}
