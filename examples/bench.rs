@@ -583,4 +583,83 @@ fn main() {
         }
     }
     let _ = std::fs::remove_dir_all(&cache);
+    aco_bench(&bin, runs.min(5));
+}
+
+/// `credits aco` on a file of 1,000,000 rows (20,000 credits, 50 months each), against pandas
+/// doing the same grouping (`benches/aco_pandas.py`) when pandas is installed.
+fn aco_bench(bin: &str, runs: usize) {
+    let dir = std::env::temp_dir().join(format!("credits-bench-aco-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a temporary directory");
+    let file = dir.join("aco-1m.csv");
+    {
+        use std::io::Write;
+        let mut out = std::io::BufWriter::new(std::fs::File::create(&file).expect("the file"));
+        writeln!(out, "PartnerTenantId,CustomerTenantId,CreditName,InvoiceMonth,CreditAmount,BalanceAmount,CurrencyCode,Status,EffectiveDate,ExpiryDate,AgreementID").unwrap();
+        for customer in 0..20_000u32 {
+            let currency = if customer % 5 == 0 { "EUR" } else { "USD" };
+            let mut credit = 0u64;
+            for month in 0..50u32 {
+                let (year, m) = (2022 + (9 + month) / 12, (9 + month) % 12 + 1);
+                credit += u64::from((customer * 7 + month * 13) % 5000);
+                let balance = 500_000u64.saturating_sub(credit);
+                writeln!(
+                    out,
+                    "p1,{customer:08x}-0000-4000-8000-000000000000,Azure Credit Offer,{year}-{m:02},{}.{:02},{}.{:02},{currency},Active,10/1/2022,9/30/2027,AGR-{}",
+                    credit / 100, credit % 100, balance / 100, balance % 100, customer % 3
+                )
+                .unwrap();
+            }
+        }
+    }
+    let size = std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0);
+    println!();
+    println!(
+        "aco: 1,000,000 rows, 20,000 credits, {:.0} MB, {runs} runs each",
+        size as f64 / 1e6
+    );
+    println!("{:<48} {:>10} {:>10}", "program", "median ms", "peak MB");
+    let path = file.to_string_lossy().to_string();
+    let mut programs: Vec<(String, String, Vec<String>)> = vec![(
+        "credits aco FILE --json".into(),
+        bin.to_string(),
+        vec![
+            "--as-of".into(),
+            "2026-12-01".into(),
+            "aco".into(),
+            path.clone(),
+            "--json".into(),
+        ],
+    )];
+    let pandas = Command::new("python3")
+        .args(["-c", "import pandas"])
+        .status()
+        .is_ok_and(|s| s.success());
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/benches/aco_pandas.py");
+    if pandas {
+        programs.push((
+            "pandas, the same grouping (benches/aco_pandas.py)".into(),
+            "python3".into(),
+            vec![script.into(), path.clone()],
+        ));
+    } else {
+        println!("(pandas is not installed: `pip install pandas` to measure the peer)");
+    }
+    for (name, program, args) in &programs {
+        let mut walls = Vec::new();
+        let mut peak = 0;
+        for _ in 0..runs {
+            let sample = run_once(program, args, &[]);
+            assert_eq!(sample.exit, 0, "{name} failed");
+            walls.push(sample.wall);
+            peak = peak.max(sample.peak_rss_kb);
+        }
+        println!(
+            "{:<48} {:>10.1} {:>10.1}",
+            name,
+            median(walls).as_secs_f64() * 1000.0,
+            peak as f64 / 1024.0
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -16,6 +16,7 @@ use serde::Serialize;
 use std::collections::HashMap;
 use std::io::Read;
 use std::str::FromStr;
+use std::sync::Arc;
 
 /// A column the file must or may have: its name in messages and every spelling accepted.
 struct ColumnSpec {
@@ -94,33 +95,28 @@ const COLUMNS: [ColumnSpec; 11] = [
     },
 ];
 
-/// One month of one credit, as the file has it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+/// One month of one credit, as the file has it (amounts in the credit's currency).
+#[derive(Debug, Clone, PartialEq)]
 pub struct AcoMonth {
-    /// `YYYY-MM`.
-    #[serde(serialize_with = "serialize_month")]
     pub invoice_month: NaiveDate,
-    pub credit_amount: Amount,
-    pub balance_amount: Amount,
-    /// This month's `CreditAmount` less the previous calendar month's; `null` when that is
+    pub credit_amount: Decimal,
+    pub balance_amount: Decimal,
+    /// This month's `CreditAmount` less the previous calendar month's; `None` when that is
     /// not known.
-    pub credit_used: Option<Amount>,
-    pub status: Option<String>,
+    pub credit_used: Option<Decimal>,
+    pub status: Option<Arc<str>>,
     /// The row's line in the file (the header is line 1).
     pub line: u64,
 }
 
 /// One credit: a customer's Azure Credit Offer under one agreement, summarised.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AcoCredit {
     pub customer_id: String,
     pub agreement_id: String,
     pub partner_id: Option<String>,
     pub credit_name: Option<String>,
     pub currency: String,
-    #[serde(serialize_with = "serialize_month")]
     pub latest_month: NaiveDate,
     pub balance_amount: Amount,
     pub credit_amount: Amount,
@@ -132,8 +128,66 @@ pub struct AcoCredit {
     pub months: Vec<AcoMonth>,
 }
 
-fn serialize_month<S: serde::Serializer>(month: &NaiveDate, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(&format!("{:04}-{:02}", month.year(), month.month()))
+fn month_text(month: &NaiveDate) -> String {
+    format!("{:04}-{:02}", month.year(), month.month())
+}
+
+/// `{"value": <exact>, "currency": "USD"}`, as every amount in `credits`' JSON.
+struct Money<'a>(Decimal, &'a str);
+
+impl Serialize for Money<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        Amount::new(self.0, Some(self.1)).serialize(s)
+    }
+}
+
+struct Months<'a>(&'a [AcoMonth], &'a str);
+
+impl Serialize for Months<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{SerializeSeq, SerializeStruct};
+        let mut seq = s.serialize_seq(Some(self.0.len()))?;
+        struct One<'a>(&'a AcoMonth, &'a str);
+        impl Serialize for One<'_> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                let (m, currency) = (self.0, self.1);
+                let mut out = s.serialize_struct("AcoMonth", 6)?;
+                out.serialize_field("invoiceMonth", &month_text(&m.invoice_month))?;
+                out.serialize_field("creditAmount", &Money(m.credit_amount, currency))?;
+                out.serialize_field("balanceAmount", &Money(m.balance_amount, currency))?;
+                out.serialize_field("creditUsed", &m.credit_used.map(|u| Money(u, currency)))?;
+                out.serialize_field("status", &m.status.as_deref())?;
+                out.serialize_field("line", &m.line)?;
+                out.end()
+            }
+        }
+        for month in self.0 {
+            seq.serialize_element(&One(month, self.1))?;
+        }
+        seq.end()
+    }
+}
+
+impl Serialize for AcoCredit {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = s.serialize_struct("AcoCredit", 15)?;
+        out.serialize_field("customerId", &self.customer_id)?;
+        out.serialize_field("agreementId", &self.agreement_id)?;
+        out.serialize_field("partnerId", &self.partner_id)?;
+        out.serialize_field("creditName", &self.credit_name)?;
+        out.serialize_field("currency", &self.currency)?;
+        out.serialize_field("latestMonth", &month_text(&self.latest_month))?;
+        out.serialize_field("balanceAmount", &self.balance_amount)?;
+        out.serialize_field("creditAmount", &self.credit_amount)?;
+        out.serialize_field("creditUsedLatestMonth", &self.credit_used_latest_month)?;
+        out.serialize_field("status", &self.status)?;
+        out.serialize_field("expired", &self.expired)?;
+        out.serialize_field("effectiveDate", &self.effective_date)?;
+        out.serialize_field("expiryDate", &self.expiry_date)?;
+        out.serialize_field("months", &Months(&self.months, &self.currency))?;
+        out.end()
+    }
 }
 
 /// What reading the file gave: the credits (sorted by customer, then agreement), or every
@@ -145,20 +199,6 @@ pub enum AcoFile {
     Bad(Vec<String>),
 }
 
-/// A row while the file is read.
-struct Row {
-    month: NaiveDate,
-    credit: Decimal,
-    balance: Decimal,
-    currency: String,
-    partner: Option<String>,
-    credit_name: Option<String>,
-    status: Option<String>,
-    effective: Option<NaiveDate>,
-    expiry: Option<NaiveDate>,
-    line: u64,
-}
-
 /// Reads and summarises the file. `name` is how messages call it (`credits.csv`, `stdin`);
 /// `as_of` decides which credits have expired.
 pub fn read(name: &str, input: impl Read, as_of: NaiveDate) -> std::io::Result<AcoFile> {
@@ -167,7 +207,6 @@ pub fn read(name: &str, input: impl Read, as_of: NaiveDate) -> std::io::Result<A
         .flexible(true)
         .from_reader(input);
     let mut record = csv::ByteRecord::new();
-    let mut bad = Vec::new();
     // The header.
     let header = match reader.read_byte_record(&mut record) {
         Ok(true) => record.clone(),
@@ -218,18 +257,22 @@ pub fn read(name: &str, input: impl Read, as_of: NaiveDate) -> std::io::Result<A
             has.join(", ")
         )]));
     }
-    let column = |i: usize| at[i].unwrap_or(usize::MAX);
 
-    // (customer, agreement) -> index in `credits`; keys compared without case.
-    let mut index: HashMap<(String, String), usize> = HashMap::new();
-    let mut keys: Vec<(String, String)> = Vec::new();
-    let mut rows: Vec<Vec<Row>> = Vec::new();
+    // (customer, agreement), compared without case -> index in `building`. The key is made
+    // in one reused buffer: a row of a known credit allocates nothing for it.
+    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut key = String::new();
+    let mut building: Vec<Building> = Vec::new();
+    let mut statuses: HashMap<String, Arc<str>> = HashMap::new();
+    // `(line, message)`: sorted into file order at the end.
+    let mut bad: Vec<(u64, String)> = Vec::new();
     loop {
         match reader.read_byte_record(&mut record) {
             Ok(true) => {}
             Ok(false) => break,
             Err(error) => {
-                bad.push(csv_failure(name, error)?);
+                let line = error.position().map_or(0, |p| p.line()) + 1;
+                bad.push((line, csv_failure(name, error)?));
                 break;
             }
         }
@@ -239,72 +282,69 @@ pub fn read(name: &str, input: impl Read, as_of: NaiveDate) -> std::io::Result<A
         if record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
             continue; // a blank line
         }
-        let mut problems = Vec::new();
-        let field = |i: usize| -> Result<Option<&str>, String> {
-            match record.get(column(i)) {
-                None => Ok(None),
-                Some(bytes) => std::str::from_utf8(bytes)
-                    .map(|t| Some(t.trim()).filter(|t| !t.is_empty()))
-                    .map_err(|_| format!("column '{}' is not UTF-8 text", COLUMNS[i].name)),
-            }
-        };
-        let text = |i: usize, problems: &mut Vec<String>| -> Option<String> {
-            match field(i) {
-                Ok(Some(t)) => Some(t.to_string()),
-                Ok(None) => {
-                    if COLUMNS[i].required {
-                        problems.push(format!("column '{}' is empty", COLUMNS[i].name));
+        let mut problems: Vec<String> = Vec::new();
+        let field = |i: usize, problems: &mut Vec<String>| -> Option<&str> {
+            // A row shorter than the header has its last columns empty.
+            let bytes = at[i].and_then(|at| record.get(at)).unwrap_or_default();
+            match std::str::from_utf8(bytes) {
+                Ok(text) => {
+                    let text = text.trim();
+                    if text.is_empty() {
+                        if COLUMNS[i].required {
+                            problems.push(format!("column '{}' is empty", COLUMNS[i].name));
+                        }
+                        None
+                    } else {
+                        Some(text)
                     }
-                    None
                 }
-                Err(why) => {
-                    problems.push(why);
+                Err(_) => {
+                    problems.push(format!("column '{}' is not UTF-8 text", COLUMNS[i].name));
                     None
                 }
             }
         };
-        let customer = text(CUSTOMER, &mut problems);
-        let agreement = text(AGREEMENT, &mut problems);
-        let currency = text(CURRENCY, &mut problems);
-        let month_text = text(INVOICE_MONTH, &mut problems);
-        let credit_text = text(CREDIT_AMOUNT, &mut problems);
-        let balance_text = text(BALANCE_AMOUNT, &mut problems);
-        let partner = text(PARTNER, &mut problems);
-        let credit_name = text(CREDIT_NAME, &mut problems);
-        let status = text(STATUS, &mut problems);
-        let effective_text = text(EFFECTIVE, &mut problems);
-        let expiry_text = text(EXPIRY, &mut problems);
-        let mut parsed =
-            |i: usize, value: &Option<String>, parse: &dyn Fn(&str) -> Result<(), String>| {
-                if let Some(value) = value {
-                    if let Err(why) = parse(value) {
-                        problems.push(format!("column '{}' {value:?}: {why}", COLUMNS[i].name));
-                    }
-                }
-            };
-        parsed(INVOICE_MONTH, &month_text, &|t| parse_month(t).map(|_| ()));
-        parsed(CREDIT_AMOUNT, &credit_text, &|t| {
-            parse_amount(t).map(|_| ())
-        });
-        parsed(BALANCE_AMOUNT, &balance_text, &|t| {
-            parse_amount(t).map(|_| ())
-        });
-        parsed(EFFECTIVE, &effective_text, &|t| parse_date(t).map(|_| ()));
-        parsed(EXPIRY, &expiry_text, &|t| parse_date(t).map(|_| ()));
-        parsed(CURRENCY, &currency, &|t| {
-            if t.len() == 3 && t.chars().all(|c| c.is_ascii_alphabetic()) {
-                Ok(())
-            } else {
-                Err("is not a three-letter currency code such as USD".into())
-            }
-        });
-        if !problems.is_empty() {
-            for problem in problems {
-                bad.push(format!("{name}:{line}: {problem}"));
-            }
-            continue;
+        let customer = field(CUSTOMER, &mut problems);
+        let agreement = field(AGREEMENT, &mut problems);
+        let currency = field(CURRENCY, &mut problems);
+        let month_text = field(INVOICE_MONTH, &mut problems);
+        let credit_text = field(CREDIT_AMOUNT, &mut problems);
+        let balance_text = field(BALANCE_AMOUNT, &mut problems);
+        let partner = field(PARTNER, &mut problems);
+        let credit_name = field(CREDIT_NAME, &mut problems);
+        let status = field(STATUS, &mut problems);
+        let effective_text = field(EFFECTIVE, &mut problems);
+        let expiry_text = field(EXPIRY, &mut problems);
+        fn check<T>(
+            column: usize,
+            text: Option<&str>,
+            parse: impl Fn(&str) -> Result<T, String>,
+            problems: &mut Vec<String>,
+        ) -> Option<T> {
+            let text = text?;
+            parse(text)
+                .map_err(|why| {
+                    problems.push(format!("column '{}' {text:?}: {why}", COLUMNS[column].name))
+                })
+                .ok()
         }
-        // Every required value is there and parses: checked just above.
+        let month = check(INVOICE_MONTH, month_text, parse_month, &mut problems);
+        let credit = check(CREDIT_AMOUNT, credit_text, parse_amount, &mut problems);
+        let balance = check(BALANCE_AMOUNT, balance_text, parse_amount, &mut problems);
+        let effective = check(EFFECTIVE, effective_text, parse_date, &mut problems);
+        let expiry = check(EXPIRY, expiry_text, parse_date, &mut problems);
+        let currency = check(
+            CURRENCY,
+            currency,
+            |t| {
+                if t.len() == 3 && t.chars().all(|c| c.is_ascii_alphabetic()) {
+                    Ok(t.to_ascii_uppercase())
+                } else {
+                    Err("is not a three-letter currency code such as USD".to_string())
+                }
+            },
+            &mut problems,
+        );
         let (
             Some(customer),
             Some(agreement),
@@ -312,71 +352,133 @@ pub fn read(name: &str, input: impl Read, as_of: NaiveDate) -> std::io::Result<A
             Some(month),
             Some(credit),
             Some(balance),
+            true,
         ) = (
             customer,
             agreement,
             currency,
-            month_text.as_deref().and_then(|t| parse_month(t).ok()),
-            credit_text.as_deref().and_then(|t| parse_amount(t).ok()),
-            balance_text.as_deref().and_then(|t| parse_amount(t).ok()),
-        )
-        else {
-            continue;
-        };
-        let key = (customer.to_lowercase(), agreement.to_lowercase());
-        let slot = match index.get(&key) {
-            Some(slot) => *slot,
-            None => {
-                index.insert(key, rows.len());
-                keys.push((customer, agreement));
-                rows.push(Vec::new());
-                rows.len() - 1
-            }
-        };
-        let currency = currency.to_ascii_uppercase();
-        if let Some(first) = rows[slot].first() {
-            if first.currency != currency {
-                bad.push(format!(
-                    "{name}:{line}: column 'CurrencyCode' {currency:?}: this credit is in {} on line {}; one credit has one currency",
-                    first.currency, first.line
-                ));
-                continue;
-            }
-        }
-        if let Some(same) = rows[slot].iter().find(|r| r.month == month) {
-            bad.push(format!(
-                "{name}:{line}: column 'InvoiceMonth' {:?}: the same customer, agreement and month as line {}",
-                month_text.unwrap_or_default(),
-                same.line
-            ));
-            continue;
-        }
-        rows[slot].push(Row {
             month,
             credit,
             balance,
-            currency,
-            partner,
-            credit_name,
+            problems.is_empty(),
+        )
+        else {
+            bad.extend(
+                problems
+                    .into_iter()
+                    .map(|p| (line, format!("{name}:{line}: {p}"))),
+            );
+            continue;
+        };
+        key.clear();
+        key.extend(customer.chars().flat_map(char::to_lowercase));
+        key.push('\u{0}');
+        key.extend(agreement.chars().flat_map(char::to_lowercase));
+        let slot = match index.get(key.as_str()) {
+            Some(slot) => *slot,
+            None => {
+                index.insert(key.clone(), building.len());
+                building.push(Building {
+                    customer: customer.to_string(),
+                    agreement: agreement.to_string(),
+                    currency: currency.clone(),
+                    first_line: line,
+                    ..Building::default()
+                });
+                building.len() - 1
+            }
+        };
+        let credit_of = &mut building[slot];
+        if credit_of.currency != currency {
+            bad.push((
+                line,
+                format!(
+                    "{name}:{line}: column 'CurrencyCode' {currency:?}: this credit is in {} on line {}; one credit has one currency",
+                    credit_of.currency, credit_of.first_line
+                ),
+            ));
+            continue;
+        }
+        // Names and dates: those of the latest month that has them.
+        let newer =
+            |held: &Option<(NaiveDate, String)>| held.as_ref().is_none_or(|(m, _)| month >= *m);
+        if let Some(partner) = partner.filter(|_| newer(&credit_of.partner)) {
+            credit_of.partner = Some((month, partner.to_string()));
+        }
+        if let Some(credit_name) = credit_name.filter(|_| newer(&credit_of.credit_name)) {
+            credit_of.credit_name = Some((month, credit_name.to_string()));
+        }
+        let newer_day =
+            |held: &Option<(NaiveDate, NaiveDate)>| held.is_none_or(|(m, _)| month >= m);
+        if let Some(effective) = effective.filter(|_| newer_day(&credit_of.effective)) {
+            credit_of.effective = Some((month, effective));
+        }
+        if let Some(expiry) = expiry.filter(|_| newer_day(&credit_of.expiry)) {
+            credit_of.expiry = Some((month, expiry));
+        }
+        let status = status.map(|text| match statuses.get(text) {
+            Some(shared) => Arc::clone(shared),
+            None => {
+                let shared: Arc<str> = Arc::from(text);
+                statuses.insert(text.to_string(), Arc::clone(&shared));
+                shared
+            }
+        });
+        credit_of.months.push(AcoMonth {
+            invoice_month: month,
+            credit_amount: credit,
+            balance_amount: balance,
+            credit_used: None,
             status,
-            effective: effective_text.as_deref().and_then(|t| parse_date(t).ok()),
-            expiry: expiry_text.as_deref().and_then(|t| parse_date(t).ok()),
             line,
         });
     }
-    if !bad.is_empty() {
-        return Ok(AcoFile::Bad(bad));
+    // The same month twice: found once each credit's months are in order, reported in file
+    // order with everything else.
+    for credit in &mut building {
+        credit.months.sort_by_key(|m| (m.invoice_month, m.line));
+        for pair in credit.months.windows(2) {
+            if pair[0].invoice_month == pair[1].invoice_month {
+                let line = pair[1].line;
+                bad.push((
+                    line,
+                    format!(
+                        "{name}:{line}: column 'InvoiceMonth' \"{}\": the same customer, agreement and month as line {}",
+                        month_text(&pair[1].invoice_month),
+                        pair[0].line
+                    ),
+                ));
+            }
+        }
     }
-    let mut credits: Vec<AcoCredit> = keys
+    if !bad.is_empty() {
+        bad.sort_by_key(|(line, _)| *line);
+        return Ok(AcoFile::Bad(bad.into_iter().map(|(_, l)| l).collect()));
+    }
+    let mut credits: Vec<AcoCredit> = building
         .into_iter()
-        .zip(rows)
-        .map(|((customer, agreement), rows)| summarise(customer, agreement, rows, as_of))
+        .map(|credit| summarise(credit, as_of))
         .collect();
     credits.sort_by(|a, b| {
         (a.customer_id.to_lowercase(), a.agreement_id.to_lowercase())
             .cmp(&(b.customer_id.to_lowercase(), b.agreement_id.to_lowercase()))
     });
     Ok(AcoFile::Credits(credits))
+}
+
+/// A credit while the file is read.
+#[derive(Default)]
+struct Building {
+    customer: String,
+    agreement: String,
+    currency: String,
+    first_line: u64,
+    /// `(month of the row, value)`: the latest month's wins.
+    partner: Option<(NaiveDate, String)>,
+    credit_name: Option<(NaiveDate, String)>,
+    effective: Option<(NaiveDate, NaiveDate)>,
+    expiry: Option<(NaiveDate, NaiveDate)>,
+    months: Vec<AcoMonth>,
 }
 
 /// `PartnerTenantId` for messages, from its lower-case spelling.
@@ -409,71 +511,60 @@ fn csv_failure(name: &str, error: csv::Error) -> std::io::Result<String> {
     }
 }
 
-fn summarise(
-    customer: String,
-    agreement: String,
-    mut rows: Vec<Row>,
-    as_of: NaiveDate,
-) -> AcoCredit {
-    rows.sort_by_key(|r| r.month);
-    let currency = rows.first().map(|r| r.currency.clone()).unwrap_or_default();
-    let amount = |value: Decimal| Amount::new(value, Some(&currency));
-    // Dates and names: the latest row that has them.
-    let latest_of = |get: &dyn Fn(&Row) -> Option<String>| rows.iter().rev().find_map(get);
-    let partner = latest_of(&|r| r.partner.clone());
-    let credit_name = latest_of(&|r| r.credit_name.clone());
-    let effective = rows.iter().rev().find_map(|r| r.effective);
-    let expiry = rows.iter().rev().find_map(|r| r.expiry);
-    let mut months: Vec<AcoMonth> = Vec::with_capacity(rows.len());
-    for (i, row) in rows.iter().enumerate() {
-        let previous_month = row
-            .month
+fn summarise(credit: Building, as_of: NaiveDate) -> AcoCredit {
+    let Building {
+        customer,
+        agreement,
+        currency,
+        partner,
+        credit_name,
+        effective,
+        expiry,
+        mut months,
+        ..
+    } = credit;
+    let effective = effective.map(|(_, d)| d);
+    let expiry = expiry.map(|(_, d)| d);
+    // Months are in order (sorted above, no two alike).
+    for i in 0..months.len() {
+        let this = months[i].invoice_month;
+        let previous_month = this
             .checked_sub_months(chrono::Months::new(1))
-            .unwrap_or(row.month);
+            .unwrap_or(this);
         let previous = i
             .checked_sub(1)
-            .map(|p| &rows[p])
-            .filter(|p| p.month == previous_month);
-        let effective_this_month = effective
-            .is_some_and(|d| d.year() == row.month.year() && d.month() == row.month.month());
-        let used = match previous {
-            Some(previous) => Some(row.credit - previous.credit),
-            None if effective_this_month => Some(row.credit),
+            .map(|p| &months[p])
+            .filter(|p| p.invoice_month == previous_month)
+            .map(|p| p.credit_amount);
+        let effective_this_month =
+            effective.is_some_and(|d| d.year() == this.year() && d.month() == this.month());
+        months[i].credit_used = match previous {
+            Some(previous) => Some(months[i].credit_amount - previous),
+            None if effective_this_month => Some(months[i].credit_amount),
             None => None,
         };
-        months.push(AcoMonth {
-            invoice_month: row.month,
-            credit_amount: amount(row.credit),
-            balance_amount: amount(row.balance),
-            credit_used: used.map(amount),
-            status: row.status.clone(),
-            line: row.line,
-        });
     }
-    let latest = months.last().cloned();
-    let status = latest.as_ref().and_then(|m| m.status.clone());
+    let amount = |value: Decimal| Amount::new(value, Some(&currency));
+    let latest = months.last();
+    let status = latest.and_then(|m| m.status.as_deref()).map(str::to_string);
     let expired = status
         .as_deref()
         .is_some_and(|s| s.eq_ignore_ascii_case("expired"))
         || expiry.is_some_and(|d| d < as_of);
     AcoCredit {
-        customer_id: customer,
-        agreement_id: agreement,
-        partner_id: partner,
-        credit_name,
-        latest_month: latest.as_ref().map_or(NaiveDate::MIN, |m| m.invoice_month),
-        balance_amount: latest
-            .as_ref()
-            .map_or_else(|| amount(Decimal::ZERO), |m| m.balance_amount.clone()),
-        credit_amount: latest
-            .as_ref()
-            .map_or_else(|| amount(Decimal::ZERO), |m| m.credit_amount.clone()),
-        credit_used_latest_month: latest.and_then(|m| m.credit_used),
-        currency,
+        partner_id: partner.map(|(_, p)| p),
+        credit_name: credit_name.map(|(_, c)| c),
+        latest_month: latest.map_or(NaiveDate::MIN, |m| m.invoice_month),
+        balance_amount: amount(latest.map_or(Decimal::ZERO, |m| m.balance_amount)),
+        credit_amount: amount(latest.map_or(Decimal::ZERO, |m| m.credit_amount)),
+        credit_used_latest_month: latest.and_then(|m| m.credit_used).map(amount),
         status,
         expired,
         effective_date: effective,
         expiry_date: expiry,
+        customer_id: customer,
+        agreement_id: agreement,
+        currency,
         months,
     }
 }
@@ -543,10 +634,7 @@ pub fn parse_month(text: &str) -> Result<NaiveDate, String> {
 pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
     let text = text.trim();
     let why = || "is not a date such as 11/30/2026 or 2026-11-30".to_string();
-    let day = text
-        .split([' ', 'T'])
-        .next()
-        .unwrap_or_default();
+    let day = text.split([' ', 'T']).next().unwrap_or_default();
     let parts: Vec<&str> = if day.contains('/') {
         day.split('/').collect()
     } else {

@@ -42,7 +42,7 @@ fn credit_used_is_the_difference_to_the_previous_calendar_month() {
     let used: Vec<Option<String>> = credit
         .months
         .iter()
-        .map(|m| value(&m.credit_used))
+        .map(|m| m.credit_used.map(|u| u.to_string()))
         .collect();
     // September: effective that month, so all of it; October: the difference; December: no
     // November row, not effective in December: unknown.

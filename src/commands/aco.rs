@@ -6,7 +6,7 @@ use crate::checks::{self, Outcome, Threshold, Thresholds};
 use crate::cli::AcoArgs;
 use crate::context::Context;
 use crate::error::{Error, Result};
-use crate::output::views::AcoSummary;
+use crate::output::views::AcoTotals;
 use std::collections::BTreeSet;
 
 pub fn run(context: &Context, args: AcoArgs) -> Result<()> {
@@ -72,7 +72,21 @@ pub fn run(context: &Context, args: AcoArgs) -> Result<()> {
             )));
         }
     }
-    context.printer.emit(&AcoSummary(&credits))?;
+    // Written a few credits at a time: JSON and csv stream, whatever the file's size.
+    let mut list = context.printer.list::<AcoCredit>();
+    for chunk in credits.chunks(256) {
+        match list.push(chunk) {
+            Err(error) if error.kind == crate::error::ErrorKind::ClosedPipe => break,
+            other => other?,
+        }
+    }
+    match list.finish() {
+        Err(error) if error.kind == crate::error::ErrorKind::ClosedPipe => {}
+        other => {
+            other?;
+        }
+    }
+    context.printer.emit_footer(&AcoTotals(&credits))?;
 
     let mut outcomes = Vec::new();
     if let Some(minimum) = &minimum {

@@ -474,6 +474,30 @@ impl Printer {
         }
     }
 
+    /// A footer for people (totals under a table): written by the table writers only, since
+    /// the data formats already carry what it sums up.
+    pub fn emit_footer<V: View + ?Sized>(&self, value: &V) -> Result<()> {
+        match self.writer {
+            Writer::Terminal | Writer::Markdown => {
+                // Markdown needs a blank line between two tables.
+                let text = self.writer.render(value, self.style())?;
+                if text.is_empty() {
+                    return Ok(());
+                }
+                let separated = if self.writer == Writer::Markdown {
+                    format!("\n{text}")
+                } else {
+                    text
+                };
+                match self.write(&separated) {
+                    Err(error) if error.kind == ErrorKind::ClosedPipe => Ok(()),
+                    other => other,
+                }
+            }
+            _ => Ok(()),
+        }
+    }
+
     /// Writes a whole list; returns how many records it held. Like `emit`, a closed stdout
     /// leaves the decision to the checks.
     pub fn emit_list<R: Record>(&self, records: &[R]) -> Result<usize> {

@@ -1361,11 +1361,8 @@ impl View for ConfigList {
     }
 }
 
-/// `credits aco`: a row per credit, then the totals per currency (never across currencies).
-#[derive(Serialize)]
-#[serde(transparent)]
-pub struct AcoSummary<'a>(pub &'a [crate::aco::AcoCredit]);
-
+/// `credits aco`: a row per credit (a list, streamed like events), then the totals per
+/// currency for people (`AcoTotals`, never across currencies).
 const ACO_COLUMNS: &[Column] = &[
     Column::text("Customer"),
     Column::text("Agreement"),
@@ -1404,43 +1401,68 @@ fn month_text(month: chrono::NaiveDate) -> String {
     format!("{:04}-{:02}", month.year(), month.month())
 }
 
-impl View for AcoSummary<'_> {
+impl Record for crate::aco::AcoCredit {
+    fn columns() -> &'static [Column] {
+        ACO_COLUMNS
+    }
+
+    fn cells<'a>(&'a self, row: &mut Vec<Cell<'a>>) {
+        let status = match (&self.status, self.expired) {
+            (Some(status), true) => Cell::Marked(Cow::Borrowed(status.as_str()), Tone::Bad),
+            (None, true) => Cell::Marked(Cow::Borrowed("expired"), Tone::Bad),
+            (status, false) => Cell::text(status),
+        };
+        row.extend([
+            Cell::owned(self.customer_id.as_str()),
+            Cell::owned(self.agreement_id.as_str()),
+            Cell::owned(month_text(self.latest_month)),
+            Cell::Amount(Some(&self.balance_amount)),
+            Cell::Amount(self.credit_used_latest_month.as_ref()),
+            status,
+            Cell::date(self.expiry_date),
+        ]);
+    }
+
+    fn header() -> &'static [&'static str] {
+        ACO_FIELDS
+    }
+
+    fn fields<'a>(&'a self, row: &mut Vec<Field<'a>>) {
+        row.extend([
+            flat::str(&self.customer_id),
+            flat::str(&self.agreement_id),
+            flat::text(&self.partner_id),
+            flat::text(&self.credit_name),
+            flat::str(&self.currency),
+            Some(Cow::Owned(month_text(self.latest_month))),
+            flat::decimal(Some(self.balance_amount.value)),
+            flat::decimal(Some(self.credit_amount.value)),
+            flat::decimal(self.credit_used_latest_month.as_ref().map(|a| a.value)),
+            flat::text(&self.status),
+            flat::flag(Some(self.expired)),
+            flat::day(self.effective_date),
+            flat::day(self.expiry_date),
+        ]);
+    }
+}
+
+/// The totals under the `credits aco` table: per currency, the latest balances, and what was
+/// used in the latest month when that is known for every credit of the currency. For people
+/// only (`Printer::emit_footer`): JSON and csv carry the credits, which add up to it.
+#[derive(Serialize)]
+#[serde(transparent)]
+pub struct AcoTotals<'a>(pub &'a [crate::aco::AcoCredit]);
+
+impl View for AcoTotals<'_> {
     fn blocks(&self) -> Vec<Block<'_>> {
-        let rows = self
-            .0
-            .iter()
-            .map(|credit| {
-                let status = match (&credit.status, credit.expired) {
-                    (Some(status), true) => Cell::Marked(Cow::Borrowed(status.as_str()), Tone::Bad),
-                    (None, true) => Cell::Marked(Cow::Borrowed("expired"), Tone::Bad),
-                    (status, false) => Cell::text(status),
-                };
-                vec![
-                    Cell::owned(credit.customer_id.as_str()),
-                    Cell::owned(credit.agreement_id.as_str()),
-                    Cell::owned(month_text(credit.latest_month)),
-                    Cell::Amount(Some(&credit.balance_amount)),
-                    Cell::Amount(credit.credit_used_latest_month.as_ref()),
-                    status,
-                    Cell::date(credit.expiry_date),
-                ]
-            })
-            .collect();
-        let mut blocks = vec![Block::Table(TableBlock {
-            columns: ACO_COLUMNS,
-            rows,
-        })];
-        // Totals per currency: the latest balances, and what was used in the latest month
-        // when it is known for every credit of that currency.
-        let mut totals: std::collections::BTreeMap<
-            &str,
-            (u64, rust_decimal::Decimal, Option<rust_decimal::Decimal>),
-        > = std::collections::BTreeMap::new();
+        use rust_decimal::Decimal;
+        let mut totals: std::collections::BTreeMap<&str, (u64, Decimal, Option<Decimal>)> =
+            std::collections::BTreeMap::new();
         for credit in self.0 {
             let entry = totals.entry(credit.currency.as_str()).or_insert((
                 0,
-                rust_decimal::Decimal::ZERO,
-                Some(rust_decimal::Decimal::ZERO),
+                Decimal::ZERO,
+                Some(Decimal::ZERO),
             ));
             entry.0 += 1;
             entry.1 += credit.balance_amount.value;
@@ -1450,7 +1472,7 @@ impl View for AcoSummary<'_> {
             };
         }
         // Rounded here, as every amount for people is: the totals are made in this view.
-        let for_people = |value: rust_decimal::Decimal, currency: &str| {
+        let for_people = |value: Decimal, currency: &str| {
             Cell::owned(crate::model::money::for_people(&value, Some(currency)))
         };
         let rows: Vec<Vec<Cell<'_>>> = totals
@@ -1467,40 +1489,19 @@ impl View for AcoSummary<'_> {
                 ]
             })
             .collect();
-        if !rows.is_empty() {
-            blocks.push(Block::Table(TableBlock {
-                columns: ACO_TOTAL_COLUMNS,
-                rows,
-            }));
+        if rows.is_empty() {
+            return Vec::new();
         }
-        blocks
+        vec![Block::Table(TableBlock {
+            columns: ACO_TOTAL_COLUMNS,
+            rows,
+        })]
     }
 
     fn flat(&self) -> FlatTable<'_> {
-        let rows = self
-            .0
-            .iter()
-            .map(|c| {
-                vec![
-                    flat::str(&c.customer_id),
-                    flat::str(&c.agreement_id),
-                    flat::text(&c.partner_id),
-                    flat::text(&c.credit_name),
-                    flat::str(&c.currency),
-                    Some(Cow::Owned(month_text(c.latest_month))),
-                    flat::decimal(Some(c.balance_amount.value)),
-                    flat::decimal(Some(c.credit_amount.value)),
-                    flat::decimal(c.credit_used_latest_month.as_ref().map(|a| a.value)),
-                    flat::text(&c.status),
-                    flat::flag(Some(c.expired)),
-                    flat::day(c.effective_date),
-                    flat::day(c.expiry_date),
-                ]
-            })
-            .collect();
         FlatTable {
-            header: ACO_FIELDS,
-            rows,
+            header: &[],
+            rows: Vec::new(),
         }
     }
 }
