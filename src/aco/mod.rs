@@ -137,7 +137,28 @@ struct Money<'a>(Decimal, &'a str);
 
 impl Serialize for Money<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        Amount::new(self.0, Some(self.1)).serialize(s)
+        // The shape of `Amount`, written without making one (a million months, three
+        // amounts each).
+        use serde::ser::SerializeStruct;
+        struct Exact(Decimal);
+        impl Serialize for Exact {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                rust_decimal::serde::arbitrary_precision::serialize(&self.0, s)
+            }
+        }
+        let mut out = s.serialize_struct("Amount", 2)?;
+        out.serialize_field("value", &Exact(self.0))?;
+        out.serialize_field("currency", self.1)?;
+        out.end()
+    }
+}
+
+/// `YYYY-MM`, written without a temporary string.
+struct MonthText(NaiveDate);
+
+impl Serialize for MonthText {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&format_args!("{:04}-{:02}", self.0.year(), self.0.month()))
     }
 }
 
@@ -152,7 +173,7 @@ impl Serialize for Months<'_> {
             fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
                 let (m, currency) = (self.0, self.1);
                 let mut out = s.serialize_struct("AcoMonth", 6)?;
-                out.serialize_field("invoiceMonth", &month_text(&m.invoice_month))?;
+                out.serialize_field("invoiceMonth", &MonthText(m.invoice_month))?;
                 out.serialize_field("creditAmount", &Money(m.credit_amount, currency))?;
                 out.serialize_field("balanceAmount", &Money(m.balance_amount, currency))?;
                 out.serialize_field("creditUsed", &m.credit_used.map(|u| Money(u, currency)))?;
@@ -333,18 +354,19 @@ pub fn read(name: &str, input: impl Read, as_of: NaiveDate) -> std::io::Result<A
         let balance = check(BALANCE_AMOUNT, balance_text, parse_amount, &mut problems);
         let effective = check(EFFECTIVE, effective_text, parse_date, &mut problems);
         let expiry = check(EXPIRY, expiry_text, parse_date, &mut problems);
-        let currency = check(
+        let currency_is_a_code = check(
             CURRENCY,
             currency,
             |t| {
                 if t.len() == 3 && t.chars().all(|c| c.is_ascii_alphabetic()) {
-                    Ok(t.to_ascii_uppercase())
+                    Ok(())
                 } else {
                     Err("is not a three-letter currency code such as USD".to_string())
                 }
             },
             &mut problems,
         );
+        let currency = currency.filter(|_| currency_is_a_code.is_some());
         let (
             Some(customer),
             Some(agreement),
@@ -381,7 +403,7 @@ pub fn read(name: &str, input: impl Read, as_of: NaiveDate) -> std::io::Result<A
                 building.push(Building {
                     customer: customer.to_string(),
                     agreement: agreement.to_string(),
-                    currency: currency.clone(),
+                    currency: currency.to_ascii_uppercase(),
                     first_line: line,
                     ..Building::default()
                 });
@@ -389,7 +411,7 @@ pub fn read(name: &str, input: impl Read, as_of: NaiveDate) -> std::io::Result<A
             }
         };
         let credit_of = &mut building[slot];
-        if credit_of.currency != currency {
+        if !credit_of.currency.eq_ignore_ascii_case(currency) {
             bad.push((
                 line,
                 format!(
@@ -635,10 +657,12 @@ pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
     let text = text.trim();
     let why = || "is not a date such as 11/30/2026 or 2026-11-30".to_string();
     let day = text.split([' ', 'T']).next().unwrap_or_default();
-    let parts: Vec<&str> = if day.contains('/') {
-        day.split('/').collect()
-    } else {
-        day.split('-').collect()
+    let us_style = day.contains('/');
+    let mut parts = day.split(if us_style { '/' } else { '-' });
+    let (Some(a), Some(b), Some(c), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return Err(why());
     };
     let number = |t: &str| -> Result<u32, String> {
         if t.is_empty() || t.len() > 4 || !t.chars().all(|c| c.is_ascii_digit()) {
@@ -646,9 +670,9 @@ pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
         }
         t.parse::<u32>().map_err(|_| why())
     };
-    let (year, month, day_of_month) = match parts.as_slice() {
-        [m, d, y] if day.contains('/') && y.len() == 4 => (number(y)?, number(m)?, number(d)?),
-        [y, m, d] if !day.contains('/') && y.len() == 4 => (number(y)?, number(m)?, number(d)?),
+    let (year, month, day_of_month) = match (us_style, a, b, c) {
+        (true, m, d, y) if y.len() == 4 => (number(y)?, number(m)?, number(d)?),
+        (false, y, m, d) if y.len() == 4 => (number(y)?, number(m)?, number(d)?),
         _ => return Err(why()),
     };
     let year = year_ok(i32::try_from(year).map_err(|_| why())?)?;
