@@ -327,6 +327,10 @@ fn main() {
         assert!(PathBuf::from(path).exists(), "{path} not found");
     }
 
+    if args.iter().any(|a| a == "--aco-only") {
+        aco_bench(&bin, runs.min(5));
+        return;
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -620,17 +624,24 @@ fn aco_bench(bin: &str, runs: usize) {
     );
     println!("{:<48} {:>10} {:>10}", "program", "median ms", "peak MB");
     let path = file.to_string_lossy().to_string();
-    let mut programs: Vec<(String, String, Vec<String>)> = vec![(
-        "credits aco FILE --json".into(),
-        bin.to_string(),
-        vec![
-            "--as-of".into(),
-            "2026-12-01".into(),
-            "aco".into(),
-            path.clone(),
-            "--json".into(),
-        ],
-    )];
+    let credits_args = |format: &str| -> Vec<String> {
+        ["--as-of", "2026-12-01", "aco", path.as_str(), "-o", format]
+            .iter()
+            .map(|s| s.to_string())
+            .collect()
+    };
+    let mut programs: Vec<(String, String, Vec<String>)> = vec![
+        (
+            "credits aco FILE --json".into(),
+            bin.to_string(),
+            credits_args("json"),
+        ),
+        (
+            "credits aco FILE -o none (the summary alone)".into(),
+            bin.to_string(),
+            credits_args("none"),
+        ),
+    ];
     let pandas = Command::new("python3")
         .args(["-c", "import pandas"])
         .status()
