@@ -250,15 +250,19 @@ pub struct BalanceArgs {
 
 #[derive(Debug, Args)]
 #[command(
-    override_usage = "credits lots --profile PROFILE [--expiring-within DAYS] [OPTIONS]",
+    override_usage = "credits lots (--profile PROFILE | --all) [--expiring-within DAYS] [OPTIONS]",
     after_help = "Examples:
   credits lots --profile Development
-  credits lots --profile Development --expiring-within 30
+  credits lots --all --expiring-within 30
   credits lots --profile Development -o openmetrics > credits.prom"
 )]
 pub struct LotsArgs {
     #[command(flatten)]
     pub profile: ProfileArg,
+
+    /// The lots of every readable MCA billing profile in every account, fetched concurrently
+    #[arg(long, conflicts_with = "profile")]
+    pub all: bool,
 
     /// Exit 1 when any lot with credit remaining expires within DAYS days
     #[arg(long, value_name = "DAYS", allow_hyphen_values = true)]
@@ -267,7 +271,7 @@ pub struct LotsArgs {
 
 #[derive(Debug, Args)]
 #[command(
-    override_usage = "credits events --profile PROFILE [--start DATE] [--end DATE] [OPTIONS]",
+    override_usage = "credits events (--profile PROFILE | --all) [--start DATE] [--end DATE] [OPTIONS]",
     after_help = "Examples:
   credits events --profile Development
   credits events --profile Development --start 2026-01-01 --end 2026-06-30
@@ -276,6 +280,11 @@ pub struct LotsArgs {
 pub struct EventsArgs {
     #[command(flatten)]
     pub profile: ProfileArg,
+
+    /// The transactions of every readable MCA billing profile in every account, fetched
+    /// concurrently, profile by profile
+    #[arg(long, conflicts_with = "profile")]
+    pub all: bool,
 
     /// First day of the window (YYYY-MM-DD) [default: one year before --end]
     #[arg(long, value_name = "DATE")]

@@ -7,7 +7,9 @@ use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::model::dates::parse_user_date;
 use crate::model::domain::CreditEvent;
-use crate::resolve::with_profile;
+use crate::model::domain::ProfileRef;
+use crate::output::views::OfProfile;
+use crate::resolve::{every_profile, with_profile};
 use chrono::{Months, NaiveDate};
 
 /// The window: `--end` defaults to the reference day, `--start` to one year before `--end`.
@@ -29,13 +31,20 @@ fn window(today: NaiveDate, args: &EventsArgs) -> Result<(NaiveDate, NaiveDate)>
 }
 
 pub async fn run(context: &Context, args: EventsArgs) -> Result<()> {
-    let query = context.settings.profile(args.profile.profile.as_deref())?;
     let (start, end) = window(context.settings.as_of.value, &args)?;
+    if args.all {
+        return run_all(context, start, end).await;
+    }
+    let query = context.settings.profile(args.profile.profile.as_deref())?;
     let printed = with_profile(context, &query, async |client, profile| {
         // A fresh list for every attempt: a retry starts from nothing (the resolver retries
         // only while nothing has been written).
         let mut list = context.printer.list::<CreditEvent>();
-        events(client, &profile.id, start, end, |page| list.push(&page)).await?;
+        events(client, &profile.id, start, end, |mut page| {
+            name_the_profile(&mut page, &profile);
+            list.push(&page)
+        })
+        .await?;
         list.finish()
     })
     .await?;
@@ -45,4 +54,63 @@ pub async fn run(context: &Context, args: EventsArgs) -> Result<()> {
             .note(&format!("no credit transactions between {start} and {end}"));
     }
     Ok(())
+}
+
+/// Events carry their billing profile; where Azure left it out, it is the one asked for.
+fn name_the_profile(page: &mut [CreditEvent], profile: &ProfileRef) {
+    for event in page {
+        if event.billing_profile_id.is_none() {
+            event.billing_profile_id = Some(profile.id.clone());
+        }
+        if event.billing_profile_display_name.is_none() {
+            event.billing_profile_display_name = profile.display_name.clone();
+        }
+    }
+}
+
+/// `--all`: every readable MCA profile's transactions, read concurrently and written profile
+/// by profile in listing order. A profile that cannot be read is reported on stderr and
+/// decides the exit code (as in `balance --all`); the others still print.
+async fn run_all(context: &Context, start: NaiveDate, end: NaiveDate) -> Result<()> {
+    let rows = every_profile(context, async |client, profile| {
+        let mut all = Vec::new();
+        events(client, &profile.id, start, end, |mut page| -> Result<()> {
+            name_the_profile(&mut page, &profile);
+            all.extend(page);
+            Ok(())
+        })
+        .await?;
+        Ok(all)
+    })
+    .await?;
+    let mut list = context.printer.list::<OfProfile<CreditEvent>>();
+    for row in &rows {
+        if let Ok(events) = &row.result {
+            let listed: Vec<OfProfile<CreditEvent>> = events
+                .iter()
+                .map(|event| OfProfile {
+                    profile: &row.profile,
+                    record: event,
+                })
+                .collect();
+            match list.push(&listed) {
+                Err(error) if error.kind == crate::error::ErrorKind::ClosedPipe => break,
+                other => other?,
+            }
+        }
+    }
+    let printed = match list.finish() {
+        Err(error) if error.kind == crate::error::ErrorKind::ClosedPipe => 1,
+        other => other?,
+    };
+    if printed == 0 && rows.iter().all(|r| r.error().is_none()) {
+        context
+            .printer
+            .note(&format!("no credit transactions between {start} and {end}"));
+    }
+    let outcomes = super::lots::profile_outcomes(context, &rows, |_| None);
+    crate::checks::verdict(&outcomes).conclude(
+        || crate::checks::reasons(&outcomes).join("; "),
+        || crate::checks::unread_reasons(&outcomes),
+    )
 }

@@ -535,7 +535,22 @@ pub struct LotRow<'a> {
 
 impl Serialize for LotRow<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        self.lot.serialize(s)
+        // The profile first, then the lot's own fields (`flatten` forwards them as they are
+        // when serializing; exact numbers stay exact).
+        #[derive(Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct WithProfile<'a> {
+            billing_profile_id: &'a str,
+            billing_profile_display_name: Option<&'a str>,
+            #[serde(flatten)]
+            lot: &'a LotOnDay<'a>,
+        }
+        WithProfile {
+            billing_profile_id: &self.profile.id,
+            billing_profile_display_name: self.profile.display_name.as_deref(),
+            lot: &self.lot,
+        }
+        .serialize(s)
     }
 }
 
@@ -1503,5 +1518,88 @@ impl View for AcoTotals<'_> {
             header: &[],
             rows: Vec::new(),
         }
+    }
+}
+
+/// A record of `lots --all` or `events --all`: the record with its profile's name in front
+/// (tables only; JSON and csv already carry `billingProfileId`).
+pub struct OfProfile<'a, R> {
+    pub profile: &'a ProfileRef,
+    pub record: &'a R,
+}
+
+impl<R: Serialize> Serialize for OfProfile<'_, R> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.record.serialize(s)
+    }
+}
+
+/// A record that can be listed for many profiles: its columns behind a Profile column.
+pub trait ListedPerProfile: Record {
+    const WITH_PROFILE: &'static [Column];
+}
+
+impl ListedPerProfile for LotRow<'_> {
+    const WITH_PROFILE: &'static [Column] = &[
+        Column::prose("Profile"),
+        Column::prose("Source"),
+        Column::text("Status"),
+        Column::day("Start").optional(1),
+        Column::day("Expires"),
+        Column::money("Original").optional(2),
+        Column::money("Remaining"),
+        Column::text("PO number").optional(3),
+    ];
+}
+
+impl ListedPerProfile for CreditEvent {
+    const WITH_PROFILE: &'static [Column] = &[
+        Column::prose("Profile"),
+        Column::day("Date"),
+        Column::prose("Description"),
+        Column::text("Type").optional(2),
+        Column::money("New credit").optional(3),
+        Column::money("Adjustments").optional(5),
+        Column::money("Credit expired").optional(4),
+        Column::money("Charges"),
+        Column::money("Balance after"),
+        Column::text("Invoice").optional(6),
+    ];
+}
+
+impl<R: ListedPerProfile> Record for OfProfile<'_, R> {
+    fn columns() -> &'static [Column] {
+        R::WITH_PROFILE
+    }
+
+    fn cells<'a>(&'a self, row: &mut Vec<Cell<'a>>) {
+        row.push(Cell::owned(self.profile.label()));
+        self.record.cells(row);
+    }
+
+    fn header() -> &'static [&'static str] {
+        R::header()
+    }
+
+    fn fields<'a>(&'a self, row: &mut Vec<Field<'a>>) {
+        self.record.fields(row);
+    }
+
+    const HAS_METRICS: bool = R::HAS_METRICS;
+
+    fn metrics(&self, out: &mut Metrics) {
+        self.record.metrics(out);
+    }
+}
+
+#[cfg(test)]
+mod per_profile_tests {
+    use super::*;
+
+    /// The Profile column comes before exactly the record's own columns.
+    #[test]
+    fn the_profile_column_comes_first_and_the_rest_are_the_records() {
+        assert_eq!(&LotRow::WITH_PROFILE[1..], LotRow::columns());
+        assert_eq!(&CreditEvent::WITH_PROFILE[1..], CreditEvent::columns());
     }
 }

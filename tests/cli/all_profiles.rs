@@ -158,3 +158,206 @@ async fn all_profiles_are_fetched_concurrently() {
     let serial = fake.run(&["balance", "--all", "--json", "--concurrency", "1"]);
     assert_eq!(serial.stdout, outcome.stdout, "same rows, same order");
 }
+
+fn lots_body(profile: &str, expires: &str, left: &str) -> String {
+    serde_json::json!({"value": [{
+        "id": format!("{}/providers/Microsoft.Consumption/lots/L-{profile}", profile_id("1111:aaaa", profile)),
+        "name": format!("L-{profile}"),
+        "type": "Microsoft.Consumption/lots",
+        "properties": {
+            "source": "PromotionalCredit",
+            "startDate": "2026-01-01T00:00:00Z",
+            "expirationDate": expires,
+            "originalAmount": {"value": 1000.00, "currency": "USD"},
+            "closedBalance": {"value": left.parse::<f64>().unwrap(), "currency": "USD"}
+        }
+    }]})
+    .to_string()
+}
+
+async fn answer_what(fake: &Fake, profile: &str, what: &str, response: ResponseTemplate) {
+    Mock::given(method("GET"))
+        .and(path(consumption_path(
+            &profile_id("1111:aaaa", profile),
+            what,
+        )))
+        .respond_with(response)
+        .mount(&fake.server)
+        .await;
+}
+
+async fn three_profiles() -> Fake {
+    let fake = Fake::start().await;
+    fake.accounts(&accounts_body(&[(
+        "1111:aaaa",
+        "Contoso",
+        &[
+            ("P1", "Development", "USD"),
+            ("P2", "Production", "USD"),
+            ("P3", "Sandbox", "USD"),
+        ],
+    )]))
+    .await;
+    fake
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn lots_all_lists_every_profile_and_a_failure_decides_the_exit_code() {
+    let fake = three_profiles().await;
+    answer_what(
+        &fake,
+        "P1",
+        "lots",
+        json_response(&lots_body("P1", "2026-12-20T00:00:00Z", "120.50")),
+    )
+    .await;
+    answer_what(
+        &fake,
+        "P2",
+        "lots",
+        ResponseTemplate::new(403)
+            .set_body_string(r#"{"error":{"code":"AuthorizationFailed","message":"no"}}"#),
+    )
+    .await;
+    answer_what(
+        &fake,
+        "P3",
+        "lots",
+        json_response(&lots_body("P3", "2027-06-30T00:00:00Z", "900.00")),
+    )
+    .await;
+    let out = fake.run(&["--as-of", "2026-12-01", "lots", "--all", "--json"]);
+    assert_eq!(out.code, 4, "{out}");
+    let json = out.json();
+    let lots = json.as_array().unwrap();
+    assert_eq!(lots.len(), 2, "{out}");
+    assert_eq!(lots[0]["billingProfileDisplayName"], "Development");
+    assert_eq!(lots[1]["billingProfileDisplayName"], "Sandbox");
+    assert!(lots[1]["billingProfileId"]
+        .as_str()
+        .unwrap()
+        .ends_with("/billingProfiles/P3"));
+    assert_eq!(lots[0]["closedBalance"]["value"].to_string(), "120.5");
+    assert!(out.stderr.contains("billing profile Production:"), "{out}");
+
+    // The table names each lot's profile; --expiring-within applies to all; a failure still
+    // wins over a failed check ("could not check" is never "check failed").
+    let out = fake.run(&[
+        "--as-of",
+        "2026-12-01",
+        "lots",
+        "--all",
+        "--expiring-within",
+        "30",
+    ]);
+    assert_eq!(out.code, 4, "{out}");
+    assert!(out.stdout.contains("| Development |"), "{out}");
+    assert!(out.stdout.contains("| Sandbox     |"), "{out}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn lots_all_expiring_within_fails_for_any_profile() {
+    let fake = three_profiles().await;
+    for (profile, expires) in [
+        ("P1", "2027-06-30T00:00:00Z"),
+        ("P2", "2026-12-15T00:00:00Z"),
+        ("P3", "2027-06-30T00:00:00Z"),
+    ] {
+        answer_what(
+            &fake,
+            profile,
+            "lots",
+            json_response(&lots_body(profile, expires, "50.00")),
+        )
+        .await;
+    }
+    let out = fake.run(&[
+        "--as-of",
+        "2026-12-01",
+        "-o",
+        "none",
+        "lots",
+        "--all",
+        "--expiring-within",
+        "30",
+    ]);
+    assert_eq!(out.code, 1, "{out}");
+    assert!(
+        out.stderr
+            .contains("Production: 1 lot(s) with credit left expire within 30 days"),
+        "{out}"
+    );
+    assert!(!out.stderr.contains("Development:"), "{out}");
+    let out = fake.run(&[
+        "--as-of",
+        "2026-12-01",
+        "-o",
+        "none",
+        "lots",
+        "--all",
+        "--expiring-within",
+        "10",
+    ]);
+    assert_eq!(out.code, 0, "{out}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn events_all_is_profile_by_profile_and_names_each_profile() {
+    let fake = three_profiles().await;
+    let events = |profile: &str, charges: &str| {
+        serde_json::json!({"value": [{
+            "id": format!("{}/providers/Microsoft.Consumption/events/E-{profile}", profile_id("1111:aaaa", profile)),
+            "name": format!("E-{profile}"),
+            "type": "Microsoft.Consumption/events",
+            "properties": {
+                "transactionDate": "2026-11-01T00:00:00Z",
+                "description": "Settled invoice",
+                "eventType": "SettledCharges",
+                "charges": {"value": charges.parse::<f64>().unwrap(), "currency": "USD"},
+                "closedBalance": {"value": 10.0, "currency": "USD"}
+            }
+        }]})
+        .to_string()
+    };
+    answer_what(&fake, "P1", "events", json_response(&events("P1", "-1.25"))).await;
+    answer_what(&fake, "P2", "events", json_response(&events("P2", "-2.50"))).await;
+    answer_what(
+        &fake,
+        "P3",
+        "events",
+        ResponseTemplate::new(503).set_body_string("{}"),
+    )
+    .await;
+    let out = fake.run(&[
+        "--as-of",
+        "2026-12-01",
+        "--timeout",
+        "20",
+        "events",
+        "--all",
+        "--start",
+        "2026-10-01",
+        "--json",
+    ]);
+    assert_eq!(out.code, 6, "{out}");
+    let json = out.json();
+    let list = json.as_array().unwrap();
+    assert_eq!(list.len(), 2, "{out}");
+    assert_eq!(list[0]["billingProfileDisplayName"], "Development");
+    assert_eq!(list[1]["billingProfileDisplayName"], "Production");
+    assert_eq!(list[1]["charges"]["value"].to_string(), "-2.5");
+    assert!(out.stderr.contains("billing profile Sandbox:"), "{out}");
+    let table = fake.run(&[
+        "--as-of",
+        "2026-12-01",
+        "--timeout",
+        "20",
+        "events",
+        "--all",
+        "--start",
+        "2026-10-01",
+    ]);
+    assert!(table.stdout.starts_with("| Profile"), "{table}");
+    let conflict = fake.run(&["events", "--all", "--profile", "Development"]);
+    assert_eq!(conflict.code, 2, "{conflict}");
+}
