@@ -211,9 +211,26 @@ async fn read_rows<T>(
     Ok(rows)
 }
 
+/// A name as it is compared: Unicode NFC (so a typed `u` + combining diaeresis is `ü`), then
+/// lower case, so `zu\u{308}rich` finds "Zürich".
+fn comparable(name: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    name.trim().nfc().collect::<String>().to_lowercase()
+}
+
+/// A name in a message, as typed (quoted, not escaped like Rust source), control characters
+/// made visible when printed.
+struct AsTyped<'a>(&'a str);
+
+impl std::fmt::Display for AsTyped<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "\"{}\"", self.0)
+    }
+}
+
 /// The matching rules, apart from I/O so they can be tested directly.
 pub fn match_profile(accounts: &[BillingAccount], query: &str) -> Result<ProfileRef> {
-    let wanted = query.to_lowercase();
+    let wanted = comparable(query);
     let mut matches: Vec<(&BillingAccount, &BillingProfile)> = Vec::new();
     for account in accounts {
         for profile in account
@@ -224,7 +241,7 @@ pub fn match_profile(accounts: &[BillingAccount], query: &str) -> Result<Profile
             let by_display_name = profile
                 .display_name
                 .as_deref()
-                .is_some_and(|d| d.to_lowercase() == wanted);
+                .is_some_and(|d| comparable(d) == wanted);
             let by_name = profile.name.eq_ignore_ascii_case(query);
             let by_id = profile.id.eq_ignore_ascii_case(query.trim_end_matches('/'));
             if (by_display_name || by_name || by_id)
@@ -245,8 +262,9 @@ pub fn match_profile(accounts: &[BillingAccount], query: &str) -> Result<Profile
         [(account, profile)] => {
             if !account.has_credits {
                 return Err(Error::not_found(format!(
-                    "billing profile {query:?} belongs to account {:?}, a {} account; credits exist only for Microsoft Customer Agreement billing profiles",
-                    account.display_name.as_deref().unwrap_or(&account.name),
+                    "billing profile {} belongs to account {}, a {} account; credits exist only for Microsoft Customer Agreement billing profiles",
+                    AsTyped(query),
+                    AsTyped(account.display_name.as_deref().unwrap_or(&account.name)),
                     account.agreement_type.as_deref().unwrap_or("non-MCA")
                 )));
             }
@@ -257,14 +275,15 @@ pub fn match_profile(accounts: &[BillingAccount], query: &str) -> Result<Profile
                 .iter()
                 .map(|(a, p)| {
                     format!(
-                        "{} (account {:?})",
+                        "{} (account {})",
                         p.id,
-                        a.display_name.as_deref().unwrap_or(&a.name)
+                        AsTyped(a.display_name.as_deref().unwrap_or(&a.name))
                     )
                 })
                 .collect();
             Err(Error::not_found(format!(
-                "{query:?} matches {} billing profiles; pass the full id with --profile, one of: {}",
+                "{} matches {} billing profiles; pass the full id with --profile, one of: {}",
+                AsTyped(query),
                 many.len(),
                 ids.join(", ")
             )))
@@ -278,17 +297,19 @@ fn no_match(accounts: &[BillingAccount], query: &str) -> Error {
         .filter(|a| a.has_credits)
         .flat_map(|a| a.billing_profiles.iter().filter(|p| p.has_read_access))
         .map(|p| match &p.display_name {
-            Some(d) => format!("{d:?} ({})", p.name),
+            Some(d) => format!("{} ({})", AsTyped(d), p.name),
             None => p.name.clone(),
         })
         .collect();
     if available.is_empty() {
         return Error::not_found(format!(
-            "no billing profile matches {query:?}: {NO_READABLE_PROFILE}"
+            "no billing profile matches {}: {NO_READABLE_PROFILE}",
+            AsTyped(query)
         ));
     }
     Error::not_found(format!(
-        "no billing profile matches {query:?}; available: {}",
+        "no billing profile matches {}; available: {}",
+        AsTyped(query),
         available.join(", ")
     ))
 }
@@ -360,6 +381,27 @@ mod tests {
         assert_eq!(
             match_profile(&accounts, "Staging").unwrap_err().exit_code(),
             5
+        );
+    }
+
+    #[test]
+    fn names_match_after_nfc_and_case_folding_and_messages_show_them_as_typed() {
+        let accounts = vec![account(
+            "A",
+            "MicrosoftCustomerAgreement",
+            &[("ZRH", "Forschung Zürich")],
+        )];
+        let decomposed = "forschung zu\u{308}rich";
+        assert_eq!(match_profile(&accounts, decomposed).unwrap().name, "ZRH");
+        assert_eq!(
+            match_profile(&accounts, "FORSCHUNG ZÜRICH").unwrap().name,
+            "ZRH"
+        );
+        let error = match_profile(&accounts, "Zürich Süd").unwrap_err();
+        assert!(error.message.contains("matches \"Zürich Süd\""), "{error}");
+        assert!(
+            error.message.contains("\"Forschung Zürich\" (ZRH)"),
+            "{error}"
         );
     }
 }
