@@ -26,6 +26,7 @@ pub async fn list_accounts(client: &ArmClient) -> ArmResult<Vec<BillingAccount>>
     let expected = Expected {
         record_type: "Microsoft.Billing/billingAccounts",
         profile: None,
+        keep: &[],
     };
     let raw: Vec<wire::BillingAccount> = client.get_all(url, &expected).await?;
     stream::iter(
@@ -92,6 +93,7 @@ pub async fn list_profiles(
     let expected = Expected {
         record_type: "Microsoft.Billing/billingAccounts/billingProfiles",
         profile: None,
+        keep: &[],
     };
     client.get_all(url, &expected).await
 }

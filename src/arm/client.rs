@@ -332,7 +332,7 @@ impl ArmClient {
                 continue;
             };
             let next = match scan_next_link(&body) {
-                Some(link) => Some(self.next_link(&current_url, &link, &seen)?),
+                Some(link) => Some(expected.kept_on(self.next_link(&current_url, &link, &seen)?)),
                 None => None,
             };
             let (status, request_id) = (current.status, current.request_id.take());
@@ -790,6 +790,9 @@ pub struct Expected<'a> {
     /// At billing-profile scope: the profile id every record's id must lie under, when the
     /// record's id names a billing profile.
     pub profile: Option<&'a str>,
+    /// Query parameters every page must be asked with (a `$filter`): added to a `nextLink`
+    /// that lost them.
+    pub keep: &'a [(&'static str, String)],
 }
 
 impl Expected<'_> {
@@ -798,6 +801,16 @@ impl Expected<'_> {
             record_type: self.record_type,
             profile: self.profile.map(str::to_string),
         }
+    }
+
+    /// The `nextLink` with every parameter of `keep` it lacks.
+    fn kept_on(&self, mut next: Url) -> Url {
+        for (key, value) in self.keep {
+            if !next.query_pairs().any(|(k, _)| k == *key) {
+                next.query_pairs_mut().append_pair(key, value);
+            }
+        }
+        next
     }
 }
 
@@ -812,6 +825,7 @@ impl ExpectedOwned {
         Expected {
             record_type: self.record_type,
             profile: self.profile.as_deref(),
+            keep: &[],
         }
     }
 }

@@ -23,6 +23,7 @@ pub async fn balance_summary(client: &ArmClient, profile: ProfileRef) -> ArmResu
     let expected = Expected {
         record_type: "Microsoft.Consumption/credits/balanceSummary",
         profile: Some(&profile.id),
+        keep: &[],
     };
     let raw: Option<wire::CreditSummary> = client.get_json(url, &expected).await?;
     match raw {
@@ -32,15 +33,44 @@ pub async fn balance_summary(client: &ArmClient, profile: ProfileRef) -> ArmResu
     }
 }
 
-/// Every credit lot of one profile, in Azure's order.
-pub async fn lots(client: &ArmClient, profile_id: &str) -> ArmResult<Vec<CreditLot>> {
-    let url = client.url(
-        &format!("{profile_id}/providers/Microsoft.Consumption/lots"),
-        &[("api-version", CONSUMPTION_API_VERSION)],
-    );
+/// The `id` of what is read: a billing profile, or (for an account-scope read) a billing
+/// account.
+fn profile_scope(scope: &str) -> Option<&str> {
+    scope
+        .to_ascii_lowercase()
+        .contains("/billingprofiles/")
+        .then_some(scope)
+}
+
+/// The query of a list: the API version, and a documented `$filter` when one is given (it is
+/// also kept on every `nextLink`).
+fn list_query<'a>(
+    extra: &'a [(&'static str, String)],
+    filter: &'a Option<String>,
+) -> (Vec<(&'static str, &'a str)>, Vec<(&'static str, String)>) {
+    let mut query: Vec<(&'static str, &str)> = vec![("api-version", CONSUMPTION_API_VERSION)];
+    query.extend(extra.iter().map(|(k, v)| (*k, v.as_str())));
+    let mut keep = Vec::new();
+    if let Some(filter) = filter {
+        query.push(("$filter", filter.as_str()));
+        keep.push(("$filter", filter.clone()));
+    }
+    (query, keep)
+}
+
+/// Every credit lot of a billing profile or billing account, in Azure's order; `filter` is
+/// the documented `$filter` (`source eq '…' and status eq '…'`).
+pub async fn lots(
+    client: &ArmClient,
+    scope: &str,
+    filter: Option<String>,
+) -> ArmResult<Vec<CreditLot>> {
+    let (query, keep) = list_query(&[], &filter);
+    let url = client.url(&format!("{scope}/providers/Microsoft.Consumption/lots"), &query);
     let expected = Expected {
         record_type: "Microsoft.Consumption/lots",
-        profile: Some(profile_id),
+        profile: profile_scope(scope),
+        keep: &keep,
     };
     let mut lots = Vec::new();
     client
@@ -56,29 +86,27 @@ pub async fn lots(client: &ArmClient, profile_id: &str) -> ArmResult<Vec<CreditL
     Ok(lots)
 }
 
-/// The credit events of one profile between `start` and `end`, handed over page by page as
-/// they arrive so output can start before the last page. `on_page` may fail with its own
-/// error (a closed stdout), which ends the listing.
+/// The credit events of a billing profile or billing account between `start` and `end`,
+/// handed over page by page as they arrive so output can start before the last page;
+/// `filter` is the documented `$filter` (`lotsource eq '…'`, `lotid eq '…'`). `on_page` may
+/// fail with its own error (a closed stdout), which ends the listing.
 pub async fn events<E: From<ArmError>>(
     client: &ArmClient,
-    profile_id: &str,
-    start: NaiveDate,
-    end: NaiveDate,
+    scope: &str,
+    (start, end): (NaiveDate, NaiveDate),
+    filter: Option<String>,
     mut on_page: impl FnMut(Vec<CreditEvent>) -> Result<(), E>,
 ) -> Result<(), E> {
-    let start = start.format("%Y-%m-%d").to_string();
-    let end = end.format("%Y-%m-%d").to_string();
-    let url = client.url(
-        &format!("{profile_id}/providers/Microsoft.Consumption/events"),
-        &[
-            ("api-version", CONSUMPTION_API_VERSION),
-            ("startDate", &start),
-            ("endDate", &end),
-        ],
-    );
+    let window = [
+        ("startDate", start.format("%Y-%m-%d").to_string()),
+        ("endDate", end.format("%Y-%m-%d").to_string()),
+    ];
+    let (query, keep) = list_query(&window, &filter);
+    let url = client.url(&format!("{scope}/providers/Microsoft.Consumption/events"), &query);
     let expected = Expected {
         record_type: "Microsoft.Consumption/events",
-        profile: Some(profile_id),
+        profile: profile_scope(scope),
+        keep: &keep,
     };
     client
         .get_pages(url, &expected, |page: Vec<wire::Event>| {

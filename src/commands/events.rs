@@ -40,7 +40,7 @@ pub async fn run(context: &Context, args: EventsArgs) -> Result<()> {
         // A fresh list for every attempt: a retry starts from nothing (the resolver retries
         // only while nothing has been written).
         let mut list = context.printer.list::<CreditEvent>();
-        events(client, &profile.id, start, end, |mut page| {
+        events(client, &profile.id, (start, end), None, |mut page| {
             name_the_profile(&mut page, &profile);
             list.push(&page)
         })
@@ -74,7 +74,7 @@ fn name_the_profile(page: &mut [CreditEvent], profile: &ProfileRef) {
 async fn run_all(context: &Context, start: NaiveDate, end: NaiveDate) -> Result<()> {
     let rows = every_profile(context, async |client, profile| {
         let mut all = Vec::new();
-        events(client, &profile.id, start, end, |mut page| -> Result<()> {
+        events(client, &profile.id, (start, end), None, |mut page| -> Result<()> {
             name_the_profile(&mut page, &profile);
             all.extend(page);
             Ok(())

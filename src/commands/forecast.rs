@@ -102,7 +102,7 @@ pub(super) async fn read(
     let start = forecast::history_start(as_of, window);
     let all_events = async {
         let mut all = Vec::new();
-        events(client, &profile.id, start, as_of, |page| {
+        events(client, &profile.id, (start, as_of), None, |page| {
             all.extend(page);
             Ok::<(), ArmError>(())
         })
@@ -111,7 +111,7 @@ pub(super) async fn read(
     };
     let (balance, lots, events) = tokio::join!(
         balance_summary(client, profile.clone()),
-        lots(client, &profile.id),
+        lots(client, &profile.id, None),
         all_events
     );
     let (balance, mut lots, events) = (balance?, lots?, events?);

@@ -22,7 +22,7 @@ pub async fn run(context: &Context, args: LotsArgs) -> Result<()> {
     }
     let query = context.settings.profile(args.profile.profile.as_deref())?;
     let (profile, mut lots) = with_profile(context, &query, async |client, profile| {
-        let lots = lots(client, &profile.id).await?;
+        let lots = lots(client, &profile.id, None).await?;
         Ok((profile, lots))
     })
     .await?;
@@ -57,7 +57,7 @@ pub async fn run(context: &Context, args: LotsArgs) -> Result<()> {
 /// `balance --all`); the others still print.
 async fn run_all(context: &Context, within_days: Option<i64>) -> Result<()> {
     let mut rows = every_profile(context, async |client, profile| {
-        Ok(lots(client, &profile.id).await?)
+        Ok(lots(client, &profile.id, None).await?)
     })
     .await?;
     for row in &mut rows {
