@@ -44,10 +44,13 @@ fn profile_scope(scope: &str) -> Option<&str> {
 
 /// The query of a list: the API version, and a documented `$filter` when one is given (it is
 /// also kept on every `nextLink`).
+/// Query parameters as sent, and those every page must keep.
+type ListQuery<'a> = (Vec<(&'static str, &'a str)>, Vec<(&'static str, String)>);
+
 fn list_query<'a>(
     extra: &'a [(&'static str, String)],
     filter: &'a Option<String>,
-) -> (Vec<(&'static str, &'a str)>, Vec<(&'static str, String)>) {
+) -> ListQuery<'a> {
     let mut query: Vec<(&'static str, &str)> = vec![("api-version", CONSUMPTION_API_VERSION)];
     query.extend(extra.iter().map(|(k, v)| (*k, v.as_str())));
     let mut keep = Vec::new();
@@ -66,7 +69,10 @@ pub async fn lots(
     filter: Option<String>,
 ) -> ArmResult<Vec<CreditLot>> {
     let (query, keep) = list_query(&[], &filter);
-    let url = client.url(&format!("{scope}/providers/Microsoft.Consumption/lots"), &query);
+    let url = client.url(
+        &format!("{scope}/providers/Microsoft.Consumption/lots"),
+        &query,
+    );
     let expected = Expected {
         record_type: "Microsoft.Consumption/lots",
         profile: profile_scope(scope),
@@ -102,7 +108,10 @@ pub async fn events<E: From<ArmError>>(
         ("endDate", end.format("%Y-%m-%d").to_string()),
     ];
     let (query, keep) = list_query(&window, &filter);
-    let url = client.url(&format!("{scope}/providers/Microsoft.Consumption/events"), &query);
+    let url = client.url(
+        &format!("{scope}/providers/Microsoft.Consumption/events"),
+        &query,
+    );
     let expected = Expected {
         record_type: "Microsoft.Consumption/events",
         profile: profile_scope(scope),

@@ -74,11 +74,17 @@ fn name_the_profile(page: &mut [CreditEvent], profile: &ProfileRef) {
 async fn run_all(context: &Context, start: NaiveDate, end: NaiveDate) -> Result<()> {
     let rows = every_profile(context, async |client, profile| {
         let mut all = Vec::new();
-        events(client, &profile.id, (start, end), None, |mut page| -> Result<()> {
-            name_the_profile(&mut page, &profile);
-            all.extend(page);
-            Ok(())
-        })
+        events(
+            client,
+            &profile.id,
+            (start, end),
+            None,
+            |mut page| -> Result<()> {
+                name_the_profile(&mut page, &profile);
+                all.extend(page);
+                Ok(())
+            },
+        )
         .await?;
         Ok(all)
     })
