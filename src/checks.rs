@@ -400,22 +400,41 @@ pub fn parse_days(text: &str) -> Result<i64> {
 
 /// Fails when a lot with credit left expires within `days` days of `as_of`. Already expired
 /// lots are history, not a warning.
+/// Only an active lot can still lapse: Azure's Complete, Canceled, Expired (and Inactive, not
+/// yet started) cannot. Without a status from Azure the derived one decides.
+fn can_expire(lot: &CreditLot) -> bool {
+    match lot.reported_status.as_deref() {
+        Some(status) => status.eq_ignore_ascii_case("active"),
+        None => true,
+    }
+}
+
 pub fn expiring_within(lots: &[CreditLot], as_of: NaiveDate, days: i64) -> Outcome {
     let as_of = start_of(as_of);
     let horizon = as_of + Duration::days(days);
     let expiring: Vec<String> = lots
         .iter()
+        .filter(|lot| can_expire(lot))
         .filter_map(|lot| {
             let remaining = lot.remaining()?;
             let expires = lot.expiration_date?;
             (expires > as_of && expires <= horizon).then(|| {
-                format!(
-                    "{} ({}) with {} left expires {}",
-                    lot.source.as_deref().unwrap_or("credit"),
-                    lot.name.as_deref().unwrap_or("unnamed lot"),
-                    remaining.display(),
-                    format_day(&expires)
-                )
+                if lot.is_commitment() {
+                    format!(
+                        "commitment {} not met by {}: {} remaining, a shortfall charge is possible",
+                        lot.name.as_deref().unwrap_or("unnamed lot"),
+                        format_day(&expires),
+                        remaining.display()
+                    )
+                } else {
+                    format!(
+                        "{} ({}) with {} left expires {}",
+                        lot.source.as_deref().unwrap_or("credit"),
+                        lot.name.as_deref().unwrap_or("unnamed lot"),
+                        remaining.display(),
+                        format_day(&expires)
+                    )
+                }
             })
         })
         .collect();

@@ -250,10 +250,11 @@ pub struct BalanceArgs {
 
 #[derive(Debug, Args)]
 #[command(
-    override_usage = "credits lots (--profile PROFILE | --all) [--expiring-within DAYS] [OPTIONS]",
+    override_usage = "credits lots (--profile PROFILE | --all | --account ACCOUNT) [--source S] [--status S] [--expiring-within DAYS] [OPTIONS]",
     after_help = "Examples:
   credits lots --profile Development
   credits lots --all --expiring-within 30
+  credits lots --account \"Contoso Ltd\" --source ConsumptionCommitment
   credits lots --profile Development -o openmetrics > credits.prom"
 )]
 pub struct LotsArgs {
@@ -264,6 +265,21 @@ pub struct LotsArgs {
     #[arg(long, conflicts_with = "profile")]
     pub all: bool,
 
+    /// The lots of a billing account (a MACC commitment lives here): its display name, name
+    /// or full id
+    #[arg(long, value_name = "ACCOUNT", conflicts_with_all = ["profile", "all"])]
+    pub account: Option<String>,
+
+    /// Only lots of this source (PurchasedCredit, PromotionalCredit, ConsumptionCommitment,
+    /// ...); sent to Azure as $filter at account scope
+    #[arg(long, value_name = "SOURCE")]
+    pub source: Option<String>,
+
+    /// Only lots with this status (Active, Inactive, Expired, Complete, Canceled, or a derived
+    /// Expiring, Used); sent to Azure as $filter at account scope
+    #[arg(long, value_name = "STATUS")]
+    pub status: Option<String>,
+
     /// Exit 1 when any lot with credit remaining expires within DAYS days
     #[arg(long, value_name = "DAYS", allow_hyphen_values = true)]
     pub expiring_within: Option<String>,
@@ -271,7 +287,7 @@ pub struct LotsArgs {
 
 #[derive(Debug, Args)]
 #[command(
-    override_usage = "credits events (--profile PROFILE | --all) [--start DATE] [--end DATE] [OPTIONS]",
+    override_usage = "credits events (--profile PROFILE | --all | --account ACCOUNT) [--start DATE] [--end DATE] [--lot-source S] [--lot-id ID] [OPTIONS]",
     after_help = "Examples:
   credits events --profile Development
   credits events --profile Development --start 2026-01-01 --end 2026-06-30
@@ -285,6 +301,18 @@ pub struct EventsArgs {
     /// concurrently, profile by profile
     #[arg(long, conflicts_with = "profile")]
     pub all: bool,
+
+    /// The transactions of a billing account: its display name, name or full id
+    #[arg(long, value_name = "ACCOUNT", conflicts_with_all = ["profile", "all"])]
+    pub account: Option<String>,
+
+    /// Only transactions of lots of this source; sent to Azure as $filter at account scope
+    #[arg(long, value_name = "SOURCE")]
+    pub lot_source: Option<String>,
+
+    /// Only transactions of this lot (its id); sent to Azure as $filter at account scope
+    #[arg(long, value_name = "ID")]
+    pub lot_id: Option<String>,
 
     /// First day of the window (YYYY-MM-DD) [default: one year before --end]
     #[arg(long, value_name = "DATE")]

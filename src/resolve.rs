@@ -211,6 +211,65 @@ async fn read_rows<T>(
     Ok(rows)
 }
 
+/// `--account`: a billing account by its display name (after NFC, any case), name or full
+/// id, from the cached listing (or a fresh one when the cache does not know it).
+pub async fn account(context: &Context, query: &str) -> Result<AccountRef> {
+    let (accounts, origin) = known_accounts(context).await?;
+    match match_account(&accounts, query) {
+        Err(error) if origin == Origin::Cache && error.kind == ErrorKind::NotFound => {
+            match_account(&fresh_accounts(context).await?, query)
+        }
+        other => other,
+    }
+}
+
+/// The rules of `account`, apart from I/O.
+pub fn match_account(accounts: &[BillingAccount], query: &str) -> Result<AccountRef> {
+    let wanted = comparable(query);
+    let id = query.trim().trim_end_matches('/');
+    let matches: Vec<&BillingAccount> = accounts
+        .iter()
+        .filter(|a| {
+            a.display_name
+                .as_deref()
+                .is_some_and(|d| comparable(d) == wanted)
+                || a.name.eq_ignore_ascii_case(id)
+                || a.id.eq_ignore_ascii_case(id)
+        })
+        .collect();
+    let describe = |a: &BillingAccount| {
+        format!(
+            "{} ({})",
+            AsTyped(a.display_name.as_deref().unwrap_or(&a.name)),
+            a.id
+        )
+    };
+    match matches.as_slice() {
+        [one] => Ok(AccountRef::of(one)),
+        [] => {
+            let known: Vec<String> = accounts.iter().map(describe).collect();
+            Err(Error::not_found(format!(
+                "no billing account matches {}; the accounts are: {}",
+                AsTyped(query),
+                if known.is_empty() {
+                    "none".to_string()
+                } else {
+                    known.join(", ")
+                }
+            )))
+        }
+        many => Err(Error::not_found(format!(
+            "{} matches {} billing accounts; pass the full id with --account, one of: {}",
+            AsTyped(query),
+            many.len(),
+            many.iter()
+                .map(|a| describe(a))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))),
+    }
+}
+
 /// A name as it is compared: Unicode NFC (so a typed `u` + combining diaeresis is `ü`), then
 /// lower case, so `zu\u{308}rich` finds "Zürich".
 fn comparable(name: &str) -> String {

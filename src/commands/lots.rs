@@ -5,7 +5,7 @@ use crate::checks::{self, Outcome};
 use crate::cli::LotsArgs;
 use crate::context::Context;
 use crate::error::Result;
-use crate::model::domain::sort_lots;
+use crate::model::domain::{sort_lots, CreditLot, ProfileRef};
 use crate::model::row::ProfileRow;
 use crate::output::views::{LotRow, OfProfile};
 use crate::resolve::{every_profile, with_profile};
@@ -17,8 +17,15 @@ pub async fn run(context: &Context, args: LotsArgs) -> Result<()> {
         .as_deref()
         .map(checks::parse_days)
         .transpose()?;
+    let filter = LotFilter {
+        source: args.source.clone(),
+        status: args.status.clone(),
+    };
+    if let Some(account) = &args.account {
+        return run_account(context, account, &filter, within_days).await;
+    }
     if args.all {
-        return run_all(context, within_days).await;
+        return run_all(context, within_days, &filter).await;
     }
     let query = context.settings.profile(args.profile.profile.as_deref())?;
     let (profile, mut lots) = with_profile(context, &query, async |client, profile| {
@@ -26,8 +33,9 @@ pub async fn run(context: &Context, args: LotsArgs) -> Result<()> {
         Ok((profile, lots))
     })
     .await?;
-    sort_lots(&mut lots);
     let as_of = context.settings.as_of.value;
+    lots.retain(|lot| filter.keeps(lot, as_of));
+    sort_lots(&mut lots);
     if lots.is_empty() {
         context.printer.note(&format!(
             "billing profile {:?} has no credit lots",
@@ -38,6 +46,7 @@ pub async fn run(context: &Context, args: LotsArgs) -> Result<()> {
         .iter()
         .map(|lot| LotRow {
             profile: &profile,
+            account: None,
             lot: lot.on(as_of),
         })
         .collect();
@@ -55,23 +64,25 @@ pub async fn run(context: &Context, args: LotsArgs) -> Result<()> {
 /// `--all`: the lots of every readable MCA profile, read concurrently, in listing order. A
 /// profile that cannot be read is reported on stderr and decides the exit code (as in
 /// `balance --all`); the others still print.
-async fn run_all(context: &Context, within_days: Option<i64>) -> Result<()> {
+async fn run_all(context: &Context, within_days: Option<i64>, filter: &LotFilter) -> Result<()> {
     let mut rows = every_profile(context, async |client, profile| {
         Ok(lots(client, &profile.id, None).await?)
     })
     .await?;
+    let as_of = context.settings.as_of.value;
     for row in &mut rows {
         if let Ok(lots) = &mut row.result {
+            lots.retain(|lot| filter.keeps(lot, as_of));
             sort_lots(lots);
         }
     }
-    let as_of = context.settings.as_of.value;
     let shown: Vec<LotRow> = rows
         .iter()
         .filter_map(|row| row.result.as_ref().ok().map(|lots| (row, lots)))
         .flat_map(|(row, lots)| {
             lots.iter().map(move |lot| LotRow {
                 profile: &row.profile,
+                account: None,
                 lot: lot.on(as_of),
             })
         })
@@ -116,4 +127,116 @@ pub fn profile_outcomes<T>(
             }),
         })
         .collect()
+}
+
+/// `--source` and `--status`: the documented `$filter` at account scope, and always applied
+/// here too (in case Azure ignores it, and at profile scope where it is not documented).
+pub struct LotFilter {
+    pub source: Option<String>,
+    pub status: Option<String>,
+}
+
+/// An OData string literal: quotes doubled.
+pub fn odata_text(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "''"))
+}
+
+impl LotFilter {
+    fn odata(&self) -> Option<String> {
+        let terms: Vec<String> = [("source", &self.source), ("status", &self.status)]
+            .iter()
+            .filter_map(|(name, value)| {
+                value
+                    .as_ref()
+                    .map(|v| format!("{name} eq {}", odata_text(v)))
+            })
+            .collect();
+        (!terms.is_empty()).then(|| terms.join(" and "))
+    }
+
+    fn keeps(&self, lot: &CreditLot, as_of: chrono::NaiveDate) -> bool {
+        let source_ok = self.source.as_ref().is_none_or(|wanted| {
+            lot.source
+                .as_deref()
+                .is_some_and(|s| s.eq_ignore_ascii_case(wanted))
+        });
+        let status_ok = self
+            .status
+            .as_ref()
+            .is_none_or(|wanted| lot.status(as_of).label().eq_ignore_ascii_case(wanted));
+        source_ok && status_ok
+    }
+}
+
+/// `--account`: the lots of a billing account (`{account}/providers/Microsoft.Consumption/lots`).
+async fn run_account(
+    context: &Context,
+    query: &str,
+    filter: &LotFilter,
+    within_days: Option<i64>,
+) -> Result<()> {
+    let account = crate::resolve::account(context, query).await?;
+    let client = context.client().await?;
+    let mut lots = lots(client, &account.id, filter.odata()).await?;
+    let as_of = context.settings.as_of.value;
+    lots.retain(|lot| filter.keeps(lot, as_of));
+    sort_lots(&mut lots);
+    if lots.is_empty() {
+        context.printer.note(&format!(
+            "billing account {} has no credit lots{}",
+            account.display_name.as_deref().unwrap_or(&account.name),
+            if filter.odata().is_some() {
+                " that match"
+            } else {
+                ""
+            }
+        ));
+    }
+    // The profile a lot's id names; a lot of the account itself has none.
+    let profiles: Vec<ProfileRef> = lots
+        .iter()
+        .map(|lot| {
+            let id = lot.id.as_deref().unwrap_or_default();
+            let lower = id.to_ascii_lowercase();
+            match lower.find("/billingprofiles/") {
+                Some(at) => {
+                    let rest = &id[at + "/billingProfiles/".len()..];
+                    let name = rest.split('/').next().unwrap_or_default();
+                    let profile_id = &id[..at + "/billingProfiles/".len() + name.len()];
+                    ProfileRef {
+                        id: profile_id.to_string(),
+                        name: name.to_string(),
+                        display_name: None,
+                        currency: None,
+                        account_display_name: account.display_name.clone(),
+                    }
+                }
+                None => ProfileRef {
+                    id: String::new(),
+                    name: String::new(),
+                    display_name: None,
+                    currency: None,
+                    account_display_name: account.display_name.clone(),
+                },
+            }
+        })
+        .collect();
+    let shown: Vec<LotRow> = lots
+        .iter()
+        .zip(&profiles)
+        .map(|(lot, profile)| LotRow {
+            profile,
+            account: Some(&account),
+            lot: lot.on(as_of),
+        })
+        .collect();
+    context.printer.emit_list(&shown)?;
+    let outcomes: Vec<_> = within_days
+        .map(|days| checks::expiring_within(&lots, as_of, days))
+        .into_iter()
+        .collect();
+    checks::verdict(&outcomes).conclude(
+        || checks::reasons(&outcomes).join("; "),
+        || "the lots could not be read".into(),
+    )
 }

@@ -400,6 +400,14 @@ impl CreditLot {
         })
     }
 
+    /// A Microsoft Azure Consumption Commitment (MACC): a commitment still to be consumed, not
+    /// credit.
+    pub fn is_commitment(&self) -> bool {
+        self.source
+            .as_deref()
+            .is_some_and(|s| s.eq_ignore_ascii_case("ConsumptionCommitment"))
+    }
+
     /// Credit left on the lot, if Azure said and it is more than zero.
     pub fn remaining(&self) -> Option<&Money> {
         self.closed_balance
@@ -528,6 +536,11 @@ pub struct CreditEvent {
     pub closed_balance_in_billing_currency: Option<Money>,
     pub billing_profile_id: Option<String>,
     pub billing_profile_display_name: Option<String>,
+    /// At billing-account scope only: the account read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub billing_account_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub billing_account_display_name: Option<String>,
     pub lot_id: Option<String>,
     pub lot_source: Option<String>,
     pub credit_currency: Option<String>,
@@ -575,6 +588,8 @@ impl CreditEvent {
             )?,
             billing_profile_id: present(p.billing_profile_id),
             billing_profile_display_name: present(p.billing_profile_display_name),
+            billing_account_id: None,
+            billing_account_display_name: None,
             lot_id: present(p.lot_id),
             lot_source: present(p.lot_source),
             credit_currency: present(p.credit_currency),

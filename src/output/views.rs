@@ -8,7 +8,7 @@ use super::metrics::Metrics;
 use super::view::{Block, Record, TableBlock, View};
 use crate::forecast::{Forecast, ProfileForecast};
 use crate::model::domain::{
-    BalanceSummary, BillingAccount, CreditEvent, LotOnDay, LotStatus, ProfileRef,
+    AccountRef, BalanceSummary, BillingAccount, CreditEvent, LotOnDay, LotStatus, ProfileRef,
 };
 use crate::model::money::Money;
 use crate::model::row::{ProfileRow, RowError};
@@ -529,7 +529,11 @@ const LOT_FIELDS: &[&str] = &[
 /// A lot of a billing profile on the reference day: what `credits lots` lists. Its JSON is
 /// the lot's own (`LotOnDay`); csv and metrics add the profile.
 pub struct LotRow<'a> {
+    /// The lot's billing profile (at account scope: the one its id names, or an empty id for
+    /// a lot of the account itself, such as a MACC commitment).
     pub profile: &'a ProfileRef,
+    /// At account scope: the account read.
+    pub account: Option<&'a AccountRef>,
     pub lot: LotOnDay<'a>,
 }
 
@@ -540,13 +544,19 @@ impl Serialize for LotRow<'_> {
         #[derive(Serialize)]
         #[serde(rename_all = "camelCase")]
         struct WithProfile<'a> {
-            billing_profile_id: &'a str,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            billing_account_id: Option<&'a str>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            billing_account_display_name: Option<Option<&'a str>>,
+            billing_profile_id: Option<&'a str>,
             billing_profile_display_name: Option<&'a str>,
             #[serde(flatten)]
             lot: &'a LotOnDay<'a>,
         }
         WithProfile {
-            billing_profile_id: &self.profile.id,
+            billing_account_id: self.account.map(|a| a.id.as_str()),
+            billing_account_display_name: self.account.map(|a| a.display_name.as_deref()),
+            billing_profile_id: Some(self.profile.id.as_str()).filter(|id| !id.is_empty()),
             billing_profile_display_name: self.profile.display_name.as_deref(),
             lot: &self.lot,
         }
@@ -568,8 +578,13 @@ impl Record for LotRow<'_> {
             LotStatus::Reported(s) if s.eq_ignore_ascii_case("expired") => Some(Tone::Bad),
             _ => None,
         };
+        let source = if lot.is_commitment() {
+            Cell::owned("ConsumptionCommitment (remaining commitment)")
+        } else {
+            Cell::text(&lot.source)
+        };
         row.extend([
-            Cell::text(&lot.source),
+            source,
             match tone {
                 Some(tone) => Cell::Marked(Cow::Borrowed(status), tone),
                 None => Cell::owned(status),

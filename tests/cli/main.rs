@@ -1,6 +1,7 @@
 //! Integration tests: the `credits` binary against a local fake Resource Manager (wiremock).
 //! One module per command, plus failures, fixtures and help transcripts.
 
+mod account_scope;
 mod accounts;
 mod aco;
 mod all_profiles;
