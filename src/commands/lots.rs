@@ -50,15 +50,7 @@ pub async fn run(context: &Context, args: LotsArgs) -> Result<()> {
             lot: lot.on(as_of),
         })
         .collect();
-    context.printer.emit_list(&shown)?;
-    let outcomes: Vec<_> = within_days
-        .map(|days| checks::expiring_within(&lots, as_of, days))
-        .into_iter()
-        .collect();
-    checks::verdict(&outcomes).conclude(
-        || checks::reasons(&outcomes).join("; "),
-        || "the lots could not be read".into(),
-    )
+    emit_and_check(context, &shown, &lots, as_of, within_days)
 }
 
 /// `--all`: the lots of every readable MCA profile, read concurrently, in listing order. A
@@ -230,9 +222,20 @@ async fn run_account(
             lot: lot.on(as_of),
         })
         .collect();
-    context.printer.emit_list(&shown)?;
+    emit_and_check(context, &shown, &lots, as_of, within_days)
+}
+
+/// The lots of one scope written, then `--expiring-within` over them.
+fn emit_and_check(
+    context: &Context,
+    shown: &[LotRow],
+    lots: &[CreditLot],
+    as_of: chrono::NaiveDate,
+    within_days: Option<i64>,
+) -> Result<()> {
+    context.printer.emit_list(shown)?;
     let outcomes: Vec<_> = within_days
-        .map(|days| checks::expiring_within(&lots, as_of, days))
+        .map(|days| checks::expiring_within(lots, as_of, days))
         .into_iter()
         .collect();
     checks::verdict(&outcomes).conclude(

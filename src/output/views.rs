@@ -189,13 +189,11 @@ const BALANCE_FIELDS: &[&str] = &[
     "errorMessage",
 ];
 
-/// One `BALANCE_FIELDS` row: the profile, its summary (or nothing) and its error (or none).
-fn balance_fields<'a>(
+/// The account and profile columns that start every per-profile csv row.
+fn profile_fields<'a>(
     account_id: Field<'a>,
     account_name: Field<'a>,
     profile: &'a ProfileRef,
-    summary: Option<&'a BalanceSummary>,
-    error: Option<&'a RowError>,
     row: &mut Vec<Field<'a>>,
 ) {
     row.extend([
@@ -205,6 +203,29 @@ fn balance_fields<'a>(
         flat::str(&profile.name),
         flat::text(&profile.display_name),
     ]);
+}
+
+/// `errorExitCode,errorMessage`: filled only for a profile that could not be read.
+fn error_fields<'a>(error: Option<&'a RowError>, row: &mut Vec<Field<'a>>) {
+    match error {
+        Some(e) => row.extend([
+            flat::number(Some(e.exit_code)),
+            flat::str(e.message.as_str()),
+        ]),
+        None => row.extend([None, None]),
+    }
+}
+
+/// One `BALANCE_FIELDS` row: the profile, its summary (or nothing) and its error (or none).
+fn balance_fields<'a>(
+    account_id: Field<'a>,
+    account_name: Field<'a>,
+    profile: &'a ProfileRef,
+    summary: Option<&'a BalanceSummary>,
+    error: Option<&'a RowError>,
+    row: &mut Vec<Field<'a>>,
+) {
+    profile_fields(account_id, account_name, profile, row);
     match summary {
         Some(s) => row.extend([
             flat::flag(Some(s.has_credits)),
@@ -229,13 +250,7 @@ fn balance_fields<'a>(
         ]),
         None => row.extend(std::iter::repeat_n(None, 12)),
     }
-    match error {
-        Some(e) => row.extend([
-            flat::number(Some(e.exit_code)),
-            flat::str(e.message.as_str()),
-        ]),
-        None => row.extend([None, None]),
-    }
+    error_fields(error, row);
 }
 
 /// The gauges of one profile's balance (nothing but `credits_up 0` when it was not read).
@@ -835,13 +850,7 @@ fn forecast_fields<'a>(
     error: Option<&'a RowError>,
     row: &mut Vec<Field<'a>>,
 ) {
-    row.extend([
-        account_id,
-        account_name,
-        flat::str(&profile.id),
-        flat::str(&profile.name),
-        flat::text(&profile.display_name),
-    ]);
+    profile_fields(account_id, account_name, profile, row);
     match forecast {
         Some(f) => {
             let unused = f.expiring_unused.as_ref();
@@ -865,13 +874,7 @@ fn forecast_fields<'a>(
         }
         None => row.extend(std::iter::repeat_n(None, 15)),
     }
-    match error {
-        Some(e) => row.extend([
-            flat::number(Some(e.exit_code)),
-            flat::str(e.message.as_str()),
-        ]),
-        None => row.extend([None, None]),
-    }
+    error_fields(error, row);
 }
 
 fn forecast_row<'a>(row: &'a ProfileRow<ProfileForecast>, fields: &mut Vec<Field<'a>>) {
