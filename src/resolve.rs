@@ -274,7 +274,9 @@ pub fn match_account(accounts: &[BillingAccount], query: &str) -> Result<Account
 /// lower case, so `zu\u{308}rich` finds "Zürich".
 fn comparable(name: &str) -> String {
     use unicode_normalization::UnicodeNormalization;
-    name.trim().nfc().collect::<String>().to_lowercase()
+    let lower = name.trim().nfc().collect::<String>().to_lowercase();
+    // Lower-casing can decompose (J + caron): composed once more.
+    lower.nfc().collect()
 }
 
 /// A name in a message, as typed (quoted, not escaped like Rust source), control characters

@@ -223,9 +223,12 @@ pub enum AcoFile {
 /// Reads and summarises the file. `name` is how messages call it (`credits.csv`, `stdin`);
 /// `as_of` decides which credits have expired.
 pub fn read(name: &str, input: impl Read, as_of: NaiveDate) -> std::io::Result<AcoFile> {
+    // Lines end at LF (a CR before it is trimmed with the field): the csv crate then counts
+    // lines the same way for CRLF and LF files.
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
+        .terminator(csv::Terminator::Any(b'\n'))
         .from_reader(input);
     let mut record = csv::ByteRecord::new();
     // The header.
@@ -292,14 +295,12 @@ pub fn read(name: &str, input: impl Read, as_of: NaiveDate) -> std::io::Result<A
             Ok(true) => {}
             Ok(false) => break,
             Err(error) => {
-                let line = error.position().map_or(0, |p| p.line()) + 1;
+                let line = error.position().map_or(0, |p| p.line());
                 bad.push((line, csv_failure(name, error)?));
                 break;
             }
         }
-        // The csv crate counts the line terminators before the record: the file's line
-        // numbers start at 1.
-        let line = record.position().map_or(0, |p| p.line()) + 1;
+        let line = record.position().map_or(0, |p| p.line());
         if record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
             continue; // a blank line
         }
@@ -310,7 +311,15 @@ pub fn read(name: &str, input: impl Read, as_of: NaiveDate) -> std::io::Result<A
             match std::str::from_utf8(bytes) {
                 Ok(text) => {
                     let text = text.trim();
-                    if text.is_empty() {
+                    if text.contains(['\n', '\r']) {
+                        // A quote opened and never closed swallows the rest of the file into
+                        // one field: never a silent end of the data.
+                        problems.push(format!(
+                            "column '{}' holds a line break; a quote opened on this line may never be closed",
+                            COLUMNS[i].name
+                        ));
+                        None
+                    } else if text.is_empty() {
                         if COLUMNS[i].required {
                             problems.push(format!("column '{}' is empty", COLUMNS[i].name));
                         }
@@ -481,10 +490,7 @@ pub fn read(name: &str, input: impl Read, as_of: NaiveDate) -> std::io::Result<A
         .into_iter()
         .map(|credit| summarise(credit, as_of))
         .collect();
-    credits.sort_by(|a, b| {
-        (a.customer_id.to_lowercase(), a.agreement_id.to_lowercase())
-            .cmp(&(b.customer_id.to_lowercase(), b.agreement_id.to_lowercase()))
-    });
+    credits.sort_by_cached_key(|c| (c.customer_id.to_lowercase(), c.agreement_id.to_lowercase()));
     Ok(AcoFile::Credits(credits))
 }
 
@@ -523,7 +529,7 @@ fn required_names() -> String {
 
 /// A csv-level failure (a quote left open) as a line; an I/O failure stays an error.
 fn csv_failure(name: &str, error: csv::Error) -> std::io::Result<String> {
-    let line = error.position().map_or(0, |p| p.line()) + 1;
+    let line = error.position().map_or(0, |p| p.line());
     match error.into_kind() {
         csv::ErrorKind::Io(io) => Err(io),
         csv::ErrorKind::Utf8 { .. } => Ok(format!("{name}:{line}: the line is not UTF-8 text")),
@@ -561,7 +567,7 @@ fn summarise(credit: Building, as_of: NaiveDate) -> AcoCredit {
         let effective_this_month =
             effective.is_some_and(|d| d.year() == this.year() && d.month() == this.month());
         months[i].credit_used = match previous {
-            Some(previous) => Some(months[i].credit_amount - previous),
+            Some(previous) => months[i].credit_amount.checked_sub(previous),
             None if effective_this_month => Some(months[i].credit_amount),
             None => None,
         };
@@ -609,8 +615,21 @@ pub fn parse_amount(text: &str) -> Result<Decimal, String> {
     if !valid {
         return Err("is not an amount such as 1234.56".into());
     }
-    Decimal::from_str(text.trim_start_matches('+'))
-        .map_err(|_| "has more digits than an exact amount can hold (28)".into())
+    let significant = digits
+        .trim_start_matches(['0', '.'])
+        .chars()
+        .filter(char::is_ascii_digit)
+        .count();
+    if significant > 28 {
+        return Err("has more digits than an exact amount can hold (28)".into());
+    }
+    let value = Decimal::from_str(text.trim_start_matches('+'))
+        .map_err(|_| "has more digits than an exact amount can hold (28)".to_string())?;
+    // No credit comes near this; sums over a million rows stay far from overflowing.
+    if value.abs() > Decimal::from(100_000_000_000_000_000_000_u128) {
+        return Err("is larger than any credit (at most 10^20)".into());
+    }
+    Ok(value)
 }
 
 fn year_ok(year: i32) -> Result<i32, String> {

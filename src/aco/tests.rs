@@ -105,7 +105,18 @@ fn amounts_are_exact_and_ambiguous_ones_refused() {
         "12345678901234567.89"
     );
     for bad in [
-        "1,234.56", "1.234,56", "12,5", "1e3", "", "-", ".", "1.2.3", "USD 5",
+        "1,234.56",
+        "1.234,56",
+        "12,5",
+        "1e3",
+        "",
+        "-",
+        ".",
+        "1.2.3",
+        "USD 5",
+        "0.12345678901234567890123456789",
+        "-79228162514264337593543950335",
+        "1000000000000000000000",
     ] {
         assert!(parse_amount(bad).is_err(), "{bad}");
     }
@@ -125,7 +136,7 @@ fn every_bad_line_is_reported_with_its_number() {
          p1,c9,ACO,2026-99,100,900,USD,Active,,,a1\r\n"
     );
     let lines = bad(&text);
-    assert_eq!(lines.len(), 6, "{lines:#?}");
+    assert_eq!(lines.len(), 7, "{lines:#?}");
     assert!(
         lines[0].starts_with("aco.csv:3: column 'InvoiceMonth' \"October\""),
         "{lines:#?}"
@@ -140,9 +151,14 @@ fn every_bad_line_is_reported_with_its_number() {
     );
     assert!(lines[3].starts_with("aco.csv:6: column 'InvoiceMonth' \"2026-10\": the same customer, agreement and month as line 2"), "{lines:#?}");
     assert_eq!(lines[4], "aco.csv:7: column 'CustomerID' is empty");
-    // A quoted field over two lines: the next record starts on line 10.
+    // A quoted field over two lines is refused (it could be a quote never closed); the
+    // next record starts on line 10.
     assert!(
-        lines[5].starts_with("aco.csv:10: column 'InvoiceMonth' \"2026-99\""),
+        lines[5].starts_with("aco.csv:8: column 'CreditName' holds a line break"),
+        "{lines:#?}"
+    );
+    assert!(
+        lines[6].starts_with("aco.csv:10: column 'InvoiceMonth' \"2026-99\""),
         "{lines:#?}"
     );
 }
@@ -209,4 +225,31 @@ fn an_open_quote_is_a_bad_line_not_a_panic() {
     let text = format!("{CURRENT}p1,\"c1,ACO,2026-10,10,90,USD,Active,,,a1\r\n");
     let lines = bad(&text);
     assert!(!lines.is_empty());
+}
+
+#[test]
+fn lf_files_number_their_lines_like_crlf_files() {
+    let rows = "p1,c1,ACO,2026-10,100,900,USD,Active,,,a1\n\
+                p1,c1,ACO,October,100,900,USD,Active,,,a1\n";
+    let lf = format!("{}{rows}", CURRENT.replace("\r\n", "\n"));
+    let lines = bad(&lf);
+    assert!(
+        lines[0].starts_with("aco.csv:3: column 'InvoiceMonth'"),
+        "{lines:?}"
+    );
+    let crlf = lf.replace('\n', "\r\n");
+    let lines = bad(&crlf);
+    assert!(
+        lines[0].starts_with("aco.csv:3: column 'InvoiceMonth'"),
+        "{lines:?}"
+    );
+}
+
+#[test]
+fn a_quote_never_closed_does_not_swallow_the_rest_silently() {
+    let text = format!(
+        "{CURRENT}p1,c1,ACO,2026-10,10,90,USD,Active,,,\"a1\r\np1,c2,ACO,2026-10,10,90,USD,Active,,,a1\r\n"
+    );
+    let lines = bad(&text);
+    assert!(lines[0].contains("holds a line break"), "{lines:?}");
 }

@@ -72,6 +72,15 @@ pub fn run(context: &Context, args: AcoArgs) -> Result<()> {
             )));
         }
     }
+    // A bare --min among several currencies is bad input: refused before anything is written.
+    if let Some(minimum) = &minimum {
+        let currencies: BTreeSet<String> = credits
+            .iter()
+            .filter(|c| !c.expired)
+            .map(|c| c.currency.clone())
+            .collect();
+        minimum.fit(&currencies)?;
+    }
     // Written a few credits at a time: JSON and csv stream, whatever the file's size.
     let mut list = context.printer.list::<AcoCredit>();
     for chunk in credits.chunks(256) {
@@ -96,15 +105,18 @@ pub fn run(context: &Context, args: AcoArgs) -> Result<()> {
         for credit in live {
             let outcome = match minimum.for_currency(Some(&credit.currency)) {
                 Threshold::Amount(min) if credit.balance_amount.value < min.value => {
+                    let by = min
+                        .value
+                        .checked_sub(credit.balance_amount.value)
+                        .map(|by| format!(" by {by} {}", credit.currency))
+                        .unwrap_or_default();
                     Outcome::Failed(format!(
-                        "customer {} agreement {}: balance {} is below the minimum {} {} by {} {}",
+                        "customer {} agreement {}: balance {} is below the minimum {} {}{by}",
                         credit.customer_id,
                         credit.agreement_id,
                         credit.balance_amount,
                         min.value,
                         credit.currency,
-                        min.value - credit.balance_amount.value,
-                        credit.currency
                     ))
                 }
                 Threshold::Amount(_) => Outcome::Passed,

@@ -165,14 +165,18 @@ impl EventFilter {
         };
         // Azure answers a `lotid eq 'G2020…'` filter with full lot ids: a lot matches by its
         // id or by its last segment.
+        let last = |id: &str| {
+            id.trim_end_matches('/')
+                .rsplit('/')
+                .next()
+                .unwrap_or("")
+                .to_string()
+        };
         let lot_matches = self.lot_id.as_ref().is_none_or(|wanted| {
-            event.lot_id.as_deref().is_some_and(|actual| {
-                actual.eq_ignore_ascii_case(wanted)
-                    || actual
-                        .rsplit('/')
-                        .next()
-                        .is_some_and(|last| last.eq_ignore_ascii_case(wanted))
-            })
+            event
+                .lot_id
+                .as_deref()
+                .is_some_and(|actual| last(actual).eq_ignore_ascii_case(&last(wanted)))
         });
         same(&self.lot_source, &event.lot_source) && lot_matches
     }

@@ -135,7 +135,14 @@ pub fn odata_text(text: &str) -> String {
 
 impl LotFilter {
     fn odata(&self) -> Option<String> {
-        let terms: Vec<String> = [("source", &self.source), ("status", &self.status)]
+        // Only Azure's own statuses go to Azure; the derived ones (Expiring, Used) are known
+        // here only.
+        const AZURE_STATUSES: [&str; 5] = ["Active", "Inactive", "Expired", "Complete", "Canceled"];
+        let status = self
+            .status
+            .clone()
+            .filter(|s| AZURE_STATUSES.iter().any(|a| a.eq_ignore_ascii_case(s)));
+        let terms: Vec<String> = [("source", &self.source), ("status", &status)]
             .iter()
             .filter_map(|(name, value)| {
                 value

@@ -1407,7 +1407,7 @@ const ACO_COLUMNS: &[Column] = &[
 ];
 
 const ACO_TOTAL_COLUMNS: &[Column] = &[
-    Column::text("Total"),
+    Column::text("Total, not expired"),
     Column::count("Credits"),
     Column::money("Balance"),
     Column::money("Used in latest month"),
@@ -1489,20 +1489,34 @@ pub struct AcoTotals<'a>(pub &'a [crate::aco::AcoCredit]);
 impl View for AcoTotals<'_> {
     fn blocks(&self) -> Vec<Block<'_>> {
         use rust_decimal::Decimal;
+        // Credits that have not expired, per currency; what was used is summed over those
+        // whose latest month is the currency's newest (older ones did not report that month).
+        let live: Vec<&crate::aco::AcoCredit> = self.0.iter().filter(|c| !c.expired).collect();
+        let mut newest: std::collections::BTreeMap<&str, chrono::NaiveDate> =
+            std::collections::BTreeMap::new();
+        for credit in &live {
+            let month = newest
+                .entry(credit.currency.as_str())
+                .or_insert(credit.latest_month);
+            *month = (*month).max(credit.latest_month);
+        }
         let mut totals: std::collections::BTreeMap<&str, (u64, Decimal, Option<Decimal>)> =
             std::collections::BTreeMap::new();
-        for credit in self.0 {
+        for credit in &live {
             let entry = totals.entry(credit.currency.as_str()).or_insert((
                 0,
                 Decimal::ZERO,
                 Some(Decimal::ZERO),
             ));
             entry.0 += 1;
+            // Amounts are at most 10^20 each (the reader refuses more): sums cannot overflow.
             entry.1 += credit.balance_amount.value;
-            entry.2 = match (entry.2, &credit.credit_used_latest_month) {
-                (Some(sum), Some(used)) => Some(sum + used.value),
-                _ => None,
-            };
+            if Some(&credit.latest_month) == newest.get(credit.currency.as_str()) {
+                entry.2 = match (entry.2, &credit.credit_used_latest_month) {
+                    (Some(sum), Some(used)) => Some(sum + used.value),
+                    _ => None,
+                };
+            }
         }
         // Rounded here, as every amount for people is: the totals are made in this view.
         let for_people = |value: Decimal, currency: &str| {

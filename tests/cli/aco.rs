@@ -77,12 +77,15 @@ fn the_table_totals_per_currency_and_never_across() {
         .display()
         .to_string()]);
     assert_eq!(out.code, 0, "{out}");
+    // Per currency, the credits that have not expired (the expired USD one is left out).
     assert!(
-        out.stdout.contains("| EUR   |       1 |   200.00 EUR |"),
+        out.stdout
+            .contains("| EUR                |       1 |   200.00 EUR |"),
         "{out}"
     );
     assert!(
-        out.stdout.contains("| USD   |       2 | 4,387.60 USD |"),
+        out.stdout
+            .contains("| USD                |       1 | 4,387.60 USD |           262.15 USD |"),
         "{out}"
     );
     let csv = aco(&[
@@ -204,4 +207,14 @@ fn customer_min_and_expiring_within_follow_the_check_rules() {
     );
     let later = aco(&[&fixture, "-o", "none", "--expiring-within", "10"]);
     assert_eq!(later.code, 0, "{later}");
+}
+
+#[test]
+fn a_bare_min_among_currencies_is_refused_before_anything_is_printed() {
+    let fixture = fixture_path("aco/current-spelling.csv")
+        .display()
+        .to_string();
+    let out = aco(&[&fixture, "--json", "--min", "100"]);
+    assert_eq!(out.code, 2, "{out}");
+    assert!(out.stdout.is_empty(), "{out}");
 }
