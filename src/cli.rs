@@ -237,6 +237,11 @@ pub struct BalanceArgs {
     #[command(flatten)]
     pub profile: ProfileArg,
 
+    /// Partners: a customer's credit (display name, name or full id), read under the
+    /// Microsoft Partner Agreement account
+    #[arg(long, value_name = "CUSTOMER", conflicts_with_all = ["profile", "all"])]
+    pub customer: Option<String>,
+
     /// One row per readable MCA billing profile in every account, fetched concurrently
     #[arg(long, conflicts_with = "profile")]
     pub all: bool,
@@ -269,6 +274,10 @@ pub struct LotsArgs {
     /// or full id
     #[arg(long, value_name = "ACCOUNT", conflicts_with_all = ["profile", "all"])]
     pub account: Option<String>,
+
+    /// Partners: a customer's lots (display name, name or full id)
+    #[arg(long, value_name = "CUSTOMER", conflicts_with_all = ["profile", "all", "account"])]
+    pub customer: Option<String>,
 
     /// Only lots of this source (PurchasedCredit, PromotionalCredit, ConsumptionCommitment,
     /// ...); sent to Azure as $filter at account scope
@@ -305,6 +314,10 @@ pub struct EventsArgs {
     /// The transactions of a billing account: its display name, name or full id
     #[arg(long, value_name = "ACCOUNT", conflicts_with_all = ["profile", "all"])]
     pub account: Option<String>,
+
+    /// Partners: a customer's transactions (display name, name or full id)
+    #[arg(long, value_name = "CUSTOMER", conflicts_with_all = ["profile", "all", "account"])]
+    pub customer: Option<String>,
 
     /// Only transactions of lots of this source; sent to Azure as $filter at account scope
     #[arg(long, value_name = "SOURCE")]

@@ -118,6 +118,13 @@ fn hints_for(error: &ArmError) -> Vec<String> {
             describe_auth(failure.auth),
             sign_in(failure.auth)
         )),
+        ArmError::Status(failure)
+            if failure.status == 403 && failure.request.to_ascii_lowercase().contains("/customers/") =>
+        {
+            hints.push(
+                "reading a customer's credit needs a role on the partner's Microsoft Partner Agreement billing account (billing account owner, contributor or reader), or the partner tenant's Admin agent role".into(),
+            )
+        }
         ArmError::Status(failure) if failure.status == 403 => hints.push(format!(
             "reading credits needs one of these roles: {READER_ROLES}"
         )),

@@ -270,6 +270,90 @@ pub fn match_account(accounts: &[BillingAccount], query: &str) -> Result<Account
     }
 }
 
+/// `--customer`: a partner's customer by its display name (after NFC, any case), name or
+/// full id (`/providers/Microsoft.Billing/billingAccounts/{a}/customers/{c}`), matched over
+/// the customers of every Microsoft Partner Agreement account. The customer is returned in
+/// the shape the reads take (a `ProfileRef` whose id is the customer's).
+pub async fn customer(context: &Context, query: &str) -> Result<ProfileRef> {
+    let trimmed = query.trim().trim_end_matches('/');
+    let lower = trimmed.to_ascii_lowercase();
+    if lower.starts_with(PROFILE_ID_PREFIX) && lower.contains("/customers/") {
+        let name = trimmed.rsplit('/').next().unwrap_or_default().to_string();
+        return Ok(ProfileRef {
+            id: trimmed.to_string(),
+            name,
+            display_name: None,
+            currency: None,
+            account_display_name: None,
+        });
+    }
+    let (accounts, _) = known_accounts(context).await?;
+    let partner: Vec<&BillingAccount> = accounts
+        .iter()
+        .filter(|a| {
+            a.agreement_type
+                .as_deref()
+                .is_some_and(|t| t.eq_ignore_ascii_case("MicrosoftPartnerAgreement"))
+        })
+        .collect();
+    if partner.is_empty() {
+        return Err(Error::not_found(format!(
+            "no Microsoft Partner Agreement account is visible to this sign-in, so no customer matches {}",
+            AsTyped(query)
+        )));
+    }
+    let client = context.client().await?;
+    let wanted = comparable(query);
+    let mut matches: Vec<(ProfileRef, String)> = Vec::new();
+    let mut known: Vec<String> = Vec::new();
+    for account in partner {
+        let account_name = account.display_name.clone().unwrap_or(account.name.clone());
+        for customer in crate::arm::billing::list_customers(client, &account.id).await? {
+            let display = customer.properties.display_name.clone();
+            let shown = display.clone().unwrap_or(customer.name.clone());
+            if known.len() < 20 {
+                known.push(format!("{} ({})", AsTyped(&shown), customer.name));
+            }
+            let hit = display.as_deref().is_some_and(|d| comparable(d) == wanted)
+                || customer.name.eq_ignore_ascii_case(trimmed)
+                || customer.id.eq_ignore_ascii_case(trimmed);
+            if hit {
+                matches.push((
+                    ProfileRef {
+                        id: customer.id.clone(),
+                        name: customer.name.clone(),
+                        display_name: display,
+                        currency: None,
+                        account_display_name: Some(account_name.clone()),
+                    },
+                    account_name.clone(),
+                ));
+            }
+        }
+    }
+    match matches.len() {
+        1 => Ok(matches.remove(0).0),
+        0 => Err(Error::not_found(format!(
+            "no customer matches {}; the customers include: {}",
+            AsTyped(query),
+            if known.is_empty() {
+                "none".to_string()
+            } else {
+                known.join(", ")
+            }
+        ))),
+        n => Err(Error::not_found(format!(
+            "{} matches {n} customers; pass the full id with --customer, one of: {}",
+            AsTyped(query),
+            matches
+                .iter()
+                .map(|(c, account)| format!("{} (account {})", c.id, AsTyped(account)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))),
+    }
+}
+
 /// A name as it is compared: Unicode NFC (so a typed `u` + combining diaeresis is `ü`), then
 /// lower case, so `zu\u{308}rich` finds "Zürich".
 fn comparable(name: &str) -> String {

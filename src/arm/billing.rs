@@ -97,3 +97,41 @@ pub async fn list_profiles(
     };
     client.get_all(url, &expected).await
 }
+
+/// A partner's customer under a Microsoft Partner Agreement account.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+pub struct Customer {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub properties: CustomerProperties,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CustomerProperties {
+    pub display_name: Option<String>,
+}
+
+impl crate::model::wire::ArmRecord for Customer {
+    fn record_type(&self) -> Option<&str> {
+        None
+    }
+    fn record_id(&self) -> Option<&str> {
+        Some(&self.id)
+    }
+}
+
+/// The customers of one Microsoft Partner Agreement account (`{account}/customers`).
+pub async fn list_customers(client: &ArmClient, account_id: &str) -> ArmResult<Vec<Customer>> {
+    let url = client.url(
+        &format!("{account_id}/customers"),
+        &[("api-version", BILLING_API_VERSION)],
+    );
+    let expected = Expected {
+        record_type: "Microsoft.Billing/billingAccounts/customers",
+        profile: None,
+        keep: &[],
+    };
+    client.get_all(url, &expected).await
+}

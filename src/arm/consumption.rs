@@ -11,18 +11,30 @@ use chrono::NaiveDate;
 /// same contract for these calls.
 pub const CONSUMPTION_API_VERSION: &str = "2024-08-01";
 
+/// Balance summaries and events by customer exist only in this version.
+pub const CUSTOMER_API_VERSION: &str = "2019-10-01";
+
 /// The balance summary of one profile; a 204 means the profile has no credits.
 pub async fn balance_summary(client: &ArmClient, profile: ProfileRef) -> ArmResult<BalanceSummary> {
+    balance_summary_at(client, profile, CONSUMPTION_API_VERSION).await
+}
+
+/// The balance summary of a billing profile or (partners) a customer, in `api_version`.
+pub async fn balance_summary_at(
+    client: &ArmClient,
+    profile: ProfileRef,
+    api_version: &str,
+) -> ArmResult<BalanceSummary> {
     let url = client.url(
         &format!(
             "{}/providers/Microsoft.Consumption/credits/balanceSummary",
             profile.id
         ),
-        &[("api-version", CONSUMPTION_API_VERSION)],
+        &[("api-version", api_version)],
     );
     let expected = Expected {
         record_type: "Microsoft.Consumption/credits/balanceSummary",
-        profile: Some(&profile.id),
+        profile: profile_scope(&profile.id),
         keep: &[],
     };
     let raw: Option<wire::CreditSummary> = client.get_json(url, &expected).await?;
@@ -48,10 +60,11 @@ fn profile_scope(scope: &str) -> Option<&str> {
 type ListQuery<'a> = (Vec<(&'static str, &'a str)>, Vec<(&'static str, String)>);
 
 fn list_query<'a>(
+    api_version: &'static str,
     extra: &'a [(&'static str, String)],
     filter: &'a Option<String>,
 ) -> ListQuery<'a> {
-    let mut query: Vec<(&'static str, &str)> = vec![("api-version", CONSUMPTION_API_VERSION)];
+    let mut query: Vec<(&'static str, &str)> = vec![("api-version", api_version)];
     query.extend(extra.iter().map(|(k, v)| (*k, v.as_str())));
     let mut keep = Vec::new();
     if let Some(filter) = filter {
@@ -68,7 +81,7 @@ pub async fn lots(
     scope: &str,
     filter: Option<String>,
 ) -> ArmResult<Vec<CreditLot>> {
-    let (query, keep) = list_query(&[], &filter);
+    let (query, keep) = list_query(CONSUMPTION_API_VERSION, &[], &filter);
     let url = client.url(
         &format!("{scope}/providers/Microsoft.Consumption/lots"),
         &query,
@@ -107,7 +120,13 @@ pub async fn events<E: From<ArmError>>(
         ("startDate", start.format("%Y-%m-%d").to_string()),
         ("endDate", end.format("%Y-%m-%d").to_string()),
     ];
-    let (query, keep) = list_query(&window, &filter);
+    // Events by customer exist only in 2019-10-01.
+    let api_version = if scope.to_ascii_lowercase().contains("/customers/") {
+        CUSTOMER_API_VERSION
+    } else {
+        CONSUMPTION_API_VERSION
+    };
+    let (query, keep) = list_query(api_version, &window, &filter);
     let url = client.url(
         &format!("{scope}/providers/Microsoft.Consumption/events"),
         &query,

@@ -8,6 +8,7 @@ use crate::context::Context;
 use crate::error::Result;
 use crate::model::domain::BalanceSummary;
 use crate::model::row::ProfileRow;
+use crate::output::views::CustomerBalance;
 use crate::resolve::{every_profile, with_profile};
 use std::collections::BTreeSet;
 
@@ -17,18 +18,38 @@ pub async fn run(context: &Context, args: BalanceArgs) -> Result<()> {
     if args.all {
         return run_all(context, minimum).await;
     }
-    let query = context.settings.profile(args.profile.profile.as_deref())?;
-    let summary = with_profile(context, &query, async |client, profile| {
-        Ok(balance_summary(client, profile).await?)
-    })
-    .await?;
+    let (summary, of_customer) = match &args.customer {
+        Some(customer) => {
+            let customer = crate::resolve::customer(context, customer).await?;
+            let client = context.client().await?;
+            let summary = crate::arm::consumption::balance_summary_at(
+                client,
+                customer,
+                crate::arm::consumption::CUSTOMER_API_VERSION,
+            )
+            .await?;
+            (summary, true)
+        }
+        None => {
+            let query = context.settings.profile(args.profile.profile.as_deref())?;
+            let summary = with_profile(context, &query, async |client, profile| {
+                Ok(balance_summary(client, profile).await?)
+            })
+            .await?;
+            (summary, false)
+        }
+    };
     if !summary.has_credits {
         context.printer.note(&format!(
             "billing profile {} has no credits (Azure answered 204 No Content)",
             summary.billing_profile.label()
         ));
     }
-    context.printer.emit(&summary)?;
+    if of_customer {
+        context.printer.emit(&CustomerBalance(&summary))?;
+    } else {
+        context.printer.emit(&summary)?;
+    }
     let outcomes = match &minimum {
         Some(minimum) => checks::for_one_profile(vec![checks::min_balance(&summary, minimum)?])?,
         None => Vec::new(),

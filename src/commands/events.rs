@@ -40,6 +40,22 @@ pub async fn run(context: &Context, args: EventsArgs) -> Result<()> {
     if let Some(account) = &args.account {
         return run_account(context, account, &filter).await;
     }
+    if let Some(customer) = &args.customer {
+        let customer = crate::resolve::customer(context, customer).await?;
+        let client = context.client().await?;
+        let mut list = context.printer.list::<CreditEvent>();
+        events(client, &customer.id, filter.window, None, |mut page| {
+            page.retain(|event| filter.keeps(event));
+            list.push(&page)
+        })
+        .await?;
+        if list.finish()? == 0 {
+            context
+                .printer
+                .note(&format!("no credit transactions between {start} and {end}"));
+        }
+        return Ok(());
+    }
     if args.all {
         return run_all(context, start, end, &filter).await;
     }

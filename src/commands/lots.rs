@@ -24,6 +24,31 @@ pub async fn run(context: &Context, args: LotsArgs) -> Result<()> {
     if let Some(account) = &args.account {
         return run_account(context, account, &filter, within_days).await;
     }
+    if let Some(customer) = &args.customer {
+        let customer = crate::resolve::customer(context, customer).await?;
+        let client = context.client().await?;
+        let mut lots = lots(client, &customer.id, filter.odata()).await?;
+        let as_of = context.settings.as_of.value;
+        lots.retain(|lot| filter.keeps(lot, as_of));
+        sort_lots(&mut lots);
+        // A customer's lots belong to no billing profile of the partner's.
+        let none = ProfileRef {
+            id: String::new(),
+            name: String::new(),
+            display_name: None,
+            currency: None,
+            account_display_name: customer.account_display_name.clone(),
+        };
+        let shown: Vec<LotRow> = lots
+            .iter()
+            .map(|lot| LotRow {
+                profile: &none,
+                account: None,
+                lot: lot.on(as_of),
+            })
+            .collect();
+        return emit_and_check(context, &shown, &lots, as_of, within_days);
+    }
     if args.all {
         return run_all(context, within_days, &filter).await;
     }

@@ -1624,6 +1624,50 @@ impl<R: ListedPerProfile> Record for OfProfile<'_, R> {
     }
 }
 
+
+/// `balance --customer`: the profile's balance shape with a `customer` object in place of
+/// `billingProfile` (JSON), and a customer title (tables).
+pub struct CustomerBalance<'a>(pub &'a BalanceSummary);
+
+impl Serialize for CustomerBalance<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        // Through a JSON value (numbers stay exact: arbitrary precision), the key renamed.
+        let value = serde_json::to_value(self.0).map_err(serde::ser::Error::custom)?;
+        let serde_json::Value::Object(fields) = value else {
+            return Err(serde::ser::Error::custom("a balance summary is an object"));
+        };
+        let mut out = s.serialize_map(Some(fields.len()))?;
+        for (key, field) in &fields {
+            let key = if key == "billingProfile" {
+                "customer"
+            } else {
+                key
+            };
+            out.serialize_entry(key, field)?;
+        }
+        out.end()
+    }
+}
+
+impl View for CustomerBalance<'_> {
+    fn blocks(&self) -> Vec<Block<'_>> {
+        let mut blocks = self.0.blocks();
+        let customer = &self.0.billing_profile;
+        if let Some(Block::Line(title)) = blocks.first_mut() {
+            *title = match &customer.display_name {
+                Some(name) => format!("Customer: {name} ({})", customer.id),
+                None => format!("Customer: {}", customer.id),
+            };
+        }
+        blocks
+    }
+
+    fn flat(&self) -> FlatTable<'_> {
+        self.0.flat()
+    }
+}
+
 #[cfg(test)]
 mod per_profile_tests {
     use super::*;

@@ -8,6 +8,7 @@ mod all_profiles;
 mod balance;
 mod cache;
 mod config;
+mod customer_scope;
 mod demo;
 mod docs;
 mod events;

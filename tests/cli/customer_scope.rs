@@ -1,0 +1,129 @@
+//! `balance|lots|events --customer`: partners reading a customer's credit under a Microsoft
+//! Partner Agreement account, with the official customer-scope examples.
+
+use crate::support::*;
+use wiremock::matchers::{method, path, query_param};
+use wiremock::{Mock, ResponseTemplate};
+
+const MPA: &str = "/providers/Microsoft.Billing/billingAccounts/1234:5678";
+
+async fn partner() -> Fake {
+    let fake = Fake::start().await;
+    let accounts = serde_json::json!({"value": [{
+        "id": MPA, "name": "1234:5678", "type": "Microsoft.Billing/billingAccounts",
+        "properties": {"displayName": "Partner Network", "agreementType": "MicrosoftPartnerAgreement",
+                       "hasReadAccess": true, "billingProfiles": {"hasMoreResults": false, "value": []}}
+    }]});
+    fake.accounts(&accounts.to_string()).await;
+    let customers = serde_json::json!({"value": [
+        {"id": format!("{MPA}/customers/2468"), "name": "2468", "type": "Microsoft.Billing/billingAccounts/customers",
+         "properties": {"displayName": "Zürich Labs"}},
+        {"id": format!("{MPA}/customers/4268"), "name": "4268", "type": "Microsoft.Billing/billingAccounts/customers",
+         "properties": {"displayName": "Fabrikam"}}
+    ]});
+    Mock::given(method("GET"))
+        .and(path(format!("{MPA}/customers")))
+        .respond_with(json_response(&customers.to_string()))
+        .mount(&fake.server)
+        .await;
+    fake
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_customer_balance_is_read_in_2019_10_01_and_names_the_customer() {
+    let fake = partner().await;
+    let body = example_body(
+        "azure-examples/Microsoft.Consumption/2019-10-01/CreditSummaryByCustomer.json",
+    );
+    Mock::given(method("GET"))
+        .and(path(format!(
+            "{MPA}/customers/2468/providers/Microsoft.Consumption/credits/balanceSummary"
+        )))
+        .and(query_param("api-version", "2019-10-01"))
+        .respond_with(json_response(&body))
+        .mount(&fake.server)
+        .await;
+    // By display name, written decomposed (NFC makes it match).
+    let out = fake.run(&["balance", "--customer", "zu\u{308}rich labs", "--json"]);
+    assert_eq!(out.code, 0, "{out}");
+    let json = out.json();
+    assert_eq!(json["customer"]["displayName"], "Zürich Labs");
+    assert!(json.get("billingProfile").is_none(), "{json}");
+    let source: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(amount_texts(&json), amount_texts(&source));
+    let table = fake.run(&["balance", "--customer", &format!("{MPA}/customers/2468")]);
+    assert_eq!(table.code, 0, "{table}");
+    assert!(table.stdout.starts_with("Customer: "), "{table}");
+    let none = fake.run(&["balance", "--customer", "Contoso"]);
+    assert_eq!(none.code, 5, "{none}");
+    assert!(none.stderr.contains("\"Zürich Labs\" (2468)"), "{none}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn customer_events_and_lots_read_the_official_examples() {
+    let fake = partner().await;
+    let events =
+        example_body("azure-examples/Microsoft.Consumption/2019-10-01/EventsListByCustomer.json");
+    Mock::given(method("GET"))
+        .and(path(format!(
+            "{MPA}/customers/4268/providers/Microsoft.Consumption/events"
+        )))
+        .and(query_param("api-version", "2019-10-01"))
+        .respond_with(json_response(&events))
+        .mount(&fake.server)
+        .await;
+    let out = fake.run(&[
+        "events",
+        "--customer",
+        "Fabrikam",
+        "--start",
+        "2019-09-01",
+        "--end",
+        "2019-10-31",
+        "--json",
+    ]);
+    assert_eq!(out.code, 0, "{out}");
+    let source: serde_json::Value = serde_json::from_str(&events).unwrap();
+    assert_eq!(amount_texts(&out.json()), amount_texts(&source));
+
+    let lots =
+        example_body("azure-examples/Microsoft.Consumption/2026-06-01/LotsListByCustomer.json");
+    Mock::given(method("GET"))
+        .and(path(format!(
+            "{MPA}/customers/4268/providers/Microsoft.Consumption/lots"
+        )))
+        .and(query_param("api-version", "2024-08-01"))
+        .respond_with(json_response(&lots))
+        .mount(&fake.server)
+        .await;
+    let out = fake.run(&["lots", "--customer", "4268", "--json"]);
+    assert_eq!(out.code, 0, "{out}");
+    let source: serde_json::Value = serde_json::from_str(&lots).unwrap();
+    assert_eq!(amount_texts(&out.json()), amount_texts(&source));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_forbidden_customer_names_the_partner_roles_and_scopes_are_exclusive() {
+    let fake = partner().await;
+    Mock::given(method("GET"))
+        .and(path(format!(
+            "{MPA}/customers/2468/providers/Microsoft.Consumption/credits/balanceSummary"
+        )))
+        .respond_with(
+            ResponseTemplate::new(403)
+                .set_body_string(r#"{"error":{"code":"AuthorizationFailed","message":"no"}}"#),
+        )
+        .mount(&fake.server)
+        .await;
+    let out = fake.run(&["balance", "--customer", "2468"]);
+    assert_eq!(out.code, 4, "{out}");
+    assert!(out.stderr.contains("Admin agent"), "{out}");
+    for args in [
+        vec!["balance", "--customer", "2468", "--profile", "Development"],
+        vec!["balance", "--customer", "2468", "--all"],
+        vec!["lots", "--customer", "2468", "--account", "x"],
+    ] {
+        let out = fake.run(&args);
+        assert_eq!(out.code, 2, "{out}");
+    }
+}
