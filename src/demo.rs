@@ -165,6 +165,10 @@ fn route(tenant: &Tenant, target: &str) -> Reply {
     if lower == "/providers/microsoft.billing/billingaccounts" {
         return ok(&data["accounts"]);
     }
+    if let Some(account) = lower.strip_suffix("/customers") {
+        let name = account.rsplit('/').next().unwrap_or_default();
+        return lookup(&data["customers"], name).map_or_else(|| not_found(&path), ok);
+    }
     if let Some(account) = lower.strip_suffix("/billingprofiles") {
         let name = account.rsplit('/').next().unwrap_or_default();
         return lookup(&data["profiles"], name).map_or_else(|| not_found(&path), ok);

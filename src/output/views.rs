@@ -1624,7 +1624,6 @@ impl<R: ListedPerProfile> Record for OfProfile<'_, R> {
     }
 }
 
-
 /// `balance --customer`: the profile's balance shape with a `customer` object in place of
 /// `billingProfile` (JSON), and a customer title (tables).
 pub struct CustomerBalance<'a>(pub &'a BalanceSummary);
