@@ -127,3 +127,82 @@ async fn a_forbidden_customer_names_the_partner_roles_and_scopes_are_exclusive()
         assert_eq!(out.code, 2, "{out}");
     }
 }
+
+/// Every official account- and customer-scope example is read through the binary with every
+/// amount kept exactly.
+#[tokio::test(flavor = "multi_thread")]
+async fn every_account_and_customer_scope_example_is_read_exactly() {
+    let customer = format!("{MPA}/customers/2468");
+    let cases: [(&str, &str, Vec<String>); 9] = [
+        (
+            "2026-06-01/LotsListByBillingAccount.json",
+            "lots",
+            vec!["lots".into(), "--account".into(), "1234:5678".into()],
+        ),
+        (
+            "2026-06-01/LotsListByBillingAccountWithFilters.json",
+            "lots",
+            vec!["lots".into(), "--account".into(), "1234:5678".into()],
+        ),
+        (
+            "2026-06-01/EventsGetByBillingAccount.json",
+            "events",
+            vec!["events".into(), "--account".into(), "1234:5678".into()],
+        ),
+        (
+            "2026-06-01/EventsGetByBillingAccountWithFilters.json",
+            "events",
+            vec!["events".into(), "--account".into(), "1234:5678".into()],
+        ),
+        (
+            "2019-10-01/LotsListByCustomer.json",
+            "lots",
+            vec!["lots".into(), "--customer".into(), customer.clone()],
+        ),
+        (
+            "2026-06-01/LotsListByCustomer.json",
+            "lots",
+            vec!["lots".into(), "--customer".into(), customer.clone()],
+        ),
+        (
+            "2026-06-01/LotsListByCustomerWithFilters.json",
+            "lots",
+            vec!["lots".into(), "--customer".into(), customer.clone()],
+        ),
+        (
+            "2019-10-01/EventsListByCustomer.json",
+            "events",
+            vec!["events".into(), "--customer".into(), customer.clone()],
+        ),
+        (
+            "2019-10-01/CreditSummaryByCustomer.json",
+            "credits/balanceSummary",
+            vec!["balance".into(), "--customer".into(), customer.clone()],
+        ),
+    ];
+    for (file, what, args) in cases {
+        let fake = partner().await;
+        let body = example_body(&format!("azure-examples/Microsoft.Consumption/{file}"));
+        let scope = if args[1] == "--account" {
+            MPA.to_string()
+        } else {
+            customer.clone()
+        };
+        Mock::given(method("GET"))
+            .and(path(format!(
+                "{scope}/providers/Microsoft.Consumption/{what}"
+            )))
+            .respond_with(json_response(&body))
+            .mount(&fake.server)
+            .await;
+        let mut argv: Vec<&str> = args.iter().map(String::as_str).collect();
+        argv.push("--json");
+        if what == "events" {
+            argv.extend(["--start", "2000-01-01", "--end", "2030-12-31"]);
+        }
+        let out = fake.run(&argv);
+        assert_eq!(out.code, 0, "{file}: {out}");
+        let source: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(amount_texts(&out.json()), amount_texts(&source), "{file}");
+    }
+}
