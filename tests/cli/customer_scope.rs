@@ -206,3 +206,44 @@ async fn every_account_and_customer_scope_example_is_read_exactly() {
         assert_eq!(amount_texts(&out.json()), amount_texts(&source), "{file}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_customer_name_in_two_partner_accounts_is_ambiguous() {
+    let fake = Fake::start().await;
+    let account = |name: &str| {
+        serde_json::json!({
+            "id": format!("/providers/Microsoft.Billing/billingAccounts/{name}"), "name": name,
+            "type": "Microsoft.Billing/billingAccounts",
+            "properties": {"displayName": format!("Partner {name}"), "agreementType": "MicrosoftPartnerAgreement",
+                           "hasReadAccess": true, "billingProfiles": {"hasMoreResults": false, "value": []}}
+        })
+    };
+    fake.accounts(&serde_json::json!({"value": [account("A1"), account("A2")]}).to_string())
+        .await;
+    for name in ["A1", "A2"] {
+        let customers = serde_json::json!({"value": [{
+            "id": format!("/providers/Microsoft.Billing/billingAccounts/{name}/customers/C-{name}"),
+            "name": format!("C-{name}"),
+            "properties": {"displayName": "Northwind"}
+        }]});
+        Mock::given(method("GET"))
+            .and(path(format!(
+                "/providers/Microsoft.Billing/billingAccounts/{name}/customers"
+            )))
+            .respond_with(json_response(&customers.to_string()))
+            .mount(&fake.server)
+            .await;
+    }
+    let out = fake.run(&["balance", "--customer", "northwind"]);
+    assert_eq!(out.code, 5, "{out}");
+    assert!(out.stderr.contains("matches 2 customers"), "{out}");
+    assert!(
+        out.stderr
+            .contains("/billingAccounts/A1/customers/C-A1 (account \"Partner A1\")"),
+        "{out}"
+    );
+    assert!(
+        out.stderr.contains("/billingAccounts/A2/customers/C-A2"),
+        "{out}"
+    );
+}
