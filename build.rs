@@ -4,15 +4,7 @@
 use std::process::Command;
 
 fn main() {
-    let commit = Command::new("git")
-        .args(["rev-parse", "--short=12", "HEAD"])
-        .output()
-        .ok()
-        .filter(|out| out.status.success())
-        .and_then(|out| String::from_utf8(out.stdout).ok())
-        .map(|text| text.trim().to_string())
-        .filter(|text| !text.is_empty())
-        .unwrap_or_else(|| "unknown".to_string());
+    let commit = git(&["rev-parse", "--short=12", "HEAD"]).unwrap_or_else(|| "unknown".into());
     println!("cargo:rustc-env=CREDITS_COMMIT={commit}");
     let target = std::env::var("TARGET").unwrap_or_else(|_| "unknown".to_string());
     println!("cargo:rustc-env=CREDITS_TARGET={target}");
@@ -31,15 +23,19 @@ fn main() {
         }
     }
     // The manual's date: the commit's day, so that a build is reproducible.
-    let date = Command::new("git")
-        .args(["log", "-1", "--format=%cs"])
+    let date = git(&["log", "-1", "--format=%cs"]).unwrap_or_else(|| "2026-12-01".into());
+    println!("cargo:rustc-env=CREDITS_BUILD_DATE={date}");
+    println!("cargo:rerun-if-changed=build.rs");
+}
+
+/// What a git command prints, trimmed; `None` outside a checkout or without git.
+fn git(args: &[&str]) -> Option<String> {
+    Command::new("git")
+        .args(args)
         .output()
         .ok()
         .filter(|out| out.status.success())
         .and_then(|out| String::from_utf8(out.stdout).ok())
         .map(|text| text.trim().to_string())
         .filter(|text| !text.is_empty())
-        .unwrap_or_else(|| "2026-12-01".to_string());
-    println!("cargo:rustc-env=CREDITS_BUILD_DATE={date}");
-    println!("cargo:rerun-if-changed=build.rs");
 }

@@ -141,6 +141,14 @@ fn agreement_short_name(agreement: &str) -> &str {
     }
 }
 
+/// The Note of an `--all` row that could not be read: `error: permission denied`, in red.
+fn error_cell(error: &RowError) -> Cell<'static> {
+    Cell::Marked(
+        Cow::Owned(format!("error: {}", error.kind.short_name())),
+        Tone::Bad,
+    )
+}
+
 /// `Billing profile: Development (/providers/...)`: the first line of a one-profile view.
 fn profile_title(profile: &ProfileRef) -> String {
     match &profile.display_name {
@@ -467,10 +475,7 @@ impl Record for ProfileRow<BalanceSummary> {
             }
             Err(error) => {
                 cells.extend(std::iter::repeat_n(Cell::Money(None), 5));
-                cells.push(Cell::Marked(
-                    Cow::Owned(format!("error: {}", error.kind.short_name())),
-                    Tone::Bad,
-                ));
+                cells.push(error_cell(error));
             }
         }
     }
@@ -1145,10 +1150,7 @@ impl Record for ProfileRow<ProfileForecast> {
             }
             Err(error) => {
                 cells.extend(std::iter::repeat_n(Cell::Text(None), 6));
-                cells.push(Cell::Marked(
-                    Cow::Owned(format!("error: {}", error.kind.short_name())),
-                    Tone::Bad,
-                ));
+                cells.push(error_cell(error));
             }
         }
     }
