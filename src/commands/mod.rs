@@ -70,6 +70,10 @@ pub async fn main(cli: Cli) -> u8 {
     for warning in &warnings {
         printer.warn(warning);
     }
+    // Nothing asked for is dropped without a word.
+    if let Some(note) = crate::output::unused_style_note(&settings) {
+        printer.note(&note);
+    }
     let context = Context::new(settings.clone(), printer);
     let result = run(&context, cli.command).await;
     finish(&context.printer, result)

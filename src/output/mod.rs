@@ -210,6 +210,18 @@ impl Writer {
     }
 }
 
+/// A style flag the chosen format has no use for (`--no-header` outside csv and tsv), said
+/// rather than silently dropped.
+pub fn unused_style_note(settings: &crate::settings::Settings) -> Option<String> {
+    let delimited = matches!(settings.format.value, OutputFormat::Csv | OutputFormat::Tsv);
+    (!settings.header && !delimited).then(|| {
+        format!(
+            "--no-header applies to csv and tsv only; the {} output is unchanged",
+            settings.format.value.name()
+        )
+    })
+}
+
 /// Formats that only some commands can write: asked for with the flag, refused before any
 /// request is made; set as a default (`CREDITS_OUTPUT`, the config file), replaced by a
 /// table for the commands that cannot write them (the returned setting).

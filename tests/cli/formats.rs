@@ -544,3 +544,17 @@ fn the_format_comes_from_credits_output_and_a_bad_one_names_it() {
     );
     assert_eq!(out.stderr.lines().count(), 1, "{out}");
 }
+
+#[test]
+fn no_header_outside_csv_and_tsv_says_so() {
+    let out = demo(&["--no-header", "--json", "balance", "-p", "Development"]);
+    assert_eq!(out.code, 0, "{out}");
+    assert!(out.stdout.starts_with('{'), "{out}");
+    assert!(
+        out.stderr
+            .contains("--no-header applies to csv and tsv only"),
+        "{out}"
+    );
+    let csv = demo(&["--no-header", "-o", "csv", "balance", "-p", "Development"]);
+    assert!(csv.stderr.is_empty(), "{csv}");
+}
