@@ -128,7 +128,8 @@ pub struct AcoCredit {
     pub months: Vec<AcoMonth>,
 }
 
-fn month_text(month: &NaiveDate) -> String {
+/// `YYYY-MM`, as the file's months are shown everywhere.
+pub fn month_text(month: &NaiveDate) -> String {
     format!("{:04}-{:02}", month.year(), month.month())
 }
 

@@ -56,6 +56,16 @@ fn profile_scope(scope: &str) -> Option<&str> {
 
 /// The query of a list: the API version, and a documented `$filter` when one is given (it is
 /// also kept on every `nextLink`).
+/// A documented `$filter` of `name eq 'value'` terms joined by `and`, quotes in values
+/// doubled as OData wants; `None` when no term has a value.
+pub fn eq_filter(terms: &[(&str, Option<&str>)]) -> Option<String> {
+    let terms: Vec<String> = terms
+        .iter()
+        .filter_map(|(name, value)| value.map(|v| format!("{name} eq '{}'", v.replace('\'', "''"))))
+        .collect();
+    (!terms.is_empty()).then(|| terms.join(" and "))
+}
+
 /// Query parameters as sent, and those every page must keep.
 type ListQuery<'a> = (Vec<(&'static str, &'a str)>, Vec<(&'static str, String)>);
 

@@ -145,7 +145,7 @@ async fn run_all(
             .printer
             .note(&format!("no credit transactions between {start} and {end}"));
     }
-    let outcomes = super::lots::profile_outcomes(context, &rows, |_| None);
+    let outcomes = super::row_outcomes(context, &rows, |_| None);
     crate::checks::verdict(&outcomes).conclude(
         || crate::checks::reasons(&outcomes).join("; "),
         || crate::checks::unread_reasons(&outcomes),
@@ -162,15 +162,10 @@ pub struct EventFilter {
 
 impl EventFilter {
     fn odata(&self) -> Option<String> {
-        let terms: Vec<String> = [("lotsource", &self.lot_source), ("lotid", &self.lot_id)]
-            .iter()
-            .filter_map(|(name, value)| {
-                value
-                    .as_ref()
-                    .map(|v| format!("{name} eq {}", super::lots::odata_text(v)))
-            })
-            .collect();
-        (!terms.is_empty()).then(|| terms.join(" and "))
+        crate::arm::consumption::eq_filter(&[
+            ("lotsource", self.lot_source.as_deref()),
+            ("lotid", self.lot_id.as_deref()),
+        ])
     }
 
     fn keeps(&self, event: &CreditEvent) -> bool {

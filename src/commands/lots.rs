@@ -1,12 +1,11 @@
 //! `credits lots`: the credit lots of one billing profile, and the `--expiring-within` check.
 
-use crate::arm::consumption::lots;
-use crate::checks::{self, Outcome};
+use crate::arm::consumption::{eq_filter, lots};
+use crate::checks;
 use crate::cli::LotsArgs;
 use crate::context::Context;
 use crate::error::Result;
 use crate::model::domain::{sort_lots, CreditLot, ProfileRef};
-use crate::model::row::ProfileRow;
 use crate::output::views::{LotRow, OfProfile};
 use crate::resolve::{every_profile, with_profile};
 
@@ -115,7 +114,7 @@ async fn run_all(context: &Context, within_days: Option<i64>, filter: &LotFilter
         })
         .collect();
     context.printer.emit_list(&listed)?;
-    let outcomes = profile_outcomes(context, &rows, |lots| {
+    let outcomes = super::row_outcomes(context, &rows, |lots| {
         within_days.map(|days| checks::expiring_within(lots, as_of, days))
     });
     checks::verdict(&outcomes).conclude(
@@ -124,38 +123,11 @@ async fn run_all(context: &Context, within_days: Option<i64>, filter: &LotFilter
     )
 }
 
-/// Per profile: its failure (printed, and an `Unread` outcome) or its check, named after it.
-pub fn profile_outcomes<T>(
-    context: &Context,
-    rows: &[ProfileRow<T>],
-    check: impl Fn(&T) -> Option<Outcome>,
-) -> Vec<Outcome> {
-    rows.iter()
-        .filter_map(|row| match &row.result {
-            Err(error) => {
-                if let Some(failure) = row.failure() {
-                    context.printer.error(&failure);
-                }
-                Some(Outcome::Unread(error.kind, error.message.clone()))
-            }
-            Ok(value) => check(value).map(|outcome| match outcome {
-                Outcome::Failed(why) => Outcome::Failed(format!("{}: {why}", row.profile.label())),
-                other => other,
-            }),
-        })
-        .collect()
-}
-
 /// `--source` and `--status`: the documented `$filter` at account scope, and always applied
 /// here too (in case Azure ignores it, and at profile scope where it is not documented).
 pub struct LotFilter {
     pub source: Option<String>,
     pub status: Option<String>,
-}
-
-/// An OData string literal: quotes doubled.
-pub fn odata_text(text: &str) -> String {
-    format!("'{}'", text.replace('\'', "''"))
 }
 
 impl LotFilter {
@@ -167,15 +139,10 @@ impl LotFilter {
             .status
             .clone()
             .filter(|s| AZURE_STATUSES.iter().any(|a| a.eq_ignore_ascii_case(s)));
-        let terms: Vec<String> = [("source", &self.source), ("status", &status)]
-            .iter()
-            .filter_map(|(name, value)| {
-                value
-                    .as_ref()
-                    .map(|v| format!("{name} eq {}", odata_text(v)))
-            })
-            .collect();
-        (!terms.is_empty()).then(|| terms.join(" and "))
+        eq_filter(&[
+            ("source", self.source.as_deref()),
+            ("status", status.as_deref()),
+        ])
     }
 
     fn keeps(&self, lot: &CreditLot, as_of: chrono::NaiveDate) -> bool {

@@ -15,9 +15,11 @@ mod lots;
 mod report;
 mod shell;
 
+use crate::checks::Outcome;
 use crate::cli::{Cli, Command};
 use crate::context::Context;
 use crate::error::{ErrorKind, Result};
+use crate::model::row::ProfileRow;
 use crate::output::Printer;
 use crate::settings::{Environment, Settings};
 
@@ -105,4 +107,26 @@ async fn run(context: &Context, command: Command) -> Result<()> {
         Command::CompleteProfiles => shell::complete_profiles(context),
         Command::Completions(_) | Command::Man(_) => Ok(()),
     }
+}
+
+/// For the `--all` lists, per profile: its failure (printed, and an `Unread` outcome) or its check, named after it.
+pub(crate) fn row_outcomes<T>(
+    context: &Context,
+    rows: &[ProfileRow<T>],
+    check: impl Fn(&T) -> Option<Outcome>,
+) -> Vec<Outcome> {
+    rows.iter()
+        .filter_map(|row| match &row.result {
+            Err(error) => {
+                if let Some(failure) = row.failure() {
+                    context.printer.error(&failure);
+                }
+                Some(Outcome::Unread(error.kind, error.message.clone()))
+            }
+            Ok(value) => check(value).map(|outcome| match outcome {
+                Outcome::Failed(why) => Outcome::Failed(format!("{}: {why}", row.profile.label())),
+                other => other,
+            }),
+        })
+        .collect()
 }

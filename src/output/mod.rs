@@ -121,11 +121,13 @@ impl Writer {
     /// The text of a view, in this writer's format. Pure but for asking the terminal its
     /// width.
     pub fn render<V: View + ?Sized>(self, value: &V, style: Style) -> Result<String> {
-        if let Some(kind) = self.delimited() {
-            let table = value.flat();
-            return flat::DelimitedRows::new(kind, table.header, style.header).rows(&table.rows);
-        }
         let grid_style = match self {
+            Writer::Csv | Writer::Tsv => {
+                let kind = self.delimited().unwrap_or(flat::Delimited::Csv);
+                let table = value.flat();
+                return flat::DelimitedRows::new(kind, table.header, style.header)
+                    .rows(&table.rows);
+            }
             Writer::Json => return json::to_json(value),
             Writer::Silent => return Ok(String::new()),
             Writer::OpenMetrics => {
@@ -136,7 +138,7 @@ impl Writer {
                 return Ok(metrics.render());
             }
             Writer::Terminal => GridStyle::Terminal,
-            Writer::Markdown | Writer::Csv | Writer::Tsv => GridStyle::Markdown,
+            Writer::Markdown => GridStyle::Markdown,
         };
         let mut out = String::new();
         let mut last_was_table = false;
@@ -552,8 +554,8 @@ impl Printer {
 
     fn style(&self) -> Style {
         Style {
-            charts_in_pipes: self.style.charts_in_pipes
-                || self.charts_in_pipes.load(Ordering::Relaxed),
+            // Only `--chart` turns it on, after the printer is made.
+            charts_in_pipes: self.charts_in_pipes.load(Ordering::Relaxed),
             ..self.style
         }
     }

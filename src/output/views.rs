@@ -515,15 +515,8 @@ impl Record for ProfileRow<BalanceSummary> {
     }
 }
 
-const LOT_COLUMNS: &[Column] = &[
-    Column::prose("Source"),
-    Column::text("Status"),
-    Column::day("Start").optional(1),
-    Column::day("Expires"),
-    Column::money("Original").optional(2),
-    Column::money("Remaining"),
-    Column::text("PO number").optional(3),
-];
+/// A lot's columns are those of `lots --all` after its Profile column.
+const LOT_COLUMNS: &[Column] = <LotRow as ListedPerProfile>::WITH_PROFILE.split_at(1).1;
 
 const LOT_FIELDS: &[&str] = &[
     "billingProfileId",
@@ -735,17 +728,10 @@ impl Record for LotRow<'_> {
     }
 }
 
-const EVENT_COLUMNS: &[Column] = &[
-    Column::day("Date"),
-    Column::prose("Description"),
-    Column::text("Type").optional(2),
-    Column::money("New credit").optional(3),
-    Column::money("Adjustments").optional(5),
-    Column::money("Credit expired").optional(4),
-    Column::money("Charges"),
-    Column::money("Balance after"),
-    Column::text("Invoice").optional(6),
-];
+/// An event's columns are those of `events --all` after its Profile column.
+const EVENT_COLUMNS: &[Column] = <CreditEvent as ListedPerProfile>::WITH_PROFILE
+    .split_at(1)
+    .1;
 
 const EVENT_FIELDS: &[&str] = &[
     "billingProfileId",
@@ -1431,11 +1417,6 @@ const ACO_FIELDS: &[&str] = &[
     "expiryDate",
 ];
 
-fn month_text(month: chrono::NaiveDate) -> String {
-    use chrono::Datelike;
-    format!("{:04}-{:02}", month.year(), month.month())
-}
-
 impl Record for crate::aco::AcoCredit {
     fn columns() -> &'static [Column] {
         ACO_COLUMNS
@@ -1450,7 +1431,7 @@ impl Record for crate::aco::AcoCredit {
         row.extend([
             Cell::owned(self.customer_id.as_str()),
             Cell::owned(self.agreement_id.as_str()),
-            Cell::owned(month_text(self.latest_month)),
+            Cell::owned(crate::aco::month_text(&self.latest_month)),
             Cell::Amount(Some(&self.balance_amount)),
             Cell::Amount(self.credit_used_latest_month.as_ref()),
             status,
@@ -1469,7 +1450,7 @@ impl Record for crate::aco::AcoCredit {
             flat::text(&self.partner_id),
             flat::text(&self.credit_name),
             flat::str(&self.currency),
-            Some(Cow::Owned(month_text(self.latest_month))),
+            Some(Cow::Owned(crate::aco::month_text(&self.latest_month))),
             flat::decimal(Some(self.balance_amount.value)),
             flat::decimal(Some(self.credit_amount.value)),
             flat::decimal(self.credit_used_latest_month.as_ref().map(|a| a.value)),
@@ -1568,7 +1549,8 @@ impl<R: Serialize> Serialize for OfProfile<'_, R> {
     }
 }
 
-/// A record that can be listed for many profiles: its columns behind a Profile column.
+/// A record that can be listed for many profiles: its columns behind a Profile column (its
+/// own `columns()` are the rest, so the two lists cannot drift apart).
 pub trait ListedPerProfile: Record {
     const WITH_PROFILE: &'static [Column];
 }
@@ -1673,10 +1655,15 @@ impl View for CustomerBalance<'_> {
 mod per_profile_tests {
     use super::*;
 
-    /// The Profile column comes before exactly the record's own columns.
+    /// `--all` tables start with the profile, a column that may wrap (names have spaces)
+    /// and is never left out.
     #[test]
-    fn the_profile_column_comes_first_and_the_rest_are_the_records() {
-        assert_eq!(&LotRow::WITH_PROFILE[1..], LotRow::columns());
-        assert_eq!(&CreditEvent::WITH_PROFILE[1..], CreditEvent::columns());
+    fn the_profile_column_comes_first_and_is_kept() {
+        for columns in [LotRow::WITH_PROFILE, CreditEvent::WITH_PROFILE] {
+            assert_eq!(columns[0].title, "Profile");
+            assert_eq!(columns[0].drop_order, 0);
+            assert_eq!(columns[0].kind, super::super::cell::ColumnKind::Prose);
+        }
+        assert_eq!(LotRow::columns().len() + 1, LotRow::WITH_PROFILE.len());
     }
 }
