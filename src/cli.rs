@@ -225,9 +225,31 @@ pub struct ProfileArg {
     pub profile: Option<String>,
 }
 
+/// Whose lots or transactions: one profile, every profile, a billing account or a customer
+/// (one of them).
+#[derive(Debug, Args)]
+pub struct ListScope {
+    #[command(flatten)]
+    pub profile: ProfileArg,
+
+    /// Every readable MCA billing profile in every account, fetched concurrently, listed
+    /// profile by profile
+    #[arg(long, conflicts_with = "profile")]
+    pub all: bool,
+
+    /// A billing account (a MACC commitment lives here): its display name, name or full id
+    #[arg(long, value_name = "ACCOUNT", conflicts_with_all = ["profile", "all"])]
+    pub account: Option<String>,
+
+    /// Partners: a customer (display name, name or full id), under the Microsoft Partner
+    /// Agreement account
+    #[arg(long, value_name = "CUSTOMER", conflicts_with_all = ["profile", "all", "account"])]
+    pub customer: Option<String>,
+}
+
 #[derive(Debug, Args)]
 #[command(
-    override_usage = "credits balance (--profile PROFILE | --all) [--min AMOUNT]... [OPTIONS]",
+    override_usage = "credits balance (--profile PROFILE | --all | --customer CUSTOMER) [--min AMOUNT]... [OPTIONS]",
     after_help = "Examples:
   credits balance --profile Development
   credits balance --all --min 1000USD --min 900EUR
@@ -255,7 +277,7 @@ pub struct BalanceArgs {
 
 #[derive(Debug, Args)]
 #[command(
-    override_usage = "credits lots (--profile PROFILE | --all | --account ACCOUNT) [--source S] [--status S] [--expiring-within DAYS] [OPTIONS]",
+    override_usage = "credits lots (--profile PROFILE | --all | --account ACCOUNT | --customer CUSTOMER) [--source S] [--status S] [--expiring-within DAYS] [OPTIONS]",
     after_help = "Examples:
   credits lots --profile Development
   credits lots --all --expiring-within 30
@@ -264,20 +286,7 @@ pub struct BalanceArgs {
 )]
 pub struct LotsArgs {
     #[command(flatten)]
-    pub profile: ProfileArg,
-
-    /// The lots of every readable MCA billing profile in every account, fetched concurrently
-    #[arg(long, conflicts_with = "profile")]
-    pub all: bool,
-
-    /// The lots of a billing account (a MACC commitment lives here): its display name, name
-    /// or full id
-    #[arg(long, value_name = "ACCOUNT", conflicts_with_all = ["profile", "all"])]
-    pub account: Option<String>,
-
-    /// Partners: a customer's lots (display name, name or full id)
-    #[arg(long, value_name = "CUSTOMER", conflicts_with_all = ["profile", "all", "account"])]
-    pub customer: Option<String>,
+    pub scope: ListScope,
 
     /// Only lots of this source (PurchasedCredit, PromotionalCredit, ConsumptionCommitment,
     /// ...); sent to Azure as $filter at account scope
@@ -296,7 +305,7 @@ pub struct LotsArgs {
 
 #[derive(Debug, Args)]
 #[command(
-    override_usage = "credits events (--profile PROFILE | --all | --account ACCOUNT) [--start DATE] [--end DATE] [--lot-source S] [--lot-id ID] [OPTIONS]",
+    override_usage = "credits events (--profile PROFILE | --all | --account ACCOUNT | --customer CUSTOMER) [--start DATE] [--end DATE] [--lot-source S] [--lot-id ID] [OPTIONS]",
     after_help = "Examples:
   credits events --profile Development
   credits events --profile Development --start 2026-01-01 --end 2026-06-30
@@ -304,20 +313,7 @@ pub struct LotsArgs {
 )]
 pub struct EventsArgs {
     #[command(flatten)]
-    pub profile: ProfileArg,
-
-    /// The transactions of every readable MCA billing profile in every account, fetched
-    /// concurrently, profile by profile
-    #[arg(long, conflicts_with = "profile")]
-    pub all: bool,
-
-    /// The transactions of a billing account: its display name, name or full id
-    #[arg(long, value_name = "ACCOUNT", conflicts_with_all = ["profile", "all"])]
-    pub account: Option<String>,
-
-    /// Partners: a customer's transactions (display name, name or full id)
-    #[arg(long, value_name = "CUSTOMER", conflicts_with_all = ["profile", "all", "account"])]
-    pub customer: Option<String>,
+    pub scope: ListScope,
 
     /// Only transactions of lots of this source; sent to Azure as $filter at account scope
     #[arg(long, value_name = "SOURCE")]

@@ -37,10 +37,10 @@ pub async fn run(context: &Context, args: EventsArgs) -> Result<()> {
         lot_id: args.lot_id.clone(),
         window: (start, end),
     };
-    if let Some(account) = &args.account {
+    if let Some(account) = &args.scope.account {
         return run_account(context, account, &filter).await;
     }
-    if let Some(customer) = &args.customer {
+    if let Some(customer) = &args.scope.customer {
         let customer = crate::resolve::customer(context, customer).await?;
         let client = context.client().await?;
         let mut list = context.printer.list::<CreditEvent>();
@@ -56,10 +56,12 @@ pub async fn run(context: &Context, args: EventsArgs) -> Result<()> {
         }
         return Ok(());
     }
-    if args.all {
+    if args.scope.all {
         return run_all(context, start, end, &filter).await;
     }
-    let query = context.settings.profile(args.profile.profile.as_deref())?;
+    let query = context
+        .settings
+        .profile(args.scope.profile.profile.as_deref())?;
     let printed = with_profile(context, &query, async |client, profile| {
         // A fresh list for every attempt: a retry starts from nothing (the resolver retries
         // only while nothing has been written).

@@ -20,10 +20,10 @@ pub async fn run(context: &Context, args: LotsArgs) -> Result<()> {
         source: args.source.clone(),
         status: args.status.clone(),
     };
-    if let Some(account) = &args.account {
+    if let Some(account) = &args.scope.account {
         return run_account(context, account, &filter, within_days).await;
     }
-    if let Some(customer) = &args.customer {
+    if let Some(customer) = &args.scope.customer {
         let customer = crate::resolve::customer(context, customer).await?;
         let client = context.client().await?;
         let mut lots = lots(client, &customer.id, filter.odata()).await?;
@@ -48,10 +48,12 @@ pub async fn run(context: &Context, args: LotsArgs) -> Result<()> {
             .collect();
         return emit_and_check(context, &shown, &lots, as_of, within_days);
     }
-    if args.all {
+    if args.scope.all {
         return run_all(context, within_days, &filter).await;
     }
-    let query = context.settings.profile(args.profile.profile.as_deref())?;
+    let query = context
+        .settings
+        .profile(args.scope.profile.profile.as_deref())?;
     let (profile, mut lots) = with_profile(context, &query, async |client, profile| {
         let lots = lots(client, &profile.id, None).await?;
         Ok((profile, lots))

@@ -75,3 +75,30 @@ fn demo_json_shapes_are_the_documented_contract() {
     let first_row = serde_json::to_string_pretty(&all.json()[0]).unwrap();
     insta::assert_snapshot!("balance_all_row_json", first_row);
 }
+
+#[test]
+fn demo_lots_filter_by_status_and_source_at_profile_scope() {
+    let expiring = demo(&[
+        "lots",
+        "-p",
+        "Development",
+        "--status",
+        "expiring",
+        "--json",
+    ])
+    .json();
+    let expiring = expiring.as_array().unwrap();
+    assert_eq!(expiring.len(), 1, "{expiring:?}");
+    assert_eq!(expiring[0]["status"], "Expiring");
+    let prepaid = demo(&[
+        "lots",
+        "-p",
+        "Development",
+        "--source",
+        "AzurePrepayment",
+        "--json",
+    ])
+    .json();
+    assert_eq!(prepaid.as_array().unwrap().len(), 1, "{prepaid}");
+    assert_eq!(prepaid[0]["poNumber"], "PO-3990");
+}
