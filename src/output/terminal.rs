@@ -43,10 +43,15 @@ fn table_width(widths: &[usize]) -> usize {
 }
 
 /// `…/DEV1-A2B3-C4D-E5F` for a long Azure id.
+/// `3c2b0f5e…` for a long id without segments (a customer's tenant GUID): its first eight
+/// characters still tell ids apart at a glance; `--wide`, JSON and csv have it whole.
 fn shorten_id(id: &str) -> String {
     let trimmed = id.trim_end_matches('/');
     match trimmed.rsplit_once('/') {
         Some((_, last)) if !last.is_empty() => format!("…/{last}"),
+        None if trimmed.chars().count() > 12 => {
+            format!("{}…", trimmed.chars().take(8).collect::<String>())
+        }
         _ => id.to_string(),
     }
 }
@@ -395,6 +400,16 @@ mod tests {
         assert_eq!(fit_line(line, Some(200)), line);
         assert_eq!(fit_line(line, None), line);
         assert_eq!(fit_line("one two three", Some(7)), "one two\nthree");
+    }
+
+    #[test]
+    fn a_long_id_without_segments_keeps_its_start() {
+        assert_eq!(
+            shorten_id("3c2b0f5e-0001-4000-8000-000000000001"),
+            "3c2b0f5e…"
+        );
+        assert_eq!(shorten_id("AGR-1"), "AGR-1");
+        assert_eq!(shorten_id("/a/b/ABCD"), "…/ABCD");
     }
 
     #[test]

@@ -1384,12 +1384,14 @@ impl View for ConfigList {
 
 /// `credits aco`: a row per credit (a list, streamed like events), then the totals per
 /// currency for people (`AcoTotals`, never across currencies).
+// Short titles: a header never wraps. Customer ids are tenant GUIDs: shortened when narrow.
 const ACO_COLUMNS: &[Column] = &[
-    Column::text("Customer"),
-    Column::text("Agreement"),
-    Column::text("Latest month"),
+    Column::id("Customer"),
+    Column::text("Agreement").optional(4),
+    Column::text("Month").optional(2),
     Column::money("Balance"),
-    Column::money("Used in latest month"),
+    Column::money("Used (month)").optional(3),
+    // Expired or not matters most after the balance on a narrow terminal.
     Column::text("Status").optional(1),
     Column::day("Expires"),
 ];
@@ -1398,7 +1400,7 @@ const ACO_TOTAL_COLUMNS: &[Column] = &[
     Column::text("Total, not expired"),
     Column::count("Credits"),
     Column::money("Balance"),
-    Column::money("Used in latest month"),
+    Column::money("Used in latest month").optional(1),
 ];
 
 const ACO_FIELDS: &[&str] = &[

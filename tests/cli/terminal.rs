@@ -122,6 +122,7 @@ fn tables_fit_60_80_and_120_columns_without_breaking_a_figure() {
                 vec!["events", "-p", "Development", "--start", "2026-10-01"],
             ),
             ("balance", vec!["balance", "-p", "Development"]),
+            ("aco", vec!["aco", "fixtures/aco/current-spelling.csv"]),
         ] {
             let screen = plain_demo(&args, columns);
             // Every amount and date on screen is whole: an amount is digits, separators and
