@@ -96,11 +96,13 @@ fn bench_render(c: &mut Criterion) {
 /// The projection of one profile: 20 lots and a year of daily events.
 fn bench_forecast(c: &mut Criterion) {
     use credits::forecast::{forecast, Inputs};
-    use credits::model::domain::{BalanceSummary, CreditLot, ProfileRef};
+    use credits::model::domain::{BalanceSummary, CreditLot, ScopeRef};
     let as_of = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
-    let profile = ProfileRef {
-        id: "/providers/Microsoft.Billing/billingAccounts/1234:5678/billingProfiles/2468".into(),
-        name: "2468".into(),
+    let profile = ScopeRef {
+        scope: credits::model::scope::Scope::parse(
+            "/providers/Microsoft.Billing/billingAccounts/1234:5678/billingProfiles/2468",
+        )
+        .expect("a scope id"),
         display_name: Some("Development".into()),
         currency: Some("USD".into()),
         account_display_name: None,

@@ -1,19 +1,25 @@
-//! The checks a CI job asks for (`--min`, `--expiring-within`) as pure functions that return
-//! outcomes, and the one rule that turns a command's outcomes into its exit code:
+//! Every check a CI job asks for (`--min`, `--expiring-within`, `--min-days`,
+//! `--max-unused`, and the ACO file's `--min` and `--expiring-within`) as pure functions that
+//! return outcomes, and the one ledger that turns a command's outcomes into its exit code and
+//! its final message, worded the same for the same situation in every command:
 //!
-//! 1. if anything could not be read, the command could not check: the exit code of the
-//!    first read failure (3-6), never 0 or 1;
-//! 2. else, if any check failed: 1;
+//! 1. if anything could not be read or judged, the command could not check: the exit code of
+//!    the first such failure (3-6), never 0 or 1, and the message names it and every check
+//!    that failed beside it;
+//! 2. else, if any check failed: 1, `check failed:` and every failure;
 //! 3. else: 0.
 //!
-//! Must not: print or fetch. Commands print the data first, then ask `verdict`.
+//! Must not: print or fetch. Commands print the data first, then settle the ledger
+//! (`commands::settle` prints its notes and failures).
 
+use crate::aco::AcoCredit;
 use crate::error::{Error, ErrorKind, Result};
 use crate::forecast::Forecast;
 use crate::model::amount::Amount;
 use crate::model::dates::format_day;
 use crate::model::domain::{start_of, BalanceSummary, CreditLot};
 use crate::model::money::parse_user_amount;
+use crate::model::row::ProfileRow;
 use chrono::{Duration, NaiveDate};
 use std::collections::BTreeSet;
 
@@ -34,59 +40,8 @@ pub enum Outcome {
 pub enum Verdict {
     AllClear,
     ChecksFailed,
-    /// At least one read failed; the kind of the first.
+    /// At least one read (or judgement) failed; the kind of the first.
     CouldNotCheck(ErrorKind),
-}
-
-impl Verdict {
-    /// The command's result: `Ok` when all is clear, else the error whose kind is the exit
-    /// code (`error.rs`), with `failed` or `unread` saying why.
-    pub fn conclude(
-        self,
-        failed: impl FnOnce() -> String,
-        unread: impl FnOnce() -> String,
-    ) -> Result<()> {
-        match self {
-            Verdict::AllClear => Ok(()),
-            Verdict::ChecksFailed => Err(Error::check_failed(failed())),
-            Verdict::CouldNotCheck(kind) => Err(Error::new(kind, unread())),
-        }
-    }
-}
-
-/// The reasons of the failed checks among `outcomes`.
-pub fn reasons(outcomes: &[Outcome]) -> Vec<&str> {
-    outcomes
-        .iter()
-        .filter_map(|o| match o {
-            Outcome::Failed(why) => Some(why.as_str()),
-            _ => None,
-        })
-        .collect()
-}
-
-/// Why the checks among `outcomes` could not be made.
-pub fn unread_reasons(outcomes: &[Outcome]) -> String {
-    let reasons: Vec<&str> = outcomes
-        .iter()
-        .filter_map(|o| match o {
-            Outcome::Unread(_, why) => Some(why.as_str()),
-            _ => None,
-        })
-        .collect();
-    reasons.join("; ")
-}
-
-/// For one profile asked for by name, an amount given in another currency than its own is
-/// a mistake in the command, not a profile to skip: a usage error.
-pub fn for_one_profile(outcomes: Vec<Outcome>) -> Result<Vec<Outcome>> {
-    outcomes
-        .into_iter()
-        .map(|outcome| match outcome {
-            Outcome::NotChecked(why) => Err(Error::usage(why)),
-            outcome => Ok(outcome),
-        })
-        .collect()
 }
 
 /// The rule (see the module doc).
@@ -100,6 +55,223 @@ pub fn verdict<'a>(outcomes: impl IntoIterator<Item = &'a Outcome>) -> Verdict {
         }
     }
     result
+}
+
+/// One outcome, with what it is about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Entry {
+    /// The subject's label (a profile's display name, `customer C agreement A`).
+    subject: String,
+    /// The check (`--min`), or `None` for reading the subject itself.
+    check: Option<&'static str>,
+    outcome: Outcome,
+}
+
+/// Every outcome of a command, with its subject and check, and the one rule that turns them
+/// into the result.
+#[derive(Debug, Clone, Default)]
+pub struct Ledger {
+    /// What the subjects are, for messages: `billing profile` (empty when a subject's label
+    /// says what it is, as `customer C agreement A` does).
+    noun: &'static str,
+    /// How many subjects were read or asked for.
+    subjects: usize,
+    /// True when one subject was asked for by name: a check that does not apply to it is a
+    /// mistake in the command (exit 2), not a subject to pass over.
+    one: bool,
+    entries: Vec<Entry>,
+}
+
+impl Ledger {
+    /// A ledger for one subject asked for by name.
+    pub fn one(noun: &'static str) -> Self {
+        Ledger {
+            noun,
+            subjects: 1,
+            one: true,
+            entries: Vec::new(),
+        }
+    }
+
+    /// A ledger over several subjects (`--all`, the rows of a file).
+    pub fn many(noun: &'static str, subjects: usize) -> Self {
+        Ledger {
+            noun,
+            subjects,
+            one: false,
+            entries: Vec::new(),
+        }
+    }
+
+    /// The one loop over rows: a row that could not be read is an `Unread` entry; a row that
+    /// was read gets the outcomes of `check`, named after its subject.
+    pub fn of_rows<T>(
+        noun: &'static str,
+        rows: &[ProfileRow<T>],
+        check: impl Fn(&T) -> Vec<(&'static str, Outcome)>,
+    ) -> Self {
+        let mut ledger = Ledger::many(noun, rows.len());
+        for row in rows {
+            let subject = row.profile.label();
+            match &row.result {
+                Err(error) => ledger.record(
+                    subject,
+                    None,
+                    Outcome::Unread(error.kind, error.message.clone()),
+                ),
+                Ok(value) => {
+                    for (name, outcome) in check(value) {
+                        ledger.record(subject, Some(name), outcome);
+                    }
+                }
+            }
+        }
+        ledger
+    }
+
+    /// Records one outcome. For one subject asked for by name, a check that does not apply
+    /// (an amount in another currency) is a usage error.
+    pub fn record(&mut self, subject: &str, check: Option<&'static str>, outcome: Outcome) {
+        self.entries.push(Entry {
+            subject: subject.to_string(),
+            check,
+            outcome,
+        });
+    }
+
+    /// Records the outcomes of the checks of one subject.
+    pub fn record_all(&mut self, subject: &str, outcomes: Vec<(&'static str, Outcome)>) {
+        for (check, outcome) in outcomes {
+            self.record(subject, Some(check), outcome);
+        }
+    }
+
+    /// Why the command cannot be judged as asked: for one subject, a check in another
+    /// currency than the subject's is bad input (exit 2).
+    pub fn refused(&self) -> Option<Error> {
+        if !self.one {
+            return None;
+        }
+        self.entries.iter().find_map(|e| match &e.outcome {
+            Outcome::NotChecked(why) => Some(Error::usage(why.clone())),
+            _ => None,
+        })
+    }
+
+    /// The notes to print before the result: the subjects a check passed over (several
+    /// subjects only; for one it is refused).
+    pub fn notes(&self) -> Vec<String> {
+        if self.one {
+            return Vec::new();
+        }
+        self.entries
+            .iter()
+            .filter_map(|e| match (&e.outcome, e.check) {
+                (Outcome::NotChecked(_), Some(check)) => Some(format!(
+                    "{} is not checked: no {check} amount is given in its currency",
+                    self.described(&e.subject)
+                )),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Every outcome recorded, in order: its subject, its check (`None` for reading the
+    /// subject itself) and the outcome.
+    pub fn entries(&self) -> impl Iterator<Item = (&str, Option<&'static str>, &Outcome)> {
+        self.entries
+            .iter()
+            .map(|e| (e.subject.as_str(), e.check, &e.outcome))
+    }
+
+    /// `billing profile Development`.
+    fn described(&self, subject: &str) -> String {
+        if self.noun.is_empty() {
+            subject.to_string()
+        } else {
+            format!("{} {subject}", self.noun)
+        }
+    }
+
+    pub fn verdict(&self) -> Verdict {
+        verdict(self.entries.iter().map(|e| &e.outcome))
+    }
+
+    /// An entry as the final message names it: with its subject when there are several,
+    /// with its check when several kinds of check were asked for.
+    fn line(&self, entry: &Entry, why: &str) -> String {
+        let several_checks = {
+            let mut kinds = self.entries.iter().filter_map(|e| e.check);
+            kinds
+                .next()
+                .is_some_and(|first| kinds.any(|other| other != first))
+        };
+        let mut name = Vec::new();
+        if self.subjects > 1 {
+            name.push(entry.subject.as_str());
+        }
+        if several_checks {
+            if let Some(check) = entry.check {
+                name.push(check);
+            }
+        }
+        if name.is_empty() {
+            why.to_string()
+        } else {
+            format!("{}: {why}", name.join(" "))
+        }
+    }
+
+    /// The command's result by the rule, its message naming every outcome that is not a
+    /// pass. Subjects that could not be read are named by count (their errors are printed
+    /// above, one per subject).
+    pub fn conclude(&self) -> Result<()> {
+        if let Some(refused) = self.refused() {
+            return Err(refused);
+        }
+        let failed: Vec<String> = self
+            .entries
+            .iter()
+            .filter_map(|e| match &e.outcome {
+                Outcome::Failed(why) => Some(self.line(e, why)),
+                _ => None,
+            })
+            .collect();
+        let failed_text = match failed.as_slice() {
+            [] => None,
+            [one] => Some(one.clone()),
+            many => Some(format!("{} checks failed: {}", many.len(), many.join("; "))),
+        };
+        match self.verdict() {
+            Verdict::AllClear => Ok(()),
+            Verdict::ChecksFailed => Err(Error::check_failed(failed_text.unwrap_or_default())),
+            Verdict::CouldNotCheck(kind) => {
+                let mut parts = Vec::new();
+                let unread = self
+                    .entries
+                    .iter()
+                    .filter(|e| e.check.is_none() && matches!(e.outcome, Outcome::Unread(..)))
+                    .count();
+                if unread > 0 && self.subjects > 1 {
+                    parts.push(format!(
+                        "{unread} of {} {}s could not be read (see above)",
+                        self.subjects, self.noun
+                    ));
+                }
+                for entry in &self.entries {
+                    if let Outcome::Unread(_, why) = &entry.outcome {
+                        if entry.check.is_some() || self.subjects == 1 {
+                            parts.push(self.line(entry, why));
+                        }
+                    }
+                }
+                if let Some(failed) = failed_text {
+                    parts.push(format!("and check failed: {failed}"));
+                }
+                Err(Error::new(kind, parts.join("; ")))
+            }
+        }
+    }
 }
 
 /// An amount check's amounts (`--min`, `--max-unused`): one per currency, repeatable
@@ -161,13 +333,19 @@ impl Thresholds {
         }
     }
 
-    /// A bare amount is only meaningful when every profile checked shares one currency.
-    pub fn fit(&self, currencies: &BTreeSet<String>) -> Result<()> {
+    /// A bare amount is only meaningful when every subject checked (`noun`: profile, credit)
+    /// shares one currency; amounts that name currencies must name one of theirs. With
+    /// `complete` false (some subjects could not be read) a currency no subject has is not
+    /// refused: an unread one may have it.
+    pub fn fit(&self, currencies: &BTreeSet<String>, noun: &str, complete: bool) -> Result<()> {
         let Some(bare) = self.bare() else {
             let given: BTreeSet<&str> = self.amounts.iter().filter_map(Amount::currency).collect();
-            if !currencies.is_empty() && !currencies.iter().any(|c| given.contains(c.as_str())) {
+            if complete
+                && !currencies.is_empty()
+                && !currencies.iter().any(|c| given.contains(c.as_str()))
+            {
                 return Err(Error::usage(format!(
-                    "{} is given in {} but no profile is in that currency (they are in {}); nothing would be checked",
+                    "{} is given in {} but no {noun} is in that currency (they are in {}); nothing would be checked",
                     self.flag,
                     given.into_iter().collect::<Vec<_>>().join(", "),
                     currencies.iter().cloned().collect::<Vec<_>>().join(", ")
@@ -181,7 +359,7 @@ impl Thresholds {
                 .map(|c| format!("{} {}{c}", self.flag, bare.value))
                 .collect();
             return Err(Error::usage(format!(
-                "{} {} has no currency, but the profiles are in {}; give one amount per currency, for example {}",
+                "{} {} has no currency, but the {noun}s are in {}; give one amount per currency, for example {}",
                 self.flag,
                 bare.value,
                 currencies.iter().cloned().collect::<Vec<_>>().join(", "),
@@ -189,6 +367,21 @@ impl Thresholds {
             )));
         }
         Ok(())
+    }
+
+    /// `fit` over the profiles of `rows` that were read, each in `currency`'s answer.
+    pub fn fit_rows<T>(
+        &self,
+        rows: &[ProfileRow<T>],
+        currency: impl Fn(&T) -> Option<String>,
+    ) -> Result<()> {
+        let currencies = rows
+            .iter()
+            .filter_map(|r| r.result.as_ref().ok())
+            .filter_map(currency)
+            .collect();
+        let complete = rows.iter().all(|r| r.error().is_none());
+        self.fit(&currencies, "profile", complete)
     }
 
     /// The amount to compare a profile in `currency` with.
@@ -448,18 +641,59 @@ pub fn expiring_within(lots: &[CreditLot], as_of: NaiveDate, days: i64) -> Outco
     ))
 }
 
+/// The ACO file's `--min`: a credit's balance against the amount for its currency.
+pub fn aco_min(credit: &AcoCredit, minimum: &Thresholds) -> Outcome {
+    match minimum.for_currency(Some(&credit.currency)) {
+        Threshold::Amount(min) if credit.balance_amount.value < min.value => {
+            let by = min
+                .value
+                .checked_sub(credit.balance_amount.value)
+                .map(|by| format!(" by {by} {}", credit.currency))
+                .unwrap_or_default();
+            Outcome::Failed(format!(
+                "balance {} is below the minimum {} {}{by}",
+                credit.balance_amount, min.value, credit.currency,
+            ))
+        }
+        Threshold::Amount(_) => Outcome::Passed,
+        Threshold::NoneFor(_) | Threshold::UnknownCurrency => Outcome::NotChecked(format!(
+            "{} is not given in {}",
+            minimum.flag(),
+            credit.currency
+        )),
+    }
+}
+
+/// The ACO file's `--expiring-within`: a credit with balance left that expires by the horizon.
+pub fn aco_expiring(credit: &AcoCredit, as_of: NaiveDate, days: i64) -> Outcome {
+    let horizon = as_of + Duration::days(days);
+    match credit.expiry_date {
+        Some(expires)
+            if credit.balance_amount.value > rust_decimal::Decimal::ZERO && expires <= horizon =>
+        {
+            Outcome::Failed(format!(
+                "{} expires on {expires}, within {days} days",
+                credit.balance_amount
+            ))
+        }
+        _ => Outcome::Passed,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::domain::ProfileRef;
+    use crate::model::domain::ScopeRef;
     use crate::model::money::Money;
     use rust_decimal::Decimal;
     use std::str::FromStr;
 
     fn summary(estimated: Option<&str>, currency: &str) -> BalanceSummary {
-        let profile = ProfileRef {
-            id: "/p".into(),
-            name: "p".into(),
+        let profile = ScopeRef {
+            scope: crate::model::scope::Scope::parse(
+                "/providers/Microsoft.Billing/billingAccounts/a/billingProfiles/p",
+            )
+            .expect("a scope id"),
             display_name: Some("Development".into()),
             currency: Some(currency.into()),
             account_display_name: None,
@@ -514,16 +748,19 @@ mod tests {
             Outcome::Failed(_)
         ));
         let both: BTreeSet<String> = ["EUR".to_string(), "USD".to_string()].into();
-        assert!(min.fit(&both).is_ok());
+        assert!(min.fit(&both, "profile", true).is_ok());
         let bare = minimum(&["1000"]);
-        let error = bare.fit(&both).unwrap_err();
+        let error = bare.fit(&both, "profile", true).unwrap_err();
         assert_eq!(error.exit_code(), 2);
         assert!(
             error.message.contains("--min 1000EUR --min 1000USD"),
             "{error}"
         );
         let gbp_only: BTreeSet<String> = ["GBP".to_string()].into();
-        assert_eq!(min.fit(&gbp_only).unwrap_err().exit_code(), 2);
+        assert_eq!(
+            min.fit(&gbp_only, "profile", true).unwrap_err().exit_code(),
+            2
+        );
         for bad in [&["1", "2"][..], &["1", "2USD"], &["1USD", "2usd"]] {
             let texts: Vec<String> = bad.iter().map(|t| t.to_string()).collect();
             let error = Thresholds::parse("--min", &texts).unwrap_err();
@@ -569,17 +806,53 @@ mod tests {
             verdict(&mixed),
             Verdict::CouldNotCheck(ErrorKind::Permission)
         );
-        let code = |v: Verdict| {
-            v.conclude(|| "low".into(), || "unread".into())
-                .map_or_else(|e| e.exit_code(), |()| 0)
+        let code = |outcomes: &[Outcome]| {
+            let mut ledger = Ledger::many("billing profile", outcomes.len());
+            for (n, outcome) in outcomes.iter().enumerate() {
+                ledger.record(&format!("P{n}"), Some("--min"), outcome.clone());
+            }
+            ledger.conclude().map_or_else(|e| e.exit_code(), |()| 0)
         };
-        assert_eq!(code(verdict(&mixed)), 4);
-        assert_eq!(code(Verdict::ChecksFailed), 1);
-        assert_eq!(code(Verdict::AllClear), 0);
-        let failed = Verdict::ChecksFailed
-            .conclude(|| "low".into(), || "unread".into())
-            .unwrap_err();
-        assert_eq!(failed.message, "check failed: low");
+        assert_eq!(code(&mixed), 4);
+        assert_eq!(code(&[Passed, Failed("low".into())]), 1);
+        assert_eq!(code(&[Passed, NotChecked("x".into())]), 0);
+        let mut one = Ledger::one("billing profile");
+        one.record("Dev", Some("--min"), Failed("low".into()));
+        assert_eq!(one.conclude().unwrap_err().message, "check failed: low");
+    }
+
+    #[test]
+    fn the_final_message_names_every_outcome_that_is_not_a_pass() {
+        use Outcome::*;
+        let mut ledger = Ledger::many("billing profile", 3);
+        ledger.record(
+            "Development",
+            Some("--max-unused"),
+            Failed("1,914.07 USD".into()),
+        );
+        ledger.record(
+            "Marketing",
+            Some("--max-unused"),
+            Unread(ErrorKind::Unavailable, "too little history".into()),
+        );
+        ledger.record("Archive", Some("--max-unused"), Failed("12 EUR".into()));
+        let error = ledger.conclude().unwrap_err();
+        assert_eq!(error.exit_code(), 6);
+        assert_eq!(
+            error.message,
+            "Marketing: too little history; and check failed: 2 checks failed: Development: 1,914.07 USD; Archive: 12 EUR"
+        );
+        let mut unread = Ledger::many("billing profile", 4);
+        unread.record("Dev", None, Unread(ErrorKind::Permission, "403".into()));
+        unread.record("Prod", Some("--min"), Failed("low".into()));
+        assert_eq!(
+            unread.conclude().unwrap_err().message,
+            "1 of 4 billing profiles could not be read (see above); and check failed: Prod: low"
+        );
+        let mut one = Ledger::one("billing profile");
+        one.record("Dev", Some("--min"), NotChecked("--min is in EUR".into()));
+        assert_eq!(one.conclude().unwrap_err().exit_code(), 2);
+        assert!(one.notes().is_empty());
     }
 
     #[test]

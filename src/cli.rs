@@ -225,19 +225,21 @@ pub struct ProfileArg {
     pub profile: Option<String>,
 }
 
-/// Whose lots or transactions: one profile, every profile, a billing account or a customer
-/// (one of them).
+/// Whose credit: one profile, every profile, a billing account or a customer (one of them).
+/// Every command that reads credit takes the same four; a command refuses (exit 2, before any
+/// request) a scope Azure does not serve for it.
 #[derive(Debug, Args)]
-pub struct ListScope {
+pub struct ScopeArgs {
     #[command(flatten)]
     pub profile: ProfileArg,
 
-    /// Every readable MCA billing profile in every account, fetched concurrently, listed
-    /// profile by profile
+    /// Every readable MCA billing profile in every account, fetched concurrently, one
+    /// profile after another
     #[arg(long, conflicts_with = "profile")]
     pub all: bool,
 
-    /// A billing account (a MACC commitment lives here): its display name, name or full id
+    /// A billing account (a MACC commitment lives here): its display name, name or full id.
+    /// Lots and transactions only: Azure keeps no balance summary for an account
     #[arg(long, value_name = "ACCOUNT", conflicts_with_all = ["profile", "all"])]
     pub account: Option<String>,
 
@@ -257,16 +259,7 @@ pub struct ListScope {
 )]
 pub struct BalanceArgs {
     #[command(flatten)]
-    pub profile: ProfileArg,
-
-    /// Partners: a customer's credit (display name, name or full id), read under the
-    /// Microsoft Partner Agreement account
-    #[arg(long, value_name = "CUSTOMER", conflicts_with_all = ["profile", "all"])]
-    pub customer: Option<String>,
-
-    /// One row per readable MCA billing profile in every account, fetched concurrently
-    #[arg(long, conflicts_with = "profile")]
-    pub all: bool,
+    pub scope: ScopeArgs,
 
     /// Exit 1 when the estimated balance is below AMOUNT, in the profile's currency.
     /// Repeat it with a currency suffix for profiles in several currencies (--min 1000USD
@@ -286,7 +279,7 @@ pub struct BalanceArgs {
 )]
 pub struct LotsArgs {
     #[command(flatten)]
-    pub scope: ListScope,
+    pub scope: ScopeArgs,
 
     /// Only lots of this source (PurchasedCredit, PromotionalCredit, ConsumptionCommitment,
     /// ...); sent to Azure as $filter at account scope
@@ -313,7 +306,7 @@ pub struct LotsArgs {
 )]
 pub struct EventsArgs {
     #[command(flatten)]
-    pub scope: ListScope,
+    pub scope: ScopeArgs,
 
     /// Only transactions of lots of this source; sent to Azure as $filter at account scope
     #[arg(long, value_name = "SOURCE")]
@@ -351,7 +344,7 @@ pub struct ForecastOptions {
 
 #[derive(Debug, Args)]
 #[command(
-    override_usage = "credits forecast (--profile PROFILE | --all) [--window DAYS] [--min-days DAYS] [--max-unused AMOUNT]... [OPTIONS]",
+    override_usage = "credits forecast (--profile PROFILE | --all | --customer CUSTOMER) [--window DAYS] [--min-days DAYS] [--max-unused AMOUNT]... [OPTIONS]",
     after_help = "Examples:
   credits forecast --profile Development
   credits forecast --profile Development --min-days 60 --max-unused 100
@@ -359,11 +352,7 @@ pub struct ForecastOptions {
 )]
 pub struct ForecastArgs {
     #[command(flatten)]
-    pub profile: ProfileArg,
-
-    /// One row per readable MCA billing profile in every account, fetched concurrently
-    #[arg(long, conflicts_with = "profile")]
-    pub all: bool,
+    pub scope: ScopeArgs,
 
     #[command(flatten)]
     pub forecast: ForecastOptions,
@@ -375,18 +364,14 @@ pub struct ForecastArgs {
 
 #[derive(Debug, Args)]
 #[command(
-    override_usage = "credits report (--profile PROFILE | --all) [CHECKS] [OPTIONS]",
+    override_usage = "credits report (--profile PROFILE | --all | --customer CUSTOMER) [CHECKS] [OPTIONS]",
     after_help = "Examples:
   credits report --all >> \"$GITHUB_STEP_SUMMARY\"
   credits report --profile Development --min 500 --expiring-within 30"
 )]
 pub struct ReportArgs {
     #[command(flatten)]
-    pub profile: ProfileArg,
-
-    /// Every readable MCA billing profile in every account
-    #[arg(long, conflicts_with = "profile")]
-    pub all: bool,
+    pub scope: ScopeArgs,
 
     /// Exit 1 when an estimated balance is below AMOUNT (repeatable per currency)
     #[arg(long, value_name = "AMOUNT", allow_hyphen_values = true)]

@@ -65,8 +65,6 @@ pub enum ErrorKind {
     NotFound,
     /// Azure unavailable, throttled, unreachable, or it sent something unexpected.
     Unavailable,
-    /// stdout was closed by the reader (`credits events | head`): end quietly.
-    ClosedPipe,
 }
 
 impl ErrorKind {
@@ -78,7 +76,7 @@ impl ErrorKind {
             ErrorKind::Auth => "authentication failed",
             ErrorKind::Permission => "permission denied",
             ErrorKind::NotFound => "not found",
-            ErrorKind::Unavailable | ErrorKind::ClosedPipe => "Azure unavailable",
+            ErrorKind::Unavailable => "Azure unavailable",
         }
     }
 
@@ -90,7 +88,6 @@ impl ErrorKind {
             ErrorKind::Permission => exit::PERMISSION,
             ErrorKind::NotFound => exit::NOT_FOUND,
             ErrorKind::Unavailable => exit::UNAVAILABLE,
-            ErrorKind::ClosedPipe => exit::OK,
         }
     }
 }
@@ -165,7 +162,6 @@ mod tests {
             ErrorKind::Permission,
             ErrorKind::NotFound,
             ErrorKind::Unavailable,
-            ErrorKind::ClosedPipe,
         ] {
             let code = kind.exit_code();
             assert!(

@@ -9,6 +9,7 @@
 use crate::arm::auth::{AuthMethod, ACCESS_TOKEN_VAR};
 use crate::arm::ArmError;
 use crate::error::Error;
+use crate::model::scope::ScopeKind;
 use crate::settings::{describe_auth, describe_endpoint};
 
 /// The roles that can read credits.
@@ -119,7 +120,7 @@ fn hints_for(error: &ArmError) -> Vec<String> {
             sign_in(failure.auth)
         )),
         ArmError::Status(failure)
-            if failure.status == 403 && failure.request.to_ascii_lowercase().contains("/customers/") =>
+            if failure.status == 403 && failure.scope == Some(ScopeKind::Customer) =>
         {
             hints.push(
                 "reading a customer's credit needs a role on the partner's Microsoft Partner Agreement billing account (billing account owner, contributor or reader), or the partner tenant's Admin agent role".into(),
@@ -130,10 +131,7 @@ fn hints_for(error: &ArmError) -> Vec<String> {
         )),
         // A 404 from Consumption almost always means the scope is not an MCA profile.
         ArmError::Status(failure)
-            if failure.status == 404
-                && failure
-                    .request
-                    .contains("/providers/Microsoft.Consumption/") =>
+            if failure.status == 404 && failure.consumption =>
         {
             hints.push(MCA_ONLY.into())
         }
@@ -161,6 +159,8 @@ mod tests {
             target: None,
             request_id: Some("r-1".into()),
             auth: AuthMethod::Token,
+            scope: Some(ScopeKind::BillingProfile),
+            consumption: true,
         }))
     }
 

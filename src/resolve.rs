@@ -1,33 +1,170 @@
-//! Profile resolution, as a service: `--profile` (display name, name or full id) to one
-//! billing profile, and "every readable MCA profile" for `--all`; the profile cache policy;
-//! and the one re-resolution rule: when a profile that came from the cache answers 404 (it
-//! moved or was removed), the cache entry is dropped, the profile resolved afresh and the
-//! read done once more, but only if nothing has been written to stdout yet, so a script
-//! never receives a record twice.
+//! The one resolver: `--profile` / `--all` / `--account` / `--customer` (from the flags, the
+//! environment or the config file) become a `Selection`, checked against the scopes the
+//! command's reads are served at before any request; `read` then resolves it (names matched
+//! after NFC and case folding, one wording for "matches nothing" and "matches several") and
+//! runs the command's read at one scope, or at every profile for `--all` (one row per
+//! profile, its value or why it could not be read).
 //!
-//! Must not: print, or derive the cache key itself (`ArmClient::cache_key` does, beside the
-//! token).
+//! It also holds the profile cache policy and the one re-resolution rule: when a profile that
+//! came from the cache answers 404 (it moved or was removed), the cache entry is dropped, the
+//! profile resolved afresh and the read done once more, but only if nothing has been written
+//! to stdout yet, so a script never receives a record twice.
+//!
+//! Must not: print (other than progress), take an id apart (`model::scope` does), or derive
+//! the cache key itself (`ArmClient::cache_key` does, beside the token).
 
-use crate::arm::billing::list_accounts;
+use crate::arm::billing::{list_accounts, list_customers};
 use crate::arm::ArmClient;
 use crate::cache::ProfileCache;
+use crate::cli::ScopeArgs;
 use crate::context::Context;
 use crate::error::{Error, ErrorKind, Result};
-use crate::model::domain::{AccountRef, BillingAccount, BillingProfile, ProfileRef};
+use crate::model::domain::{AccountRef, BillingAccount, BillingProfile, ScopeRef};
 use crate::model::row::ProfileRow;
+use crate::model::scope::{Scope, ScopeKind};
 use crate::settings::{Setting, Source};
 use futures::stream::{self, StreamExt};
 
-const PROFILE_ID_PREFIX: &str = "/providers/microsoft.billing/billingaccounts/";
-
 const NO_READABLE_PROFILE: &str = "this sign-in can read no Microsoft Customer Agreement billing profile; it needs a billing role on the billing account or profile (subscription roles do not apply)";
 
-/// True when `query` is a full billing profile id, usable without any lookup.
-fn is_full_profile_id(query: &str) -> bool {
-    let lower = query.to_ascii_lowercase();
-    lower.starts_with(PROFILE_ID_PREFIX)
-        && lower.contains("/billingprofiles/")
-        && !lower.ends_with("/billingprofiles/")
+/// What the scope flags select, before anything is looked up.
+#[derive(Debug, Clone)]
+pub enum Selection {
+    /// `--profile` (or `CREDITS_PROFILE`, or the config file): one billing profile.
+    Profile(Setting<String>),
+    /// `--all`: every readable MCA billing profile.
+    All,
+    /// `--account`: one billing account.
+    Account(String),
+    /// `--customer`: one of a partner's customers.
+    Customer(String),
+}
+
+/// Which scopes a command reads, for `Selection::from_flags`.
+pub struct Served {
+    /// The command, for messages: `credits forecast`.
+    pub command: &'static str,
+    /// The kinds of one scope it reads (`--all` reads billing profiles).
+    pub kinds: &'static [ScopeKind],
+    /// Why the others are not served: `Azure keeps no balance summary for a billing account`.
+    pub why_not: &'static str,
+}
+
+impl Served {
+    /// The flags that select what the command reads: `--profile, --all or --customer`.
+    fn flags(&self) -> String {
+        let mut flags: Vec<&str> = Vec::new();
+        for kind in self.kinds {
+            flags.push(kind.flag());
+            if *kind == ScopeKind::BillingProfile {
+                flags.push("--all");
+            }
+        }
+        match flags.split_last() {
+            Some((last, [])) => last.to_string(),
+            Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+            None => String::new(),
+        }
+    }
+
+    fn refuse(&self, kind: ScopeKind) -> Error {
+        Error::usage(format!(
+            "{} does not read a {}: {}; it reads {}",
+            self.command,
+            kind.noun(),
+            self.why_not,
+            self.flags()
+        ))
+    }
+}
+
+impl Selection {
+    /// The selection of the flags (the profile from the environment or the config file when
+    /// no scope flag is given), refused before any request when the command does not read
+    /// that kind of scope. A full id given to the wrong flag is refused too.
+    pub fn from_flags(context: &Context, flags: &ScopeArgs, served: &Served) -> Result<Self> {
+        let selection = if flags.all {
+            Selection::All
+        } else if let Some(account) = &flags.account {
+            Selection::Account(account.clone())
+        } else if let Some(customer) = &flags.customer {
+            Selection::Customer(customer.clone())
+        } else {
+            Selection::Profile(context.settings.profile(flags.profile.profile.as_deref())?)
+        };
+        let (kind, text, flag) = match &selection {
+            Selection::Profile(query) => {
+                (ScopeKind::BillingProfile, query.value.as_str(), "--profile")
+            }
+            Selection::All => (ScopeKind::BillingProfile, "", "--all"),
+            Selection::Account(query) => (ScopeKind::BillingAccount, query.as_str(), "--account"),
+            Selection::Customer(query) => (ScopeKind::Customer, query.as_str(), "--customer"),
+        };
+        if !served.kinds.contains(&kind) {
+            return Err(served.refuse(kind));
+        }
+        if let Some(scope) = full_id(text)? {
+            if scope.kind() != kind {
+                return Err(Error::usage(format!(
+                    "{flag} {text} is a {} id; pass it with {}",
+                    scope.kind().noun(),
+                    scope.kind().flag()
+                )));
+            }
+        }
+        Ok(selection)
+    }
+}
+
+/// A full scope id, parsed; `None` for a name. Text that starts like an id but is not a
+/// well-formed one is a name to look up (it matches nothing, and the message says so).
+fn full_id(text: &str) -> Result<Option<Scope>> {
+    if !Scope::looks_like_id(text) {
+        return Ok(None);
+    }
+    Ok(Scope::parse(text).ok())
+}
+
+/// The result of `read`: the value of the one scope selected, or a row per profile.
+pub enum Resolved<T> {
+    One(ScopeRef, T),
+    Many(Vec<ProfileRow<T>>),
+}
+
+/// Resolves `selection` and runs `read` at what it names: at the one scope (a stale cached
+/// profile resolved afresh and read once more, before any output only), or at every readable
+/// profile (`--all`), `concurrency` at a time, in listing order.
+pub async fn read<T>(
+    context: &Context,
+    selection: &Selection,
+    read: impl AsyncFn(&ArmClient, ScopeRef) -> Result<T>,
+) -> Result<Resolved<T>> {
+    match selection {
+        Selection::All => Ok(Resolved::Many(every_profile(context, &read).await?)),
+        Selection::Profile(query) => {
+            let (scope, value) = with_profile(context, query, read).await?;
+            Ok(Resolved::One(scope, value))
+        }
+        Selection::Account(query) => {
+            let scope = account(context, query).await?;
+            read_at(context, scope, &read).await
+        }
+        Selection::Customer(query) => {
+            let scope = customer(context, query).await?;
+            read_at(context, scope, &read).await
+        }
+    }
+}
+
+async fn read_at<T>(
+    context: &Context,
+    scope: ScopeRef,
+    read: &impl AsyncFn(&ArmClient, ScopeRef) -> Result<T>,
+) -> Result<Resolved<T>> {
+    let client = context.client().await?;
+    context.printer.progress().stage(scope.label());
+    let value = read(client, scope.clone()).await?;
+    Ok(Resolved::One(scope, value))
 }
 
 /// Where a resolved profile came from.
@@ -86,18 +223,9 @@ fn worth_resolving_again(context: &Context, origin: Origin, kind: ErrorKind) -> 
     origin == Origin::Cache && kind == ErrorKind::NotFound && !context.printer.has_written()
 }
 
-async fn resolve(context: &Context, query: &str) -> Result<(ProfileRef, Origin)> {
-    if is_full_profile_id(query) {
-        let id = query.trim_end_matches('/').to_string();
-        let name = id.rsplit('/').next().unwrap_or_default().to_string();
-        let profile = ProfileRef {
-            id,
-            name,
-            display_name: None,
-            currency: None,
-            account_display_name: None,
-        };
-        return Ok((profile, Origin::Direct));
+async fn resolve_profile(context: &Context, query: &str) -> Result<(ScopeRef, Origin)> {
+    if let Some(scope) = full_id(query)? {
+        return Ok((ScopeRef::bare(scope), Origin::Direct));
     }
     if !context.settings.refresh {
         if let Some(accounts) = profile_cache(context).await?.and_then(|c| c.load()) {
@@ -112,27 +240,26 @@ async fn resolve(context: &Context, query: &str) -> Result<(ProfileRef, Origin)>
     Ok((match_profile(&accounts, query)?, Origin::Listing))
 }
 
-/// Resolves `query` and runs `read` (a Consumption read) with the client and the profile.
-/// A stale cached profile is resolved afresh and read once more, before any output only.
-pub async fn with_profile<T>(
+/// Resolves `query` and runs `read` with the client and the profile.
+async fn with_profile<T>(
     context: &Context,
     query: &Setting<String>,
-    mut read: impl AsyncFnMut(&ArmClient, ProfileRef) -> Result<T>,
-) -> Result<T> {
-    let (profile, origin) = resolve(context, &query.value)
+    read: impl AsyncFn(&ArmClient, ScopeRef) -> Result<T>,
+) -> Result<(ScopeRef, T)> {
+    let (profile, origin) = resolve_profile(context, &query.value)
         .await
         .map_err(|error| named_where_it_came_from(error, query))?;
-    let query = query.value.as_str();
     let client = context.client().await?;
     context.printer.progress().stage(profile.label());
-    match read(client, profile).await {
+    match read(client, profile.clone()).await {
         Err(error) if worth_resolving_again(context, origin, error.kind) => {
             let accounts = relist(context).await?;
-            let profile = match_profile(&accounts, query)?;
+            let profile = match_profile(&accounts, &query.value)?;
             context.printer.progress().stage(profile.label());
-            read(client, profile).await
+            let value = read(client, profile.clone()).await?;
+            Ok((profile, value))
         }
-        result => result,
+        result => result.map(|value| (profile, value)),
     }
 }
 
@@ -145,44 +272,54 @@ fn named_where_it_came_from(error: Error, query: &Setting<String>) -> Error {
     error.hinted(format!("the profile was given by {origin}"))
 }
 
-/// `read` for every readable MCA profile of every account, `concurrency` at a time, in
-/// listing order. A profile that fails is a row that says why. If the listing came from
-/// the cache and a profile answers 404, the listing is made afresh and every profile read
-/// again, once, before any output.
-pub async fn every_profile<T>(
+/// `read` for every readable MCA profile of every account. A profile that fails is a row
+/// that says why. If the listing came from the cache and a profile answers 404, the listing
+/// is made afresh and every profile read again, once, before any output.
+async fn every_profile<T>(
     context: &Context,
-    read: impl AsyncFn(&ArmClient, ProfileRef) -> Result<T>,
+    read: &impl AsyncFn(&ArmClient, ScopeRef) -> Result<T>,
 ) -> Result<Vec<ProfileRow<T>>> {
     let (accounts, origin) = known_accounts(context).await?;
-    let rows = read_rows(context, &accounts, &read).await?;
+    let rows = read_rows(context, &accounts, read).await?;
     let stale = rows
         .iter()
         .filter_map(ProfileRow::error)
         .any(|e| worth_resolving_again(context, origin, e.kind));
     if stale {
         let accounts = relist(context).await?;
-        return read_rows(context, &accounts, &read).await;
+        return read_rows(context, &accounts, read).await;
     }
     Ok(rows)
+}
+
+/// Every readable profile of the MCA accounts, with its account.
+fn readable_profiles(accounts: &[BillingAccount]) -> Result<Vec<(AccountRef, ScopeRef)>> {
+    let mut targets = Vec::new();
+    for account in accounts.iter().filter(|a| a.has_credits) {
+        let owner = AccountRef::of(account);
+        for profile in account
+            .billing_profiles
+            .iter()
+            .filter(|p| p.has_read_access)
+        {
+            targets.push((owner.clone(), listed_profile(profile, account)?));
+        }
+    }
+    Ok(targets)
+}
+
+/// A listed profile as a scope; an id that is not a billing profile's is Azure's mistake.
+fn listed_profile(profile: &BillingProfile, account: &BillingAccount) -> Result<ScopeRef> {
+    ScopeRef::in_account(profile, account)
+        .map_err(|e| Error::unavailable(format!("Azure listed a billing profile badly: {e}")))
 }
 
 async fn read_rows<T>(
     context: &Context,
     accounts: &[BillingAccount],
-    read: &impl AsyncFn(&ArmClient, ProfileRef) -> Result<T>,
+    read: &impl AsyncFn(&ArmClient, ScopeRef) -> Result<T>,
 ) -> Result<Vec<ProfileRow<T>>> {
-    let targets: Vec<(AccountRef, ProfileRef)> = accounts
-        .iter()
-        .filter(|a| a.has_credits)
-        .flat_map(|account| {
-            let owner = AccountRef::of(account);
-            account
-                .billing_profiles
-                .iter()
-                .filter(|p| p.has_read_access)
-                .map(move |p| (owner.clone(), ProfileRef::in_account(p, account)))
-        })
-        .collect();
+    let targets = readable_profiles(accounts)?;
     if targets.is_empty() {
         return Err(Error::not_found(NO_READABLE_PROFILE));
     }
@@ -213,7 +350,7 @@ async fn read_rows<T>(
 
 /// `--account`: a billing account by its display name (after NFC, any case), name or full
 /// id, from the cached listing (or a fresh one when the cache does not know it).
-pub async fn account(context: &Context, query: &str) -> Result<AccountRef> {
+async fn account(context: &Context, query: &str) -> Result<ScopeRef> {
     let (accounts, origin) = known_accounts(context).await?;
     match match_account(&accounts, query) {
         Err(error) if origin == Origin::Cache && error.kind == ErrorKind::NotFound => {
@@ -224,7 +361,7 @@ pub async fn account(context: &Context, query: &str) -> Result<AccountRef> {
 }
 
 /// The rules of `account`, apart from I/O.
-pub fn match_account(accounts: &[BillingAccount], query: &str) -> Result<AccountRef> {
+pub fn match_account(accounts: &[BillingAccount], query: &str) -> Result<ScopeRef> {
     let wanted = comparable(query);
     let id = query.trim().trim_end_matches('/');
     let matches: Vec<&BillingAccount> = accounts
@@ -237,55 +374,75 @@ pub fn match_account(accounts: &[BillingAccount], query: &str) -> Result<Account
                 || a.id.eq_ignore_ascii_case(id)
         })
         .collect();
-    let describe = |a: &BillingAccount| {
+    let describe = |a: &&BillingAccount| {
         format!(
             "{} ({})",
             AsTyped(a.display_name.as_deref().unwrap_or(&a.name)),
             a.id
         )
     };
-    match matches.as_slice() {
-        [one] => Ok(AccountRef::of(one)),
+    let known: Vec<String> = accounts.iter().map(|a| describe(&a)).collect();
+    let found = one_match(ScopeKind::BillingAccount, query, &matches, &known, describe)?;
+    let scope = Scope::parse(&found.id)
+        .ok()
+        .filter(|s| s.kind() == ScopeKind::BillingAccount)
+        .ok_or_else(|| {
+            Error::unavailable(format!(
+                "Azure listed a billing account with the malformed id {:?}",
+                found.id
+            ))
+        })?;
+    Ok(ScopeRef {
+        scope,
+        display_name: found.display_name.clone(),
+        currency: None,
+        account_display_name: found.display_name.clone(),
+    })
+}
+
+/// The one wording of "matches nothing" (naming what there is) and "matches several" (naming
+/// each by its full id), for every kind of scope.
+fn one_match<'m, M>(
+    kind: ScopeKind,
+    query: &str,
+    matches: &'m [M],
+    known: &[String],
+    describe: impl Fn(&M) -> String,
+) -> Result<&'m M> {
+    match matches {
+        [one] => Ok(one),
         [] => {
-            let known: Vec<String> = accounts.iter().map(describe).collect();
-            Err(Error::not_found(format!(
-                "no billing account matches {}; the accounts are: {}",
-                AsTyped(query),
-                if known.is_empty() {
-                    "none".to_string()
-                } else {
+            let noun = kind.noun();
+            Err(Error::not_found(if known.is_empty() {
+                format!(
+                    "no {noun} matches {}; there is none to choose from",
+                    AsTyped(query)
+                )
+            } else {
+                format!(
+                    "no {noun} matches {}; the {noun}s are: {}",
+                    AsTyped(query),
                     known.join(", ")
-                }
-            )))
+                )
+            }))
         }
         many => Err(Error::not_found(format!(
-            "{} matches {} billing accounts; pass the full id with --account, one of: {}",
+            "{} matches {} {}s; pass the full id with {}, one of: {}",
             AsTyped(query),
             many.len(),
-            many.iter()
-                .map(|a| describe(a))
-                .collect::<Vec<_>>()
-                .join(", ")
+            kind.noun(),
+            kind.flag(),
+            many.iter().map(describe).collect::<Vec<_>>().join(", ")
         ))),
     }
 }
 
 /// `--customer`: a partner's customer by its display name (after NFC, any case), name or
 /// full id (`/providers/Microsoft.Billing/billingAccounts/{a}/customers/{c}`), matched over
-/// the customers of every Microsoft Partner Agreement account. The customer is returned in
-/// the shape the reads take (a `ProfileRef` whose id is the customer's).
-pub async fn customer(context: &Context, query: &str) -> Result<ProfileRef> {
-    let trimmed = query.trim().trim_end_matches('/');
-    let lower = trimmed.to_ascii_lowercase();
-    if lower.starts_with(PROFILE_ID_PREFIX) && lower.contains("/customers/") {
-        let name = trimmed.rsplit('/').next().unwrap_or_default().to_string();
-        return Ok(ProfileRef {
-            id: trimmed.to_string(),
-            name,
-            display_name: None,
-            currency: None,
-            account_display_name: None,
-        });
+/// the customers of every Microsoft Partner Agreement account.
+async fn customer(context: &Context, query: &str) -> Result<ScopeRef> {
+    if let Some(scope) = full_id(query)? {
+        return Ok(ScopeRef::bare(scope));
     }
     let (accounts, _) = known_accounts(context).await?;
     let partner: Vec<&BillingAccount> = accounts
@@ -304,54 +461,51 @@ pub async fn customer(context: &Context, query: &str) -> Result<ProfileRef> {
     }
     let client = context.client().await?;
     let wanted = comparable(query);
-    let mut matches: Vec<(ProfileRef, String)> = Vec::new();
+    let trimmed = query.trim().trim_end_matches('/');
+    let mut matches: Vec<(ScopeRef, String)> = Vec::new();
     let mut known: Vec<String> = Vec::new();
     for account in partner {
         let account_name = account.display_name.clone().unwrap_or(account.name.clone());
-        for customer in crate::arm::billing::list_customers(client, &account.id).await? {
+        for customer in list_customers(client, &account.id).await? {
             let display = customer.properties.display_name.clone();
             let shown = display.clone().unwrap_or(customer.name.clone());
-            if known.len() < 20 {
-                known.push(format!("{} ({})", AsTyped(&shown), customer.name));
-            }
+            known.push(format!("{} ({})", AsTyped(&shown), customer.name));
             let hit = display.as_deref().is_some_and(|d| comparable(d) == wanted)
                 || customer.name.eq_ignore_ascii_case(trimmed)
                 || customer.id.eq_ignore_ascii_case(trimmed);
-            if hit {
-                matches.push((
-                    ProfileRef {
-                        id: customer.id.clone(),
-                        name: customer.name.clone(),
-                        display_name: display,
-                        currency: None,
-                        account_display_name: Some(account_name.clone()),
-                    },
-                    account_name.clone(),
-                ));
+            if !hit {
+                continue;
             }
+            let scope = Scope::parse(&customer.id)
+                .ok()
+                .filter(|s| s.kind() == ScopeKind::Customer)
+                .ok_or_else(|| {
+                    Error::unavailable(format!(
+                        "Azure listed a customer with the malformed id {:?}",
+                        customer.id
+                    ))
+                })?;
+            matches.push((
+                ScopeRef {
+                    scope,
+                    display_name: display,
+                    currency: None,
+                    account_display_name: Some(account_name.clone()),
+                },
+                account_name.clone(),
+            ));
         }
     }
-    match matches.len() {
-        1 => Ok(matches.remove(0).0),
-        0 => Err(Error::not_found(format!(
-            "no customer matches {}; the customers include: {}",
-            AsTyped(query),
-            if known.is_empty() {
-                "none".to_string()
-            } else {
-                known.join(", ")
-            }
-        ))),
-        n => Err(Error::not_found(format!(
-            "{} matches {n} customers; pass the full id with --customer, one of: {}",
-            AsTyped(query),
-            matches
-                .iter()
-                .map(|(c, account)| format!("{} (account {})", c.id, AsTyped(account)))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ))),
+    // A long customer list is named in part.
+    if known.len() > 20 {
+        let more = known.len() - 20;
+        known.truncate(20);
+        known.push(format!("and {more} more"));
     }
+    let describe =
+        |(c, account): &(ScopeRef, String)| format!("{} (account {})", c.id(), AsTyped(account));
+    let (found, _) = one_match(ScopeKind::Customer, query, &matches, &known, describe)?;
+    Ok(found.clone())
 }
 
 /// A name as it is compared: Unicode NFC (so a typed `u` + combining diaeresis is `ü`), then
@@ -374,7 +528,7 @@ impl std::fmt::Display for AsTyped<'_> {
 }
 
 /// The matching rules, apart from I/O so they can be tested directly.
-pub fn match_profile(accounts: &[BillingAccount], query: &str) -> Result<ProfileRef> {
+pub fn match_profile(accounts: &[BillingAccount], query: &str) -> Result<ScopeRef> {
     let wanted = comparable(query);
     let mut matches: Vec<(&BillingAccount, &BillingProfile)> = Vec::new();
     for account in accounts {
@@ -402,42 +556,7 @@ pub fn match_profile(accounts: &[BillingAccount], query: &str) -> Result<Profile
     if matches.iter().any(|(a, _)| a.has_credits) {
         matches.retain(|(a, _)| a.has_credits);
     }
-    match matches.as_slice() {
-        [] => Err(no_match(accounts, query)),
-        [(account, profile)] => {
-            if !account.has_credits {
-                return Err(Error::not_found(format!(
-                    "billing profile {} belongs to account {}, a {} account; credits exist only for Microsoft Customer Agreement billing profiles",
-                    AsTyped(query),
-                    AsTyped(account.display_name.as_deref().unwrap_or(&account.name)),
-                    account.agreement_type.as_deref().unwrap_or("non-MCA")
-                )));
-            }
-            Ok(ProfileRef::in_account(profile, account))
-        }
-        many => {
-            let ids: Vec<String> = many
-                .iter()
-                .map(|(a, p)| {
-                    format!(
-                        "{} (account {})",
-                        p.id,
-                        AsTyped(a.display_name.as_deref().unwrap_or(&a.name))
-                    )
-                })
-                .collect();
-            Err(Error::not_found(format!(
-                "{} matches {} billing profiles; pass the full id with --profile, one of: {}",
-                AsTyped(query),
-                many.len(),
-                ids.join(", ")
-            )))
-        }
-    }
-}
-
-fn no_match(accounts: &[BillingAccount], query: &str) -> Error {
-    let available: Vec<String> = accounts
+    let known: Vec<String> = accounts
         .iter()
         .filter(|a| a.has_credits)
         .flat_map(|a| a.billing_profiles.iter().filter(|p| p.has_read_access))
@@ -446,17 +565,30 @@ fn no_match(accounts: &[BillingAccount], query: &str) -> Error {
             None => p.name.clone(),
         })
         .collect();
-    if available.is_empty() {
-        return Error::not_found(format!(
+    if matches.is_empty() && known.is_empty() {
+        return Err(Error::not_found(format!(
             "no billing profile matches {}: {NO_READABLE_PROFILE}",
             AsTyped(query)
-        ));
+        )));
     }
-    Error::not_found(format!(
-        "no billing profile matches {}; available: {}",
-        AsTyped(query),
-        available.join(", ")
-    ))
+    let describe = |(a, p): &(&BillingAccount, &BillingProfile)| {
+        format!(
+            "{} (account {})",
+            p.id,
+            AsTyped(a.display_name.as_deref().unwrap_or(&a.name))
+        )
+    };
+    let (account, profile) =
+        one_match(ScopeKind::BillingProfile, query, &matches, &known, describe)?;
+    if !account.has_credits {
+        return Err(Error::not_found(format!(
+            "billing profile {} belongs to account {}, a {} account; credits exist only for Microsoft Customer Agreement billing profiles",
+            AsTyped(query),
+            AsTyped(account.display_name.as_deref().unwrap_or(&account.name)),
+            account.agreement_type.as_deref().unwrap_or("non-MCA")
+        )));
+    }
+    listed_profile(profile, account)
 }
 
 #[cfg(test)]
@@ -498,7 +630,10 @@ mod tests {
                 &[("P2", "Development")],
             ),
         ];
-        assert_eq!(match_profile(&accounts, "development").unwrap().name, "P2");
+        assert_eq!(
+            match_profile(&accounts, "development").unwrap().name(),
+            "P2"
+        );
     }
 
     #[test]
@@ -511,10 +646,10 @@ mod tests {
             ),
             account("b", "MicrosoftCustomerAgreement", &[("P3", "Development")]),
         ];
-        assert_eq!(match_profile(&accounts, "p2").unwrap().name, "P2");
-        assert_eq!(match_profile(&accounts, "PROD").unwrap().name, "P2");
+        assert_eq!(match_profile(&accounts, "p2").unwrap().name(), "P2");
+        assert_eq!(match_profile(&accounts, "PROD").unwrap().name(), "P2");
         let by_id = "/providers/Microsoft.Billing/billingAccounts/b/billingProfiles/P3";
-        assert_eq!(match_profile(&accounts, by_id).unwrap().name, "P3");
+        assert_eq!(match_profile(&accounts, by_id).unwrap().name(), "P3");
         let ambiguous = match_profile(&accounts, "Development").unwrap_err();
         assert_eq!(ambiguous.exit_code(), 5);
         assert!(ambiguous
@@ -537,9 +672,9 @@ mod tests {
             &[("ZRH", "Forschung Zürich")],
         )];
         let decomposed = "forschung zu\u{308}rich";
-        assert_eq!(match_profile(&accounts, decomposed).unwrap().name, "ZRH");
+        assert_eq!(match_profile(&accounts, decomposed).unwrap().name(), "ZRH");
         assert_eq!(
-            match_profile(&accounts, "FORSCHUNG ZÜRICH").unwrap().name,
+            match_profile(&accounts, "FORSCHUNG ZÜRICH").unwrap().name(),
             "ZRH"
         );
         let error = match_profile(&accounts, "Zürich Süd").unwrap_err();

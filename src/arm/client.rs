@@ -3,12 +3,14 @@
 use super::auth::{one_line, TokenSource};
 use super::error::{ArmError, ArmResult, StatusFailure};
 use super::retry::{backoff, is_transient_status, retry_after};
+use crate::model::scope::Scope;
 use crate::model::wire::{ArmRecord, ErrorBody, Page};
 use azure_core::credentials::Secret;
 use bytes::Bytes;
 use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
+use std::ops::ControlFlow;
 use std::time::{Duration, Instant};
 use url::Url;
 
@@ -281,12 +283,12 @@ impl ArmClient {
     /// parsing and printing one page overlaps the round trip of the next. A page that is not
     /// a page of `expected` records is fetched again (like a 503) before anything of it is
     /// handed on, so a retry never repeats or drops a record. `on_page` may fail with its own
-    /// error type (a closed stdout), which ends the listing.
+    /// error type, or answer `Break` (nobody reads any more), which ends the listing quietly.
     pub async fn get_pages<T, E>(
         &self,
         url: Url,
         expected: &Expected<'_>,
-        mut on_page: impl FnMut(Vec<T>) -> Result<(), E>,
+        mut on_page: impl FnMut(Vec<T>) -> Result<ControlFlow<()>, E>,
     ) -> Result<(), E>
     where
         T: DeserializeOwned + ArmRecord + Send + 'static,
@@ -349,7 +351,7 @@ impl ArmClient {
             };
             let Some(next_url) = next else {
                 match read_page() {
-                    Ok(records) => return on_page(records),
+                    Ok(records) => return on_page(records).map(|_| ()),
                     Err(bad) => {
                         current = again(&current_url, used, bad, pages).await?;
                         continue;
@@ -379,12 +381,16 @@ impl ArmClient {
                     ArmError::Internal(format!("parsing a page failed unexpectedly: {e}"))
                 })?;
                 match records {
-                    Ok(records) => on_page(records).map(|()| None),
-                    Err(bad) => Ok(Some(bad)),
+                    Ok(records) => on_page(records).map(Ok),
+                    Err(bad) => Ok(Err(bad)),
                 }
             };
             let (handled, fetched) = tokio::join!(handle_page, self.get(&next_url));
-            if let Some(bad) = handled? {
+            let handled = handled?;
+            if matches!(handled, Ok(ControlFlow::Break(()))) {
+                return Ok(());
+            }
+            if let Err(bad) = handled {
                 // Nothing of this page was handed on: fetch it again, and the next one after.
                 seen.remove(next_url.as_str());
                 pages -= 1;
@@ -404,7 +410,7 @@ impl ArmClient {
         let mut items = Vec::new();
         self.get_pages(url, expected, |page| {
             items.extend(page);
-            Ok::<(), ArmError>(())
+            Ok::<_, ArmError>(ControlFlow::Continue(()))
         })
         .await?;
         Ok(items)
@@ -659,6 +665,11 @@ impl ArmClient {
             target,
             request_id,
             auth: self.tokens.method(),
+            scope: Scope::enclosing(url.path()).map(|scope| scope.kind()),
+            consumption: url
+                .path()
+                .to_ascii_lowercase()
+                .contains("/providers/microsoft.consumption/"),
         }))
     }
 }
@@ -787,9 +798,9 @@ pub struct Expected<'a> {
     /// The ARM type of every record (`Microsoft.Consumption/lots`), compared without case
     /// when the record says its type.
     pub record_type: &'static str,
-    /// At billing-profile scope: the profile id every record's id must lie under, when the
+    /// At billing-profile scope: the profile every record's id must lie under, when the
     /// record's id names a billing profile.
-    pub profile: Option<&'a str>,
+    pub profile: Option<&'a Scope>,
     /// Query parameters every page must be asked with (a `$filter`): added to a `nextLink`
     /// that lost them.
     pub keep: &'a [(&'static str, String)],
@@ -799,7 +810,7 @@ impl Expected<'_> {
     fn owned(&self) -> ExpectedOwned {
         ExpectedOwned {
             record_type: self.record_type,
-            profile: self.profile.map(str::to_string),
+            profile: self.profile.cloned(),
         }
     }
 
@@ -817,38 +828,17 @@ impl Expected<'_> {
 /// `Expected`, for the parsing thread.
 struct ExpectedOwned {
     record_type: &'static str,
-    profile: Option<String>,
+    profile: Option<Scope>,
 }
 
 impl ExpectedOwned {
     fn view(&self) -> Expected<'_> {
         Expected {
             record_type: self.record_type,
-            profile: self.profile.as_deref(),
+            profile: self.profile.as_ref(),
             keep: &[],
         }
     }
-}
-
-/// The billing profile an id lies under (`/providers/Microsoft.Billing/billingAccounts/A/
-/// billingProfiles/P`), lower-cased, if it names one.
-fn profile_of(id: &str) -> Option<String> {
-    let lower = id.to_ascii_lowercase();
-    let at = lower.find("/billingprofiles/")?;
-    let rest = &lower[at + "/billingprofiles/".len()..];
-    let name = rest.split('/').next().filter(|n| !n.is_empty())?;
-    Some(format!(
-        "{}/billingprofiles/{name}",
-        lower[..at].trim_start_matches('/')
-    ))
-}
-
-/// True when `id` is `scope` or lies under it (`scope/...`), ignoring case and a leading `/`.
-fn lies_under(id: &str, scope: &str) -> bool {
-    let (id, scope) = (id.trim_start_matches('/'), scope.trim_start_matches('/'));
-    id.len() >= scope.len()
-        && id.as_bytes()[..scope.len()].eq_ignore_ascii_case(scope.as_bytes())
-        && id.as_bytes().get(scope.len()).is_none_or(|&b| b == b'/')
 }
 
 /// Refuses records of another type, or (at billing-profile scope) of another profile: an
@@ -859,7 +849,6 @@ fn check_records<T: ArmRecord>(
     expected: &Expected<'_>,
     records: &[T],
 ) -> ArmResult<()> {
-    let wanted_profile = expected.profile.and_then(profile_of);
     for record in records {
         let why = if let Some(kind) = record
             .record_type()
@@ -870,17 +859,20 @@ fn check_records<T: ArmRecord>(
                 quoted(kind),
                 expected.record_type
             ))
-        } else if let (Some(wanted), Some(id)) = (&wanted_profile, record.record_id()) {
-            if lies_under(id, expected.profile.unwrap_or_default()) {
+        } else if let (Some(wanted), Some(id)) = (expected.profile, record.record_id()) {
+            if wanted.holds(id) {
                 // The common case, without allocating.
                 None
             } else {
-                profile_of(id).filter(|actual| actual != wanted).map(|_| {
-                    format!(
-                        "it holds a record of another billing profile ({})",
-                        quoted(id)
-                    )
-                })
+                Scope::enclosing(id)
+                    .and_then(|scope| scope.profile())
+                    .filter(|actual| actual != wanted)
+                    .map(|_| {
+                        format!(
+                            "it holds a record of another billing profile ({})",
+                            quoted(id)
+                        )
+                    })
             }
         } else {
             None
@@ -932,24 +924,23 @@ mod tests {
 
     #[test]
     fn records_are_matched_to_the_billing_profile_asked_for() {
-        let profile = "/providers/Microsoft.Billing/billingAccounts/1234:5678/billingProfiles/2468";
+        let profile = Scope::parse(
+            "/providers/Microsoft.Billing/billingAccounts/1234:5678/billingProfiles/2468",
+        )
+        .unwrap();
         let own = format!(
             "{}/providers/Microsoft.Consumption/lots/l1",
-            profile.to_uppercase()
+            profile.id().to_uppercase()
         );
-        assert!(lies_under(&own, profile));
-        assert!(!lies_under(
-            "/providers/Microsoft.Billing/billingAccounts/1234:5678/billingProfiles/24689/x",
-            profile
+        assert!(profile.holds(&own));
+        assert!(!profile.holds(
+            "/providers/Microsoft.Billing/billingAccounts/1234:5678/billingProfiles/24689/x"
         ));
-        assert_eq!(profile_of(&own), profile_of(profile));
+        let other = "/providers/Microsoft.Billing/billingAccounts/1234:5678/billingProfiles/9/x";
         assert_ne!(
-            profile_of(
-                "/providers/Microsoft.Billing/billingAccounts/1234:5678/billingProfiles/9/x"
-            ),
-            profile_of(profile)
+            Scope::enclosing(other).and_then(|s| s.profile()).as_ref(),
+            Some(&profile)
         );
-        assert_eq!(profile_of("/providers/Microsoft.Consumption/lots/l1"), None);
     }
 
     #[test]

@@ -1,11 +1,14 @@
-//! Microsoft.Consumption: the credit balance summary, credit lots and credit events of one
-//! billing profile.
+//! Microsoft.Consumption: the credit balance summary, credit lots and credit events of a
+//! billing profile, a billing account or a partner's customer. Each call takes the `Scope`
+//! and picks the path and API version that scope needs (`api_version`).
 
 use super::client::{conversion_error, ArmClient, Expected};
 use super::error::{ArmError, ArmResult};
-use crate::model::domain::{BalanceSummary, CreditEvent, CreditLot, ProfileRef};
+use crate::model::domain::{BalanceSummary, CreditEvent, CreditLot, ScopeRef};
+use crate::model::scope::{Scope, ScopeKind};
 use crate::model::wire;
 use chrono::NaiveDate;
+use std::ops::ControlFlow;
 
 /// The current stable version, used by the official Go and Python SDKs; 2026-06-01 has the
 /// same contract for these calls.
@@ -14,44 +17,83 @@ pub const CONSUMPTION_API_VERSION: &str = "2024-08-01";
 /// Balance summaries and events by customer exist only in this version.
 pub const CUSTOMER_API_VERSION: &str = "2019-10-01";
 
-/// The balance summary of one profile; a 204 means the profile has no credits.
-pub async fn balance_summary(client: &ArmClient, profile: ProfileRef) -> ArmResult<BalanceSummary> {
-    balance_summary_at(client, profile, CONSUMPTION_API_VERSION).await
+/// Which reads Azure serves at a scope, and in which API version: the one place that knows.
+fn api_version(read: Read, kind: ScopeKind) -> ArmResult<&'static str> {
+    use ScopeKind::*;
+    match (read, kind) {
+        (Read::BalanceSummary, BillingProfile) => Ok(CONSUMPTION_API_VERSION),
+        (Read::BalanceSummary | Read::Events, Customer) => Ok(CUSTOMER_API_VERSION),
+        (Read::Lots, BillingProfile | BillingAccount | Customer) => Ok(CONSUMPTION_API_VERSION),
+        (Read::Events, BillingProfile | BillingAccount) => Ok(CONSUMPTION_API_VERSION),
+        (read, kind) => Err(ArmError::NotServed {
+            what: read.noun(),
+            scope: kind,
+        }),
+    }
 }
 
-/// The balance summary of a billing profile or (partners) a customer, in `api_version`.
-pub async fn balance_summary_at(
-    client: &ArmClient,
-    profile: ProfileRef,
-    api_version: &str,
-) -> ArmResult<BalanceSummary> {
+/// Whether Azure documents a `$filter` for this read at a scope of `kind` (lots at account
+/// and customer scope, events at account scope); elsewhere none is sent, and the caller
+/// filters what comes back.
+fn filter_documented(read: Read, kind: ScopeKind) -> bool {
+    use ScopeKind::*;
+    matches!(
+        (read, kind),
+        (Read::Lots, BillingAccount | Customer) | (Read::Events, BillingAccount)
+    )
+}
+
+/// The three Consumption reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Read {
+    BalanceSummary,
+    Lots,
+    Events,
+}
+
+impl Read {
+    fn noun(self) -> &'static str {
+        match self {
+            Read::BalanceSummary => "credit balance summary",
+            Read::Lots => "credit lots",
+            Read::Events => "credit transactions",
+        }
+    }
+
+    /// Whether Azure serves this read at a scope of `kind`.
+    pub fn served_at(self, kind: ScopeKind) -> bool {
+        api_version(self, kind).is_ok()
+    }
+}
+
+/// The balance summary of a billing profile or (partners) a customer; a 204 means it has no
+/// credits.
+pub async fn balance_summary(client: &ArmClient, of: ScopeRef) -> ArmResult<BalanceSummary> {
+    let api_version = api_version(Read::BalanceSummary, of.kind())?;
     let url = client.url(
         &format!(
             "{}/providers/Microsoft.Consumption/credits/balanceSummary",
-            profile.id
+            of.id()
         ),
         &[("api-version", api_version)],
     );
     let expected = Expected {
         record_type: "Microsoft.Consumption/credits/balanceSummary",
-        profile: profile_scope(&profile.id),
+        profile: profile_scope(&of.scope),
         keep: &[],
     };
     let raw: Option<wire::CreditSummary> = client.get_json(url, &expected).await?;
     match raw {
-        Some(raw) => BalanceSummary::from_wire(profile, raw)
-            .map_err(|e| conversion_error("balance summary", e)),
-        None => Ok(BalanceSummary::no_credits(profile)),
+        Some(raw) => {
+            BalanceSummary::from_wire(of, raw).map_err(|e| conversion_error("balance summary", e))
+        }
+        None => Ok(BalanceSummary::no_credits(of)),
     }
 }
 
-/// The `id` of what is read: a billing profile, or (for an account-scope read) a billing
-/// account.
-fn profile_scope(scope: &str) -> Option<&str> {
-    scope
-        .to_ascii_lowercase()
-        .contains("/billingprofiles/")
-        .then_some(scope)
+/// The scope every record must lie under, when it is a billing profile.
+fn profile_scope(scope: &Scope) -> Option<&Scope> {
+    (scope.kind() == ScopeKind::BillingProfile).then_some(scope)
 }
 
 /// The query of a list: the API version, and a documented `$filter` when one is given (it is
@@ -88,12 +130,14 @@ fn list_query<'a>(
 /// the documented `$filter` (`source eq '…' and status eq '…'`).
 pub async fn lots(
     client: &ArmClient,
-    scope: &str,
+    scope: &Scope,
     filter: Option<String>,
 ) -> ArmResult<Vec<CreditLot>> {
-    let (query, keep) = list_query(CONSUMPTION_API_VERSION, &[], &filter);
+    let api_version = api_version(Read::Lots, scope.kind())?;
+    let filter = filter.filter(|_| filter_documented(Read::Lots, scope.kind()));
+    let (query, keep) = list_query(api_version, &[], &filter);
     let url = client.url(
-        &format!("{scope}/providers/Microsoft.Consumption/lots"),
+        &format!("{}/providers/Microsoft.Consumption/lots", scope.id()),
         &query,
     );
     let expected = Expected {
@@ -109,7 +153,7 @@ pub async fn lots(
                     CreditLot::from_wire(raw).map_err(|e| conversion_error("credit lot", e))?,
                 );
             }
-            Ok::<(), ArmError>(())
+            Ok::<_, ArmError>(ControlFlow::Continue(()))
         })
         .await?;
     Ok(lots)
@@ -118,27 +162,26 @@ pub async fn lots(
 /// The credit events of a billing profile or billing account between `start` and `end`,
 /// handed over page by page as they arrive so output can start before the last page;
 /// `filter` is the documented `$filter` (`lotsource eq '…'`, `lotid eq '…'`). `on_page` may
-/// fail with its own error (a closed stdout), which ends the listing.
+/// fail with its own error, or answer `Break` (nobody reads any more), which ends the listing.
 pub async fn events<E: From<ArmError>>(
     client: &ArmClient,
-    scope: &str,
+    scope: &Scope,
     (start, end): (NaiveDate, NaiveDate),
     filter: Option<String>,
-    mut on_page: impl FnMut(Vec<CreditEvent>) -> Result<(), E>,
+    mut on_page: impl FnMut(Vec<CreditEvent>) -> Result<ControlFlow<()>, E>,
 ) -> Result<(), E> {
     let window = [
         ("startDate", start.format("%Y-%m-%d").to_string()),
         ("endDate", end.format("%Y-%m-%d").to_string()),
     ];
-    // Events by customer exist only in 2019-10-01.
-    let api_version = if scope.to_ascii_lowercase().contains("/customers/") {
-        CUSTOMER_API_VERSION
-    } else {
-        CONSUMPTION_API_VERSION
-    };
+    let api_version = api_version(Read::Events, scope.kind())?;
+    let filter = filter.filter(|_| filter_documented(Read::Events, scope.kind()));
+    // Microsoft's MACC article sends the window at account scope, but an account-scope read
+    // is not documented to honour it: there, it is checked here too.
+    let check_window = scope.kind() == ScopeKind::BillingAccount;
     let (query, keep) = list_query(api_version, &window, &filter);
     let url = client.url(
-        &format!("{scope}/providers/Microsoft.Consumption/events"),
+        &format!("{}/providers/Microsoft.Consumption/events", scope.id()),
         &query,
     );
     let expected = Expected {
@@ -154,6 +197,16 @@ pub async fn events<E: From<ArmError>>(
                     CreditEvent::from_wire(raw).map_err(|e| conversion_error("credit event", e))
                 })
                 .collect::<ArmResult<Vec<_>>>()?;
+            let in_window = |event: &CreditEvent| {
+                event
+                    .transaction_date
+                    .is_none_or(|d| d.date_naive() >= start && d.date_naive() <= end)
+            };
+            let events = if check_window {
+                events.into_iter().filter(in_window).collect()
+            } else {
+                events
+            };
             on_page(events)
         })
         .await

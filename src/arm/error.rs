@@ -5,6 +5,7 @@
 
 use super::auth::AuthMethod;
 use crate::error::ErrorKind;
+use crate::model::scope::ScopeKind;
 use std::fmt;
 use std::time::Duration;
 
@@ -23,6 +24,10 @@ pub struct StatusFailure {
     pub request_id: Option<String>,
     /// How the rejected token was obtained (for a 401).
     pub auth: AuthMethod,
+    /// The kind of billing scope the request read, when it read one.
+    pub scope: Option<ScopeKind>,
+    /// True when the request went to Microsoft.Consumption.
+    pub consumption: bool,
 }
 
 /// A failed call to Resource Manager or to the credential behind it.
@@ -101,6 +106,11 @@ pub enum ArmError {
     TokenTimeout { method: AuthMethod, limit: Duration },
     /// The HTTP machinery itself failed (no client, a parse task that died).
     Internal(String),
+    /// Azure serves no such read for this kind of scope (the commands refuse it first).
+    NotServed {
+        what: &'static str,
+        scope: ScopeKind,
+    },
 }
 
 impl ArmError {
@@ -130,6 +140,7 @@ impl ArmError {
             | ArmError::TooManyPages { .. }
             | ArmError::BodyTooLarge { .. }
             | ArmError::Internal(_) => ErrorKind::Unavailable,
+            ArmError::NotServed { .. } => ErrorKind::Usage,
         }
     }
 
@@ -303,6 +314,9 @@ impl fmt::Display for ArmError {
                 limit.as_secs()
             ),
             ArmError::Internal(what) => f.write_str(what),
+            ArmError::NotServed { what, scope } => {
+                write!(f, "Azure serves no {what} for a {}", scope.noun())
+            }
         }
     }
 }

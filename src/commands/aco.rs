@@ -1,8 +1,9 @@
 //! `credits aco FILE|-`: Partner Center's Azure Credit Offer balance file, summarised per
 //! credit, with `--customer`, `--min` and `--expiring-within`. No sign-in, no network.
 
+use super::settle;
 use crate::aco::{self, AcoCredit, AcoFile};
-use crate::checks::{self, Outcome, Threshold, Thresholds};
+use crate::checks::{self, Ledger, Thresholds};
 use crate::cli::AcoArgs;
 use crate::context::Context;
 use crate::error::{Error, Result};
@@ -72,82 +73,35 @@ pub fn run(context: &Context, args: AcoArgs) -> Result<()> {
             )));
         }
     }
-    // A bare --min among several currencies is bad input: refused before anything is written.
+    // Every check is judged before anything is written: a bare --min among several
+    // currencies, or one in a currency no credit has, is bad input.
+    let live: Vec<&AcoCredit> = credits.iter().filter(|c| !c.expired).collect();
     if let Some(minimum) = &minimum {
-        let currencies: BTreeSet<String> = credits
-            .iter()
-            .filter(|c| !c.expired)
-            .map(|c| c.currency.clone())
-            .collect();
-        minimum.fit(&currencies)?;
+        let currencies = live.iter().map(|c| c.currency.clone()).collect();
+        minimum.fit(&currencies, "credit", true)?;
+    }
+    let mut ledger = Ledger::many("", live.len());
+    for credit in &live {
+        let subject = format!(
+            "customer {} agreement {}",
+            credit.customer_id, credit.agreement_id
+        );
+        if let Some(minimum) = &minimum {
+            ledger.record(&subject, Some("--min"), checks::aco_min(credit, minimum));
+        }
+        if let Some(days) = within_days {
+            let outcome = checks::aco_expiring(credit, as_of, days);
+            ledger.record(&subject, Some("--expiring-within"), outcome);
+        }
     }
     // Written a few credits at a time: JSON and csv stream, whatever the file's size.
     let mut list = context.printer.list::<AcoCredit>();
     for chunk in credits.chunks(256) {
-        match list.push(chunk) {
-            Err(error) if error.kind == crate::error::ErrorKind::ClosedPipe => break,
-            other => other?,
+        if list.push(chunk)?.is_break() {
+            break;
         }
     }
-    match list.finish() {
-        Err(error) if error.kind == crate::error::ErrorKind::ClosedPipe => {}
-        other => {
-            other?;
-        }
-    }
+    list.finish()?;
     context.printer.emit_footer(&AcoTotals(&credits))?;
-
-    let mut outcomes = Vec::new();
-    if let Some(minimum) = &minimum {
-        let live: Vec<&AcoCredit> = credits.iter().filter(|c| !c.expired).collect();
-        let currencies: BTreeSet<String> = live.iter().map(|c| c.currency.clone()).collect();
-        minimum.fit(&currencies)?;
-        for credit in live {
-            let outcome = match minimum.for_currency(Some(&credit.currency)) {
-                Threshold::Amount(min) if credit.balance_amount.value < min.value => {
-                    let by = min
-                        .value
-                        .checked_sub(credit.balance_amount.value)
-                        .map(|by| format!(" by {by} {}", credit.currency))
-                        .unwrap_or_default();
-                    Outcome::Failed(format!(
-                        "customer {} agreement {}: balance {} is below the minimum {} {}{by}",
-                        credit.customer_id,
-                        credit.agreement_id,
-                        credit.balance_amount,
-                        min.value,
-                        credit.currency,
-                    ))
-                }
-                Threshold::Amount(_) => Outcome::Passed,
-                _ => {
-                    context.printer.note(&format!(
-                        "customer {} agreement {} is not checked: no --min amount is given in {}",
-                        credit.customer_id, credit.agreement_id, credit.currency
-                    ));
-                    Outcome::NotChecked(credit.currency.clone())
-                }
-            };
-            outcomes.push(outcome);
-        }
-    }
-    if let Some(days) = within_days {
-        let horizon = as_of + chrono::Duration::days(days);
-        for credit in credits.iter().filter(|c| !c.expired) {
-            let left = credit.balance_amount.value;
-            match credit.expiry_date {
-                Some(expires) if left > rust_decimal::Decimal::ZERO && expires <= horizon => {
-                    outcomes.push(Outcome::Failed(format!(
-                        "customer {} agreement {}: {} expires on {expires}, within {days} days",
-                        credit.customer_id, credit.agreement_id, credit.balance_amount
-                    )))
-                }
-                _ => outcomes.push(Outcome::Passed),
-            }
-        }
-    }
-    checks::verdict(&outcomes).conclude(
-        || checks::reasons(&outcomes).join("; "),
-        || "the credits could not be checked".into(),
-    )
+    settle::<()>(context, &[], &ledger)
 }

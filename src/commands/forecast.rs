@@ -1,19 +1,33 @@
 //! `credits forecast`: the burn rate, runway and credit expiring unused of one billing
 //! profile (or every profile with `--all`), and the `--min-days` and `--max-unused` checks.
 
+use super::settle;
 use crate::arm::consumption::{balance_summary, events, lots};
 use crate::arm::{ArmClient, ArmError};
-use crate::checks::{self, Outcome, Thresholds};
+use crate::checks::{self, Ledger, Outcome, Thresholds};
 use crate::cli::{ForecastArgs, ForecastOptions};
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::forecast::{self, ForecastInputs, Inputs, ProfileForecast};
-use crate::model::domain::ProfileRef;
-use crate::model::row::ProfileRow;
-use crate::resolve::{every_profile, with_profile};
+use crate::model::domain::ScopeRef;
+use crate::model::scope::ScopeKind;
+use crate::output::views::ForCustomer;
+use crate::output::Flow;
+use crate::resolve::{self, Resolved, Selection, Served};
 use crate::settings::{DEFAULT_WINDOW_DAYS, MAX_WINDOW_DAYS};
 use chrono::NaiveDate;
-use std::collections::BTreeSet;
+
+/// The scopes a forecast (and `report`, which holds one) reads: it starts from a balance
+/// summary, which Azure keeps for billing profiles and partners' customers only.
+pub(super) const FORECAST_SCOPES: &[ScopeKind] = &[ScopeKind::BillingProfile, ScopeKind::Customer];
+
+pub(super) const NO_ACCOUNT_FORECAST: &str = "Azure keeps no credit balance summary for a billing account, and a forecast starts from one (an account's lots and transactions are read with credits lots and credits events)";
+
+const SERVED: Served = Served {
+    command: "credits forecast",
+    kinds: FORECAST_SCOPES,
+    why_not: NO_ACCOUNT_FORECAST,
+};
 
 /// `--window` and the forecast's checks, as `forecast` and `report` take them.
 pub(super) struct ForecastChecks {
@@ -59,59 +73,67 @@ impl ForecastChecks {
 pub async fn run(context: &Context, args: ForecastArgs) -> Result<()> {
     // Bad input fails before any request is made.
     let wanted = ForecastChecks::parse(&args.forecast)?;
-    let window = wanted.window;
-    let as_of = context.settings.as_of.value;
+    let selection = Selection::from_flags(context, &args.scope, &SERVED)?;
     if args.chart {
         context.printer.show_charts_in_pipes();
     }
-    if args.all {
-        return run_all(context, as_of, window, &wanted).await;
-    }
-    let query = context.settings.profile(args.profile.profile.as_deref())?;
-    let result = with_profile(context, &query, async |client, profile| {
-        read(client, profile, as_of, window).await
+    let (as_of, window) = (context.settings.as_of.value, wanted.window);
+    let resolved = resolve::read(context, &selection, async |client, scope| {
+        read(client, scope, as_of, window).await
     })
     .await?;
-    if result.forecast.too_little_history.is_some() {
-        context.printer.note(&format!(
-            "billing profile {} has too little history for a burn rate: no runway or expiring credit can be forecast",
-            result.billing_profile.label()
-        ));
+    match resolved {
+        Resolved::One(scope, result) => {
+            let mut ledger = Ledger::one(scope.kind().noun());
+            ledger.record_all(scope.label(), wanted.check(&result));
+            if let Some(refused) = ledger.refused() {
+                return Err(refused);
+            }
+            if result.forecast.too_little_history.is_some() {
+                context.printer.note(&format!(
+                    "{} {} has too little history for a burn rate: no runway or expiring credit can be forecast",
+                    scope.kind().noun(),
+                    scope.label()
+                ));
+            }
+            if scope.kind() == ScopeKind::Customer {
+                context.printer.emit(&ForCustomer(&result))?;
+            } else {
+                context.printer.emit(&result)?;
+            }
+            settle::<()>(context, &[], &ledger)
+        }
+        Resolved::Many(rows) => {
+            if let Some(maximum) = &wanted.max_unused {
+                maximum.fit_rows(&rows, |r| r.forecast.currency.clone())?;
+            }
+            let ledger = Ledger::of_rows("billing profile", &rows, |r| wanted.check(r));
+            context.printer.emit_list(&rows)?;
+            settle(context, &rows, &ledger)
+        }
     }
-    context.printer.emit(&result)?;
-    let outcomes = checks::for_one_profile(
-        wanted
-            .check(&result)
-            .into_iter()
-            .map(|(_, outcome)| outcome)
-            .collect(),
-    )?;
-    checks::verdict(&outcomes).conclude(
-        || checks::reasons(&outcomes).join("; "),
-        || checks::unread_reasons(&outcomes),
-    )
 }
 
 /// The three reads of a forecast, concurrently: one round trip plus the event pages.
 pub(super) async fn read(
     client: &ArmClient,
-    profile: ProfileRef,
+    profile: ScopeRef,
     as_of: NaiveDate,
     window: i64,
 ) -> Result<ProfileForecast> {
     let start = forecast::history_start(as_of, window);
     let all_events = async {
         let mut all = Vec::new();
-        events(client, &profile.id, (start, as_of), None, |page| {
+        events(client, &profile.scope, (start, as_of), None, |page| {
             all.extend(page);
-            Ok::<(), ArmError>(())
+            Ok::<_, ArmError>(Flow::Continue(()))
         })
         .await
         .map(|()| all)
     };
     let (balance, lots, events) = tokio::join!(
         balance_summary(client, profile.clone()),
-        lots(client, &profile.id, None),
+        lots(client, &profile.scope, None),
         all_events
     );
     let (balance, mut lots, events) = (balance?, lots?, events?);
@@ -134,72 +156,4 @@ pub(super) async fn read(
             as_of,
         },
     })
-}
-
-/// `--all`: every readable MCA profile, read concurrently; failures are rows that say so.
-async fn run_all(
-    context: &Context,
-    as_of: NaiveDate,
-    window: i64,
-    wanted: &ForecastChecks,
-) -> Result<()> {
-    let rows: Vec<ProfileRow<ProfileForecast>> = every_profile(context, async |client, profile| {
-        read(client, profile, as_of, window).await
-    })
-    .await?;
-    context.printer.emit_list(&rows)?;
-    let every_row_read = rows.iter().all(|r| r.error().is_none());
-    if let (Some(maximum), true) = (&wanted.max_unused, every_row_read) {
-        let currencies: BTreeSet<String> = rows
-            .iter()
-            .filter_map(|r| r.result.as_ref().ok())
-            .filter_map(|r| r.forecast.currency.clone())
-            .collect();
-        maximum.fit(&currencies)?;
-    }
-    let mut outcomes = Vec::new();
-    let mut failed = Vec::new();
-    for row in &rows {
-        match &row.result {
-            Err(error) => {
-                if let Some(failure) = row.failure() {
-                    context.printer.error(&failure);
-                }
-                outcomes.push(Outcome::Unread(error.kind, error.message.clone()));
-            }
-            Ok(_) if !every_row_read => {}
-            Ok(result) => {
-                for (_, outcome) in wanted.check(result) {
-                    match &outcome {
-                        Outcome::Failed(why) => {
-                            failed.push(format!("{}: {why}", row.profile.label()))
-                        }
-                        Outcome::NotChecked(_) => context.printer.note(&format!(
-                            "billing profile {} is not checked: no --max-unused amount is given in its currency",
-                            row.profile.label()
-                        )),
-                        Outcome::Unread(_, why) => context
-                            .printer
-                            .note(&format!("billing profile {}: {why}", row.profile.label())),
-                        Outcome::Passed => {}
-                    }
-                    outcomes.push(outcome);
-                }
-            }
-        }
-    }
-    checks::verdict(&outcomes).conclude(
-        || format!("{} check(s) failed: {}", failed.len(), failed.join("; ")),
-        || {
-            let unread = rows.iter().filter(|r| r.error().is_some()).count();
-            if unread > 0 {
-                format!(
-                    "{unread} of {} billing profiles could not be read (see above)",
-                    rows.len()
-                )
-            } else {
-                checks::unread_reasons(&outcomes)
-            }
-        },
-    )
 }

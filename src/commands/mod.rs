@@ -15,10 +15,10 @@ mod lots;
 mod report;
 mod shell;
 
-use crate::checks::Outcome;
+use crate::checks::Ledger;
 use crate::cli::{Cli, Command};
 use crate::context::Context;
-use crate::error::{ErrorKind, Result};
+use crate::error::Result;
 use crate::model::row::ProfileRow;
 use crate::output::Printer;
 use crate::settings::{Environment, Settings};
@@ -86,7 +86,6 @@ fn finish(printer: &Printer, result: Result<()>) -> u8 {
     printer.progress().finish();
     match result {
         Ok(()) => crate::error::exit::OK,
-        Err(error) if error.kind == ErrorKind::ClosedPipe => crate::error::exit::OK,
         Err(error) => {
             printer.error(&error);
             error.exit_code()
@@ -109,24 +108,15 @@ async fn run(context: &Context, command: Command) -> Result<()> {
     }
 }
 
-/// For the `--all` lists, per profile: its failure (printed, and an `Unread` outcome) or its check, named after it.
-pub(crate) fn row_outcomes<T>(
-    context: &Context,
-    rows: &[ProfileRow<T>],
-    check: impl Fn(&T) -> Option<Outcome>,
-) -> Vec<Outcome> {
-    rows.iter()
-        .filter_map(|row| match &row.result {
-            Err(error) => {
-                if let Some(failure) = row.failure() {
-                    context.printer.error(&failure);
-                }
-                Some(Outcome::Unread(error.kind, error.message.clone()))
-            }
-            Ok(value) => check(value).map(|outcome| match outcome {
-                Outcome::Failed(why) => Outcome::Failed(format!("{}: {why}", row.profile.label())),
-                other => other,
-            }),
-        })
-        .collect()
+/// The end of every command with checks: each row that could not be read is printed as an
+/// error naming its subject, each note of the ledger (a subject passed over), then the one
+/// rule gives the result (`checks::Ledger::conclude`).
+pub(crate) fn settle<T>(context: &Context, rows: &[ProfileRow<T>], ledger: &Ledger) -> Result<()> {
+    for failure in rows.iter().filter_map(ProfileRow::failure) {
+        context.printer.error(&failure);
+    }
+    for note in ledger.notes() {
+        context.printer.note(&note);
+    }
+    ledger.conclude()
 }

@@ -570,7 +570,7 @@ mod tests;
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ProfileForecast {
-    pub billing_profile: crate::model::domain::ProfileRef,
+    pub billing_profile: crate::model::domain::ScopeRef,
     #[serde(flatten)]
     pub forecast: Forecast,
     pub inputs: ForecastInputs,
@@ -599,12 +599,12 @@ impl Serialize for ForecastInputs {
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UnreadForecast {
-    pub billing_profile: crate::model::domain::ProfileRef,
+    pub billing_profile: crate::model::domain::ScopeRef,
 }
 
 impl crate::model::row::Unread for ProfileForecast {
     type Shape = UnreadForecast;
-    fn unread(profile: &crate::model::domain::ProfileRef) -> UnreadForecast {
+    fn unread(profile: &crate::model::domain::ScopeRef) -> UnreadForecast {
         UnreadForecast {
             billing_profile: profile.clone(),
         }

@@ -1,7 +1,7 @@
 //! The projection, rule by rule, with figures worked by hand in each test.
 
 use super::*;
-use crate::model::domain::ProfileRef;
+use crate::model::domain::ScopeRef;
 use crate::model::money::Money;
 use crate::model::wire;
 use chrono::TimeZone;
@@ -30,9 +30,11 @@ fn on(offset: i64) -> chrono::DateTime<chrono::Utc> {
 }
 
 fn summary(estimated: &str, pending: &str) -> BalanceSummary {
-    let profile = ProfileRef {
-        id: "/p".into(),
-        name: "p".into(),
+    let profile = ScopeRef {
+        scope: crate::model::scope::Scope::parse(
+            "/providers/Microsoft.Billing/billingAccounts/a/billingProfiles/p",
+        )
+        .expect("a scope id"),
         display_name: Some("Development".into()),
         currency: Some("USD".into()),
         account_display_name: None,

@@ -5,6 +5,7 @@
 
 use super::dates::{format_iso, parse_azure_date};
 use super::money::{Money, WireDecimal};
+use super::scope::{NotAScope, Scope, ScopeKind};
 use super::wire;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize, Serializer};
@@ -120,7 +121,7 @@ impl BillingAccount {
 #[derive(Debug, Clone, Serialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct BalanceSummary {
-    pub billing_profile: ProfileRef,
+    pub billing_profile: ScopeRef,
     pub has_credits: bool,
     pub estimated_balance: Option<Money>,
     pub current_balance: Option<Money>,
@@ -157,55 +158,99 @@ impl AccountRef {
     }
 }
 
-/// Which profile a result belongs to.
-#[derive(Debug, Clone, Serialize, PartialEq)]
-#[serde(rename_all = "camelCase")]
-pub struct ProfileRef {
-    pub id: String,
-    pub name: String,
+/// The scope a result belongs to (a billing profile, or a partner's customer), with the
+/// names Azure gave it. Its JSON is `{"id", "name", "displayName"}`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScopeRef {
+    pub scope: Scope,
     pub display_name: Option<String>,
-    #[serde(skip)]
+    /// The profile's currency, when it was found in a listing.
     pub currency: Option<String>,
-    /// The display name of its billing account, when the profile was found in a listing.
-    #[serde(skip)]
+    /// The display name of its billing account, when it was found in a listing.
     pub account_display_name: Option<String>,
 }
 
-impl ProfileRef {
-    pub fn of(profile: &BillingProfile) -> Self {
-        ProfileRef {
-            id: profile.id.clone(),
-            name: profile.name.clone(),
-            display_name: profile.display_name.clone(),
-            currency: profile.currency.clone(),
+impl Serialize for ScopeRef {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Shape<'a> {
+            id: &'a str,
+            name: &'a str,
+            display_name: &'a Option<String>,
+        }
+        Shape {
+            id: self.id(),
+            name: self.name(),
+            display_name: &self.display_name,
+        }
+        .serialize(s)
+    }
+}
+
+impl ScopeRef {
+    /// A scope known by its id alone (`--profile` or `--customer` given as a full id).
+    pub fn bare(scope: Scope) -> Self {
+        ScopeRef {
+            scope,
+            display_name: None,
+            currency: None,
             account_display_name: None,
         }
     }
 
-    /// The profile of `account`, knowing the account's name.
-    pub fn in_account(profile: &BillingProfile, account: &BillingAccount) -> Self {
-        ProfileRef {
-            account_display_name: account.display_name.clone(),
-            ..ProfileRef::of(profile)
+    /// The profile of `account` as listed, knowing the account's name. A listed id that is
+    /// not a billing profile's is refused.
+    pub fn in_account(
+        profile: &BillingProfile,
+        account: &BillingAccount,
+    ) -> Result<Self, NotAScope> {
+        let scope = Scope::parse(&profile.id)?;
+        if scope.kind() != ScopeKind::BillingProfile {
+            return Err(NotAScope(format!(
+                "{:?} is listed as a billing profile but is a {} id",
+                profile.id,
+                scope.kind().noun()
+            )));
         }
+        Ok(ScopeRef {
+            scope,
+            display_name: profile.display_name.clone(),
+            currency: profile.currency.clone(),
+            account_display_name: account.display_name.clone(),
+        })
     }
 
-    /// The billing account id, read from the profile id
-    /// (`/providers/Microsoft.Billing/billingAccounts/{a}/billingProfiles/{p}`).
-    pub fn account_id(&self) -> Option<&str> {
-        let lower = self.id.to_ascii_lowercase();
-        let at = lower.find("/billingprofiles/")?;
-        Some(&self.id[..at])
+    pub fn id(&self) -> &str {
+        self.scope.id()
+    }
+
+    pub fn name(&self) -> &str {
+        self.scope.name()
+    }
+
+    pub fn kind(&self) -> ScopeKind {
+        self.scope.kind()
     }
 
     /// The display name, or the id when Azure gave none (`--profile` was a full id).
     pub fn label(&self) -> &str {
-        self.display_name.as_deref().unwrap_or(&self.id)
+        self.display_name.as_deref().unwrap_or(self.id())
+    }
+
+    /// Its billing account, as far as it is known here (the id is in the scope's).
+    pub fn account(&self) -> AccountRef {
+        let account = self.scope.account();
+        AccountRef {
+            id: account.id().to_string(),
+            name: account.name().to_string(),
+            display_name: self.account_display_name.clone(),
+        }
     }
 }
 
 impl BalanceSummary {
-    pub fn from_wire(profile: ProfileRef, raw: wire::CreditSummary) -> Result<Self, ConvertError> {
+    pub fn from_wire(profile: ScopeRef, raw: wire::CreditSummary) -> Result<Self, ConvertError> {
         let p = raw.properties;
         // An answer without a single balance figure (`{}`, `[]`, another resource) is not a
         // balance of nothing: it is not a balance at all.
@@ -255,7 +300,7 @@ impl BalanceSummary {
     }
 
     /// What is known of a profile whose balance could not be read: nothing but the profile.
-    pub fn unread(profile: ProfileRef) -> Self {
+    pub fn unread(profile: ScopeRef) -> Self {
         BalanceSummary {
             has_credits: false,
             estimated_balance: None,
@@ -269,7 +314,7 @@ impl BalanceSummary {
 
     /// Azure's 204: the profile has no credit data. Amounts are zero in the profile's
     /// currency when it is known, so checks such as `--min` compare against zero.
-    pub fn no_credits(profile: ProfileRef) -> Self {
+    pub fn no_credits(profile: ScopeRef) -> Self {
         let zero = Some(Money {
             // 0.00: printed like the amounts Azure sends.
             value: Some(rust_decimal::Decimal::new(0, 2)),
@@ -506,6 +551,49 @@ impl Serialize for LotOnDay<'_> {
 }
 
 /// Lots in the order a reader wants: soonest expiration first, undated last.
+impl CreditLot {
+    /// The billing profile the lot's id lies in (none for a lot of an account itself, such
+    /// as a MACC commitment, or of a customer).
+    pub fn profile_scope(&self) -> Option<Scope> {
+        Scope::enclosing(self.id.as_deref()?)?.profile()
+    }
+}
+
+impl CreditEvent {
+    /// Names the scope the event was read at: where Azure left the billing profile out, the
+    /// profile read (id and display name from that one profile); an event that names another
+    /// profile keeps Azure's id and display name, never the asked profile's name beside
+    /// another's id. At account scope, the account read.
+    pub fn read_at(&mut self, scope: &ScopeRef) {
+        match scope.kind() {
+            ScopeKind::BillingProfile => {
+                let same = match self.billing_profile_id.as_deref() {
+                    None => true,
+                    // Azure writes a full id, or only the profile's name.
+                    Some(named) => match Scope::parse(named) {
+                        Ok(named) => named == scope.scope,
+                        Err(_) => named.eq_ignore_ascii_case(scope.name()),
+                    },
+                };
+                if !same {
+                    return;
+                }
+                if self.billing_profile_id.is_none() {
+                    self.billing_profile_id = Some(scope.id().to_string());
+                }
+                if self.billing_profile_display_name.is_none() {
+                    self.billing_profile_display_name = scope.display_name.clone();
+                }
+            }
+            ScopeKind::BillingAccount => {
+                self.billing_account_id = Some(scope.id().to_string());
+                self.billing_account_display_name = scope.display_name.clone();
+            }
+            ScopeKind::Customer | ScopeKind::InvoiceSection => {}
+        }
+    }
+}
+
 pub fn sort_lots(lots: &mut [CreditLot]) {
     lots.sort_by(|a, b| {
         let key = |l: &CreditLot| (l.expiration_date.is_none(), l.expiration_date, l.start_date);

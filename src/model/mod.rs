@@ -6,4 +6,5 @@ pub mod dates;
 pub mod domain;
 pub mod money;
 pub mod row;
+pub mod scope;
 pub mod wire;

@@ -2,7 +2,7 @@
 //! (`balance --all`, and later `forecast --all` and `report`): the account, the profile, and
 //! either the value read or why it could not be read.
 
-use super::domain::{AccountRef, BalanceSummary, ProfileRef};
+use super::domain::{AccountRef, BalanceSummary, ScopeRef};
 use crate::error::{Error, ErrorKind};
 use serde::{Serialize, Serializer};
 
@@ -10,7 +10,7 @@ use serde::{Serialize, Serializer};
 #[derive(Debug, Clone)]
 pub struct ProfileRow<T> {
     pub account: AccountRef,
-    pub profile: ProfileRef,
+    pub profile: ScopeRef,
     pub result: Result<T, RowError>,
 }
 
@@ -42,12 +42,12 @@ impl From<Error> for RowError {
 /// else (every amount `null`), so the shape is the same as a row that was read.
 pub trait Unread {
     type Shape: Serialize;
-    fn unread(profile: &ProfileRef) -> Self::Shape;
+    fn unread(profile: &ScopeRef) -> Self::Shape;
 }
 
 impl Unread for BalanceSummary {
     type Shape = BalanceSummary;
-    fn unread(profile: &ProfileRef) -> BalanceSummary {
+    fn unread(profile: &ScopeRef) -> BalanceSummary {
         BalanceSummary::unread(profile.clone())
     }
 }
@@ -110,10 +110,12 @@ mod tests {
     use rust_decimal::Decimal;
     use std::str::FromStr;
 
-    fn profile() -> ProfileRef {
-        ProfileRef {
-            id: "/p".into(),
-            name: "p".into(),
+    fn profile() -> ScopeRef {
+        ScopeRef {
+            scope: crate::model::scope::Scope::parse(
+                "/providers/Microsoft.Billing/billingAccounts/a/billingProfiles/p",
+            )
+            .expect("a scope id"),
             display_name: Some("Dev".into()),
             currency: Some("USD".into()),
             account_display_name: None,

@@ -479,13 +479,11 @@ impl Printer {
         }
     }
 
-    /// Writes one value in the chosen format. A reader that closed stdout is not an error
-    /// here: the command goes on to its checks, which still decide the exit code.
+    /// Writes one value in the chosen format. A reader that closed stdout is not an error:
+    /// the command goes on to its checks, which still decide the exit code.
     pub fn emit<V: View + ?Sized>(&self, value: &V) -> Result<()> {
-        match self.write(&self.writer.render(value, self.style())?) {
-            Err(error) if error.kind == ErrorKind::ClosedPipe => Ok(()),
-            other => other,
-        }
+        self.write(&self.writer.render(value, self.style())?)
+            .map(|_| ())
     }
 
     /// A footer for people (totals under a table): written by the table writers only, since
@@ -503,10 +501,7 @@ impl Printer {
                 } else {
                     text
                 };
-                match self.write(&separated) {
-                    Err(error) if error.kind == ErrorKind::ClosedPipe => Ok(()),
-                    other => other,
-                }
+                self.write(&separated).map(|_| ())
             }
             _ => Ok(()),
         }
@@ -516,11 +511,9 @@ impl Printer {
     /// leaves the decision to the checks.
     pub fn emit_list<R: Record>(&self, records: &[R]) -> Result<usize> {
         let mut list = self.list();
-        let written = list.push(records).and_then(|()| list.finish());
-        match written {
-            Err(error) if error.kind == ErrorKind::ClosedPipe => Ok(records.len()),
-            other => other,
-        }
+        // Whether the reader stayed or went, the list is finished the same way.
+        let _: Flow = list.push(records)?;
+        list.finish()
     }
 
     /// A list written page by page as the pages arrive.
@@ -535,10 +528,7 @@ impl Printer {
     /// Text that is the data itself (a completion script, the manual page, a config value),
     /// written as it is whatever the format.
     pub fn text(&self, text: &str) -> Result<()> {
-        match self.write(text) {
-            Err(error) if error.kind == ErrorKind::ClosedPipe => Ok(()),
-            other => other,
-        }
+        self.write(text).map(|_| ())
     }
 
     /// `warning: ...` on stderr.
@@ -565,27 +555,29 @@ impl Printer {
         self.started.load(Ordering::Relaxed)
     }
 
-    fn write(&self, text: &str) -> Result<()> {
+    /// Writes to stdout. The one place that decides what a reader that went away means: not
+    /// an error, but the end of the writing (`Flow::Break`); whoever produces more data stops,
+    /// and the checks still decide the exit code.
+    fn write(&self, text: &str) -> Result<Flow> {
         if self.closed.load(Ordering::Relaxed) {
-            return Err(closed_pipe());
+            return Ok(Flow::Break(()));
         }
         if text.is_empty() {
-            return Ok(());
+            return Ok(Flow::Continue(()));
         }
         self.progress.finish();
         self.started.store(true, Ordering::Relaxed);
         let mut out = std::io::stdout().lock();
-        let written = out
-            .write_all(text.as_bytes())
-            .and_then(|()| out.flush())
-            .map_err(output_error);
-        if written
-            .as_ref()
-            .is_err_and(|e| e.kind == ErrorKind::ClosedPipe)
-        {
-            self.closed.store(true, Ordering::Relaxed);
+        match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+            Ok(()) => Ok(Flow::Continue(())),
+            Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => {
+                self.closed.store(true, Ordering::Relaxed);
+                Ok(Flow::Break(()))
+            }
+            Err(error) => Err(Error::unavailable(format!(
+                "could not write the output: {error}"
+            ))),
         }
-        written
     }
 
     /// `note: ...` on stderr.
@@ -612,8 +604,8 @@ impl Printer {
     }
 }
 
-/// A list being written: `push` each page, then `finish`. A closed stdout ends the list with
-/// `ErrorKind::ClosedPipe`, so no more pages are fetched for nobody.
+/// A list being written: `push` each page, then `finish`. `push` answers `Break` once the
+/// reader went away, so no more pages are fetched for nobody.
 pub struct ListSink<'p, R: Record> {
     printer: &'p Printer,
     writer: Box<dyn RowWriter<R> + 'p>,
@@ -621,7 +613,7 @@ pub struct ListSink<'p, R: Record> {
 }
 
 impl<R: Record> ListSink<'_, R> {
-    pub fn push(&mut self, records: &[R]) -> Result<()> {
+    pub fn push(&mut self, records: &[R]) -> Result<Flow> {
         self.count += records.len();
         let text = self.writer.push(records)?;
         self.printer.write(&text)
@@ -630,20 +622,10 @@ impl<R: Record> ListSink<'_, R> {
     /// Writes what is left; returns how many records the list held.
     pub fn finish(self) -> Result<usize> {
         let text = self.writer.finish()?;
-        self.printer.write(&text)?;
+        let _: Flow = self.printer.write(&text)?;
         Ok(self.count)
     }
 }
 
-fn closed_pipe() -> Error {
-    Error::new(ErrorKind::ClosedPipe, "stdout closed")
-}
-
-/// Maps a stdout write failure: a closed pipe is not an error for the user.
-pub fn output_error(error: std::io::Error) -> Error {
-    if error.kind() == std::io::ErrorKind::BrokenPipe {
-        closed_pipe()
-    } else {
-        Error::unavailable(format!("could not write the output: {error}"))
-    }
-}
+/// Whether the reader still reads: `Break` once stdout was closed by its reader.
+pub type Flow = std::ops::ControlFlow<()>;

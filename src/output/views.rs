@@ -8,10 +8,11 @@ use super::metrics::Metrics;
 use super::view::{Block, Record, TableBlock, View};
 use crate::forecast::{Forecast, ProfileForecast};
 use crate::model::domain::{
-    AccountRef, BalanceSummary, BillingAccount, CreditEvent, LotOnDay, LotStatus, ProfileRef,
+    AccountRef, BalanceSummary, BillingAccount, CreditEvent, LotOnDay, LotStatus, ScopeRef,
 };
 use crate::model::money::Money;
 use crate::model::row::{ProfileRow, RowError};
+use crate::model::scope::ScopeKind;
 use crate::report::Report;
 use serde::Serialize;
 use std::borrow::Cow;
@@ -150,10 +151,16 @@ fn error_cell(error: &RowError) -> Cell<'static> {
 }
 
 /// `Billing profile: Development (/providers/...)`: the first line of a one-profile view.
-fn profile_title(profile: &ProfileRef) -> String {
-    match &profile.display_name {
-        Some(name) => format!("Billing profile: {name} ({})", profile.id),
-        None => format!("Billing profile: {}", profile.id),
+fn profile_title(scope: &ScopeRef) -> String {
+    let kind = match scope.kind() {
+        ScopeKind::BillingProfile => "Billing profile",
+        ScopeKind::BillingAccount => "Billing account",
+        ScopeKind::Customer => "Customer",
+        ScopeKind::InvoiceSection => "Invoice section",
+    };
+    match &scope.display_name {
+        Some(name) => format!("{kind}: {name} ({})", scope.id()),
+        None => format!("{kind}: {}", scope.id()),
     }
 }
 
@@ -168,7 +175,7 @@ fn row_names<'a, T>(row: &'a ProfileRow<T>, cells: &mut Vec<Cell<'a>>) {
         .profile
         .display_name
         .as_deref()
-        .unwrap_or(&row.profile.name);
+        .unwrap_or(row.profile.name());
     cells.extend([Cell::owned(account), Cell::owned(profile)]);
 }
 
@@ -201,14 +208,14 @@ const BALANCE_FIELDS: &[&str] = &[
 fn profile_fields<'a>(
     account_id: Field<'a>,
     account_name: Field<'a>,
-    profile: &'a ProfileRef,
+    profile: &'a ScopeRef,
     row: &mut Vec<Field<'a>>,
 ) {
     row.extend([
         account_id,
         account_name,
-        flat::str(&profile.id),
-        flat::str(&profile.name),
+        flat::str(profile.id()),
+        flat::str(profile.name()),
         flat::text(&profile.display_name),
     ]);
 }
@@ -228,7 +235,7 @@ fn error_fields<'a>(error: Option<&'a RowError>, row: &mut Vec<Field<'a>>) {
 fn balance_fields<'a>(
     account_id: Field<'a>,
     account_name: Field<'a>,
-    profile: &'a ProfileRef,
+    profile: &'a ScopeRef,
     summary: Option<&'a BalanceSummary>,
     error: Option<&'a RowError>,
     row: &mut Vec<Field<'a>>,
@@ -265,12 +272,12 @@ fn balance_fields<'a>(
 fn balance_metrics(
     account_id: &str,
     account_name: &str,
-    profile: &ProfileRef,
+    profile: &ScopeRef,
     summary: Option<&BalanceSummary>,
     out: &mut Metrics,
 ) {
     let who = [
-        ("billing_profile_id", profile.id.as_str()),
+        ("billing_profile_id", profile.id()),
         ("profile", profile.label()),
     ];
     out.flag(
@@ -412,7 +419,7 @@ impl View for BalanceSummary {
         let profile = &self.billing_profile;
         let mut row = Vec::with_capacity(BALANCE_FIELDS.len());
         balance_fields(
-            profile.account_id().map(Cow::Borrowed),
+            Some(Cow::Borrowed(profile.scope.account_id())),
             flat::text(&profile.account_display_name),
             profile,
             Some(self),
@@ -428,7 +435,7 @@ impl View for BalanceSummary {
     fn metrics(&self, out: &mut Metrics) -> bool {
         let profile = &self.billing_profile;
         balance_metrics(
-            profile.account_id().unwrap_or(""),
+            profile.scope.account_id(),
             profile.account_display_name.as_deref().unwrap_or(""),
             profile,
             Some(self),
@@ -542,9 +549,9 @@ const LOT_FIELDS: &[&str] = &[
 /// A lot of a billing profile on the reference day: what `credits lots` lists. Its JSON is
 /// the lot's own (`LotOnDay`); csv and metrics add the profile.
 pub struct LotRow<'a> {
-    /// The lot's billing profile (at account scope: the one its id names, or an empty id for
-    /// a lot of the account itself, such as a MACC commitment).
-    pub profile: &'a ProfileRef,
+    /// The lot's billing profile (at account scope: the one its id names; none for a lot of
+    /// the account itself, such as a MACC commitment, or of a customer).
+    pub profile: Option<&'a ScopeRef>,
     /// At account scope: the account read.
     pub account: Option<&'a AccountRef>,
     pub lot: LotOnDay<'a>,
@@ -569,8 +576,8 @@ impl Serialize for LotRow<'_> {
         WithProfile {
             billing_account_id: self.account.map(|a| a.id.as_str()),
             billing_account_display_name: self.account.map(|a| a.display_name.as_deref()),
-            billing_profile_id: Some(self.profile.id.as_str()).filter(|id| !id.is_empty()),
-            billing_profile_display_name: self.profile.display_name.as_deref(),
+            billing_profile_id: self.profile.map(ScopeRef::id),
+            billing_profile_display_name: self.profile.and_then(|p| p.display_name.as_deref()),
             lot: &self.lot,
         }
         .serialize(s)
@@ -617,7 +624,7 @@ impl Record for LotRow<'_> {
     fn fields<'a>(&'a self, row: &mut Vec<Field<'a>>) {
         let lot = self.lot.lot;
         row.extend([
-            flat::str(&self.profile.id),
+            self.profile.and_then(|p| flat::str(p.id())),
             flat::text(&lot.name),
             flat::text(&lot.source),
             flat::str(self.lot.status.label()),
@@ -661,8 +668,8 @@ impl Record for LotRow<'_> {
             }
         };
         let who = [
-            ("billing_profile_id", self.profile.id.as_str()),
-            ("profile", self.profile.label()),
+            ("billing_profile_id", self.profile.map_or("", ScopeRef::id)),
+            ("profile", self.profile.map_or("", ScopeRef::label)),
             ("lot", name),
         ];
         for (metric, help, money) in [
@@ -836,7 +843,7 @@ const FORECAST_FIELDS: &[&str] = &[
 fn forecast_fields<'a>(
     account_id: Field<'a>,
     account_name: Field<'a>,
-    profile: &'a ProfileRef,
+    profile: &'a ScopeRef,
     forecast: Option<&'a Forecast>,
     error: Option<&'a RowError>,
     row: &mut Vec<Field<'a>>,
@@ -1044,7 +1051,7 @@ impl View for ProfileForecast {
         let profile = &self.billing_profile;
         let mut row = Vec::with_capacity(FORECAST_FIELDS.len());
         forecast_fields(
-            profile.account_id().map(Cow::Borrowed),
+            Some(Cow::Borrowed(profile.scope.account_id())),
             flat::text(&profile.account_display_name),
             profile,
             Some(&self.forecast),
@@ -1225,7 +1232,7 @@ impl View for Report {
             blocks.push(Block::Line(format!(
                 "## {} ({})",
                 row.profile.label(),
-                row.profile.name
+                row.profile.name()
             )));
             blocks.push(Block::Line(String::new()));
             let summary = &result.inputs.balance;
@@ -1541,7 +1548,7 @@ impl View for AcoTotals<'_> {
 /// A record of `lots --all` or `events --all`: the record with its profile's name in front
 /// (tables only; JSON and csv already carry `billingProfileId`).
 pub struct OfProfile<'a, R> {
-    pub profile: &'a ProfileRef,
+    pub profile: &'a ScopeRef,
     pub record: &'a R,
 }
 
@@ -1610,17 +1617,17 @@ impl<R: ListedPerProfile> Record for OfProfile<'_, R> {
     }
 }
 
-/// `balance --customer`: the profile's balance shape with a `customer` object in place of
-/// `billingProfile` (JSON), and a customer title (tables).
-pub struct CustomerBalance<'a>(pub &'a BalanceSummary);
+/// A partner's customer's value (`balance`, `forecast`): the profile's shape with a
+/// `customer` object in place of `billingProfile` (JSON); tables title it by its scope.
+pub struct ForCustomer<'a, V>(pub &'a V);
 
-impl Serialize for CustomerBalance<'_> {
+impl<V: Serialize> Serialize for ForCustomer<'_, V> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         // Through a JSON value (numbers stay exact: arbitrary precision), the key renamed.
         let value = serde_json::to_value(self.0).map_err(serde::ser::Error::custom)?;
         let serde_json::Value::Object(fields) = value else {
-            return Err(serde::ser::Error::custom("a balance summary is an object"));
+            return Err(serde::ser::Error::custom("a customer's value is an object"));
         };
         let mut out = s.serialize_map(Some(fields.len()))?;
         for (key, field) in &fields {
@@ -1635,17 +1642,9 @@ impl Serialize for CustomerBalance<'_> {
     }
 }
 
-impl View for CustomerBalance<'_> {
+impl<V: View> View for ForCustomer<'_, V> {
     fn blocks(&self) -> Vec<Block<'_>> {
-        let mut blocks = self.0.blocks();
-        let customer = &self.0.billing_profile;
-        if let Some(Block::Line(title)) = blocks.first_mut() {
-            *title = match &customer.display_name {
-                Some(name) => format!("Customer: {name} ({})", customer.id),
-                None => format!("Customer: {}", customer.id),
-            };
-        }
-        blocks
+        self.0.blocks()
     }
 
     fn flat(&self) -> FlatTable<'_> {

@@ -3,7 +3,7 @@
 
 use crate::support::*;
 use chrono::{TimeZone, Utc};
-use credits::model::domain::{BalanceSummary, BillingProfile, CreditEvent, CreditLot, ProfileRef};
+use credits::model::domain::{BalanceSummary, BillingProfile, CreditEvent, CreditLot, ScopeRef};
 use credits::model::wire;
 use serde_json::Value;
 use std::path::Path;
@@ -44,9 +44,11 @@ fn parse(kind: Kind, body: &str) -> Result<Value, String> {
         .with_ymd_and_hms(2026, 1, 1, 0, 0, 0)
         .unwrap()
         .date_naive();
-    let profile = ProfileRef {
-        id: "/p".into(),
-        name: "p".into(),
+    let profile = ScopeRef {
+        scope: credits::model::scope::Scope::parse(
+            "/providers/Microsoft.Billing/billingAccounts/a/billingProfiles/p",
+        )
+        .expect("a scope id"),
         display_name: None,
         currency: None,
         account_display_name: None,

@@ -5,7 +5,7 @@
 use crate::support::*;
 use chrono::{TimeZone, Utc};
 use credits::model::dates::parse_azure_date;
-use credits::model::domain::{BalanceSummary, CreditEvent, CreditLot, ProfileRef};
+use credits::model::domain::{BalanceSummary, CreditEvent, CreditLot, ScopeRef};
 use credits::model::money::WireDecimal;
 use credits::model::wire;
 use rand::rngs::StdRng;
@@ -43,9 +43,11 @@ fn all_parsers(text: &str) {
         .with_ymd_and_hms(2026, 1, 1, 0, 0, 0)
         .unwrap()
         .date_naive();
-    let profile = || ProfileRef {
-        id: "/p".into(),
-        name: "p".into(),
+    let profile = || ScopeRef {
+        scope: credits::model::scope::Scope::parse(
+            "/providers/Microsoft.Billing/billingAccounts/a/billingProfiles/p",
+        )
+        .expect("a scope id"),
         display_name: None,
         currency: None,
         account_display_name: None,
@@ -134,9 +136,11 @@ fn nasty_numbers_are_exact_or_refused() {
             Ok(raw) => raw,
             Err(_) => continue,
         };
-        let profile = ProfileRef {
-            id: "/p".into(),
-            name: "p".into(),
+        let profile = ScopeRef {
+            scope: credits::model::scope::Scope::parse(
+                "/providers/Microsoft.Billing/billingAccounts/a/billingProfiles/p",
+            )
+            .expect("a scope id"),
             display_name: None,
             currency: None,
             account_display_name: None,
