@@ -237,14 +237,19 @@ impl Ledger {
                 _ => None,
             })
             .collect();
-        let failed_text = match failed.as_slice() {
+        let failed_text = |also: &str| match failed.as_slice() {
             [] => None,
-            [one] => Some(one.clone()),
-            many => Some(format!("{} checks failed: {}", many.len(), many.join("; "))),
+            [one] if also.is_empty() => Some(one.clone()),
+            [one] => Some(format!("a check{also} failed: {one}")),
+            many => Some(format!(
+                "{} checks{also} failed: {}",
+                many.len(),
+                many.join("; ")
+            )),
         };
         match self.verdict() {
             Verdict::AllClear => Ok(()),
-            Verdict::ChecksFailed => Err(Error::check_failed(failed_text.unwrap_or_default())),
+            Verdict::ChecksFailed => Err(Error::check_failed(failed_text("").unwrap_or_default())),
             Verdict::CouldNotCheck(kind) => {
                 let mut parts = Vec::new();
                 let unread = self
@@ -265,8 +270,8 @@ impl Ledger {
                         }
                     }
                 }
-                if let Some(failed) = failed_text {
-                    parts.push(format!("and check failed: {failed}"));
+                if let Some(failed) = failed_text(" also") {
+                    parts.push(failed);
                 }
                 Err(Error::new(kind, parts.join("; ")))
             }
@@ -840,14 +845,14 @@ mod tests {
         assert_eq!(error.exit_code(), 6);
         assert_eq!(
             error.message,
-            "Marketing: too little history; and check failed: 2 checks failed: Development: 1,914.07 USD; Archive: 12 EUR"
+            "Marketing: too little history; 2 checks also failed: Development: 1,914.07 USD; Archive: 12 EUR"
         );
         let mut unread = Ledger::many("billing profile", 4);
         unread.record("Dev", None, Unread(ErrorKind::Permission, "403".into()));
         unread.record("Prod", Some("--min"), Failed("low".into()));
         assert_eq!(
             unread.conclude().unwrap_err().message,
-            "1 of 4 billing profiles could not be read (see above); and check failed: Prod: low"
+            "1 of 4 billing profiles could not be read (see above); a check also failed: Prod: low"
         );
         let mut one = Ledger::one("billing profile");
         one.record("Dev", Some("--min"), NotChecked("--min is in EUR".into()));

@@ -51,7 +51,9 @@ async fn account_lots_read_the_official_example_and_name_the_commitment() {
     let unknown = fake.run(&["lots", "--account", "Fabrikam"]);
     assert_eq!(unknown.code, 5, "{unknown}");
     assert!(
-        unknown.stderr.contains("the billing accounts are: \"Contoso\""),
+        unknown
+            .stderr
+            .contains("the billing accounts are: \"Contoso\""),
         "{unknown}"
     );
 }

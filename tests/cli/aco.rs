@@ -218,3 +218,18 @@ fn a_bare_min_among_currencies_is_refused_before_anything_is_printed() {
     assert_eq!(out.code, 2, "{out}");
     assert!(out.stdout.is_empty(), "{out}");
 }
+
+#[test]
+fn a_minimum_in_a_currency_no_credit_has_is_refused_before_output_naming_credits() {
+    let current = fixture_path("aco/current-spelling.csv")
+        .display()
+        .to_string();
+    let out = aco(&[&current, "--min", "500GBP"]);
+    assert_eq!(out.code, 2, "{out}");
+    assert_eq!(out.stdout, "", "{out}");
+    assert!(
+        out.stderr
+            .contains("--min is given in GBP but no credit is in that currency"),
+        "{out}"
+    );
+}

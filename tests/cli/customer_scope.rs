@@ -247,3 +247,149 @@ async fn a_customer_name_in_two_partner_accounts_is_ambiguous() {
         "{out}"
     );
 }
+
+/// The three reads of a forecast at customer scope, each in the API version Azure serves
+/// there (balance and events 2019-10-01, lots 2024-08-01).
+async fn customer_forecast_inputs(fake: &Fake) {
+    let customer = format!("{MPA}/customers/2468");
+    // Written as text: amounts keep the digits Azure sends (95.10, not 95.1).
+    let balance = format!(
+        r#"{{"id": "{customer}/providers/Microsoft.Consumption/credits/balanceSummary/x",
+            "type": "Microsoft.Consumption/credits/balanceSummary",
+            "properties": {{"balanceSummary": {{
+                "estimatedBalance": {{"currency": "GBP", "value": 95.10}},
+                "currentBalance": {{"currency": "GBP", "value": 130.00}}}},
+                "pendingEligibleCharges": {{"currency": "GBP", "value": -34.90}}}}}}"#
+    );
+    let lots = format!(
+        r#"{{"value": [{{"id": "{customer}/providers/Microsoft.Consumption/lots/L1", "name": "L1",
+            "type": "Microsoft.Consumption/lots",
+            "properties": {{"source": "Azure Credit Offer", "status": "Active",
+                "startDate": "2026-01-01T00:00:00Z", "expirationDate": "2027-01-15T00:00:00Z",
+                "originalAmount": {{"currency": "GBP", "value": 500.00}},
+                "closedBalance": {{"currency": "GBP", "value": 130.00}}}}}}]}}"#
+    );
+    let events = format!(
+        r#"{{"value": [{{"id": "{customer}/providers/Microsoft.Consumption/events/E1", "name": "E1",
+            "type": "Microsoft.Consumption/events",
+            "properties": {{"transactionDate": "2026-11-01T00:00:00Z", "eventType": "SettledCharges",
+                "charges": {{"currency": "GBP", "value": -60.00}},
+                "closedBalance": {{"currency": "GBP", "value": 130.00}}}}}}]}}"#
+    );
+    let served = [
+        ("credits/balanceSummary", "2019-10-01", balance),
+        ("lots", "2024-08-01", lots),
+        ("events", "2019-10-01", events),
+    ];
+    for (what, version, body) in served {
+        Mock::given(method("GET"))
+            .and(path(format!(
+                "{customer}/providers/Microsoft.Consumption/{what}"
+            )))
+            .and(query_param("api-version", version))
+            .respond_with(json_response(&body))
+            .mount(&fake.server)
+            .await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn forecast_customer_reads_the_customers_balance_lots_and_events() {
+    let fake = partner().await;
+    customer_forecast_inputs(&fake).await;
+    let out = fake.run(&[
+        "--as-of",
+        "2026-12-01",
+        "forecast",
+        "--customer",
+        "Zürich Labs",
+    ]);
+    assert_eq!(out.code, 0, "{out}");
+    assert!(out.stdout.starts_with("Customer: Zürich Labs ("), "{out}");
+    assert!(out.stdout.contains("95.10 GBP"), "{out}");
+    let json = fake.run(&[
+        "--as-of",
+        "2026-12-01",
+        "forecast",
+        "--customer",
+        "2468",
+        "--json",
+    ]);
+    assert_eq!(json.code, 0, "{json}");
+    let value = json.json();
+    assert_eq!(value["customer"]["name"], "2468");
+    assert!(value.get("billingProfile").is_none(), "{value}");
+    assert_eq!(
+        value["inputs"]["balance"]["estimatedBalance"]["value"].to_string(),
+        "95.10"
+    );
+    // A check in another currency than the customer's is bad input, before any output.
+    let other = fake.run(&[
+        "--as-of",
+        "2026-12-01",
+        "forecast",
+        "--customer",
+        "2468",
+        "--max-unused",
+        "10USD",
+    ]);
+    assert_eq!(other.code, 2, "{other}");
+    assert_eq!(other.stdout, "", "{other}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn report_customer_is_one_page_with_the_customers_checks() {
+    let fake = partner().await;
+    customer_forecast_inputs(&fake).await;
+    let out = fake.run(&[
+        "--as-of",
+        "2026-12-01",
+        "report",
+        "--customer",
+        "zürich labs",
+        "--min",
+        "100",
+        "--expiring-within",
+        "60",
+    ]);
+    assert_eq!(out.code, 1, "{out}");
+    assert!(
+        out.stdout.starts_with("# Azure credits, 2026-12-01"),
+        "{out}"
+    );
+    assert!(out.stdout.contains("| Zürich Labs | --min "), "{out}");
+    assert_eq!(
+        out.stderr.trim_end(),
+        "check failed: 2 checks failed: --min: estimated balance 95.10 GBP is below the minimum 100 GBP by 4.90 GBP; --expiring-within: 1 lot(s) with credit left expire within 60 days: Azure Credit Offer (L1) with 130.00 GBP left expires 2027-01-15",
+        "{out}"
+    );
+}
+
+/// A scope Azure does not serve for a command is exit 2, naming the scopes it reads, before
+/// any request (the fake counts them).
+#[tokio::test(flavor = "multi_thread")]
+async fn a_scope_a_command_does_not_read_is_refused_before_any_request() {
+    let fake = Fake::start().await;
+    for command in ["balance", "forecast", "report"] {
+        let out = fake.run(&[command, "--account", "Contoso"]);
+        assert_eq!(out.code, 2, "{out}");
+        assert_eq!(out.stdout, "", "{out}");
+        assert!(
+            out.stderr.contains(&format!(
+                "credits {command} does not read a billing account"
+            )) && out
+                .stderr
+                .contains("it reads --profile, --all or --customer"),
+            "{out}"
+        );
+    }
+    // A full id given to the wrong flag says which flag takes it.
+    let out = fake.run(&["balance", "--profile", &format!("{MPA}/customers/2468")]);
+    assert_eq!(out.code, 2, "{out}");
+    assert!(
+        out.stderr
+            .contains("is a customer id; pass it with --customer"),
+        "{out}"
+    );
+    assert_eq!(fake.request_count().await, 0);
+}

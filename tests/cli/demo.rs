@@ -102,3 +102,59 @@ fn demo_lots_filter_by_status_and_source_at_profile_scope() {
     assert_eq!(prepaid.as_array().unwrap().len(), 1, "{prepaid}");
     assert_eq!(prepaid[0]["poNumber"], "PO-3990");
 }
+
+/// An amount check that cannot be judged (a bare amount among currencies, a currency no
+/// profile has, another currency than the one profile's) is refused before the first byte of
+/// output, in every command.
+#[test]
+fn checks_that_cannot_be_judged_are_refused_before_any_output() {
+    for args in [
+        &["balance", "--all", "--min", "1000"][..],
+        &["balance", "--profile", "Development", "--min", "5EUR"],
+        &["forecast", "--all", "--max-unused", "10"],
+        &[
+            "forecast",
+            "--profile",
+            "Development",
+            "--max-unused",
+            "10EUR",
+        ],
+        &["report", "--all", "--min", "10"],
+        &["report", "--all", "--max-unused", "10GBP"],
+        &["report", "--profile", "Development", "--min", "10EUR"],
+    ] {
+        let mut all = vec!["--demo", "--as-of", "2026-12-01"];
+        all.extend_from_slice(args);
+        let out = run(credits_command(&all));
+        assert_eq!(out.code, 2, "{args:?}: {out}");
+        assert_eq!(out.stdout, "", "{args:?}: {out}");
+        assert_eq!(out.stderr.lines().count(), 1, "{args:?}: {out}");
+    }
+}
+
+/// The exit code follows the worst outcome, and the message names every outcome: Marketing
+/// cannot be checked (exit 6), and Development and Archive fail the check beside it.
+#[test]
+fn the_final_message_names_every_outcome_not_only_the_worst() {
+    let out = run(credits_command(&[
+        "--demo",
+        "--as-of",
+        "2026-12-01",
+        "-o",
+        "none",
+        "forecast",
+        "--all",
+        "--max-unused",
+        "500USD",
+        "--max-unused",
+        "450EUR",
+    ]));
+    assert_eq!(out.code, 6, "{out}");
+    for named in [
+        "Marketing: --max-unused cannot be checked",
+        "2 checks also failed: Development: even in the best case 1,914.07 USD",
+        "Archive: even in the best case 1,200.00 USD",
+    ] {
+        assert!(out.stderr.contains(named), "{named}: {out}");
+    }
+}
