@@ -93,7 +93,8 @@ pub struct GlobalArgs {
     #[arg(long, global = true)]
     pub refresh: bool,
 
-    /// Requests in flight at once, at most (1-64) [default: 16]
+    /// Requests in flight at once, at most (1-64) [env: CREDITS_CONCURRENCY] [config:
+    /// concurrency] [default: 16]
     #[arg(long, global = true, value_name = "N")]
     pub concurrency: Option<String>,
 }
@@ -394,6 +395,7 @@ pub const MAN_ENVIRONMENT: &[(&str, &str)] = &[
     ("CREDITS_CONFIG", "Another config file; it must exist."),
     ("CREDITS_CACHE_DIR", "Where the profile cache is kept."),
     ("CREDITS_NO_PROGRESS", "Any value but 0: no progress line on stderr."),
+    ("CREDITS_CONCURRENCY", "Requests in flight at once, at most (1-64; default 16)."),
     ("CREDITS_ACCESS_TOKEN", "The bearer token for --auth token."),
     ("AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET", "The service principal for --auth service-principal; AZURE_CLIENT_ID also selects a user-assigned managed identity."),
     ("AZURE_FEDERATED_TOKEN_FILE", "The federated token for --auth workload-identity (with AZURE_TENANT_ID and AZURE_CLIENT_ID)."),
@@ -415,8 +417,8 @@ pub const MAN_FILES: &[(&str, &str)] = &[
 mod tests {
     use super::*;
     use crate::settings::{
-        AUTH_VAR, DEFAULT_CONCURRENCY, DEFAULT_ENDPOINT, DEFAULT_TIMEOUT_SECS, DEFAULT_WINDOW_DAYS,
-        ENDPOINT_VAR, MAX_CONCURRENCY, MAX_WINDOW_DAYS, PROFILE_VAR,
+        AUTH_VAR, CONCURRENCY_VAR, DEFAULT_CONCURRENCY, DEFAULT_ENDPOINT, DEFAULT_TIMEOUT_SECS,
+        DEFAULT_WINDOW_DAYS, ENDPOINT_VAR, MAX_CONCURRENCY, MAX_WINDOW_DAYS, PROFILE_VAR,
     };
     use clap::CommandFactory;
 
@@ -462,7 +464,7 @@ mod tests {
             );
         }
         assert!(help("concurrency").contains(&format!(
-            "(1-{MAX_CONCURRENCY}) [default: {DEFAULT_CONCURRENCY}]"
+            "(1-{MAX_CONCURRENCY}) [env: {CONCURRENCY_VAR}] [config: concurrency] [default: {DEFAULT_CONCURRENCY}]"
         )));
     }
 }

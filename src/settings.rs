@@ -33,6 +33,7 @@ pub const PROFILE_VAR: &str = "CREDITS_PROFILE";
 pub const CACHE_DIR_VAR: &str = "CREDITS_CACHE_DIR";
 pub const OUTPUT_VAR: &str = "CREDITS_OUTPUT";
 pub const NO_PROGRESS_VAR: &str = "CREDITS_NO_PROGRESS";
+pub const CONCURRENCY_VAR: &str = "CREDITS_CONCURRENCY";
 /// The colour conventions (no-color.org, bixense.com/clicolors) and a dumb terminal.
 pub const COLOR_VARS: [&str; 4] = ["NO_COLOR", "CLICOLOR", "CLICOLOR_FORCE", "TERM"];
 
@@ -139,6 +140,7 @@ impl Environment {
             CACHE_DIR_VAR,
             OUTPUT_VAR,
             NO_PROGRESS_VAR,
+            CONCURRENCY_VAR,
         ]
         .into_iter()
         .chain(COLOR_VARS)
@@ -388,7 +390,7 @@ impl Settings {
             env,
             Layers {
                 flag: (global.concurrency.as_deref(), "--concurrency"),
-                env: None,
+                env: Some(CONCURRENCY_VAR),
                 file: Some("concurrency"),
             },
             |text, source| parse_concurrency(&source.name(), text),

@@ -34,8 +34,10 @@ pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     None
 }
 
-/// Exponential backoff with full jitter: attempt 1 waits up to `base`, attempt 2 up to
-/// `2 * base`, and so on, capped at 8 s.
+/// Exponential backoff with "equal jitter": attempt 1 waits between half of `base` and
+/// `base`, attempt 2 between `base` and `2 * base`, and so on, the ceiling capped at 8 s.
+/// Half the wait is kept so that a retry never comes back at once; the other half is drawn at
+/// random so that clients failing together do not retry together.
 pub fn backoff(attempt: u32, base: Duration) -> Duration {
     let ceiling = base
         .saturating_mul(1u32 << attempt.saturating_sub(1).min(10))

@@ -81,7 +81,18 @@ pub fn for_people(value: &Decimal, currency: Option<&str>) -> String {
         // `-0.00` reads as a debt that is not there.
         rounded.set_sign_positive(true);
     }
-    let digits = group_thousands(&rounded);
+    let mut digits = group_thousands(&rounded);
+    // `rescale` cannot add digits past Decimal's 28: a huge amount is padded as text, so its
+    // decimal point still lines up with the others.
+    let shown = digits
+        .split_once('.')
+        .map_or(0, |(_, fraction)| fraction.len());
+    if shown < places as usize {
+        if shown == 0 {
+            digits.push('.');
+        }
+        digits.extend(std::iter::repeat_n('0', places as usize - shown));
+    }
     match currency.filter(|c| !c.trim().is_empty()) {
         Some(c) => format!("{digits} {c}"),
         None => digits,
@@ -254,6 +265,24 @@ pub fn parse_user_amount(text: &str) -> Result<(Decimal, Option<String>), String
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_huge_amount_keeps_its_minor_unit_digits_for_people() {
+        let huge = Decimal::from_str("1234567890123456789012345678").unwrap();
+        assert_eq!(
+            for_people(&huge, Some("USD")),
+            "1,234,567,890,123,456,789,012,345,678.00 USD"
+        );
+        let huge_fraction = Decimal::from_str("123456789012345678901234567.8").unwrap();
+        assert_eq!(
+            for_people(&huge_fraction, Some("USD")),
+            "123,456,789,012,345,678,901,234,567.80 USD"
+        );
+        assert_eq!(
+            for_people(&huge, Some("JPY")),
+            "1,234,567,890,123,456,789,012,345,678 JPY"
+        );
+    }
 
     fn exact(text: &str) -> String {
         let read: WireDecimal = serde_json::from_str(text).unwrap();

@@ -109,6 +109,57 @@ async fn endpoint_and_concurrency_come_from_the_file_after_flags_and_environment
     assert_eq!(run(command).code, 0);
 }
 
+/// `CREDITS_CONCURRENCY` sits between the flag and the file, like every other setting, and a
+/// bad value names the variable.
+#[tokio::test(flavor = "multi_thread")]
+async fn concurrency_comes_from_its_variable_between_the_flag_and_the_file() {
+    let fake = Fake::start().await;
+    with_development_profile(&fake).await;
+    let dir = tempfile::tempdir().unwrap();
+    let bad = write(
+        &dir,
+        &format!("endpoint = \"{}\"\nconcurrency = 0\n", fake.uri()),
+    );
+    // The variable beats the bad file value.
+    let mut command = with_config(&bad, &["accounts"]);
+    command
+        .env("CREDITS_ACCESS_TOKEN", "t")
+        .env("CREDITS_CONCURRENCY", "2")
+        .env("CREDITS_CACHE_DIR", dir.path());
+    let out = run(command);
+    assert_eq!(out.code, 0, "{out}");
+    // A bad variable is named, and the flag beats it.
+    let mut command = with_config(&bad, &["accounts"]);
+    command
+        .env("CREDITS_ACCESS_TOKEN", "t")
+        .env("CREDITS_CONCURRENCY", "100");
+    let out = run(command);
+    assert_eq!(out.code, 2, "{out}");
+    assert!(
+        out.stderr
+            .contains("CREDITS_CONCURRENCY \"100\" is not a number"),
+        "{out}"
+    );
+    let mut command = with_config(&bad, &["accounts", "--concurrency", "4"]);
+    command
+        .env("CREDITS_ACCESS_TOKEN", "t")
+        .env("CREDITS_CONCURRENCY", "100")
+        .env("CREDITS_CACHE_DIR", dir.path());
+    assert_eq!(run(command).code, 0);
+    // `config list` says where the value came from.
+    let mut command = with_config(&bad, &["config", "list", "--json"]);
+    command.env("CREDITS_CONCURRENCY", "7");
+    let out = run(command);
+    let rows = out.json();
+    let row = rows
+        .as_array()
+        .and_then(|rows| rows.iter().find(|r| r["key"] == "concurrency"))
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(row["value"], "7", "{out}");
+    assert_eq!(row["source"], "CREDITS_CONCURRENCY", "{out}");
+}
+
 #[test]
 fn auth_from_the_file_is_named_in_the_hint_and_the_environment_beats_it() {
     let dir = tempfile::tempdir().unwrap();

@@ -52,3 +52,31 @@ fn help_lists_every_exit_code_from_error_rs() {
         assert!(help.contains(&format!("{code} {meaning}")), "{help}");
     }
 }
+
+/// A file in `tests/cli/` that `main.rs` does not declare is never compiled, so its tests
+/// never run: every `.rs` file there must be a module of the test binary.
+#[test]
+fn every_file_in_tests_cli_is_a_module_of_the_test_binary() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/cli");
+    let main = std::fs::read_to_string(format!("{dir}/main.rs")).expect("tests/cli/main.rs");
+    let declared: Vec<&str> = main
+        .lines()
+        .filter_map(|line| line.trim().strip_prefix("mod "))
+        .filter_map(|rest| rest.strip_suffix(';'))
+        .collect();
+    let mut forgotten = Vec::new();
+    for entry in std::fs::read_dir(dir).expect("tests/cli") {
+        let path = entry.expect("a directory entry").path();
+        let is_rust = path.extension().is_some_and(|e| e == "rs");
+        let Some(stem) = path.file_stem().and_then(|s| s.to_str()) else {
+            continue;
+        };
+        if is_rust && stem != "main" && !declared.contains(&stem) {
+            forgotten.push(stem.to_string());
+        }
+    }
+    assert!(
+        forgotten.is_empty(),
+        "tests/cli/main.rs does not declare: {forgotten:?} (add `mod NAME;`)"
+    );
+}
