@@ -5,7 +5,7 @@
 //! `settings` adds the environment and the defaults, so "not given" stays distinguishable
 //! from "the default". The `[env: ..]` and `[default: ..]` notes below are help text only.
 
-use crate::arm::auth::AuthMethod;
+use crate::arm::method::AuthMethod;
 use crate::output::OutputFormat;
 use clap::{Args, Parser, Subcommand};
 

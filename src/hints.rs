@@ -6,7 +6,8 @@
 //! cannot get a token, the time limit) keep their advice in their one line; failures Azure
 //! reported get their advice as separate hints.
 
-use crate::arm::auth::{AuthMethod, ACCESS_TOKEN_VAR};
+use crate::arm::auth::ACCESS_TOKEN_VAR;
+use crate::arm::method::AuthMethod;
 use crate::arm::ArmError;
 use crate::error::Error;
 use crate::model::scope::ScopeKind;

@@ -7,12 +7,12 @@
 //! read `Settings`, never flags or variables themselves. (Sign-in variables such as
 //! `CREDITS_ACCESS_TOKEN` and `AZURE_*` are read by `arm::auth`, the only other place.)
 
-use crate::arm::auth::AuthMethod;
-use crate::cli::GlobalArgs;
+use crate::arm::method::AuthMethod;
+use crate::cli::{Command, GlobalArgs};
 use crate::config::ConfigFile;
 use crate::error::{Error, Result};
 use crate::model::dates::parse_user_date;
-use crate::output::OutputFormat;
+use crate::output::{ColorPolicy, OutputFormat, PrinterOptions};
 use chrono::{NaiveDate, Utc};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -287,6 +287,8 @@ pub struct Settings {
     /// A progress line on a terminal's stderr during slow fetches (off with `-v`,
     /// `--no-progress` or `CREDITS_NO_PROGRESS`).
     pub progress: bool,
+    /// `forecast --chart`: charts in pipes too.
+    pub chart: bool,
     pub endpoint: Setting<Url>,
     pub auth: Setting<AuthMethod>,
     /// `--demo`: the built-in demo tenant instead of Azure.
@@ -307,6 +309,54 @@ pub struct Settings {
 }
 
 impl Settings {
+    /// The format policy, written once: a format only some commands write (OpenMetrics:
+    /// `balance` and `lots`), asked for with the flag, is refused before any request; set as a
+    /// default (variable or config file), it leaves the other commands a table. `--chart` is
+    /// taken from `forecast`.
+    pub fn for_command(&mut self, command: &Command) -> Result<()> {
+        let takes_metrics = matches!(
+            command,
+            Command::Balance(_) | Command::Lots(_) | Command::CompleteProfiles
+        );
+        if self.format.value == OutputFormat::Openmetrics && !takes_metrics {
+            if let Source::Flag(_) = self.format.source {
+                return Err(Error::usage(
+                    "--output openmetrics works only with `balance`, `balance --all` and `lots`; use --output json or csv for this command",
+                ));
+            }
+            self.format = Setting {
+                value: OutputFormat::Table,
+                source: Source::Default,
+            };
+        }
+        self.chart = matches!(command, Command::Forecast(args) if args.chart);
+        Ok(())
+    }
+
+    /// What the printer is made from.
+    pub fn printer(&self) -> PrinterOptions {
+        PrinterOptions {
+            format: self.format.value,
+            header: self.header,
+            wide: self.wide,
+            color: self.color,
+            progress: self.progress,
+            charts_in_pipes: self.chart,
+        }
+    }
+
+    /// A style flag the chosen format has no use for (`--no-header` outside csv and tsv),
+    /// said rather than silently dropped.
+    pub fn unused_style_note(&self) -> Option<String> {
+        let delimited = matches!(self.format.value, OutputFormat::Csv | OutputFormat::Tsv);
+        (!self.header && !delimited).then(|| {
+            format!(
+                "--no-header applies to csv and tsv only; the {} output is unchanged",
+                self.format.value.name()
+            )
+        })
+    }
+
     /// Resolves every setting from the flags and the environment. Bad values are usage
     /// errors naming the flag or variable they came from.
     pub fn resolve(global: &GlobalArgs, env: &Environment) -> Result<Self> {
@@ -327,7 +377,7 @@ impl Settings {
                 || OutputFormat::Table,
             )?
         };
-        let color = ColorPolicy::from_env(env);
+        let color = color_policy(env);
         // A dumb terminal (Emacs' shell) cannot erase a line: no progress there either.
         let dumb_terminal = env.get("TERM").map(str::trim) == Some("dumb");
         let progress = !global.no_progress
@@ -419,6 +469,7 @@ impl Settings {
             wide: global.wide,
             color,
             progress,
+            chart: false,
             endpoint,
             auth,
             demo: global.demo,
@@ -467,32 +518,16 @@ impl Settings {
     }
 }
 
-/// What the environment says about colour. Whether a stream is a terminal is the printer's
-/// question; this is everything else.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct ColorPolicy {
-    /// `NO_COLOR` (any value), `CLICOLOR=0` or `TERM=dumb`: never colour.
-    pub never: bool,
-    /// `CLICOLOR_FORCE` (not `0`): colour even when not a terminal. `NO_COLOR` still wins.
-    pub force: bool,
-}
-
-impl ColorPolicy {
-    fn from_env(env: &Environment) -> Self {
-        let set = |name: &str| env.get(name).map(str::trim);
-        let no_color = set("NO_COLOR").is_some();
-        let force = set("CLICOLOR_FORCE").is_some_and(|v| v != "0");
-        let clicolor_off = set("CLICOLOR") == Some("0");
-        let dumb = set("TERM") == Some("dumb");
-        ColorPolicy {
-            never: no_color || (!force && (clicolor_off || dumb)),
-            force: force && !no_color,
-        }
-    }
-
-    /// Colour on a stream that is (or is not) a terminal.
-    pub fn for_stream(self, is_terminal: bool) -> bool {
-        !self.never && (self.force || is_terminal)
+/// What the environment says about colour: `NO_COLOR`, `CLICOLOR`, `CLICOLOR_FORCE`, `TERM`.
+fn color_policy(env: &Environment) -> ColorPolicy {
+    let set = |name: &str| env.get(name).map(str::trim);
+    let no_color = set("NO_COLOR").is_some();
+    let force = set("CLICOLOR_FORCE").is_some_and(|v| v != "0");
+    let clicolor_off = set("CLICOLOR") == Some("0");
+    let dumb = set("TERM") == Some("dumb");
+    ColorPolicy {
+        never: no_color || (!force && (clicolor_off || dumb)),
+        force: force && !no_color,
     }
 }
 

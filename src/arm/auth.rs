@@ -6,6 +6,8 @@
 //! method is reported, never papered over by another.
 
 use super::error::{ArmError, ArmResult};
+use super::method::AuthMethod;
+
 use azure_core::credentials::{Secret, TokenCredential};
 use azure_identity::{
     AzureCliCredential, ClientSecretCredential, ManagedIdentityCredential,
@@ -23,39 +25,6 @@ const FEDERATED_TOKEN_VAR: &str = "AZURE_FEDERATED_TOKEN_FILE";
 const IDENTITY_ENDPOINT_VAR: &str = "IDENTITY_ENDPOINT";
 /// Set by Cloud Shell and Azure ML.
 const MSI_ENDPOINT_VAR: &str = "MSI_ENDPOINT";
-
-/// How to obtain the bearer token.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum AuthMethod {
-    /// The first that applies: CREDITS_ACCESS_TOKEN; AZURE_TENANT_ID + AZURE_CLIENT_ID +
-    /// AZURE_CLIENT_SECRET; AZURE_FEDERATED_TOKEN_FILE; an Azure host's managed identity;
-    /// else the Azure CLI login.
-    Auto,
-    /// CREDITS_ACCESS_TOKEN, used as is.
-    Token,
-    /// The Azure CLI's login (`az login`).
-    Cli,
-    /// A service principal: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET.
-    ServicePrincipal,
-    /// The managed identity of the Azure host (AZURE_CLIENT_ID picks a user-assigned one).
-    ManagedIdentity,
-    /// Workload identity federation: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_FEDERATED_TOKEN_FILE.
-    WorkloadIdentity,
-}
-
-impl AuthMethod {
-    /// The name the command line and `CREDITS_AUTH` use for it.
-    pub fn name(self) -> &'static str {
-        match self {
-            AuthMethod::Auto => "auto",
-            AuthMethod::Token => "token",
-            AuthMethod::Cli => "cli",
-            AuthMethod::ServicePrincipal => "service-principal",
-            AuthMethod::ManagedIdentity => "managed-identity",
-            AuthMethod::WorkloadIdentity => "workload-identity",
-        }
-    }
-}
 
 /// Where the token comes from, once chosen. Opaque: the token it holds or gets is only
 /// ever read inside `arm/`.

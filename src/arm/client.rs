@@ -191,10 +191,6 @@ impl ArmClient {
         &self.options.endpoint
     }
 
-    pub fn auth_method(&self) -> super::auth::AuthMethod {
-        self.tokens.method()
-    }
-
     /// Requests in flight at once, at most.
     pub fn concurrency(&self) -> usize {
         self.options.concurrency

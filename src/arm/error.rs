@@ -3,7 +3,7 @@
 //! which flag to change or what to run next is added by the caller (`crate::hints`), because
 //! this module knows nothing about the command line.
 
-use super::auth::AuthMethod;
+use super::method::AuthMethod;
 use crate::error::ErrorKind;
 use crate::model::scope::ScopeKind;
 use std::fmt;

@@ -11,6 +11,7 @@ pub mod billing;
 pub mod client;
 pub mod consumption;
 pub mod error;
+pub mod method;
 mod principal;
 pub mod retry;
 

@@ -74,9 +74,6 @@ pub async fn run(context: &Context, args: ForecastArgs) -> Result<()> {
     // Bad input fails before any request is made.
     let wanted = ForecastChecks::parse(&args.forecast)?;
     let selection = Selection::from_flags(context, &args.scope, &SERVED)?;
-    if args.chart {
-        context.printer.show_charts_in_pipes();
-    }
     let (as_of, window) = (context.settings.as_of.value, wanted.window);
     let resolved = resolve::read(context, &selection, async |client, scope| {
         read(client, scope, as_of, window).await

@@ -52,28 +52,17 @@ pub async fn main(cli: Cli) -> u8 {
             return error.exit_code();
         }
     };
-    let writes_metrics = matches!(cli.command, Command::Balance(_) | Command::Lots(_));
-    let takes_any_format = matches!(cli.command, Command::CompleteProfiles);
-    // A format only some commands write, set as a default (variable or config file), does
-    // not break the others: they print a table. Asked for with the flag, it is refused.
-    let fallback = crate::output::format_for(&settings.format, writes_metrics || takes_any_format);
-    let fallback = match fallback {
-        Ok(fallback) => fallback,
-        Err(error) => {
-            early.error(&error);
-            return error.exit_code();
-        }
-    };
-    if let Some(fallback) = fallback {
-        settings.format = fallback;
+    if let Err(error) = settings.for_command(&cli.command) {
+        early.error(&error);
+        return error.exit_code();
     }
     settings.publish_origins();
-    let printer = Printer::new(&settings);
+    let printer = Printer::new(settings.printer());
     for warning in &warnings {
         printer.warn(warning);
     }
     // Nothing asked for is dropped without a word.
-    if let Some(note) = crate::output::unused_style_note(&settings) {
+    if let Some(note) = settings.unused_style_note() {
         printer.note(&note);
     }
     let context = Context::new(settings.clone(), printer);

@@ -1,6 +1,7 @@
-//! A table for people before it is drawn: the columns, and the rows as display text already
-//! made safe. Column widths are kept up to date as rows arrive, so drawing after the last
-//! page is only layout and padding. The terminal and Markdown writers draw it.
+//! A table for people before it is drawn, as data: the columns, and the rows as display text
+//! already made safe. Column widths are kept up to date as rows arrive, so drawing after the
+//! last page is only layout and padding. The writer dispatch (`output::draw`) hands it to the
+//! terminal or the Markdown writer; the grid knows neither.
 
 use super::cell::{human_text, Cell, Column, Tone};
 use super::Style;
@@ -88,17 +89,6 @@ impl Grid {
         }
         self.tones.get(&(row, column)).copied()
     }
-
-    /// Drawn by the writer the grid is for; nothing at all when there are no rows.
-    pub fn render(self) -> String {
-        if self.rows.is_empty() {
-            return String::new();
-        }
-        match self.style {
-            GridStyle::Terminal => super::terminal::render(self),
-            GridStyle::Markdown => super::markdown::render(&self),
-        }
-    }
 }
 
 /// Negative amounts are red; marked text has its own tone.
@@ -122,13 +112,4 @@ fn shown_negative(value: &rust_decimal::Decimal, currency: Option<&str>) -> bool
     let rounded =
         value.round_dp_with_strategy(places, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
     rounded.is_sign_negative() && !rounded.is_zero()
-}
-
-/// `text` in the tone's colour (ANSI SGR), reset after.
-pub fn paint(text: &str, tone: Tone) -> String {
-    let code = match tone {
-        Tone::Bad => "31",
-        Tone::Warn => "33",
-    };
-    format!("\u{1b}[{code}m{text}\u{1b}[0m")
 }

@@ -57,7 +57,7 @@ mod tests {
     #[test]
     fn markdown_pads_by_display_width_and_aligns_amounts() {
         assert_eq!(
-            grid(GridStyle::Markdown).render(),
+            crate::output::draw(grid(GridStyle::Markdown)),
             "| Profile          |       Amount |\n\
              |------------------|--------------|\n\
              | Forschung Zürich | 9,876.54 EUR |\n\
@@ -73,14 +73,14 @@ mod tests {
             Default::default(),
         );
         grid.add_row(&[Cell::owned("PO|1\nforged"), Cell::owned("x")]);
-        let text = grid.render();
+        let text = crate::output::draw(grid);
         assert_eq!(text.lines().count(), 3, "{text}");
         assert!(text.contains("PO\\|1\\u{a}forged"), "{text}");
     }
 
     #[test]
     fn terminal_tables_are_box_drawn_with_every_value() {
-        let text = grid(GridStyle::Terminal).render();
+        let text = crate::output::draw(grid(GridStyle::Terminal));
         assert!(text.contains('│') || text.contains('┆'), "{text}");
         for value in ["Forschung Zürich", "9,876.54 EUR", "1.00 USD"] {
             assert!(text.contains(value), "{text}");

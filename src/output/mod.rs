@@ -1,5 +1,5 @@
-//! Output: the `Printer` owns stdout and stderr and picks the writer once, from the settings
-//! and whether stdout is a terminal. Commands hand it domain values (`emit`, `list`); the
+//! Output: the `Printer` owns stdout and stderr and picks the writer once, from plain
+//! `PrinterOptions` (which the settings resolve) and whether stdout is a terminal. Commands hand it domain values (`emit`, `list`); the
 //! views turn those into typed cells and the writers into text.
 //!
 //! Must not: let a command name a format, write anything but data on stdout, or let a failed
@@ -70,6 +70,38 @@ pub enum Writer {
     Tsv,
     OpenMetrics,
     Silent,
+}
+
+/// What the printer is made from: plain values the settings resolve (`Settings::printer`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PrinterOptions {
+    pub format: OutputFormat,
+    /// A header row in csv/tsv (`--no-header` turns it off).
+    pub header: bool,
+    /// `--wide`: full ids, every column, whatever the terminal's width.
+    pub wide: bool,
+    pub color: ColorPolicy,
+    /// A progress line on stderr, when stderr is a terminal.
+    pub progress: bool,
+    /// `--chart`: charts in pipes too (on a terminal they are always drawn).
+    pub charts_in_pipes: bool,
+}
+
+/// What the environment says about colour. Whether a stream is a terminal is the printer's
+/// question; this is everything else.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ColorPolicy {
+    /// `NO_COLOR` (any value), `CLICOLOR=0` or `TERM=dumb`: never colour.
+    pub never: bool,
+    /// `CLICOLOR_FORCE` (not `0`): colour even when not a terminal. `NO_COLOR` still wins.
+    pub force: bool,
+}
+
+impl ColorPolicy {
+    /// Colour on a stream that is (or is not) a terminal.
+    pub fn for_stream(self, is_terminal: bool) -> bool {
+        !self.never && (self.force || is_terminal)
+    }
 }
 
 /// How the chosen writer draws: decided once, with the writer.
@@ -174,7 +206,7 @@ impl Writer {
                     for row in &table.rows {
                         grid.add_row(row);
                     }
-                    out.push_str(&grid.render());
+                    out.push_str(&draw(grid));
                 }
                 Block::Chart(chart) => match grid_style {
                     GridStyle::Terminal => {
@@ -212,41 +244,21 @@ impl Writer {
     }
 }
 
-/// A style flag the chosen format has no use for (`--no-header` outside csv and tsv), said
-/// rather than silently dropped.
-pub fn unused_style_note(settings: &crate::settings::Settings) -> Option<String> {
-    let delimited = matches!(settings.format.value, OutputFormat::Csv | OutputFormat::Tsv);
-    (!settings.header && !delimited).then(|| {
-        format!(
-            "--no-header applies to csv and tsv only; the {} output is unchanged",
-            settings.format.value.name()
-        )
-    })
-}
-
-/// Formats that only some commands can write: asked for with the flag, refused before any
-/// request is made; set as a default (`CREDITS_OUTPUT`, the config file), replaced by a
-/// table for the commands that cannot write them (the returned setting).
-pub fn format_for(
-    format: &crate::settings::Setting<OutputFormat>,
-    command_writes_metrics: bool,
-) -> Result<Option<crate::settings::Setting<OutputFormat>>> {
-    if format.value != OutputFormat::Openmetrics || command_writes_metrics {
-        return Ok(None);
+/// A grid drawn by the writer it is for; nothing at all when it has no rows.
+pub(crate) fn draw(grid: Grid) -> String {
+    if grid.rows.is_empty() {
+        return String::new();
     }
-    match format.source {
-        crate::settings::Source::Flag(_) => Err(metrics_not_supported()),
-        _ => Ok(Some(crate::settings::Setting {
-            value: OutputFormat::Table,
-            source: crate::settings::Source::Default,
-        })),
+    match grid.style {
+        GridStyle::Terminal => terminal::render(grid),
+        GridStyle::Markdown => markdown::render(&grid),
     }
 }
 
+/// A value without gauges asked for as OpenMetrics (the settings refuse the commands that
+/// have none before any request; this is the writer's own guard).
 fn metrics_not_supported() -> Error {
-    Error::usage(
-        "--output openmetrics works only with `balance`, `balance --all` and `lots`; use --output json or csv for this command",
-    )
+    Error::usage("this output has no OpenMetrics form; use --output json or csv")
 }
 
 /// csv/tsv, page by page: every page is written as it arrives.
@@ -350,7 +362,7 @@ impl<R: Record> RowWriter<R> for TableRows {
     }
 
     fn finish(self: Box<Self>) -> Result<String> {
-        Ok(self.grid.render())
+        Ok(draw(self.grid))
     }
 }
 
@@ -381,7 +393,7 @@ impl Stderr {
             // A failed check is an answer, not an error: its line says "check failed: ...".
             if self.color {
                 let safe = safe::for_terminal(&error.message);
-                self.raw_line(&grid::paint(&safe, cell::Tone::Bad));
+                self.raw_line(&terminal::paint(&safe, cell::Tone::Bad));
             } else {
                 self.line(&error.message);
             }
@@ -438,27 +450,25 @@ pub struct Printer {
     closed: AtomicBool,
     style: Style,
     progress: std::sync::Arc<progress::Progress>,
-    /// `--chart`: charts in pipes too (set by the command that has the flag).
-    charts_in_pipes: AtomicBool,
 }
 
 impl Printer {
-    /// The printer the settings ask for, on this process's stdout and stderr.
-    pub fn new(settings: &crate::settings::Settings) -> Self {
+    /// The printer of `options`, on this process's stdout and stderr.
+    pub fn new(options: PrinterOptions) -> Self {
         let stdout_is_terminal = std::io::stdout().is_terminal();
-        let writer = Writer::choose(settings.format.value, stdout_is_terminal);
+        let writer = Writer::choose(options.format, stdout_is_terminal);
         let style = Style {
-            header: settings.header,
-            color: settings.color.for_stream(stdout_is_terminal),
-            wide: settings.wide,
-            charts_in_pipes: false,
+            header: options.header,
+            color: options.color.for_stream(stdout_is_terminal),
+            wide: options.wide,
+            charts_in_pipes: options.charts_in_pipes,
         };
         let stderr_is_terminal = std::io::stderr().is_terminal();
         let mut printer = Self::with_writer(writer, style);
         printer.stderr = Stderr {
-            color: settings.color.for_stream(stderr_is_terminal),
+            color: options.color.for_stream(stderr_is_terminal),
         };
-        printer.progress = progress::Progress::new(settings.progress && stderr_is_terminal);
+        printer.progress = progress::Progress::new(options.progress && stderr_is_terminal);
         printer
     }
 
@@ -475,7 +485,6 @@ impl Printer {
             stderr: Stderr::default(),
             started: AtomicBool::new(false),
             closed: AtomicBool::new(false),
-            charts_in_pipes: AtomicBool::new(false),
         }
     }
 
@@ -537,17 +546,8 @@ impl Printer {
         self.stderr.line(&format!("warning: {text}"));
     }
 
-    /// `--chart`: draw charts in a pipe too (they are always drawn on a terminal).
-    pub fn show_charts_in_pipes(&self) {
-        self.charts_in_pipes.store(true, Ordering::Relaxed);
-    }
-
     fn style(&self) -> Style {
-        Style {
-            // Only `--chart` turns it on, after the printer is made.
-            charts_in_pipes: self.charts_in_pipes.load(Ordering::Relaxed),
-            ..self.style
-        }
+        self.style
     }
 
     /// True once anything has been written to stdout.

@@ -3,8 +3,9 @@
 //! then the least important columns are left out (a line under the table names them), and
 //! only then does free text wrap, at spaces. `--wide` keeps everything whole.
 
+use super::cell::Tone;
 use super::cell::{Column, ColumnKind};
-use super::grid::{display_width, paint, Grid};
+use super::grid::{display_width, Grid};
 
 /// The terminal's width in columns, if stdout is one.
 pub fn width() -> Option<usize> {
@@ -309,6 +310,15 @@ fn push_line(
         out.push(' ');
     }
     out.push_str("│\n");
+}
+
+/// `text` in the tone's colour (ANSI SGR), reset after.
+pub fn paint(text: &str, tone: Tone) -> String {
+    let code = match tone {
+        Tone::Bad => "31",
+        Tone::Warn => "33",
+    };
+    format!("\u{1b}[{code}m{text}\u{1b}[0m")
 }
 
 #[cfg(test)]

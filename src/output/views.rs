@@ -1650,6 +1650,10 @@ impl<V: View> View for ForCustomer<'_, V> {
     fn flat(&self) -> FlatTable<'_> {
         self.0.flat()
     }
+
+    fn metrics(&self, out: &mut Metrics) -> bool {
+        self.0.metrics(out)
+    }
 }
 
 #[cfg(test)]
