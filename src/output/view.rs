@@ -49,3 +49,77 @@ pub trait Record: Serialize {
     const HAS_METRICS: bool = false;
     fn metrics(&self, _out: &mut Metrics) {}
 }
+
+/// A table's columns, each written beside the cell it shows, in one list:
+///
+/// ```text
+/// table! {
+///     const LOT_COLUMNS + profile LOT_COLUMNS_WITH_PROFILE;
+///     fn lot_cells<'a>(row: &'a LotRow<'_>) {
+///         Column::text("Status") => Cell::owned(row.lot.status.label()),
+///     }
+/// }
+/// ```
+///
+/// makes the `Column` list, a fill function that appends the cells in the same order, and
+/// (with `+ profile`) the same columns behind a Profile column for `--all` lists.
+macro_rules! table {
+    (
+        $(#[$meta:meta])*
+        $vis:vis const $columns:ident + profile $with:ident;
+        fn $cells:ident<$lt:lifetime>($row:ident: $ty:ty) {
+            $($column:expr => $cell:expr),+ $(,)?
+        }
+    ) => {
+        $vis const $with: &[$crate::output::cell::Column] =
+            &[$crate::output::cell::Column::prose("Profile"), $($column),+];
+        $crate::output::view::table! {
+            $(#[$meta])*
+            $vis const $columns;
+            fn $cells<$lt>($row: $ty) { $($column => $cell),+ }
+        }
+    };
+    (
+        $(#[$meta:meta])*
+        $vis:vis const $columns:ident;
+        fn $cells:ident<$lt:lifetime>($row:ident: $ty:ty) {
+            $($column:expr => $cell:expr),+ $(,)?
+        }
+    ) => {
+        $(#[$meta])*
+        $vis const $columns: &[$crate::output::cell::Column] = &[$($column),+];
+        $vis fn $cells<$lt>($row: $ty, out: &mut Vec<$crate::output::cell::Cell<$lt>>) {
+            out.extend([$($cell),+]);
+        }
+    };
+}
+pub(crate) use table;
+
+/// csv/tsv fields (the `--json` names), each written beside its value, in one list:
+///
+/// ```text
+/// fields! {
+///     const LOT_FIELDS;
+///     fn lot_fields<'a>(row: &'a LotRow<'_>) {
+///         "name" => flat::text(&row.lot.lot.name),
+///     }
+/// }
+/// ```
+///
+/// makes the header and a fill function that appends the values in the same order.
+macro_rules! fields {
+    (
+        $(#[$meta:meta])*
+        $vis:vis const $names:ident;
+        fn $fill:ident<$lt:lifetime>($row:ident: $ty:ty) {
+            $($name:literal => $value:expr),+ $(,)?
+        }
+    ) => {
+        $(#[$meta])*
+        $vis const $names: &[&str] = &[$($name),+];
+        $vis fn $fill<$lt>($row: $ty, out: &mut Vec<$crate::output::flat::Field<$lt>>) {
+            out.extend([$($value),+]);
+        }
+    };
+}
+pub(crate) use fields;

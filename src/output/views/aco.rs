@@ -1,0 +1,163 @@
+//! `credits aco`: a row per credit, and the totals per currency for people.
+
+use crate::output::cell::{Cell, Column, Tone};
+use crate::output::flat::{self, Field, FlatTable};
+use crate::output::view::{Block, Record, TableBlock, View};
+use serde::Serialize;
+use std::borrow::Cow;
+
+/// `credits aco`: a row per credit (a list, streamed like events), then the totals per
+/// currency for people (`AcoTotals`, never across currencies).
+// Short titles: a header never wraps. Customer ids are tenant GUIDs: shortened when narrow.
+const ACO_COLUMNS: &[Column] = &[
+    Column::id("Customer"),
+    Column::text("Agreement").optional(4),
+    Column::text("Month").optional(2),
+    Column::money("Balance"),
+    Column::money("Used (month)").optional(3),
+    // Expired or not matters most after the balance on a narrow terminal.
+    Column::text("Status").optional(1),
+    Column::day("Expires"),
+];
+
+const ACO_TOTAL_COLUMNS: &[Column] = &[
+    Column::text("Total, not expired"),
+    Column::count("Credits"),
+    Column::money("Balance"),
+    Column::money("Used in latest month").optional(1),
+];
+
+const ACO_FIELDS: &[&str] = &[
+    "customerId",
+    "agreementId",
+    "partnerId",
+    "creditName",
+    "currency",
+    "latestMonth",
+    "balanceAmount",
+    "creditAmount",
+    "creditUsedLatestMonth",
+    "status",
+    "expired",
+    "effectiveDate",
+    "expiryDate",
+];
+
+impl Record for crate::aco::AcoCredit {
+    fn columns() -> &'static [Column] {
+        ACO_COLUMNS
+    }
+
+    fn cells<'a>(&'a self, row: &mut Vec<Cell<'a>>) {
+        let status = match (&self.status, self.expired) {
+            (Some(status), true) => Cell::Marked(Cow::Borrowed(status.as_str()), Tone::Bad),
+            (None, true) => Cell::Marked(Cow::Borrowed("expired"), Tone::Bad),
+            (status, false) => Cell::text(status),
+        };
+        row.extend([
+            Cell::owned(self.customer_id.as_str()),
+            Cell::owned(self.agreement_id.as_str()),
+            Cell::owned(crate::aco::month_text(&self.latest_month)),
+            Cell::Amount(Some(&self.balance_amount)),
+            Cell::Amount(self.credit_used_latest_month.as_ref()),
+            status,
+            Cell::date(self.expiry_date),
+        ]);
+    }
+
+    fn header() -> &'static [&'static str] {
+        ACO_FIELDS
+    }
+
+    fn fields<'a>(&'a self, row: &mut Vec<Field<'a>>) {
+        row.extend([
+            flat::str(&self.customer_id),
+            flat::str(&self.agreement_id),
+            flat::text(&self.partner_id),
+            flat::text(&self.credit_name),
+            flat::str(&self.currency),
+            Some(Cow::Owned(crate::aco::month_text(&self.latest_month))),
+            flat::decimal(Some(self.balance_amount.value)),
+            flat::decimal(Some(self.credit_amount.value)),
+            flat::decimal(self.credit_used_latest_month.as_ref().map(|a| a.value)),
+            flat::text(&self.status),
+            flat::flag(Some(self.expired)),
+            flat::day(self.effective_date),
+            flat::day(self.expiry_date),
+        ]);
+    }
+}
+
+/// The totals under the `credits aco` table: per currency, the latest balances, and what was
+/// used in the latest month when that is known for every credit of the currency. For people
+/// only (`Printer::emit_footer`): JSON and csv carry the credits, which add up to it.
+#[derive(Serialize)]
+#[serde(transparent)]
+pub struct AcoTotals<'a>(pub &'a [crate::aco::AcoCredit]);
+
+impl View for AcoTotals<'_> {
+    fn blocks(&self) -> Vec<Block<'_>> {
+        use rust_decimal::Decimal;
+        // Credits that have not expired, per currency; what was used is summed over those
+        // whose latest month is the currency's newest (older ones did not report that month).
+        let live: Vec<&crate::aco::AcoCredit> = self.0.iter().filter(|c| !c.expired).collect();
+        let mut newest: std::collections::BTreeMap<&str, chrono::NaiveDate> =
+            std::collections::BTreeMap::new();
+        for credit in &live {
+            let month = newest
+                .entry(credit.currency.as_str())
+                .or_insert(credit.latest_month);
+            *month = (*month).max(credit.latest_month);
+        }
+        let mut totals: std::collections::BTreeMap<&str, (u64, Decimal, Option<Decimal>)> =
+            std::collections::BTreeMap::new();
+        for credit in &live {
+            let entry = totals.entry(credit.currency.as_str()).or_insert((
+                0,
+                Decimal::ZERO,
+                Some(Decimal::ZERO),
+            ));
+            entry.0 += 1;
+            // Amounts are at most 10^20 each (the reader refuses more): sums cannot overflow.
+            entry.1 += credit.balance_amount.value;
+            if Some(&credit.latest_month) == newest.get(credit.currency.as_str()) {
+                entry.2 = match (entry.2, &credit.credit_used_latest_month) {
+                    (Some(sum), Some(used)) => Some(sum + used.value),
+                    _ => None,
+                };
+            }
+        }
+        // Rounded here, as every amount for people is: the totals are made in this view.
+        let for_people = |value: Decimal, currency: &str| {
+            Cell::owned(crate::model::money::for_people(&value, Some(currency)))
+        };
+        let rows: Vec<Vec<Cell<'_>>> = totals
+            .into_iter()
+            .map(|(currency, (count, balance, used))| {
+                vec![
+                    Cell::owned(currency),
+                    Cell::Count(count),
+                    for_people(balance, currency),
+                    match used {
+                        Some(used) => for_people(used, currency),
+                        None => Cell::Text(None),
+                    },
+                ]
+            })
+            .collect();
+        if rows.is_empty() {
+            return Vec::new();
+        }
+        vec![Block::Table(TableBlock {
+            columns: ACO_TOTAL_COLUMNS,
+            rows,
+        })]
+    }
+
+    fn flat(&self) -> FlatTable<'_> {
+        FlatTable {
+            header: &[],
+            rows: Vec::new(),
+        }
+    }
+}

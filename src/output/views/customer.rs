@@ -1,0 +1,45 @@
+//! A partner's customer's value: the profile's shape, `customer` in place of `billingProfile`.
+
+use crate::output::flat::FlatTable;
+use crate::output::metrics::Metrics;
+use crate::output::view::{Block, View};
+use serde::Serialize;
+
+/// A partner's customer's value (`balance`, `forecast`): the profile's shape with a
+/// `customer` object in place of `billingProfile` (JSON); tables title it by its scope.
+pub struct ForCustomer<'a, V>(pub &'a V);
+
+impl<V: Serialize> Serialize for ForCustomer<'_, V> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        // Through a JSON value (numbers stay exact: arbitrary precision), the key renamed.
+        let value = serde_json::to_value(self.0).map_err(serde::ser::Error::custom)?;
+        let serde_json::Value::Object(fields) = value else {
+            return Err(serde::ser::Error::custom("a customer's value is an object"));
+        };
+        let mut out = s.serialize_map(Some(fields.len()))?;
+        for (key, field) in &fields {
+            let key = if key == "billingProfile" {
+                "customer"
+            } else {
+                key
+            };
+            out.serialize_entry(key, field)?;
+        }
+        out.end()
+    }
+}
+
+impl<V: View> View for ForCustomer<'_, V> {
+    fn blocks(&self) -> Vec<Block<'_>> {
+        self.0.blocks()
+    }
+
+    fn flat(&self) -> FlatTable<'_> {
+        self.0.flat()
+    }
+
+    fn metrics(&self, out: &mut Metrics) -> bool {
+        self.0.metrics(out)
+    }
+}

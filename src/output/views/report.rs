@@ -1,0 +1,186 @@
+//! `credits report`: the page's blocks (headings, tables, a Mermaid chart as code), which the
+//! Markdown writer writes.
+
+use super::balance::BALANCE_COLUMNS;
+use super::forecast::{
+    balance_chart, burn_text, forecast_row, runway_text, FORECAST_FIELDS, FORECAST_ROW_COLUMNS,
+};
+use crate::forecast::Forecast;
+use crate::output::cell::{Cell, Column};
+use crate::output::flat::FlatTable;
+use crate::output::view::{Block, Record, TableBlock, View};
+use crate::report::Report;
+
+const EXPIRING_COLUMNS: &[Column] = &[
+    Column::text("Expiring within"),
+    Column::count("Lots"),
+    Column::money("Credit left on them"),
+];
+
+const CHECK_COLUMNS: &[Column] = &[
+    Column::text("Profile"),
+    Column::text("Check"),
+    Column::text("Result"),
+    Column::prose("Detail"),
+];
+
+/// A Mermaid `xychart-beta` of the balance over the window and its projection to zero:
+/// GitHub draws it in a step summary or a comment.
+fn mermaid(f: &Forecast) -> Option<Vec<String>> {
+    let chart = balance_chart(f)?;
+    let points = 12;
+    let span = (chart.end - chart.start).num_days().max(1);
+    let days: Vec<chrono::NaiveDate> = (0..points)
+        .map(|i| chart.start + chrono::Duration::days(span * i / (points - 1)))
+        .collect();
+    let values: Vec<String> = days
+        .iter()
+        .map(|day| {
+            // Without a projection (no burn) the balance stays where it is.
+            crate::output::chart::value_on(&chart, *day)
+                .or_else(|| crate::output::chart::value_on(&chart, chart.as_of))
+                .map(|(v, _)| v.round_dp(2).to_string())
+                .unwrap_or_else(|| "0".into())
+        })
+        .collect();
+    let labels: Vec<String> = days
+        .iter()
+        .map(|d| format!("\"{}\"", d.format("%b %d")))
+        .collect();
+    let unit = f.currency.clone().unwrap_or_default();
+    Some(vec![
+        "```mermaid".into(),
+        "xychart-beta".into(),
+        format!(
+            "    title \"Balance ({unit}), projected from {} at the burn rate\"",
+            f.as_of
+        ),
+        format!("    x-axis [{}]", labels.join(", ")),
+        format!("    y-axis \"{unit}\""),
+        format!("    line [{}]", values.join(", ")),
+        "```".into(),
+    ])
+}
+
+impl View for Report {
+    fn blocks(&self) -> Vec<Block<'_>> {
+        let mut blocks = vec![Block::Line(format!("# Azure credits, {}", self.as_of))];
+        blocks.push(Block::Line(String::new()));
+        blocks.push(Block::Table(TableBlock {
+            columns: FORECAST_ROW_COLUMNS,
+            rows: self
+                .profiles
+                .iter()
+                .map(|row| {
+                    let mut cells = Vec::new();
+                    row.cells(&mut cells);
+                    cells
+                })
+                .collect(),
+        }));
+        for (row, soon) in self.profiles.iter().zip(&self.expiring_soon) {
+            let Ok(result) = &row.result else {
+                continue;
+            };
+            blocks.push(Block::Line(String::new()));
+            blocks.push(Block::Line(format!(
+                "## {} ({})",
+                row.profile.label(),
+                row.profile.name()
+            )));
+            blocks.push(Block::Line(String::new()));
+            let summary = &result.inputs.balance;
+            blocks.push(Block::Table(TableBlock {
+                columns: BALANCE_COLUMNS,
+                rows: vec![
+                    vec![
+                        Cell::owned("Estimated balance"),
+                        Cell::money(&summary.estimated_balance),
+                    ],
+                    vec![
+                        Cell::owned("Current balance"),
+                        Cell::money(&summary.current_balance),
+                    ],
+                    vec![
+                        Cell::owned("Pending eligible charges"),
+                        Cell::money(&summary.pending_eligible_charges),
+                    ],
+                ],
+            }));
+            blocks.push(Block::Line(String::new()));
+            blocks.push(Block::Table(TableBlock {
+                columns: EXPIRING_COLUMNS,
+                rows: soon
+                    .iter()
+                    .map(|s| {
+                        vec![
+                            Cell::owned(format!("{} days", s.days)),
+                            Cell::Count(s.lots as u64),
+                            Cell::Amount(Some(&s.remaining)),
+                        ]
+                    })
+                    .collect(),
+            }));
+            let f = &result.forecast;
+            let unused = f
+                .expiring_unused
+                .as_ref()
+                .map(|u| {
+                    format!(
+                        "{} (best case) to {} (worst case)",
+                        u.best_case.rounded(),
+                        u.worst_case.rounded()
+                    )
+                })
+                .unwrap_or_else(|| "-".into());
+            blocks.push(Block::Line(String::new()));
+            blocks.push(Block::Line(format!(
+                "Burn rate: {}. Runway: {}. Expiring unused: {unused}.",
+                burn_text(f),
+                runway_text(f)
+            )));
+            if let Some(lines) = mermaid(f) {
+                blocks.push(Block::Line(String::new()));
+                blocks.extend(lines.into_iter().map(Block::Line));
+            }
+        }
+        if !self.checks.is_empty() {
+            blocks.push(Block::Line(String::new()));
+            blocks.push(Block::Line("## Checks".into()));
+            blocks.push(Block::Line(String::new()));
+            blocks.push(Block::Table(TableBlock {
+                columns: CHECK_COLUMNS,
+                rows: self
+                    .checks
+                    .iter()
+                    .map(|c| {
+                        vec![
+                            Cell::owned(c.profile.as_str()),
+                            Cell::owned(c.check),
+                            Cell::owned(c.result),
+                            Cell::owned(c.detail.as_str()),
+                        ]
+                    })
+                    .collect(),
+            }));
+        }
+        blocks
+    }
+
+    /// csv: the profile rows (the page's per-profile details are in `--json`).
+    fn flat(&self) -> FlatTable<'_> {
+        let rows = self
+            .profiles
+            .iter()
+            .map(|row| {
+                let mut fields = Vec::with_capacity(FORECAST_FIELDS.len());
+                forecast_row(row, &mut fields);
+                fields
+            })
+            .collect();
+        FlatTable {
+            header: FORECAST_FIELDS,
+            rows,
+        }
+    }
+}
