@@ -1,9 +1,9 @@
 //! `credits accounts`: one row per billing profile (an account without profiles is one row).
 
-use crate::model::domain::BillingAccount;
+use crate::model::domain::{BillingAccount, BillingProfile};
 use crate::output::cell::{human_text, Cell, Column};
 use crate::output::flat::{self, FlatTable};
-use crate::output::view::{Block, TableBlock, View};
+use crate::output::view::{fields, table, Block, TableBlock, View};
 use serde::Serialize;
 
 /// `credits accounts`: one row per profile (an account without profiles is one row).
@@ -11,71 +11,86 @@ use serde::Serialize;
 #[serde(transparent)]
 pub struct Accounts<'a>(pub &'a [BillingAccount]);
 
-const ACCOUNT_COLUMNS: &[Column] = &[
-    Column::prose("Account"),
-    Column::prose("Agreement"),
-    Column::prose("Profile"),
-    Column::text("Profile name (ID)"),
-    Column::text("Currency").optional(1),
-    // Its last segment is the name beside it: the first to go on a narrow terminal.
-    Column::id("Profile id").optional(2),
-];
+/// One line of `credits accounts`: an account and one of its profiles (none for an account
+/// without profiles).
+struct AccountLine<'a> {
+    account: &'a BillingAccount,
+    profile: Option<&'a BillingProfile>,
+}
 
-const ACCOUNT_FIELDS: &[&str] = &[
-    "billingAccountId",
-    "billingAccountName",
-    "billingAccountDisplayName",
-    "agreementType",
-    "accountType",
-    "accountStatus",
-    "hasCredits",
-    "billingProfileId",
-    "billingProfileName",
-    "billingProfileDisplayName",
-    "currency",
-    "status",
-    "systemId",
-    "hasReadAccess",
-];
+impl AccountLine<'_> {
+    /// Every line of `accounts`, in listing order.
+    fn all(accounts: &[BillingAccount]) -> impl Iterator<Item = AccountLine<'_>> {
+        accounts.iter().flat_map(|account| {
+            let profiles: Vec<Option<&BillingProfile>> = if account.billing_profiles.is_empty() {
+                vec![None]
+            } else {
+                account.billing_profiles.iter().map(Some).collect()
+            };
+            profiles
+                .into_iter()
+                .map(move |profile| AccountLine { account, profile })
+        })
+    }
+}
+
+table! {
+    const ACCOUNT_COLUMNS;
+    fn account_cells<'a>(line: &AccountLine<'a>) {
+        Column::prose("Account") => {
+            Cell::owned(line.account.display_name.as_deref().unwrap_or(&line.account.name))
+        },
+        Column::prose("Agreement") => Cell::owned(agreement_text(line.account)),
+        Column::prose("Profile") => match line.profile {
+            Some(profile) if profile.has_read_access => Cell::text(&profile.display_name),
+            Some(profile) => {
+                let display = human_text(&Cell::text(&profile.display_name)).into_owned();
+                Cell::owned(format!("{display} (no read access)"))
+            }
+            None => Cell::Text(None),
+        },
+        Column::text("Profile name (ID)") => {
+            line.profile.map_or(Cell::Text(None), |p| Cell::owned(p.name.as_str()))
+        },
+        Column::text("Currency").optional(1) => {
+            line.profile.map_or(Cell::Text(None), |p| Cell::text(&p.currency))
+        },
+        // Its last segment is the name beside it: the first to go on a narrow terminal.
+        Column::id("Profile id").optional(2) => {
+            line.profile.map_or(Cell::Text(None), |p| Cell::owned(p.id.as_str()))
+        },
+    }
+}
+
+fields! {
+    const ACCOUNT_FIELDS;
+    fn account_fields<'a>(line: &AccountLine<'a>) {
+        "billingAccountId" => flat::str(&line.account.id),
+        "billingAccountName" => flat::str(&line.account.name),
+        "billingAccountDisplayName" => flat::text(&line.account.display_name),
+        "agreementType" => flat::text(&line.account.agreement_type),
+        "accountType" => flat::text(&line.account.account_type),
+        "accountStatus" => flat::text(&line.account.account_status),
+        "hasCredits" => flat::flag(Some(line.account.has_credits)),
+        "billingProfileId" => line.profile.and_then(|p| flat::str(&p.id)),
+        "billingProfileName" => line.profile.and_then(|p| flat::str(&p.name)),
+        "billingProfileDisplayName" => line.profile.and_then(|p| flat::text(&p.display_name)),
+        "currency" => line.profile.and_then(|p| flat::text(&p.currency)),
+        "status" => line.profile.and_then(|p| flat::text(&p.status)),
+        "systemId" => line.profile.and_then(|p| flat::text(&p.system_id)),
+        "hasReadAccess" => line.profile.and_then(|p| flat::flag(Some(p.has_read_access))),
+    }
+}
 
 impl View for Accounts<'_> {
     fn blocks(&self) -> Vec<Block<'_>> {
-        let mut rows = Vec::new();
-        for account in self.0 {
-            let account_name = account.display_name.as_deref().unwrap_or(&account.name);
-            let agreement = match (&account.agreement_type, account.has_credits) {
-                (Some(a), true) => agreement_short_name(a).to_string(),
-                (Some(a), false) => format!("{} (no credits)", agreement_short_name(a)),
-                (None, _) => "unknown (no credits)".to_string(),
-            };
-            if account.billing_profiles.is_empty() {
-                rows.push(vec![
-                    Cell::owned(account_name),
-                    Cell::owned(agreement),
-                    Cell::Text(None),
-                    Cell::Text(None),
-                    Cell::Text(None),
-                    Cell::Text(None),
-                ]);
-                continue;
-            }
-            for profile in &account.billing_profiles {
-                let name = if profile.has_read_access {
-                    Cell::text(&profile.display_name)
-                } else {
-                    let display = human_text(&Cell::text(&profile.display_name)).into_owned();
-                    Cell::owned(format!("{display} (no read access)"))
-                };
-                rows.push(vec![
-                    Cell::owned(account_name),
-                    Cell::owned(agreement.clone()),
-                    name,
-                    Cell::owned(profile.name.as_str()),
-                    Cell::text(&profile.currency),
-                    Cell::owned(profile.id.as_str()),
-                ]);
-            }
-        }
+        let rows = AccountLine::all(self.0)
+            .map(|line| {
+                let mut cells = Vec::with_capacity(ACCOUNT_COLUMNS.len());
+                account_cells(&line, &mut cells);
+                cells
+            })
+            .collect();
         vec![Block::Table(TableBlock {
             columns: ACCOUNT_COLUMNS,
             rows,
@@ -83,40 +98,26 @@ impl View for Accounts<'_> {
     }
 
     fn flat(&self) -> FlatTable<'_> {
-        let mut rows = Vec::new();
-        for account in self.0 {
-            let account_fields = [
-                flat::str(&account.id),
-                flat::str(&account.name),
-                flat::text(&account.display_name),
-                flat::text(&account.agreement_type),
-                flat::text(&account.account_type),
-                flat::text(&account.account_status),
-                flat::flag(Some(account.has_credits)),
-            ];
-            if account.billing_profiles.is_empty() {
-                let mut row = account_fields.to_vec();
-                row.extend(std::iter::repeat_n(None, 7));
-                rows.push(row);
-            }
-            for profile in &account.billing_profiles {
-                let mut row = account_fields.to_vec();
-                row.extend([
-                    flat::str(&profile.id),
-                    flat::str(&profile.name),
-                    flat::text(&profile.display_name),
-                    flat::text(&profile.currency),
-                    flat::text(&profile.status),
-                    flat::text(&profile.system_id),
-                    flat::flag(Some(profile.has_read_access)),
-                ]);
-                rows.push(row);
-            }
-        }
+        let rows = AccountLine::all(self.0)
+            .map(|line| {
+                let mut fields = Vec::with_capacity(ACCOUNT_FIELDS.len());
+                account_fields(&line, &mut fields);
+                fields
+            })
+            .collect();
         FlatTable {
             header: ACCOUNT_FIELDS,
             rows,
         }
+    }
+}
+
+/// `MCA`, or `MPA (no credits)` for an account without credits.
+fn agreement_text(account: &BillingAccount) -> String {
+    match (&account.agreement_type, account.has_credits) {
+        (Some(a), true) => agreement_short_name(a).to_string(),
+        (Some(a), false) => format!("{} (no credits)", agreement_short_name(a)),
+        (None, _) => "unknown (no credits)".to_string(),
     }
 }
 

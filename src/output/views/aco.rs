@@ -1,24 +1,35 @@
 //! `credits aco`: a row per credit, and the totals per currency for people.
 
+use crate::aco::{month_text, AcoCredit};
 use crate::output::cell::{Cell, Column, Tone};
 use crate::output::flat::{self, Field, FlatTable};
+use crate::output::view::{fields, table};
 use crate::output::view::{Block, Record, TableBlock, View};
 use serde::Serialize;
 use std::borrow::Cow;
 
-/// `credits aco`: a row per credit (a list, streamed like events), then the totals per
-/// currency for people (`AcoTotals`, never across currencies).
 // Short titles: a header never wraps. Customer ids are tenant GUIDs: shortened when narrow.
-const ACO_COLUMNS: &[Column] = &[
-    Column::id("Customer"),
-    Column::text("Agreement").optional(4),
-    Column::text("Month").optional(2),
-    Column::money("Balance"),
-    Column::money("Used (month)").optional(3),
-    // Expired or not matters most after the balance on a narrow terminal.
-    Column::text("Status").optional(1),
-    Column::day("Expires"),
-];
+table! {
+    /// `credits aco`: a row per credit (a list, streamed like events), then the totals per
+    /// currency for people (`AcoTotals`, never across currencies).
+    const ACO_COLUMNS;
+    fn aco_cells<'a>(credit: &'a AcoCredit) {
+        Column::id("Customer") => Cell::owned(credit.customer_id.as_str()),
+        Column::text("Agreement").optional(4) => Cell::owned(credit.agreement_id.as_str()),
+        Column::text("Month").optional(2) => Cell::owned(month_text(&credit.latest_month)),
+        Column::money("Balance") => Cell::Amount(Some(&credit.balance_amount)),
+        Column::money("Used (month)").optional(3) => {
+            Cell::Amount(credit.credit_used_latest_month.as_ref())
+        },
+        // Expired or not matters most after the balance on a narrow terminal.
+        Column::text("Status").optional(1) => match (&credit.status, credit.expired) {
+            (Some(status), true) => Cell::Marked(Cow::Borrowed(status.as_str()), Tone::Bad),
+            (None, true) => Cell::Marked(Cow::Borrowed("expired"), Tone::Bad),
+            (status, false) => Cell::text(status),
+        },
+        Column::day("Expires") => Cell::date(credit.expiry_date),
+    }
+}
 
 const ACO_TOTAL_COLUMNS: &[Column] = &[
     Column::text("Total, not expired"),
@@ -27,42 +38,34 @@ const ACO_TOTAL_COLUMNS: &[Column] = &[
     Column::money("Used in latest month").optional(1),
 ];
 
-const ACO_FIELDS: &[&str] = &[
-    "customerId",
-    "agreementId",
-    "partnerId",
-    "creditName",
-    "currency",
-    "latestMonth",
-    "balanceAmount",
-    "creditAmount",
-    "creditUsedLatestMonth",
-    "status",
-    "expired",
-    "effectiveDate",
-    "expiryDate",
-];
+fields! {
+    const ACO_FIELDS;
+    fn aco_fields<'a>(credit: &'a AcoCredit) {
+        "customerId" => flat::str(&credit.customer_id),
+        "agreementId" => flat::str(&credit.agreement_id),
+        "partnerId" => flat::text(&credit.partner_id),
+        "creditName" => flat::text(&credit.credit_name),
+        "currency" => flat::str(&credit.currency),
+        "latestMonth" => Some(Cow::Owned(month_text(&credit.latest_month))),
+        "balanceAmount" => flat::decimal(Some(credit.balance_amount.value)),
+        "creditAmount" => flat::decimal(Some(credit.credit_amount.value)),
+        "creditUsedLatestMonth" => {
+            flat::decimal(credit.credit_used_latest_month.as_ref().map(|a| a.value))
+        },
+        "status" => flat::text(&credit.status),
+        "expired" => flat::flag(Some(credit.expired)),
+        "effectiveDate" => flat::day(credit.effective_date),
+        "expiryDate" => flat::day(credit.expiry_date),
+    }
+}
 
-impl Record for crate::aco::AcoCredit {
+impl Record for AcoCredit {
     fn columns() -> &'static [Column] {
         ACO_COLUMNS
     }
 
     fn cells<'a>(&'a self, row: &mut Vec<Cell<'a>>) {
-        let status = match (&self.status, self.expired) {
-            (Some(status), true) => Cell::Marked(Cow::Borrowed(status.as_str()), Tone::Bad),
-            (None, true) => Cell::Marked(Cow::Borrowed("expired"), Tone::Bad),
-            (status, false) => Cell::text(status),
-        };
-        row.extend([
-            Cell::owned(self.customer_id.as_str()),
-            Cell::owned(self.agreement_id.as_str()),
-            Cell::owned(crate::aco::month_text(&self.latest_month)),
-            Cell::Amount(Some(&self.balance_amount)),
-            Cell::Amount(self.credit_used_latest_month.as_ref()),
-            status,
-            Cell::date(self.expiry_date),
-        ]);
+        aco_cells(self, row);
     }
 
     fn header() -> &'static [&'static str] {
@@ -70,21 +73,7 @@ impl Record for crate::aco::AcoCredit {
     }
 
     fn fields<'a>(&'a self, row: &mut Vec<Field<'a>>) {
-        row.extend([
-            flat::str(&self.customer_id),
-            flat::str(&self.agreement_id),
-            flat::text(&self.partner_id),
-            flat::text(&self.credit_name),
-            flat::str(&self.currency),
-            Some(Cow::Owned(crate::aco::month_text(&self.latest_month))),
-            flat::decimal(Some(self.balance_amount.value)),
-            flat::decimal(Some(self.credit_amount.value)),
-            flat::decimal(self.credit_used_latest_month.as_ref().map(|a| a.value)),
-            flat::text(&self.status),
-            flat::flag(Some(self.expired)),
-            flat::day(self.effective_date),
-            flat::day(self.expiry_date),
-        ]);
+        aco_fields(self, row);
     }
 }
 
@@ -93,7 +82,7 @@ impl Record for crate::aco::AcoCredit {
 /// only (`Printer::emit_footer`): JSON and csv carry the credits, which add up to it.
 #[derive(Serialize)]
 #[serde(transparent)]
-pub struct AcoTotals<'a>(pub &'a [crate::aco::AcoCredit]);
+pub struct AcoTotals<'a>(pub &'a [AcoCredit]);
 
 impl View for AcoTotals<'_> {
     fn blocks(&self) -> Vec<Block<'_>> {

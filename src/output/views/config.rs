@@ -2,7 +2,7 @@
 
 use crate::output::cell::{Cell, Column};
 use crate::output::flat::{self, FlatTable};
-use crate::output::view::{Block, TableBlock, View};
+use crate::output::view::{fields, table, Block, TableBlock, View};
 use serde::Serialize;
 
 /// `credits config list`: each setting, its value in effect, and where it comes from.
@@ -18,13 +18,23 @@ pub struct ConfigRow {
     pub source: String,
 }
 
-const CONFIG_COLUMNS: &[Column] = &[
-    Column::text("Key"),
-    Column::prose("Value"),
-    Column::prose("From"),
-];
+table! {
+    const CONFIG_COLUMNS;
+    fn config_cells<'a>(row: &'a ConfigRow) {
+        Column::text("Key") => Cell::owned(row.key),
+        Column::prose("Value") => Cell::text(&row.value),
+        Column::prose("From") => Cell::owned(row.source.as_str()),
+    }
+}
 
-const CONFIG_FIELDS: &[&str] = &["key", "value", "source"];
+fields! {
+    const CONFIG_FIELDS;
+    fn config_fields<'a>(row: &'a ConfigRow) {
+        "key" => flat::str(row.key),
+        "value" => flat::text(&row.value),
+        "source" => flat::str(row.source.as_str()),
+    }
+}
 
 impl View for ConfigList {
     fn blocks(&self) -> Vec<Block<'_>> {
@@ -32,11 +42,9 @@ impl View for ConfigList {
             .0
             .iter()
             .map(|row| {
-                vec![
-                    Cell::owned(row.key),
-                    Cell::text(&row.value),
-                    Cell::owned(row.source.as_str()),
-                ]
+                let mut cells = Vec::with_capacity(CONFIG_COLUMNS.len());
+                config_cells(row, &mut cells);
+                cells
             })
             .collect();
         vec![Block::Table(TableBlock {
@@ -46,19 +54,18 @@ impl View for ConfigList {
     }
 
     fn flat(&self) -> FlatTable<'_> {
+        let rows = self
+            .0
+            .iter()
+            .map(|row| {
+                let mut fields = Vec::with_capacity(CONFIG_FIELDS.len());
+                config_fields(row, &mut fields);
+                fields
+            })
+            .collect();
         FlatTable {
             header: CONFIG_FIELDS,
-            rows: self
-                .0
-                .iter()
-                .map(|row| {
-                    vec![
-                        flat::str(row.key),
-                        flat::text(&row.value),
-                        flat::str(row.source.as_str()),
-                    ]
-                })
-                .collect(),
+            rows,
         }
     }
 }
