@@ -4,6 +4,23 @@
 
 use super::grid::{display_width, Grid};
 
+/// `## text`: a heading of `level` (1 is the page's title).
+pub fn heading(level: u8, text: &str) -> String {
+    let marks = "#".repeat(usize::from(level.clamp(1, 6)));
+    format!("{marks} {text}\n")
+}
+
+/// A fenced code block (a Mermaid chart GitHub draws).
+pub fn code(language: &str, lines: &[String]) -> String {
+    let mut out = format!("```{language}\n");
+    for line in lines {
+        out.push_str(line);
+        out.push('\n');
+    }
+    out.push_str("```\n");
+    out
+}
+
 /// Never coloured: Markdown goes into files and step summaries.
 pub fn render(grid: &Grid) -> String {
     let widths = &grid.widths;

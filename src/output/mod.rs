@@ -177,7 +177,7 @@ impl Writer {
         for block in value.blocks() {
             // Markdown needs a blank line between a table and the text around it (a blank
             // line the view wrote already is one).
-            let is_table = !matches!(block, Block::Line(_));
+            let is_table = matches!(block, Block::Table(_) | Block::Chart(_));
             let is_blank = matches!(&block, Block::Line(line) if line.is_empty());
             if is_blank && out.ends_with("\n\n") {
                 continue;
@@ -200,6 +200,16 @@ impl Writer {
                         out.push_str(&safe);
                     }
                     out.push('\n');
+                }
+                Block::Heading(level, text) => {
+                    out.push_str(&markdown::heading(level, &safe::for_terminal(&text)));
+                }
+                Block::Code(language, lines) => {
+                    let lines: Vec<String> = lines
+                        .iter()
+                        .map(|line| safe::for_terminal(line).into_owned())
+                        .collect();
+                    out.push_str(&markdown::code(language, &lines));
                 }
                 Block::Table(table) => {
                     let mut grid = Grid::new(grid_style, table.columns, style);

@@ -20,6 +20,10 @@ pub enum Block<'a> {
     Table(TableBlock<'a>),
     /// A picture: drawn on a terminal, and in a pipe only when asked for (`--chart`).
     Chart(super::chart::BalanceChart),
+    /// A heading of a document (`report`): its level (1 is the title) and text.
+    Heading(u8, String),
+    /// Code for a renderer of the page (a Mermaid chart): its language and lines.
+    Code(&'static str, Vec<String>),
 }
 
 /// A value the printer can emit: as blocks for people, as flat rows (csv, tsv), as

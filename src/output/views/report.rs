@@ -24,7 +24,7 @@ const CHECK_COLUMNS: &[Column] = &[
     Column::prose("Detail"),
 ];
 
-/// A Mermaid `xychart-beta` of the balance over the window and its projection to zero:
+/// The lines of a Mermaid `xychart-beta` of the balance over the window and its projection to zero:
 /// GitHub draws it in a step summary or a comment.
 fn mermaid(f: &Forecast) -> Option<Vec<String>> {
     let chart = balance_chart(f)?;
@@ -49,7 +49,6 @@ fn mermaid(f: &Forecast) -> Option<Vec<String>> {
         .collect();
     let unit = f.currency.clone().unwrap_or_default();
     Some(vec![
-        "```mermaid".into(),
         "xychart-beta".into(),
         format!(
             "    title \"Balance ({unit}), projected from {} at the burn rate\"",
@@ -58,13 +57,12 @@ fn mermaid(f: &Forecast) -> Option<Vec<String>> {
         format!("    x-axis [{}]", labels.join(", ")),
         format!("    y-axis \"{unit}\""),
         format!("    line [{}]", values.join(", ")),
-        "```".into(),
     ])
 }
 
 impl View for Report {
     fn blocks(&self) -> Vec<Block<'_>> {
-        let mut blocks = vec![Block::Line(format!("# Azure credits, {}", self.as_of))];
+        let mut blocks = vec![Block::Heading(1, format!("Azure credits, {}", self.as_of))];
         blocks.push(Block::Line(String::new()));
         blocks.push(Block::Table(TableBlock {
             columns: FORECAST_ROW_COLUMNS,
@@ -83,11 +81,10 @@ impl View for Report {
                 continue;
             };
             blocks.push(Block::Line(String::new()));
-            blocks.push(Block::Line(format!(
-                "## {} ({})",
-                row.profile.label(),
-                row.profile.name()
-            )));
+            blocks.push(Block::Heading(
+                2,
+                format!("{} ({})", row.profile.label(), row.profile.name()),
+            ));
             blocks.push(Block::Line(String::new()));
             let summary = &result.inputs.balance;
             blocks.push(Block::Table(TableBlock {
@@ -141,12 +138,12 @@ impl View for Report {
             )));
             if let Some(lines) = mermaid(f) {
                 blocks.push(Block::Line(String::new()));
-                blocks.extend(lines.into_iter().map(Block::Line));
+                blocks.push(Block::Code("mermaid", lines));
             }
         }
         if !self.checks.is_empty() {
             blocks.push(Block::Line(String::new()));
-            blocks.push(Block::Line("## Checks".into()));
+            blocks.push(Block::Heading(2, "Checks".into()));
             blocks.push(Block::Line(String::new()));
             blocks.push(Block::Table(TableBlock {
                 columns: CHECK_COLUMNS,
