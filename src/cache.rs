@@ -15,7 +15,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 const FILE_NAME: &str = "profiles-v1.json";
 const FORMAT_VERSION: u32 = 1;
-pub const TTL: Duration = Duration::from_secs(24 * 60 * 60);
+pub(crate) const TTL: Duration = Duration::from_secs(24 * 60 * 60);
 
 #[derive(Debug, Default, Serialize, Deserialize)]
 struct CacheFile {
@@ -32,7 +32,7 @@ struct CacheEntry {
 
 /// The cache as one command sees it: one file, one key.
 #[derive(Debug, Clone)]
-pub struct ProfileCache {
+pub(crate) struct ProfileCache {
     path: PathBuf,
     key: String,
 }
@@ -45,7 +45,7 @@ fn now_secs() -> u64 {
 }
 
 impl ProfileCache {
-    pub fn new(dir: &Path, key: String) -> Self {
+    pub(crate) fn new(dir: &Path, key: String) -> Self {
         ProfileCache {
             path: dir.join(FILE_NAME),
             key,
@@ -61,7 +61,7 @@ impl ProfileCache {
     }
 
     /// The cached listing, if there is a fresh one for this key.
-    pub fn load(&self) -> Option<Vec<BillingAccount>> {
+    pub(crate) fn load(&self) -> Option<Vec<BillingAccount>> {
         let mut file = self.read_file();
         let entry = file.entries.remove(&self.key)?;
         let age = now_secs().checked_sub(entry.saved_at)?;
@@ -70,7 +70,7 @@ impl ProfileCache {
 
     /// Stores the listing for this key. Failing to write a cache is never an error for the
     /// user: the command has its answer either way.
-    pub fn save(&self, accounts: &[BillingAccount]) {
+    pub(crate) fn save(&self, accounts: &[BillingAccount]) {
         let mut file = self.read_file();
         let now = now_secs();
         file.version = FORMAT_VERSION;
@@ -89,7 +89,7 @@ impl ProfileCache {
 
     /// Every readable profile's display name in the cache, for any sign-in, fresh or not:
     /// what shell completion offers for `--profile` (it must not sign in or fetch).
-    pub fn profile_names(dir: &Path) -> Vec<String> {
+    pub(crate) fn profile_names(dir: &Path) -> Vec<String> {
         let cache = ProfileCache::new(dir, String::new());
         let mut names: Vec<String> = cache
             .read_file()
@@ -109,7 +109,7 @@ impl ProfileCache {
     }
 
     /// Forgets this key's listing (a cached id turned out to be gone).
-    pub fn forget(&self) {
+    pub(crate) fn forget(&self) {
         let mut file = self.read_file();
         if file.entries.remove(&self.key).is_some() {
             let _ = self.write_atomically(&file);

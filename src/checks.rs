@@ -25,7 +25,7 @@ use std::collections::BTreeSet;
 
 /// What one check (or one read) found.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Outcome {
+pub(crate) enum Outcome {
     Passed,
     /// The check did not pass; the text says why, with the figures.
     Failed(String),
@@ -37,7 +37,7 @@ pub enum Outcome {
 
 /// What a command's outcomes add up to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Verdict {
+pub(crate) enum Verdict {
     AllClear,
     ChecksFailed,
     /// At least one read (or judgement) failed; the kind of the first.
@@ -45,7 +45,7 @@ pub enum Verdict {
 }
 
 /// The rule (see the module doc).
-pub fn verdict<'a>(outcomes: impl IntoIterator<Item = &'a Outcome>) -> Verdict {
+pub(crate) fn verdict<'a>(outcomes: impl IntoIterator<Item = &'a Outcome>) -> Verdict {
     let mut result = Verdict::AllClear;
     for outcome in outcomes {
         match outcome {
@@ -70,7 +70,7 @@ struct Entry {
 /// Every outcome of a command, with its subject and check, and the one rule that turns them
 /// into the result.
 #[derive(Debug, Clone, Default)]
-pub struct Ledger {
+pub(crate) struct Ledger {
     /// What the subjects are, for messages: `billing profile` (empty when a subject's label
     /// says what it is, as `customer C agreement A` does).
     noun: &'static str,
@@ -84,7 +84,7 @@ pub struct Ledger {
 
 impl Ledger {
     /// A ledger for one subject asked for by name.
-    pub fn one(noun: &'static str) -> Self {
+    pub(crate) fn one(noun: &'static str) -> Self {
         Ledger {
             noun,
             subjects: 1,
@@ -94,7 +94,7 @@ impl Ledger {
     }
 
     /// A ledger over several subjects (`--all`, the rows of a file).
-    pub fn many(noun: &'static str, subjects: usize) -> Self {
+    pub(crate) fn many(noun: &'static str, subjects: usize) -> Self {
         Ledger {
             noun,
             subjects,
@@ -105,7 +105,7 @@ impl Ledger {
 
     /// The one loop over rows: a row that could not be read is an `Unread` entry; a row that
     /// was read gets the outcomes of `check`, named after its subject.
-    pub fn of_rows<T>(
+    pub(crate) fn of_rows<T>(
         noun: &'static str,
         rows: &[ProfileRow<T>],
         check: impl Fn(&T) -> Vec<(&'static str, Outcome)>,
@@ -131,7 +131,7 @@ impl Ledger {
 
     /// Records one outcome. For one subject asked for by name, a check that does not apply
     /// (an amount in another currency) is a usage error.
-    pub fn record(&mut self, subject: &str, check: Option<&'static str>, outcome: Outcome) {
+    pub(crate) fn record(&mut self, subject: &str, check: Option<&'static str>, outcome: Outcome) {
         self.entries.push(Entry {
             subject: subject.to_string(),
             check,
@@ -140,7 +140,7 @@ impl Ledger {
     }
 
     /// Records the outcomes of the checks of one subject.
-    pub fn record_all(&mut self, subject: &str, outcomes: Vec<(&'static str, Outcome)>) {
+    pub(crate) fn record_all(&mut self, subject: &str, outcomes: Vec<(&'static str, Outcome)>) {
         for (check, outcome) in outcomes {
             self.record(subject, Some(check), outcome);
         }
@@ -148,7 +148,7 @@ impl Ledger {
 
     /// Why the command cannot be judged as asked: for one subject, a check in another
     /// currency than the subject's is bad input (exit 2).
-    pub fn refused(&self) -> Option<Error> {
+    pub(crate) fn refused(&self) -> Option<Error> {
         if !self.one {
             return None;
         }
@@ -160,7 +160,7 @@ impl Ledger {
 
     /// The notes to print before the result: the subjects a check passed over (several
     /// subjects only; for one it is refused).
-    pub fn notes(&self) -> Vec<String> {
+    pub(crate) fn notes(&self) -> Vec<String> {
         if self.one {
             return Vec::new();
         }
@@ -178,7 +178,7 @@ impl Ledger {
 
     /// Every outcome recorded, in order: its subject, its check (`None` for reading the
     /// subject itself) and the outcome.
-    pub fn entries(&self) -> impl Iterator<Item = (&str, Option<&'static str>, &Outcome)> {
+    pub(crate) fn entries(&self) -> impl Iterator<Item = (&str, Option<&'static str>, &Outcome)> {
         self.entries
             .iter()
             .map(|e| (e.subject.as_str(), e.check, &e.outcome))
@@ -193,7 +193,7 @@ impl Ledger {
         }
     }
 
-    pub fn verdict(&self) -> Verdict {
+    pub(crate) fn verdict(&self) -> Verdict {
         verdict(self.entries.iter().map(|e| &e.outcome))
     }
 
@@ -225,7 +225,7 @@ impl Ledger {
     /// The command's result by the rule, its message naming every outcome that is not a
     /// pass. Subjects that could not be read are named by count (their errors are printed
     /// above, one per subject).
-    pub fn conclude(&self) -> Result<()> {
+    pub(crate) fn conclude(&self) -> Result<()> {
         if let Some(refused) = self.refused() {
             return Err(refused);
         }
@@ -283,14 +283,14 @@ impl Ledger {
 /// (`--min 1000USD --min 900EUR`), or one bare amount for profiles that all share a
 /// currency. Each profile is compared in its own currency, never across.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Thresholds {
+pub(crate) struct Thresholds {
     flag: &'static str,
     amounts: Vec<Amount>,
 }
 
 /// The amount a profile is checked against, or why it is not checked.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Threshold<'a> {
+pub(crate) enum Threshold<'a> {
     Amount(&'a Amount),
     /// Amounts were given, none in this currency.
     NoneFor(String),
@@ -301,7 +301,7 @@ pub enum Threshold<'a> {
 impl Thresholds {
     /// Parses every value of `flag`. Bad amounts, a second bare amount, a bare amount beside
     /// suffixed ones, or a currency given twice are usage errors.
-    pub fn parse(flag: &'static str, texts: &[String]) -> Result<Option<Self>> {
+    pub(crate) fn parse(flag: &'static str, texts: &[String]) -> Result<Option<Self>> {
         if texts.is_empty() {
             return Ok(None);
         }
@@ -327,7 +327,7 @@ impl Thresholds {
         Ok(Some(Thresholds { flag, amounts }))
     }
 
-    pub fn flag(&self) -> &'static str {
+    pub(crate) fn flag(&self) -> &'static str {
         self.flag
     }
 
@@ -342,7 +342,12 @@ impl Thresholds {
     /// shares one currency; amounts that name currencies must name one of theirs. With
     /// `complete` false (some subjects could not be read) a currency no subject has is not
     /// refused: an unread one may have it.
-    pub fn fit(&self, currencies: &BTreeSet<String>, noun: &str, complete: bool) -> Result<()> {
+    pub(crate) fn fit(
+        &self,
+        currencies: &BTreeSet<String>,
+        noun: &str,
+        complete: bool,
+    ) -> Result<()> {
         let Some(bare) = self.bare() else {
             let given: BTreeSet<&str> = self.amounts.iter().filter_map(Amount::currency).collect();
             if complete
@@ -375,7 +380,7 @@ impl Thresholds {
     }
 
     /// `fit` over the profiles of `rows` that were read, each in `currency`'s answer.
-    pub fn fit_rows<T>(
+    pub(crate) fn fit_rows<T>(
         &self,
         rows: &[ProfileRow<T>],
         currency: impl Fn(&T) -> Option<String>,
@@ -390,7 +395,7 @@ impl Thresholds {
     }
 
     /// The amount to compare a profile in `currency` with.
-    pub fn for_currency(&self, currency: Option<&str>) -> Threshold<'_> {
+    pub(crate) fn for_currency(&self, currency: Option<&str>) -> Threshold<'_> {
         if let Some(bare) = self.bare() {
             return Threshold::Amount(bare);
         }
@@ -410,14 +415,14 @@ impl Thresholds {
     }
 
     /// The amounts given, for messages: `500 EUR and 400 GBP`.
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         let texts: Vec<String> = self.amounts.iter().map(ToString::to_string).collect();
         texts.join(" and ")
     }
 }
 
 /// The currency a balance summary is in: its estimated balance's, else the profile's.
-pub fn balance_currency(summary: &BalanceSummary) -> Option<String> {
+pub(crate) fn balance_currency(summary: &BalanceSummary) -> Option<String> {
     summary
         .estimated_balance
         .as_ref()
@@ -429,7 +434,7 @@ pub fn balance_currency(summary: &BalanceSummary) -> Option<String> {
 /// Whether the estimated balance is at least the minimum for its currency. Never compares
 /// across currencies, and a balance Azure did not state fails the check rather than passing
 /// it. A profile whose currency has no minimum given is `NotChecked`.
-pub fn min_balance(summary: &BalanceSummary, minimum: &Thresholds) -> Result<Outcome> {
+pub(crate) fn min_balance(summary: &BalanceSummary, minimum: &Thresholds) -> Result<Outcome> {
     let label = summary.billing_profile.label();
     let profile_currency = summary.billing_profile.currency.as_deref();
     let currency = balance_currency(summary);
@@ -481,7 +486,7 @@ pub fn min_balance(summary: &BalanceSummary, minimum: &Thresholds) -> Result<Out
 }
 
 /// `--min-days DAYS` and `--window DAYS`, parsed: a whole number in `range`.
-pub fn parse_day_count(
+pub(crate) fn parse_day_count(
     flag: &str,
     text: &str,
     range: std::ops::RangeInclusive<i64>,
@@ -512,7 +517,7 @@ fn too_little_history(forecast: &Forecast, flag: &str) -> Option<Outcome> {
 
 /// `--min-days`: the runway must be at least `days` days. No depletion in sight passes; too
 /// little history to know cannot pass.
-pub fn min_runway(forecast: &Forecast, days: i64) -> Outcome {
+pub(crate) fn min_runway(forecast: &Forecast, days: i64) -> Outcome {
     if let Some(unknown) = too_little_history(forecast, "--min-days") {
         return unknown;
     }
@@ -537,7 +542,7 @@ pub fn min_runway(forecast: &Forecast, days: i64) -> Outcome {
 }
 
 /// `--max-unused`: in the best case, no more than the maximum of credit may expire unused.
-pub fn max_unused(forecast: &Forecast, maximum: &Thresholds) -> Result<Outcome> {
+pub(crate) fn max_unused(forecast: &Forecast, maximum: &Thresholds) -> Result<Outcome> {
     // Which amount applies comes first: a profile in a currency without one is not checked,
     // whatever its history.
     let maximum = match maximum.for_currency(forecast.currency.as_deref()) {
@@ -592,7 +597,7 @@ pub fn max_unused(forecast: &Forecast, maximum: &Thresholds) -> Result<Outcome> 
 }
 
 /// `--expiring-within DAYS`, parsed: 0 to 36500.
-pub fn parse_days(text: &str) -> Result<i64> {
+pub(crate) fn parse_days(text: &str) -> Result<i64> {
     parse_day_count("--expiring-within", text, 0..=36_500)
 }
 
@@ -607,7 +612,7 @@ fn can_expire(lot: &CreditLot) -> bool {
     }
 }
 
-pub fn expiring_within(lots: &[CreditLot], as_of: NaiveDate, days: i64) -> Outcome {
+pub(crate) fn expiring_within(lots: &[CreditLot], as_of: NaiveDate, days: i64) -> Outcome {
     let as_of = start_of(as_of);
     let horizon = as_of + Duration::days(days);
     let expiring: Vec<String> = lots
@@ -647,7 +652,7 @@ pub fn expiring_within(lots: &[CreditLot], as_of: NaiveDate, days: i64) -> Outco
 }
 
 /// The ACO file's `--min`: a credit's balance against the amount for its currency.
-pub fn aco_min(credit: &AcoCredit, minimum: &Thresholds) -> Outcome {
+pub(crate) fn aco_min(credit: &AcoCredit, minimum: &Thresholds) -> Outcome {
     match minimum.for_currency(Some(&credit.currency)) {
         Threshold::Amount(min) if credit.balance_amount.value < min.value => {
             let by = min
@@ -670,7 +675,7 @@ pub fn aco_min(credit: &AcoCredit, minimum: &Thresholds) -> Outcome {
 }
 
 /// The ACO file's `--expiring-within`: a credit with balance left that expires by the horizon.
-pub fn aco_expiring(credit: &AcoCredit, as_of: NaiveDate, days: i64) -> Outcome {
+pub(crate) fn aco_expiring(credit: &AcoCredit, as_of: NaiveDate, days: i64) -> Outcome {
     let horizon = as_of + Duration::days(days);
     match credit.expiry_date {
         Some(expires)

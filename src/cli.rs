@@ -25,13 +25,13 @@ use clap::{Args, Parser, Subcommand};
 #[command(after_help = crate::error::exit_codes_help())]
 pub struct Cli {
     #[command(flatten)]
-    pub global: GlobalArgs,
+    pub(crate) global: GlobalArgs,
     #[command(subcommand)]
-    pub command: Command,
+    pub(crate) command: Command,
 }
 
 /// `credits --version`: the version, the commit, the target and the Azure API versions.
-pub const LONG_VERSION: &str = concat!(
+pub(crate) const LONG_VERSION: &str = concat!(
     env!("CARGO_PKG_VERSION"),
     "\ncommit: ",
     env!("CREDITS_COMMIT"),
@@ -42,65 +42,65 @@ pub const LONG_VERSION: &str = concat!(
 
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Global options")]
-pub struct GlobalArgs {
+pub(crate) struct GlobalArgs {
     /// Print JSON on stdout (same as --output json)
     #[arg(long, global = true, conflicts_with = "output")]
-    pub json: bool,
+    pub(crate) json: bool,
 
     /// Output format [env: CREDITS_OUTPUT] [config: output] [default: table]
     #[arg(short, long, global = true, value_enum, value_name = "FORMAT")]
-    pub output: Option<OutputFormat>,
+    pub(crate) output: Option<OutputFormat>,
 
     /// csv and tsv: leave out the header row (to append to an earlier run's file)
     #[arg(long, global = true)]
-    pub no_header: bool,
+    pub(crate) no_header: bool,
 
     /// Tables: full ids and every column, whatever the terminal's width
     #[arg(long, global = true)]
-    pub wide: bool,
+    pub(crate) wide: bool,
 
     /// No progress line on stderr during slow fetches [env: CREDITS_NO_PROGRESS]
     #[arg(long, global = true)]
-    pub no_progress: bool,
+    pub(crate) no_progress: bool,
 
     /// Azure Resource Manager base URL (https://, or http:// on loopback only)
     /// [env: CREDITS_ENDPOINT] [default: https://management.azure.com]
     #[arg(long, global = true, value_name = "URL")]
-    pub endpoint: Option<String>,
+    pub(crate) endpoint: Option<String>,
 
     /// How to get the bearer token [env: CREDITS_AUTH] [default: auto]
     #[arg(long, global = true, value_enum, value_name = "METHOD")]
-    pub auth: Option<AuthMethod>,
+    pub(crate) auth: Option<AuthMethod>,
 
     /// Run against a built-in demo tenant: no Azure account, no network
     #[arg(long, global = true)]
-    pub demo: bool,
+    pub(crate) demo: bool,
 
     /// Print one line per HTTP request on stderr (method, path, status, time, request id)
     #[arg(short, long, global = true)]
-    pub verbose: bool,
+    pub(crate) verbose: bool,
 
     /// Reference date (YYYY-MM-DD) for lot status, default event windows and expiry checks
     /// [default: today, UTC]
     #[arg(long, global = true, value_name = "DATE")]
-    pub as_of: Option<String>,
+    pub(crate) as_of: Option<String>,
 
     /// Give up after this many seconds in all, retries included [default: 120]
     #[arg(long, global = true, value_name = "SECONDS")]
-    pub timeout: Option<String>,
+    pub(crate) timeout: Option<String>,
 
     /// List billing accounts and profiles afresh instead of using the 24-hour profile cache
     #[arg(long, global = true)]
-    pub refresh: bool,
+    pub(crate) refresh: bool,
 
     /// Requests in flight at once, at most (1-64) [env: CREDITS_CONCURRENCY] [config:
     /// concurrency] [default: 16]
     #[arg(long, global = true, value_name = "N")]
-    pub concurrency: Option<String>,
+    pub(crate) concurrency: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// List billing accounts with their billing profiles
     Accounts(AccountsArgs),
     /// Show the credit balance summary of a billing profile
@@ -134,34 +134,34 @@ pub enum Command {
   credits aco AzureCreditOfferBalance.csv --customer 3c2b0f5e-... --json
   credits aco - --min 500USD --min 450EUR --expiring-within 30 < balance.csv"
 )]
-pub struct AcoArgs {
+pub(crate) struct AcoArgs {
     /// The ACO balance file downloaded from Partner Center (csv), or - for standard input
     #[arg(value_name = "FILE")]
-    pub file: String,
+    pub(crate) file: String,
 
     /// Only this customer (its CustomerID / CustomerTenantId as in the file); none: exit 5
     #[arg(long, value_name = "ID")]
-    pub customer: Option<String>,
+    pub(crate) customer: Option<String>,
 
     /// Exit 1 when a credit that has not expired has a latest balance below AMOUNT
     /// (currency rules as balance --min; repeatable)
     #[arg(long, value_name = "AMOUNT", allow_hyphen_values = true)]
-    pub min: Vec<String>,
+    pub(crate) min: Vec<String>,
 
     /// Exit 1 when a credit with balance left expires within DAYS days
     #[arg(long, value_name = "DAYS", allow_hyphen_values = true)]
-    pub expiring_within: Option<String>,
+    pub(crate) expiring_within: Option<String>,
 }
 
 #[derive(Debug, Args)]
 #[command(after_help = CONFIG_EXAMPLES)]
-pub struct ConfigArgs {
+pub(crate) struct ConfigArgs {
     #[command(subcommand)]
-    pub action: ConfigAction,
+    pub(crate) action: ConfigAction,
 }
 
 #[derive(Debug, Subcommand)]
-pub enum ConfigAction {
+pub(crate) enum ConfigAction {
     /// Print where the config file is (CREDITS_CONFIG, else the platform's place)
     Path,
     /// Show every setting, its value and where the value comes from
@@ -186,15 +186,15 @@ pub enum ConfigAction {
 
 #[derive(Debug, Args)]
 #[command(after_help = COMPLETION_EXAMPLES)]
-pub struct CompletionsArgs {
+pub(crate) struct CompletionsArgs {
     /// The shell to complete for
     #[arg(value_enum)]
-    pub shell: clap_complete::Shell,
+    pub(crate) shell: clap_complete::Shell,
 }
 
 #[derive(Debug, Args)]
 #[command(after_help = "Example:\n  credits man > ~/.local/share/man/man1/credits.1")]
-pub struct ManArgs {}
+pub(crate) struct ManArgs {}
 
 const CONFIG_EXAMPLES: &str = "Examples:
   credits config set profile Development
@@ -213,41 +213,41 @@ const COMPLETION_EXAMPLES: &str = "Install:
   credits accounts
   credits accounts -o csv
   credits accounts --json | jq -r '.[].billingProfiles[].displayName'")]
-pub struct AccountsArgs {}
+pub(crate) struct AccountsArgs {}
 
 /// Which billing profile: display name (case-insensitive), name (ID) or full id.
 #[derive(Debug, Args)]
-pub struct ProfileArg {
+pub(crate) struct ProfileArg {
     /// Billing profile: display name (case-insensitive), name (ID) or full id
     /// [env: CREDITS_PROFILE]
     // Completed from the environment by `Settings::profile`, not by clap, so that a CI-wide
     // CREDITS_PROFILE does not clash with `balance --all`.
     #[arg(short, long, value_name = "PROFILE")]
-    pub profile: Option<String>,
+    pub(crate) profile: Option<String>,
 }
 
 /// Whose credit: one profile, every profile, a billing account or a customer (one of them).
 /// Every command that reads credit takes the same four; a command refuses (exit 2, before any
 /// request) a scope Azure does not serve for it.
 #[derive(Debug, Args)]
-pub struct ScopeArgs {
+pub(crate) struct ScopeArgs {
     #[command(flatten)]
-    pub profile: ProfileArg,
+    pub(crate) profile: ProfileArg,
 
     /// Every readable MCA billing profile in every account, fetched concurrently, one
     /// profile after another
     #[arg(long, conflicts_with = "profile")]
-    pub all: bool,
+    pub(crate) all: bool,
 
     /// A billing account (a MACC commitment lives here): its display name, name or full id.
     /// Lots and transactions only: Azure keeps no balance summary for an account
     #[arg(long, value_name = "ACCOUNT", conflicts_with_all = ["profile", "all"])]
-    pub account: Option<String>,
+    pub(crate) account: Option<String>,
 
     /// Partners: a customer (display name, name or full id), under the Microsoft Partner
     /// Agreement account
     #[arg(long, value_name = "CUSTOMER", conflicts_with_all = ["profile", "all", "account"])]
-    pub customer: Option<String>,
+    pub(crate) customer: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -258,15 +258,15 @@ pub struct ScopeArgs {
   credits balance --all --min 1000USD --min 900EUR
   credits balance --all -o csv --no-header >> balances.csv"
 )]
-pub struct BalanceArgs {
+pub(crate) struct BalanceArgs {
     #[command(flatten)]
-    pub scope: ScopeArgs,
+    pub(crate) scope: ScopeArgs,
 
     /// Exit 1 when the estimated balance is below AMOUNT, in the profile's currency.
     /// Repeat it with a currency suffix for profiles in several currencies (--min 1000USD
     /// --min 900EUR); a bare number needs every profile checked in one currency
     #[arg(long, value_name = "AMOUNT", allow_hyphen_values = true)]
-    pub min: Vec<String>,
+    pub(crate) min: Vec<String>,
 }
 
 #[derive(Debug, Args)]
@@ -278,23 +278,23 @@ pub struct BalanceArgs {
   credits lots --account \"Contoso Ltd\" --source ConsumptionCommitment
   credits lots --profile Development -o openmetrics > credits.prom"
 )]
-pub struct LotsArgs {
+pub(crate) struct LotsArgs {
     #[command(flatten)]
-    pub scope: ScopeArgs,
+    pub(crate) scope: ScopeArgs,
 
     /// Only lots of this source (PurchasedCredit, PromotionalCredit, ConsumptionCommitment,
     /// ...); sent to Azure as $filter at account scope
     #[arg(long, value_name = "SOURCE")]
-    pub source: Option<String>,
+    pub(crate) source: Option<String>,
 
     /// Only lots with this status (Active, Inactive, Expired, Complete, Canceled, or a derived
     /// Expiring, Used); sent to Azure as $filter at account scope
     #[arg(long, value_name = "STATUS")]
-    pub status: Option<String>,
+    pub(crate) status: Option<String>,
 
     /// Exit 1 when any lot with credit remaining expires within DAYS days
     #[arg(long, value_name = "DAYS", allow_hyphen_values = true)]
-    pub expiring_within: Option<String>,
+    pub(crate) expiring_within: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -305,42 +305,42 @@ pub struct LotsArgs {
   credits events --profile Development --start 2026-01-01 --end 2026-06-30
   credits events --profile Development -o csv > events.csv"
 )]
-pub struct EventsArgs {
+pub(crate) struct EventsArgs {
     #[command(flatten)]
-    pub scope: ScopeArgs,
+    pub(crate) scope: ScopeArgs,
 
     /// Only transactions of lots of this source; sent to Azure as $filter at account scope
     #[arg(long, value_name = "SOURCE")]
-    pub lot_source: Option<String>,
+    pub(crate) lot_source: Option<String>,
 
     /// Only transactions of this lot (its id); sent to Azure as $filter at account scope
     #[arg(long, value_name = "ID")]
-    pub lot_id: Option<String>,
+    pub(crate) lot_id: Option<String>,
 
     /// First day of the window (YYYY-MM-DD) [default: one year before --end]
     #[arg(long, value_name = "DATE")]
-    pub start: Option<String>,
+    pub(crate) start: Option<String>,
 
     /// Last day of the window (YYYY-MM-DD) [default: today, or --as-of]
     #[arg(long, value_name = "DATE")]
-    pub end: Option<String>,
+    pub(crate) end: Option<String>,
 }
 
 /// The forecast's window and checks, shared by `forecast` and `report`.
 #[derive(Debug, Args)]
-pub struct ForecastOptions {
+pub(crate) struct ForecastOptions {
     /// Take the burn rate over the last DAYS days (1-3650) [default: 90]
     #[arg(long, value_name = "DAYS")]
-    pub window: Option<String>,
+    pub(crate) window: Option<String>,
 
     /// Exit 1 when the runway is shorter than DAYS days
     #[arg(long, value_name = "DAYS", allow_hyphen_values = true)]
-    pub min_days: Option<String>,
+    pub(crate) min_days: Option<String>,
 
     /// Exit 1 when, in the best case, more than AMOUNT of credit expires unused (currency
     /// rules as balance --min; repeatable)
     #[arg(long, value_name = "AMOUNT", allow_hyphen_values = true)]
-    pub max_unused: Vec<String>,
+    pub(crate) max_unused: Vec<String>,
 }
 
 #[derive(Debug, Args)]
@@ -351,16 +351,16 @@ pub struct ForecastOptions {
   credits forecast --profile Development --min-days 60 --max-unused 100
   credits forecast --all --json"
 )]
-pub struct ForecastArgs {
+pub(crate) struct ForecastArgs {
     #[command(flatten)]
-    pub scope: ScopeArgs,
+    pub(crate) scope: ScopeArgs,
 
     #[command(flatten)]
-    pub forecast: ForecastOptions,
+    pub(crate) forecast: ForecastOptions,
 
     /// Draw the balance chart in a pipe too (on a terminal it is always drawn)
     #[arg(long)]
-    pub chart: bool,
+    pub(crate) chart: bool,
 }
 
 #[derive(Debug, Args)]
@@ -370,24 +370,24 @@ pub struct ForecastArgs {
   credits report --all >> \"$GITHUB_STEP_SUMMARY\"
   credits report --profile Development --min 500 --expiring-within 30"
 )]
-pub struct ReportArgs {
+pub(crate) struct ReportArgs {
     #[command(flatten)]
-    pub scope: ScopeArgs,
+    pub(crate) scope: ScopeArgs,
 
     /// Exit 1 when an estimated balance is below AMOUNT (repeatable per currency)
     #[arg(long, value_name = "AMOUNT", allow_hyphen_values = true)]
-    pub min: Vec<String>,
+    pub(crate) min: Vec<String>,
 
     #[command(flatten)]
-    pub forecast: ForecastOptions,
+    pub(crate) forecast: ForecastOptions,
 
     /// Exit 1 when a lot with credit left expires within DAYS days
     #[arg(long, value_name = "DAYS", allow_hyphen_values = true)]
-    pub expiring_within: Option<String>,
+    pub(crate) expiring_within: Option<String>,
 }
 
 /// The manual page's ENVIRONMENT section: every variable `credits` reads.
-pub const MAN_ENVIRONMENT: &[(&str, &str)] = &[
+pub(crate) const MAN_ENVIRONMENT: &[(&str, &str)] = &[
     ("CREDITS_PROFILE", "The billing profile when --profile is not given."),
     ("CREDITS_ENDPOINT", "The Azure Resource Manager base URL (default https://management.azure.com)."),
     ("CREDITS_AUTH", "The sign-in method: auto, cli, token, service-principal, managed-identity or workload-identity."),
@@ -408,7 +408,7 @@ pub const MAN_ENVIRONMENT: &[(&str, &str)] = &[
 ];
 
 /// The manual page's FILES section.
-pub const MAN_FILES: &[(&str, &str)] = &[
+pub(crate) const MAN_FILES: &[(&str, &str)] = &[
     ("$XDG_CONFIG_HOME/credits/config.toml", "The config file (else ~/.config/credits/config.toml; %APPDATA%\\credits\\config.toml on Windows): keys profile, endpoint, auth, output, concurrency."),
     ("$XDG_CACHE_HOME/credits/profiles-v1.json", "The profile cache (the platform's cache directory, or CREDITS_CACHE_DIR): billing account and profile names and ids for 24 hours; never a token."),
 ];

@@ -10,34 +10,34 @@ use crate::error::{Error, Result};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-pub const CONFIG_VAR: &str = "CREDITS_CONFIG";
+pub(crate) const CONFIG_VAR: &str = "CREDITS_CONFIG";
 
 /// The keys the file may hold, in the order `config list` shows them.
-pub const KEYS: [&str; 5] = ["profile", "endpoint", "auth", "output", "concurrency"];
+pub(crate) const KEYS: [&str; 5] = ["profile", "endpoint", "auth", "output", "concurrency"];
 
 /// Files larger than this are not a config file.
 const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
 
 /// One value of the file, with the line it is on.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ConfigValue {
-    pub key: &'static str,
+pub(crate) struct ConfigValue {
+    pub(crate) key: &'static str,
     /// The value as text (`concurrency = 8` is `"8"`).
-    pub text: String,
-    pub line: usize,
+    pub(crate) text: String,
+    pub(crate) line: usize,
 }
 
 /// The file as read: where it is, its values, and what in it was ignored.
 #[derive(Debug, Clone, Default)]
-pub struct ConfigFile {
-    pub path: PathBuf,
-    pub values: Vec<ConfigValue>,
+pub(crate) struct ConfigFile {
+    pub(crate) path: PathBuf,
+    pub(crate) values: Vec<ConfigValue>,
     /// Unknown keys: warned about, the rest applies.
-    pub warnings: Vec<String>,
+    pub(crate) warnings: Vec<String>,
 }
 
 impl ConfigFile {
-    pub fn get(&self, key: &str) -> Option<&ConfigValue> {
+    pub(crate) fn get(&self, key: &str) -> Option<&ConfigValue> {
         self.values.iter().find(|v| v.key == key)
     }
 }
@@ -46,7 +46,7 @@ impl ConfigFile {
 /// `$XDG_CONFIG_HOME/credits/config.toml`, else `~/.config/credits/config.toml`
 /// (`%APPDATA%\\credits\\config.toml` on Windows). The variables are read by `settings`.
 /// `None` when there is no home to put it in.
-pub fn location(
+pub(crate) fn location(
     config_var: Option<&std::ffi::OsStr>,
     xdg_config_home: Option<&std::ffi::OsStr>,
 ) -> Option<(PathBuf, bool)> {
@@ -67,7 +67,7 @@ pub fn location(
 /// Reads the file at `path`. A missing file is no config, unless `must_exist`. A file that
 /// cannot be read or parsed, or a value of the wrong type, is a usage error naming the file
 /// and line.
-pub fn load(path: &Path, must_exist: bool) -> Result<Option<ConfigFile>> {
+pub(crate) fn load(path: &Path, must_exist: bool) -> Result<Option<ConfigFile>> {
     let text = match read_bounded(path) {
         Ok(text) => text,
         Err(error) if error.kind() == std::io::ErrorKind::NotFound && !must_exist => {
@@ -166,7 +166,7 @@ fn syntax_error(path: &Path, text: &str, error: &toml_edit::TomlError) -> Error 
 
 /// Parses the file's text: top-level keys only, each a string (or, for `concurrency`, a
 /// whole number).
-pub fn parse(path: &Path, text: &str) -> Result<ConfigFile> {
+pub(crate) fn parse(path: &Path, text: &str) -> Result<ConfigFile> {
     let shown = path.display();
     let document =
         toml_edit::Document::parse(text).map_err(|error| syntax_error(path, text, &error))?;
@@ -216,7 +216,7 @@ pub fn parse(path: &Path, text: &str) -> Result<ConfigFile> {
 /// `config set` / `config unset`: the file with `key` set to `value` (or removed), comments
 /// and everything else kept, written atomically (a temporary file in the same directory,
 /// 0600, renamed over the old one). Creates the directory. Returns whether anything changed.
-pub fn write_value(path: &Path, key: &str, value: Option<&str>) -> Result<bool> {
+pub(crate) fn write_value(path: &Path, key: &str, value: Option<&str>) -> Result<bool> {
     // A config file that is a link (into a dotfiles repository) stays one: the file it points
     // to is the one rewritten.
     let resolved;

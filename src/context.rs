@@ -12,16 +12,16 @@ use crate::settings::Settings;
 use std::sync::Arc;
 use tokio::sync::OnceCell;
 
-pub struct Context {
-    pub settings: Settings,
-    pub printer: Printer,
+pub(crate) struct Context {
+    pub(crate) settings: Settings,
+    pub(crate) printer: Printer,
     client: OnceCell<ArmClient>,
     /// Kept alive for as long as the command runs.
     demo: OnceCell<DemoServer>,
 }
 
 impl Context {
-    pub fn new(settings: Settings, printer: Printer) -> Self {
+    pub(crate) fn new(settings: Settings, printer: Printer) -> Self {
         Context {
             settings,
             printer,
@@ -32,7 +32,7 @@ impl Context {
 
     /// The Azure client, built on the first call: against the demo server with `--demo`,
     /// else against the endpoint with the configured sign-in method.
-    pub async fn client(&self) -> Result<&ArmClient> {
+    pub(crate) async fn client(&self) -> Result<&ArmClient> {
         self.client
             .get_or_try_init(|| async {
                 let settings = &self.settings;

@@ -18,7 +18,7 @@ const TENANT: &str = include_str!("../fixtures/demo/tenant.json");
 const EVENTS_PAGE_SIZE: usize = 5;
 
 /// The running demo server; it stops when dropped.
-pub struct DemoServer {
+pub(crate) struct DemoServer {
     endpoint: Url,
     task: tokio::task::JoinHandle<()>,
 }
@@ -30,7 +30,7 @@ impl Drop for DemoServer {
 }
 
 impl DemoServer {
-    pub async fn start(today: NaiveDate) -> Result<Self> {
+    pub(crate) async fn start(today: NaiveDate) -> Result<Self> {
         let tenant: Value = serde_json::from_str(&expand_dates(TENANT, today))
             .map_err(|e| Error::unavailable(format!("the demo tenant is broken: {e}")))?;
         let listener = TcpListener::bind("127.0.0.1:0")
@@ -57,13 +57,13 @@ impl DemoServer {
         Ok(DemoServer { endpoint, task })
     }
 
-    pub fn endpoint(&self) -> &Url {
+    pub(crate) fn endpoint(&self) -> &Url {
         &self.endpoint
     }
 }
 
 /// Replaces `"@today±N"` and `"@us:today±N"` string values with dates N days from `today`.
-pub fn expand_dates(text: &str, today: NaiveDate) -> String {
+pub(crate) fn expand_dates(text: &str, today: NaiveDate) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(at) = rest.find("\"@") {

@@ -11,11 +11,11 @@ use std::fmt;
 /// Process exit codes.
 pub mod exit {
     pub const OK: u8 = 0;
-    pub const CHECK_FAILED: u8 = 1;
+    pub(crate) const CHECK_FAILED: u8 = 1;
     pub const USAGE: u8 = 2;
-    pub const AUTH: u8 = 3;
-    pub const PERMISSION: u8 = 4;
-    pub const NOT_FOUND: u8 = 5;
+    pub(crate) const AUTH: u8 = 3;
+    pub(crate) const PERMISSION: u8 = 4;
+    pub(crate) const NOT_FOUND: u8 = 5;
     pub const UNAVAILABLE: u8 = 6;
 }
 
@@ -39,7 +39,7 @@ pub const EXIT_CODES: [(u8, &str); 7] = [
 
 /// The exit-code table for `credits --help`, followed by the way to try `credits` without
 /// Azure.
-pub fn exit_codes_help() -> String {
+pub(crate) fn exit_codes_help() -> String {
     let codes: Vec<String> = EXIT_CODES
         .iter()
         .map(|(code, meaning)| format!("  {code}  {meaning}"))
@@ -52,7 +52,7 @@ pub fn exit_codes_help() -> String {
 
 /// What went wrong, at the granularity the exit code needs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ErrorKind {
+pub(crate) enum ErrorKind {
     /// A `--min` or `--expiring-within` check did not pass.
     CheckFailed,
     /// Bad flags or bad input values.
@@ -69,7 +69,7 @@ pub enum ErrorKind {
 
 impl ErrorKind {
     /// A few words for a table cell that says why a row has no value.
-    pub fn short_name(self) -> &'static str {
+    pub(crate) fn short_name(self) -> &'static str {
         match self {
             ErrorKind::CheckFailed => "check failed",
             ErrorKind::Usage => "bad input",
@@ -80,7 +80,7 @@ impl ErrorKind {
         }
     }
 
-    pub fn exit_code(self) -> u8 {
+    pub(crate) fn exit_code(self) -> u8 {
         match self {
             ErrorKind::CheckFailed => exit::CHECK_FAILED,
             ErrorKind::Usage => exit::USAGE,
@@ -95,10 +95,10 @@ impl ErrorKind {
 /// An error with its kind, one line that says what failed, and what to do about it.
 #[derive(Debug, Clone, thiserror::Error)]
 pub struct Error {
-    pub kind: ErrorKind,
-    pub message: String,
+    pub(crate) kind: ErrorKind,
+    pub(crate) message: String,
     /// Next steps, each printed as its own `hint:` line.
-    pub hints: Vec<String>,
+    pub(crate) hints: Vec<String>,
 }
 
 impl fmt::Display for Error {
@@ -108,46 +108,43 @@ impl fmt::Display for Error {
 }
 
 impl Error {
-    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+    pub(crate) fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
         Error {
             kind,
             message: message.into(),
             hints: Vec::new(),
         }
     }
-    pub fn usage(message: impl Into<String>) -> Self {
+    pub(crate) fn usage(message: impl Into<String>) -> Self {
         Self::new(ErrorKind::Usage, message)
     }
-    pub fn auth(message: impl Into<String>) -> Self {
-        Self::new(ErrorKind::Auth, message)
-    }
-    pub fn not_found(message: impl Into<String>) -> Self {
+    pub(crate) fn not_found(message: impl Into<String>) -> Self {
         Self::new(ErrorKind::NotFound, message)
     }
-    pub fn unavailable(message: impl Into<String>) -> Self {
+    pub(crate) fn unavailable(message: impl Into<String>) -> Self {
         Self::new(ErrorKind::Unavailable, message)
     }
     /// A check that did not pass, and why: its line reads `check failed: <why>`.
-    pub fn check_failed(why: impl AsRef<str>) -> Self {
+    pub(crate) fn check_failed(why: impl AsRef<str>) -> Self {
         Self::new(
             ErrorKind::CheckFailed,
             format!("check failed: {}", why.as_ref()),
         )
     }
     /// The same error with one more next step, added where it is known.
-    pub fn hinted(mut self, hint: impl Into<String>) -> Self {
+    pub(crate) fn hinted(mut self, hint: impl Into<String>) -> Self {
         let hint = hint.into();
         if !self.hints.contains(&hint) {
             self.hints.push(hint);
         }
         self
     }
-    pub fn exit_code(&self) -> u8 {
+    pub(crate) fn exit_code(&self) -> u8 {
         self.kind.exit_code()
     }
 }
 
-pub type Result<T, E = Error> = std::result::Result<T, E>;
+pub(crate) type Result<T, E = Error> = std::result::Result<T, E>;
 
 #[cfg(test)]
 mod tests {

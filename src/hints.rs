@@ -14,13 +14,13 @@ use crate::model::scope::ScopeKind;
 use crate::settings::{describe_auth, describe_endpoint};
 
 /// The roles that can read credits.
-pub const READER_ROLES: &str = "billing profile owner, contributor, reader or invoice manager, or billing account owner, contributor or reader";
+pub(crate) const READER_ROLES: &str = "billing profile owner, contributor, reader or invoice manager, or billing account owner, contributor or reader";
 
 /// What a 404 from Consumption almost always means.
 const MCA_ONLY: &str = "credits exist only for Microsoft Customer Agreement billing profiles: check the profile with `credits accounts`";
 
 /// What to do when a sign-in method cannot get a token, or Azure rejects it.
-pub fn sign_in(method: AuthMethod) -> String {
+pub(crate) fn sign_in(method: AuthMethod) -> String {
     match method {
         AuthMethod::Auto | AuthMethod::Cli => {
             "sign in with `az login` (or pick another method with --auth)".to_string()

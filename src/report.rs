@@ -13,31 +13,31 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 /// The horizons of the "expiring soon" lines.
-pub const HORIZONS: [i64; 3] = [30, 60, 90];
+pub(crate) const HORIZONS: [i64; 3] = [30, 60, 90];
 
 /// Credit with a horizon: what the lots that expire within it still hold.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct ExpiringWithin {
-    pub days: i64,
-    pub lots: usize,
-    pub remaining: Amount,
+pub(crate) struct ExpiringWithin {
+    pub(crate) days: i64,
+    pub(crate) lots: usize,
+    pub(crate) remaining: Amount,
 }
 
 /// One check of one profile, with its result.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct CheckResult {
-    pub profile: String,
+pub(crate) struct CheckResult {
+    pub(crate) profile: String,
     /// `--min`, `--min-days`, `--max-unused`, `--expiring-within`
-    pub check: &'static str,
+    pub(crate) check: &'static str,
     /// `passed`, `failed`, `not checked` or `could not check`
-    pub result: &'static str,
-    pub detail: String,
+    pub(crate) result: &'static str,
+    pub(crate) detail: String,
 }
 
 impl CheckResult {
-    pub fn of(profile: &str, check: &'static str, outcome: &Outcome) -> Self {
+    pub(crate) fn of(profile: &str, check: &'static str, outcome: &Outcome) -> Self {
         let (result, detail) = match outcome {
             Outcome::Passed => ("passed", String::new()),
             Outcome::Failed(why) => ("failed", why.clone()),
@@ -56,16 +56,16 @@ impl CheckResult {
 /// The whole page.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Report {
-    pub as_of: NaiveDate,
-    pub profiles: Vec<ProfileRow<ProfileForecast>>,
+pub(crate) struct Report {
+    pub(crate) as_of: NaiveDate,
+    pub(crate) profiles: Vec<ProfileRow<ProfileForecast>>,
     /// Per profile (same order): credit expiring within each horizon.
-    pub expiring_soon: Vec<Vec<ExpiringWithin>>,
-    pub checks: Vec<CheckResult>,
+    pub(crate) expiring_soon: Vec<Vec<ExpiringWithin>>,
+    pub(crate) checks: Vec<CheckResult>,
 }
 
 /// The credit expiring within each of `HORIZONS` days of `as_of`.
-pub fn expiring_soon(result: &ProfileForecast) -> Vec<ExpiringWithin> {
+pub(crate) fn expiring_soon(result: &ProfileForecast) -> Vec<ExpiringWithin> {
     let as_of = start_of(result.inputs.as_of);
     let currency = result.forecast.currency.as_deref();
     HORIZONS

@@ -29,7 +29,7 @@ const NO_READABLE_PROFILE: &str = "this sign-in can read no Microsoft Customer A
 
 /// What the scope flags select, before anything is looked up.
 #[derive(Debug, Clone)]
-pub enum Selection {
+pub(crate) enum Selection {
     /// `--profile` (or `CREDITS_PROFILE`, or the config file): one billing profile.
     Profile(Setting<String>),
     /// `--all`: every readable MCA billing profile.
@@ -41,13 +41,13 @@ pub enum Selection {
 }
 
 /// Which scopes a command reads, for `Selection::from_flags`.
-pub struct Served {
+pub(crate) struct Served {
     /// The command, for messages: `credits forecast`.
-    pub command: &'static str,
+    pub(crate) command: &'static str,
     /// The kinds of one scope it reads (`--all` reads billing profiles).
-    pub kinds: &'static [ScopeKind],
+    pub(crate) kinds: &'static [ScopeKind],
     /// Why the others are not served: `Azure keeps no balance summary for a billing account`.
-    pub why_not: &'static str,
+    pub(crate) why_not: &'static str,
 }
 
 impl Served {
@@ -82,7 +82,11 @@ impl Selection {
     /// The selection of the flags (the profile from the environment or the config file when
     /// no scope flag is given), refused before any request when the command does not read
     /// that kind of scope. A full id given to the wrong flag is refused too.
-    pub fn from_flags(context: &Context, flags: &ScopeArgs, served: &Served) -> Result<Self> {
+    pub(crate) fn from_flags(
+        context: &Context,
+        flags: &ScopeArgs,
+        served: &Served,
+    ) -> Result<Self> {
         let selection = if flags.all {
             Selection::All
         } else if let Some(account) = &flags.account {
@@ -126,7 +130,7 @@ fn full_id(text: &str) -> Result<Option<Scope>> {
 }
 
 /// The result of `read`: the value of the one scope selected, or a row per profile.
-pub enum Resolved<T> {
+pub(crate) enum Resolved<T> {
     One(ScopeRef, T),
     Many(Vec<ProfileRow<T>>),
 }
@@ -134,7 +138,7 @@ pub enum Resolved<T> {
 /// Resolves `selection` and runs `read` at what it names: at the one scope (a stale cached
 /// profile resolved afresh and read once more, before any output only), or at every readable
 /// profile (`--all`), `concurrency` at a time, in listing order.
-pub async fn read<T>(
+pub(crate) async fn read<T>(
     context: &Context,
     selection: &Selection,
     read: impl AsyncFn(&ArmClient, ScopeRef) -> Result<T>,
@@ -186,7 +190,7 @@ async fn profile_cache(context: &Context) -> Result<Option<ProfileCache>> {
 }
 
 /// Lists every account with its profiles and refreshes the cache with the answer.
-pub async fn fresh_accounts(context: &Context) -> Result<Vec<BillingAccount>> {
+pub(crate) async fn fresh_accounts(context: &Context) -> Result<Vec<BillingAccount>> {
     context
         .printer
         .progress()
@@ -361,7 +365,7 @@ async fn account(context: &Context, query: &str) -> Result<ScopeRef> {
 }
 
 /// The rules of `account`, apart from I/O.
-pub fn match_account(accounts: &[BillingAccount], query: &str) -> Result<ScopeRef> {
+pub(crate) fn match_account(accounts: &[BillingAccount], query: &str) -> Result<ScopeRef> {
     let wanted = comparable(query);
     let id = query.trim().trim_end_matches('/');
     let matches: Vec<&BillingAccount> = accounts
@@ -528,7 +532,7 @@ impl std::fmt::Display for AsTyped<'_> {
 }
 
 /// The matching rules, apart from I/O so they can be tested directly.
-pub fn match_profile(accounts: &[BillingAccount], query: &str) -> Result<ScopeRef> {
+pub(crate) fn match_profile(accounts: &[BillingAccount], query: &str) -> Result<ScopeRef> {
     let wanted = comparable(query);
     let mut matches: Vec<(&BillingAccount, &BillingProfile)> = Vec::new();
     for account in accounts {

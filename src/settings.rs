@@ -18,28 +18,28 @@ use std::path::PathBuf;
 use std::time::Duration;
 use url::Url;
 
-pub const DEFAULT_ENDPOINT: &str = "https://management.azure.com";
-pub const DEFAULT_TIMEOUT_SECS: u64 = 120;
-pub const DEFAULT_CONCURRENCY: usize = 16;
-pub const MAX_CONCURRENCY: usize = 64;
-pub const MAX_TIMEOUT_SECS: u64 = 86_400;
+pub(crate) const DEFAULT_ENDPOINT: &str = "https://management.azure.com";
+pub(crate) const DEFAULT_TIMEOUT_SECS: u64 = 120;
+pub(crate) const DEFAULT_CONCURRENCY: usize = 16;
+pub(crate) const MAX_CONCURRENCY: usize = 64;
+pub(crate) const MAX_TIMEOUT_SECS: u64 = 86_400;
 /// `forecast --window` and `report --window`: the days the burn rate is taken over.
-pub const DEFAULT_WINDOW_DAYS: i64 = 90;
-pub const MAX_WINDOW_DAYS: i64 = 3650;
+pub(crate) const DEFAULT_WINDOW_DAYS: i64 = 90;
+pub(crate) const MAX_WINDOW_DAYS: i64 = 3650;
 
-pub const ENDPOINT_VAR: &str = "CREDITS_ENDPOINT";
-pub const AUTH_VAR: &str = "CREDITS_AUTH";
-pub const PROFILE_VAR: &str = "CREDITS_PROFILE";
-pub const CACHE_DIR_VAR: &str = "CREDITS_CACHE_DIR";
-pub const OUTPUT_VAR: &str = "CREDITS_OUTPUT";
-pub const NO_PROGRESS_VAR: &str = "CREDITS_NO_PROGRESS";
-pub const CONCURRENCY_VAR: &str = "CREDITS_CONCURRENCY";
+pub(crate) const ENDPOINT_VAR: &str = "CREDITS_ENDPOINT";
+pub(crate) const AUTH_VAR: &str = "CREDITS_AUTH";
+pub(crate) const PROFILE_VAR: &str = "CREDITS_PROFILE";
+pub(crate) const CACHE_DIR_VAR: &str = "CREDITS_CACHE_DIR";
+pub(crate) const OUTPUT_VAR: &str = "CREDITS_OUTPUT";
+pub(crate) const NO_PROGRESS_VAR: &str = "CREDITS_NO_PROGRESS";
+pub(crate) const CONCURRENCY_VAR: &str = "CREDITS_CONCURRENCY";
 /// The colour conventions (no-color.org, bixense.com/clicolors) and a dumb terminal.
-pub const COLOR_VARS: [&str; 4] = ["NO_COLOR", "CLICOLOR", "CLICOLOR_FORCE", "TERM"];
+pub(crate) const COLOR_VARS: [&str; 4] = ["NO_COLOR", "CLICOLOR", "CLICOLOR_FORCE", "TERM"];
 
 /// Where a setting's value came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Source {
+pub(crate) enum Source {
     /// A command-line flag, e.g. `--endpoint`.
     Flag(&'static str),
     /// An environment variable, e.g. `CREDITS_ENDPOINT`.
@@ -57,7 +57,7 @@ pub enum Source {
 impl Source {
     /// How to name the place in a message: `--endpoint`, `CREDITS_ENDPOINT`, or
     /// `~/.config/credits/config.toml:3: endpoint`.
-    pub fn name(&self) -> String {
+    pub(crate) fn name(&self) -> String {
         match self {
             Source::Flag(name) | Source::Env(name) => (*name).to_string(),
             Source::File { path, line, key } => format!("{}:{line}: {key}", path.display()),
@@ -67,7 +67,7 @@ impl Source {
 
     /// A value and where it came from, for hints: `--auth cli` (the flag, or the default),
     /// `CREDITS_AUTH=cli`, or `auth = "cli" in ~/.config/credits/config.toml`.
-    pub fn describe(&self, flag: &str, value: &str) -> String {
+    pub(crate) fn describe(&self, flag: &str, value: &str) -> String {
         match self {
             Source::Flag(_) | Source::Default => format!("{flag} {value}"),
             Source::Env(name) => format!("{name}={value}"),
@@ -89,7 +89,7 @@ struct Origins {
 }
 
 /// `--auth cli`, or where the sign-in method came from when it was not the flag.
-pub fn describe_auth(method: AuthMethod) -> String {
+pub(crate) fn describe_auth(method: AuthMethod) -> String {
     match ORIGINS.get() {
         Some(origins) => origins.auth.describe("--auth", method.name()),
         None => format!("--auth {}", method.name()),
@@ -97,7 +97,7 @@ pub fn describe_auth(method: AuthMethod) -> String {
 }
 
 /// `--endpoint URL`, or where the endpoint came from.
-pub fn describe_endpoint(origin: &str) -> String {
+pub(crate) fn describe_endpoint(origin: &str) -> String {
     match ORIGINS.get() {
         Some(origins) => origins.endpoint.describe("--endpoint", origin),
         None => format!("--endpoint {origin}"),
@@ -106,9 +106,9 @@ pub fn describe_endpoint(origin: &str) -> String {
 
 /// A value and where it came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Setting<T> {
-    pub value: T,
-    pub source: Source,
+pub(crate) struct Setting<T> {
+    pub(crate) value: T,
+    pub(crate) source: Source,
 }
 
 /// The raw text of a setting from each layer, before it is parsed.
@@ -121,7 +121,7 @@ struct Layers<'a> {
 
 /// The variables `Settings` reads, read once (so tests can give their own).
 #[derive(Debug, Clone, Default)]
-pub struct Environment {
+pub(crate) struct Environment {
     vars: Vec<(&'static str, String)>,
     /// `CREDITS_CACHE_DIR`, kept as the OS gave it (a path need not be UTF-8).
     cache_dir: Option<std::ffi::OsString>,
@@ -132,7 +132,7 @@ pub struct Environment {
 impl Environment {
     /// The process environment, for the variables settings know about. Empty values count
     /// as unset.
-    pub fn from_process() -> Self {
+    pub(crate) fn from_process() -> Self {
         let vars = [
             ENDPOINT_VAR,
             AUTH_VAR,
@@ -159,7 +159,7 @@ impl Environment {
 
     /// Where the config file is (`CREDITS_CONFIG`, `XDG_CONFIG_HOME`, the home directory),
     /// and whether it must exist.
-    pub fn config_location() -> Option<(PathBuf, bool)> {
+    pub(crate) fn config_location() -> Option<(PathBuf, bool)> {
         crate::config::location(
             std::env::var_os(crate::config::CONFIG_VAR).as_deref(),
             std::env::var_os("XDG_CONFIG_HOME").as_deref(),
@@ -168,7 +168,7 @@ impl Environment {
 
     /// Reads the config file into the environment's layers. A broken file is a usage error
     /// naming its line; unknown keys come back as warnings.
-    pub fn read_config(&mut self) -> Result<Vec<String>> {
+    pub(crate) fn read_config(&mut self) -> Result<Vec<String>> {
         let Some((path, must_exist)) = Self::config_location() else {
             return Ok(Vec::new());
         };
@@ -181,14 +181,9 @@ impl Environment {
         Ok(warnings)
     }
 
-    /// This environment with `config` as its config file.
-    pub fn with_config(mut self, config: ConfigFile) -> Self {
-        self.config = Some(config);
-        self
-    }
-
     /// An environment with exactly these variables.
-    pub fn with(vars: &[(&'static str, &str)]) -> Self {
+    #[cfg(test)]
+    pub(crate) fn with(vars: &[(&'static str, &str)]) -> Self {
         let vars: Vec<(&'static str, String)> =
             vars.iter().map(|(k, v)| (*k, v.to_string())).collect();
         let cache_dir = vars
@@ -238,7 +233,7 @@ fn pick<'a>(env: &'a Environment, layers: Layers<'a>) -> Option<(&'a str, Source
 }
 
 /// `config set` validates a value as the loader would apply it: the same parsers.
-pub fn validate_config_value(key: &str, text: &str) -> Result<()> {
+pub(crate) fn validate_config_value(key: &str, text: &str) -> Result<()> {
     let name = key;
     match key {
         "profile" if text.trim().is_empty() => Err(Error::usage(
@@ -277,33 +272,33 @@ fn resolve<'a, T>(
 
 /// Everything a command needs to know about how it should run.
 #[derive(Debug, Clone)]
-pub struct Settings {
-    pub format: Setting<OutputFormat>,
+pub(crate) struct Settings {
+    pub(crate) format: Setting<OutputFormat>,
     /// csv/tsv header row (`--no-header` turns it off).
-    pub header: bool,
+    pub(crate) header: bool,
     /// `--wide`: tables keep full ids and every column.
-    pub wide: bool,
-    pub color: ColorPolicy,
+    pub(crate) wide: bool,
+    pub(crate) color: ColorPolicy,
     /// A progress line on a terminal's stderr during slow fetches (off with `-v`,
     /// `--no-progress` or `CREDITS_NO_PROGRESS`).
-    pub progress: bool,
+    pub(crate) progress: bool,
     /// `forecast --chart`: charts in pipes too.
-    pub chart: bool,
-    pub endpoint: Setting<Url>,
-    pub auth: Setting<AuthMethod>,
+    pub(crate) chart: bool,
+    pub(crate) endpoint: Setting<Url>,
+    pub(crate) auth: Setting<AuthMethod>,
     /// `--demo`: the built-in demo tenant instead of Azure.
-    pub demo: bool,
+    pub(crate) demo: bool,
     /// `-v`: one line per request on stderr.
-    pub verbose: bool,
+    pub(crate) verbose: bool,
     /// The reference day: today (UTC) or `--as-of`.
-    pub as_of: Setting<NaiveDate>,
+    pub(crate) as_of: Setting<NaiveDate>,
     /// The time limit of the whole command, token and retries included.
-    pub timeout: Setting<Duration>,
+    pub(crate) timeout: Setting<Duration>,
     /// `--refresh`: never read the profile cache (it is still written).
-    pub refresh: bool,
-    pub concurrency: Setting<usize>,
+    pub(crate) refresh: bool,
+    pub(crate) concurrency: Setting<usize>,
     /// Where the profile cache lives; `None` disables it (the demo, or no cache directory).
-    pub cache_dir: Option<Setting<PathBuf>>,
+    pub(crate) cache_dir: Option<Setting<PathBuf>>,
     /// For `profile`, which is completed per command.
     env: Environment,
 }
@@ -313,7 +308,7 @@ impl Settings {
     /// `balance` and `lots`), asked for with the flag, is refused before any request; set as a
     /// default (variable or config file), it leaves the other commands a table. `--chart` is
     /// taken from `forecast`.
-    pub fn for_command(&mut self, command: &Command) -> Result<()> {
+    pub(crate) fn for_command(&mut self, command: &Command) -> Result<()> {
         let takes_metrics = matches!(
             command,
             Command::Balance(_) | Command::Lots(_) | Command::CompleteProfiles
@@ -334,7 +329,7 @@ impl Settings {
     }
 
     /// What the printer is made from.
-    pub fn printer(&self) -> PrinterOptions {
+    pub(crate) fn printer(&self) -> PrinterOptions {
         PrinterOptions {
             format: self.format.value,
             header: self.header,
@@ -347,7 +342,7 @@ impl Settings {
 
     /// A style flag the chosen format has no use for (`--no-header` outside csv and tsv),
     /// said rather than silently dropped.
-    pub fn unused_style_note(&self) -> Option<String> {
+    pub(crate) fn unused_style_note(&self) -> Option<String> {
         let delimited = matches!(self.format.value, OutputFormat::Csv | OutputFormat::Tsv);
         (!self.header && !delimited).then(|| {
             format!(
@@ -359,7 +354,7 @@ impl Settings {
 
     /// Resolves every setting from the flags and the environment. Bad values are usage
     /// errors naming the flag or variable they came from.
-    pub fn resolve(global: &GlobalArgs, env: &Environment) -> Result<Self> {
+    pub(crate) fn resolve(global: &GlobalArgs, env: &Environment) -> Result<Self> {
         let format = if global.json {
             Setting {
                 value: OutputFormat::Json,
@@ -484,7 +479,7 @@ impl Settings {
     }
 
     /// Makes these settings' sources known to the hints (`describe_auth`), once per run.
-    pub fn publish_origins(&self) {
+    pub(crate) fn publish_origins(&self) {
         let _ = ORIGINS.set(Origins {
             auth: self.auth.source.clone(),
             endpoint: self.endpoint.source.clone(),
@@ -494,7 +489,7 @@ impl Settings {
     /// The billing profile to use: `--profile`, else `CREDITS_PROFILE`. Missing or empty is
     /// a usage error. (Read per command, so that a CI-wide `CREDITS_PROFILE` does not clash
     /// with `balance --all`.)
-    pub fn profile(&self, flag: Option<&str>) -> Result<Setting<String>> {
+    pub(crate) fn profile(&self, flag: Option<&str>) -> Result<Setting<String>> {
         let chosen = pick(
             &self.env,
             Layers {
@@ -581,7 +576,7 @@ fn parse_concurrency(name: &str, text: &str) -> Result<usize> {
 
 /// `https://` anywhere; `http://` only on loopback (tests, local fakes). No user info, query
 /// or fragment: the token must go exactly where the user pointed.
-pub fn parse_endpoint(name: &str, text: &str) -> Result<Url> {
+pub(crate) fn parse_endpoint(name: &str, text: &str) -> Result<Url> {
     let bad = |why: &str| {
         Error::usage(format!(
             "{name} {text:?} {why}; use an https:// URL such as {DEFAULT_ENDPOINT} (http:// is allowed only for localhost, 127.0.0.0/8 and [::1])"

@@ -97,39 +97,39 @@ const COLUMNS: [ColumnSpec; 11] = [
 
 /// One month of one credit, as the file has it (amounts in the credit's currency).
 #[derive(Debug, Clone, PartialEq)]
-pub struct AcoMonth {
-    pub invoice_month: NaiveDate,
-    pub credit_amount: Decimal,
-    pub balance_amount: Decimal,
+pub(crate) struct AcoMonth {
+    pub(crate) invoice_month: NaiveDate,
+    pub(crate) credit_amount: Decimal,
+    pub(crate) balance_amount: Decimal,
     /// This month's `CreditAmount` less the previous calendar month's; `None` when that is
     /// not known.
-    pub credit_used: Option<Decimal>,
-    pub status: Option<Arc<str>>,
+    pub(crate) credit_used: Option<Decimal>,
+    pub(crate) status: Option<Arc<str>>,
     /// The row's line in the file (the header is line 1).
-    pub line: u64,
+    pub(crate) line: u64,
 }
 
 /// One credit: a customer's Azure Credit Offer under one agreement, summarised.
 #[derive(Debug, Clone, PartialEq)]
-pub struct AcoCredit {
-    pub customer_id: String,
-    pub agreement_id: String,
-    pub partner_id: Option<String>,
-    pub credit_name: Option<String>,
-    pub currency: String,
-    pub latest_month: NaiveDate,
-    pub balance_amount: Amount,
-    pub credit_amount: Amount,
-    pub credit_used_latest_month: Option<Amount>,
-    pub status: Option<String>,
-    pub expired: bool,
-    pub effective_date: Option<NaiveDate>,
-    pub expiry_date: Option<NaiveDate>,
-    pub months: Vec<AcoMonth>,
+pub(crate) struct AcoCredit {
+    pub(crate) customer_id: String,
+    pub(crate) agreement_id: String,
+    pub(crate) partner_id: Option<String>,
+    pub(crate) credit_name: Option<String>,
+    pub(crate) currency: String,
+    pub(crate) latest_month: NaiveDate,
+    pub(crate) balance_amount: Amount,
+    pub(crate) credit_amount: Amount,
+    pub(crate) credit_used_latest_month: Option<Amount>,
+    pub(crate) status: Option<String>,
+    pub(crate) expired: bool,
+    pub(crate) effective_date: Option<NaiveDate>,
+    pub(crate) expiry_date: Option<NaiveDate>,
+    pub(crate) months: Vec<AcoMonth>,
 }
 
 /// `YYYY-MM`, as the file's months are shown everywhere.
-pub fn month_text(month: &NaiveDate) -> String {
+pub(crate) fn month_text(month: &NaiveDate) -> String {
     format!("{:04}-{:02}", month.year(), month.month())
 }
 
@@ -215,7 +215,7 @@ impl Serialize for AcoCredit {
 /// What reading the file gave: the credits (sorted by customer, then agreement), or every
 /// offending line.
 #[derive(Debug)]
-pub enum AcoFile {
+pub(crate) enum AcoFile {
     Credits(Vec<AcoCredit>),
     /// `FILE:LINE: column 'value': why`, one per offending line, in file order.
     Bad(Vec<String>),
@@ -223,7 +223,7 @@ pub enum AcoFile {
 
 /// Reads and summarises the file. `name` is how messages call it (`credits.csv`, `stdin`);
 /// `as_of` decides which credits have expired.
-pub fn read(name: &str, input: impl Read, as_of: NaiveDate) -> std::io::Result<AcoFile> {
+pub(crate) fn read(name: &str, input: impl Read, as_of: NaiveDate) -> std::io::Result<AcoFile> {
     // Lines end at LF (a CR before it is trimmed with the field): the csv crate then counts
     // lines the same way for CRLF and LF files.
     let mut reader = csv::ReaderBuilder::new()
@@ -600,7 +600,7 @@ fn summarise(credit: Building, as_of: NaiveDate) -> AcoCredit {
 
 /// An exact amount: digits with at most one `.`, an optional sign. `1,234.56` is refused: a
 /// thousands separator and a decimal comma cannot be told apart.
-pub fn parse_amount(text: &str) -> Result<Decimal, String> {
+pub(crate) fn parse_amount(text: &str) -> Result<Decimal, String> {
     let text = text.trim();
     if text.contains(',') {
         return Err(
@@ -642,7 +642,7 @@ fn year_ok(year: i32) -> Result<i32, String> {
 }
 
 /// `YYYY-MM`, `YYYYMM`, `M/YYYY`, or a full date (its month).
-pub fn parse_month(text: &str) -> Result<NaiveDate, String> {
+pub(crate) fn parse_month(text: &str) -> Result<NaiveDate, String> {
     let text = text.trim();
     let why = || "is not a month such as 2026-11, 202611, 11/2026 or a date".to_string();
     let month_of = |year: &str, month: &str| -> Result<NaiveDate, String> {
@@ -673,7 +673,7 @@ pub fn parse_month(text: &str) -> Result<NaiveDate, String> {
 
 /// Month-first `M/D/YYYY[ time]` (as Partner Center's reconciliation files) or ISO
 /// `YYYY-MM-DD[Thh:mm:ss…]`.
-pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
+pub(crate) fn parse_date(text: &str) -> Result<NaiveDate, String> {
     let text = text.trim();
     let why = || "is not a date such as 11/30/2026 or 2026-11-30".to_string();
     let day = text.split([' ', 'T']).next().unwrap_or_default();

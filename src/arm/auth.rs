@@ -16,7 +16,7 @@ use azure_identity::{
 use std::fmt;
 use std::sync::Arc;
 
-pub const ACCESS_TOKEN_VAR: &str = "CREDITS_ACCESS_TOKEN";
+pub(crate) const ACCESS_TOKEN_VAR: &str = "CREDITS_ACCESS_TOKEN";
 const TENANT_VAR: &str = "AZURE_TENANT_ID";
 const CLIENT_VAR: &str = "AZURE_CLIENT_ID";
 const SECRET_VAR: &str = "AZURE_CLIENT_SECRET";
@@ -28,7 +28,7 @@ const MSI_ENDPOINT_VAR: &str = "MSI_ENDPOINT";
 
 /// Where the token comes from, once chosen. Opaque: the token it holds or gets is only
 /// ever read inside `arm/`.
-pub struct TokenSource(Source);
+pub(crate) struct TokenSource(Source);
 
 enum Source {
     /// A token given to us (CREDITS_ACCESS_TOKEN, or the demo's).
@@ -69,7 +69,7 @@ fn require(method: AuthMethod, names: &[&'static str]) -> ArmResult<Vec<String>>
 }
 
 /// Which method `auto` stands for in this environment.
-pub fn resolve_auto() -> AuthMethod {
+pub(crate) fn resolve_auto() -> AuthMethod {
     if env_value(ACCESS_TOKEN_VAR).is_some() {
         AuthMethod::Token
     } else if [TENANT_VAR, CLIENT_VAR, SECRET_VAR]
@@ -94,7 +94,7 @@ fn credential_error(method: AuthMethod, error: azure_core::Error) -> ArmError {
 }
 
 /// Builds the token source for `method` from the environment. Does no network I/O.
-pub fn token_source(method: AuthMethod) -> ArmResult<TokenSource> {
+pub(crate) fn token_source(method: AuthMethod) -> ArmResult<TokenSource> {
     let method = match method {
         AuthMethod::Auto => resolve_auto(),
         other => other,
@@ -138,7 +138,7 @@ pub fn token_source(method: AuthMethod) -> ArmResult<TokenSource> {
 
 impl TokenSource {
     /// The demo tenant's token: it accepts any.
-    pub fn demo() -> Self {
+    pub(crate) fn demo() -> Self {
         TokenSource(Source::Given(Secret::new("demo-token")))
     }
 
@@ -147,7 +147,7 @@ impl TokenSource {
         TokenSource(Source::Given(Secret::new(token.to_string())))
     }
 
-    pub fn method(&self) -> AuthMethod {
+    pub(crate) fn method(&self) -> AuthMethod {
         match &self.0 {
             Source::Given(_) => AuthMethod::Token,
             Source::Credential { method, .. } => *method,
@@ -187,6 +187,6 @@ impl TokenSource {
 }
 
 /// Folds a multi-line message (credential errors quote tool output) into one line.
-pub fn one_line(text: &str) -> String {
+pub(crate) fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }

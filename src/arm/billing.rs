@@ -15,7 +15,7 @@ use futures::stream::{self, StreamExt, TryStreamExt};
 pub const BILLING_API_VERSION: &str = "2020-05-01";
 
 /// Every billing account visible to the principal, each with its billing profiles.
-pub async fn list_accounts(client: &ArmClient) -> ArmResult<Vec<BillingAccount>> {
+pub(crate) async fn list_accounts(client: &ArmClient) -> ArmResult<Vec<BillingAccount>> {
     let url = client.url(
         "/providers/Microsoft.Billing/billingAccounts",
         &[
@@ -82,7 +82,7 @@ async fn complete_account(
 }
 
 /// `GET {accountId}/billingProfiles`, every page.
-pub async fn list_profiles(
+pub(crate) async fn list_profiles(
     client: &ArmClient,
     account_id: &str,
 ) -> ArmResult<Vec<wire::BillingProfile>> {
@@ -100,17 +100,17 @@ pub async fn list_profiles(
 
 /// A partner's customer under a Microsoft Partner Agreement account.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
-pub struct Customer {
-    pub id: String,
-    pub name: String,
+pub(crate) struct Customer {
+    pub(crate) id: String,
+    pub(crate) name: String,
     #[serde(default)]
-    pub properties: CustomerProperties,
+    pub(crate) properties: CustomerProperties,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct CustomerProperties {
-    pub display_name: Option<String>,
+pub(crate) struct CustomerProperties {
+    pub(crate) display_name: Option<String>,
 }
 
 impl crate::model::wire::ArmRecord for Customer {
@@ -123,7 +123,10 @@ impl crate::model::wire::ArmRecord for Customer {
 }
 
 /// The customers of one Microsoft Partner Agreement account (`{account}/customers`).
-pub async fn list_customers(client: &ArmClient, account_id: &str) -> ArmResult<Vec<Customer>> {
+pub(crate) async fn list_customers(
+    client: &ArmClient,
+    account_id: &str,
+) -> ArmResult<Vec<Customer>> {
     let url = client.url(
         &format!("{account_id}/customers"),
         &[("api-version", BILLING_API_VERSION)],

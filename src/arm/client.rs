@@ -16,14 +16,14 @@ use url::Url;
 
 /// The largest answer body read, compressed or not: far above any real page (a page of
 /// 1,000 events is about 1.5 MB), so that no answer can exhaust memory.
-pub const MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
+pub(crate) const MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
 
 /// Of an error answer only the start is read: it holds the ARM error code and message.
 const MAX_ERROR_BODY_BYTES: usize = 1024 * 1024;
 
 /// The most pages one list may have: far above real use (10 million records at Azure's
 /// page sizes), so that a `nextLink` that never ends cannot burn the tenant's read budget.
-pub const MAX_PAGES: usize = 10_000;
+pub(crate) const MAX_PAGES: usize = 10_000;
 
 /// Server text quoted in a message is cut to this many characters.
 const MAX_QUOTED_CHARS: usize = 300;
@@ -31,7 +31,7 @@ const MAX_QUOTED_CHARS: usize = 300;
 /// What the client did, for whoever watches (`-v` prints it). The client itself prints
 /// nothing.
 #[derive(Debug, Clone)]
-pub enum ClientEvent {
+pub(crate) enum ClientEvent {
     /// One answered (or failed) attempt.
     Response {
         /// The path and query, never the host.
@@ -55,28 +55,28 @@ pub enum ClientEvent {
 }
 
 /// Receives every `ClientEvent`.
-pub type ClientObserver = std::sync::Arc<dyn Fn(&ClientEvent) + Send + Sync>;
+pub(crate) type ClientObserver = std::sync::Arc<dyn Fn(&ClientEvent) + Send + Sync>;
 
 /// How the client talks to Resource Manager. The caller decides every value that a user can
 /// change; only the retry policy is the client's own.
 #[derive(Clone)]
-pub struct ClientOptions {
+pub(crate) struct ClientOptions {
     /// The Resource Manager base URL, already validated.
-    pub endpoint: Url,
+    pub(crate) endpoint: Url,
     /// The deadline for the whole command, retries and token included.
-    pub total_timeout: Duration,
+    pub(crate) total_timeout: Duration,
     /// Requests in flight at once, at most.
-    pub concurrency: usize,
+    pub(crate) concurrency: usize,
     /// Attempts per request, the first included.
-    pub max_attempts: u32,
+    pub(crate) max_attempts: u32,
     /// The first retry waits up to this long; later ones double it.
-    pub retry_base: Duration,
+    pub(crate) retry_base: Duration,
     /// Told about every attempt and retry.
-    pub observer: Option<ClientObserver>,
+    pub(crate) observer: Option<ClientObserver>,
 }
 
 impl ClientOptions {
-    pub fn new(endpoint: Url, total_timeout: Duration, concurrency: usize) -> Self {
+    pub(crate) fn new(endpoint: Url, total_timeout: Duration, concurrency: usize) -> Self {
         ClientOptions {
             endpoint,
             total_timeout,
@@ -89,7 +89,7 @@ impl ClientOptions {
 }
 
 /// A typed async client for Azure Resource Manager.
-pub struct ArmClient {
+pub(crate) struct ArmClient {
     http: tokio::sync::OnceCell<reqwest::Client>,
     options: ClientOptions,
     tokens: TokenSource,
@@ -131,7 +131,7 @@ fn build_http_client(plain_http: bool, total_timeout: Duration) -> ArmResult<req
 impl ArmClient {
     /// Does no I/O and cannot fail: the HTTP client and the token are made on the first
     /// request.
-    pub fn new(options: ClientOptions, tokens: TokenSource) -> Self {
+    pub(crate) fn new(options: ClientOptions, tokens: TokenSource) -> Self {
         let in_flight = tokio::sync::Semaphore::new(options.concurrency.max(1));
         ArmClient {
             http: tokio::sync::OnceCell::new(),
@@ -166,7 +166,7 @@ impl ArmClient {
     /// `{endpoint}{path}?{query}`, with `path` (an ARM id) used verbatim. Query values are
     /// percent-encoded; the keys are ours and written as ARM documents them (`$expand`, not
     /// `%24expand`).
-    pub fn url(&self, path: &str, query: &[(&str, &str)]) -> Url {
+    pub(crate) fn url(&self, path: &str, query: &[(&str, &str)]) -> Url {
         let mut url = self.options.endpoint.clone();
         let base = url.path().trim_end_matches('/').to_string();
         let path = if path.starts_with('/') {
@@ -187,19 +187,15 @@ impl ArmClient {
         url
     }
 
-    pub fn endpoint(&self) -> &Url {
-        &self.options.endpoint
-    }
-
     /// Requests in flight at once, at most.
-    pub fn concurrency(&self) -> usize {
+    pub(crate) fn concurrency(&self) -> usize {
         self.options.concurrency
     }
 
     /// The profile cache key of this endpoint and signed-in principal. Needs the token to
     /// know who that is; the token itself never leaves this module (only a one-way
     /// fingerprint of an opaque token goes into the key).
-    pub async fn cache_key(&self) -> ArmResult<String> {
+    pub(crate) async fn cache_key(&self) -> ArmResult<String> {
         let token = self.token().await?;
         Ok(format!(
             "{}|{}",
@@ -246,7 +242,11 @@ impl ArmClient {
     /// GETs `url` and decodes the JSON body, which must be the record `expected` names.
     /// `Ok(None)` means 204 No Content. A 200 that is not such a record (cut short, HTML
     /// from a proxy, another resource) is retried like a 503.
-    pub async fn get_json<T>(&self, url: Url, expected: &Expected<'_>) -> ArmResult<Option<T>>
+    pub(crate) async fn get_json<T>(
+        &self,
+        url: Url,
+        expected: &Expected<'_>,
+    ) -> ArmResult<Option<T>>
     where
         T: DeserializeOwned + ArmRecord,
     {
@@ -280,7 +280,7 @@ impl ArmClient {
     /// a page of `expected` records is fetched again (like a 503) before anything of it is
     /// handed on, so a retry never repeats or drops a record. `on_page` may fail with its own
     /// error type, or answer `Break` (nobody reads any more), which ends the listing quietly.
-    pub async fn get_pages<T, E>(
+    pub(crate) async fn get_pages<T, E>(
         &self,
         url: Url,
         expected: &Expected<'_>,
@@ -399,7 +399,7 @@ impl ArmClient {
     }
 
     /// Collects every record of a paged list.
-    pub async fn get_all<T>(&self, url: Url, expected: &Expected<'_>) -> ArmResult<Vec<T>>
+    pub(crate) async fn get_all<T>(&self, url: Url, expected: &Expected<'_>) -> ArmResult<Vec<T>>
     where
         T: DeserializeOwned + ArmRecord + Send + 'static,
     {
@@ -727,7 +727,7 @@ fn scan_next_link(body: &[u8]) -> Option<String> {
 
 /// `GET /providers/...` without host or query: never carries anything secret, and cut
 /// when a server-chosen `nextLink` path is long.
-pub fn describe(url: &Url) -> String {
+pub(crate) fn describe(url: &Url) -> String {
     format!("GET {}", quoted(url.path()))
 }
 
@@ -790,16 +790,16 @@ fn decode<T: DeserializeOwned>(
 
 /// What a request must get back.
 #[derive(Debug, Clone, Copy)]
-pub struct Expected<'a> {
+pub(crate) struct Expected<'a> {
     /// The ARM type of every record (`Microsoft.Consumption/lots`), compared without case
     /// when the record says its type.
-    pub record_type: &'static str,
+    pub(crate) record_type: &'static str,
     /// At billing-profile scope: the profile every record's id must lie under, when the
     /// record's id names a billing profile.
-    pub profile: Option<&'a Scope>,
+    pub(crate) profile: Option<&'a Scope>,
     /// Query parameters every page must be asked with (a `$filter`): added to a `nextLink`
     /// that lost them.
-    pub keep: &'a [(&'static str, String)],
+    pub(crate) keep: &'a [(&'static str, String)],
 }
 
 impl Expected<'_> {
@@ -886,7 +886,7 @@ fn check_records<T: ArmRecord>(
 }
 
 /// Turns a domain conversion failure into an "unexpected response" error.
-pub fn conversion_error(what: &'static str, problem: String) -> ArmError {
+pub(crate) fn conversion_error(what: &'static str, problem: String) -> ArmError {
     ArmError::Conversion {
         what,
         problem: quoted(&problem),

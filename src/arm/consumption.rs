@@ -15,7 +15,7 @@ use std::ops::ControlFlow;
 pub const CONSUMPTION_API_VERSION: &str = "2024-08-01";
 
 /// Balance summaries and events by customer exist only in this version.
-pub const CUSTOMER_API_VERSION: &str = "2019-10-01";
+pub(crate) const CUSTOMER_API_VERSION: &str = "2019-10-01";
 
 /// Which reads Azure serves at a scope, and in which API version: the one place that knows.
 fn api_version(read: Read, kind: ScopeKind) -> ArmResult<&'static str> {
@@ -45,7 +45,7 @@ fn filter_documented(read: Read, kind: ScopeKind) -> bool {
 
 /// The three Consumption reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Read {
+pub(crate) enum Read {
     BalanceSummary,
     Lots,
     Events,
@@ -59,16 +59,11 @@ impl Read {
             Read::Events => "credit transactions",
         }
     }
-
-    /// Whether Azure serves this read at a scope of `kind`.
-    pub fn served_at(self, kind: ScopeKind) -> bool {
-        api_version(self, kind).is_ok()
-    }
 }
 
 /// The balance summary of a billing profile or (partners) a customer; a 204 means it has no
 /// credits.
-pub async fn balance_summary(client: &ArmClient, of: ScopeRef) -> ArmResult<BalanceSummary> {
+pub(crate) async fn balance_summary(client: &ArmClient, of: ScopeRef) -> ArmResult<BalanceSummary> {
     let api_version = api_version(Read::BalanceSummary, of.kind())?;
     let url = client.url(
         &format!(
@@ -100,7 +95,7 @@ fn profile_scope(scope: &Scope) -> Option<&Scope> {
 /// also kept on every `nextLink`).
 /// A documented `$filter` of `name eq 'value'` terms joined by `and`, quotes in values
 /// doubled as OData wants; `None` when no term has a value.
-pub fn eq_filter(terms: &[(&str, Option<&str>)]) -> Option<String> {
+pub(crate) fn eq_filter(terms: &[(&str, Option<&str>)]) -> Option<String> {
     let terms: Vec<String> = terms
         .iter()
         .filter_map(|(name, value)| value.map(|v| format!("{name} eq '{}'", v.replace('\'', "''"))))
@@ -128,7 +123,7 @@ fn list_query<'a>(
 
 /// Every credit lot of a billing profile or billing account, in Azure's order; `filter` is
 /// the documented `$filter` (`source eq '…' and status eq '…'`).
-pub async fn lots(
+pub(crate) async fn lots(
     client: &ArmClient,
     scope: &Scope,
     filter: Option<String>,
@@ -163,7 +158,7 @@ pub async fn lots(
 /// handed over page by page as they arrive so output can start before the last page;
 /// `filter` is the documented `$filter` (`lotsource eq '…'`, `lotid eq '…'`). `on_page` may
 /// fail with its own error, or answer `Break` (nobody reads any more), which ends the listing.
-pub async fn events<E: From<ArmError>>(
+pub(crate) async fn events<E: From<ArmError>>(
     client: &ArmClient,
     scope: &Scope,
     (start, end): (NaiveDate, NaiveDate),

@@ -11,28 +11,28 @@ use std::time::Duration;
 
 /// An error status from Azure, with what its body and headers said.
 #[derive(Debug, Clone)]
-pub struct StatusFailure {
+pub(crate) struct StatusFailure {
     /// `GET /providers/...`, without host or query.
-    pub request: String,
-    pub status: u16,
+    pub(crate) request: String,
+    pub(crate) status: u16,
     /// `401 Unauthorized`
-    pub status_text: String,
+    pub(crate) status_text: String,
     /// The ARM error code (`AuthorizationFailed`, or a number sent as a string).
-    pub code: Option<String>,
-    pub message: Option<String>,
-    pub target: Option<String>,
-    pub request_id: Option<String>,
+    pub(crate) code: Option<String>,
+    pub(crate) message: Option<String>,
+    pub(crate) target: Option<String>,
+    pub(crate) request_id: Option<String>,
     /// How the rejected token was obtained (for a 401).
-    pub auth: AuthMethod,
+    pub(crate) auth: AuthMethod,
     /// The kind of billing scope the request read, when it read one.
-    pub scope: Option<ScopeKind>,
+    pub(crate) scope: Option<ScopeKind>,
     /// True when the request went to Microsoft.Consumption.
-    pub consumption: bool,
+    pub(crate) consumption: bool,
 }
 
 /// A failed call to Resource Manager or to the credential behind it.
 #[derive(Debug, Clone)]
-pub enum ArmError {
+pub(crate) enum ArmError {
     /// Azure answered with an error status.
     Status(Box<StatusFailure>),
     /// The request did not get an answer: connection refused, reset, timed out.
@@ -115,7 +115,7 @@ pub enum ArmError {
 
 impl ArmError {
     /// The exit-code class of this failure.
-    pub fn kind(&self) -> ErrorKind {
+    pub(crate) fn kind(&self) -> ErrorKind {
         match self {
             ArmError::Status(failure) => match failure.status {
                 401 => ErrorKind::Auth,
@@ -145,7 +145,7 @@ impl ArmError {
     }
 
     /// The HTTP status Azure answered with, looking through retries.
-    pub fn status(&self) -> Option<u16> {
+    pub(crate) fn status(&self) -> Option<u16> {
         match self {
             ArmError::Status(failure) => Some(failure.status),
             ArmError::WaitTooLong { last, .. } | ArmError::GaveUp { last, .. } => last.status(),
@@ -154,7 +154,7 @@ impl ArmError {
     }
 
     /// The innermost failure, looking through retries.
-    pub fn root(&self) -> &ArmError {
+    pub(crate) fn root(&self) -> &ArmError {
         match self {
             ArmError::WaitTooLong { last, .. } | ArmError::GaveUp { last, .. } => last.root(),
             other => other,
@@ -323,4 +323,4 @@ impl fmt::Display for ArmError {
 
 impl std::error::Error for ArmError {}
 
-pub type ArmResult<T> = std::result::Result<T, ArmError>;
+pub(crate) type ArmResult<T> = std::result::Result<T, ArmError>;

@@ -4,7 +4,7 @@
 
 /// How to obtain the bearer token.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum AuthMethod {
+pub(crate) enum AuthMethod {
     /// The first that applies: CREDITS_ACCESS_TOKEN; AZURE_TENANT_ID + AZURE_CLIENT_ID +
     /// AZURE_CLIENT_SECRET; AZURE_FEDERATED_TOKEN_FILE; an Azure host's managed identity;
     /// else the Azure CLI login.
@@ -23,7 +23,7 @@ pub enum AuthMethod {
 
 impl AuthMethod {
     /// The name the command line and `CREDITS_AUTH` use for it.
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             AuthMethod::Auto => "auto",
             AuthMethod::Token => "token",

@@ -6,14 +6,14 @@
 //! `ClientEvent`s), name a command-line flag, or give advice (errors are `ArmError` data;
 //! `crate::hints` adds the next steps).
 
-pub mod auth;
+pub(crate) mod auth;
 pub mod billing;
-pub mod client;
+pub(crate) mod client;
 pub mod consumption;
-pub mod error;
-pub mod method;
+pub(crate) mod error;
+pub(crate) mod method;
 mod principal;
-pub mod retry;
+pub(crate) mod retry;
 
-pub use client::{ArmClient, ClientEvent, ClientObserver, ClientOptions};
-pub use error::{ArmError, ArmResult};
+pub(crate) use client::{ArmClient, ClientEvent, ClientObserver, ClientOptions};
+pub(crate) use error::ArmError;

@@ -6,13 +6,13 @@ use reqwest::StatusCode;
 use std::time::Duration;
 
 /// Statuses that mean "try again later": throttling and passing server trouble.
-pub fn is_transient_status(status: StatusCode) -> bool {
+pub(crate) fn is_transient_status(status: StatusCode) -> bool {
     matches!(status.as_u16(), 429 | 500 | 502 | 503 | 504)
 }
 
 /// The wait the server asked for: Consumption's own header first, then `Retry-After`
 /// (seconds or an HTTP date).
-pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     for name in [
         "x-ms-ratelimit-microsoft.consumption-retry-after",
         "retry-after",
@@ -38,7 +38,7 @@ pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
 /// `base`, attempt 2 between `base` and `2 * base`, and so on, the ceiling capped at 8 s.
 /// Half the wait is kept so that a retry never comes back at once; the other half is drawn at
 /// random so that clients failing together do not retry together.
-pub fn backoff(attempt: u32, base: Duration) -> Duration {
+pub(crate) fn backoff(attempt: u32, base: Duration) -> Duration {
     let ceiling = base
         .saturating_mul(1u32 << attempt.saturating_sub(1).min(10))
         .min(Duration::from_secs(8));

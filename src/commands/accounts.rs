@@ -7,7 +7,7 @@ use crate::error::Result;
 use crate::output::views::Accounts;
 use crate::resolve::fresh_accounts;
 
-pub async fn run(context: &Context, _args: AccountsArgs) -> Result<()> {
+pub(crate) async fn run(context: &Context, _args: AccountsArgs) -> Result<()> {
     let accounts = fresh_accounts(context).await?;
     if accounts.is_empty() {
         context.printer.note(

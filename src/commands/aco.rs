@@ -10,7 +10,7 @@ use crate::error::{Error, Result};
 use crate::output::views::AcoTotals;
 use std::collections::BTreeSet;
 
-pub fn run(context: &Context, args: AcoArgs) -> Result<()> {
+pub(crate) fn run(context: &Context, args: AcoArgs) -> Result<()> {
     // Bad flags fail before the file is read.
     let minimum = Thresholds::parse("--min", &args.min)?;
     let within_days = args

@@ -18,7 +18,7 @@ const SERVED: Served = Served {
     why_not: "Azure keeps no credit balance summary for a billing account (its lots and transactions are read with credits lots and credits events)",
 };
 
-pub async fn run(context: &Context, args: BalanceArgs) -> Result<()> {
+pub(crate) async fn run(context: &Context, args: BalanceArgs) -> Result<()> {
     // Bad input fails before any request is made.
     let minimum = Thresholds::parse("--min", &args.min)?;
     let selection = Selection::from_flags(context, &args.scope, &SERVED)?;

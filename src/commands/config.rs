@@ -11,7 +11,7 @@ use crate::settings::{validate_config_value, Environment, Source};
 
 /// The actions that need no settings (they work even when the file or the environment
 /// holds a bad value, so that they can fix it).
-pub fn run_without_settings(printer: &Printer, action: &ConfigAction) -> Option<Result<()>> {
+pub(crate) fn run_without_settings(printer: &Printer, action: &ConfigAction) -> Option<Result<()>> {
     let result = match action {
         ConfigAction::Path => {
             location().and_then(|(path, _)| printer.text(&format!("{}\n", path.display())))
@@ -72,7 +72,7 @@ fn set(printer: &Printer, key: &str, value: Option<&str>) -> Result<()> {
 }
 
 /// `config list`: every key, its value in effect and where that comes from.
-pub async fn list(context: &Context) -> Result<()> {
+pub(crate) async fn list(context: &Context) -> Result<()> {
     let settings = &context.settings;
     let row = |key: &'static str, value: Option<String>, source: Option<&Source>| ConfigRow {
         key,

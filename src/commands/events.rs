@@ -44,7 +44,7 @@ fn window(today: NaiveDate, args: &EventsArgs) -> Result<(NaiveDate, NaiveDate)>
     Ok((start, end))
 }
 
-pub async fn run(context: &Context, args: EventsArgs) -> Result<()> {
+pub(crate) async fn run(context: &Context, args: EventsArgs) -> Result<()> {
     let (start, end) = window(context.settings.as_of.value, &args)?;
     let filter = EventFilter {
         lot_source: args.lot_source.clone(),

@@ -31,13 +31,13 @@ const SERVED: Served = Served {
 
 /// `--window` and the forecast's checks, as `forecast` and `report` take them.
 pub(super) struct ForecastChecks {
-    pub window: i64,
-    pub min_days: Option<i64>,
-    pub max_unused: Option<Thresholds>,
+    pub(crate) window: i64,
+    pub(crate) min_days: Option<i64>,
+    pub(crate) max_unused: Option<Thresholds>,
 }
 
 impl ForecastChecks {
-    pub fn parse(options: &ForecastOptions) -> Result<Self> {
+    pub(crate) fn parse(options: &ForecastOptions) -> Result<Self> {
         Ok(ForecastChecks {
             window: options
                 .window
@@ -56,7 +56,7 @@ impl ForecastChecks {
 
     /// The checks asked for, each with its name and outcome. A check that cannot be made
     /// for this profile is its outcome, not an error.
-    pub fn check(&self, result: &ProfileForecast) -> Vec<(&'static str, Outcome)> {
+    pub(crate) fn check(&self, result: &ProfileForecast) -> Vec<(&'static str, Outcome)> {
         let mut outcomes = Vec::new();
         if let Some(days) = self.min_days {
             outcomes.push(("--min-days", checks::min_runway(&result.forecast, days)));
@@ -70,7 +70,7 @@ impl ForecastChecks {
     }
 }
 
-pub async fn run(context: &Context, args: ForecastArgs) -> Result<()> {
+pub(crate) async fn run(context: &Context, args: ForecastArgs) -> Result<()> {
     // Bad input fails before any request is made.
     let wanted = ForecastChecks::parse(&args.forecast)?;
     let selection = Selection::from_flags(context, &args.scope, &SERVED)?;

@@ -22,7 +22,7 @@ const SERVED: Served = Served {
     why_not: "",
 };
 
-pub async fn run(context: &Context, args: LotsArgs) -> Result<()> {
+pub(crate) async fn run(context: &Context, args: LotsArgs) -> Result<()> {
     // Bad input fails before any request is made.
     let within_days = args
         .expiring_within

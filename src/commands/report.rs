@@ -19,7 +19,7 @@ const SERVED: Served = Served {
     why_not: NO_ACCOUNT_FORECAST,
 };
 
-pub async fn run(context: &Context, args: ReportArgs) -> Result<()> {
+pub(crate) async fn run(context: &Context, args: ReportArgs) -> Result<()> {
     // Bad input fails before any request is made.
     let min = Thresholds::parse("--min", &args.min)?;
     let forecast_checks = ForecastChecks::parse(&args.forecast)?;

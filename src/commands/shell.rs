@@ -11,7 +11,7 @@ use clap::CommandFactory;
 use clap_complete::Shell;
 use roff::{bold, italic, roman, Roff};
 
-pub fn completions(printer: &Printer, args: &CompletionsArgs) -> Result<()> {
+pub(crate) fn completions(printer: &Printer, args: &CompletionsArgs) -> Result<()> {
     let mut command = Cli::command();
     let mut script = Vec::new();
     clap_complete::generate(args.shell, &mut command, "credits", &mut script);
@@ -77,7 +77,7 @@ _credits_profiles() {
 }
 
 /// `__complete-profiles`: one cached profile name per line.
-pub fn complete_profiles(context: &Context) -> Result<()> {
+pub(crate) fn complete_profiles(context: &Context) -> Result<()> {
     let Some(dir) = &context.settings.cache_dir else {
         return Ok(());
     };
@@ -92,7 +92,7 @@ pub fn complete_profiles(context: &Context) -> Result<()> {
 
 /// The `credits(1)` page: NAME, SYNOPSIS, DESCRIPTION, global OPTIONS, each COMMAND with
 /// its options and examples, ENVIRONMENT, FILES, EXIT STATUS.
-pub fn man(printer: &Printer) -> Result<()> {
+pub(crate) fn man(printer: &Printer) -> Result<()> {
     let command = Cli::command();
     let man = clap_mangen::Man::new(command.clone())
         .title("CREDITS")

@@ -12,14 +12,14 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 /// A runway longer than this (about 2,700 years) is "no depletion in sight".
-pub const MAX_RUNWAY_DAYS: i64 = 1_000_000;
+pub(crate) const MAX_RUNWAY_DAYS: i64 = 1_000_000;
 
 /// Less history than this before the reference day, and there is no rate to speak of.
-pub const MIN_HISTORY_DAYS: i64 = 30;
+pub(crate) const MIN_HISTORY_DAYS: i64 = 30;
 
 /// The burn rate is kept to this many decimal places (a hundredth of a cent a day), so that
 /// every figure derived from it can be worked by hand.
-pub const RATE_DECIMALS: u32 = 4;
+pub(crate) const RATE_DECIMALS: u32 = 4;
 
 /// What the forecast is made from.
 pub struct Inputs<'a> {
@@ -35,108 +35,108 @@ pub struct Inputs<'a> {
 
 /// The first day whose events a forecast needs: the window, and at least `MIN_HISTORY_DAYS`
 /// to tell whether there is enough history.
-pub fn history_start(as_of: NaiveDate, window_days: i64) -> NaiveDate {
+pub(crate) fn history_start(as_of: NaiveDate, window_days: i64) -> NaiveDate {
     as_of - Duration::days(window_days.max(MIN_HISTORY_DAYS))
 }
 
 /// The days the burn rate is taken over.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Window {
-    pub start: NaiveDate,
-    pub end: NaiveDate,
-    pub days: i64,
+pub(crate) struct Window {
+    pub(crate) start: NaiveDate,
+    pub(crate) end: NaiveDate,
+    pub(crate) days: i64,
 }
 
 /// The charges of one calendar month within the window: the evidence for the rate.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct MonthlyCharges {
+pub(crate) struct MonthlyCharges {
     /// `2026-09`
-    pub month: String,
+    pub(crate) month: String,
     /// What was charged against credit (settled and pending), as a positive amount.
-    pub charges: Amount,
+    pub(crate) charges: Amount,
     /// Days of this month inside the window.
-    pub days: i64,
+    pub(crate) days: i64,
 }
 
 /// What is left on one lot on its expiration date, in each order.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct LotOutlook {
-    pub name: Option<String>,
-    pub source: Option<String>,
-    pub expiration_date: Option<NaiveDate>,
+pub(crate) struct LotOutlook {
+    pub(crate) name: Option<String>,
+    pub(crate) source: Option<String>,
+    pub(crate) expiration_date: Option<NaiveDate>,
     /// Remaining as of the last invoice (`closedBalance`).
-    pub remaining: Amount,
+    pub(crate) remaining: Amount,
     /// Left unused on its expiration date when the soonest-expiring lots are used first.
-    pub unused_best_case: Amount,
+    pub(crate) unused_best_case: Amount,
     /// Left unused when the latest-expiring lots are used first.
-    pub unused_worst_case: Amount,
+    pub(crate) unused_worst_case: Amount,
 }
 
 /// Credit that will expire unused, in total and per lot. Microsoft does not document the
 /// order in which lots are drawn down, so both bounds are given.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct ExpiringUnused {
+pub(crate) struct ExpiringUnused {
     /// Soonest-expiring lot used first: the least that can lapse.
-    pub best_case: Amount,
+    pub(crate) best_case: Amount,
     /// Latest-expiring lot used first: the most that can lapse.
-    pub worst_case: Amount,
+    pub(crate) worst_case: Amount,
     /// The first day without credit on any lot (used up or lapsed), soonest-expiring lot
     /// first; `None` when credit on an undated lot never runs out (no burn).
-    pub credit_lasts_best_case: Option<NaiveDate>,
+    pub(crate) credit_lasts_best_case: Option<NaiveDate>,
     /// The same, latest-expiring lot first.
-    pub credit_lasts_worst_case: Option<NaiveDate>,
+    pub(crate) credit_lasts_worst_case: Option<NaiveDate>,
     /// Lots not yet expired whose remaining credit Azure did not state: not projected, so
     /// the bounds leave them out.
-    pub lots_without_remaining: usize,
-    pub lots: Vec<LotOutlook>,
+    pub(crate) lots_without_remaining: usize,
+    pub(crate) lots: Vec<LotOutlook>,
 }
 
 /// The balance after a credit event: the history a chart draws.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct BalancePoint {
-    pub date: NaiveDate,
-    pub balance: Amount,
+pub(crate) struct BalancePoint {
+    pub(crate) date: NaiveDate,
+    pub(crate) balance: Amount,
 }
 
 /// Why there is no burn rate.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct TooLittleHistory {
+pub(crate) struct TooLittleHistory {
     /// The first credit event seen, if any.
-    pub first_event: Option<NaiveDate>,
-    pub needed_days: i64,
+    pub(crate) first_event: Option<NaiveDate>,
+    pub(crate) needed_days: i64,
 }
 
 /// The forecast of one profile.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Forecast {
-    pub as_of: NaiveDate,
-    pub currency: Option<String>,
+    pub(crate) as_of: NaiveDate,
+    pub(crate) currency: Option<String>,
     /// The estimated balance the runway is counted from.
-    pub estimated_balance: Option<Amount>,
+    pub(crate) estimated_balance: Option<Amount>,
     /// Pending charges since the last invoice, drawn from the lots first.
-    pub pending_charges: Amount,
-    pub window: Window,
-    pub monthly_charges: Vec<MonthlyCharges>,
+    pub(crate) pending_charges: Amount,
+    pub(crate) window: Window,
+    pub(crate) monthly_charges: Vec<MonthlyCharges>,
     /// The balance after each credit event in the window, oldest first.
-    pub balance_history: Vec<BalancePoint>,
+    pub(crate) balance_history: Vec<BalancePoint>,
     /// Charges in the window per day; `None` with too little history.
-    pub burn_rate_per_day: Option<Amount>,
+    pub(crate) burn_rate_per_day: Option<Amount>,
     /// Set when there is too little history for a rate.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub too_little_history: Option<TooLittleHistory>,
+    pub(crate) too_little_history: Option<TooLittleHistory>,
     /// Whole days the estimated balance lasts at the burn rate; `None` when there is no rate
     /// or it is zero ("no depletion in sight").
-    pub runway_days: Option<i64>,
-    pub depletion_date: Option<NaiveDate>,
+    pub(crate) runway_days: Option<i64>,
+    pub(crate) depletion_date: Option<NaiveDate>,
     /// `None` without a burn rate.
-    pub expiring_unused: Option<ExpiringUnused>,
+    pub(crate) expiring_unused: Option<ExpiringUnused>,
 }
 
 /// Why a forecast cannot be made.
@@ -569,19 +569,19 @@ mod tests;
 /// `inputs` (`balance`, `lots` as `credits balance` and `credits lots` print them).
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct ProfileForecast {
-    pub billing_profile: crate::model::domain::ScopeRef,
+pub(crate) struct ProfileForecast {
+    pub(crate) billing_profile: crate::model::domain::ScopeRef,
     #[serde(flatten)]
-    pub forecast: Forecast,
-    pub inputs: ForecastInputs,
+    pub(crate) forecast: Forecast,
+    pub(crate) inputs: ForecastInputs,
 }
 
 /// The balance and lots a forecast was made from.
 #[derive(Debug, Clone)]
-pub struct ForecastInputs {
-    pub balance: BalanceSummary,
-    pub lots: Vec<CreditLot>,
-    pub as_of: NaiveDate,
+pub(crate) struct ForecastInputs {
+    pub(crate) balance: BalanceSummary,
+    pub(crate) lots: Vec<CreditLot>,
+    pub(crate) as_of: NaiveDate,
 }
 
 impl Serialize for ForecastInputs {
@@ -598,8 +598,8 @@ impl Serialize for ForecastInputs {
 /// What a `forecast --all --json` row holds for a profile that could not be read.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct UnreadForecast {
-    pub billing_profile: crate::model::domain::ScopeRef,
+pub(crate) struct UnreadForecast {
+    pub(crate) billing_profile: crate::model::domain::ScopeRef,
 }
 
 impl crate::model::row::Unread for ProfileForecast {

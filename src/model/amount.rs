@@ -12,15 +12,15 @@ use std::fmt;
 /// in arithmetic, since it cannot be shown to differ.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Amount {
-    pub value: Decimal,
+    pub(crate) value: Decimal,
     currency: Option<String>,
 }
 
 /// Two amounts in different currencies met in one sum or comparison.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CurrencyMismatch {
-    pub left: String,
-    pub right: String,
+    pub(crate) left: String,
+    pub(crate) right: String,
 }
 
 impl fmt::Display for CurrencyMismatch {
@@ -37,7 +37,7 @@ impl std::error::Error for CurrencyMismatch {}
 
 impl Amount {
     /// `currency` is normalised to upper case (`usd` and `USD` are one currency).
-    pub fn new(value: Decimal, currency: Option<&str>) -> Self {
+    pub(crate) fn new(value: Decimal, currency: Option<&str>) -> Self {
         Amount {
             value,
             currency: currency
@@ -49,7 +49,7 @@ impl Amount {
 
     /// The amount of a `Money` Azure sent, in its own currency or else `fallback_currency`;
     /// `None` when Azure sent no value.
-    pub fn of(money: Option<&Money>, fallback_currency: Option<&str>) -> Option<Self> {
+    pub(crate) fn of(money: Option<&Money>, fallback_currency: Option<&str>) -> Option<Self> {
         let money = money?;
         let value = money.value?;
         Some(Amount::new(
@@ -58,7 +58,7 @@ impl Amount {
         ))
     }
 
-    pub fn currency(&self) -> Option<&str> {
+    pub(crate) fn currency(&self) -> Option<&str> {
         self.currency.as_deref()
     }
 
@@ -74,7 +74,7 @@ impl Amount {
     }
 
     /// `self + other`, `None` on overflow.
-    pub fn checked_add(&self, other: &Amount) -> Result<Option<Amount>, CurrencyMismatch> {
+    pub(crate) fn checked_add(&self, other: &Amount) -> Result<Option<Amount>, CurrencyMismatch> {
         let currency = self.common_currency(other)?;
         Ok(self
             .value
@@ -83,7 +83,7 @@ impl Amount {
     }
 
     /// `self - other`, `None` on overflow.
-    pub fn checked_sub(&self, other: &Amount) -> Result<Option<Amount>, CurrencyMismatch> {
+    pub(crate) fn checked_sub(&self, other: &Amount) -> Result<Option<Amount>, CurrencyMismatch> {
         let currency = self.common_currency(other)?;
         Ok(self
             .value
@@ -92,7 +92,7 @@ impl Amount {
     }
 
     /// Compares two amounts of the same currency.
-    pub fn try_cmp(&self, other: &Amount) -> Result<Ordering, CurrencyMismatch> {
+    pub(crate) fn try_cmp(&self, other: &Amount) -> Result<Ordering, CurrencyMismatch> {
         self.common_currency(other)?;
         Ok(self.value.cmp(&other.value))
     }
@@ -101,7 +101,7 @@ impl Amount {
 /// `1,234.50 USD`, every digit kept.
 impl Amount {
     /// For people: rounded to the currency's minor unit (`Display` keeps every digit).
-    pub fn rounded(&self) -> String {
+    pub(crate) fn rounded(&self) -> String {
         super::money::for_people(&self.value, self.currency.as_deref())
     }
 }

@@ -33,7 +33,7 @@ pub fn parse_azure_date(text: &str) -> Result<DateTime<Utc>, String> {
 
 /// Parses a date the user typed: `YYYY-MM-DD`, nothing else, so there is no doubt about
 /// which number is the month.
-pub fn parse_user_date(flag: &str, text: &str) -> Result<NaiveDate, String> {
+pub(crate) fn parse_user_date(flag: &str, text: &str) -> Result<NaiveDate, String> {
     let bad = || {
         format!(
             "{flag} {text:?} is not a valid date; write it as YYYY-MM-DD with a year from 1900 to 9999, for example 2026-01-31"
@@ -55,12 +55,12 @@ pub fn parse_user_date(flag: &str, text: &str) -> Result<NaiveDate, String> {
 }
 
 /// RFC 3339 in UTC with a `Z`, and fraction digits only when there are any.
-pub fn format_iso(value: &DateTime<Utc>) -> String {
+pub(crate) fn format_iso(value: &DateTime<Utc>) -> String {
     value.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
 }
 
 /// The calendar day for a table cell.
-pub fn format_day(value: &DateTime<Utc>) -> String {
+pub(crate) fn format_day(value: &DateTime<Utc>) -> String {
     use chrono::Datelike;
     // Hand-formatted: chrono's format machinery is the slow part of long tables.
     format!(

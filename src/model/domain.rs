@@ -11,7 +11,7 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize, Serializer};
 
 /// Why a response could not be turned into values: names the field and the problem.
-pub type ConvertError = String;
+pub(crate) type ConvertError = String;
 
 fn money(field: &str, amount: Option<&wire::Amount>) -> Result<Option<Money>, ConvertError> {
     let Some(amount) = amount else {
@@ -49,9 +49,9 @@ fn serialize_iso<S: Serializer>(value: &Option<DateTime<Utc>>, s: S) -> Result<S
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
-pub struct Reseller {
-    pub reseller_id: Option<String>,
-    pub reseller_description: Option<String>,
+pub(crate) struct Reseller {
+    pub(crate) reseller_id: Option<String>,
+    pub(crate) reseller_description: Option<String>,
 }
 
 fn reseller(raw: &Option<wire::Reseller>) -> Option<Reseller> {
@@ -67,15 +67,15 @@ fn reseller(raw: &Option<wire::Reseller>) -> Option<Reseller> {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct BillingProfile {
-    pub id: String,
-    pub name: String,
-    pub display_name: Option<String>,
-    pub currency: Option<String>,
-    pub status: Option<String>,
-    pub system_id: Option<String>,
+    pub(crate) id: String,
+    pub(crate) name: String,
+    pub(crate) display_name: Option<String>,
+    pub(crate) currency: Option<String>,
+    pub(crate) status: Option<String>,
+    pub(crate) system_id: Option<String>,
     /// False when Azure says this principal cannot read the profile (it is then never
     /// resolved by `--profile`).
-    pub has_read_access: bool,
+    pub(crate) has_read_access: bool,
 }
 
 impl From<wire::BillingProfile> for BillingProfile {
@@ -93,24 +93,24 @@ impl From<wire::BillingProfile> for BillingProfile {
     }
 }
 
-pub const MCA_AGREEMENT: &str = "MicrosoftCustomerAgreement";
+pub(crate) const MCA_AGREEMENT: &str = "MicrosoftCustomerAgreement";
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
-pub struct BillingAccount {
-    pub id: String,
-    pub name: String,
-    pub display_name: Option<String>,
-    pub agreement_type: Option<String>,
-    pub account_type: Option<String>,
-    pub account_status: Option<String>,
+pub(crate) struct BillingAccount {
+    pub(crate) id: String,
+    pub(crate) name: String,
+    pub(crate) display_name: Option<String>,
+    pub(crate) agreement_type: Option<String>,
+    pub(crate) account_type: Option<String>,
+    pub(crate) account_status: Option<String>,
     /// True only for Microsoft Customer Agreement accounts: the only ones with credits.
-    pub has_credits: bool,
-    pub billing_profiles: Vec<BillingProfile>,
+    pub(crate) has_credits: bool,
+    pub(crate) billing_profiles: Vec<BillingProfile>,
 }
 
 impl BillingAccount {
-    pub fn is_mca(agreement_type: Option<&str>) -> bool {
+    pub(crate) fn is_mca(agreement_type: Option<&str>) -> bool {
         agreement_type.is_some_and(|a| a.eq_ignore_ascii_case(MCA_AGREEMENT))
     }
 }
@@ -121,35 +121,35 @@ impl BillingAccount {
 #[derive(Debug, Clone, Serialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct BalanceSummary {
-    pub billing_profile: ScopeRef,
-    pub has_credits: bool,
+    pub(crate) billing_profile: ScopeRef,
+    pub(crate) has_credits: bool,
     pub estimated_balance: Option<Money>,
-    pub current_balance: Option<Money>,
-    pub pending_eligible_charges: Option<Money>,
-    pub pending_credit_adjustments: Option<Money>,
-    pub expired_credit: Option<Money>,
-    pub estimated_balance_in_billing_currency: Option<Money>,
-    pub current_balance_in_billing_currency: Option<Money>,
-    pub credit_currency: Option<String>,
-    pub billing_currency: Option<String>,
-    pub is_estimated_balance: Option<bool>,
-    pub reseller: Option<Reseller>,
-    pub id: Option<String>,
-    pub name: Option<String>,
-    pub e_tag: Option<String>,
+    pub(crate) current_balance: Option<Money>,
+    pub(crate) pending_eligible_charges: Option<Money>,
+    pub(crate) pending_credit_adjustments: Option<Money>,
+    pub(crate) expired_credit: Option<Money>,
+    pub(crate) estimated_balance_in_billing_currency: Option<Money>,
+    pub(crate) current_balance_in_billing_currency: Option<Money>,
+    pub(crate) credit_currency: Option<String>,
+    pub(crate) billing_currency: Option<String>,
+    pub(crate) is_estimated_balance: Option<bool>,
+    pub(crate) reseller: Option<Reseller>,
+    pub(crate) id: Option<String>,
+    pub(crate) name: Option<String>,
+    pub(crate) e_tag: Option<String>,
 }
 
 /// Which account a result belongs to.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
-pub struct AccountRef {
-    pub id: String,
-    pub name: String,
-    pub display_name: Option<String>,
+pub(crate) struct AccountRef {
+    pub(crate) id: String,
+    pub(crate) name: String,
+    pub(crate) display_name: Option<String>,
 }
 
 impl AccountRef {
-    pub fn of(account: &BillingAccount) -> Self {
+    pub(crate) fn of(account: &BillingAccount) -> Self {
         AccountRef {
             id: account.id.clone(),
             name: account.name.clone(),
@@ -190,7 +190,7 @@ impl Serialize for ScopeRef {
 
 impl ScopeRef {
     /// A scope known by its id alone (`--profile` or `--customer` given as a full id).
-    pub fn bare(scope: Scope) -> Self {
+    pub(crate) fn bare(scope: Scope) -> Self {
         ScopeRef {
             scope,
             display_name: None,
@@ -201,7 +201,7 @@ impl ScopeRef {
 
     /// The profile of `account` as listed, knowing the account's name. A listed id that is
     /// not a billing profile's is refused.
-    pub fn in_account(
+    pub(crate) fn in_account(
         profile: &BillingProfile,
         account: &BillingAccount,
     ) -> Result<Self, NotAScope> {
@@ -221,25 +221,25 @@ impl ScopeRef {
         })
     }
 
-    pub fn id(&self) -> &str {
+    pub(crate) fn id(&self) -> &str {
         self.scope.id()
     }
 
-    pub fn name(&self) -> &str {
+    pub(crate) fn name(&self) -> &str {
         self.scope.name()
     }
 
-    pub fn kind(&self) -> ScopeKind {
+    pub(crate) fn kind(&self) -> ScopeKind {
         self.scope.kind()
     }
 
     /// The display name, or the id when Azure gave none (`--profile` was a full id).
-    pub fn label(&self) -> &str {
+    pub(crate) fn label(&self) -> &str {
         self.display_name.as_deref().unwrap_or(self.id())
     }
 
     /// Its billing account, as far as it is known here (the id is in the scope's).
-    pub fn account(&self) -> AccountRef {
+    pub(crate) fn account(&self) -> AccountRef {
         let account = self.scope.account();
         AccountRef {
             id: account.id().to_string(),
@@ -300,7 +300,7 @@ impl BalanceSummary {
     }
 
     /// What is known of a profile whose balance could not be read: nothing but the profile.
-    pub fn unread(profile: ScopeRef) -> Self {
+    pub(crate) fn unread(profile: ScopeRef) -> Self {
         BalanceSummary {
             has_credits: false,
             estimated_balance: None,
@@ -314,7 +314,7 @@ impl BalanceSummary {
 
     /// Azure's 204: the profile has no credit data. Amounts are zero in the profile's
     /// currency when it is known, so checks such as `--min` compare against zero.
-    pub fn no_credits(profile: ScopeRef) -> Self {
+    pub(crate) fn no_credits(profile: ScopeRef) -> Self {
         let zero = Some(Money {
             // 0.00: printed like the amounts Azure sends.
             value: Some(rust_decimal::Decimal::new(0, 2)),
@@ -346,32 +346,32 @@ impl BalanceSummary {
 
 /// How many days before its expiration a lot with credit left counts as "Expiring",
 /// as the portal shows it.
-pub const EXPIRING_WITHIN_DAYS: i64 = 30;
+pub(crate) const EXPIRING_WITHIN_DAYS: i64 = 30;
 
 /// A credit lot as Azure reports it. Its status depends on the day it is looked at, so it is
 /// not stored: `status(as_of)`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreditLot {
-    pub name: Option<String>,
-    pub source: Option<String>,
+    pub(crate) name: Option<String>,
+    pub(crate) source: Option<String>,
     /// Azure's own status, when it sends one (2024-08-01 and later).
-    pub reported_status: Option<String>,
-    pub start_date: Option<DateTime<Utc>>,
-    pub expiration_date: Option<DateTime<Utc>>,
-    pub purchased_date: Option<DateTime<Utc>>,
-    pub original_amount: Option<Money>,
-    pub closed_balance: Option<Money>,
-    pub used_amount: Option<Money>,
-    pub original_amount_in_billing_currency: Option<Money>,
-    pub closed_balance_in_billing_currency: Option<Money>,
-    pub po_number: Option<String>,
-    pub credit_currency: Option<String>,
-    pub billing_currency: Option<String>,
-    pub is_estimated_balance: Option<bool>,
-    pub organization_type: Option<String>,
-    pub reseller: Option<Reseller>,
-    pub id: Option<String>,
-    pub e_tag: Option<String>,
+    pub(crate) reported_status: Option<String>,
+    pub(crate) start_date: Option<DateTime<Utc>>,
+    pub(crate) expiration_date: Option<DateTime<Utc>>,
+    pub(crate) purchased_date: Option<DateTime<Utc>>,
+    pub(crate) original_amount: Option<Money>,
+    pub(crate) closed_balance: Option<Money>,
+    pub(crate) used_amount: Option<Money>,
+    pub(crate) original_amount_in_billing_currency: Option<Money>,
+    pub(crate) closed_balance_in_billing_currency: Option<Money>,
+    pub(crate) po_number: Option<String>,
+    pub(crate) credit_currency: Option<String>,
+    pub(crate) billing_currency: Option<String>,
+    pub(crate) is_estimated_balance: Option<bool>,
+    pub(crate) organization_type: Option<String>,
+    pub(crate) reseller: Option<Reseller>,
+    pub(crate) id: Option<String>,
+    pub(crate) e_tag: Option<String>,
 }
 
 /// A lot's status on a given day.
@@ -391,7 +391,7 @@ pub enum LotStatus {
 }
 
 impl LotStatus {
-    pub fn label(&self) -> &str {
+    pub(crate) fn label(&self) -> &str {
         match self {
             LotStatus::Reported(status) => status,
             LotStatus::Expired => "Expired",
@@ -402,7 +402,7 @@ impl LotStatus {
     }
 
     /// True when `credits` derived the status because Azure sent none.
-    pub fn is_derived(&self) -> bool {
+    pub(crate) fn is_derived(&self) -> bool {
         !matches!(self, LotStatus::Reported(_))
     }
 }
@@ -447,14 +447,14 @@ impl CreditLot {
 
     /// A Microsoft Azure Consumption Commitment (MACC): a commitment still to be consumed, not
     /// credit.
-    pub fn is_commitment(&self) -> bool {
+    pub(crate) fn is_commitment(&self) -> bool {
         self.source
             .as_deref()
             .is_some_and(|s| s.eq_ignore_ascii_case("ConsumptionCommitment"))
     }
 
     /// Credit left on the lot, if Azure said and it is more than zero.
-    pub fn remaining(&self) -> Option<&Money> {
+    pub(crate) fn remaining(&self) -> Option<&Money> {
         self.closed_balance
             .as_ref()
             .filter(|m| m.value.is_some_and(|v| v > rust_decimal::Decimal::ZERO))
@@ -495,7 +495,7 @@ impl CreditLot {
 }
 
 /// Midnight UTC at the start of `day`.
-pub fn start_of(day: NaiveDate) -> DateTime<Utc> {
+pub(crate) fn start_of(day: NaiveDate) -> DateTime<Utc> {
     day.and_time(chrono::NaiveTime::MIN).and_utc()
 }
 
@@ -503,8 +503,8 @@ pub fn start_of(day: NaiveDate) -> DateTime<Utc> {
 /// element (`status` and `statusDerived` in their documented place).
 #[derive(Debug, Clone, PartialEq)]
 pub struct LotOnDay<'a> {
-    pub lot: &'a CreditLot,
-    pub status: LotStatus,
+    pub(crate) lot: &'a CreditLot,
+    pub(crate) status: LotStatus,
 }
 
 struct IsoDate<'a>(&'a Option<DateTime<Utc>>);
@@ -554,7 +554,7 @@ impl Serialize for LotOnDay<'_> {
 impl CreditLot {
     /// The billing profile the lot's id lies in (none for a lot of an account itself, such
     /// as a MACC commitment, or of a customer).
-    pub fn profile_scope(&self) -> Option<Scope> {
+    pub(crate) fn profile_scope(&self) -> Option<Scope> {
         Scope::enclosing(self.id.as_deref()?)?.profile()
     }
 }
@@ -564,7 +564,7 @@ impl CreditEvent {
     /// profile read (id and display name from that one profile); an event that names another
     /// profile keeps Azure's id and display name, never the asked profile's name beside
     /// another's id. At account scope, the account read.
-    pub fn read_at(&mut self, scope: &ScopeRef) {
+    pub(crate) fn read_at(&mut self, scope: &ScopeRef) {
         match scope.kind() {
             ScopeKind::BillingProfile => {
                 let same = match self.billing_profile_id.as_deref() {
@@ -594,7 +594,7 @@ impl CreditEvent {
     }
 }
 
-pub fn sort_lots(lots: &mut [CreditLot]) {
+pub(crate) fn sort_lots(lots: &mut [CreditLot]) {
     lots.sort_by(|a, b| {
         let key = |l: &CreditLot| (l.expiration_date.is_none(), l.expiration_date, l.start_date);
         key(a).cmp(&key(b)).then_with(|| a.name.cmp(&b.name))
@@ -607,37 +607,37 @@ pub fn sort_lots(lots: &mut [CreditLot]) {
 #[serde(rename_all = "camelCase")]
 pub struct CreditEvent {
     #[serde(serialize_with = "serialize_iso")]
-    pub transaction_date: Option<DateTime<Utc>>,
-    pub description: Option<String>,
-    pub event_type: Option<String>,
-    pub new_credit: Option<Money>,
-    pub adjustments: Option<Money>,
-    pub credit_expired: Option<Money>,
-    pub charges: Option<Money>,
-    pub closed_balance: Option<Money>,
-    pub canceled_credit: Option<Money>,
-    pub invoice_number: Option<String>,
-    pub new_credit_in_billing_currency: Option<Money>,
-    pub adjustments_in_billing_currency: Option<Money>,
-    pub credit_expired_in_billing_currency: Option<Money>,
-    pub charges_in_billing_currency: Option<Money>,
-    pub closed_balance_in_billing_currency: Option<Money>,
-    pub billing_profile_id: Option<String>,
-    pub billing_profile_display_name: Option<String>,
+    pub(crate) transaction_date: Option<DateTime<Utc>>,
+    pub(crate) description: Option<String>,
+    pub(crate) event_type: Option<String>,
+    pub(crate) new_credit: Option<Money>,
+    pub(crate) adjustments: Option<Money>,
+    pub(crate) credit_expired: Option<Money>,
+    pub(crate) charges: Option<Money>,
+    pub(crate) closed_balance: Option<Money>,
+    pub(crate) canceled_credit: Option<Money>,
+    pub(crate) invoice_number: Option<String>,
+    pub(crate) new_credit_in_billing_currency: Option<Money>,
+    pub(crate) adjustments_in_billing_currency: Option<Money>,
+    pub(crate) credit_expired_in_billing_currency: Option<Money>,
+    pub(crate) charges_in_billing_currency: Option<Money>,
+    pub(crate) closed_balance_in_billing_currency: Option<Money>,
+    pub(crate) billing_profile_id: Option<String>,
+    pub(crate) billing_profile_display_name: Option<String>,
     /// At billing-account scope only: the account read.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub billing_account_id: Option<String>,
+    pub(crate) billing_account_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub billing_account_display_name: Option<String>,
-    pub lot_id: Option<String>,
-    pub lot_source: Option<String>,
-    pub credit_currency: Option<String>,
-    pub billing_currency: Option<String>,
-    pub is_estimated_balance: Option<bool>,
-    pub reseller: Option<Reseller>,
-    pub name: Option<String>,
-    pub id: Option<String>,
-    pub e_tag: Option<String>,
+    pub(crate) billing_account_display_name: Option<String>,
+    pub(crate) lot_id: Option<String>,
+    pub(crate) lot_source: Option<String>,
+    pub(crate) credit_currency: Option<String>,
+    pub(crate) billing_currency: Option<String>,
+    pub(crate) is_estimated_balance: Option<bool>,
+    pub(crate) reseller: Option<Reseller>,
+    pub(crate) name: Option<String>,
+    pub(crate) id: Option<String>,
+    pub(crate) e_tag: Option<String>,
 }
 
 impl CreditEvent {

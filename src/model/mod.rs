@@ -5,6 +5,6 @@ pub mod amount;
 pub mod dates;
 pub mod domain;
 pub mod money;
-pub mod row;
+pub(crate) mod row;
 pub mod scope;
 pub mod wire;

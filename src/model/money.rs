@@ -13,22 +13,22 @@ use std::str::FromStr;
 pub struct Money {
     #[serde(serialize_with = "rust_decimal::serde::arbitrary_precision_option::serialize")]
     pub value: Option<Decimal>,
-    pub currency: Option<String>,
+    pub(crate) currency: Option<String>,
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "rust_decimal::serde::arbitrary_precision_option::serialize"
     )]
-    pub exchange_rate: Option<Decimal>,
+    pub(crate) exchange_rate: Option<Decimal>,
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "rust_decimal::serde::arbitrary_precision_option::serialize"
     )]
-    pub exchange_rate_month: Option<Decimal>,
+    pub(crate) exchange_rate_month: Option<Decimal>,
 }
 
 impl Money {
     #[cfg(test)]
-    pub fn new(value: Decimal, currency: impl Into<String>) -> Self {
+    pub(crate) fn new(value: Decimal, currency: impl Into<String>) -> Self {
         Money {
             value: Some(value),
             currency: Some(currency.into()),
@@ -38,7 +38,7 @@ impl Money {
 
     /// The amount for people: `1,234.50 USD`, rounded to the currency's minor unit; `-`
     /// when Azure sent no value. (JSON, csv and metrics keep Azure's digits.)
-    pub fn display(&self) -> String {
+    pub(crate) fn display(&self) -> String {
         match &self.value {
             Some(v) => for_people(v, self.currency.as_deref()),
             None => "-".to_string(),
@@ -48,7 +48,7 @@ impl Money {
 
 /// Digits after the decimal point in a currency's minor unit (ISO 4217). Unknown or missing
 /// currencies get 2, like most.
-pub fn minor_units(currency: Option<&str>) -> u32 {
+pub(crate) fn minor_units(currency: Option<&str>) -> u32 {
     let Some(code) = currency.map(str::trim) else {
         return 2;
     };
@@ -72,7 +72,7 @@ pub fn minor_units(currency: Option<&str>) -> u32 {
 
 /// `1234.5` USD -> `1,234.50 USD`: rounded half away from zero to the minor unit, always
 /// that many digits (so decimal points line up), thousands grouped.
-pub fn for_people(value: &Decimal, currency: Option<&str>) -> String {
+pub(crate) fn for_people(value: &Decimal, currency: Option<&str>) -> String {
     let places = minor_units(currency);
     let mut rounded =
         value.round_dp_with_strategy(places, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
@@ -100,7 +100,7 @@ pub fn for_people(value: &Decimal, currency: Option<&str>) -> String {
 }
 
 /// `1234567.891` -> `1,234,567.891`; the fraction keeps every digit.
-pub fn group_thousands(value: &Decimal) -> String {
+pub(crate) fn group_thousands(value: &Decimal) -> String {
     let text = value.to_string();
     let (sign, unsigned) = match text.strip_prefix('-') {
         Some(rest) => ("-", rest),
@@ -185,7 +185,7 @@ impl<'de> Deserialize<'de> for WireDecimal {
 }
 
 /// Parses decimal text exactly: plain (`-1.74`) or scientific (`1.5e3`) notation.
-pub fn parse_decimal_exact(text: &str) -> Result<Decimal, String> {
+pub(crate) fn parse_decimal_exact(text: &str) -> Result<Decimal, String> {
     let parsed = if text.contains(['e', 'E']) {
         parse_scientific_exact(text)
     } else {
@@ -224,7 +224,7 @@ fn parse_scientific_exact(text: &str) -> Result<Decimal, ()> {
     Ok(value)
 }
 
-pub fn json_kind(value: &Value) -> &'static str {
+pub(crate) fn json_kind(value: &Value) -> &'static str {
     match value {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",
@@ -237,7 +237,7 @@ pub fn json_kind(value: &Value) -> &'static str {
 
 /// Parses a user-given amount such as `500`, `500.25`, `500USD` or `500 EUR`.
 /// Returns the amount and the currency suffix, if any.
-pub fn parse_user_amount(text: &str) -> Result<(Decimal, Option<String>), String> {
+pub(crate) fn parse_user_amount(text: &str) -> Result<(Decimal, Option<String>), String> {
     let trimmed = text.trim();
     let split = trimmed
         .find(|c: char| c.is_ascii_alphabetic())

@@ -8,23 +8,23 @@ use serde::{Serialize, Serializer};
 
 /// The value of one profile, or why it could not be read.
 #[derive(Debug, Clone)]
-pub struct ProfileRow<T> {
-    pub account: AccountRef,
-    pub profile: ScopeRef,
-    pub result: Result<T, RowError>,
+pub(crate) struct ProfileRow<T> {
+    pub(crate) account: AccountRef,
+    pub(crate) profile: ScopeRef,
+    pub(crate) result: Result<T, RowError>,
 }
 
 /// Why one row could not be read. Its JSON form is `{"exitCode", "message", "hints"}`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct RowError {
+pub(crate) struct RowError {
     /// The exit code this failure alone would have given.
-    pub exit_code: u8,
-    pub message: String,
+    pub(crate) exit_code: u8,
+    pub(crate) message: String,
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub hints: Vec<String>,
+    pub(crate) hints: Vec<String>,
     #[serde(skip)]
-    pub kind: ErrorKind,
+    pub(crate) kind: ErrorKind,
 }
 
 impl From<Error> for RowError {
@@ -40,7 +40,7 @@ impl From<Error> for RowError {
 
 /// What a row's JSON shows for a profile that could not be read: the profile and nothing
 /// else (every amount `null`), so the shape is the same as a row that was read.
-pub trait Unread {
+pub(crate) trait Unread {
     type Shape: Serialize;
     fn unread(profile: &ScopeRef) -> Self::Shape;
 }
@@ -53,12 +53,12 @@ impl Unread for BalanceSummary {
 }
 
 impl<T> ProfileRow<T> {
-    pub fn error(&self) -> Option<&RowError> {
+    pub(crate) fn error(&self) -> Option<&RowError> {
         self.result.as_ref().err()
     }
 
     /// The row's failure as an error naming its profile, for stderr.
-    pub fn failure(&self) -> Option<Error> {
+    pub(crate) fn failure(&self) -> Option<Error> {
         self.error().map(|error| Error {
             kind: error.kind,
             message: format!(

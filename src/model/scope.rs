@@ -9,7 +9,7 @@ use std::fmt;
 
 /// What a scope is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ScopeKind {
+pub(crate) enum ScopeKind {
     BillingAccount,
     BillingProfile,
     /// A partner's customer, under a Microsoft Partner Agreement account.
@@ -19,7 +19,7 @@ pub enum ScopeKind {
 
 impl ScopeKind {
     /// The flag that selects this kind of scope, for messages.
-    pub fn flag(self) -> &'static str {
+    pub(crate) fn flag(self) -> &'static str {
         match self {
             ScopeKind::BillingAccount => "--account",
             ScopeKind::BillingProfile => "--profile",
@@ -29,7 +29,7 @@ impl ScopeKind {
     }
 
     /// Its name in a sentence: "billing profile".
-    pub fn noun(self) -> &'static str {
+    pub(crate) fn noun(self) -> &'static str {
         match self {
             ScopeKind::BillingAccount => "billing account",
             ScopeKind::BillingProfile => "billing profile",
@@ -86,14 +86,14 @@ impl Scope {
 
     /// True when `text` has the shape of a full scope id (it starts with the billing
     /// provider's path), whether or not it is a well-formed one.
-    pub fn looks_like_id(text: &str) -> bool {
+    pub(crate) fn looks_like_id(text: &str) -> bool {
         let lower = text.trim().to_ascii_lowercase();
         lower.starts_with("/providers/microsoft.billing/")
     }
 
     /// The innermost billing scope that the resource id `id` lies in (a lot's id lies in its
     /// billing profile), or `None` when it names none.
-    pub fn enclosing(id: &str) -> Option<Scope> {
+    pub(crate) fn enclosing(id: &str) -> Option<Scope> {
         let mut parts = Segments::new(id);
         parts.keyword("providers")?;
         parts.keyword("microsoft.billing")?;
@@ -131,26 +131,26 @@ impl Scope {
         Some(scope(ScopeKind::BillingAccount, account_end, None))
     }
 
-    pub fn id(&self) -> &str {
+    pub(crate) fn id(&self) -> &str {
         &self.id
     }
 
-    pub fn kind(&self) -> ScopeKind {
+    pub(crate) fn kind(&self) -> ScopeKind {
         self.kind
     }
 
     /// The scope's own name: the id's last segment.
-    pub fn name(&self) -> &str {
+    pub(crate) fn name(&self) -> &str {
         last_segment(&self.id)
     }
 
     /// The id of the billing account this scope lies in.
-    pub fn account_id(&self) -> &str {
+    pub(crate) fn account_id(&self) -> &str {
         &self.id[..self.account_end]
     }
 
     /// The billing account this scope lies in (itself, for an account).
-    pub fn account(&self) -> Scope {
+    pub(crate) fn account(&self) -> Scope {
         Scope {
             id: self.id[..self.account_end].to_string(),
             kind: ScopeKind::BillingAccount,
@@ -160,7 +160,7 @@ impl Scope {
     }
 
     /// The billing profile this scope lies in (itself, for a profile), if any.
-    pub fn profile(&self) -> Option<Scope> {
+    pub(crate) fn profile(&self) -> Option<Scope> {
         let end = self.profile_end?;
         Some(Scope {
             id: self.id[..end].to_string(),
@@ -171,7 +171,7 @@ impl Scope {
     }
 
     /// True when the resource id `id` is this scope or lies under it.
-    pub fn holds(&self, id: &str) -> bool {
+    pub(crate) fn holds(&self, id: &str) -> bool {
         let own = self.id.trim_start_matches('/');
         let id = id.trim_start_matches('/').trim_end_matches('/');
         id.len() >= own.len()
@@ -187,7 +187,7 @@ impl fmt::Display for Scope {
 }
 
 /// The last segment of a resource id: a lot's name in its full id, a profile's name.
-pub fn last_segment(id: &str) -> &str {
+pub(crate) fn last_segment(id: &str) -> &str {
     id.trim_end_matches('/').rsplit('/').next().unwrap_or("")
 }
 

@@ -20,16 +20,15 @@ use std::fmt;
 #[serde(rename_all = "camelCase", bound(deserialize = "T: Deserialize<'de>"))]
 pub struct Page<T> {
     pub value: Vec<T>,
-    pub next_link: Option<String>,
 }
 
 /// The `type` of an ARM record as sent. The types `credits` asks for are recognised while
 /// reading (any case), so the common case costs no allocation.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct RecordType(Option<std::borrow::Cow<'static, str>>);
+pub(crate) struct RecordType(Option<std::borrow::Cow<'static, str>>);
 
 /// The record types `credits` reads.
-pub const RECORD_TYPES: [&str; 5] = [
+pub(crate) const RECORD_TYPES: [&str; 5] = [
     "Microsoft.Billing/billingAccounts",
     "Microsoft.Billing/billingAccounts/billingProfiles",
     "Microsoft.Consumption/credits/balanceSummary",
@@ -38,7 +37,7 @@ pub const RECORD_TYPES: [&str; 5] = [
 ];
 
 impl RecordType {
-    pub fn as_deref(&self) -> Option<&str> {
+    pub(crate) fn as_deref(&self) -> Option<&str> {
         self.0.as_deref()
     }
 }
@@ -71,7 +70,7 @@ impl<'de> Deserialize<'de> for RecordType {
 
 /// What every ARM record says about itself: its type (`Microsoft.Consumption/lots`) and its
 /// id, when the answer carries them. The client compares them with what it asked for.
-pub trait ArmRecord {
+pub(crate) trait ArmRecord {
     fn record_type(&self) -> Option<&str>;
     fn record_id(&self) -> Option<&str>;
 }
@@ -108,16 +107,16 @@ arm_record!(Event, id: Option);
 /// An amount exactly as sent; every part may be missing.
 #[derive(Debug, Default, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
-pub struct Amount {
-    pub currency: Option<String>,
-    pub value: Option<WireDecimal>,
-    pub exchange_rate: Option<WireDecimal>,
-    pub exchange_rate_month: Option<WireDecimal>,
+pub(crate) struct Amount {
+    pub(crate) currency: Option<String>,
+    pub(crate) value: Option<WireDecimal>,
+    pub(crate) exchange_rate: Option<WireDecimal>,
+    pub(crate) exchange_rate_month: Option<WireDecimal>,
 }
 
 /// A boolean that has also been seen as the string "True"/"False".
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct LenientBool(pub bool);
+pub(crate) struct LenientBool(pub bool);
 
 impl<'de> Deserialize<'de> for LenientBool {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -146,7 +145,7 @@ impl<'de> Deserialize<'de> for LenientBool {
 
 /// A string field that some API versions send as a number (invoice numbers, PO numbers).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct LenientString(pub String);
+pub(crate) struct LenientString(pub String);
 
 impl<'de> Deserialize<'de> for LenientString {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -187,9 +186,9 @@ impl<'de> Deserialize<'de> for LenientString {
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
-pub struct Reseller {
-    pub reseller_id: Option<String>,
-    pub reseller_description: Option<String>,
+pub(crate) struct Reseller {
+    pub(crate) reseller_id: Option<String>,
+    pub(crate) reseller_description: Option<String>,
 }
 
 // ---------------------------------------------------------------- Microsoft.Billing
@@ -197,28 +196,28 @@ pub struct Reseller {
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct BillingAccount {
-    pub id: String,
-    pub name: String,
+    pub(crate) id: String,
+    pub(crate) name: String,
     #[serde(rename = "type")]
-    pub record_type: RecordType,
-    pub properties: BillingAccountProperties,
+    pub(crate) record_type: RecordType,
+    pub(crate) properties: BillingAccountProperties,
 }
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
-pub struct BillingAccountProperties {
-    pub display_name: Option<String>,
-    pub agreement_type: Option<String>,
-    pub account_type: Option<String>,
-    pub account_status: Option<String>,
-    pub has_read_access: Option<LenientBool>,
-    pub billing_profiles: Option<ExpandedProfiles>,
+pub(crate) struct BillingAccountProperties {
+    pub(crate) display_name: Option<String>,
+    pub(crate) agreement_type: Option<String>,
+    pub(crate) account_type: Option<String>,
+    pub(crate) account_status: Option<String>,
+    pub(crate) has_read_access: Option<LenientBool>,
+    pub(crate) billing_profiles: Option<ExpandedProfiles>,
 }
 
 /// `billingProfiles` inside an account: a plain array (2019-10-01-preview), or
 /// `{hasMoreResults, value?}` (2020-05-01, where `value` is missing when not expanded).
 #[derive(Debug)]
-pub enum ExpandedProfiles {
+pub(crate) enum ExpandedProfiles {
     List(Vec<BillingProfile>),
     Page {
         has_more_results: bool,
@@ -265,21 +264,21 @@ impl<'de> Deserialize<'de> for ExpandedProfiles {
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct BillingProfile {
-    pub id: String,
-    pub name: String,
+    pub(crate) id: String,
+    pub(crate) name: String,
     #[serde(rename = "type")]
-    pub record_type: RecordType,
-    pub properties: BillingProfileProperties,
+    pub(crate) record_type: RecordType,
+    pub(crate) properties: BillingProfileProperties,
 }
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
-pub struct BillingProfileProperties {
-    pub display_name: Option<String>,
-    pub currency: Option<String>,
-    pub status: Option<String>,
-    pub system_id: Option<String>,
-    pub has_read_access: Option<LenientBool>,
+pub(crate) struct BillingProfileProperties {
+    pub(crate) display_name: Option<String>,
+    pub(crate) currency: Option<String>,
+    pub(crate) status: Option<String>,
+    pub(crate) system_id: Option<String>,
+    pub(crate) has_read_access: Option<LenientBool>,
 }
 
 // ---------------------------------------------------------------- Microsoft.Consumption
@@ -287,125 +286,125 @@ pub struct BillingProfileProperties {
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct CreditSummary {
-    pub id: Option<String>,
-    pub name: Option<String>,
+    pub(crate) id: Option<String>,
+    pub(crate) name: Option<String>,
     #[serde(rename = "type")]
-    pub record_type: RecordType,
+    pub(crate) record_type: RecordType,
     #[serde(alias = "etag")]
     #[serde(rename = "eTag")]
-    pub e_tag: Option<String>,
-    pub properties: CreditSummaryProperties,
+    pub(crate) e_tag: Option<String>,
+    pub(crate) properties: CreditSummaryProperties,
 }
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
-pub struct CreditSummaryProperties {
-    pub balance_summary: Option<BalanceAmounts>,
-    pub pending_credit_adjustments: Option<Amount>,
-    pub expired_credit: Option<Amount>,
-    pub pending_eligible_charges: Option<Amount>,
-    pub credit_currency: Option<String>,
-    pub billing_currency: Option<String>,
-    pub reseller: Option<Reseller>,
-    pub is_estimated_balance: Option<LenientBool>,
+pub(crate) struct CreditSummaryProperties {
+    pub(crate) balance_summary: Option<BalanceAmounts>,
+    pub(crate) pending_credit_adjustments: Option<Amount>,
+    pub(crate) expired_credit: Option<Amount>,
+    pub(crate) pending_eligible_charges: Option<Amount>,
+    pub(crate) credit_currency: Option<String>,
+    pub(crate) billing_currency: Option<String>,
+    pub(crate) reseller: Option<Reseller>,
+    pub(crate) is_estimated_balance: Option<LenientBool>,
 }
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
-pub struct BalanceAmounts {
-    pub estimated_balance: Option<Amount>,
-    pub current_balance: Option<Amount>,
-    pub estimated_balance_in_billing_currency: Option<Amount>,
-    pub current_balance_in_billing_currency: Option<Amount>,
+pub(crate) struct BalanceAmounts {
+    pub(crate) estimated_balance: Option<Amount>,
+    pub(crate) current_balance: Option<Amount>,
+    pub(crate) estimated_balance_in_billing_currency: Option<Amount>,
+    pub(crate) current_balance_in_billing_currency: Option<Amount>,
 }
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct Lot {
-    pub id: Option<String>,
-    pub name: Option<String>,
+    pub(crate) id: Option<String>,
+    pub(crate) name: Option<String>,
     #[serde(rename = "type")]
-    pub record_type: RecordType,
+    pub(crate) record_type: RecordType,
     #[serde(alias = "etag")]
     #[serde(rename = "eTag")]
-    pub e_tag: Option<String>,
-    pub properties: LotProperties,
+    pub(crate) e_tag: Option<String>,
+    pub(crate) properties: LotProperties,
 }
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
-pub struct LotProperties {
-    pub original_amount: Option<Amount>,
-    pub closed_balance: Option<Amount>,
-    pub used_amount: Option<Amount>,
-    pub original_amount_in_billing_currency: Option<Amount>,
-    pub closed_balance_in_billing_currency: Option<Amount>,
-    pub source: Option<String>,
-    pub start_date: Option<String>,
-    pub expiration_date: Option<String>,
-    pub purchased_date: Option<String>,
-    pub po_number: Option<LenientString>,
-    pub status: Option<String>,
-    pub credit_currency: Option<String>,
-    pub billing_currency: Option<String>,
-    pub reseller: Option<Reseller>,
-    pub is_estimated_balance: Option<LenientBool>,
+pub(crate) struct LotProperties {
+    pub(crate) original_amount: Option<Amount>,
+    pub(crate) closed_balance: Option<Amount>,
+    pub(crate) used_amount: Option<Amount>,
+    pub(crate) original_amount_in_billing_currency: Option<Amount>,
+    pub(crate) closed_balance_in_billing_currency: Option<Amount>,
+    pub(crate) source: Option<String>,
+    pub(crate) start_date: Option<String>,
+    pub(crate) expiration_date: Option<String>,
+    pub(crate) purchased_date: Option<String>,
+    pub(crate) po_number: Option<LenientString>,
+    pub(crate) status: Option<String>,
+    pub(crate) credit_currency: Option<String>,
+    pub(crate) billing_currency: Option<String>,
+    pub(crate) reseller: Option<Reseller>,
+    pub(crate) is_estimated_balance: Option<LenientBool>,
     /// Capital O on the wire.
     #[serde(rename = "OrganizationType", alias = "organizationType")]
-    pub organization_type: Option<String>,
+    pub(crate) organization_type: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct Event {
-    pub id: Option<String>,
-    pub name: Option<String>,
+    pub(crate) id: Option<String>,
+    pub(crate) name: Option<String>,
     #[serde(rename = "type")]
-    pub record_type: RecordType,
+    pub(crate) record_type: RecordType,
     #[serde(alias = "etag")]
     #[serde(rename = "eTag")]
-    pub e_tag: Option<String>,
-    pub properties: EventProperties,
+    pub(crate) e_tag: Option<String>,
+    pub(crate) properties: EventProperties,
 }
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
-pub struct EventProperties {
-    pub transaction_date: Option<String>,
-    pub description: Option<String>,
-    pub event_type: Option<String>,
-    pub new_credit: Option<Amount>,
-    pub adjustments: Option<Amount>,
-    pub credit_expired: Option<Amount>,
-    pub charges: Option<Amount>,
-    pub closed_balance: Option<Amount>,
-    pub canceled_credit: Option<Amount>,
-    pub new_credit_in_billing_currency: Option<Amount>,
-    pub adjustments_in_billing_currency: Option<Amount>,
-    pub credit_expired_in_billing_currency: Option<Amount>,
-    pub charges_in_billing_currency: Option<Amount>,
-    pub closed_balance_in_billing_currency: Option<Amount>,
-    pub invoice_number: Option<LenientString>,
-    pub billing_profile_id: Option<String>,
-    pub billing_profile_display_name: Option<String>,
-    pub lot_id: Option<String>,
-    pub lot_source: Option<String>,
-    pub credit_currency: Option<String>,
-    pub billing_currency: Option<String>,
-    pub reseller: Option<Reseller>,
-    pub is_estimated_balance: Option<LenientBool>,
+pub(crate) struct EventProperties {
+    pub(crate) transaction_date: Option<String>,
+    pub(crate) description: Option<String>,
+    pub(crate) event_type: Option<String>,
+    pub(crate) new_credit: Option<Amount>,
+    pub(crate) adjustments: Option<Amount>,
+    pub(crate) credit_expired: Option<Amount>,
+    pub(crate) charges: Option<Amount>,
+    pub(crate) closed_balance: Option<Amount>,
+    pub(crate) canceled_credit: Option<Amount>,
+    pub(crate) new_credit_in_billing_currency: Option<Amount>,
+    pub(crate) adjustments_in_billing_currency: Option<Amount>,
+    pub(crate) credit_expired_in_billing_currency: Option<Amount>,
+    pub(crate) charges_in_billing_currency: Option<Amount>,
+    pub(crate) closed_balance_in_billing_currency: Option<Amount>,
+    pub(crate) invoice_number: Option<LenientString>,
+    pub(crate) billing_profile_id: Option<String>,
+    pub(crate) billing_profile_display_name: Option<String>,
+    pub(crate) lot_id: Option<String>,
+    pub(crate) lot_source: Option<String>,
+    pub(crate) credit_currency: Option<String>,
+    pub(crate) billing_currency: Option<String>,
+    pub(crate) reseller: Option<Reseller>,
+    pub(crate) is_estimated_balance: Option<LenientBool>,
 }
 
 /// `{"error": {"code", "message", "target"?, "details"?}}`; `code` may be a number.
 #[derive(Debug, Deserialize)]
 pub struct ErrorBody {
-    pub error: ErrorDetail,
+    pub(crate) error: ErrorDetail,
 }
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
-pub struct ErrorDetail {
-    pub code: Option<LenientString>,
-    pub message: Option<String>,
-    pub target: Option<String>,
+pub(crate) struct ErrorDetail {
+    pub(crate) code: Option<LenientString>,
+    pub(crate) message: Option<String>,
+    pub(crate) target: Option<String>,
 }

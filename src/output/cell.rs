@@ -22,7 +22,6 @@ pub enum Cell<'a> {
     /// A calendar day.
     Day(Option<DateTime<Utc>>),
     Count(u64),
-    Flag(bool),
     /// Deliberately nothing (a note that does not apply): shown as an empty cell.
     Blank,
 }
@@ -38,21 +37,21 @@ pub enum Tone {
 
 impl<'a> Cell<'a> {
     /// Text borrowed from a domain value.
-    pub fn text(value: &'a Option<String>) -> Self {
+    pub(crate) fn text(value: &'a Option<String>) -> Self {
         Cell::Text(value.as_deref().map(Cow::Borrowed))
     }
 
     /// Text made for the view.
-    pub fn owned(value: impl Into<String>) -> Self {
+    pub(crate) fn owned(value: impl Into<String>) -> Self {
         Cell::Text(Some(Cow::Owned(value.into())))
     }
 
-    pub fn money(value: &'a Option<Money>) -> Self {
+    pub(crate) fn money(value: &'a Option<Money>) -> Self {
         Cell::Money(value.as_ref())
     }
 
     /// A calendar day given as a date.
-    pub fn date(value: Option<chrono::NaiveDate>) -> Self {
+    pub(crate) fn date(value: Option<chrono::NaiveDate>) -> Self {
         Cell::Day(value.map(crate::model::domain::start_of))
     }
 }
@@ -70,12 +69,11 @@ pub enum ColumnKind {
     Money,
     Day,
     Count,
-    Flag,
 }
 
 impl ColumnKind {
     /// Numbers are right-aligned in tables for people.
-    pub fn is_numeric(self) -> bool {
+    pub(crate) fn is_numeric(self) -> bool {
         matches!(self, ColumnKind::Money | ColumnKind::Count)
     }
 }
@@ -84,9 +82,9 @@ impl ColumnKind {
 /// terminal is too narrow (0: never; higher numbers go first).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Column {
-    pub title: &'static str,
-    pub kind: ColumnKind,
-    pub drop_order: u8,
+    pub(crate) title: &'static str,
+    pub(crate) kind: ColumnKind,
+    pub(crate) drop_order: u8,
 }
 
 impl Column {
@@ -97,26 +95,26 @@ impl Column {
             drop_order: 0,
         }
     }
-    pub const fn text(title: &'static str) -> Self {
+    pub(crate) const fn text(title: &'static str) -> Self {
         Column::of(title, ColumnKind::Text)
     }
-    pub const fn prose(title: &'static str) -> Self {
+    pub(crate) const fn prose(title: &'static str) -> Self {
         Column::of(title, ColumnKind::Prose)
     }
-    pub const fn id(title: &'static str) -> Self {
+    pub(crate) const fn id(title: &'static str) -> Self {
         Column::of(title, ColumnKind::Id)
     }
-    pub const fn money(title: &'static str) -> Self {
+    pub(crate) const fn money(title: &'static str) -> Self {
         Column::of(title, ColumnKind::Money)
     }
-    pub const fn day(title: &'static str) -> Self {
+    pub(crate) const fn day(title: &'static str) -> Self {
         Column::of(title, ColumnKind::Day)
     }
-    pub const fn count(title: &'static str) -> Self {
+    pub(crate) const fn count(title: &'static str) -> Self {
         Column::of(title, ColumnKind::Count)
     }
     /// Left out on a narrow terminal, `order` 1 last, higher first.
-    pub const fn optional(self, order: u8) -> Self {
+    pub(crate) const fn optional(self, order: u8) -> Self {
         Column {
             drop_order: order,
             ..self
@@ -126,7 +124,7 @@ impl Column {
 
 /// How a cell reads in a table for people: `-` for nothing, `1,234.50 USD` for money
 /// (rounded to the currency's minor unit), the ISO day for dates. Not yet made safe for a terminal: the writers do that.
-pub fn human_text<'c>(cell: &'c Cell<'_>) -> Cow<'c, str> {
+pub(crate) fn human_text<'c>(cell: &'c Cell<'_>) -> Cow<'c, str> {
     const NOTHING: Cow<'static, str> = Cow::Borrowed("-");
     match cell {
         Cell::Text(Some(text)) => {
@@ -143,8 +141,6 @@ pub fn human_text<'c>(cell: &'c Cell<'_>) -> Cow<'c, str> {
         Cell::Money(Some(money)) => Cow::Owned(money.display()),
         Cell::Day(Some(day)) => Cow::Owned(format_day(day)),
         Cell::Count(count) => Cow::Owned(count.to_string()),
-        Cell::Flag(true) => Cow::Borrowed("yes"),
-        Cell::Flag(false) => Cow::Borrowed("no"),
         Cell::Blank => Cow::Borrowed(""),
     }
 }
@@ -163,7 +159,6 @@ mod tests {
         assert_eq!(human_text(&Cell::text(&Some("  ".into()))), "-");
         assert_eq!(human_text(&Cell::owned(" PO-1 ")), "PO-1");
         assert_eq!(human_text(&Cell::Count(3)), "3");
-        assert_eq!(human_text(&Cell::Flag(false)), "no");
         let noisy = Some(Money::new(
             Decimal::from_str("480.10000000000036").unwrap(),
             "USD",

@@ -14,17 +14,17 @@ use rust_decimal::Decimal;
 #[derive(Debug, Clone, PartialEq)]
 pub struct BalanceChart {
     /// The balance after each event, oldest first, from `start`.
-    pub history: Vec<(NaiveDate, Decimal)>,
-    pub start: NaiveDate,
-    pub as_of: NaiveDate,
+    pub(crate) history: Vec<(NaiveDate, Decimal)>,
+    pub(crate) start: NaiveDate,
+    pub(crate) as_of: NaiveDate,
     /// The balance on `as_of` and the burn a day, when there is a projection.
-    pub projection: Option<(Decimal, Decimal)>,
+    pub(crate) projection: Option<(Decimal, Decimal)>,
     /// The last day drawn.
-    pub end: NaiveDate,
+    pub(crate) end: NaiveDate,
     /// Lot expiry days to mark.
-    pub expiries: Vec<NaiveDate>,
+    pub(crate) expiries: Vec<NaiveDate>,
     /// The currency of the axis labels.
-    pub currency: Option<String>,
+    pub(crate) currency: Option<String>,
 }
 
 const ROWS: usize = 8;
@@ -32,7 +32,7 @@ const SOLID: char = '█';
 const LIGHT: char = '░';
 
 /// The balance on `day`: the last event's balance on or before it, then the projection.
-pub fn value_on(chart: &BalanceChart, day: NaiveDate) -> Option<(Decimal, bool)> {
+pub(crate) fn value_on(chart: &BalanceChart, day: NaiveDate) -> Option<(Decimal, bool)> {
     if day <= chart.as_of {
         let last = chart.history.iter().rev().find(|(d, _)| *d <= day);
         return last.map(|(_, v)| (*v, false)).or_else(|| {
@@ -53,7 +53,7 @@ pub fn value_on(chart: &BalanceChart, day: NaiveDate) -> Option<(Decimal, bool)>
 }
 
 /// The chart as lines of text, `width` characters wide (at least 40).
-pub fn render(chart: &BalanceChart, width: usize) -> String {
+pub(crate) fn render(chart: &BalanceChart, width: usize) -> String {
     let label_width = 16;
     let columns = width.max(40) - label_width - 1;
     let span = (chart.end - chart.start).num_days().max(1);

@@ -13,77 +13,77 @@ pub type Field<'a> = Option<Cow<'a, str>>;
 
 /// A whole flat table: the header and the rows.
 pub struct FlatTable<'a> {
-    pub header: &'static [&'static str],
-    pub rows: Vec<Vec<Field<'a>>>,
+    pub(crate) header: &'static [&'static str],
+    pub(crate) rows: Vec<Vec<Field<'a>>>,
 }
 
-pub fn text(value: &Option<String>) -> Field<'_> {
+pub(crate) fn text(value: &Option<String>) -> Field<'_> {
     value.as_deref().map(Cow::Borrowed)
 }
 
-pub fn str(value: &str) -> Field<'_> {
+pub(crate) fn str(value: &str) -> Field<'_> {
     Some(Cow::Borrowed(value))
 }
 
 /// An amount's value, exactly as Azure sent it.
-pub fn amount(value: &Option<Money>) -> Field<'static> {
+pub(crate) fn amount(value: &Option<Money>) -> Field<'static> {
     value
         .as_ref()
         .and_then(|m| m.value)
         .map(|v| Cow::Owned(v.to_string()))
 }
 
-pub fn decimal(value: Option<rust_decimal::Decimal>) -> Field<'static> {
+pub(crate) fn decimal(value: Option<rust_decimal::Decimal>) -> Field<'static> {
     value.map(|v| Cow::Owned(v.to_string()))
 }
 
 /// The one currency of a row's amounts: the first amount that names one.
-pub fn currency<'a>(amounts: &[&'a Option<Money>]) -> Field<'a> {
+pub(crate) fn currency<'a>(amounts: &[&'a Option<Money>]) -> Field<'a> {
     amounts
         .iter()
         .find_map(|m| m.as_ref().and_then(|m| m.currency.as_deref()))
         .map(Cow::Borrowed)
 }
 
-pub fn date(value: Option<DateTime<Utc>>) -> Field<'static> {
+pub(crate) fn date(value: Option<DateTime<Utc>>) -> Field<'static> {
     value.map(|d| Cow::Owned(format_iso(&d)))
 }
 
-pub fn day(value: Option<chrono::NaiveDate>) -> Field<'static> {
+pub(crate) fn day(value: Option<chrono::NaiveDate>) -> Field<'static> {
     value.map(|d| Cow::Owned(d.to_string()))
 }
 
-pub fn flag(value: Option<bool>) -> Field<'static> {
+pub(crate) fn flag(value: Option<bool>) -> Field<'static> {
     value.map(|b| Cow::Borrowed(if b { "true" } else { "false" }))
 }
 
-pub fn number(value: Option<impl ToString>) -> Field<'static> {
+pub(crate) fn number(value: Option<impl ToString>) -> Field<'static> {
     value.map(|n| Cow::Owned(n.to_string()))
 }
 
 /// csv (RFC 4180: CRLF, quotes only where needed) or tsv (tabs, LF, `\\ \t \n \r` escaped).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Delimited {
+pub(crate) enum Delimited {
     Csv,
     Tsv,
 }
 
 /// Writes flat rows page by page; the header goes before the first row (or alone, for a
 /// list that turned out empty), unless `--no-header`.
-pub struct DelimitedRows {
+pub(crate) struct DelimitedRows {
     kind: Delimited,
     header: Option<&'static [&'static str]>,
 }
 
 impl DelimitedRows {
-    pub fn new(kind: Delimited, header: &'static [&'static str], with_header: bool) -> Self {
+    pub(crate) fn new(kind: Delimited, header: &'static [&'static str], with_header: bool) -> Self {
         DelimitedRows {
             kind,
             header: with_header.then_some(header),
         }
     }
 
-    pub fn rows(&mut self, rows: &[Vec<Field<'_>>]) -> Result<String> {
+    pub(crate) fn rows(&mut self, rows: &[Vec<Field<'_>>]) -> Result<String> {
         let mut out = Vec::with_capacity(rows.len() * 128);
         let header: Option<Vec<Field<'_>>> = self
             .header
@@ -98,7 +98,7 @@ impl DelimitedRows {
     }
 
     /// What is left: the header of an empty list.
-    pub fn finish(mut self) -> Result<String> {
+    pub(crate) fn finish(mut self) -> Result<String> {
         self.rows(&[])
     }
 }

@@ -10,23 +10,23 @@ use unicode_width::UnicodeWidthStr;
 
 /// Which writer a grid is for: it decides how cell text is made safe.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum GridStyle {
+pub(crate) enum GridStyle {
     Terminal,
     Markdown,
 }
 
-pub struct Grid {
-    pub style: GridStyle,
-    pub columns: Vec<Column>,
-    pub rows: Vec<Vec<String>>,
+pub(crate) struct Grid {
+    pub(crate) style: GridStyle,
+    pub(crate) columns: Vec<Column>,
+    pub(crate) rows: Vec<Vec<String>>,
     /// The cells that stand out in colour, by (row, column). Empty without colour.
-    pub tones: HashMap<(usize, usize), Tone>,
-    pub widths: Vec<usize>,
-    pub look: Style,
+    pub(crate) tones: HashMap<(usize, usize), Tone>,
+    pub(crate) widths: Vec<usize>,
+    pub(crate) look: Style,
 }
 
 /// Display width: the byte length for ASCII (nearly every cell), Unicode width otherwise.
-pub fn display_width(text: &str) -> usize {
+pub(crate) fn display_width(text: &str) -> usize {
     if text.is_ascii() {
         text.len()
     } else {
@@ -35,7 +35,7 @@ pub fn display_width(text: &str) -> usize {
 }
 
 impl Grid {
-    pub fn new(style: GridStyle, columns: &[Column], look: Style) -> Self {
+    pub(crate) fn new(style: GridStyle, columns: &[Column], look: Style) -> Self {
         Grid {
             style,
             columns: columns.to_vec(),
@@ -46,17 +46,17 @@ impl Grid {
         }
     }
 
-    pub fn titles(&self) -> impl Iterator<Item = &'static str> + '_ {
+    pub(crate) fn titles(&self) -> impl Iterator<Item = &'static str> + '_ {
         self.columns.iter().map(|c| c.title)
     }
 
-    pub fn right_aligned(&self, column: usize) -> bool {
+    pub(crate) fn right_aligned(&self, column: usize) -> bool {
         self.columns
             .get(column)
             .is_some_and(|c| c.kind.is_numeric())
     }
 
-    pub fn add_row(&mut self, cells: &[Cell<'_>]) {
+    pub(crate) fn add_row(&mut self, cells: &[Cell<'_>]) {
         let markdown = self.style == GridStyle::Markdown;
         let row_index = self.rows.len();
         let row: Vec<String> = cells
@@ -70,9 +70,7 @@ impl Grid {
                 }
                 match cell {
                     // Text `credits` wrote itself (days, counts) needs no escaping.
-                    Cell::Day(_) | Cell::Count(_) | Cell::Flag(_) | Cell::Blank => {
-                        human_text(cell).into_owned()
-                    }
+                    Cell::Day(_) | Cell::Count(_) | Cell::Blank => human_text(cell).into_owned(),
                     _ => super::safe::into_safe(human_text(cell), markdown),
                 }
             })
@@ -83,7 +81,7 @@ impl Grid {
         self.rows.push(row);
     }
 
-    pub fn tone(&self, row: usize, column: usize) -> Option<Tone> {
+    pub(crate) fn tone(&self, row: usize, column: usize) -> Option<Tone> {
         if self.tones.is_empty() {
             return None;
         }

@@ -7,7 +7,7 @@ use crate::error::{Error, Result};
 use serde::Serialize;
 
 /// One value as pretty JSON followed by a newline.
-pub fn to_json<T: Serialize + ?Sized>(value: &T) -> Result<String> {
+pub(crate) fn to_json<T: Serialize + ?Sized>(value: &T) -> Result<String> {
     let mut text = serde_json::to_string_pretty(value)
         .map_err(|e| Error::unavailable(format!("could not write JSON: {e}")))?;
     text.push('\n');
@@ -17,14 +17,14 @@ pub fn to_json<T: Serialize + ?Sized>(value: &T) -> Result<String> {
 /// Writes a JSON array one element at a time: `[`, elements, `]`, same text as
 /// `to_json` of the whole array.
 #[derive(Default)]
-pub struct JsonArrayWriter {
+pub(crate) struct JsonArrayWriter {
     written: usize,
 }
 
 impl JsonArrayWriter {
     /// The text for the next elements. The page is formatted as one pretty array and its
     /// brackets dropped, which is exactly how those elements look inside the whole array.
-    pub fn elements<T: Serialize>(&mut self, items: &[T]) -> Result<String> {
+    pub(crate) fn elements<T: Serialize>(&mut self, items: &[T]) -> Result<String> {
         if items.is_empty() {
             return Ok(String::new());
         }
@@ -43,7 +43,7 @@ impl JsonArrayWriter {
     }
 
     /// The closing text.
-    pub fn finish(self) -> String {
+    pub(crate) fn finish(self) -> String {
         if self.written == 0 {
             "[]\n".to_string()
         } else {
@@ -53,12 +53,12 @@ impl JsonArrayWriter {
 }
 
 /// A streamed list as one JSON array.
-pub struct JsonRows {
+pub(crate) struct JsonRows {
     array: JsonArrayWriter,
 }
 
 impl JsonRows {
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         JsonRows {
             array: JsonArrayWriter::default(),
         }

@@ -5,13 +5,13 @@
 use super::grid::{display_width, Grid};
 
 /// `## text`: a heading of `level` (1 is the page's title).
-pub fn heading(level: u8, text: &str) -> String {
+pub(crate) fn heading(level: u8, text: &str) -> String {
     let marks = "#".repeat(usize::from(level.clamp(1, 6)));
     format!("{marks} {text}\n")
 }
 
 /// A fenced code block (a Mermaid chart GitHub draws).
-pub fn code(language: &str, lines: &[String]) -> String {
+pub(crate) fn code(language: &str, lines: &[String]) -> String {
     let mut out = format!("```{language}\n");
     for line in lines {
         out.push_str(line);
@@ -22,7 +22,7 @@ pub fn code(language: &str, lines: &[String]) -> String {
 }
 
 /// Never coloured: Markdown goes into files and step summaries.
-pub fn render(grid: &Grid) -> String {
+pub(crate) fn render(grid: &Grid) -> String {
     let widths = &grid.widths;
     let line_length: usize = widths.iter().map(|w| w + 3).sum::<usize>() + 2;
     let mut out = String::with_capacity(line_length * (grid.rows.len() + 2));

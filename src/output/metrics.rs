@@ -19,7 +19,7 @@ struct Family {
 
 impl Metrics {
     /// One gauge sample. `value` is a number as text (`2927.77`, `1`, `1767225600`).
-    pub fn gauge(
+    pub(crate) fn gauge(
         &mut self,
         name: &'static str,
         help: &'static str,
@@ -58,7 +58,7 @@ impl Metrics {
     }
 
     /// A gauge of 1 or 0.
-    pub fn flag(
+    pub(crate) fn flag(
         &mut self,
         name: &'static str,
         help: &'static str,
@@ -68,7 +68,7 @@ impl Metrics {
         self.gauge(name, help, labels, if on { "1" } else { "0" });
     }
 
-    pub fn render(&self) -> String {
+    pub(crate) fn render(&self) -> String {
         let mut out = String::new();
         for family in &self.families {
             let _ = writeln!(out, "# HELP {} {}", family.name, family.help);

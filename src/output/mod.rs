@@ -8,15 +8,15 @@
 pub mod cell;
 pub mod chart;
 pub mod flat;
-pub mod grid;
-pub mod json;
-pub mod markdown;
+pub(crate) mod grid;
+pub(crate) mod json;
+pub(crate) mod markdown;
 pub mod metrics;
-pub mod progress;
-pub mod safe;
-pub mod terminal;
+pub(crate) mod progress;
+pub(crate) mod safe;
+pub(crate) mod terminal;
 pub mod view;
-pub mod views;
+pub(crate) mod views;
 
 use crate::arm::ClientEvent;
 use crate::error::{Error, ErrorKind, Result};
@@ -27,7 +27,7 @@ use view::{Block, Record, View};
 
 /// `--output`: what the user asked for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum OutputFormat {
+pub(crate) enum OutputFormat {
     /// Tables for people: box-drawn on a terminal, Markdown in a pipe
     Table,
     /// JSON for scripts (the same as --json)
@@ -46,7 +46,7 @@ pub enum OutputFormat {
 
 impl OutputFormat {
     /// The name as written after `--output`.
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             OutputFormat::Table => "table",
             OutputFormat::Json => "json",
@@ -74,32 +74,32 @@ pub enum Writer {
 
 /// What the printer is made from: plain values the settings resolve (`Settings::printer`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct PrinterOptions {
-    pub format: OutputFormat,
+pub(crate) struct PrinterOptions {
+    pub(crate) format: OutputFormat,
     /// A header row in csv/tsv (`--no-header` turns it off).
-    pub header: bool,
+    pub(crate) header: bool,
     /// `--wide`: full ids, every column, whatever the terminal's width.
-    pub wide: bool,
-    pub color: ColorPolicy,
+    pub(crate) wide: bool,
+    pub(crate) color: ColorPolicy,
     /// A progress line on stderr, when stderr is a terminal.
-    pub progress: bool,
+    pub(crate) progress: bool,
     /// `--chart`: charts in pipes too (on a terminal they are always drawn).
-    pub charts_in_pipes: bool,
+    pub(crate) charts_in_pipes: bool,
 }
 
 /// What the environment says about colour. Whether a stream is a terminal is the printer's
 /// question; this is everything else.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct ColorPolicy {
+pub(crate) struct ColorPolicy {
     /// `NO_COLOR` (any value), `CLICOLOR=0` or `TERM=dumb`: never colour.
-    pub never: bool,
+    pub(crate) never: bool,
     /// `CLICOLOR_FORCE` (not `0`): colour even when not a terminal. `NO_COLOR` still wins.
-    pub force: bool,
+    pub(crate) force: bool,
 }
 
 impl ColorPolicy {
     /// Colour on a stream that is (or is not) a terminal.
-    pub fn for_stream(self, is_terminal: bool) -> bool {
+    pub(crate) fn for_stream(self, is_terminal: bool) -> bool {
         !self.never && (self.force || is_terminal)
     }
 }
@@ -108,13 +108,13 @@ impl ColorPolicy {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Style {
     /// A header row in csv/tsv (`--no-header` turns it off).
-    pub header: bool,
+    pub(crate) header: bool,
     /// ANSI colour in tables (a terminal, and nothing in the environment against it).
-    pub color: bool,
+    pub(crate) color: bool,
     /// `--wide`: full ids, every column, whatever the terminal's width.
-    pub wide: bool,
+    pub(crate) wide: bool,
     /// `--chart`: charts in pipes too.
-    pub charts_in_pipes: bool,
+    pub(crate) charts_in_pipes: bool,
 }
 
 impl Default for Style {
@@ -130,7 +130,7 @@ impl Default for Style {
 
 impl Writer {
     /// The one place the writer is chosen.
-    pub fn choose(format: OutputFormat, stdout_is_terminal: bool) -> Self {
+    pub(crate) fn choose(format: OutputFormat, stdout_is_terminal: bool) -> Self {
         match (format, stdout_is_terminal) {
             (OutputFormat::Json, _) => Writer::Json,
             (OutputFormat::Table, true) => Writer::Terminal,
@@ -152,7 +152,7 @@ impl Writer {
 
     /// The text of a view, in this writer's format. Pure but for asking the terminal its
     /// width.
-    pub fn render<V: View + ?Sized>(self, value: &V, style: Style) -> Result<String> {
+    pub(crate) fn render<V: View + ?Sized>(self, value: &V, style: Style) -> Result<String> {
         let grid_style = match self {
             Writer::Csv | Writer::Tsv => {
                 let kind = self.delimited().unwrap_or(flat::Delimited::Csv);
@@ -347,12 +347,12 @@ pub trait RowWriter<R: Record> {
 
 /// A table built page by page: each page's cells are formatted as it arrives (while the next
 /// page is on its way), only the layout waits for the last page.
-pub struct TableRows {
+pub(crate) struct TableRows {
     grid: Grid,
 }
 
 impl TableRows {
-    pub fn new(grid_style: GridStyle, columns: &[cell::Column], style: Style) -> Self {
+    pub(crate) fn new(grid_style: GridStyle, columns: &[cell::Column], style: Style) -> Self {
         TableRows {
             grid: Grid::new(grid_style, columns, style),
         }
@@ -381,7 +381,7 @@ impl<R: Record> RowWriter<R> for TableRows {
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Stderr {
     /// `check failed` in red (stderr is a terminal and the environment allows colour).
-    pub color: bool,
+    pub(crate) color: bool,
 }
 
 impl Stderr {
@@ -398,7 +398,7 @@ impl Stderr {
     }
 
     /// An error and its hints, one line each.
-    pub fn error(self, error: &Error) {
+    pub(crate) fn error(self, error: &Error) {
         if error.kind == ErrorKind::CheckFailed {
             // A failed check is an answer, not an error: its line says "check failed: ...".
             if self.color {
@@ -416,7 +416,7 @@ impl Stderr {
     }
 
     /// `-v`: one line per request attempt, and one per retry.
-    pub fn client_event(self, event: &ClientEvent) {
+    pub(crate) fn client_event(self, event: &ClientEvent) {
         match event {
             ClientEvent::Response {
                 target,
@@ -451,7 +451,7 @@ impl Stderr {
 }
 
 /// Owns stdout (data only) and stderr (notes, warnings, errors).
-pub struct Printer {
+pub(crate) struct Printer {
     writer: Writer,
     stderr: Stderr,
     /// Set by the first byte written to stdout: after it, nothing may be fetched again.
@@ -464,7 +464,7 @@ pub struct Printer {
 
 impl Printer {
     /// The printer of `options`, on this process's stdout and stderr.
-    pub fn new(options: PrinterOptions) -> Self {
+    pub(crate) fn new(options: PrinterOptions) -> Self {
         let stdout_is_terminal = std::io::stdout().is_terminal();
         let writer = Writer::choose(options.format, stdout_is_terminal);
         let style = Style {
@@ -483,11 +483,11 @@ impl Printer {
     }
 
     /// For the errors that come before the settings are known: only stderr is used.
-    pub fn before_settings() -> Self {
+    pub(crate) fn before_settings() -> Self {
         Self::with_writer(Writer::Markdown, Style::default())
     }
 
-    pub fn with_writer(writer: Writer, style: Style) -> Self {
+    pub(crate) fn with_writer(writer: Writer, style: Style) -> Self {
         Printer {
             writer,
             style,
@@ -500,14 +500,14 @@ impl Printer {
 
     /// Writes one value in the chosen format. A reader that closed stdout is not an error:
     /// the command goes on to its checks, which still decide the exit code.
-    pub fn emit<V: View + ?Sized>(&self, value: &V) -> Result<()> {
+    pub(crate) fn emit<V: View + ?Sized>(&self, value: &V) -> Result<()> {
         self.write(&self.writer.render(value, self.style())?)
             .map(|_| ())
     }
 
     /// A footer for people (totals under a table): written by the table writers only, since
     /// the data formats already carry what it sums up.
-    pub fn emit_footer<V: View + ?Sized>(&self, value: &V) -> Result<()> {
+    pub(crate) fn emit_footer<V: View + ?Sized>(&self, value: &V) -> Result<()> {
         match self.writer {
             Writer::Terminal | Writer::Markdown => {
                 // Markdown needs a blank line between two tables.
@@ -528,7 +528,7 @@ impl Printer {
 
     /// Writes a whole list; returns how many records it held. Like `emit`, a closed stdout
     /// leaves the decision to the checks.
-    pub fn emit_list<R: Record>(&self, records: &[R]) -> Result<usize> {
+    pub(crate) fn emit_list<R: Record>(&self, records: &[R]) -> Result<usize> {
         let mut list = self.list();
         // Whether the reader stayed or went, the list is finished the same way.
         let _: Flow = list.push(records)?;
@@ -536,7 +536,7 @@ impl Printer {
     }
 
     /// A list written page by page as the pages arrive.
-    pub fn list<'p, R: Record + 'p>(&'p self) -> ListSink<'p, R> {
+    pub(crate) fn list<'p, R: Record + 'p>(&'p self) -> ListSink<'p, R> {
         ListSink {
             printer: self,
             writer: self.writer.rows(self.style()),
@@ -546,12 +546,12 @@ impl Printer {
 
     /// Text that is the data itself (a completion script, the manual page, a config value),
     /// written as it is whatever the format.
-    pub fn text(&self, text: &str) -> Result<()> {
+    pub(crate) fn text(&self, text: &str) -> Result<()> {
         self.write(text).map(|_| ())
     }
 
     /// `warning: ...` on stderr.
-    pub fn warn(&self, text: &str) {
+    pub(crate) fn warn(&self, text: &str) {
         self.progress.clear();
         self.stderr.line(&format!("warning: {text}"));
     }
@@ -561,7 +561,7 @@ impl Printer {
     }
 
     /// True once anything has been written to stdout.
-    pub fn has_written(&self) -> bool {
+    pub(crate) fn has_written(&self) -> bool {
         self.started.load(Ordering::Relaxed)
     }
 
@@ -591,46 +591,46 @@ impl Printer {
     }
 
     /// `note: ...` on stderr.
-    pub fn note(&self, text: &str) {
+    pub(crate) fn note(&self, text: &str) {
         self.progress.clear();
         self.stderr.line(&format!("note: {text}"));
     }
 
     /// `error: ...` and its hints on stderr.
-    pub fn error(&self, error: &Error) {
+    pub(crate) fn error(&self, error: &Error) {
         self.progress.clear();
         self.stderr.error(error);
     }
 
     /// The progress line (a no-op unless stderr is a terminal and it is wanted).
-    pub fn progress(&self) -> &std::sync::Arc<progress::Progress> {
+    pub(crate) fn progress(&self) -> &std::sync::Arc<progress::Progress> {
         &self.progress
     }
 
     /// The best-effort stderr, for whoever must report without the printer (the client's
     /// `-v` observer, the entry point).
-    pub fn stderr(&self) -> Stderr {
+    pub(crate) fn stderr(&self) -> Stderr {
         self.stderr
     }
 }
 
 /// A list being written: `push` each page, then `finish`. `push` answers `Break` once the
 /// reader went away, so no more pages are fetched for nobody.
-pub struct ListSink<'p, R: Record> {
+pub(crate) struct ListSink<'p, R: Record> {
     printer: &'p Printer,
     writer: Box<dyn RowWriter<R> + 'p>,
     count: usize,
 }
 
 impl<R: Record> ListSink<'_, R> {
-    pub fn push(&mut self, records: &[R]) -> Result<Flow> {
+    pub(crate) fn push(&mut self, records: &[R]) -> Result<Flow> {
         self.count += records.len();
         let text = self.writer.push(records)?;
         self.printer.write(&text)
     }
 
     /// Writes what is left; returns how many records the list held.
-    pub fn finish(self) -> Result<usize> {
+    pub(crate) fn finish(self) -> Result<usize> {
         let text = self.writer.finish()?;
         let _: Flow = self.printer.write(&text)?;
         Ok(self.count)
@@ -638,4 +638,4 @@ impl<R: Record> ListSink<'_, R> {
 }
 
 /// Whether the reader still reads: `Break` once stdout was closed by its reader.
-pub type Flow = std::ops::ControlFlow<()>;
+pub(crate) type Flow = std::ops::ControlFlow<()>;

@@ -49,7 +49,7 @@ struct State {
 }
 
 /// Shared by the printer, the resolver and the client's observer.
-pub struct Progress {
+pub(crate) struct Progress {
     enabled: bool,
     started: Instant,
     state: Mutex<State>,
@@ -58,7 +58,7 @@ pub struct Progress {
 }
 
 impl Progress {
-    pub fn new(enabled: bool) -> Arc<Self> {
+    pub(crate) fn new(enabled: bool) -> Arc<Self> {
         let progress = Arc::new(Progress {
             enabled,
             started: Instant::now(),
@@ -88,7 +88,7 @@ impl Progress {
     }
 
     /// What is being fetched now (the page count starts again).
-    pub fn stage(&self, text: impl Into<String>) {
+    pub(crate) fn stage(&self, text: impl Into<String>) {
         if !self.enabled {
             return;
         }
@@ -99,7 +99,7 @@ impl Progress {
     }
 
     /// Page `number` of the current list.
-    pub fn page(&self, number: usize) {
+    pub(crate) fn page(&self, number: usize) {
         if !self.enabled {
             return;
         }
@@ -146,7 +146,7 @@ impl Progress {
     }
 
     /// Takes the line off the screen (before any other output).
-    pub fn clear(&self) {
+    pub(crate) fn clear(&self) {
         if !self.enabled {
             return;
         }
@@ -160,7 +160,7 @@ impl Progress {
     }
 
     /// No more progress: data is on stdout, or the command is over.
-    pub fn finish(&self) {
+    pub(crate) fn finish(&self) {
         self.done.store(true, Ordering::Relaxed);
         self.clear();
     }

@@ -57,7 +57,7 @@ fn escape(text: &str, pipe_too: bool) -> Cow<'_, str> {
 }
 
 /// `text` made safe, reusing its allocation when nothing needs escaping.
-pub fn into_safe(text: Cow<'_, str>, pipe_too: bool) -> String {
+pub(crate) fn into_safe(text: Cow<'_, str>, pipe_too: bool) -> String {
     if needs_escape(&text, pipe_too) {
         escape(&text, pipe_too).into_owned()
     } else {
@@ -66,13 +66,8 @@ pub fn into_safe(text: Cow<'_, str>, pipe_too: bool) -> String {
 }
 
 /// Text for a terminal line or a terminal table cell (also used for stderr).
-pub fn for_terminal(text: &str) -> Cow<'_, str> {
+pub(crate) fn for_terminal(text: &str) -> Cow<'_, str> {
     escape(text, false)
-}
-
-/// Text for a Markdown table cell: also keeps `|` from splitting the column.
-pub fn for_markdown_cell(text: &str) -> Cow<'_, str> {
-    escape(text, true)
 }
 
 #[cfg(test)]
@@ -96,7 +91,7 @@ mod tests {
 
     #[test]
     fn markdown_cells_escape_the_column_separator() {
-        assert_eq!(for_markdown_cell("PO|42\n"), "PO\\|42\\u{a}");
-        assert_eq!(for_markdown_cell("PO\\|1"), "PO\\\\\\|1");
+        assert_eq!(escape("PO|42\n", true), "PO\\|42\\u{a}");
+        assert_eq!(escape("PO\\|1", true), "PO\\\\\\|1");
     }
 }

@@ -8,12 +8,12 @@ use super::cell::{Column, ColumnKind};
 use super::grid::{display_width, Grid};
 
 /// The terminal's width in columns, if stdout is one.
-pub fn width() -> Option<usize> {
+pub(crate) fn width() -> Option<usize> {
     comfy_table::Table::new().width().map(usize::from)
 }
 
 /// The width of the terminal stderr is on, if it is one.
-pub fn stderr_width() -> Option<usize> {
+pub(crate) fn stderr_width() -> Option<usize> {
     #[cfg(unix)]
     {
         let mut size = libc::winsize {
@@ -59,7 +59,7 @@ fn shorten_id(id: &str) -> String {
 
 /// A line of text fitted to the terminal: Azure ids in it shortened to `…/last-segment`,
 /// then wrapped at spaces. Lines that fit are left alone.
-pub fn fit_line(line: &str, limit: Option<usize>) -> String {
+pub(crate) fn fit_line(line: &str, limit: Option<usize>) -> String {
     let Some(limit) = limit.filter(|l| display_width(line) > *l) else {
         return line.to_string();
     };
@@ -206,13 +206,13 @@ fn layout(grid: &mut Grid, limit: Option<usize>) -> Layout {
     Layout { kept, widths }
 }
 
-pub fn render(mut grid: Grid) -> String {
+pub(crate) fn render(mut grid: Grid) -> String {
     let limit = if grid.look.wide { None } else { width() };
     render_to(&mut grid, limit)
 }
 
 /// The table fitted to `limit` columns (none: as wide as it needs).
-pub fn render_to(grid: &mut Grid, limit: Option<usize>) -> String {
+pub(crate) fn render_to(grid: &mut Grid, limit: Option<usize>) -> String {
     let Layout { kept, widths } = layout(grid, limit);
     let widths: Vec<usize> = kept.iter().map(|i| widths[*i]).collect();
     let mut out = String::new();
@@ -313,7 +313,7 @@ fn push_line(
 }
 
 /// `text` in the tone's colour (ANSI SGR), reset after.
-pub fn paint(text: &str, tone: Tone) -> String {
+pub(crate) fn paint(text: &str, tone: Tone) -> String {
     let code = match tone {
         Tone::Bad => "31",
         Tone::Warn => "33",

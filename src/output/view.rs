@@ -9,8 +9,8 @@ use serde::Serialize;
 
 /// A table of typed cells.
 pub struct TableBlock<'a> {
-    pub columns: &'static [Column],
-    pub rows: Vec<Vec<Cell<'a>>>,
+    pub(crate) columns: &'static [Column],
+    pub(crate) rows: Vec<Vec<Cell<'a>>>,
 }
 
 /// A piece of a document for people.

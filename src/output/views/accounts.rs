@@ -9,7 +9,7 @@ use serde::Serialize;
 /// `credits accounts`: one row per profile (an account without profiles is one row).
 #[derive(Serialize)]
 #[serde(transparent)]
-pub struct Accounts<'a>(pub &'a [BillingAccount]);
+pub(crate) struct Accounts<'a>(pub &'a [BillingAccount]);
 
 /// One line of `credits accounts`: an account and one of its profiles (none for an account
 /// without profiles).

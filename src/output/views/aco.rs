@@ -82,7 +82,7 @@ impl Record for AcoCredit {
 /// only (`Printer::emit_footer`): JSON and csv carry the credits, which add up to it.
 #[derive(Serialize)]
 #[serde(transparent)]
-pub struct AcoTotals<'a>(pub &'a [AcoCredit]);
+pub(crate) struct AcoTotals<'a>(pub &'a [AcoCredit]);
 
 impl View for AcoTotals<'_> {
     fn blocks(&self) -> Vec<Block<'_>> {

@@ -8,14 +8,14 @@ use serde::Serialize;
 /// `credits config list`: each setting, its value in effect, and where it comes from.
 #[derive(Serialize)]
 #[serde(transparent)]
-pub struct ConfigList(pub Vec<ConfigRow>);
+pub(crate) struct ConfigList(pub Vec<ConfigRow>);
 
 #[derive(Serialize)]
-pub struct ConfigRow {
-    pub key: &'static str,
-    pub value: Option<String>,
+pub(crate) struct ConfigRow {
+    pub(crate) key: &'static str,
+    pub(crate) value: Option<String>,
     /// `--endpoint`, `CREDITS_OUTPUT`, `/path/config.toml:3: auth`, `default` or `not set`.
-    pub source: String,
+    pub(crate) source: String,
 }
 
 table! {

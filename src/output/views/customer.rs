@@ -7,7 +7,7 @@ use serde::Serialize;
 
 /// A partner's customer's value (`balance`, `forecast`): the profile's shape with a
 /// `customer` object in place of `billingProfile` (JSON); tables title it by its scope.
-pub struct ForCustomer<'a, V>(pub &'a V);
+pub(crate) struct ForCustomer<'a, V>(pub &'a V);
 
 impl<V: Serialize> Serialize for ForCustomer<'_, V> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {

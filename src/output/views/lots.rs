@@ -83,13 +83,13 @@ fields! {
 
 /// A lot of a billing profile on the reference day: what `credits lots` lists. Its JSON is
 /// the lot's own (`LotOnDay`); csv and metrics add the profile.
-pub struct LotRow<'a> {
+pub(crate) struct LotRow<'a> {
     /// The lot's billing profile (at account scope: the one its id names; none for a lot of
     /// the account itself, such as a MACC commitment, or of a customer).
-    pub profile: Option<&'a ScopeRef>,
+    pub(crate) profile: Option<&'a ScopeRef>,
     /// At account scope: the account read.
-    pub account: Option<&'a AccountRef>,
-    pub lot: LotOnDay<'a>,
+    pub(crate) account: Option<&'a AccountRef>,
+    pub(crate) lot: LotOnDay<'a>,
 }
 
 impl Serialize for LotRow<'_> {

@@ -15,12 +15,12 @@ mod lots;
 mod per_profile;
 mod report;
 
-pub use accounts::Accounts;
-pub use aco::AcoTotals;
-pub use config::{ConfigList, ConfigRow};
-pub use customer::ForCustomer;
-pub use lots::LotRow;
-pub use per_profile::{ListedPerProfile, OfProfile};
+pub(crate) use accounts::Accounts;
+pub(crate) use aco::AcoTotals;
+pub(crate) use config::{ConfigList, ConfigRow};
+pub(crate) use customer::ForCustomer;
+pub(crate) use lots::LotRow;
+pub(crate) use per_profile::OfProfile;
 
 use crate::model::domain::ScopeRef;
 use crate::model::row::{ProfileRow, RowError};

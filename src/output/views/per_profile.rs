@@ -9,9 +9,9 @@ use serde::Serialize;
 
 /// A record of `lots --all` or `events --all`: the record with its profile's name in front
 /// (tables only; JSON and csv already carry `billingProfileId`).
-pub struct OfProfile<'a, R> {
-    pub profile: &'a ScopeRef,
-    pub record: &'a R,
+pub(crate) struct OfProfile<'a, R> {
+    pub(crate) profile: &'a ScopeRef,
+    pub(crate) record: &'a R,
 }
 
 impl<R: Serialize> Serialize for OfProfile<'_, R> {
@@ -22,7 +22,7 @@ impl<R: Serialize> Serialize for OfProfile<'_, R> {
 
 /// A record that can be listed for many profiles: its columns behind a Profile column (both
 /// lists are made by one `table!`, so they cannot drift apart).
-pub trait ListedPerProfile: Record {
+pub(crate) trait ListedPerProfile: Record {
     const WITH_PROFILE: &'static [Column];
 }
 
