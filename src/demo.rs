@@ -6,6 +6,7 @@
 //! windows always show data and `--as-of` makes the demo reproducible.
 
 use crate::error::{Error, Result};
+use crate::model::scope::Scope;
 use chrono::{Duration, NaiveDate};
 use serde_json::{json, Map, Value};
 use std::sync::Arc;
@@ -165,19 +166,22 @@ fn route(tenant: &Tenant, target: &str) -> Reply {
     if lower == "/providers/microsoft.billing/billingaccounts" {
         return ok(&data["accounts"]);
     }
-    if let Some(account) = lower.strip_suffix("/customers") {
-        let name = account.rsplit('/').next().unwrap_or_default();
-        return lookup(&data["customers"], name).map_or_else(|| not_found(&path), ok);
+    // The scope a request reads is named by the one id parser, as in the client.
+    let scope = Scope::enclosing(&path);
+    let scope_name = scope.as_ref().map(|scope| scope.name().to_string());
+    if lower.ends_with("/customers") {
+        let name = scope_name.unwrap_or_default();
+        return lookup(&data["customers"], &name).map_or_else(|| not_found(&path), ok);
     }
-    if let Some(account) = lower.strip_suffix("/billingprofiles") {
-        let name = account.rsplit('/').next().unwrap_or_default();
-        return lookup(&data["profiles"], name).map_or_else(|| not_found(&path), ok);
+    if lower.ends_with("/billingprofiles") {
+        let name = scope_name.unwrap_or_default();
+        return lookup(&data["profiles"], &name).map_or_else(|| not_found(&path), ok);
     }
     let profile_name = |suffix: &str| {
         lower
-            .strip_suffix(suffix)
-            .and_then(|p| p.rsplit('/').next())
-            .map(str::to_string)
+            .ends_with(suffix)
+            .then(|| scope_name.clone())
+            .flatten()
     };
     if let Some(name) = profile_name("/providers/microsoft.consumption/credits/balancesummary") {
         return match lookup(&data["balances"], &name) {

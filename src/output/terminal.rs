@@ -6,6 +6,7 @@
 use super::cell::Tone;
 use super::cell::{Column, ColumnKind};
 use super::grid::{display_width, Grid};
+use crate::model::scope::last_segment;
 
 /// The terminal's width in columns, if stdout is one.
 pub(crate) fn width() -> Option<usize> {
@@ -48,12 +49,17 @@ fn table_width(widths: &[usize]) -> usize {
 /// characters still tell ids apart at a glance; `--wide`, JSON and csv have it whole.
 fn shorten_id(id: &str) -> String {
     let trimmed = id.trim_end_matches('/');
-    match trimmed.rsplit_once('/') {
-        Some((_, last)) if !last.is_empty() => format!("…/{last}"),
-        None if trimmed.chars().count() > 12 => {
-            format!("{}…", trimmed.chars().take(8).collect::<String>())
+    let last = last_segment(trimmed);
+    if trimmed.contains('/') {
+        if last.is_empty() {
+            id.to_string()
+        } else {
+            format!("…/{last}")
         }
-        _ => id.to_string(),
+    } else if trimmed.chars().count() > 12 {
+        format!("{}…", trimmed.chars().take(8).collect::<String>())
+    } else {
+        id.to_string()
     }
 }
 
