@@ -93,6 +93,21 @@ impl Ledger {
         }
     }
 
+    /// The ledger of one subject asked for by name, with its checks' outcomes; a check that
+    /// cannot be judged as asked is refused (exit 2), before any output.
+    pub(crate) fn of_one(
+        noun: &'static str,
+        subject: &str,
+        outcomes: Vec<(&'static str, Outcome)>,
+    ) -> Result<Self> {
+        let mut ledger = Ledger::one(noun);
+        ledger.record_all(subject, outcomes);
+        match ledger.refused() {
+            Some(refused) => Err(refused),
+            None => Ok(ledger),
+        }
+    }
+
     /// A ledger over several subjects (`--all`, the rows of a file).
     pub(crate) fn many(noun: &'static str, subjects: usize) -> Self {
         Ledger {

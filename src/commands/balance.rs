@@ -1,7 +1,7 @@
 //! `credits balance`: the balance summary of one billing profile or customer (or of every
 //! profile with `--all`), and the `--min` check.
 
-use super::settle;
+use super::{emit_at, settle};
 use crate::arm::consumption::balance_summary;
 use crate::checks::{self, Ledger, Outcome, Thresholds};
 use crate::cli::BalanceArgs;
@@ -9,7 +9,6 @@ use crate::context::Context;
 use crate::error::Result;
 use crate::model::domain::BalanceSummary;
 use crate::model::scope::ScopeKind;
-use crate::output::views::ForCustomer;
 use crate::resolve::{self, Resolved, Selection, Served};
 
 const SERVED: Served = Served {
@@ -32,12 +31,8 @@ pub(crate) async fn run(context: &Context, args: BalanceArgs) -> Result<()> {
     };
     match resolved {
         Resolved::One(scope, summary) => {
-            let mut ledger = Ledger::one(scope.kind().noun());
-            ledger.record_all(scope.label(), check(&summary));
             // A check that cannot be judged is refused before the first byte of output.
-            if let Some(refused) = ledger.refused() {
-                return Err(refused);
-            }
+            let ledger = Ledger::of_one(scope.kind().noun(), scope.label(), check(&summary))?;
             if !summary.has_credits {
                 context.printer.note(&format!(
                     "{} {} has no credits (Azure answered 204 No Content)",
@@ -45,11 +40,7 @@ pub(crate) async fn run(context: &Context, args: BalanceArgs) -> Result<()> {
                     scope.label()
                 ));
             }
-            if scope.kind() == ScopeKind::Customer {
-                context.printer.emit(&ForCustomer(&summary))?;
-            } else {
-                context.printer.emit(&summary)?;
-            }
+            emit_at(context, &scope, &summary)?;
             settle::<()>(context, &[], &ledger)
         }
         Resolved::Many(rows) => {

@@ -1,7 +1,7 @@
 //! `credits forecast`: the burn rate, runway and credit expiring unused of one billing
 //! profile (or every profile with `--all`), and the `--min-days` and `--max-unused` checks.
 
-use super::settle;
+use super::{emit_at, settle};
 use crate::arm::consumption::{balance_summary, events, lots};
 use crate::arm::{ArmClient, ArmError};
 use crate::checks::{self, Ledger, Outcome, Thresholds};
@@ -11,7 +11,6 @@ use crate::error::{Error, Result};
 use crate::forecast::{self, ForecastInputs, Inputs, ProfileForecast};
 use crate::model::domain::ScopeRef;
 use crate::model::scope::ScopeKind;
-use crate::output::views::ForCustomer;
 use crate::output::Flow;
 use crate::resolve::{self, Resolved, Selection, Served};
 use crate::settings::{DEFAULT_WINDOW_DAYS, MAX_WINDOW_DAYS};
@@ -81,11 +80,7 @@ pub(crate) async fn run(context: &Context, args: ForecastArgs) -> Result<()> {
     .await?;
     match resolved {
         Resolved::One(scope, result) => {
-            let mut ledger = Ledger::one(scope.kind().noun());
-            ledger.record_all(scope.label(), wanted.check(&result));
-            if let Some(refused) = ledger.refused() {
-                return Err(refused);
-            }
+            let ledger = Ledger::of_one(scope.kind().noun(), scope.label(), wanted.check(&result))?;
             if result.forecast.too_little_history.is_some() {
                 context.printer.note(&format!(
                     "{} {} has too little history for a burn rate: no runway or expiring credit can be forecast",
@@ -93,11 +88,7 @@ pub(crate) async fn run(context: &Context, args: ForecastArgs) -> Result<()> {
                     scope.label()
                 ));
             }
-            if scope.kind() == ScopeKind::Customer {
-                context.printer.emit(&ForCustomer(&result))?;
-            } else {
-                context.printer.emit(&result)?;
-            }
+            emit_at(context, &scope, &result)?;
             settle::<()>(context, &[], &ledger)
         }
         Resolved::Many(rows) => {

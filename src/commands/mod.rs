@@ -97,6 +97,22 @@ async fn run(context: &Context, command: Command) -> Result<()> {
     }
 }
 
+/// One scope's value, written: a partner's customer in its own JSON shape (`customer` in
+/// place of `billingProfile`).
+pub(crate) fn emit_at<V: crate::output::view::View>(
+    context: &Context,
+    scope: &crate::model::domain::ScopeRef,
+    value: &V,
+) -> Result<()> {
+    if scope.kind() == crate::model::scope::ScopeKind::Customer {
+        context
+            .printer
+            .emit(&crate::output::views::ForCustomer(value))
+    } else {
+        context.printer.emit(value)
+    }
+}
+
 /// The end of every command with checks: each row that could not be read is printed as an
 /// error naming its subject, each note of the ledger (a subject passed over), then the one
 /// rule gives the result (`checks::Ledger::conclude`).

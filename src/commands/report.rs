@@ -62,11 +62,9 @@ pub(crate) async fn run(context: &Context, args: ReportArgs) -> Result<()> {
         outcomes
     };
     let ledger = if one {
-        let mut ledger = Ledger::one(rows[0].profile.kind().noun());
-        if let Ok(result) = &rows[0].result {
-            ledger.record_all(rows[0].profile.label(), check(result));
-        }
-        ledger
+        let outcomes = rows[0].result.as_ref().map(&check).unwrap_or_default();
+        let scope = &rows[0].profile;
+        Ledger::of_one(scope.kind().noun(), scope.label(), outcomes)?
     } else {
         // Which currencies the amounts must fit, once every profile is read.
         for thresholds in [&min, &forecast_checks.max_unused].into_iter().flatten() {
@@ -74,9 +72,6 @@ pub(crate) async fn run(context: &Context, args: ReportArgs) -> Result<()> {
         }
         Ledger::of_rows("billing profile", &rows, check)
     };
-    if let Some(refused) = ledger.refused() {
-        return Err(refused);
-    }
     let report = Report {
         as_of,
         expiring_soon: rows

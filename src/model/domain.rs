@@ -701,6 +701,36 @@ mod tests {
         Utc.with_ymd_and_hms(y, m, d, 0, 0, 0).unwrap()
     }
 
+    #[test]
+    fn an_event_names_one_profile_never_the_asked_name_beside_another_id() {
+        let asked = ScopeRef {
+            display_name: Some("Development".into()),
+            ..ScopeRef::bare(
+                Scope::parse("/providers/Microsoft.Billing/billingAccounts/A/billingProfiles/P1")
+                    .unwrap(),
+            )
+        };
+        let event = |profile: Option<&str>| {
+            let mut event = CreditEvent::from_wire(wire::Event::default()).unwrap();
+            event.billing_profile_id = profile.map(str::to_string);
+            event.read_at(&asked);
+            (event.billing_profile_id, event.billing_profile_display_name)
+        };
+        // Left out: both from the asked profile.
+        assert_eq!(
+            event(None),
+            (Some(asked.id().to_string()), Some("Development".into()))
+        );
+        // The asked profile, by full id (any case) or by name: its display name beside it.
+        let same = "/providers/microsoft.billing/billingAccounts/a/billingProfiles/p1";
+        assert_eq!(event(Some(same)).1.as_deref(), Some("Development"));
+        assert_eq!(event(Some("p1")).1.as_deref(), Some("Development"));
+        // Another profile: Azure's id, and no borrowed name.
+        let other = "/providers/Microsoft.Billing/billingAccounts/A/billingProfiles/P2";
+        assert_eq!(event(Some(other)), (Some(other.to_string()), None));
+        assert_eq!(event(Some("P2")), (Some("P2".to_string()), None));
+    }
+
     fn lot(expires: DateTime<Utc>, remaining: Decimal) -> CreditLot {
         CreditLot::from_wire(wire::Lot::default())
             .map(|lot| CreditLot {
