@@ -222,7 +222,8 @@ impl Ledger {
                 .is_some_and(|first| kinds.any(|other| other != first))
         };
         let mut name = Vec::new();
-        if self.subjects > 1 {
+        // A subject whose label says what it is (`customer C agreement A`) is always named.
+        if self.subjects > 1 || self.noun.is_empty() {
             name.push(entry.subject.as_str());
         }
         if several_checks {

@@ -55,7 +55,7 @@ impl Served {
     fn flags(&self) -> String {
         let mut flags: Vec<&str> = Vec::new();
         for kind in self.kinds {
-            flags.push(kind.flag());
+            flags.extend(kind.flag());
             if *kind == ScopeKind::BillingProfile {
                 flags.push("--all");
             }
@@ -69,9 +69,9 @@ impl Served {
 
     fn refuse(&self, kind: ScopeKind) -> Error {
         Error::usage(format!(
-            "{} does not read a {}: {}; it reads {}",
+            "{} does not read {}: {}; it reads {}",
             self.command,
-            kind.noun(),
+            kind.with_article(),
             self.why_not,
             self.flags()
         ))
@@ -104,17 +104,23 @@ impl Selection {
             Selection::Account(query) => (ScopeKind::BillingAccount, query.as_str(), "--account"),
             Selection::Customer(query) => (ScopeKind::Customer, query.as_str(), "--customer"),
         };
+        // A full id of another kind than its flag's says which flag takes it (before the
+        // served check, which would otherwise blame the flag's kind).
+        if let Some(scope) = full_id(text) {
+            if scope.kind() != kind {
+                let what = scope.kind().with_article();
+                return Err(Error::usage(match scope.kind().flag() {
+                    Some(right) => format!("{flag} {text} is {what} id; pass it with {right}"),
+                    None => format!(
+                        "{flag} {text} is {what} id; {} reads no {}",
+                        served.command,
+                        scope.kind().noun()
+                    ),
+                }));
+            }
+        }
         if !served.kinds.contains(&kind) {
             return Err(served.refuse(kind));
-        }
-        if let Some(scope) = full_id(text)? {
-            if scope.kind() != kind {
-                return Err(Error::usage(format!(
-                    "{flag} {text} is a {} id; pass it with {}",
-                    scope.kind().noun(),
-                    scope.kind().flag()
-                )));
-            }
         }
         Ok(selection)
     }
@@ -122,11 +128,11 @@ impl Selection {
 
 /// A full scope id, parsed; `None` for a name. Text that starts like an id but is not a
 /// well-formed one is a name to look up (it matches nothing, and the message says so).
-fn full_id(text: &str) -> Result<Option<Scope>> {
+fn full_id(text: &str) -> Option<Scope> {
     if !Scope::looks_like_id(text) {
-        return Ok(None);
+        return None;
     }
-    Ok(Scope::parse(text).ok())
+    Scope::parse(text).ok()
 }
 
 /// The result of `read`: the value of the one scope selected, or a row per profile.
@@ -228,7 +234,7 @@ fn worth_resolving_again(context: &Context, origin: Origin, kind: ErrorKind) -> 
 }
 
 async fn resolve_profile(context: &Context, query: &str) -> Result<(ScopeRef, Origin)> {
-    if let Some(scope) = full_id(query)? {
+    if let Some(scope) = full_id(query) {
         return Ok((ScopeRef::bare(scope), Origin::Direct));
     }
     if !context.settings.refresh {
@@ -296,8 +302,10 @@ async fn every_profile<T>(
     Ok(rows)
 }
 
-/// Every readable profile of the MCA accounts, with its account.
-fn readable_profiles(accounts: &[BillingAccount]) -> Result<Vec<(AccountRef, ScopeRef)>> {
+/// Every readable profile of the MCA accounts, with its account. A profile Azure listed with
+/// a malformed id is a row that says so (named from its account's id and its name), not the
+/// end of the run.
+fn readable_profiles(accounts: &[BillingAccount]) -> Result<Vec<Target>> {
     let mut targets = Vec::new();
     for account in accounts.iter().filter(|a| a.has_credits) {
         let owner = AccountRef::of(account);
@@ -306,11 +314,34 @@ fn readable_profiles(accounts: &[BillingAccount]) -> Result<Vec<(AccountRef, Sco
             .iter()
             .filter(|p| p.has_read_access)
         {
-            targets.push((owner.clone(), listed_profile(profile, account)?));
+            let target = match ScopeRef::in_account(profile, account) {
+                Ok(scope) => (owner.clone(), scope, None),
+                Err(malformed) => {
+                    let named = format!("{}/billingProfiles/{}", account.id, profile.name);
+                    let scope = Scope::parse(&named).map_err(|_| {
+                        Error::unavailable(format!(
+                            "Azure listed a billing profile badly: {malformed}"
+                        ))
+                    })?;
+                    let why = Error::unavailable(format!(
+                        "Azure listed this billing profile badly: {malformed}"
+                    ));
+                    let scope = ScopeRef {
+                        display_name: profile.display_name.clone(),
+                        account_display_name: account.display_name.clone(),
+                        ..ScopeRef::bare(scope)
+                    };
+                    (owner.clone(), scope, Some(why))
+                }
+            };
+            targets.push(target);
         }
     }
     Ok(targets)
 }
+
+/// A profile to read, with its account, or why it cannot be.
+type Target = (AccountRef, ScopeRef, Option<Error>);
 
 /// A listed profile as a scope; an id that is not a billing profile's is Azure's mistake.
 fn listed_profile(profile: &BillingProfile, account: &BillingAccount) -> Result<ScopeRef> {
@@ -333,19 +364,26 @@ async fn read_rows<T>(
     let read_so_far = std::sync::atomic::AtomicUsize::new(0);
     progress.stage(format!("billing profile 1 of {total}"));
     let read_so_far = &read_so_far;
-    let rows = stream::iter(targets.into_iter().map(|(account, profile)| async move {
-        let result = read(client, profile.clone()).await.map_err(Into::into);
-        let done = read_so_far.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-        progress.stage(format!(
-            "billing profile {} of {total}",
-            (done + 1).min(total)
-        ));
-        ProfileRow {
-            account,
-            profile,
-            result,
-        }
-    }))
+    let rows = stream::iter(
+        targets
+            .into_iter()
+            .map(|(account, profile, unreadable)| async move {
+                let result = match unreadable {
+                    Some(why) => Err(why.into()),
+                    None => read(client, profile.clone()).await.map_err(Into::into),
+                };
+                let done = read_so_far.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                progress.stage(format!(
+                    "billing profile {} of {total}",
+                    (done + 1).min(total)
+                ));
+                ProfileRow {
+                    account,
+                    profile,
+                    result,
+                }
+            }),
+    )
     .buffered(client.concurrency())
     .collect()
     .await;
@@ -435,7 +473,7 @@ fn one_match<'m, M>(
             AsTyped(query),
             many.len(),
             kind.noun(),
-            kind.flag(),
+            kind.flag().unwrap_or("its flag"),
             many.iter().map(describe).collect::<Vec<_>>().join(", ")
         ))),
     }
@@ -445,7 +483,7 @@ fn one_match<'m, M>(
 /// full id (`/providers/Microsoft.Billing/billingAccounts/{a}/customers/{c}`), matched over
 /// the customers of every Microsoft Partner Agreement account.
 async fn customer(context: &Context, query: &str) -> Result<ScopeRef> {
-    if let Some(scope) = full_id(query)? {
+    if let Some(scope) = full_id(query) {
         return Ok(ScopeRef::bare(scope));
     }
     let (accounts, _) = known_accounts(context).await?;

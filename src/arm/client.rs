@@ -661,7 +661,12 @@ impl ArmClient {
             target,
             request_id,
             auth: self.tokens.method(),
-            scope: Scope::enclosing(url.path()).map(|scope| scope.kind()),
+            // The path below the endpoint's own (an endpoint may have a base path).
+            scope: url
+                .path()
+                .strip_prefix(self.options.endpoint.path().trim_end_matches('/'))
+                .and_then(Scope::enclosing)
+                .map(|scope| scope.kind()),
             consumption: url
                 .path()
                 .to_ascii_lowercase()
@@ -933,9 +938,22 @@ mod tests {
             "/providers/Microsoft.Billing/billingAccounts/1234:5678/billingProfiles/24689/x"
         ));
         let other = "/providers/Microsoft.Billing/billingAccounts/1234:5678/billingProfiles/9/x";
-        assert_ne!(
-            Scope::enclosing(other).and_then(|s| s.profile()).as_ref(),
+        let other_profile = Scope::parse(
+            "/providers/Microsoft.Billing/billingAccounts/1234:5678/billingProfiles/9",
+        )
+        .ok();
+        assert_eq!(
+            Scope::enclosing(other).and_then(|s| s.profile()),
+            other_profile
+        );
+        assert_ne!(other_profile.as_ref(), Some(&profile));
+        assert_eq!(
+            Scope::enclosing(&own).and_then(|s| s.profile()).as_ref(),
             Some(&profile)
+        );
+        assert_eq!(
+            Scope::enclosing("/providers/Microsoft.Consumption/lots/l1"),
+            None
         );
     }
 

@@ -1,9 +1,10 @@
-//! One file per noun: Args -> read (through the resolver) -> hand the values to the
-//! printer -> checks. This module builds the context and dispatches.
+//! One file per noun: args -> resolve the target (`resolve.rs`) -> read -> hand the values to
+//! the printer -> checks (`checks::Ledger`). This module builds the context, dispatches, and
+//! holds what every command ends with (`emit_at`, `settle`).
 //!
 //! Must not: name an output format, write to stdout or stderr other than through the
-//! printer, read the environment, or decide an exit code (`checks::verdict` and
-//! `error.rs` do).
+//! printer, read the environment, take an id apart, or decide an exit code
+//! (`checks::Ledger::conclude` and `error.rs` do).
 
 mod accounts;
 mod aco;

@@ -1,5 +1,5 @@
-//! One row per billing profile, for every command that reads many profiles at once
-//! (`balance --all`, and later `forecast --all` and `report`): the account, the profile, and
+//! One row per billing profile, for every command that reads many profiles at once (`--all`
+//! of `balance`, `lots`, `events`, `forecast` and `report`): the account, the profile, and
 //! either the value read or why it could not be read.
 
 use super::domain::{AccountRef, BalanceSummary, ScopeRef};

@@ -19,13 +19,25 @@ pub(crate) enum ScopeKind {
 
 impl ScopeKind {
     /// The flag that selects this kind of scope, for messages.
-    pub(crate) fn flag(self) -> &'static str {
+    /// `None` for a kind no flag selects yet (invoice sections).
+    pub(crate) fn flag(self) -> Option<&'static str> {
         match self {
-            ScopeKind::BillingAccount => "--account",
-            ScopeKind::BillingProfile => "--profile",
-            ScopeKind::Customer => "--customer",
-            ScopeKind::InvoiceSection => "--invoice-section",
+            ScopeKind::BillingAccount => Some("--account"),
+            ScopeKind::BillingProfile => Some("--profile"),
+            ScopeKind::Customer => Some("--customer"),
+            ScopeKind::InvoiceSection => None,
         }
+    }
+
+    /// "a billing profile", "an invoice section".
+    pub(crate) fn with_article(self) -> String {
+        let noun = self.noun();
+        let article = if noun.starts_with(['a', 'e', 'i', 'o', 'u']) {
+            "an"
+        } else {
+            "a"
+        };
+        format!("{article} {noun}")
     }
 
     /// Its name in a sentence: "billing profile".
@@ -94,6 +106,11 @@ impl Scope {
     /// The innermost billing scope that the resource id `id` lies in (a lot's id lies in its
     /// billing profile), or `None` when it names none.
     pub(crate) fn enclosing(id: &str) -> Option<Scope> {
+        // Azure writes a few record ids without the leading `/`: the scope is kept with one,
+        // so that ids compare alike however they were written.
+        if !id.starts_with('/') {
+            return Scope::enclosing(&format!("/{id}"));
+        }
         let mut parts = Segments::new(id);
         parts.keyword("providers")?;
         parts.keyword("microsoft.billing")?;
@@ -205,16 +222,10 @@ impl<'a> Segments<'a> {
 
     /// The next segment (after one `/`) and moves past it.
     fn next(&mut self) -> Option<&'a str> {
-        let rest = &self.text[self.at..];
-        // Azure writes a few record ids without the leading `/`.
-        let (slash, rest) = match rest.strip_prefix('/') {
-            Some(rest) => (1, rest),
-            None if self.at == 0 && !rest.is_empty() => (0, rest),
-            None => return None,
-        };
+        let rest = self.text[self.at..].strip_prefix('/')?;
         let len = rest.find('/').unwrap_or(rest.len());
         let segment = &rest[..len];
-        self.at += slash + len;
+        self.at += 1 + len;
         Some(segment)
     }
 
@@ -308,7 +319,10 @@ mod tests {
             None
         );
         let unslashed = "providers/Microsoft.Billing/billingAccounts/A/billingProfiles/P1/x";
+        let with_slash =
+            Scope::parse("/providers/Microsoft.Billing/billingAccounts/A/billingProfiles/P1");
         assert_eq!(Scope::enclosing(unslashed).unwrap().name(), "P1");
+        assert_eq!(Scope::enclosing(unslashed), with_slash.ok());
         assert!(scope.holds(&lot.to_uppercase()));
         assert_eq!(last_segment(&lot), "G202");
     }

@@ -361,3 +361,45 @@ async fn events_all_is_profile_by_profile_and_names_each_profile() {
     let conflict = fake.run(&["events", "--all", "--profile", "Development"]);
     assert_eq!(conflict.code, 2, "{conflict}");
 }
+
+/// A profile that Azure lists with a malformed id is a row that says so (exit 6), not the end
+/// of the run: the others are still read and printed.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_profile_listed_with_a_malformed_id_is_a_row_not_the_end_of_the_run() {
+    let fake = Fake::start().await;
+    let listing = accounts_body(&[(
+        "1111:aaaa",
+        "Contoso",
+        &[("P1", "Development", "USD"), ("P2", "Production", "USD")],
+    )])
+    .replace(
+        "1111:aaaa/billingProfiles/P2\"",
+        "1111:aaaa/billingProfiles/P2/extra\"",
+    );
+    assert!(listing.contains("P2/extra"), "{listing}");
+    fake.accounts(&listing).await;
+    answer(
+        &fake,
+        "1111:aaaa",
+        "P1",
+        json_response(&balance_body("996.13", "USD")),
+    )
+    .await;
+    let out = fake.run(&["balance", "--all", "--json"]);
+    assert_eq!(out.code, 6, "{out}");
+    let rows = out.json();
+    assert_eq!(rows.as_array().map(Vec::len), Some(2), "{out}");
+    assert_eq!(rows[0]["estimatedBalance"]["value"].to_string(), "996.13");
+    assert_eq!(rows[1]["billingProfile"]["displayName"], "Production");
+    assert!(
+        rows[1]["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("listed this billing profile badly")),
+        "{out}"
+    );
+    assert!(
+        out.stderr
+            .contains("1 of 2 billing profiles could not be read"),
+        "{out}"
+    );
+}

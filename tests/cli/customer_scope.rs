@@ -363,6 +363,22 @@ async fn report_customer_is_one_page_with_the_customers_checks() {
         "check failed: 2 checks failed: --min: estimated balance 95.10 GBP is below the minimum 100 GBP by 4.90 GBP; --expiring-within: 1 lot(s) with credit left expire within 60 days: Azure Credit Offer (L1) with 130.00 GBP left expires 2027-01-15",
         "{out}"
     );
+    // The JSON names the customer as forecast --customer does.
+    let json = fake.run(&[
+        "--as-of",
+        "2026-12-01",
+        "report",
+        "--customer",
+        "2468",
+        "--json",
+    ]);
+    assert_eq!(json.code, 0, "{json}");
+    let value = json.json();
+    assert_eq!(value["profiles"][0]["customer"]["name"], "2468", "{json}");
+    assert!(
+        value["profiles"][0].get("billingProfile").is_none(),
+        "{json}"
+    );
 }
 
 /// A scope Azure does not serve for a command is exit 2, naming the scopes it reads, before
