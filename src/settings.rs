@@ -1,7 +1,8 @@
-//! Settings, resolved once: command-line flags, environment variables and defaults become
-//! typed values that remember where they came from. The precedence is written here and
-//! nowhere else: flag > environment > (config file, a later issue: it slots in between
-//! environment and default in `pick`) > default. Every default is written once, below.
+//! Settings, resolved once: command-line flags, environment variables, the config file and
+//! defaults become typed values that remember where they came from. The precedence is
+//! written here and nowhere else (`pick`): flag > environment > config file > default. Every
+//! default is written once, below; so is the format policy (`Settings::for_command`) and what
+//! the printer is made from (`Settings::printer`).
 //!
 //! Must not: do I/O beyond reading the environment, or be bypassed: commands and the client
 //! read `Settings`, never flags or variables themselves. (Sign-in variables such as

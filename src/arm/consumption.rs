@@ -5,7 +5,7 @@
 use super::client::{conversion_error, ArmClient, Expected};
 use super::error::{ArmError, ArmResult};
 use crate::model::domain::{BalanceSummary, CreditEvent, CreditLot, ScopeRef};
-use crate::model::scope::{Scope, ScopeKind};
+use crate::model::scope::{last_segment, Scope, ScopeKind};
 use crate::model::wire;
 use chrono::NaiveDate;
 use std::ops::ControlFlow;
@@ -95,12 +95,114 @@ fn profile_scope(scope: &Scope) -> Option<&Scope> {
 /// also kept on every `nextLink`).
 /// A documented `$filter` of `name eq 'value'` terms joined by `and`, quotes in values
 /// doubled as OData wants; `None` when no term has a value.
-pub(crate) fn eq_filter(terms: &[(&str, Option<&str>)]) -> Option<String> {
+fn eq_filter(terms: &[(&str, Option<&str>)]) -> Option<String> {
     let terms: Vec<String> = terms
         .iter()
         .filter_map(|(name, value)| value.map(|v| format!("{name} eq '{}'", v.replace('\'', "''"))))
         .collect();
     (!terms.is_empty()).then(|| terms.join(" and "))
+}
+
+/// What `lots` asks for: a source and a status (Azure's own, or one derived on the reference
+/// day: Expiring, Used). Sent as the documented `$filter` where Azure documents one, and
+/// always applied to what comes back too (in case Azure ignores it).
+#[derive(Debug, Clone)]
+pub(crate) struct LotQuery {
+    pub(crate) source: Option<String>,
+    pub(crate) status: Option<String>,
+    pub(crate) as_of: NaiveDate,
+}
+
+impl LotQuery {
+    /// Every lot.
+    pub(crate) fn all(as_of: NaiveDate) -> Self {
+        LotQuery {
+            source: None,
+            status: None,
+            as_of,
+        }
+    }
+
+    /// Whether a filter was asked for.
+    pub(crate) fn filters(&self) -> bool {
+        self.source.is_some() || self.status.is_some()
+    }
+
+    fn odata(&self) -> Option<String> {
+        // Only Azure's own statuses go to Azure; the derived ones (Expiring, Used) are known
+        // here only.
+        const AZURE_STATUSES: [&str; 5] = ["Active", "Inactive", "Expired", "Complete", "Canceled"];
+        let status = self
+            .status
+            .as_deref()
+            .filter(|s| AZURE_STATUSES.iter().any(|a| a.eq_ignore_ascii_case(s)));
+        eq_filter(&[("source", self.source.as_deref()), ("status", status)])
+    }
+
+    fn keeps(&self, lot: &CreditLot) -> bool {
+        let source_ok = self.source.as_ref().is_none_or(|wanted| {
+            lot.source
+                .as_deref()
+                .is_some_and(|s| s.eq_ignore_ascii_case(wanted))
+        });
+        let status_ok = self
+            .status
+            .as_ref()
+            .is_none_or(|wanted| lot.status(self.as_of).label().eq_ignore_ascii_case(wanted));
+        source_ok && status_ok
+    }
+}
+
+/// What `events` asks for: the window, and a lot source and lot id. The window is always
+/// sent; the lot filters as the documented `$filter` where Azure documents one; all of it is
+/// applied to what comes back too.
+#[derive(Debug, Clone)]
+pub(crate) struct EventQuery {
+    pub(crate) window: (NaiveDate, NaiveDate),
+    pub(crate) lot_source: Option<String>,
+    pub(crate) lot_id: Option<String>,
+}
+
+impl EventQuery {
+    /// Every event of the window.
+    pub(crate) fn window(start: NaiveDate, end: NaiveDate) -> Self {
+        EventQuery {
+            window: (start, end),
+            lot_source: None,
+            lot_id: None,
+        }
+    }
+
+    fn odata(&self) -> Option<String> {
+        eq_filter(&[
+            ("lotsource", self.lot_source.as_deref()),
+            ("lotid", self.lot_id.as_deref()),
+        ])
+    }
+
+    fn keeps(&self, event: &CreditEvent) -> bool {
+        let source_ok = self.lot_source.as_ref().is_none_or(|wanted| {
+            event
+                .lot_source
+                .as_deref()
+                .is_some_and(|a| a.eq_ignore_ascii_case(wanted))
+        });
+        // Azure answers a `lotid eq 'G2020…'` filter with full lot ids: a lot matches by its
+        // id or by its last segment.
+        let lot_ok = self.lot_id.as_ref().is_none_or(|wanted| {
+            event.lot_id.as_deref().is_some_and(|actual| {
+                last_segment(actual).eq_ignore_ascii_case(last_segment(wanted))
+            })
+        });
+        source_ok && lot_ok
+    }
+
+    fn in_window(&self, event: &CreditEvent) -> bool {
+        let (start, end) = self.window;
+        event
+            .transaction_date
+            .is_none_or(|d| d.date_naive() >= start && d.date_naive() <= end)
+    }
 }
 
 /// Query parameters as sent, and those every page must keep.
@@ -121,15 +223,16 @@ fn list_query<'a>(
     (query, keep)
 }
 
-/// Every credit lot of a billing profile or billing account, in Azure's order; `filter` is
-/// the documented `$filter` (`source eq '…' and status eq '…'`).
+/// The credit lots of a scope that `asked` keeps, in Azure's order.
 pub(crate) async fn lots(
     client: &ArmClient,
     scope: &Scope,
-    filter: Option<String>,
+    asked: &LotQuery,
 ) -> ArmResult<Vec<CreditLot>> {
     let api_version = api_version(Read::Lots, scope.kind())?;
-    let filter = filter.filter(|_| filter_documented(Read::Lots, scope.kind()));
+    let filter = asked
+        .odata()
+        .filter(|_| filter_documented(Read::Lots, scope.kind()));
     let (query, keep) = list_query(api_version, &[], &filter);
     let url = client.url(
         &format!("{}/providers/Microsoft.Consumption/lots", scope.id()),
@@ -144,9 +247,11 @@ pub(crate) async fn lots(
     client
         .get_pages(url, &expected, |page: Vec<wire::Lot>| {
             for raw in page {
-                lots.push(
-                    CreditLot::from_wire(raw).map_err(|e| conversion_error("credit lot", e))?,
-                );
+                let lot =
+                    CreditLot::from_wire(raw).map_err(|e| conversion_error("credit lot", e))?;
+                if asked.keeps(&lot) {
+                    lots.push(lot);
+                }
             }
             Ok::<_, ArmError>(ControlFlow::Continue(()))
         })
@@ -154,23 +259,24 @@ pub(crate) async fn lots(
     Ok(lots)
 }
 
-/// The credit events of a billing profile or billing account between `start` and `end`,
-/// handed over page by page as they arrive so output can start before the last page;
-/// `filter` is the documented `$filter` (`lotsource eq '…'`, `lotid eq '…'`). `on_page` may
-/// fail with its own error, or answer `Break` (nobody reads any more), which ends the listing.
+/// The credit events of a scope that `asked` keeps, handed over page by page as they arrive
+/// so output can start before the last page. `on_page` may fail with its own error, or answer
+/// `Break` (nobody reads any more), which ends the listing.
 pub(crate) async fn events<E: From<ArmError>>(
     client: &ArmClient,
     scope: &Scope,
-    (start, end): (NaiveDate, NaiveDate),
-    filter: Option<String>,
+    asked: &EventQuery,
     mut on_page: impl FnMut(Vec<CreditEvent>) -> Result<ControlFlow<()>, E>,
 ) -> Result<(), E> {
+    let (start, end) = asked.window;
     let window = [
         ("startDate", start.format("%Y-%m-%d").to_string()),
         ("endDate", end.format("%Y-%m-%d").to_string()),
     ];
     let api_version = api_version(Read::Events, scope.kind())?;
-    let filter = filter.filter(|_| filter_documented(Read::Events, scope.kind()));
+    let filter = asked
+        .odata()
+        .filter(|_| filter_documented(Read::Events, scope.kind()));
     // Microsoft's MACC article sends the window at account scope, but an account-scope read
     // is not documented to honour it: there, it is checked here too.
     let check_window = scope.kind() == ScopeKind::BillingAccount;
@@ -186,22 +292,14 @@ pub(crate) async fn events<E: From<ArmError>>(
     };
     client
         .get_pages(url, &expected, |page: Vec<wire::Event>| {
-            let events = page
-                .into_iter()
-                .map(|raw| {
-                    CreditEvent::from_wire(raw).map_err(|e| conversion_error("credit event", e))
-                })
-                .collect::<ArmResult<Vec<_>>>()?;
-            let in_window = |event: &CreditEvent| {
-                event
-                    .transaction_date
-                    .is_none_or(|d| d.date_naive() >= start && d.date_naive() <= end)
-            };
-            let events = if check_window {
-                events.into_iter().filter(in_window).collect()
-            } else {
-                events
-            };
+            let mut events = Vec::with_capacity(page.len());
+            for raw in page {
+                let event =
+                    CreditEvent::from_wire(raw).map_err(|e| conversion_error("credit event", e))?;
+                if asked.keeps(&event) && (!check_window || asked.in_window(&event)) {
+                    events.push(event);
+                }
+            }
             on_page(events)
         })
         .await

@@ -2,7 +2,7 @@
 //! profile (or every profile with `--all`), and the `--min-days` and `--max-unused` checks.
 
 use super::{emit_at, settle};
-use crate::arm::consumption::{balance_summary, events, lots};
+use crate::arm::consumption::{balance_summary, events, lots, EventQuery, LotQuery};
 use crate::arm::{ArmClient, ArmError};
 use crate::checks::{self, Ledger, Outcome, Thresholds};
 use crate::cli::{ForecastArgs, ForecastOptions};
@@ -112,16 +112,22 @@ pub(super) async fn read(
     let start = forecast::history_start(as_of, window);
     let all_events = async {
         let mut all = Vec::new();
-        events(client, &profile.scope, (start, as_of), None, |page| {
-            all.extend(page);
-            Ok::<_, ArmError>(Flow::Continue(()))
-        })
+        events(
+            client,
+            &profile.scope,
+            &EventQuery::window(start, as_of),
+            |page| {
+                all.extend(page);
+                Ok::<_, ArmError>(Flow::Continue(()))
+            },
+        )
         .await
         .map(|()| all)
     };
+    let every_lot = LotQuery::all(as_of);
     let (balance, lots, events) = tokio::join!(
         balance_summary(client, profile.clone()),
-        lots(client, &profile.scope, None),
+        lots(client, &profile.scope, &every_lot),
         all_events
     );
     let (balance, mut lots, events) = (balance?, lots?, events?);

@@ -2,7 +2,7 @@
 //! of every profile with `--all`), and the `--expiring-within` check.
 
 use super::settle;
-use crate::arm::consumption::{eq_filter, lots};
+use crate::arm::consumption::{lots, LotQuery};
 use crate::checks::{self, Ledger};
 use crate::cli::LotsArgs;
 use crate::context::Context;
@@ -29,15 +29,15 @@ pub(crate) async fn run(context: &Context, args: LotsArgs) -> Result<()> {
         .as_deref()
         .map(checks::parse_days)
         .transpose()?;
-    let filter = LotFilter {
-        source: args.source.clone(),
-        status: args.status.clone(),
-    };
     let selection = Selection::from_flags(context, &args.scope, &SERVED)?;
     let as_of = context.settings.as_of.value;
+    let asked = LotQuery {
+        source: args.source.clone(),
+        status: args.status.clone(),
+        as_of,
+    };
     let resolved = resolve::read(context, &selection, async |client, scope| {
-        let mut lots = lots(client, &scope.scope, filter.odata()).await?;
-        lots.retain(|lot| filter.keeps(lot, as_of));
+        let mut lots = lots(client, &scope.scope, &asked).await?;
         sort_lots(&mut lots);
         Ok(lots)
     })
@@ -52,11 +52,7 @@ pub(crate) async fn run(context: &Context, args: LotsArgs) -> Result<()> {
     match resolved {
         Resolved::One(scope, lots) => {
             if lots.is_empty() {
-                let that_match = if filter.odata().is_some() {
-                    " that match"
-                } else {
-                    ""
-                };
+                let that_match = if asked.filters() { " that match" } else { "" };
                 context.printer.note(&format!(
                     "{} {} has no credit lots{that_match}",
                     scope.kind().noun(),
@@ -116,41 +112,5 @@ pub(crate) async fn run(context: &Context, args: LotsArgs) -> Result<()> {
             context.printer.emit_list(&listed)?;
             settle(context, &rows, &ledger)
         }
-    }
-}
-
-/// `--source` and `--status`: the documented `$filter` where Azure documents one (the
-/// Consumption client knows where), and always applied here too (in case Azure ignores it).
-struct LotFilter {
-    source: Option<String>,
-    status: Option<String>,
-}
-
-impl LotFilter {
-    fn odata(&self) -> Option<String> {
-        // Only Azure's own statuses go to Azure; the derived ones (Expiring, Used) are known
-        // here only.
-        const AZURE_STATUSES: [&str; 5] = ["Active", "Inactive", "Expired", "Complete", "Canceled"];
-        let status = self
-            .status
-            .clone()
-            .filter(|s| AZURE_STATUSES.iter().any(|a| a.eq_ignore_ascii_case(s)));
-        eq_filter(&[
-            ("source", self.source.as_deref()),
-            ("status", status.as_deref()),
-        ])
-    }
-
-    fn keeps(&self, lot: &CreditLot, as_of: chrono::NaiveDate) -> bool {
-        let source_ok = self.source.as_ref().is_none_or(|wanted| {
-            lot.source
-                .as_deref()
-                .is_some_and(|s| s.eq_ignore_ascii_case(wanted))
-        });
-        let status_ok = self
-            .status
-            .as_ref()
-            .is_none_or(|wanted| lot.status(as_of).label().eq_ignore_ascii_case(wanted));
-        source_ok && status_ok
     }
 }

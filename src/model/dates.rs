@@ -33,6 +33,31 @@ pub fn parse_azure_date(text: &str) -> Result<DateTime<Utc>, String> {
 
 /// Parses a date the user typed: `YYYY-MM-DD`, nothing else, so there is no doubt about
 /// which number is the month.
+/// The window of `events`: `--end` defaults to the reference day, `--start` to one year
+/// before the end; a start after the end is refused.
+pub(crate) fn event_window(
+    today: NaiveDate,
+    start: Option<&str>,
+    end: Option<&str>,
+) -> Result<(NaiveDate, NaiveDate), String> {
+    let end = match end {
+        Some(text) => parse_user_date("--end", text)?,
+        None => today,
+    };
+    let start = match start {
+        Some(text) => parse_user_date("--start", text)?,
+        None => end
+            .checked_sub_months(chrono::Months::new(12))
+            .unwrap_or(end),
+    };
+    if start > end {
+        return Err(format!(
+            "--start {start} is after --end {end}; give a start on or before the end"
+        ));
+    }
+    Ok((start, end))
+}
+
 pub(crate) fn parse_user_date(flag: &str, text: &str) -> Result<NaiveDate, String> {
     let bad = || {
         format!(
