@@ -66,11 +66,17 @@ fn usage_error(error: &clap::Error) -> ExitCode {
     let mut first = first;
     let mut tips = Vec::new();
     let mut command = "credits".to_string();
+    // `the following required arguments were not provided:` is followed by their names, one
+    // a line: they belong on the one line.
+    let mut named: Vec<&str> = Vec::new();
+    let lists_names = first.ends_with(':');
     for line in lines {
         if line.starts_with("For more information") {
             continue;
         }
-        if line.starts_with('[') {
+        if lists_names && (line.starts_with('<') || line.starts_with("--")) {
+            named.push(line);
+        } else if line.starts_with('[') {
             // `[possible values: table, json, ...]`
             first.push(' ');
             first.push_str(line);
@@ -84,6 +90,10 @@ fn usage_error(error: &clap::Error) -> ExitCode {
                 .collect::<Vec<_>>()
                 .join(" ");
         }
+    }
+    if !named.is_empty() {
+        first.push(' ');
+        first.push_str(&named.join(", "));
     }
     let tips = if tips.is_empty() {
         String::new()

@@ -56,6 +56,10 @@ pub(crate) enum Source {
 }
 
 impl Source {
+    fn source_default(&self) -> bool {
+        matches!(self, Source::Default)
+    }
+
     /// How to name the place in a message: `--endpoint`, `CREDITS_ENDPOINT`, or
     /// `~/.config/credits/config.toml:3: endpoint`.
     pub(crate) fn name(&self) -> String {
@@ -86,15 +90,30 @@ static ORIGINS: std::sync::OnceLock<Origins> = std::sync::OnceLock::new();
 #[derive(Debug, Clone)]
 struct Origins {
     auth: Source,
+    /// The method as given (`auto` when nothing chose one).
+    auth_given: AuthMethod,
     endpoint: Source,
 }
 
-/// `--auth cli`, or where the sign-in method came from when it was not the flag.
+/// `--auth cli`, or where the sign-in method came from when it was not the flag. A method
+/// that `auto` chose says so, and why (`auto` is the default: the user gave no flag).
 pub(crate) fn describe_auth(method: AuthMethod) -> String {
-    match ORIGINS.get() {
-        Some(origins) => origins.auth.describe("--auth", method.name()),
-        None => format!("--auth {}", method.name()),
+    let Some(origins) = ORIGINS.get() else {
+        return format!("--auth {}", method.name());
+    };
+    if origins.auth_given == AuthMethod::Auto && method != AuthMethod::Auto {
+        let given = if origins.auth.source_default() {
+            "the default method auto".to_string()
+        } else {
+            origins.auth.describe("--auth", "auto")
+        };
+        return format!(
+            "sign-in method {}, chosen by {given} because {}",
+            method.name(),
+            crate::arm::auth::why_auto(method)
+        );
     }
+    origins.auth.describe("--auth", method.name())
 }
 
 /// `--endpoint URL`, or where the endpoint came from.
@@ -483,6 +502,7 @@ impl Settings {
     pub(crate) fn publish_origins(&self) {
         let _ = ORIGINS.set(Origins {
             auth: self.auth.source.clone(),
+            auth_given: self.auth.value,
             endpoint: self.endpoint.source.clone(),
         });
     }
@@ -561,7 +581,8 @@ fn parse_timeout(name: &str, text: &str) -> Result<Duration> {
             Ok(Duration::from_secs(seconds))
         }
         _ => Err(Error::usage(format!(
-            "{name} {text:?} is not a number of seconds; write a whole number from 1 to {MAX_TIMEOUT_SECS}, for example {name} 60"
+            "{name} {text:?} is not a number of seconds; write a whole number from 1 to {MAX_TIMEOUT_SECS}{}",
+            example(name, "60")
         ))),
     }
 }
@@ -570,8 +591,23 @@ fn parse_concurrency(name: &str, text: &str) -> Result<usize> {
     match text.trim().parse::<usize>() {
         Ok(n) if (1..=MAX_CONCURRENCY).contains(&n) => Ok(n),
         _ => Err(Error::usage(format!(
-            "{name} {text:?} is not a number from 1 to {MAX_CONCURRENCY}; for example {name} 8"
+            "{name} {text:?} is not a number from 1 to {MAX_CONCURRENCY}{}",
+            example(name, "8")
         ))),
+    }
+}
+
+/// An example of a good value, written the way the bad one was given: `--concurrency 8` for
+/// a flag, `CREDITS_CONCURRENCY=8` for a variable, `concurrency = 8` for the config file (whose
+/// `file:line: key` already says where to write it).
+fn example(name: &str, value: &str) -> String {
+    if name.starts_with("--") {
+        format!(", for example {name} {value}")
+    } else if name.chars().all(|c| c.is_ascii_uppercase() || c == '_') {
+        format!(", for example {name}={value}")
+    } else {
+        let key = name.rsplit(": ").next().unwrap_or(name);
+        format!(", for example {key} = {value}")
     }
 }
 

@@ -68,6 +68,43 @@ fn require(method: AuthMethod, names: &[&'static str]) -> ArmResult<Vec<String>>
     Ok(names.iter().filter_map(|n| env_value(n)).collect())
 }
 
+/// Why `auto` chose `method` in this environment, for messages: the variables it found, or
+/// (for the Azure CLI) that none of the other methods was set up, naming a service principal
+/// left half set.
+pub(crate) fn why_auto(method: AuthMethod) -> String {
+    match method {
+        AuthMethod::Token => format!("{ACCESS_TOKEN_VAR} is set"),
+        AuthMethod::ServicePrincipal => {
+            format!("{TENANT_VAR}, {CLIENT_VAR} and {SECRET_VAR} are set")
+        }
+        AuthMethod::WorkloadIdentity => format!("{FEDERATED_TOKEN_VAR} is set"),
+        AuthMethod::ManagedIdentity => {
+            format!("{IDENTITY_ENDPOINT_VAR} or {MSI_ENDPOINT_VAR} is set (an Azure host)")
+        }
+        AuthMethod::Cli | AuthMethod::Auto => {
+            let set: Vec<&str> = [TENANT_VAR, CLIENT_VAR, SECRET_VAR]
+                .into_iter()
+                .filter(|n| env_value(n).is_some())
+                .collect();
+            let unset: Vec<&str> = [TENANT_VAR, CLIENT_VAR, SECRET_VAR]
+                .into_iter()
+                .filter(|n| env_value(n).is_none())
+                .collect();
+            if set.is_empty() {
+                format!("no {ACCESS_TOKEN_VAR}, service principal, workload identity or managed identity is set up")
+            } else {
+                format!(
+                    "{} {} set but {} {} not, so no service principal could be used",
+                    set.join(" and "),
+                    if set.len() == 1 { "is" } else { "are" },
+                    unset.join(" and "),
+                    if unset.len() == 1 { "is" } else { "are" }
+                )
+            }
+        }
+    }
+}
+
 /// Which method `auto` stands for in this environment.
 pub(crate) fn resolve_auto() -> AuthMethod {
     if env_value(ACCESS_TOKEN_VAR).is_some() {

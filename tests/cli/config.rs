@@ -102,6 +102,13 @@ async fn endpoint_and_concurrency_come_from_the_file_after_flags_and_environment
         "{out}"
     );
     assert_eq!(out.stderr.lines().count(), 1, "{out}");
+    // The example is written the way the file takes it, not as `file:line: key 8`.
+    assert!(out.stderr.contains("for example concurrency = 8"), "{out}");
+    assert!(
+        !out.stderr
+            .contains(&format!("for example {}", bad.display())),
+        "{out}"
+    );
     let mut command = with_config(&bad, &["accounts", "--concurrency", "2"]);
     command
         .env("CREDITS_ACCESS_TOKEN", "t")

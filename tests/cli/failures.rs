@@ -436,19 +436,30 @@ fn closed_stdout_ends_quietly() {
     assert_eq!(String::from_utf8_lossy(&output.stderr), "");
 }
 
-/// `--auth auto` picks one method from the environment and reports that method's failure.
+/// `--auth auto` picks one method from the environment and reports that method's failure,
+/// naming the method it chose and why, never a flag the user did not give.
 #[test]
 fn auto_auth_picks_exactly_one_method_from_the_environment() {
     let empty_path = std::env::temp_dir().join("credits-test-empty-path");
     std::fs::create_dir_all(&empty_path).unwrap();
     let cases: &[(&[(&str, &str)], &str)] = &[
-        (&[], "--auth cli"),
+        (
+            &[],
+            "sign-in method cli, chosen by the default method auto because no CREDITS_ACCESS_TOKEN",
+        ),
+        (
+            &[
+                ("AZURE_TENANT_ID", "00000000-0000-0000-0000-000000000000"),
+                ("AZURE_CLIENT_ID", "00000000-0000-0000-0000-000000000001"),
+            ],
+            "because AZURE_TENANT_ID and AZURE_CLIENT_ID are set but AZURE_CLIENT_SECRET is not",
+        ),
         (
             &[
                 ("IDENTITY_ENDPOINT", "http://127.0.0.1:9/msi"),
                 ("IDENTITY_HEADER", "h"),
             ],
-            "--auth managed-identity",
+            "sign-in method managed-identity, chosen by the default method auto because IDENTITY_ENDPOINT",
         ),
         (
             &[
@@ -474,6 +485,10 @@ fn auto_auth_picks_exactly_one_method_from_the_environment() {
         let outcome = run(command);
         assert_eq!(outcome.code, 3, "{vars:?}: {outcome}");
         assert!(outcome.stderr.contains(method), "{vars:?}: {outcome}");
+        assert!(
+            !outcome.stderr.contains("--auth cli"),
+            "{vars:?}: {outcome}"
+        );
         assert_eq!(outcome.stderr.lines().count(), 1, "{outcome}");
     }
 }
