@@ -17,11 +17,12 @@ pub mod exit {
     pub(crate) const PERMISSION: u8 = 4;
     pub(crate) const NOT_FOUND: u8 = 5;
     pub const UNAVAILABLE: u8 = 6;
+    pub(crate) const OUTPUT: u8 = 7;
 }
 
 /// Every exit code with its meaning, in order: the `--help` text is generated from it, and a
 /// test checks the README's table against it.
-pub const EXIT_CODES: [(u8, &str); 7] = [
+pub const EXIT_CODES: [(u8, &str); 8] = [
     (exit::OK, "success"),
     (exit::CHECK_FAILED, "a requested check failed"),
     (exit::USAGE, "usage or bad input"),
@@ -34,6 +35,10 @@ pub const EXIT_CODES: [(u8, &str); 7] = [
     (
         exit::UNAVAILABLE,
         "Azure unavailable, throttled, unreachable, or an unexpected response",
+    ),
+    (
+        exit::OUTPUT,
+        "the output could not be written here (a full disk, a closed terminal)",
     ),
 ];
 
@@ -65,6 +70,8 @@ pub(crate) enum ErrorKind {
     NotFound,
     /// Azure unavailable, throttled, unreachable, or it sent something unexpected.
     Unavailable,
+    /// Writing the output failed on this machine (a full disk): not Azure's doing.
+    Output,
 }
 
 impl ErrorKind {
@@ -77,6 +84,7 @@ impl ErrorKind {
             ErrorKind::Permission => "permission denied",
             ErrorKind::NotFound => "not found",
             ErrorKind::Unavailable => "Azure unavailable",
+            ErrorKind::Output => "output failed",
         }
     }
 
@@ -88,6 +96,7 @@ impl ErrorKind {
             ErrorKind::Permission => exit::PERMISSION,
             ErrorKind::NotFound => exit::NOT_FOUND,
             ErrorKind::Unavailable => exit::UNAVAILABLE,
+            ErrorKind::Output => exit::OUTPUT,
         }
     }
 }
@@ -159,6 +168,7 @@ mod tests {
             ErrorKind::Permission,
             ErrorKind::NotFound,
             ErrorKind::Unavailable,
+            ErrorKind::Output,
         ] {
             let code = kind.exit_code();
             assert!(
@@ -167,7 +177,7 @@ mod tests {
             );
         }
         let codes: Vec<u8> = EXIT_CODES.iter().map(|(c, _)| *c).collect();
-        assert_eq!(codes, [0, 1, 2, 3, 4, 5, 6]);
+        assert_eq!(codes, [0, 1, 2, 3, 4, 5, 6, 7]);
     }
 
     #[test]

@@ -423,7 +423,13 @@ pub(crate) fn match_account(accounts: &[BillingAccount], query: &str) -> Result<
             a.id
         )
     };
-    let known: Vec<String> = accounts.iter().map(|a| describe(&a)).collect();
+    let known = Known {
+        listed: accounts.iter().map(|a| describe(&a)).collect(),
+        names: accounts
+            .iter()
+            .map(|a| a.display_name.clone().unwrap_or(a.name.clone()))
+            .collect(),
+    };
     let found = one_match(ScopeKind::BillingAccount, query, &matches, &known, describe)?;
     let scope = Scope::parse(&found.id)
         .ok()
@@ -448,23 +454,35 @@ fn one_match<'m, M>(
     kind: ScopeKind,
     query: &str,
     matches: &'m [M],
-    known: &[String],
+    known: &Known,
     describe: impl Fn(&M) -> String,
 ) -> Result<&'m M> {
     match matches {
         [one] => Ok(one),
         [] => {
             let noun = kind.noun();
-            Err(Error::not_found(if known.is_empty() {
+            let closest = closest_names(query, &known.names);
+            let suggestion = match closest.as_slice() {
+                [] => String::new(),
+                names => format!(
+                    " (did you mean {}?)",
+                    names
+                        .iter()
+                        .map(|n| AsTyped(n).to_string())
+                        .collect::<Vec<_>>()
+                        .join(" or ")
+                ),
+            };
+            Err(Error::not_found(if known.listed.is_empty() {
                 format!(
                     "no {noun} matches {}; there is none to choose from",
                     AsTyped(query)
                 )
             } else {
                 format!(
-                    "no {noun} matches {}; the {noun}s are: {}",
+                    "no {noun} matches {}{suggestion}; the {noun}s are: {}",
                     AsTyped(query),
-                    known.join(", ")
+                    known.listed.join(", ")
                 )
             }))
         }
@@ -477,6 +495,66 @@ fn one_match<'m, M>(
             many.iter().map(describe).collect::<Vec<_>>().join(", ")
         ))),
     }
+}
+
+/// What there is to choose from, for "matches nothing": each candidate as listed in the
+/// message, and the names to suggest from.
+#[derive(Default)]
+struct Known {
+    listed: Vec<String>,
+    names: Vec<String>,
+}
+
+/// The names closest to `query` once accents and case are folded away (`Zurich` finds
+/// "Forschung Zürich"): the same name, a name holding it as a word, or one a typo or two away.
+fn closest_names(query: &str, names: &[String]) -> Vec<String> {
+    let wanted = folded(query);
+    if wanted.is_empty() {
+        return Vec::new();
+    }
+    let close = |name: &str| {
+        let name = folded(name);
+        name == wanted
+            || (wanted.chars().count() >= 3
+                && (name.split(' ').any(|word| word == wanted) || name.contains(&wanted)))
+            || edit_distance(&name, &wanted) <= (wanted.chars().count() / 4).max(1)
+    };
+    let mut closest: Vec<String> = Vec::new();
+    for name in names {
+        if close(name) && !closest.contains(name) {
+            closest.push(name.clone());
+        }
+    }
+    closest.truncate(3);
+    closest
+}
+
+/// A name without accents, in lower case, spaces collapsed: `Forschung Zürich` ->
+/// `forschung zurich`.
+fn folded(name: &str) -> String {
+    use unicode_normalization::char::is_combining_mark;
+    use unicode_normalization::UnicodeNormalization;
+    let bare: String = name
+        .nfd()
+        .filter(|c| !is_combining_mark(*c))
+        .collect::<String>()
+        .to_lowercase();
+    bare.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Levenshtein distance in characters (names are short).
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut current = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let substitute = previous[j] + usize::from(ca != *cb);
+            current.push(substitute.min(previous[j + 1] + 1).min(current[j] + 1));
+        }
+        previous = current;
+    }
+    previous[b.len()]
 }
 
 /// `--customer`: a partner's customer by its display name (after NFC, any case), name or
@@ -505,13 +583,16 @@ async fn customer(context: &Context, query: &str) -> Result<ScopeRef> {
     let wanted = comparable(query);
     let trimmed = query.trim().trim_end_matches('/');
     let mut matches: Vec<(ScopeRef, String)> = Vec::new();
-    let mut known: Vec<String> = Vec::new();
+    let mut known = Known::default();
     for account in partner {
         let account_name = account.display_name.clone().unwrap_or(account.name.clone());
         for customer in list_customers(client, &account.id).await? {
             let display = customer.properties.display_name.clone();
             let shown = display.clone().unwrap_or(customer.name.clone());
-            known.push(format!("{} ({})", AsTyped(&shown), customer.name));
+            known
+                .listed
+                .push(format!("{} ({})", AsTyped(&shown), customer.name));
+            known.names.push(shown.clone());
             let hit = display.as_deref().is_some_and(|d| comparable(d) == wanted)
                 || customer.name.eq_ignore_ascii_case(trimmed)
                 || customer.id.eq_ignore_ascii_case(trimmed);
@@ -539,10 +620,10 @@ async fn customer(context: &Context, query: &str) -> Result<ScopeRef> {
         }
     }
     // A long customer list is named in part.
-    if known.len() > 20 {
-        let more = known.len() - 20;
-        known.truncate(20);
-        known.push(format!("and {more} more"));
+    if known.listed.len() > 20 {
+        let more = known.listed.len() - 20;
+        known.listed.truncate(20);
+        known.listed.push(format!("and {more} more"));
     }
     let describe =
         |(c, account): &(ScopeRef, String)| format!("{} (account {})", c.id(), AsTyped(account));
@@ -598,16 +679,25 @@ pub(crate) fn match_profile(accounts: &[BillingAccount], query: &str) -> Result<
     if matches.iter().any(|(a, _)| a.has_credits) {
         matches.retain(|(a, _)| a.has_credits);
     }
-    let known: Vec<String> = accounts
+    let readable: Vec<&BillingProfile> = accounts
         .iter()
         .filter(|a| a.has_credits)
         .flat_map(|a| a.billing_profiles.iter().filter(|p| p.has_read_access))
-        .map(|p| match &p.display_name {
-            Some(d) => format!("{} ({})", AsTyped(d), p.name),
-            None => p.name.clone(),
-        })
         .collect();
-    if matches.is_empty() && known.is_empty() {
+    let known = Known {
+        listed: readable
+            .iter()
+            .map(|p| match &p.display_name {
+                Some(d) => format!("{} ({})", AsTyped(d), p.name),
+                None => p.name.clone(),
+            })
+            .collect(),
+        names: readable
+            .iter()
+            .map(|p| p.display_name.clone().unwrap_or(p.name.clone()))
+            .collect(),
+    };
+    if matches.is_empty() && known.listed.is_empty() {
         return Err(Error::not_found(format!(
             "no billing profile matches {}: {NO_READABLE_PROFILE}",
             AsTyped(query)
@@ -720,6 +810,18 @@ mod tests {
             "ZRH"
         );
         let error = match_profile(&accounts, "Zürich Süd").unwrap_err();
+        let unaccented = match_profile(&accounts, "zurich").unwrap_err();
+        assert!(
+            unaccented.message.contains(
+                "no billing profile matches \"zurich\" (did you mean \"Forschung Zürich\"?)"
+            ),
+            "{unaccented}"
+        );
+        let typo = match_profile(&accounts, "Forshung Zurich").unwrap_err();
+        assert!(
+            typo.message.contains("did you mean \"Forschung Zürich\"?"),
+            "{typo}"
+        );
         assert!(error.message.contains("matches \"Zürich Süd\""), "{error}");
         assert!(
             error.message.contains("\"Forschung Zürich\" (ZRH)"),

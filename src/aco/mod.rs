@@ -221,6 +221,37 @@ pub(crate) enum AcoFile {
     Bad(Vec<String>),
 }
 
+/// Why the first bytes of a file say it is not UTF-8 text (the only encoding Partner Center
+/// writes): UTF-16 with a byte-order mark, NUL bytes (binary, or UTF-16 without a mark), or
+/// bytes that are not UTF-8. `None` for UTF-8 text (a UTF-8 byte-order mark is fine).
+pub(crate) fn not_utf8_text(head: &[u8]) -> Option<String> {
+    let how =
+        "convert it to UTF-8 first, for example: iconv -f UTF-16 -t UTF-8 FILE > FILE.utf8.csv";
+    if head.starts_with(&[0xFF, 0xFE]) {
+        return Some(format!(
+            "is UTF-16 text (little-endian, with a byte-order mark), not UTF-8; {how}"
+        ));
+    }
+    if head.starts_with(&[0xFE, 0xFF]) {
+        return Some(format!(
+            "is UTF-16 text (big-endian, with a byte-order mark), not UTF-8; {how}"
+        ));
+    }
+    if head.contains(&0) {
+        return Some(
+            "is not text: it holds NUL bytes (a binary file, or UTF-16 without a byte-order mark); give the CSV file downloaded from Partner Center".into(),
+        );
+    }
+    match std::str::from_utf8(head) {
+        // A character cut at the end of the sample is not an error.
+        Err(error) if error.error_len().is_some() => Some(format!(
+            "is not UTF-8 text (byte {} is not UTF-8); if it was saved in another encoding, convert it, for example: iconv -f WINDOWS-1252 -t UTF-8 FILE > FILE.utf8.csv",
+            error.valid_up_to() + 1
+        )),
+        _ => None,
+    }
+}
+
 /// Reads and summarises the file. `name` is how messages call it (`credits.csv`, `stdin`);
 /// `as_of` decides which credits have expired.
 pub(crate) fn read(name: &str, input: impl Read, as_of: NaiveDate) -> std::io::Result<AcoFile> {

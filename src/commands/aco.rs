@@ -20,10 +20,9 @@ pub(crate) fn run(context: &Context, args: AcoArgs) -> Result<()> {
         .transpose()?;
     let as_of = context.settings.as_of.value;
     let (name, read) = if args.file == "-" {
-        (
-            "stdin".to_string(),
-            aco::read("stdin", std::io::stdin().lock(), as_of),
-        )
+        let mut input = std::io::stdin().lock();
+        text_only("stdin", &mut input)?;
+        ("stdin".to_string(), aco::read("stdin", input, as_of))
     } else {
         let file = std::fs::File::open(&args.file).map_err(|e| {
             Error::usage(format!(
@@ -31,7 +30,8 @@ pub(crate) fn run(context: &Context, args: AcoArgs) -> Result<()> {
                 args.file
             ))
         })?;
-        let reader = std::io::BufReader::with_capacity(1 << 20, file);
+        let mut reader = std::io::BufReader::with_capacity(1 << 20, file);
+        text_only(&args.file, &mut reader)?;
         (args.file.clone(), aco::read(&args.file, reader, as_of))
     };
     let read = read.map_err(|e| Error::usage(format!("could not read {name}: {e}")))?;
@@ -104,4 +104,15 @@ pub(crate) fn run(context: &Context, args: AcoArgs) -> Result<()> {
     list.finish()?;
     context.printer.emit_footer(&AcoTotals(&credits))?;
     settle::<()>(context, &[], &ledger)
+}
+
+/// A file that is not UTF-8 text is one line naming what it is, never its raw bytes.
+fn text_only(name: &str, input: &mut impl std::io::BufRead) -> Result<()> {
+    let head = input
+        .fill_buf()
+        .map_err(|e| Error::usage(format!("could not read {name}: {e}")))?;
+    match aco::not_utf8_text(&head[..head.len().min(64 * 1024)]) {
+        Some(why) => Err(Error::usage(format!("{name} {why}"))),
+        None => Ok(()),
+    }
 }

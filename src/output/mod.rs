@@ -584,9 +584,10 @@ impl Printer {
                 self.closed.store(true, Ordering::Relaxed);
                 Ok(Flow::Break(()))
             }
-            Err(error) => Err(Error::unavailable(format!(
-                "could not write the output: {error}"
-            ))),
+            Err(error) => Err(Error::new(
+                ErrorKind::Output,
+                format!("could not write the output to stdout: {error}"),
+            )),
         }
     }
 

@@ -233,3 +233,30 @@ fn a_minimum_in_a_currency_no_credit_has_is_refused_before_output_naming_credits
         "{out}"
     );
 }
+
+/// A file that is not UTF-8 text is one line naming the encoding found and how to convert
+/// it, with no raw bytes.
+#[test]
+fn a_file_that_is_not_utf8_text_is_named_not_printed() {
+    let cases: [(&[u8], &str); 3] = [
+        (
+            b"\xff\xfeP\x00a\x00r\x00t\x00",
+            "is UTF-16 text (little-endian, with a byte-order mark), not UTF-8; convert it to UTF-8 first, for example: iconv",
+        ),
+        (b"\x00\x01\x02binary", "is not text: it holds NUL bytes"),
+        (b"CustomerID\n\xe9t\xe9\n", "is not UTF-8 text (byte 12 is not UTF-8)"),
+    ];
+    for (bytes, said) in cases {
+        let mut file = tempfile::Builder::new().suffix(".csv").tempfile().unwrap();
+        file.write_all(bytes).unwrap();
+        let out = aco(&[&path(&file)]);
+        assert_eq!(out.code, 2, "{out}");
+        assert_eq!(out.stdout, "", "{out}");
+        assert_eq!(out.stderr.lines().count(), 1, "{out}");
+        assert!(out.stderr.contains(said), "{said}: {out}");
+        assert!(
+            !out.stderr.contains('\u{fffd}') && !out.stderr.contains("\\u{0}"),
+            "{out}"
+        );
+    }
+}

@@ -436,6 +436,35 @@ fn closed_stdout_ends_quietly() {
     assert_eq!(String::from_utf8_lossy(&output.stderr), "");
 }
 
+/// A write that fails on this machine (a full disk) has its own exit code and says so; it is
+/// not "Azure unavailable".
+#[test]
+fn a_full_disk_is_exit_7_not_azure_unavailable() {
+    let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") else {
+        return; // Not Linux: nothing to provoke it with.
+    };
+    let output = std::process::Command::new(assert_cmd::cargo::cargo_bin!("credits"))
+        .args([
+            "--demo",
+            "--as-of",
+            "2026-12-01",
+            "balance",
+            "-p",
+            "Development",
+        ])
+        .env_clear()
+        .stdout(full)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(7));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.starts_with("error: could not write the output to stdout: No space left on device"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("Azure"), "{stderr}");
+}
+
 /// `--auth auto` picks one method from the environment and reports that method's failure,
 /// naming the method it chose and why, never a flag the user did not give.
 #[test]
