@@ -91,11 +91,20 @@ impl ProfileCache {
     /// what shell completion offers for `--profile` (it must not sign in or fetch).
     pub(crate) fn profile_names(dir: &Path) -> Vec<String> {
         let cache = ProfileCache::new(dir, String::new());
-        let mut names: Vec<String> = cache
+        let accounts = cache
             .read_file()
             .entries
             .into_values()
             .flat_map(|entry| entry.accounts)
+            .collect();
+        ProfileCache::names_of(accounts)
+    }
+
+    /// The names `--profile` takes for the readable MCA profiles of `accounts`, sorted, once
+    /// each.
+    pub(crate) fn names_of(accounts: Vec<BillingAccount>) -> Vec<String> {
+        let mut names: Vec<String> = accounts
+            .into_iter()
             .filter(|account| account.has_credits)
             .flat_map(|account| account.billing_profiles)
             .filter(|profile| profile.has_read_access)

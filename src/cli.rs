@@ -121,9 +121,18 @@ pub(crate) enum Command {
     Completions(CompletionsArgs),
     /// Print the manual page, credits(1), as roff
     Man(ManArgs),
-    /// The cached profile names, one a line, for shell completion
+    /// The cached profile names (the demo tenant's with --demo) that start like PREFIX, one a
+    /// line, for shell completion
     #[command(name = "__complete-profiles", hide = true)]
-    CompleteProfiles,
+    CompleteProfiles(CompleteProfilesArgs),
+}
+
+/// What the shell has typed so far.
+#[derive(Debug, Args)]
+pub(crate) struct CompleteProfilesArgs {
+    /// The word being completed: matched without regard to case or accents
+    #[arg(default_value = "", allow_hyphen_values = true)]
+    pub(crate) prefix: String,
 }
 
 #[derive(Debug, Args)]
@@ -193,7 +202,9 @@ pub(crate) struct CompletionsArgs {
 }
 
 #[derive(Debug, Args)]
-#[command(after_help = "Example:\n  credits man > ~/.local/share/man/man1/credits.1")]
+#[command(
+    after_help = "Example (beside the binary, where man finds it without MANPATH):\n  man1=\"$(dirname \"$(command -v credits)\")/../share/man/man1\" && mkdir -p \"$man1\" &&\n    credits man > \"$man1/credits.1\""
+)]
 pub(crate) struct ManArgs {}
 
 const CONFIG_EXAMPLES: &str = "Examples:
@@ -202,11 +213,15 @@ const CONFIG_EXAMPLES: &str = "Examples:
   credits config list";
 
 const COMPLETION_EXAMPLES: &str = "Install:
-  bash:       credits completions bash > ~/.local/share/bash-completion/completions/credits
-  zsh:        credits completions zsh > ~/.zfunc/_credits   (with fpath+=~/.zfunc before compinit)
-  fish:       credits completions fish > ~/.config/fish/completions/credits.fish
-  powershell: credits completions powershell >> $PROFILE
-  elvish:     credits completions elvish >> ~/.config/elvish/rc.elv";
+  bash:       mkdir -p ~/.local/share/bash-completion/completions &&
+              credits completions bash > ~/.local/share/bash-completion/completions/credits
+  zsh:        mkdir -p ~/.zfunc && credits completions zsh > ~/.zfunc/_credits
+              (with fpath+=~/.zfunc before compinit)
+  fish:       mkdir -p ~/.config/fish/completions &&
+              credits completions fish > ~/.config/fish/completions/credits.fish
+  PowerShell: New-Item -ItemType Directory -Force (Split-Path $PROFILE) | Out-Null
+              credits completions powershell | Out-File -Append -Encoding utf8 $PROFILE
+  elvish:     mkdir -p ~/.config/elvish && credits completions elvish >> ~/.config/elvish/rc.elv";
 
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:

@@ -531,7 +531,7 @@ fn closest_names(query: &str, names: &[String]) -> Vec<String> {
 
 /// A name without accents, in lower case, spaces collapsed: `Forschung Zürich` ->
 /// `forschung zurich`.
-fn folded(name: &str) -> String {
+pub(crate) fn folded(name: &str) -> String {
     use unicode_normalization::char::is_combining_mark;
     use unicode_normalization::UnicodeNormalization;
     let bare: String = name

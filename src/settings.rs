@@ -331,7 +331,7 @@ impl Settings {
     pub(crate) fn for_command(&mut self, command: &Command) -> Result<()> {
         let takes_metrics = matches!(
             command,
-            Command::Balance(_) | Command::Lots(_) | Command::CompleteProfiles
+            Command::Balance(_) | Command::Lots(_) | Command::CompleteProfiles(_)
         );
         if self.format.value == OutputFormat::Openmetrics && !takes_metrics {
             if let Source::Flag(_) = self.format.source {

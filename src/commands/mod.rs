@@ -93,7 +93,7 @@ async fn run(context: &Context, command: Command) -> Result<()> {
         Command::Report(args) => report::run(context, args).await,
         Command::Aco(args) => aco::run(context, args),
         Command::Config(_) => config::list(context).await,
-        Command::CompleteProfiles => shell::complete_profiles(context),
+        Command::CompleteProfiles(args) => shell::complete_profiles(context, &args.prefix).await,
         Command::Completions(_) | Command::Man(_) => Ok(()),
     }
 }

@@ -7,6 +7,7 @@ use crate::cli::{Cli, CompletionsArgs};
 use crate::context::Context;
 use crate::error::{Result, EXIT_CODES};
 use crate::output::Printer;
+use crate::resolve::folded;
 use clap::CommandFactory;
 use clap_complete::Shell;
 use roff::{bold, italic, roman, Roff};
@@ -15,7 +16,7 @@ pub(crate) fn completions(printer: &Printer, args: &CompletionsArgs) -> Result<(
     let mut command = Cli::command();
     let mut script = Vec::new();
     clap_complete::generate(args.shell, &mut command, "credits", &mut script);
-    let mut script = String::from_utf8_lossy(&script).into_owned();
+    let mut script = without_internal_commands(&String::from_utf8_lossy(&script));
     if args.shell == Shell::Zsh {
         // The candidates of --profile come from the cache; the function goes first, so it
         // exists when the script is autoloaded and runs at once.
@@ -30,21 +31,47 @@ pub(crate) fn completions(printer: &Printer, args: &CompletionsArgs) -> Result<(
     printer.text(&script)
 }
 
+/// The script without `__complete-profiles` among the commands it offers (clap's generators
+/// list hidden commands too): removed from bash's word lists, and the lines that offer it as
+/// a candidate dropped in zsh, fish, PowerShell and elvish.
+fn without_internal_commands(script: &str) -> String {
+    const INTERNAL: &str = "__complete-profiles";
+    let mut out = String::with_capacity(script.len());
+    for line in script.lines() {
+        let offers_it = line.contains(&format!("'{INTERNAL}:"))
+            || line.contains(&format!("-a \"{INTERNAL}\""))
+            || line.contains(&format!("::new('{INTERNAL}'"))
+            || line.contains(&format!("cand {INTERNAL} "));
+        if offers_it {
+            continue;
+        }
+        if line.trim_start().starts_with("opts=\"") {
+            out.push_str(&line.replace(&format!(" {INTERNAL}"), ""));
+        } else {
+            out.push_str(line);
+        }
+        out.push('\n');
+    }
+    out
+}
+
 /// What each shell adds so that `--profile` offers the cached profile names.
 fn profile_completion(shell: Shell) -> &'static str {
     match shell {
         Shell::Bash => {
             r#"
-# --profile / -p: the billing profiles in the profile cache (no sign-in, no request).
+# --profile / -p: the billing profiles in the profile cache (no sign-in, no request), or the
+# demo tenant's after --demo; matched by credits without regard to case or accents.
 _credits_profiles() {
     local cur="${COMP_WORDS[COMP_CWORD]}" prev="${COMP_WORDS[COMP_CWORD-1]}"
     if [[ "$prev" == "--profile" || "$prev" == "-p" ]]; then
-        local name
+        local name demo=()
+        [[ " ${COMP_WORDS[*]} " == *" --demo "* ]] && demo=(--demo)
         COMPREPLY=()
         # Read line by line: a name is never split or expanded as a file pattern.
         while IFS= read -r name; do
-            [[ "$name" == "$cur"* ]] && COMPREPLY+=("$(printf '%q' "$name")")
-        done < <(credits __complete-profiles 2>/dev/null)
+            COMPREPLY+=("$(printf '%q' "$name")")
+        done < <(credits "${demo[@]}" __complete-profiles -- "${cur//\\/}" 2>/dev/null)
         return 0
     fi
     _credits "$@"
@@ -58,17 +85,25 @@ fi
         }
         Shell::Fish => {
             r#"
-# --profile / -p: the billing profiles in the profile cache (no sign-in, no request).
-complete -c credits -n '__fish_seen_subcommand_from balance lots events forecast report' -s p -l profile -f -a '(credits __complete-profiles 2>/dev/null)'
+# --profile / -p: the billing profiles in the profile cache (no sign-in, no request), or the
+# demo tenant's after --demo.
+function __credits_profiles
+    set -l demo
+    contains -- --demo (commandline -opc); and set demo --demo
+    credits $demo __complete-profiles -- (commandline -ct) 2>/dev/null
+end
+complete -c credits -n '__fish_seen_subcommand_from balance lots events forecast report' -s p -l profile -f -a '(__credits_profiles)'
 "#
         }
         Shell::Zsh => {
             r#"
-# --profile / -p: the billing profiles in the profile cache (no sign-in, no request).
+# --profile / -p: the billing profiles in the profile cache (no sign-in, no request), or the
+# demo tenant's after --demo; matched by credits without regard to case or accents (-U).
 _credits_profiles() {
-    local -a names
-    names=("${(@f)$(credits __complete-profiles 2>/dev/null)}")
-    compadd -a names
+    local -a names demo
+    (( ${words[(I)--demo]} )) && demo=(--demo)
+    names=("${(@f)$(credits $demo __complete-profiles -- "$PREFIX" 2>/dev/null)}")
+    compadd -U -a names
 }
 "#
         }
@@ -76,16 +111,28 @@ _credits_profiles() {
     }
 }
 
-/// `__complete-profiles`: one cached profile name per line.
-pub(crate) fn complete_profiles(context: &Context) -> Result<()> {
-    let Some(dir) = &context.settings.cache_dir else {
-        return Ok(());
+/// `__complete-profiles [PREFIX]`: the cached profile names (with `--demo`, the demo
+/// tenant's) that start like PREFIX, or have a word that does, without regard to case or
+/// accents (`zur` offers "Forschung Zürich"), one a line.
+pub(crate) async fn complete_profiles(context: &Context, prefix: &str) -> Result<()> {
+    let names = if context.settings.demo {
+        ProfileCache::names_of(crate::resolve::fresh_accounts(context).await?)
+    } else {
+        match &context.settings.cache_dir {
+            Some(dir) => ProfileCache::profile_names(&dir.value),
+            None => Vec::new(),
+        }
     };
-    let names = ProfileCache::profile_names(&dir.value);
+    let wanted = folded(prefix);
     let mut text = String::new();
     for name in names {
-        text.push_str(&name);
-        text.push('\n');
+        let name_folded = folded(&name);
+        let fits = name_folded.starts_with(&wanted)
+            || name_folded.split(' ').any(|word| word.starts_with(&wanted));
+        if fits {
+            text.push_str(&name);
+            text.push('\n');
+        }
     }
     context.printer.text(&text)
 }

@@ -19,7 +19,7 @@ fn every_shell_gets_a_script() {
         }
     }
     assert!(completion_script("zsh").contains(":PROFILE:_credits_profiles"));
-    assert!(completion_script("fish").contains("credits __complete-profiles"));
+    assert!(completion_script("fish").contains("__complete-profiles -- (commandline -ct)"));
     let out = run(credits_command(&["completions", "tcsh"]));
     assert_eq!(out.code, 2, "{out}");
 }
@@ -49,7 +49,8 @@ async fn the_bash_script_loads_and_completes_profiles_from_the_cache() {
         bin_dir.display(),
         std::env::var("PATH").unwrap_or_default()
     );
-    let complete = |words: &str, current: usize| {
+    let empty_cache = tempfile::tempdir().unwrap();
+    let complete_with = |words: &str, current: usize, cache: &std::path::Path| {
         let program = format!(
             "source {}\ncomplete -p credits\nCOMP_WORDS=({words})\nCOMP_CWORD={current}\n_credits_profiles credits\nprintf '%s\\n' \"${{COMPREPLY[@]}}\"",
             script.display()
@@ -59,12 +60,13 @@ async fn the_bash_script_loads_and_completes_profiles_from_the_cache() {
             .arg("-c")
             .arg(program)
             .env("PATH", &path)
-            .env("CREDITS_CACHE_DIR", fake.cache.path())
+            .env("CREDITS_CACHE_DIR", cache)
             .output()
             .expect("bash runs");
         assert!(output.status.success(), "{output:?}");
         String::from_utf8(output.stdout).unwrap()
     };
+    let complete = |words: &str, current: usize| complete_with(words, current, fake.cache.path());
     let profiles = complete("credits balance --profile ''", 3);
     assert!(
         profiles.contains("-F _credits_profiles credits"),
@@ -79,6 +81,41 @@ async fn the_bash_script_loads_and_completes_profiles_from_the_cache() {
     );
     let subcommands = complete("credits ba", 1);
     assert!(subcommands.contains("balance"), "{subcommands}");
+    // Internal commands are never offered.
+    let every = complete("credits ''", 1);
+    assert!(
+        every.contains("balance") && !every.contains("__complete"),
+        "{every}"
+    );
+    // Names match without regard to case or accents.
+    let folded = complete("credits balance -p zur", 3);
+    assert!(folded.contains("Forschung\\ Zürich"), "{folded}");
+    assert!(!folded.contains("Development"), "{folded}");
+    let upper = complete("credits balance -p DEV", 3);
+    assert!(upper.contains("Development"), "{upper}");
+    // After --demo, the demo tenant's names, with no cache at all.
+    let demo = complete_with("credits --demo balance -p ''", 4, empty_cache.path());
+    assert!(
+        demo.contains("Production") && demo.contains("Forschung\\ Zürich"),
+        "{demo}"
+    );
+    let nothing = complete_with("credits balance -p ''", 3, empty_cache.path());
+    assert!(!nothing.contains("Development"), "{nothing}");
+}
+
+/// The zsh, fish, PowerShell and elvish scripts offer no internal command either.
+#[test]
+fn no_script_offers_the_internal_command() {
+    for shell in ["zsh", "fish", "powershell", "elvish"] {
+        let script = completion_script(shell);
+        for line in script.lines() {
+            let offers = line.contains("'__complete-profiles:")
+                || line.contains("-a \"__complete-profiles\"")
+                || line.contains("::new('__complete-profiles'")
+                || line.contains("cand __complete-profiles ");
+            assert!(!offers, "{shell}: {line}");
+        }
+    }
 }
 
 #[test]
@@ -200,4 +237,59 @@ fn variables_in_source() -> Vec<String> {
     );
     assert!(found.iter().any(|v| v == "CREDITS_PROFILE"), "{found:?}");
     found
+}
+
+/// The README's completion and manual page lines, run as written on a fresh home: every
+/// folder is made, every file written, and the page lands beside the binary.
+#[test]
+fn the_readme_install_lines_work_on_a_fresh_home() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
+        .expect("README.md");
+    let section = readme
+        .split("Shell completion")
+        .nth(1)
+        .expect("the README's shell completion section");
+    let block = section
+        .split("```sh\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("a sh block");
+    let home = tempfile::tempdir().unwrap();
+    let bin = home.path().join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    std::os::unix::fs::symlink(
+        assert_cmd::cargo::cargo_bin!("credits"),
+        bin.join("credits"),
+    )
+    .unwrap();
+    let path = format!("{}:/usr/bin:/bin", bin.display());
+    let mut lines = 0;
+    for line in block.lines().filter(|l| !l.trim().is_empty()) {
+        lines += 1;
+        let output = Command::new("bash")
+            .arg("--norc")
+            .arg("-c")
+            .arg(line)
+            .env_clear()
+            .env("HOME", home.path())
+            .env("PATH", &path)
+            .output()
+            .expect("bash runs");
+        assert!(output.status.success(), "{line}: {output:?}");
+    }
+    assert_eq!(lines, 5, "{block}");
+    for written in [
+        ".local/share/bash-completion/completions/credits",
+        ".zfunc/_credits",
+        ".config/fish/completions/credits.fish",
+        ".config/elvish/rc.elv",
+        "share/man/man1/credits.1",
+    ] {
+        let file = home.path().join(written);
+        let size = std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0);
+        assert!(size > 100, "{written} was not written");
+    }
+    // PowerShell lines are shown as PowerShell, not in the sh block.
+    assert!(!block.contains("$PROFILE"), "{block}");
+    assert!(section.contains("```powershell\n"), "no PowerShell block");
 }
