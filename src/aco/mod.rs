@@ -123,6 +123,8 @@ pub(crate) struct AcoCredit {
     pub(crate) credit_used_latest_month: Option<Amount>,
     pub(crate) status: Option<String>,
     pub(crate) expired: bool,
+    /// Balance left that lapses within 30 days of the reference day (the lots' rule).
+    pub(crate) expiring_soon: bool,
     pub(crate) effective_date: Option<NaiveDate>,
     pub(crate) expiry_date: Option<NaiveDate>,
     pub(crate) months: Vec<AcoMonth>,
@@ -611,6 +613,9 @@ fn summarise(credit: Building, as_of: NaiveDate) -> AcoCredit {
         .as_deref()
         .is_some_and(|s| s.eq_ignore_ascii_case("expired"))
         || expiry.is_some_and(|d| d < as_of);
+    let left = latest.is_some_and(|m| m.balance_amount > Decimal::ZERO);
+    let horizon = as_of + chrono::Duration::days(crate::model::domain::EXPIRING_WITHIN_DAYS);
+    let expiring_soon = !expired && left && expiry.is_some_and(|d| d <= horizon);
     AcoCredit {
         partner_id: partner.map(|(_, p)| p),
         credit_name: credit_name.map(|(_, c)| c),
@@ -620,6 +625,7 @@ fn summarise(credit: Building, as_of: NaiveDate) -> AcoCredit {
         credit_used_latest_month: latest.and_then(|m| m.credit_used).map(amount),
         status,
         expired,
+        expiring_soon,
         effective_date: effective,
         expiry_date: expiry,
         customer_id: customer,

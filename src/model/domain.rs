@@ -487,9 +487,20 @@ impl CreditLot {
 
     /// The lot as it stands on `as_of`: what `credits lots` shows.
     pub fn on(&self, as_of: NaiveDate) -> LotOnDay<'_> {
+        let today = start_of(as_of);
+        let credit_left = self
+            .closed_balance
+            .as_ref()
+            .and_then(|m| m.value)
+            .is_some_and(|v| v > rust_decimal::Decimal::ZERO);
+        let expiring_soon = credit_left
+            && self
+                .expiration_date
+                .is_some_and(|e| e > today && e <= today + Duration::days(EXPIRING_WITHIN_DAYS));
         LotOnDay {
             lot: self,
             status: self.status(as_of),
+            expiring_soon,
         }
     }
 }
@@ -505,6 +516,9 @@ pub(crate) fn start_of(day: NaiveDate) -> DateTime<Utc> {
 pub struct LotOnDay<'a> {
     pub(crate) lot: &'a CreditLot,
     pub(crate) status: LotStatus,
+    /// Credit left that lapses within `EXPIRING_WITHIN_DAYS` of the reference day, whatever
+    /// status Azure reports (an "Active" lot can be about to lapse).
+    pub(crate) expiring_soon: bool,
 }
 
 struct IsoDate<'a>(&'a Option<DateTime<Utc>>);

@@ -24,14 +24,16 @@ pub enum Cell<'a> {
     Count(u64),
     /// Deliberately nothing (a note that does not apply): shown as an empty cell.
     Blank,
+    /// A value that stands out on a colour terminal, by one of the rules of `tone.rs`.
+    Toned(Tone, Box<Cell<'a>>),
 }
 
-/// How a cell stands out on a colour terminal.
+/// How a cell stands out on a colour terminal ("look here"); the rules are in `tone.rs`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tone {
-    /// Negative figures, expired credit: red.
+    /// Failed checks, negative balances, credit expiring unused, expired credit: red.
     Bad,
-    /// Expiring soon: yellow.
+    /// Credit expiring within the window: yellow.
     Warn,
 }
 
@@ -48,6 +50,14 @@ impl<'a> Cell<'a> {
 
     pub(crate) fn money(value: &'a Option<Money>) -> Self {
         Cell::Money(value.as_ref())
+    }
+
+    /// This cell in `tone`, or as it is when no rule applies.
+    pub(crate) fn toned(self, tone: Option<Tone>) -> Self {
+        match tone {
+            Some(tone) => Cell::Toned(tone, Box::new(self)),
+            None => self,
+        }
     }
 
     /// A calendar day given as a date.
@@ -142,6 +152,7 @@ pub(crate) fn human_text<'c>(cell: &'c Cell<'_>) -> Cow<'c, str> {
         Cell::Day(Some(day)) => Cow::Owned(format_day(day)),
         Cell::Count(count) => Cow::Owned(count.to_string()),
         Cell::Blank => Cow::Borrowed(""),
+        Cell::Toned(_, inner) => human_text(inner),
     }
 }
 

@@ -71,6 +71,11 @@ impl Grid {
                 match cell {
                     // Text `credits` wrote itself (days, counts) needs no escaping.
                     Cell::Day(_) | Cell::Count(_) | Cell::Blank => human_text(cell).into_owned(),
+                    Cell::Toned(_, inner)
+                        if matches!(**inner, Cell::Day(_) | Cell::Count(_) | Cell::Blank) =>
+                    {
+                        human_text(cell).into_owned()
+                    }
                     _ => super::safe::into_safe(human_text(cell), markdown),
                 }
             })
@@ -89,25 +94,10 @@ impl Grid {
     }
 }
 
-/// Negative amounts are red; marked text has its own tone.
+/// The tone a view gave the cell (`tone.rs` has the rules); nothing stands out by itself.
 fn tone_of(cell: &Cell<'_>) -> Option<Tone> {
     match cell {
-        Cell::Marked(_, tone) => Some(*tone),
-        Cell::Money(Some(money)) => money
-            .value
-            .filter(|v| shown_negative(v, money.currency.as_deref()))
-            .map(|_| Tone::Bad),
-        Cell::Amount(Some(amount)) => {
-            shown_negative(&amount.value, amount.currency()).then_some(Tone::Bad)
-        }
+        Cell::Marked(_, tone) | Cell::Toned(tone, _) => Some(*tone),
         _ => None,
     }
-}
-
-/// Negative as people see it: `-0.001 USD` shows as `0.00 USD`, which is not red.
-fn shown_negative(value: &rust_decimal::Decimal, currency: Option<&str>) -> bool {
-    let places = crate::model::money::minor_units(currency);
-    let rounded =
-        value.round_dp_with_strategy(places, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
-    rounded.is_sign_negative() && !rounded.is_zero()
 }

@@ -15,6 +15,7 @@ pub mod metrics;
 pub(crate) mod progress;
 pub(crate) mod safe;
 pub(crate) mod terminal;
+pub(crate) mod tone;
 pub mod view;
 pub(crate) mod views;
 

@@ -171,7 +171,7 @@ fn wide_keeps_full_ids_and_every_column() {
 }
 
 #[test]
-fn colour_marks_negative_figures_and_lots_on_a_terminal_only() {
+fn colour_means_look_here_by_the_same_rules_in_every_command_on_a_terminal_only() {
     let red = "\u{1b}[31m";
     let yellow = "\u{1b}[33m";
     let args = ["--demo", "--as-of", AS_OF, "lots", "-p", "Development"];
@@ -186,12 +186,58 @@ fn colour_marks_negative_figures_and_lots_on_a_terminal_only() {
         "{}",
         coloured.screen
     );
+    // Ordinary charges are negative by nature: not coloured.
     let balance = ["--demo", "--as-of", AS_OF, "balance", "-p", "Development"];
-    let negative = run_on_terminal(&balance, 120, &[], false);
+    let charges = run_on_terminal(&balance, 120, &[], false);
+    assert!(charges.screen.contains("-217.36 USD"), "{}", charges.screen);
+    assert!(!charges.screen.contains('\u{1b}'), "{}", charges.screen);
+    let events = ["--demo", "--as-of", AS_OF, "events", "-p", "Development"];
+    let charged = run_on_terminal(&events, 200, &[], false);
+    assert!(!charged.screen.contains(red), "{}", charged.screen);
+    // Credit expiring unused is red.
+    let forecast = ["--demo", "--as-of", AS_OF, "forecast", "-p", "Development"];
+    let unused = run_on_terminal(&forecast, 120, &[], false);
     assert!(
-        negative.screen.contains(&format!("{red}-217.36 USD")),
+        unused.screen.contains(&format!("{red}1,914.07 USD")),
         "{}",
-        negative.screen
+        unused.screen
+    );
+    // A failed check in the report is red.
+    let report = [
+        "--demo",
+        "--as-of",
+        AS_OF,
+        "report",
+        "-p",
+        "Production",
+        "--min",
+        "500",
+    ];
+    let failed = run_on_terminal(&report, 120, &[], false);
+    assert!(
+        failed.screen.contains(&format!("{red}failed")),
+        "{}",
+        failed.screen
+    );
+    // An ACO credit with balance left that lapses within 30 days is yellow.
+    let mut file = tempfile::Builder::new().suffix(".csv").tempfile().unwrap();
+    std::io::Write::write_all(
+        &mut file,
+        b"CustomerID,InvoiceMonth,CreditAmount,BalanceAmount,CurrencyCode,AgreementID,ExpiryDate\nc1,2026-11,10.00,90.00,USD,A1,12/15/2026\nc2,2026-11,10.00,90.00,USD,A2,12/15/2027\n",
+    )
+    .unwrap();
+    let path = file.path().display().to_string();
+    let aco = ["--as-of", AS_OF, "aco", path.as_str()];
+    let lapsing = run_on_terminal(&aco, 120, &[], false);
+    assert!(
+        lapsing.screen.contains(&format!("{yellow}2026-12-15")),
+        "{}",
+        lapsing.screen
+    );
+    assert!(
+        !lapsing.screen.contains(&format!("{yellow}2027-12-15")),
+        "{}",
+        lapsing.screen
     );
 
     for env in [[("NO_COLOR", "1")], [("CLICOLOR", "0")], [("TERM", "dumb")]] {

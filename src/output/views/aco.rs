@@ -1,8 +1,9 @@
 //! `credits aco`: a row per credit, and the totals per currency for people.
 
 use crate::aco::{month_text, AcoCredit};
-use crate::output::cell::{Cell, Column, Tone};
+use crate::output::cell::{Cell, Column};
 use crate::output::flat::{self, Field, FlatTable};
+use crate::output::tone;
 use crate::output::view::{fields, table};
 use crate::output::view::{Block, Record, TableBlock, View};
 use serde::Serialize;
@@ -23,11 +24,11 @@ table! {
         },
         // Expired or not matters most after the balance on a narrow terminal.
         Column::text("Status").optional(1) => match (&credit.status, credit.expired) {
-            (Some(status), true) => Cell::Marked(Cow::Borrowed(status.as_str()), Tone::Bad),
-            (None, true) => Cell::Marked(Cow::Borrowed("expired"), Tone::Bad),
-            (status, false) => Cell::text(status),
-        },
-        Column::day("Expires") => Cell::date(credit.expiry_date),
+            (None, true) => Cell::owned("expired"),
+            (status, _) => Cell::text(status),
+        }
+        .toned(tone::aco(credit)),
+        Column::day("Expires") => Cell::date(credit.expiry_date).toned(tone::aco(credit)),
     }
 }
 

@@ -8,6 +8,7 @@ use crate::model::row::ProfileRow;
 use crate::output::cell::{Cell, Column};
 use crate::output::flat::{self, Field, FlatTable};
 use crate::output::metrics::Metrics;
+use crate::output::tone;
 use crate::output::view::{fields, table};
 use crate::output::view::{Block, Record, TableBlock, View};
 
@@ -181,7 +182,12 @@ impl View for BalanceSummary {
                     .into_iter()
                     .filter(|(_, value)| value.as_ref().is_some_and(|m| m.value.is_some())),
             )
-            .map(|(label, value)| vec![Cell::owned(label), Cell::money(value)])
+            .map(|(label, value)| {
+                // Only a balance below zero needs a look; charges are negative by nature.
+                let is_balance = label.contains("balance");
+                let toned = is_balance.then(|| tone::balance(value.as_ref())).flatten();
+                vec![Cell::owned(label), Cell::money(value).toned(toned)]
+            })
             .collect();
         let mut blocks = vec![
             Block::Line(title),
@@ -232,10 +238,14 @@ table! {
         Column::prose("Account").optional(3) => account_cell(row),
         Column::prose("Profile") => profile_cell(row),
         Column::money("Estimated") => {
-            read_cell(row, Cell::Money(None), |s| Cell::money(&s.estimated_balance))
+            read_cell(row, Cell::Money(None), |s| {
+                Cell::money(&s.estimated_balance).toned(tone::balance(s.estimated_balance.as_ref()))
+            })
         },
         Column::money("Current").optional(1) => {
-            read_cell(row, Cell::Money(None), |s| Cell::money(&s.current_balance))
+            read_cell(row, Cell::Money(None), |s| {
+                Cell::money(&s.current_balance).toned(tone::balance(s.current_balance.as_ref()))
+            })
         },
         Column::money("Pending").optional(2) => {
             read_cell(row, Cell::Money(None), |s| Cell::money(&s.pending_eligible_charges))

@@ -4,6 +4,7 @@ use super::per_profile::ListedPerProfile;
 use crate::model::domain::CreditEvent;
 use crate::output::cell::{Cell, Column};
 use crate::output::flat::{self, Field};
+use crate::output::tone;
 use crate::output::view::Record;
 use crate::output::view::{fields, table};
 
@@ -17,7 +18,9 @@ table! {
         Column::money("Adjustments").optional(5) => Cell::money(&event.adjustments),
         Column::money("Credit expired").optional(4) => Cell::money(&event.credit_expired),
         Column::money("Charges") => Cell::money(&event.charges),
-        Column::money("Balance after") => Cell::money(&event.closed_balance),
+        Column::money("Balance after") => {
+            Cell::money(&event.closed_balance).toned(tone::balance(event.closed_balance.as_ref()))
+        },
         Column::text("Invoice").optional(6) => Cell::text(&event.invoice_number),
     }
 }

@@ -6,6 +6,7 @@ use crate::model::row::ProfileRow;
 use crate::output::cell::{Cell, Column};
 use crate::output::chart::BalanceChart;
 use crate::output::flat::{self, Field, FlatTable};
+use crate::output::tone;
 use crate::output::view::{fields, table};
 use crate::output::view::{Block, Record, TableBlock, View};
 
@@ -122,7 +123,8 @@ impl View for ProfileForecast {
             vec![Cell::owned("As of"), Cell::date(Some(f.as_of))],
             vec![
                 Cell::owned("Estimated balance"),
-                Cell::Amount(f.estimated_balance.as_ref()),
+                Cell::Amount(f.estimated_balance.as_ref())
+                    .toned(tone::computed_balance(f.estimated_balance.as_ref())),
             ],
             vec![
                 Cell::owned("Pending charges (drawn first)"),
@@ -154,11 +156,13 @@ impl View for ProfileForecast {
             ],
             vec![
                 Cell::owned("Expiring unused, best case"),
-                Cell::Amount(unused.map(|u| &u.best_case)),
+                Cell::Amount(unused.map(|u| &u.best_case))
+                    .toned(tone::unused(unused.map(|u| &u.best_case))),
             ],
             vec![
                 Cell::owned("Expiring unused, worst case"),
-                Cell::Amount(unused.map(|u| &u.worst_case)),
+                Cell::Amount(unused.map(|u| &u.worst_case))
+                    .toned(tone::unused(unused.map(|u| &u.worst_case))),
             ],
         ];
         let months = f
@@ -203,8 +207,10 @@ impl View for ProfileForecast {
                         Cell::owned(name),
                         Cell::date(lot.expiration_date),
                         Cell::Amount(Some(&lot.remaining)),
-                        Cell::Amount(Some(&lot.unused_best_case)),
-                        Cell::Amount(Some(&lot.unused_worst_case)),
+                        Cell::Amount(Some(&lot.unused_best_case))
+                            .toned(tone::unused(Some(&lot.unused_best_case))),
+                        Cell::Amount(Some(&lot.unused_worst_case))
+                            .toned(tone::unused(Some(&lot.unused_worst_case))),
                     ]
                 })
                 .collect();
@@ -270,7 +276,8 @@ table! {
         Column::text("Account").optional(4) => account_cell(row),
         Column::text("Profile") => profile_cell(row),
         Column::money("Estimated balance") => read_cell(row, Cell::Text(None), |r| {
-            Cell::Amount(r.forecast.estimated_balance.as_ref())
+            let balance = r.forecast.estimated_balance.as_ref();
+            Cell::Amount(balance).toned(tone::computed_balance(balance))
         }),
         Column::money("Burn a day").optional(1) => read_cell(row, Cell::Text(None), |r| {
             Cell::Amount(r.forecast.burn_rate_per_day.as_ref())
@@ -285,10 +292,12 @@ table! {
             read_cell(row, Cell::Text(None), |r| Cell::date(r.forecast.depletion_date))
         },
         Column::money("Unused (best)").optional(3) => read_cell(row, Cell::Text(None), |r| {
-            Cell::Amount(r.forecast.expiring_unused.as_ref().map(|u| &u.best_case))
+            let best = r.forecast.expiring_unused.as_ref().map(|u| &u.best_case);
+            Cell::Amount(best).toned(tone::unused(best))
         }),
         Column::money("Unused (worst)") => read_cell(row, Cell::Text(None), |r| {
-            Cell::Amount(r.forecast.expiring_unused.as_ref().map(|u| &u.worst_case))
+            let worst = r.forecast.expiring_unused.as_ref().map(|u| &u.worst_case);
+            Cell::Amount(worst).toned(tone::unused(worst))
         }),
         Column::prose("Note") => match &row.result {
             Ok(r) => match (&r.forecast.too_little_history, r.forecast.runway_days) {

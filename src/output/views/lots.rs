@@ -1,11 +1,12 @@
 //! `credits lots`: a lot on the reference day, with its profile (and account at account scope).
 
 use super::per_profile::ListedPerProfile;
-use crate::model::domain::{AccountRef, LotOnDay, LotStatus, ScopeRef};
+use crate::model::domain::{AccountRef, LotOnDay, ScopeRef};
 use crate::model::money::Money;
-use crate::output::cell::{Cell, Column, Tone};
+use crate::output::cell::{Cell, Column};
 use crate::output::flat::{self, Field};
 use crate::output::metrics::Metrics;
+use crate::output::tone;
 use crate::output::view::Record;
 use crate::output::view::{fields, table};
 use serde::Serialize;
@@ -34,19 +35,9 @@ fn source_cell<'a>(row: &'a LotRow<'_>) -> Cell<'a> {
     }
 }
 
-/// Expired lots in red, expiring ones in yellow.
+/// Expired lots in red, lots with credit lapsing within the window in yellow (`tone.rs`).
 fn status_cell<'a>(row: &'a LotRow<'_>) -> Cell<'a> {
-    let status = row.lot.status.label();
-    let tone = match &row.lot.status {
-        LotStatus::Expired => Some(Tone::Bad),
-        LotStatus::Expiring => Some(Tone::Warn),
-        LotStatus::Reported(s) if s.eq_ignore_ascii_case("expired") => Some(Tone::Bad),
-        _ => None,
-    };
-    match tone {
-        Some(tone) => Cell::Marked(Cow::Borrowed(status), tone),
-        None => Cell::owned(status),
-    }
+    Cell::Text(Some(Cow::Borrowed(row.lot.status.label()))).toned(tone::lot(&row.lot))
 }
 
 fields! {

@@ -8,6 +8,7 @@ use super::forecast::{
 use crate::forecast::Forecast;
 use crate::output::cell::{Cell, Column};
 use crate::output::flat::FlatTable;
+use crate::output::tone;
 use crate::output::view::{Block, Record, TableBlock, View};
 use crate::report::Report;
 
@@ -92,11 +93,13 @@ impl View for Report {
                 rows: vec![
                     vec![
                         Cell::owned("Estimated balance"),
-                        Cell::money(&summary.estimated_balance),
+                        Cell::money(&summary.estimated_balance)
+                            .toned(tone::balance(summary.estimated_balance.as_ref())),
                     ],
                     vec![
                         Cell::owned("Current balance"),
-                        Cell::money(&summary.current_balance),
+                        Cell::money(&summary.current_balance)
+                            .toned(tone::balance(summary.current_balance.as_ref())),
                     ],
                     vec![
                         Cell::owned("Pending eligible charges"),
@@ -154,7 +157,7 @@ impl View for Report {
                         vec![
                             Cell::owned(c.profile.as_str()),
                             Cell::owned(c.check),
-                            Cell::owned(c.result),
+                            Cell::owned(c.result).toned(tone::check(c.result)),
                             Cell::owned(c.detail.as_str()),
                         ]
                     })
