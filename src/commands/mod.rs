@@ -77,6 +77,8 @@ fn finish(printer: &Printer, result: Result<()>) -> u8 {
     match result {
         Ok(()) => crate::error::exit::OK,
         Err(error) => {
+            // A dashboard must see a run that read nothing: the metrics file is still whole.
+            printer.metrics_of_nothing_read(&error);
             printer.error(&error);
             error.exit_code()
         }

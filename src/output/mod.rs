@@ -545,6 +545,28 @@ impl Printer {
         }
     }
 
+    /// With `-o openmetrics`, a run that failed before writing anything (a sign-in failure,
+    /// a listing that could not be read) still writes a whole exposition: `credits_up 0` with
+    /// the exit code as a label, then `# EOF`. A scraper then sees the failure instead of a
+    /// file that vanished (usage errors write nothing: they never reach Azure).
+    pub(crate) fn metrics_of_nothing_read(&self, error: &Error) {
+        if self.writer != Writer::OpenMetrics
+            || self.has_written()
+            || matches!(error.kind, ErrorKind::Usage | ErrorKind::Output)
+        {
+            return;
+        }
+        let mut metrics = metrics::Metrics::default();
+        let code = error.exit_code().to_string();
+        metrics.flag(
+            "credits_up",
+            "1 when the billing profile's balance was read, 0 when it could not be.",
+            &[("exit_code", code.as_str())],
+            false,
+        );
+        let _: Result<Flow> = self.write(&metrics.render());
+    }
+
     /// Text that is the data itself (a completion script, the manual page, a config value),
     /// written as it is whatever the format.
     pub(crate) fn text(&self, text: &str) -> Result<()> {

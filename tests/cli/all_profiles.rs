@@ -403,3 +403,91 @@ async fn a_profile_listed_with_a_malformed_id_is_a_row_not_the_end_of_the_run() 
         "{out}"
     );
 }
+
+/// The README's cron line, run as written (its directory swapped for a temporary one) with
+/// one profile answering 403: the file is published whole (`credits_up 0` for that profile),
+/// the temporary file is gone, and the line exits with credits' code for cron.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_readme_cron_line_publishes_a_whole_file_when_a_profile_is_forbidden() {
+    let fake = Fake::start().await;
+    fake.accounts(&accounts_body(&[(
+        "1111:aaaa",
+        "Contoso",
+        &[("P1", "Development", "USD"), ("P2", "Production", "USD")],
+    )]))
+    .await;
+    answer(
+        &fake,
+        "1111:aaaa",
+        "P1",
+        json_response(&balance_body("996.13", "USD")),
+    )
+    .await;
+    answer(
+        &fake,
+        "1111:aaaa",
+        "P2",
+        ResponseTemplate::new(403)
+            .set_body_string(r#"{"error":{"code":"AuthorizationFailed","message":"No."}}"#),
+    )
+    .await;
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
+        .expect("README.md");
+    let line = readme
+        .lines()
+        .find(|l| l.starts_with("*/30 * * * *") && l.contains("balance --all"))
+        .expect("the README's cron line");
+    let dir = tempfile::tempdir().unwrap();
+    let command = line.trim_start_matches("*/30 * * * * ").replace(
+        "/var/lib/node_exporter/textfile",
+        &dir.path().display().to_string(),
+    );
+    let binary = assert_cmd::cargo::cargo_bin!("credits");
+    let path = format!(
+        "{}:/usr/bin:/bin",
+        binary.parent().expect("the binary's folder").display()
+    );
+    let output = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(&command)
+        .env_clear()
+        .env("PATH", path)
+        .env("HOME", dir.path())
+        .env("CREDITS_ENDPOINT", fake.uri())
+        .env("CREDITS_ACCESS_TOKEN", "t")
+        .env("CREDITS_CACHE_DIR", fake.cache.path())
+        .output()
+        .expect("sh runs");
+    assert_eq!(output.status.code(), Some(4), "{output:?}");
+    let published = std::fs::read_to_string(dir.path().join("credits.prom")).expect("published");
+    assert!(published.ends_with("# EOF\n"), "{published}");
+    assert!(
+        published.contains("profile=\"Production\"} 0")
+            && published.contains("profile=\"Development\"} 1"),
+        "{published}"
+    );
+    assert!(!dir.path().join(".credits.prom.tmp").exists());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("403"), "{stderr}");
+}
+
+/// A run that reads nothing at all still writes a whole OpenMetrics file.
+#[test]
+fn a_run_that_reads_nothing_writes_credits_up_0_with_its_exit_code() {
+    let out = run(credits_command(&[
+        "--auth",
+        "token",
+        "--endpoint",
+        "http://127.0.0.1:9",
+        "balance",
+        "--all",
+        "-o",
+        "openmetrics",
+    ]));
+    assert_eq!(out.code, 3, "{out}");
+    assert!(
+        out.stdout
+            .contains("credits_up{exit_code=\"3\"} 0\n# EOF\n"),
+        "{out}"
+    );
+}
