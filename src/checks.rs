@@ -480,10 +480,18 @@ pub(crate) fn min_balance(summary: &BalanceSummary, minimum: &Thresholds) -> Res
         }
     };
     let minimum = Amount::new(minimum.value, minimum.currency().or(currency.as_deref()));
-    let Some(balance) = Amount::of(summary.estimated_balance.as_ref(), profile_currency) else {
-        return Ok(Outcome::Failed(format!(
+    let balance = match Amount::of(summary.estimated_balance.as_ref(), profile_currency) {
+        Some(balance) => balance,
+        // A profile without credit (204) has a balance of nothing: judged like any other.
+        None if !summary.has_credits => Amount::new(
+            rust_decimal::Decimal::new(0, 2),
+            minimum.currency().or(currency.as_deref()),
+        ),
+        None => {
+            return Ok(Outcome::Failed(format!(
             "Azure reported no estimated balance, so it cannot be shown to be at least {minimum}"
-        )));
+        )))
+        }
     };
     let internal = |m: crate::model::amount::CurrencyMismatch| {
         Error::unavailable(format!("comparing the balance of {label}: {m}"))
@@ -547,8 +555,30 @@ pub(crate) fn min_runway(forecast: &Forecast, days: i64) -> Outcome {
             "--min-days cannot be checked: Azure reported no estimated balance".into(),
         );
     }
-    match (forecast.runway_days, forecast.depletion_date) {
-        (Some(runway), depletion) if runway < days => Outcome::Failed(format!(
+    // The credit is gone at the earlier of the burn runway and the day the lots' credit runs
+    // out (used up or lapsed, soonest-expiring lot first, as Azure spends it).
+    let lapse = forecast
+        .expiring_unused
+        .as_ref()
+        .and_then(|u| u.credit_lasts_best_case)
+        .map(|day| ((day - forecast.as_of).num_days().max(0), day));
+    let burn = forecast
+        .runway_days
+        .map(|runway| (runway, forecast.depletion_date));
+    match (burn, lapse) {
+        (burn, Some((lapse_days, day)))
+            if lapse_days < days && burn.is_none_or(|(runway, _)| lapse_days < runway) =>
+        {
+            let at_the_burn = match burn {
+                Some((runway, _)) => format!("at the burn rate it would last {runway} days"),
+                None => "at the burn rate it would not run out".to_string(),
+            };
+            Outcome::Failed(format!(
+                "the credit is gone in {lapse_days} days (on {day}: the lots' credit lapses first; {at_the_burn}), shorter than the minimum {days} days by {} days",
+                days - lapse_days
+            ))
+        }
+        (Some((runway, depletion)), _) if runway < days => Outcome::Failed(format!(
             "the runway of {runway} days{} is shorter than the minimum {days} days by {} days",
             depletion.map(|d| format!(" (to {d})")).unwrap_or_default(),
             days - runway
@@ -725,6 +755,7 @@ mod tests {
             account_display_name: None,
         };
         let mut summary = BalanceSummary::no_credits(profile);
+        summary.has_credits = true;
         summary.estimated_balance =
             estimated.map(|v| Money::new(Decimal::from_str(v).unwrap(), currency));
         summary

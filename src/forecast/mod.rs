@@ -137,6 +137,9 @@ pub struct Forecast {
     pub(crate) depletion_date: Option<NaiveDate>,
     /// `None` without a burn rate.
     pub(crate) expiring_unused: Option<ExpiringUnused>,
+    /// The profile has no credit (Azure answered 204): balance 0, runway 0, nothing expiring.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub(crate) no_credit: bool,
 }
 
 /// Why a forecast cannot be made.
@@ -184,6 +187,32 @@ pub fn forecast(inputs: &Inputs<'_>) -> Result<Forecast, ForecastError> {
         end,
         days: inputs.window_days,
     };
+
+    // No credit at all is not "too little history": there is nothing to last or to lapse.
+    if !inputs.balance.has_credits {
+        return Ok(Forecast {
+            as_of: end,
+            currency: currency.clone(),
+            estimated_balance: Some(zero()),
+            pending_charges: zero(),
+            window,
+            monthly_charges: months_of(start, end, &zero),
+            balance_history: Vec::new(),
+            burn_rate_per_day: None,
+            too_little_history: None,
+            runway_days: Some(0),
+            depletion_date: Some(end),
+            expiring_unused: Some(ExpiringUnused {
+                best_case: zero(),
+                worst_case: zero(),
+                credit_lasts_best_case: Some(end),
+                credit_lasts_worst_case: Some(end),
+                lots_without_remaining: 0,
+                lots: Vec::new(),
+            }),
+            no_credit: true,
+        });
+    }
 
     // Charges in the window, per month; and the first event of all.
     let mut months = months_of(start, end, &zero);
@@ -289,6 +318,7 @@ pub fn forecast(inputs: &Inputs<'_>) -> Result<Forecast, ForecastError> {
         runway_days,
         depletion_date,
         expiring_unused,
+        no_credit: false,
     })
 }
 

@@ -40,6 +40,7 @@ fn summary(estimated: &str, pending: &str) -> BalanceSummary {
         account_display_name: None,
     };
     let mut summary = BalanceSummary::no_credits(profile);
+    summary.has_credits = true;
     summary.estimated_balance = Some(Money::new(d(estimated), "USD"));
     summary.pending_eligible_charges = Some(Money::new(d(pending), "USD"));
     summary
@@ -288,4 +289,56 @@ fn a_balance_already_gone_has_no_runway_even_without_burn() {
     let f = run(&summary("0.00", "0"), &[], &[event(-200, "0")]);
     assert_eq!(f.burn_rate_per_day, Some(usd("0")));
     assert_eq!(f.runway_days, Some(0));
+}
+
+/// A profile without credit (204) is judged like any other: balance 0, runway 0 (so
+/// `--min-days` fails), nothing expiring (so `--max-unused` passes); never "too little
+/// history".
+#[test]
+fn a_profile_without_credit_is_judged_not_unread() {
+    let mut none = summary("0", "0");
+    none.has_credits = false;
+    none.estimated_balance = None;
+    let result = run(&none, &[], &[]);
+    assert!(result.no_credit);
+    assert!(result.too_little_history.is_none());
+    assert_eq!(result.runway_days, Some(0));
+    let min_days = crate::checks::min_runway(&result, 30);
+    assert!(
+        matches!(&min_days, crate::checks::Outcome::Failed(why) if why.contains("0 days")),
+        "{min_days:?}"
+    );
+    let texts = vec!["10".to_string()];
+    let maximum = crate::checks::Thresholds::parse("--max-unused", &texts)
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        crate::checks::max_unused(&result, &maximum).unwrap(),
+        crate::checks::Outcome::Passed
+    );
+}
+
+/// `--min-days` judges the day the credit is really gone: a lot that lapses before the burn
+/// uses it up ends the credit sooner than the runway says.
+#[test]
+fn min_days_judges_the_earlier_of_the_runway_and_the_lapse() {
+    // 10 a day over 90 days; 1,000 would last 100 days, but the only lot lapses in 30.
+    let events: Vec<CreditEvent> = (1..=90).map(|n| event(-n, "-10")).collect();
+    let lots = [lot("L", 30, "1000")];
+    let result = run(&summary("1000", "0"), &lots, &events);
+    let runway = result.runway_days.expect("a runway");
+    assert!(runway > 60, "{runway}");
+    let outcome = crate::checks::min_runway(&result, 60);
+    let crate::checks::Outcome::Failed(why) = outcome else {
+        panic!("should fail: {outcome:?}");
+    };
+    assert!(why.contains("the credit is gone in 30 days"), "{why}");
+    assert!(
+        why.contains(&format!("at the burn rate it would last {runway} days")),
+        "{why}"
+    );
+    assert_eq!(
+        crate::checks::min_runway(&result, 20),
+        crate::checks::Outcome::Passed
+    );
 }

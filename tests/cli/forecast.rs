@@ -83,20 +83,37 @@ fn forecast_json_has_every_documented_field() {
     assert!(json.get("tooLittleHistory").is_none());
 }
 
+/// A profile without credit (Marketing: Azure answers 204) is not "could not check": it is
+/// judged like any other, with a balance of 0, a runway of 0 days and nothing expiring.
 #[test]
-fn too_little_history_is_said_plainly_and_cannot_pass_a_check() {
+fn a_profile_without_credit_is_judged_like_any_other() {
     let outcome = demo(&["forecast", "-p", "Marketing", "--json"]);
     assert_eq!(outcome.code, 0, "{outcome}");
     let json = outcome.json();
     assert_eq!(json["burnRatePerDay"], Value::Null);
-    assert_eq!(json["runwayDays"], Value::Null);
-    assert_eq!(json["tooLittleHistory"]["neededDays"], 30);
-    assert!(outcome.stderr.contains("too little history"), "{outcome}");
+    assert_eq!(json["runwayDays"], 0);
+    assert_eq!(json["noCredit"], true);
+    assert!(json.get("tooLittleHistory").is_none(), "{json}");
     let checked = demo(&["forecast", "-p", "Marketing", "--min-days", "30"]);
-    assert_eq!(checked.code, 6, "could not check, not all clear: {checked}");
+    assert_eq!(checked.code, 1, "{checked}");
+    assert!(checked.stderr.contains("the runway of 0 days"), "{checked}");
+    let unused = demo(&[
+        "-o",
+        "none",
+        "forecast",
+        "-p",
+        "Marketing",
+        "--max-unused",
+        "10",
+    ]);
+    assert_eq!(unused.code, 0, "{unused}");
+    let minimum = demo(&["-o", "none", "balance", "-p", "Marketing", "--min", "100"]);
+    assert_eq!(minimum.code, 1, "{minimum}");
     assert!(
-        checked.stderr.contains("--min-days cannot be checked"),
-        "{checked}"
+        minimum
+            .stderr
+            .contains("estimated balance 0.00 EUR is below the minimum 100 EUR"),
+        "{minimum}"
     );
 }
 
@@ -105,14 +122,15 @@ fn forecast_checks_fail_with_the_figures_after_printing_the_data() {
     let runway = demo(&["forecast", "-p", "Production", "--min-days", "100"]);
     assert_eq!(runway.code, 1, "{runway}");
     assert!(runway.stdout.contains("Runway"), "data first: {runway}");
+    // The credit is really gone when its lots lapse (45 days), before the burn runway (80).
     assert!(
         runway.stderr.contains(
-            "check failed: the runway of 80 days (to 2027-02-19) is shorter than the minimum 100 days by 20 days"
+            "check failed: the credit is gone in 45 days (on 2027-01-15: the lots' credit lapses first; at the burn rate it would last 80 days), shorter than the minimum 100 days by 55 days"
         ),
         "{runway}"
     );
     assert_eq!(
-        demo(&["forecast", "-p", "Production", "--min-days", "80"]).code,
+        demo(&["forecast", "-p", "Production", "--min-days", "45"]).code,
         0
     );
     let unused = demo(&["forecast", "-p", "Production", "--max-unused", "200"]);

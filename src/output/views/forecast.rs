@@ -87,6 +87,7 @@ pub(super) fn burn_text(forecast: &Forecast) -> String {
             short.needed_days,
             forecast.as_of
         ),
+        (None, None) if forecast.no_credit => "none: the profile has no credit".into(),
         (None, None) => "-".into(),
     }
 }
@@ -301,6 +302,7 @@ table! {
         }),
         Column::prose("Note") => match &row.result {
             Ok(r) => match (&r.forecast.too_little_history, r.forecast.runway_days) {
+                _ if r.forecast.no_credit => Cell::owned("no credit"),
                 (Some(_), _) => Cell::owned("too little history"),
                 (None, None) => Cell::owned("no depletion in sight"),
                 _ => Cell::Blank,
