@@ -125,8 +125,9 @@ impl Ledger {
         rows: &[ProfileRow<T>],
         check: impl Fn(&T) -> Vec<(&'static str, Outcome)>,
     ) -> Self {
-        let mut ledger = Ledger::many(noun, rows.len());
-        for row in rows {
+        let read = rows.iter().filter(|row| !row.excluded());
+        let mut ledger = Ledger::many(noun, read.clone().count());
+        for row in read {
             let subject = row.profile.label();
             match &row.result {
                 Err(error) => ledger.record(

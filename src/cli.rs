@@ -254,6 +254,11 @@ pub(crate) struct ScopeArgs {
     #[arg(long, conflicts_with = "profile")]
     pub(crate) all: bool,
 
+    /// With --all: leave this profile out (display name, name or full id); repeatable. The
+    /// row says "excluded" [env: CREDITS_EXCLUDE, comma-separated] [config: exclude]
+    #[arg(long, value_name = "PROFILE")]
+    pub(crate) exclude: Vec<String>,
+
     /// A billing account (a MACC commitment lives here): its display name, name or full id.
     /// Lots and transactions only: Azure keeps no balance summary for an account
     #[arg(long, value_name = "ACCOUNT", conflicts_with_all = ["profile", "all"])]
@@ -411,6 +416,7 @@ pub(crate) const MAN_ENVIRONMENT: &[(&str, &str)] = &[
     ("CREDITS_CACHE_DIR", "Where the profile cache is kept."),
     ("CREDITS_NO_PROGRESS", "Any value but 0: no progress line on stderr."),
     ("CREDITS_CONCURRENCY", "Requests in flight at once, at most (1-64; default 16)."),
+    ("CREDITS_EXCLUDE", "With --all: profiles to leave out, comma-separated."),
     ("CREDITS_ACCESS_TOKEN", "The bearer token for --auth token."),
     ("AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET", "The service principal for --auth service-principal; AZURE_CLIENT_ID also selects a user-assigned managed identity."),
     ("AZURE_FEDERATED_TOKEN_FILE", "The federated token for --auth workload-identity (with AZURE_TENANT_ID and AZURE_CLIENT_ID)."),

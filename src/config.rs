@@ -13,7 +13,14 @@ use std::path::{Path, PathBuf};
 pub(crate) const CONFIG_VAR: &str = "CREDITS_CONFIG";
 
 /// The keys the file may hold, in the order `config list` shows them.
-pub(crate) const KEYS: [&str; 5] = ["profile", "endpoint", "auth", "output", "concurrency"];
+pub(crate) const KEYS: [&str; 6] = [
+    "profile",
+    "endpoint",
+    "auth",
+    "output",
+    "concurrency",
+    "exclude",
+];
 
 /// Files larger than this are not a config file.
 const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
@@ -192,6 +199,16 @@ pub(crate) fn parse(path: &Path, text: &str) -> Result<ConfigFile> {
         let text = match (key, value) {
             (_, Some(toml_edit::Value::String(s))) => s.value().clone(),
             ("concurrency", Some(toml_edit::Value::Integer(n))) => n.value().to_string(),
+            // `exclude = ["Marketing", "Archive"]`: one name a line.
+            ("exclude", Some(toml_edit::Value::Array(names)))
+                if names.iter().all(|n| n.as_str().is_some()) =>
+            {
+                names
+                    .iter()
+                    .filter_map(|n| n.as_str())
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            }
             _ => {
                 let example = if key == "concurrency" {
                     "concurrency = 8".to_string()

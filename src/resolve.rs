@@ -20,7 +20,7 @@ use crate::cli::ScopeArgs;
 use crate::context::Context;
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::domain::{AccountRef, BillingAccount, BillingProfile, ScopeRef};
-use crate::model::row::ProfileRow;
+use crate::model::row::{ProfileRow, RowError};
 use crate::model::scope::{Scope, ScopeKind};
 use crate::settings::{Setting, Source};
 use futures::stream::{self, StreamExt};
@@ -32,8 +32,8 @@ const NO_READABLE_PROFILE: &str = "this sign-in can read no Microsoft Customer A
 pub(crate) enum Selection {
     /// `--profile` (or `CREDITS_PROFILE`, or the config file): one billing profile.
     Profile(Setting<String>),
-    /// `--all`: every readable MCA billing profile.
-    All,
+    /// `--all`: every readable MCA billing profile but those left out (`--exclude`).
+    All(Setting<Vec<String>>),
     /// `--account`: one billing account.
     Account(String),
     /// `--customer`: one of a partner's customers.
@@ -87,8 +87,13 @@ impl Selection {
         flags: &ScopeArgs,
         served: &Served,
     ) -> Result<Self> {
+        if !flags.exclude.is_empty() && !flags.all {
+            return Err(Error::usage(
+                "--exclude leaves profiles out of --all; give --all with it, or name the one profile with --profile",
+            ));
+        }
         let selection = if flags.all {
-            Selection::All
+            Selection::All(context.settings.exclude(&flags.exclude))
         } else if let Some(account) = &flags.account {
             Selection::Account(account.clone())
         } else if let Some(customer) = &flags.customer {
@@ -100,7 +105,7 @@ impl Selection {
             Selection::Profile(query) => {
                 (ScopeKind::BillingProfile, query.value.as_str(), "--profile")
             }
-            Selection::All => (ScopeKind::BillingProfile, "", "--all"),
+            Selection::All(_) => (ScopeKind::BillingProfile, "", "--all"),
             Selection::Account(query) => (ScopeKind::BillingAccount, query.as_str(), "--account"),
             Selection::Customer(query) => (ScopeKind::Customer, query.as_str(), "--customer"),
         };
@@ -150,7 +155,9 @@ pub(crate) async fn read<T>(
     read: impl AsyncFn(&ArmClient, ScopeRef) -> Result<T>,
 ) -> Result<Resolved<T>> {
     match selection {
-        Selection::All => Ok(Resolved::Many(every_profile(context, &read).await?)),
+        Selection::All(exclude) => Ok(Resolved::Many(
+            every_profile(context, exclude, &read).await?,
+        )),
         Selection::Profile(query) => {
             let (scope, value) = with_profile(context, query, read).await?;
             Ok(Resolved::One(scope, value))
@@ -287,17 +294,18 @@ fn named_where_it_came_from(error: Error, query: &Setting<String>) -> Error {
 /// is made afresh and every profile read again, once, before any output.
 async fn every_profile<T>(
     context: &Context,
+    exclude: &Setting<Vec<String>>,
     read: &impl AsyncFn(&ArmClient, ScopeRef) -> Result<T>,
 ) -> Result<Vec<ProfileRow<T>>> {
     let (accounts, origin) = known_accounts(context).await?;
-    let rows = read_rows(context, &accounts, read).await?;
+    let rows = read_rows(context, &accounts, exclude, read).await?;
     let stale = rows
         .iter()
         .filter_map(ProfileRow::error)
         .any(|e| worth_resolving_again(context, origin, e.kind));
     if stale {
         let accounts = relist(context).await?;
-        return read_rows(context, &accounts, read).await;
+        return read_rows(context, &accounts, exclude, read).await;
     }
     Ok(rows)
 }
@@ -343,6 +351,53 @@ fn readable_profiles(accounts: &[BillingAccount]) -> Result<Vec<Target>> {
 /// A profile to read, with its account, or why it cannot be.
 type Target = (AccountRef, ScopeRef, Option<Error>);
 
+/// The targets `exclude` names (by display name after NFC and case folding, name or full
+/// id). A name that matches no readable profile is an error (a typo would otherwise leave a
+/// profile in a gate unnoticed), with the closest names.
+fn left_out(targets: &[Target], exclude: &Setting<Vec<String>>) -> Result<Vec<usize>> {
+    let mut left_out = Vec::new();
+    for wanted in &exclude.value {
+        let wanted_name = comparable(wanted);
+        let id = wanted.trim().trim_end_matches('/');
+        let hits: Vec<usize> = targets
+            .iter()
+            .enumerate()
+            .filter(|(_, (_, profile, _))| {
+                profile
+                    .display_name
+                    .as_deref()
+                    .is_some_and(|d| comparable(d) == wanted_name)
+                    || profile.name().eq_ignore_ascii_case(id)
+                    || profile.id().eq_ignore_ascii_case(id)
+            })
+            .map(|(index, _)| index)
+            .collect();
+        if hits.is_empty() {
+            let names: Vec<String> = targets
+                .iter()
+                .map(|(_, p, _)| p.label().to_string())
+                .collect();
+            let known = Known {
+                listed: names.iter().map(|n| AsTyped(n).to_string()).collect(),
+                names,
+            };
+            let none: [(); 0] = [];
+            let error = match one_match(ScopeKind::BillingProfile, wanted, &none, &known, |_| {
+                String::new()
+            }) {
+                Err(error) => error,
+                Ok(_) => Error::not_found("no billing profile matches"),
+            };
+            return Err(error.hinted(format!(
+                "it was given by {}",
+                exclude.source.describe("--exclude", wanted)
+            )));
+        }
+        left_out.extend(hits);
+    }
+    Ok(left_out)
+}
+
 /// A listed profile as a scope; an id that is not a billing profile's is Azure's mistake.
 fn listed_profile(profile: &BillingProfile, account: &BillingAccount) -> Result<ScopeRef> {
     ScopeRef::in_account(profile, account)
@@ -352,38 +407,42 @@ fn listed_profile(profile: &BillingProfile, account: &BillingAccount) -> Result<
 async fn read_rows<T>(
     context: &Context,
     accounts: &[BillingAccount],
+    exclude: &Setting<Vec<String>>,
     read: &impl AsyncFn(&ArmClient, ScopeRef) -> Result<T>,
 ) -> Result<Vec<ProfileRow<T>>> {
     let targets = readable_profiles(accounts)?;
     if targets.is_empty() {
         return Err(Error::not_found(NO_READABLE_PROFILE));
     }
+    let left_out = left_out(&targets, exclude)?;
     let client = context.client().await?;
     let total = targets.len();
     let progress = context.printer.progress();
     let read_so_far = std::sync::atomic::AtomicUsize::new(0);
     progress.stage(format!("billing profile 1 of {total}"));
     let read_so_far = &read_so_far;
-    let rows = stream::iter(
-        targets
-            .into_iter()
-            .map(|(account, profile, unreadable)| async move {
-                let result = match unreadable {
-                    Some(why) => Err(why.into()),
-                    None => read(client, profile.clone()).await.map_err(Into::into),
-                };
-                let done = read_so_far.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-                progress.stage(format!(
-                    "billing profile {} of {total}",
-                    (done + 1).min(total)
-                ));
-                ProfileRow {
-                    account,
-                    profile,
-                    result,
-                }
-            }),
-    )
+    let by = exclude.source.name();
+    let by = by.as_str();
+    let left_out = &left_out;
+    let rows = stream::iter(targets.into_iter().enumerate().map(
+        |(index, (account, profile, unreadable))| async move {
+            let result = match unreadable {
+                _ if left_out.contains(&index) => Err(RowError::excluded(by)),
+                Some(why) => Err(why.into()),
+                None => read(client, profile.clone()).await.map_err(Into::into),
+            };
+            let done = read_so_far.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+            progress.stage(format!(
+                "billing profile {} of {total}",
+                (done + 1).min(total)
+            ));
+            ProfileRow {
+                account,
+                profile,
+                result,
+            }
+        },
+    ))
     .buffered(client.concurrency())
     .collect()
     .await;

@@ -35,6 +35,7 @@ pub(crate) const CACHE_DIR_VAR: &str = "CREDITS_CACHE_DIR";
 pub(crate) const OUTPUT_VAR: &str = "CREDITS_OUTPUT";
 pub(crate) const NO_PROGRESS_VAR: &str = "CREDITS_NO_PROGRESS";
 pub(crate) const CONCURRENCY_VAR: &str = "CREDITS_CONCURRENCY";
+pub(crate) const EXCLUDE_VAR: &str = "CREDITS_EXCLUDE";
 /// The colour conventions (no-color.org, bixense.com/clicolors) and a dumb terminal.
 pub(crate) const COLOR_VARS: [&str; 4] = ["NO_COLOR", "CLICOLOR", "CLICOLOR_FORCE", "TERM"];
 
@@ -161,6 +162,7 @@ impl Environment {
             OUTPUT_VAR,
             NO_PROGRESS_VAR,
             CONCURRENCY_VAR,
+            EXCLUDE_VAR,
         ]
         .into_iter()
         .chain(COLOR_VARS)
@@ -264,6 +266,7 @@ pub(crate) fn validate_config_value(key: &str, text: &str) -> Result<()> {
         "auth" => parse_auth(name, text).map(|_| ()),
         "output" => parse_output(name, text).map(|_| ()),
         "concurrency" => parse_concurrency(name, text).map(|_| ()),
+        "exclude" => Ok(()),
         other => Err(Error::usage(format!(
             "{other:?} is not a config key; the keys are {}",
             crate::config::KEYS.join(", ")
@@ -510,6 +513,47 @@ impl Settings {
     /// The billing profile to use: `--profile`, else `CREDITS_PROFILE`. Missing or empty is
     /// a usage error. (Read per command, so that a CI-wide `CREDITS_PROFILE` does not clash
     /// with `balance --all`.)
+    /// The profiles `--all` leaves out: `--exclude` (repeated), else `CREDITS_EXCLUDE`
+    /// (comma-separated), else `exclude` in the config file (a string or a list), else none.
+    /// Read per command, like the profile.
+    pub(crate) fn exclude(&self, flags: &[String]) -> Setting<Vec<String>> {
+        let names = |text: &str, separator: char| -> Vec<String> {
+            text.split(separator)
+                .map(str::trim)
+                .filter(|n| !n.is_empty())
+                .map(str::to_string)
+                .collect()
+        };
+        if !flags.is_empty() {
+            return Setting {
+                value: flags.to_vec(),
+                source: Source::Flag("--exclude"),
+            };
+        }
+        match pick(
+            &self.env,
+            Layers {
+                flag: (None, "--exclude"),
+                env: Some(EXCLUDE_VAR),
+                file: Some("exclude"),
+            },
+        ) {
+            Some((text, source @ Source::Env(_))) => Setting {
+                value: names(text, ','),
+                source,
+            },
+            // The config file's list arrives one name a line.
+            Some((text, source)) => Setting {
+                value: names(text, '\n'),
+                source,
+            },
+            None => Setting {
+                value: Vec::new(),
+                source: Source::Default,
+            },
+        }
+    }
+
     pub(crate) fn profile(&self, flag: Option<&str>) -> Result<Setting<String>> {
         let chosen = pick(
             &self.env,

@@ -36,7 +36,7 @@ pub(crate) async fn run(context: &Context, args: EventsArgs) -> Result<()> {
     };
     let selection = Selection::from_flags(context, &args.scope, &SERVED)?;
     let none_between = format!("no credit transactions between {start} and {end}");
-    if let Selection::All = selection {
+    if let Selection::All(_) = selection {
         return run_all(context, &selection, &asked, &none_between).await;
     }
     // One scope: written page by page. A fresh list for every attempt: a retry starts from

@@ -25,6 +25,9 @@ pub(crate) struct RowError {
     pub(crate) hints: Vec<String>,
     #[serde(skip)]
     pub(crate) kind: ErrorKind,
+    /// Not read because the user left it out (`--exclude`): not a failure.
+    #[serde(skip)]
+    pub(crate) excluded: bool,
 }
 
 impl From<Error> for RowError {
@@ -34,6 +37,20 @@ impl From<Error> for RowError {
             message: error.message,
             hints: error.hints,
             kind: error.kind,
+            excluded: false,
+        }
+    }
+}
+
+impl RowError {
+    /// A profile the user left out with `--exclude`.
+    pub(crate) fn excluded(by: &str) -> Self {
+        RowError {
+            exit_code: 0,
+            message: format!("excluded by {by}"),
+            hints: Vec::new(),
+            kind: ErrorKind::Usage,
+            excluded: true,
         }
     }
 }
@@ -53,13 +70,19 @@ impl Unread for BalanceSummary {
 }
 
 impl<T> ProfileRow<T> {
+    /// Why the row was not read: a failure, or the user's `--exclude`.
     pub(crate) fn error(&self) -> Option<&RowError> {
         self.result.as_ref().err()
     }
 
+    /// True when the user left this profile out.
+    pub(crate) fn excluded(&self) -> bool {
+        self.error().is_some_and(|e| e.excluded)
+    }
+
     /// The row's failure as an error naming its profile, for stderr.
     pub(crate) fn failure(&self) -> Option<Error> {
-        self.error().map(|error| Error {
+        self.error().filter(|e| !e.excluded).map(|error| Error {
             kind: error.kind,
             message: format!(
                 "billing profile {}: {}",
@@ -82,6 +105,9 @@ struct RowJson<'a, T> {
     billing_account: &'a AccountRef,
     #[serde(skip_serializing_if = "Option::is_none")]
     error: Option<&'a RowError>,
+    /// `true` only for a profile the user left out with `--exclude`.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    excluded: bool,
 }
 
 impl<T: Serialize + Unread> Serialize for ProfileRow<T> {
@@ -91,12 +117,14 @@ impl<T: Serialize + Unread> Serialize for ProfileRow<T> {
                 value,
                 billing_account: &self.account,
                 error: None,
+                excluded: false,
             }
             .serialize(s),
             Err(error) => RowJson {
                 value: &T::unread(&self.profile),
                 billing_account: &self.account,
-                error: Some(error),
+                error: Some(error).filter(|e| !e.excluded),
+                excluded: error.excluded,
             }
             .serialize(s),
         }

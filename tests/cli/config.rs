@@ -357,3 +357,32 @@ fn a_profile_from_the_file_that_matches_nothing_says_where_it_came_from() {
     let out = run(with_config(&file, &["--demo", "balance", "-p", "Nope"]));
     assert!(!out.stderr.contains("hint: the profile was given"), "{out}");
 }
+
+/// `exclude` in the config file: a name or a list of names, used by `--all`.
+#[test]
+fn exclude_comes_from_the_config_file_as_a_list() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(&dir, "exclude = [\"Marketing\", \"Archive\"]\n");
+    let mut command = with_config(
+        &file,
+        &[
+            "--demo",
+            "--as-of",
+            "2026-12-01",
+            "balance",
+            "--all",
+            "--json",
+        ],
+    );
+    command.env("CREDITS_NO_PROGRESS", "1");
+    let out = run(command);
+    assert_eq!(out.code, 0, "{out}");
+    let excluded = out
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["excluded"] == true)
+        .count();
+    assert_eq!(excluded, 2, "{out}");
+}

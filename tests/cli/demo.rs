@@ -158,3 +158,107 @@ fn the_final_message_names_every_outcome_not_only_the_worst() {
         assert!(out.stderr.contains(named), "{named}: {out}");
     }
 }
+
+/// `--exclude` leaves a profile out of `--all`: its row says so, no check counts it, a name
+/// that matches nothing is exit 5 with the closest names, and it needs `--all`.
+#[test]
+fn exclude_leaves_a_profile_out_of_all_and_says_so() {
+    let at = |args: &[&str]| {
+        let mut all = vec!["--demo", "--as-of", "2026-12-01"];
+        all.extend_from_slice(args);
+        run(credits_command(&all))
+    };
+    let json = at(&["balance", "--all", "--exclude", "marketing", "--json"]);
+    assert_eq!(json.code, 0, "{json}");
+    let rows = json.json();
+    let excluded: Vec<&str> = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["excluded"] == true)
+        .filter_map(|r| r["billingProfile"]["displayName"].as_str())
+        .collect();
+    assert_eq!(excluded, ["Marketing"], "{json}");
+    assert!(rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|r| r.get("error").is_none()));
+    let table = at(&["balance", "--all", "--exclude", "Marketing"]);
+    assert!(table.stdout.contains("| excluded |"), "{table}");
+    // Excluded profiles are not checked: without Marketing, --min 0EUR has nothing failing.
+    let checked = at(&[
+        "-o",
+        "none",
+        "balance",
+        "--all",
+        "--min",
+        "1USD",
+        "--min",
+        "1EUR",
+        "--exclude",
+        "Marketing",
+    ]);
+    assert_eq!(checked.code, 0, "{checked}");
+    let typo = at(&["balance", "--all", "--exclude", "Marketng"]);
+    assert_eq!(typo.code, 5, "{typo}");
+    assert!(
+        typo.stderr.contains("did you mean \"Marketing\"?"),
+        "{typo}"
+    );
+    let alone = at(&["balance", "-p", "Development", "--exclude", "Marketing"]);
+    assert_eq!(alone.code, 2, "{alone}");
+    // From the variable, comma-separated.
+    let mut command = credits_command(&[
+        "--demo",
+        "--as-of",
+        "2026-12-01",
+        "balance",
+        "--all",
+        "--json",
+    ]);
+    command.env("CREDITS_EXCLUDE", "Marketing, Archive");
+    let from_env = run(command);
+    let excluded = from_env
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["excluded"] == true)
+        .count();
+    assert_eq!(excluded, 2, "{from_env}");
+}
+
+/// The README's scheduled workflow, its `credits report` command run against the demo
+/// tenant: the exit code and the count of failed checks the README gives.
+#[test]
+fn the_readme_workflow_command_exits_as_the_readme_says_on_the_demo() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
+        .expect("README.md");
+    let workflow = readme
+        .split("name: azure-credits")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("the README's workflow");
+    let command: String = workflow
+        .lines()
+        .skip_while(|l| !l.trim_start().starts_with("credits report"))
+        .take_while(|l| !l.trim().is_empty())
+        .map(|l| l.trim().trim_end_matches('\\').trim().to_string())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let words: Vec<&str> = command
+        .split_whitespace()
+        .take_while(|w| *w != ">>")
+        .collect();
+    assert_eq!(words.first(), Some(&"credits"), "{command}");
+    let mut args = vec!["--demo", "--as-of", "2026-12-01"];
+    args.extend_from_slice(&words[1..]);
+    let out = run(credits_command(&args));
+    assert_eq!(out.code, 1, "{out}");
+    assert!(
+        out.stderr.contains("check failed: 8 checks failed"),
+        "{out}"
+    );
+    assert!(readme.contains("exits 1 with `check failed: 8 checks failed: …`"));
+}

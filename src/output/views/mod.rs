@@ -31,6 +31,9 @@ use std::borrow::Cow;
 
 /// The Note of an `--all` row that could not be read: `error: permission denied`, in red.
 fn error_cell(error: &RowError) -> Cell<'static> {
+    if error.excluded {
+        return Cell::owned("excluded");
+    }
     Cell::Marked(
         Cow::Owned(format!("error: {}", error.kind.short_name())),
         Tone::Bad,
@@ -124,7 +127,9 @@ impl<'a, T> ProfileLine<'a, T> {
     }
 
     fn error_code(&self) -> Field<'a> {
-        self.error.and_then(|e| flat::number(Some(e.exit_code)))
+        self.error
+            .filter(|e| !e.excluded)
+            .and_then(|e| flat::number(Some(e.exit_code)))
     }
 
     fn error_message(&self) -> Field<'a> {
