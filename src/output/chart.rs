@@ -130,11 +130,30 @@ pub(crate) fn render(chart: &BalanceChart, width: usize) -> String {
     out.extend(marks);
     out.push('\n');
     let dates = format!("{} … {} (today) … {}", chart.start, chart.as_of, chart.end);
-    // Each line short enough for 80 columns.
-    let indent = " ".repeat(label_width + 1);
-    out.push_str(&format!(
-        "{indent}{dates}\n{indent}{SOLID} balance after each transaction  {LIGHT} projected at the burn rate\n{indent}| today  ^ a lot expires\n"
-    ));
+    let legend = vec![
+        dates,
+        format!("{SOLID} balance after each transaction  {LIGHT} projected at the burn rate"),
+        "| today  ^ a lot expires".to_string(),
+    ];
+    // Under the plot where there is room; on a narrow terminal from the left edge, the key
+    // split in two, so no line is wider than the terminal.
+    let longest = |lines: &[String]| lines.iter().map(|l| l.chars().count()).max().unwrap_or(0);
+    let (indent, legend) = if label_width + 1 + longest(&legend) <= width {
+        (" ".repeat(label_width + 1), legend)
+    } else {
+        let narrow = vec![
+            legend[0].clone(),
+            format!("{SOLID} balance after each transaction"),
+            format!("{LIGHT} projected at the burn rate"),
+            legend[2].clone(),
+        ];
+        (String::new(), narrow)
+    };
+    for line in legend {
+        out.push_str(&indent);
+        out.push_str(&line);
+        out.push('\n');
+    }
     out
 }
 

@@ -22,6 +22,9 @@ pub(crate) struct Grid {
     /// The cells that stand out in colour, by (row, column). Empty without colour.
     pub(crate) tones: HashMap<(usize, usize), Tone>,
     pub(crate) widths: Vec<usize>,
+    /// Per column: whether it holds an amount that is not zero (such a column is never
+    /// dropped to fit a terminal).
+    pub(crate) amounts: Vec<bool>,
     pub(crate) look: Style,
 }
 
@@ -42,6 +45,7 @@ impl Grid {
             rows: Vec::new(),
             tones: HashMap::new(),
             widths: columns.iter().map(|c| display_width(c.title)).collect(),
+            amounts: vec![false; columns.len()],
             look,
         }
     }
@@ -63,6 +67,11 @@ impl Grid {
             .iter()
             .enumerate()
             .map(|(column, cell)| {
+                if holds_an_amount(cell) {
+                    if let Some(flag) = self.amounts.get_mut(column) {
+                        *flag = true;
+                    }
+                }
                 if self.look.color {
                     if let Some(tone) = tone_of(cell) {
                         self.tones.insert((row_index, column), tone);
@@ -91,6 +100,22 @@ impl Grid {
             return None;
         }
         self.tones.get(&(row, column)).copied()
+    }
+}
+
+/// An amount that is not zero, as people see it.
+fn holds_an_amount(cell: &Cell<'_>) -> bool {
+    match cell {
+        Cell::Toned(_, inner) => holds_an_amount(inner),
+        Cell::Money(Some(money)) => money.value.is_some_and(|v| {
+            !v.round_dp(crate::model::money::minor_units(money.currency.as_deref()))
+                .is_zero()
+        }),
+        Cell::Amount(Some(amount)) => !amount
+            .value
+            .round_dp(crate::model::money::minor_units(amount.currency()))
+            .is_zero(),
+        _ => false,
     }
 }
 

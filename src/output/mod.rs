@@ -203,8 +203,17 @@ impl Writer {
                     out.push('\n');
                 }
                 Block::Heading(level, text) => {
-                    out.push_str(&markdown::heading(level, &safe::for_terminal(&text)));
+                    let heading = markdown::heading(level, &safe::for_terminal(&text));
+                    if grid_style == GridStyle::Terminal && !style.wide {
+                        out.push_str(&terminal::fit_line(heading.trim_end(), terminal::width()));
+                        out.push('\n');
+                    } else {
+                        out.push_str(&heading);
+                    }
                 }
+                // Code is for what renders the page (GitHub draws a Mermaid chart); a
+                // terminal has nothing to draw it with.
+                Block::Code(..) if grid_style == GridStyle::Terminal => {}
                 Block::Code(language, lines) => {
                     let lines: Vec<String> = lines
                         .iter()

@@ -108,10 +108,12 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
     lines
 }
 
-/// How the table is fitted: which columns are kept and how wide each is.
+/// How the table is fitted: which columns are kept and how wide each is, or (when even
+/// that cannot fit without losing an amount) one block of `title: value` lines per record.
 struct Layout {
     kept: Vec<usize>,
     widths: Vec<usize>,
+    records: bool,
 }
 
 fn layout(grid: &mut Grid, limit: Option<usize>) -> Layout {
@@ -126,6 +128,7 @@ fn layout(grid: &mut Grid, limit: Option<usize>) -> Layout {
         return Layout {
             kept: all,
             widths: widths.clone(),
+            records: false,
         };
     }
     // 1. Long ids to their last segment.
@@ -140,13 +143,14 @@ fn layout(grid: &mut Grid, limit: Option<usize>) -> Layout {
         }
         widths[index] = width;
     }
-    // 2. The least important columns, one at a time.
+    // 2. The least important columns, one at a time: ids, text and amounts that are all zero
+    // (by their declared order); a column holding an amount that is not zero never goes.
     let mut kept = all;
     let mut droppable: Vec<(u8, usize)> = grid
         .columns
         .iter()
         .enumerate()
-        .filter(|(_, c)| c.drop_order > 0)
+        .filter(|(i, c)| c.drop_order > 0 && !grid.amounts.get(*i).copied().unwrap_or(false))
         .map(|(i, c)| (c.drop_order, i))
         .collect();
     droppable.sort_by(|a, b| b.cmp(a));
@@ -208,8 +212,61 @@ fn layout(grid: &mut Grid, limit: Option<usize>) -> Layout {
                 excess -= 1;
             }
         }
+        // 4. Still too wide: a block per record, every value on its own line.
+        let used = table_width(&kept.iter().map(|i| widths[*i]).collect::<Vec<_>>());
+        if used > limit {
+            return Layout {
+                kept: (0..grid.columns.len()).collect(),
+                widths,
+                records: true,
+            };
+        }
     }
-    Layout { kept, widths }
+    Layout {
+        kept,
+        widths,
+        records: false,
+    }
+}
+
+/// One block of `title: value` lines per record, a blank line between records: what a table
+/// becomes when its amounts cannot fit side by side. Long values wrap at spaces under their
+/// title; nothing is left out.
+fn render_records(grid: &Grid, limit: usize) -> String {
+    let title_width = grid
+        .columns
+        .iter()
+        .map(|c| display_width(c.title))
+        .max()
+        .unwrap_or(0);
+    let value_width = limit.saturating_sub(title_width + 2).max(10);
+    let mut out = String::new();
+    for (row_index, row) in grid.rows.iter().enumerate() {
+        if row_index > 0 {
+            out.push('\n');
+        }
+        for (index, (column, text)) in grid.columns.iter().zip(row).enumerate() {
+            let lines = if display_width(text) > value_width {
+                wrap(text, value_width)
+            } else {
+                vec![text.clone()]
+            };
+            for (n, line) in lines.iter().enumerate() {
+                let label = if n == 0 {
+                    format!("{}:", column.title)
+                } else {
+                    String::new()
+                };
+                let shown = match grid.tone(row_index, index) {
+                    Some(tone) if !line.is_empty() => paint(line, tone),
+                    _ => line.clone(),
+                };
+                out.push_str(&format!("{label:<width$} {shown}", width = title_width + 1));
+                out.push('\n');
+            }
+        }
+    }
+    out
 }
 
 pub(crate) fn render(mut grid: Grid) -> String {
@@ -219,7 +276,14 @@ pub(crate) fn render(mut grid: Grid) -> String {
 
 /// The table fitted to `limit` columns (none: as wide as it needs).
 pub(crate) fn render_to(grid: &mut Grid, limit: Option<usize>) -> String {
-    let Layout { kept, widths } = layout(grid, limit);
+    let Layout {
+        kept,
+        widths,
+        records,
+    } = layout(grid, limit);
+    if records {
+        return render_records(grid, limit.unwrap_or(usize::MAX));
+    }
     let widths: Vec<usize> = kept.iter().map(|i| widths[*i]).collect();
     let mut out = String::new();
     let rule = |out: &mut String, left: &str, fill: &str, middle: &str, right: &str| {

@@ -123,6 +123,14 @@ fn tables_fit_60_80_and_120_columns_without_breaking_a_figure() {
             ),
             ("balance", vec!["balance", "-p", "Development"]),
             ("aco", vec!["aco", "fixtures/aco/current-spelling.csv"]),
+            ("forecast", vec!["forecast", "-p", "Development"]),
+            ("forecast_all", vec!["forecast", "--all"]),
+            ("lots_all", vec!["lots", "--all"]),
+            (
+                "events_all",
+                vec!["events", "--all", "--start", "2026-11-01"],
+            ),
+            ("report", vec!["report", "-p", "Production"]),
         ] {
             let screen = plain_demo(&args, columns);
             // Every amount and date on screen is whole: an amount is digits, separators and
@@ -136,6 +144,22 @@ fn tables_fit_60_80_and_120_columns_without_breaking_a_figure() {
             if name == "lots" || name == "events" {
                 assert!(
                     screen.contains("2026-12-21") || screen.contains("2026-11-01"),
+                    "{name} at {columns}:\n{screen}"
+                );
+            }
+            // A column holding an amount that is not zero is never dropped: the refund and
+            // the credit that expired are on screen at every width.
+            if name == "events" {
+                for figure in ["25.00 USD", "-112.40 USD"] {
+                    assert!(
+                        screen.contains(figure),
+                        "{figure}: {name} at {columns}:\n{screen}"
+                    );
+                }
+            }
+            if name == "forecast" {
+                assert!(
+                    screen.contains("1,914.07 USD"),
                     "{name} at {columns}:\n{screen}"
                 );
             }
