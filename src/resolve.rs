@@ -421,7 +421,7 @@ async fn read_rows<T>(
     let read_so_far = std::sync::atomic::AtomicUsize::new(0);
     progress.stage(format!("billing profile 1 of {total}"));
     let read_so_far = &read_so_far;
-    let by = exclude.source.name();
+    let by = exclude.source.name().trim_end_matches(':').to_string();
     let by = by.as_str();
     let left_out = &left_out;
     let rows = stream::iter(targets.into_iter().enumerate().map(

@@ -66,7 +66,8 @@ impl Source {
     pub(crate) fn name(&self) -> String {
         match self {
             Source::Flag(name) | Source::Env(name) => (*name).to_string(),
-            Source::File { path, line, key } => format!("{}:{line}: {key}", path.display()),
+            // `file:line: key: what is wrong`, as the message goes on.
+            Source::File { path, line, key } => format!("{}:{line}: {key}:", path.display()),
             Source::Default => "the default".to_string(),
         }
     }
@@ -650,7 +651,8 @@ fn example(name: &str, value: &str) -> String {
     } else if name.chars().all(|c| c.is_ascii_uppercase() || c == '_') {
         format!(", for example {name}={value}")
     } else {
-        let key = name.rsplit(": ").next().unwrap_or(name);
+        let key = name.trim_end_matches(':');
+        let key = key.rsplit(": ").next().unwrap_or(key);
         format!(", for example {key} = {value}")
     }
 }

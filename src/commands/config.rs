@@ -79,7 +79,7 @@ pub(crate) async fn list(context: &Context) -> Result<()> {
         value,
         source: source.map_or("not set".to_string(), |s| match s {
             Source::Default => "default".to_string(),
-            other => other.name(),
+            other => other.name().trim_end_matches(':').to_string(),
         }),
     };
     let profile = settings.profile(None).ok();
@@ -116,6 +116,12 @@ pub(crate) async fn list(context: &Context) -> Result<()> {
             Some(settings.concurrency.value.to_string()),
             Some(&settings.concurrency.source),
         ),
+        {
+            let exclude = settings.exclude(&[]);
+            let shown = (!exclude.value.is_empty()).then(|| exclude.value.join(", "));
+            let source = (!exclude.value.is_empty()).then_some(&exclude.source);
+            row("exclude", shown, source)
+        },
     ];
     context.printer.emit(&ConfigList(rows))
 }

@@ -96,7 +96,7 @@ async fn endpoint_and_concurrency_come_from_the_file_after_flags_and_environment
     assert_eq!(out.code, 2, "{out}");
     assert!(
         out.stderr.contains(&format!(
-            "{}:3: concurrency \"0\" is not a number",
+            "{}:3: concurrency: \"0\" is not a number",
             bad.display()
         )),
         "{out}"
@@ -385,4 +385,18 @@ fn exclude_comes_from_the_config_file_as_a_list() {
         .filter(|r| r["excluded"] == true)
         .count();
     assert_eq!(excluded, 2, "{out}");
+    // `config list` says what is left out and where that comes from.
+    let listed = run(with_config(&file, &["config", "list", "--json"]));
+    let rows = listed.json();
+    let row = rows
+        .as_array()
+        .and_then(|rows| rows.iter().find(|r| r["key"] == "exclude"))
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(row["value"], "Marketing, Archive", "{listed}");
+    assert_eq!(
+        row["source"],
+        format!("{}:1: exclude", file.display()),
+        "{listed}"
+    );
 }
