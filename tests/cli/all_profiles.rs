@@ -404,11 +404,8 @@ async fn a_profile_listed_with_a_malformed_id_is_a_row_not_the_end_of_the_run() 
     );
 }
 
-/// The README's cron line, run as written (its directory swapped for a temporary one) with
-/// one profile answering 403: the file is published whole (`credits_up 0` for that profile),
-/// the temporary file is gone, and the line exits with credits' code for cron.
-#[tokio::test(flavor = "multi_thread")]
-async fn the_readme_cron_line_publishes_a_whole_file_when_a_profile_is_forbidden() {
+/// Contoso with Development (996.13 USD) and Production, which answers 403.
+async fn contoso_with_production_forbidden() -> Fake {
     let fake = Fake::start().await;
     fake.accounts(&accounts_body(&[(
         "1111:aaaa",
@@ -423,14 +420,23 @@ async fn the_readme_cron_line_publishes_a_whole_file_when_a_profile_is_forbidden
         json_response(&balance_body("996.13", "USD")),
     )
     .await;
+    let forbidden = r#"{"error":{"code":"AuthorizationFailed","message":"No."}}"#;
     answer(
         &fake,
         "1111:aaaa",
         "P2",
-        ResponseTemplate::new(403)
-            .set_body_string(r#"{"error":{"code":"AuthorizationFailed","message":"No."}}"#),
+        ResponseTemplate::new(403).set_body_string(forbidden),
     )
     .await;
+    fake
+}
+
+/// The README's cron line, run as written (its directory swapped for a temporary one) with
+/// one profile answering 403: the file is published whole (`credits_up 0` for that profile),
+/// the temporary file is gone, and the line exits with credits' code for cron.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_readme_cron_line_publishes_a_whole_file_when_a_profile_is_forbidden() {
+    let fake = contoso_with_production_forbidden().await;
     let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
         .expect("README.md");
     let line = readme

@@ -299,3 +299,14 @@ pub fn for_development(body: &str) -> String {
     walk(&mut value, &profile_id(ACCOUNT, DEV_PROFILE));
     value.to_string()
 }
+
+/// The display names of the rows of an `--all` JSON list that say `"excluded": true`.
+pub fn excluded_profiles(rows: &Value) -> Vec<String> {
+    rows.as_array()
+        .into_iter()
+        .flatten()
+        .filter(|r| r["excluded"] == true)
+        .filter_map(|r| r["billingProfile"]["displayName"].as_str())
+        .map(str::to_string)
+        .collect()
+}
