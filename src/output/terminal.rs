@@ -215,8 +215,18 @@ fn layout(grid: &mut Grid, limit: Option<usize>) -> Layout {
         // 4. Still too wide: a block per record, every value on its own line.
         let used = table_width(&kept.iter().map(|i| widths[*i]).collect::<Vec<_>>());
         if used > limit {
+            // A record has room for every value but the amounts that are zero on every row
+            // (and were droppable): those stay named under the records.
+            let kept = (0..grid.columns.len())
+                .filter(|&i| {
+                    let column = &grid.columns[i];
+                    let zero_only = column.kind == ColumnKind::Money
+                        && !grid.amounts.get(i).copied().unwrap_or(false);
+                    !(zero_only && column.drop_order > 0)
+                })
+                .collect();
             return Layout {
-                kept: (0..grid.columns.len()).collect(),
+                kept,
                 widths,
                 records: true,
             };
@@ -232,11 +242,10 @@ fn layout(grid: &mut Grid, limit: Option<usize>) -> Layout {
 /// One block of `title: value` lines per record, a blank line between records: what a table
 /// becomes when its amounts cannot fit side by side. Long values wrap at spaces under their
 /// title; nothing is left out.
-fn render_records(grid: &Grid, limit: usize) -> String {
-    let title_width = grid
-        .columns
+fn render_records(grid: &Grid, kept: &[usize], limit: usize) -> String {
+    let title_width = kept
         .iter()
-        .map(|c| display_width(c.title))
+        .map(|&i| display_width(grid.columns[i].title))
         .max()
         .unwrap_or(0);
     let value_width = limit.saturating_sub(title_width + 2).max(10);
@@ -245,7 +254,8 @@ fn render_records(grid: &Grid, limit: usize) -> String {
         if row_index > 0 {
             out.push('\n');
         }
-        for (index, (column, text)) in grid.columns.iter().zip(row).enumerate() {
+        for &index in kept {
+            let (column, text) = (&grid.columns[index], &row[index]);
             let lines = if display_width(text) > value_width {
                 wrap(text, value_width)
             } else {
@@ -282,7 +292,9 @@ pub(crate) fn render_to(grid: &mut Grid, limit: Option<usize>) -> String {
         records,
     } = layout(grid, limit);
     if records {
-        return render_records(grid, limit.unwrap_or(usize::MAX));
+        let mut out = render_records(grid, &kept, limit.unwrap_or(usize::MAX));
+        out.push_str(&left_out_note(grid, &kept, limit));
+        return out;
     }
     let widths: Vec<usize> = kept.iter().map(|i| widths[*i]).collect();
     let mut out = String::new();
@@ -335,6 +347,13 @@ pub(crate) fn render_to(grid: &mut Grid, limit: Option<usize>) -> String {
         }
     }
     rule(&mut out, "└", "─", "┴", "┘");
+    out.push_str(&left_out_note(grid, &kept, limit));
+    out
+}
+
+/// The line under a table that names the columns left out to fit the terminal.
+fn left_out_note(grid: &Grid, kept: &[usize], limit: Option<usize>) -> String {
+    let mut out = String::new();
     if kept.len() < grid.columns.len() {
         let left_out: Vec<&str> = (0..grid.columns.len())
             .filter(|i| !kept.contains(i))
