@@ -407,7 +407,7 @@ impl Thresholds {
             .filter_map(|r| r.result.as_ref().ok())
             .filter_map(currency)
             .collect();
-        let complete = rows.iter().all(|r| r.error().is_none());
+        let complete = rows.iter().all(|r| r.error().is_none() || r.excluded());
         self.fit(&currencies, "profile", complete)
     }
 
@@ -470,6 +470,13 @@ pub(crate) fn min_balance(summary: &BalanceSummary, minimum: &Thresholds) -> Res
                 minimum.flag(),
                 minimum.amounts.first().map(|a| a.value).unwrap_or_default()
             )))
+        }
+        // A profile without credit has nothing in any currency: below any minimum.
+        Threshold::UnknownCurrency if !summary.has_credits => {
+            return Ok(Outcome::Failed(format!(
+                "the profile has no credit: a balance of 0 is below the minimum {}",
+                minimum.describe()
+            )));
         }
         Threshold::UnknownCurrency => {
             // Nobody said which currency the balance is in: it cannot be shown to be in EUR.
@@ -558,9 +565,24 @@ pub(crate) fn min_runway(forecast: &Forecast, days: i64) -> Outcome {
     }
     // The credit is gone at the earlier of the burn runway and the day the lots' credit runs
     // out (used up or lapsed, soonest-expiring lot first, as Azure spends it).
+    if let Some(unused) = forecast
+        .expiring_unused
+        .as_ref()
+        .filter(|u| u.lots_without_remaining > 0)
+    {
+        return Outcome::Unread(
+            ErrorKind::Unavailable,
+            format!(
+                "--min-days cannot be checked: Azure did not state the remaining credit of {} lot(s)",
+                unused.lots_without_remaining
+            ),
+        );
+    }
+    // Only lots that were projected say when the credit lapses.
     let lapse = forecast
         .expiring_unused
         .as_ref()
+        .filter(|u| !u.lots.is_empty())
         .and_then(|u| u.credit_lasts_best_case)
         .map(|day| ((day - forecast.as_of).num_days().max(0), day));
     let burn = forecast
@@ -579,9 +601,12 @@ pub(crate) fn min_runway(forecast: &Forecast, days: i64) -> Outcome {
                 days - lapse_days
             ))
         }
-        (Some((runway, depletion)), _) if runway < days => Outcome::Failed(format!(
-            "the runway of {runway} days{} is shorter than the minimum {days} days by {} days",
+        (Some((runway, depletion)), lapse) if runway < days => Outcome::Failed(format!(
+            "the runway of {runway} days{}{} is shorter than the minimum {days} days by {} days",
             depletion.map(|d| format!(" (to {d})")).unwrap_or_default(),
+            lapse
+                .map(|(_, day)| format!(", the lots' credit lasting until {day},"))
+                .unwrap_or_default(),
             days - runway
         )),
         _ => Outcome::Passed,
@@ -590,6 +615,10 @@ pub(crate) fn min_runway(forecast: &Forecast, days: i64) -> Outcome {
 
 /// `--max-unused`: in the best case, no more than the maximum of credit may expire unused.
 pub(crate) fn max_unused(forecast: &Forecast, maximum: &Thresholds) -> Result<Outcome> {
+    // No credit: nothing can expire unused, whatever the currency.
+    if forecast.no_credit {
+        return Ok(Outcome::Passed);
+    }
     // Which amount applies comes first: a profile in a currency without one is not checked,
     // whatever its history.
     let maximum = match maximum.for_currency(forecast.currency.as_deref()) {

@@ -393,7 +393,30 @@ fn left_out(targets: &[Target], exclude: &Setting<Vec<String>>) -> Result<Vec<us
                 exclude.source.describe("--exclude", wanted)
             )));
         }
+        // One name in two accounts: the user must say which (a full id), as with --profile.
+        if hits.len() > 1 && full_id(wanted).is_none() {
+            let ids: Vec<String> = hits
+                .iter()
+                .map(|&i| targets[i].1.id().to_string())
+                .collect();
+            return Err(Error::not_found(format!(
+                "{} matches {} billing profiles; pass the full id with --exclude, one of: {}",
+                AsTyped(wanted),
+                hits.len(),
+                ids.join(", ")
+            )));
+        }
         left_out.extend(hits);
+    }
+    left_out.sort_unstable();
+    left_out.dedup();
+    if !targets.is_empty() && left_out.len() == targets.len() {
+        return Err(Error::usage(format!(
+            "{} leaves out every billing profile: nothing would be read or checked",
+            exclude
+                .source
+                .describe("--exclude", &exclude.value.join(", "))
+        )));
     }
     Ok(left_out)
 }

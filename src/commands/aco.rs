@@ -20,8 +20,7 @@ pub(crate) fn run(context: &Context, args: AcoArgs) -> Result<()> {
         .transpose()?;
     let as_of = context.settings.as_of.value;
     let (name, read) = if args.file == "-" {
-        let mut input = std::io::stdin().lock();
-        text_only("stdin", &mut input)?;
+        let input = text_only("stdin", std::io::stdin().lock())?;
         ("stdin".to_string(), aco::read("stdin", input, as_of))
     } else {
         let file = std::fs::File::open(&args.file).map_err(|e| {
@@ -30,8 +29,8 @@ pub(crate) fn run(context: &Context, args: AcoArgs) -> Result<()> {
                 args.file
             ))
         })?;
-        let mut reader = std::io::BufReader::with_capacity(1 << 20, file);
-        text_only(&args.file, &mut reader)?;
+        let reader = std::io::BufReader::with_capacity(1 << 20, file);
+        let reader = text_only(&args.file, reader)?;
         (args.file.clone(), aco::read(&args.file, reader, as_of))
     };
     let read = read.map_err(|e| Error::usage(format!("could not read {name}: {e}")))?;
@@ -106,13 +105,19 @@ pub(crate) fn run(context: &Context, args: AcoArgs) -> Result<()> {
     settle::<()>(context, &[], &ledger)
 }
 
-/// A file that is not UTF-8 text is one line naming what it is, never its raw bytes.
-fn text_only(name: &str, input: &mut impl std::io::BufRead) -> Result<()> {
-    let head = input
-        .fill_buf()
+/// A file that is not UTF-8 text is one line naming what it is, never its raw bytes. The
+/// first 64 KiB are read whole (a pipe may hand them over a few bytes at a time), checked,
+/// and read again ahead of the rest.
+fn text_only<R: std::io::Read>(name: &str, mut input: R) -> Result<impl std::io::Read> {
+    use std::io::Read;
+    let mut head = Vec::with_capacity(64 * 1024);
+    input
+        .by_ref()
+        .take(64 * 1024)
+        .read_to_end(&mut head)
         .map_err(|e| Error::usage(format!("could not read {name}: {e}")))?;
-    match aco::not_utf8_text(&head[..head.len().min(64 * 1024)]) {
-        Some(why) => Err(Error::usage(format!("{name} {why}"))),
-        None => Ok(()),
+    if let Some(why) = aco::not_utf8_text(&head) {
+        return Err(Error::usage(format!("{name} {why}")));
     }
+    Ok(std::io::Cursor::new(head).chain(input))
 }

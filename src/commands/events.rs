@@ -96,7 +96,8 @@ async fn run_all(
         }
     }
     let printed = list.finish()?;
-    if printed == 0 && rows.iter().all(|r| r.error().is_none()) {
+    super::note_excluded(context, &rows);
+    if printed == 0 && rows.iter().all(|r| r.error().is_none() || r.excluded()) {
         context.printer.note(none_between);
     }
     settle(

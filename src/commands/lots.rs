@@ -101,7 +101,8 @@ pub(crate) async fn run(context: &Context, args: LotsArgs) -> Result<()> {
                     })
                 })
                 .collect();
-            if shown.is_empty() && rows.iter().all(|r| r.error().is_none()) {
+            super::note_excluded(context, &rows);
+            if shown.is_empty() && rows.iter().all(|r| r.error().is_none() || r.excluded()) {
                 context.printer.note("no billing profile has credit lots");
             }
             let listed: Vec<OfProfile<LotRow>> = shown

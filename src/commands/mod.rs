@@ -116,6 +116,18 @@ pub(crate) fn emit_at<V: crate::output::view::View>(
     }
 }
 
+/// For the lists of `--all` (lots, events), which have no row per profile to say it: a note
+/// for each profile the user left out.
+pub(crate) fn note_excluded<T>(context: &Context, rows: &[ProfileRow<T>]) {
+    for row in rows.iter().filter(|row| row.excluded()) {
+        context.printer.note(&format!(
+            "billing profile {} is {}",
+            row.profile.label(),
+            row.error().map_or("excluded", |e| e.message.as_str())
+        ));
+    }
+}
+
 /// The end of every command with checks: each row that could not be read is printed as an
 /// error naming its subject, each note of the ledger (a subject passed over), then the one
 /// rule gives the result (`checks::Ledger::conclude`).

@@ -65,13 +65,17 @@ fn profile_completion(shell: Shell) -> &'static str {
 _credits_profiles() {
     local cur="${COMP_WORDS[COMP_CWORD]}" prev="${COMP_WORDS[COMP_CWORD-1]}"
     if [[ "$prev" == "--profile" || "$prev" == "-p" ]]; then
-        local name demo=()
+        local name demo=() typed
         [[ " ${COMP_WORDS[*]} " == *" --demo "* ]] && demo=(--demo)
+        # The word as typed, without the shell's quoting: backslashes and an opening quote.
+        typed=${cur//\\/}
+        typed=${typed#\"}
+        typed=${typed#\'}
         COMPREPLY=()
         # Read line by line: a name is never split or expanded as a file pattern.
         while IFS= read -r name; do
             COMPREPLY+=("$(printf '%q' "$name")")
-        done < <(credits "${demo[@]}" __complete-profiles -- "${cur//\\/}" 2>/dev/null)
+        done < <(credits "${demo[@]}" __complete-profiles -- "$typed" 2>/dev/null)
         return 0
     fi
     _credits "$@"
@@ -90,7 +94,7 @@ fi
 function __credits_profiles
     set -l demo
     contains -- --demo (commandline -opc); and set demo --demo
-    credits $demo __complete-profiles -- (commandline -ct) 2>/dev/null
+    credits $demo __complete-profiles -- (commandline -ct | string unescape) 2>/dev/null
 end
 complete -c credits -n '__fish_seen_subcommand_from balance lots events forecast report' -s p -l profile -f -a '(__credits_profiles)'
 "#
@@ -102,8 +106,8 @@ complete -c credits -n '__fish_seen_subcommand_from balance lots events forecast
 _credits_profiles() {
     local -a names demo
     (( ${words[(I)--demo]} )) && demo=(--demo)
-    names=("${(@f)$(credits $demo __complete-profiles -- "$PREFIX" 2>/dev/null)}")
-    compadd -U -a names
+    names=(${(f)"$(credits $demo __complete-profiles -- "${(Q)PREFIX}" 2>/dev/null)"})
+    (( $#names )) && compadd -U -a names
 }
 "#
         }

@@ -107,16 +107,22 @@ impl Grid {
 fn holds_an_amount(cell: &Cell<'_>) -> bool {
     match cell {
         Cell::Toned(_, inner) => holds_an_amount(inner),
-        Cell::Money(Some(money)) => money.value.is_some_and(|v| {
-            !v.round_dp(crate::model::money::minor_units(money.currency.as_deref()))
-                .is_zero()
-        }),
-        Cell::Amount(Some(amount)) => !amount
+        Cell::Money(Some(money)) => money
             .value
-            .round_dp(crate::model::money::minor_units(amount.currency()))
-            .is_zero(),
+            .is_some_and(|v| !shown_zero(v, money.currency.as_deref())),
+        Cell::Amount(Some(amount)) => !shown_zero(amount.value, amount.currency()),
         _ => false,
     }
+}
+
+/// Zero as people see it (rounded as the table shows it: half away from zero).
+fn shown_zero(value: rust_decimal::Decimal, currency: Option<&str>) -> bool {
+    value
+        .round_dp_with_strategy(
+            crate::model::money::minor_units(currency),
+            rust_decimal::RoundingStrategy::MidpointAwayFromZero,
+        )
+        .is_zero()
 }
 
 /// The tone a view gave the cell (`tone.rs` has the rules); nothing stands out by itself.

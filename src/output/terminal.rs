@@ -94,6 +94,22 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
     let mut lines = Vec::new();
     let mut line = String::new();
     for word in text.split(' ').filter(|w| !w.is_empty()) {
+        // A word wider than a whole line (a long name without spaces) is cut into pieces of
+        // the width: a line never runs past the terminal.
+        if width > 0 && display_width(word) > width {
+            if !line.is_empty() {
+                lines.push(std::mem::take(&mut line));
+            }
+            let mut piece = String::new();
+            for c in word.chars() {
+                if display_width(&piece) + display_width(c.encode_utf8(&mut [0; 4])) > width {
+                    lines.push(std::mem::take(&mut piece));
+                }
+                piece.push(c);
+            }
+            line = piece;
+            continue;
+        }
         if !line.is_empty() && display_width(&line) + 1 + display_width(word) > width {
             lines.push(std::mem::take(&mut line));
         }
@@ -512,9 +528,9 @@ mod tests {
     }
 
     #[test]
-    fn wrapping_keeps_words_whole() {
+    fn wrapping_keeps_words_whole_unless_wider_than_a_line() {
         assert_eq!(wrap("one two three", 7), vec!["one two", "three"]);
-        assert_eq!(wrap("unbreakable", 4), vec!["unbreakable"]);
+        assert_eq!(wrap("unbreakable", 4), vec!["unbr", "eaka", "ble"]);
         assert_eq!(wrap("", 4), vec![""]);
     }
 }

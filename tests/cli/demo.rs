@@ -252,3 +252,55 @@ fn the_readme_workflow_command_exits_as_the_readme_says_on_the_demo() {
     );
     assert!(readme.contains("exits 1 with `check failed: 8 checks failed: …`"));
 }
+
+/// An exclusion never empties a gate or widens it without a word: leaving out every profile
+/// is exit 2, and a name shared by two profiles needs the full id. An excluded profile is not
+/// a profile that is down on a dashboard.
+#[test]
+fn exclusions_never_empty_a_gate_nor_mark_a_profile_down() {
+    let at = |args: &[&str]| {
+        let mut all = vec!["--demo", "--as-of", "2026-12-01"];
+        all.extend_from_slice(args);
+        run(credits_command(&all))
+    };
+    let mut every = vec!["balance", "--all", "--min", "1USD", "--min", "1EUR"];
+    for name in [
+        "Development",
+        "Production",
+        "Sandbox",
+        "Archive",
+        "Forschung Zürich",
+        "Marketing",
+    ] {
+        every.extend(["--exclude", name]);
+    }
+    let emptied = at(&every);
+    assert_eq!(emptied.code, 2, "{emptied}");
+    assert!(
+        emptied.stderr.contains("leaves out every billing profile"),
+        "{emptied}"
+    );
+    let metrics = at(&[
+        "balance",
+        "--all",
+        "--exclude",
+        "Marketing",
+        "-o",
+        "openmetrics",
+    ]);
+    assert_eq!(metrics.code, 0, "{metrics}");
+    assert!(
+        !metrics.stdout.contains("profile=\"Marketing\""),
+        "{metrics}"
+    );
+    assert!(
+        !metrics.stdout.contains("} 0\n# HELP credits_has_credits"),
+        "{metrics}"
+    );
+    let lots = at(&["-o", "none", "lots", "--all", "--exclude", "Marketing"]);
+    assert!(
+        lots.stderr
+            .contains("billing profile Marketing is excluded by --exclude"),
+        "{lots}"
+    );
+}

@@ -19,7 +19,8 @@ fn every_shell_gets_a_script() {
         }
     }
     assert!(completion_script("zsh").contains(":PROFILE:_credits_profiles"));
-    assert!(completion_script("fish").contains("__complete-profiles -- (commandline -ct)"));
+    assert!(completion_script("fish")
+        .contains("__complete-profiles -- (commandline -ct | string unescape)"));
     let out = run(credits_command(&["completions", "tcsh"]));
     assert_eq!(out.code, 2, "{out}");
 }

@@ -285,6 +285,10 @@ impl Record for ProfileRow<BalanceSummary> {
     const HAS_METRICS: bool = true;
 
     fn metrics(&self, out: &mut Metrics) {
+        // Left out on purpose: not a profile that is down.
+        if self.excluded() {
+            return;
+        }
         balance_metrics(
             &self.account.id,
             self.account
