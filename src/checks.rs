@@ -727,8 +727,39 @@ pub(crate) fn expiring_within(lots: &[CreditLot], as_of: NaiveDate, days: i64) -
     ))
 }
 
+/// The checks of the ACO file over its credits not expired, each named `customer C agreement
+/// A`. A bare `--min` among several currencies, or one in a currency no credit has, is bad
+/// input, refused here before anything is written.
+pub(crate) fn aco_ledger(
+    credits: &[AcoCredit],
+    minimum: Option<&Thresholds>,
+    as_of: NaiveDate,
+    within_days: Option<i64>,
+) -> Result<Ledger> {
+    let live: Vec<&AcoCredit> = credits.iter().filter(|c| !c.expired).collect();
+    if let Some(minimum) = minimum {
+        let currencies = live.iter().map(|c| c.currency.clone()).collect();
+        minimum.fit(&currencies, "credit", true)?;
+    }
+    let mut ledger = Ledger::many("", live.len());
+    for credit in live {
+        let subject = format!(
+            "customer {} agreement {}",
+            credit.customer_id, credit.agreement_id
+        );
+        if let Some(minimum) = minimum {
+            ledger.record(&subject, Some("--min"), aco_min(credit, minimum));
+        }
+        if let Some(days) = within_days {
+            let outcome = aco_expiring(credit, as_of, days);
+            ledger.record(&subject, Some("--expiring-within"), outcome);
+        }
+    }
+    Ok(ledger)
+}
+
 /// The ACO file's `--min`: a credit's balance against the amount for its currency.
-pub(crate) fn aco_min(credit: &AcoCredit, minimum: &Thresholds) -> Outcome {
+fn aco_min(credit: &AcoCredit, minimum: &Thresholds) -> Outcome {
     match minimum.for_currency(Some(&credit.currency)) {
         Threshold::Amount(min) if credit.balance_amount.value < min.value => {
             let by = min
@@ -751,7 +782,7 @@ pub(crate) fn aco_min(credit: &AcoCredit, minimum: &Thresholds) -> Outcome {
 }
 
 /// The ACO file's `--expiring-within`: a credit with balance left that expires by the horizon.
-pub(crate) fn aco_expiring(credit: &AcoCredit, as_of: NaiveDate, days: i64) -> Outcome {
+fn aco_expiring(credit: &AcoCredit, as_of: NaiveDate, days: i64) -> Outcome {
     let horizon = as_of + Duration::days(days);
     match credit.expiry_date {
         Some(expires)

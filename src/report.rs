@@ -60,27 +60,11 @@ pub(crate) struct Report {
     pub(crate) as_of: NaiveDate,
     /// A partner's customer is written as `forecast --customer` writes it (`customer` in
     /// place of `billingProfile`).
-    #[serde(serialize_with = "rows_by_scope")]
+    #[serde(serialize_with = "crate::output::views::rows_by_scope")]
     pub(crate) profiles: Vec<ProfileRow<ProfileForecast>>,
     /// Per profile (same order): credit expiring within each horizon.
     pub(crate) expiring_soon: Vec<Vec<ExpiringWithin>>,
     pub(crate) checks: Vec<CheckResult>,
-}
-
-fn rows_by_scope<S: serde::Serializer>(
-    rows: &[ProfileRow<ProfileForecast>],
-    s: S,
-) -> Result<S::Ok, S::Error> {
-    use serde::ser::SerializeSeq;
-    let mut seq = s.serialize_seq(Some(rows.len()))?;
-    for row in rows {
-        if row.profile.kind() == crate::model::scope::ScopeKind::Customer {
-            seq.serialize_element(&crate::output::views::ForCustomer(row))?;
-        } else {
-            seq.serialize_element(row)?;
-        }
-    }
-    seq.end()
 }
 
 /// The credit expiring within each of `HORIZONS` days of `as_of`.

@@ -3,7 +3,7 @@
 
 use super::settle;
 use crate::aco::{self, AcoCredit, AcoFile};
-use crate::checks::{self, Ledger, Thresholds};
+use crate::checks::{self, Thresholds};
 use crate::cli::AcoArgs;
 use crate::context::Context;
 use crate::error::{Error, Result};
@@ -72,27 +72,8 @@ pub(crate) fn run(context: &Context, args: AcoArgs) -> Result<()> {
             )));
         }
     }
-    // Every check is judged before anything is written: a bare --min among several
-    // currencies, or one in a currency no credit has, is bad input.
-    let live: Vec<&AcoCredit> = credits.iter().filter(|c| !c.expired).collect();
-    if let Some(minimum) = &minimum {
-        let currencies = live.iter().map(|c| c.currency.clone()).collect();
-        minimum.fit(&currencies, "credit", true)?;
-    }
-    let mut ledger = Ledger::many("", live.len());
-    for credit in &live {
-        let subject = format!(
-            "customer {} agreement {}",
-            credit.customer_id, credit.agreement_id
-        );
-        if let Some(minimum) = &minimum {
-            ledger.record(&subject, Some("--min"), checks::aco_min(credit, minimum));
-        }
-        if let Some(days) = within_days {
-            let outcome = checks::aco_expiring(credit, as_of, days);
-            ledger.record(&subject, Some("--expiring-within"), outcome);
-        }
-    }
+    // Every check is judged before anything is written.
+    let ledger = checks::aco_ledger(&credits, minimum.as_ref(), as_of, within_days)?;
     // Written a few credits at a time: JSON and csv stream, whatever the file's size.
     let mut list = context.printer.list::<AcoCredit>();
     for chunk in credits.chunks(256) {

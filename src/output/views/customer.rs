@@ -1,5 +1,6 @@
 //! A partner's customer's value: the profile's shape, `customer` in place of `billingProfile`.
 
+use crate::model::row::ProfileRow;
 use crate::output::flat::FlatTable;
 use crate::output::metrics::Metrics;
 use crate::output::view::{Block, View};
@@ -42,4 +43,21 @@ impl<V: View> View for ForCustomer<'_, V> {
     fn metrics(&self, out: &mut Metrics) -> bool {
         self.0.metrics(out)
     }
+}
+
+/// Rows of profiles and customers alike (`report`), each in its own JSON shape.
+pub(crate) fn rows_by_scope<S: serde::Serializer>(
+    rows: &[ProfileRow<crate::forecast::ProfileForecast>],
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeSeq;
+    let mut seq = s.serialize_seq(Some(rows.len()))?;
+    for row in rows {
+        if row.profile.kind() == crate::model::scope::ScopeKind::Customer {
+            seq.serialize_element(&ForCustomer(row))?;
+        } else {
+            seq.serialize_element(row)?;
+        }
+    }
+    seq.end()
 }

@@ -18,7 +18,7 @@ mod report;
 pub(crate) use accounts::Accounts;
 pub(crate) use aco::AcoTotals;
 pub(crate) use config::{ConfigList, ConfigRow};
-pub(crate) use customer::ForCustomer;
+pub(crate) use customer::{rows_by_scope, ForCustomer};
 pub(crate) use lots::LotRow;
 pub(crate) use per_profile::OfProfile;
 
