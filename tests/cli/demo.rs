@@ -2,6 +2,13 @@
 
 use crate::support::*;
 
+/// The demo on 2026-12-01, the reference day of the README's examples.
+fn at(args: &[&str]) -> Outcome {
+    let mut all = vec!["--demo", "--as-of", "2026-12-01"];
+    all.extend_from_slice(args);
+    run(credits_command(&all))
+}
+
 fn demo(args: &[&str]) -> Outcome {
     let mut all = vec!["--demo", "--as-of", "2026-03-01"];
     all.extend_from_slice(args);
@@ -123,9 +130,7 @@ fn checks_that_cannot_be_judged_are_refused_before_any_output() {
         &["report", "--all", "--max-unused", "10GBP"],
         &["report", "--profile", "Development", "--min", "10EUR"],
     ] {
-        let mut all = vec!["--demo", "--as-of", "2026-12-01"];
-        all.extend_from_slice(args);
-        let out = run(credits_command(&all));
+        let out = at(args);
         assert_eq!(out.code, 2, "{args:?}: {out}");
         assert_eq!(out.stdout, "", "{args:?}: {out}");
         assert_eq!(out.stderr.lines().count(), 1, "{args:?}: {out}");
@@ -163,11 +168,6 @@ fn the_final_message_names_every_outcome_not_only_the_worst() {
 /// that matches nothing is exit 5 with the closest names, and it needs `--all`.
 #[test]
 fn exclude_leaves_a_profile_out_of_all_and_says_so() {
-    let at = |args: &[&str]| {
-        let mut all = vec!["--demo", "--as-of", "2026-12-01"];
-        all.extend_from_slice(args);
-        run(credits_command(&all))
-    };
     let json = at(&["balance", "--all", "--exclude", "marketing", "--json"]);
     assert_eq!(json.code, 0, "{json}");
     let rows = json.json();
@@ -258,11 +258,6 @@ fn the_readme_workflow_command_exits_as_the_readme_says_on_the_demo() {
 /// a profile that is down on a dashboard.
 #[test]
 fn exclusions_never_empty_a_gate_nor_mark_a_profile_down() {
-    let at = |args: &[&str]| {
-        let mut all = vec!["--demo", "--as-of", "2026-12-01"];
-        all.extend_from_slice(args);
-        run(credits_command(&all))
-    };
     let mut every = vec!["balance", "--all", "--min", "1USD", "--min", "1EUR"];
     for name in [
         "Development",
