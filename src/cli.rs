@@ -113,6 +113,10 @@ pub(crate) enum Command {
     Forecast(ForecastArgs),
     /// One Markdown page for a CI step summary: balances, expiring credit, forecasts, checks
     Report(ReportArgs),
+    /// List the invoices of a billing profile or account: charges, credit applied, amount due
+    Invoices(InvoicesArgs),
+    /// Check that Azure's own figures agree: lots against the balance, the summary, the ledger
+    Verify(VerifyArgs),
     /// Summarise a Partner Center Azure Credit Offer balance file (no sign-in, no network)
     Aco(AcoArgs),
     /// Show or change the config file (profile, endpoint, auth, output, concurrency)
@@ -272,7 +276,7 @@ pub(crate) struct ScopeArgs {
 
 #[derive(Debug, Args)]
 #[command(
-    override_usage = "credits balance (--profile PROFILE | --all | --customer CUSTOMER) [--min AMOUNT]... [OPTIONS]",
+    override_usage = "credits balance (--profile PROFILE | --all | --customer CUSTOMER) [--min AMOUNT]... [--details] [OPTIONS]",
     after_help = "Examples:
   credits balance --profile Development
   credits balance --all --min 1000USD --min 900EUR
@@ -287,6 +291,11 @@ pub(crate) struct BalanceArgs {
     /// --min 900EUR); a bare number needs every profile checked in one currency
     #[arg(long, value_name = "AMOUNT", allow_hyphen_values = true)]
     pub(crate) min: Vec<String>,
+
+    /// Also show the available balance computed from the active lots (the sum of their
+    /// closedBalance; one more request, made at the same time)
+    #[arg(long)]
+    pub(crate) details: bool,
 }
 
 #[derive(Debug, Args)]
@@ -404,6 +413,102 @@ pub(crate) struct ReportArgs {
     /// Exit 1 when a lot with credit left expires within DAYS days
     #[arg(long, value_name = "DAYS", allow_hyphen_values = true)]
     pub(crate) expiring_within: Option<String>,
+
+    /// Add "Checks of Azure's figures" (the checks of `credits verify`); their results join
+    /// the report's checks and exit code
+    #[arg(long)]
+    pub(crate) verify: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    override_usage = "credits invoices (--profile PROFILE | --all | --account ACCOUNT) [--from YYYY-MM] [--to YYYY-MM] [--summary] [--events] [--max-due AMOUNT]... [--fail-if-charged-with-credit] [OPTIONS]",
+    after_help = "Examples:
+  credits invoices --profile Development
+  credits invoices --profile Development --events --fail-if-charged-with-credit
+  credits invoices --all --from 2026-01 --to 2026-06 --max-due 0 --json"
+)]
+pub(crate) struct InvoicesArgs {
+    #[command(flatten)]
+    pub(crate) scope: ScopeArgs,
+
+    /// The first billing period, YYYY-MM [default: 11 months before --to]
+    #[arg(long, value_name = "YYYY-MM", allow_hyphen_values = true)]
+    pub(crate) from: Option<String>,
+
+    /// The last billing period, YYYY-MM [default: the month before the reference day]
+    #[arg(long, value_name = "YYYY-MM", allow_hyphen_values = true)]
+    pub(crate) to: Option<String>,
+
+    /// Add each invoice's transaction summary (the Azure credit it applied), read in
+    /// parallel
+    #[arg(long)]
+    pub(crate) summary: bool,
+
+    /// Add the settled charges of each invoice from the credit transactions, and what it
+    /// still charged while credit was left
+    #[arg(long)]
+    pub(crate) events: bool,
+
+    /// Exit 1 when an invoice in the window is due more than AMOUNT, in its currency.
+    /// Repeat it with a currency suffix for several currencies (--max-due 0USD --max-due
+    /// 0EUR)
+    #[arg(long, value_name = "AMOUNT", allow_hyphen_values = true)]
+    pub(crate) max_due: Vec<String>,
+
+    /// Exit 1 when an invoice charged another payment method while credit was left (reads
+    /// the credit transactions, as --events does)
+    #[arg(long)]
+    pub(crate) fail_if_charged_with_credit: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    override_usage = "credits verify (--profile PROFILE | --all | --customer CUSTOMER) [--invoices [--from YYYY-MM] [--to YYYY-MM]] [--strict] [--tolerance AMOUNT] [OPTIONS]",
+    after_help = "Checks: available-balance, summary, ledger; with --invoices also invoice-credit and
+invoice-total (undocumented by Microsoft: they warn, and fail only with --strict).
+Results: passed, failed, warning, not checked, could not check.
+
+Examples:
+  credits verify --profile Development
+  credits verify --all --invoices --strict --json"
+)]
+pub(crate) struct VerifyArgs {
+    #[command(flatten)]
+    pub(crate) scope: ScopeArgs,
+
+    /// Also check each invoice: its credit applied against its settled charges, and its
+    /// arithmetic (total = charges - credit - refunds + tax)
+    #[arg(long)]
+    pub(crate) invoices: bool,
+
+    /// With --invoices: the first billing period, YYYY-MM [default: 11 months before --to]
+    #[arg(
+        long,
+        value_name = "YYYY-MM",
+        allow_hyphen_values = true,
+        requires = "invoices"
+    )]
+    pub(crate) from: Option<String>,
+
+    /// With --invoices: the last billing period, YYYY-MM [default: the month before the
+    /// reference day]
+    #[arg(
+        long,
+        value_name = "YYYY-MM",
+        allow_hyphen_values = true,
+        requires = "invoices"
+    )]
+    pub(crate) to: Option<String>,
+
+    /// Make the invoice checks fail (exit 1) instead of warning
+    #[arg(long)]
+    pub(crate) strict: bool,
+
+    /// The largest difference that still passes, a bare number applied in each row's
+    /// currency [default: 0: amounts are exact]
+    #[arg(long, value_name = "AMOUNT", allow_hyphen_values = true)]
+    pub(crate) tolerance: Option<String>,
 }
 
 /// The manual page's ENVIRONMENT section: every variable `credits` reads.

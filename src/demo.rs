@@ -63,7 +63,9 @@ impl DemoServer {
     }
 }
 
-/// Replaces `"@today±N"` and `"@us:today±N"` string values with dates N days from `today`.
+/// Replaces `"@today±N"` and `"@us:today±N"` string values with dates N days from `today`,
+/// and `"@month-N±D"` (`"@us:month-N±D"`) with the date D days from the first day of the
+/// month N months before today's.
 pub(crate) fn expand_dates(text: &str, today: NaiveDate) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
@@ -94,13 +96,29 @@ fn date_token(token: &str, today: NaiveDate) -> Option<String> {
         Some(body) => (true, body),
         None => (false, token.strip_prefix('@')?),
     };
-    let offset = body.strip_prefix("today")?;
-    let days: i64 = if offset.is_empty() {
-        0
+    let date = if let Some(offset) = body.strip_prefix("today") {
+        let days: i64 = if offset.is_empty() {
+            0
+        } else {
+            offset.strip_prefix('+').unwrap_or(offset).parse().ok()?
+        };
+        today.checked_add_signed(Duration::days(days))?
     } else {
-        offset.strip_prefix('+').unwrap_or(offset).parse().ok()?
+        // `month-N+D`: D days after the first day of the month N months before today's.
+        let offset = body.strip_prefix("month-")?;
+        let split = offset.find(['+', '-'])?;
+        let months: u32 = offset[..split].parse().ok()?;
+        let days: i64 = offset[split..]
+            .strip_prefix('+')
+            .unwrap_or(&offset[split..])
+            .parse()
+            .ok()?;
+        use chrono::Datelike;
+        today
+            .with_day(1)?
+            .checked_sub_months(chrono::Months::new(months))?
+            .checked_add_signed(Duration::days(days))?
     };
-    let date = today.checked_add_signed(Duration::days(days))?;
     Some(if us_style {
         date.format("%m/%d/%Y 00:00:00").to_string()
     } else {
@@ -197,6 +215,41 @@ fn route(tenant: &Tenant, target: &str) -> Reply {
         return lookup(&data["lots"], &name)
             .map_or_else(|| not_found(&path), |v| ok(&json!({ "value": v })));
     }
+    if lower.ends_with("/transactionsummary") {
+        let invoice = path
+            .trim_end_matches('/')
+            .rsplit('/')
+            .nth(1)
+            .unwrap_or_default();
+        return lookup(&data["transactionSummaries"], invoice).map_or_else(|| not_found(&path), ok);
+    }
+    if lower.ends_with("/invoices") {
+        let Some(scope) = scope else {
+            return not_found(&path);
+        };
+        let invoices: Vec<&Value> = match scope.kind() {
+            crate::model::scope::ScopeKind::BillingProfile => {
+                let Some(Value::Array(all)) = lookup(&data["invoices"], scope.name()) else {
+                    return not_found(&path);
+                };
+                all.iter().collect()
+            }
+            crate::model::scope::ScopeKind::BillingAccount => data["invoices"]
+                .as_object()
+                .into_iter()
+                .flat_map(|profiles| profiles.values())
+                .filter_map(Value::as_array)
+                .flatten()
+                .filter(|invoice| {
+                    invoice["properties"]["billingProfileId"]
+                        .as_str()
+                        .is_some_and(|id| scope.holds(id))
+                })
+                .collect(),
+            _ => return not_found(&path),
+        };
+        return invoices_page(tenant, &url, &invoices);
+    }
     if let Some(name) = profile_name("/providers/microsoft.consumption/events") {
         let Some(Value::Array(all)) = lookup(&data["events"], &name) else {
             return not_found(&path);
@@ -206,24 +259,28 @@ fn route(tenant: &Tenant, target: &str) -> Reply {
     not_found(&path)
 }
 
-/// Events inside the `startDate`..`endDate` window, `EVENTS_PAGE_SIZE` to a page.
-fn events_page(tenant: &Tenant, url: &Url, all: &[Value]) -> Reply {
-    let param = |name: &str| {
-        url.query_pairs()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.to_string())
-    };
+/// A query parameter of the request.
+fn param(url: &Url, name: &str) -> Option<String> {
+    url.query_pairs()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.to_string())
+}
+
+/// The records whose `field` (a date) lies between the days of the parameters `start` and
+/// `end` (either may be absent).
+fn in_window<'a>(
+    url: &Url,
+    all: impl IntoIterator<Item = &'a Value>,
+    field: &str,
+    (start, end): (&str, &str),
+) -> Vec<&'a Value> {
     let day = |text: Option<String>| {
         text.and_then(|t| NaiveDate::parse_from_str(t.get(..10)?, "%Y-%m-%d").ok())
     };
-    let (start, end) = (day(param("startDate")), day(param("endDate")));
-    let skip: usize = param("$skiptoken")
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
-    let in_window: Vec<&Value> = all
-        .iter()
-        .filter(|event| {
-            let date = event["properties"]["transactionDate"]
+    let (start, end) = (day(param(url, start)), day(param(url, end)));
+    all.into_iter()
+        .filter(|record| {
+            let date = record["properties"][field]
                 .as_str()
                 .and_then(|d| crate::model::dates::parse_azure_date(d).ok())
                 .map(|d| d.date_naive());
@@ -232,7 +289,31 @@ fn events_page(tenant: &Tenant, url: &Url, all: &[Value]) -> Reply {
                 None => true,
             }
         })
-        .collect();
+        .collect()
+}
+
+/// Invoices whose billing period starts inside `periodStartDate`..`periodEndDate`.
+fn invoices_page(tenant: &Tenant, url: &Url, all: &[&Value]) -> Reply {
+    let listed = in_window(
+        url,
+        all.iter().copied(),
+        "invoicePeriodStartDate",
+        ("periodStartDate", "periodEndDate"),
+    );
+    page_of(tenant, url, &listed)
+}
+
+/// Events inside the `startDate`..`endDate` window, `EVENTS_PAGE_SIZE` to a page.
+fn events_page(tenant: &Tenant, url: &Url, all: &[Value]) -> Reply {
+    let listed = in_window(url, all, "transactionDate", ("startDate", "endDate"));
+    page_of(tenant, url, &listed)
+}
+
+/// One page of `in_window`, `EVENTS_PAGE_SIZE` to a page, with a `nextLink` to the rest.
+fn page_of(tenant: &Tenant, url: &Url, in_window: &[&Value]) -> Reply {
+    let skip: usize = param(url, "$skiptoken")
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
     let page: Vec<&Value> = in_window
         .iter()
         .skip(skip)

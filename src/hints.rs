@@ -16,6 +16,9 @@ use crate::settings::{describe_auth, describe_endpoint};
 /// The roles that can read credits.
 pub(crate) const READER_ROLES: &str = "billing profile owner, contributor, reader or invoice manager, or billing account owner, contributor or reader";
 
+/// The roles that can read invoices.
+pub(crate) const INVOICE_ROLES: &str = "billing profile owner, contributor, reader or invoice manager (for --account: billing account owner, contributor or reader)";
+
 /// What a 404 from Consumption almost always means.
 const MCA_ONLY: &str = "credits exist only for Microsoft Customer Agreement billing profiles: check the profile with `credits accounts`";
 
@@ -126,6 +129,12 @@ fn hints_for(error: &ArmError) -> Vec<String> {
             hints.push(
                 "reading a customer's credit needs a role on the partner's Microsoft Partner Agreement billing account (billing account owner, contributor or reader), or the partner tenant's Admin agent role".into(),
             )
+        }
+        ArmError::Status(failure)
+            if failure.status == 403
+                && failure.request.to_ascii_lowercase().contains("/invoices") =>
+        {
+            hints.push(format!("reading invoices needs one of these roles: {INVOICE_ROLES}"))
         }
         ArmError::Status(failure) if failure.status == 403 => hints.push(format!(
             "reading credits needs one of these roles: {READER_ROLES}"

@@ -65,6 +65,9 @@ pub(crate) struct Report {
     /// Per profile (same order): credit expiring within each horizon.
     pub(crate) expiring_soon: Vec<Vec<ExpiringWithin>>,
     pub(crate) checks: Vec<CheckResult>,
+    /// With `--verify`: the checks of Azure's figures, every scope's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) verified: Option<Vec<crate::checks::verify::Verification>>,
 }
 
 /// The credit expiring within each of `HORIZONS` days of `as_of`.

@@ -335,12 +335,15 @@ impl Settings {
     pub(crate) fn for_command(&mut self, command: &Command) -> Result<()> {
         let takes_metrics = matches!(
             command,
-            Command::Balance(_) | Command::Lots(_) | Command::CompleteProfiles(_)
+            Command::Balance(_)
+                | Command::Lots(_)
+                | Command::Invoices(_)
+                | Command::CompleteProfiles(_)
         );
         if self.format.value == OutputFormat::Openmetrics && !takes_metrics {
             if let Source::Flag(_) = self.format.source {
                 return Err(Error::usage(
-                    "--output openmetrics works only with `balance`, `balance --all` and `lots`; use --output json or csv for this command",
+                    "--output openmetrics works only with `balance`, `balance --all`, `lots` and `invoices`; use --output json or csv for this command",
                 ));
             }
             self.format = Setting {

@@ -25,7 +25,7 @@ pub(crate) async fn list_accounts(client: &ArmClient) -> ArmResult<Vec<BillingAc
     );
     let expected = Expected {
         record_type: "Microsoft.Billing/billingAccounts",
-        profile: None,
+        within: None,
         keep: &[],
     };
     let raw: Vec<wire::BillingAccount> = client.get_all(url, &expected).await?;
@@ -92,7 +92,7 @@ pub(crate) async fn list_profiles(
     );
     let expected = Expected {
         record_type: "Microsoft.Billing/billingAccounts/billingProfiles",
-        profile: None,
+        within: None,
         keep: &[],
     };
     client.get_all(url, &expected).await
@@ -133,7 +133,7 @@ pub(crate) async fn list_customers(
     );
     let expected = Expected {
         record_type: "Microsoft.Billing/billingAccounts/customers",
-        profile: None,
+        within: None,
         keep: &[],
     };
     client.get_all(url, &expected).await

@@ -799,9 +799,10 @@ pub(crate) struct Expected<'a> {
     /// The ARM type of every record (`Microsoft.Consumption/lots`), compared without case
     /// when the record says its type.
     pub(crate) record_type: &'static str,
-    /// At billing-profile scope: the profile every record's id must lie under, when the
-    /// record's id names a billing profile.
-    pub(crate) profile: Option<&'a Scope>,
+    /// The scope every record must lie in, when it is checked: a record whose id lies in
+    /// another billing account, or (when this is a billing profile) names another billing
+    /// profile by its id or by its `billingProfileId`, is refused.
+    pub(crate) within: Option<&'a Scope>,
     /// Query parameters every page must be asked with (a `$filter`): added to a `nextLink`
     /// that lost them.
     pub(crate) keep: &'a [(&'static str, String)],
@@ -811,7 +812,7 @@ impl Expected<'_> {
     fn owned(&self) -> ExpectedOwned {
         ExpectedOwned {
             record_type: self.record_type,
-            profile: self.profile.cloned(),
+            within: self.within.cloned(),
         }
     }
 
@@ -829,14 +830,14 @@ impl Expected<'_> {
 /// `Expected`, for the parsing thread.
 struct ExpectedOwned {
     record_type: &'static str,
-    profile: Option<Scope>,
+    within: Option<Scope>,
 }
 
 impl ExpectedOwned {
     fn view(&self) -> Expected<'_> {
         Expected {
             record_type: self.record_type,
-            profile: self.profile.as_ref(),
+            within: self.within.as_ref(),
             keep: &[],
         }
     }
@@ -860,23 +861,10 @@ fn check_records<T: ArmRecord>(
                 quoted(kind),
                 expected.record_type
             ))
-        } else if let (Some(wanted), Some(id)) = (expected.profile, record.record_id()) {
-            if wanted.holds(id) {
-                // The common case, without allocating.
-                None
-            } else {
-                Scope::enclosing(id)
-                    .and_then(|scope| scope.profile())
-                    .filter(|actual| actual != wanted)
-                    .map(|_| {
-                        format!(
-                            "it holds a record of another billing profile ({})",
-                            quoted(id)
-                        )
-                    })
-            }
         } else {
-            None
+            expected
+                .within
+                .and_then(|wanted| another_owner(wanted, record))
         };
         if let Some(why) = why {
             return Err(ArmError::Unexpected {
@@ -888,6 +876,40 @@ fn check_records<T: ArmRecord>(
         }
     }
     Ok(())
+}
+
+/// Why a record does not lie in `wanted`: its id lies in another billing account or names
+/// another billing profile, or it says it belongs to another billing profile
+/// (`billingProfileId`, as invoices do: their ids lie in the account).
+fn another_owner(wanted: &Scope, record: &impl ArmRecord) -> Option<String> {
+    let wanted_profile = wanted.profile();
+    if let Some(id) = record.record_id().filter(|id| !wanted.holds(id)) {
+        if let Some(actual) = Scope::enclosing(id) {
+            if actual.account() != wanted.account() {
+                return Some(format!(
+                    "it holds a record of another billing account ({})",
+                    quoted(id)
+                ));
+            }
+            if let (Some(actual), Some(wanted)) = (actual.profile(), &wanted_profile) {
+                if &actual != wanted {
+                    return Some(format!(
+                        "it holds a record of another billing profile ({})",
+                        quoted(id)
+                    ));
+                }
+            }
+        }
+    }
+    let stated = record.stated_profile()?;
+    let wanted = wanted_profile?;
+    let actual = Scope::enclosing(stated).and_then(|s| s.profile())?;
+    (actual != wanted).then(|| {
+        format!(
+            "it holds a record of another billing profile (billingProfileId {})",
+            quoted(stated)
+        )
+    })
 }
 
 /// Turns a domain conversion failure into an "unexpected response" error.

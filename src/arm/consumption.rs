@@ -74,7 +74,7 @@ pub(crate) async fn balance_summary(client: &ArmClient, of: ScopeRef) -> ArmResu
     );
     let expected = Expected {
         record_type: "Microsoft.Consumption/credits/balanceSummary",
-        profile: profile_scope(&of.scope),
+        within: profile_scope(&of.scope),
         keep: &[],
     };
     let raw: Option<wire::CreditSummary> = client.get_json(url, &expected).await?;
@@ -83,6 +83,23 @@ pub(crate) async fn balance_summary(client: &ArmClient, of: ScopeRef) -> ArmResu
             BalanceSummary::from_wire(of, raw).map_err(|e| conversion_error("balance summary", e))
         }
         None => Ok(BalanceSummary::no_credits(of)),
+    }
+}
+
+/// Whether an answer to a balance summary says Azure no longer serves one for the scope:
+/// 404, 410, or a 400 whose message says "not supported". (Microsoft's 2026 credits article
+/// no longer shows the summary; the balance then comes from the lots.)
+pub(crate) fn summary_gone(error: &ArmError) -> bool {
+    match error.root() {
+        ArmError::Status(failure) => match failure.status {
+            404 | 410 => true,
+            400 => failure
+                .message
+                .as_deref()
+                .is_some_and(|m| m.to_ascii_lowercase().contains("not supported")),
+            _ => false,
+        },
+        _ => false,
     }
 }
 
@@ -240,7 +257,7 @@ pub(crate) async fn lots(
     );
     let expected = Expected {
         record_type: "Microsoft.Consumption/lots",
-        profile: profile_scope(scope),
+        within: profile_scope(scope),
         keep: &keep,
     };
     let mut lots = Vec::new();
@@ -287,7 +304,7 @@ pub(crate) async fn events<E: From<ArmError>>(
     );
     let expected = Expected {
         record_type: "Microsoft.Consumption/events",
-        profile: profile_scope(scope),
+        within: profile_scope(scope),
         keep: &keep,
     };
     client

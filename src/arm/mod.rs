@@ -11,6 +11,7 @@ pub mod billing;
 pub(crate) mod client;
 pub mod consumption;
 pub(crate) mod error;
+pub mod invoices;
 pub(crate) mod method;
 mod principal;
 pub(crate) mod retry;

@@ -2,14 +2,17 @@
 //! profile with `--all`), and the `--min` check.
 
 use super::{emit_at, settle};
-use crate::arm::consumption::balance_summary;
+use crate::arm::client::ArmClient;
+use crate::arm::consumption::{balance_summary, lots, summary_gone, LotQuery};
 use crate::checks::{self, Ledger, Outcome, Thresholds};
 use crate::cli::BalanceArgs;
 use crate::context::Context;
+use crate::error::Error;
 use crate::error::Result;
-use crate::model::domain::BalanceSummary;
+use crate::model::domain::{available_from_lots, BalanceSummary, CreditLot, ScopeRef};
 use crate::model::scope::ScopeKind;
 use crate::resolve::{self, Resolved, Selection, Served};
+use chrono::NaiveDate;
 
 const SERVED: Served = Served {
     command: "credits balance",
@@ -21,8 +24,10 @@ pub(crate) async fn run(context: &Context, args: BalanceArgs) -> Result<()> {
     // Bad input fails before any request is made.
     let minimum = Thresholds::parse("--min", &args.min)?;
     let selection = Selection::from_flags(context, &args.scope, &SERVED)?;
+    let as_of = context.settings.as_of.value;
+    let details = args.details;
     let resolved = resolve::read(context, &selection, async |client, scope| {
-        Ok(balance_summary(client, scope).await?)
+        read_balance(client, scope, as_of, details).await
     })
     .await?;
     let check = |summary: &BalanceSummary| match &minimum {
@@ -33,6 +38,7 @@ pub(crate) async fn run(context: &Context, args: BalanceArgs) -> Result<()> {
         Resolved::One(scope, summary) => {
             // A check that cannot be judged is refused before the first byte of output.
             let ledger = Ledger::of_one(scope.kind().noun(), scope.label(), check(&summary))?;
+            note_source(context, &summary);
             if !summary.has_credits {
                 context.printer.note(&format!(
                     "{} {} has no credits (Azure answered 204 No Content)",
@@ -49,6 +55,9 @@ pub(crate) async fn run(context: &Context, args: BalanceArgs) -> Result<()> {
                 minimum.fit_rows(&rows, checks::balance_currency)?;
             }
             let ledger = Ledger::of_rows("billing profile", &rows, check);
+            for summary in rows.iter().filter_map(|r| r.result.as_ref().ok()) {
+                note_source(context, summary);
+            }
             context.printer.emit_list(&rows)?;
             settle(context, &rows, &ledger)
         }
@@ -58,4 +67,93 @@ pub(crate) async fn run(context: &Context, args: BalanceArgs) -> Result<()> {
 /// `--min` for one summary; a balance without a currency cannot be judged.
 fn min_balance(summary: &BalanceSummary, minimum: &Thresholds) -> Outcome {
     checks::min_balance(summary, minimum).unwrap_or_else(|e| Outcome::Unread(e.kind, e.message))
+}
+
+/// The balance of a scope: its balance summary (with `details`, also the balance from its
+/// active lots, read at the same time). When Azure answers that the summary does not exist
+/// (404, 410, or "not supported"), the balance comes from the lots, once the lots' answer
+/// has shown that the scope itself exists (a 404 there is the resolver's to handle).
+pub(crate) async fn read_balance(
+    client: &ArmClient,
+    scope: ScopeRef,
+    as_of: NaiveDate,
+    details: bool,
+) -> Result<BalanceSummary> {
+    let every_lot = LotQuery::all(as_of);
+    let (summary, read_lots) = if details {
+        let (summary, read_lots) = tokio::join!(
+            balance_summary(client, scope.clone()),
+            lots(client, &scope.scope, &every_lot)
+        );
+        (summary, Some(read_lots))
+    } else {
+        (balance_summary(client, scope.clone()).await, None)
+    };
+    match summary {
+        Ok(mut summary) => {
+            if let Some(read_lots) = read_lots {
+                let read_lots = read_lots?;
+                summary.available_balance_from_lots =
+                    Some(from_lots(&scope, &read_lots, as_of, &summary)?);
+            }
+            Ok(summary)
+        }
+        Err(error) if summary_gone(&error) => {
+            let read_lots = match read_lots {
+                Some(read_lots) => read_lots,
+                None => lots(client, &scope.scope, &every_lot).await,
+            };
+            let read_lots = match read_lots {
+                Ok(read_lots) => read_lots,
+                // The scope itself is not there: the summary's answer says so.
+                Err(lots_error) if lots_error.status() == Some(404) => return Err(error.into()),
+                Err(lots_error) => return Err(lots_error.into()),
+            };
+            BalanceSummary::from_lots(scope.clone(), &read_lots, as_of).map_err(|e| {
+                Error::unavailable(format!(
+                    "{} {}: the balance from lots: {e}",
+                    scope.kind().noun(),
+                    scope.label()
+                ))
+            })
+        }
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// The balance from lots, as an amount of money in the summary's credit currency.
+fn from_lots(
+    scope: &ScopeRef,
+    read_lots: &[CreditLot],
+    as_of: NaiveDate,
+    summary: &BalanceSummary,
+) -> Result<crate::model::money::Money> {
+    let currency = summary
+        .credit_currency
+        .clone()
+        .or_else(|| checks::balance_currency(summary));
+    let amount = available_from_lots(read_lots, as_of, currency.as_deref()).map_err(|e| {
+        Error::unavailable(format!(
+            "{} {}: the balance from lots: {e}",
+            scope.kind().noun(),
+            scope.label()
+        ))
+    })?;
+    Ok(crate::model::money::Money {
+        value: Some(amount.value),
+        currency: amount.currency().map(str::to_string),
+        ..Default::default()
+    })
+}
+
+/// Says, once per scope, that a balance came from the lots.
+fn note_source(context: &Context, summary: &BalanceSummary) {
+    if summary.balance_source == crate::model::domain::BalanceSource::Lots {
+        let scope = &summary.billing_profile;
+        context.printer.note(&format!(
+            "Azure no longer serves a balance summary for {} {}: the balance is the sum of its active lots (estimated balance unknown)",
+            scope.kind().noun(),
+            scope.label()
+        ));
+    }
 }

@@ -2,14 +2,14 @@
 //! profile (or every profile with `--all`), and the `--min-days` and `--max-unused` checks.
 
 use super::{emit_at, settle};
-use crate::arm::consumption::{balance_summary, events, lots, EventQuery, LotQuery};
+use crate::arm::consumption::{balance_summary, events, lots, summary_gone, EventQuery, LotQuery};
 use crate::arm::{ArmClient, ArmError};
 use crate::checks::{self, Ledger, Outcome, Thresholds};
 use crate::cli::{ForecastArgs, ForecastOptions};
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::forecast::{self, ForecastInputs, Inputs, ProfileForecast};
-use crate::model::domain::ScopeRef;
+use crate::model::domain::{BalanceSummary, ScopeRef};
 use crate::model::scope::ScopeKind;
 use crate::output::Flow;
 use crate::resolve::{self, Resolved, Selection, Served};
@@ -130,7 +130,32 @@ pub(super) async fn read(
         lots(client, &profile.scope, &every_lot),
         all_events
     );
-    let (balance, mut lots, events) = (balance?, lots?, events?);
+    // A scope that is not there answers 404 everywhere: the summary's answer says so.
+    let lots = match (lots, &balance) {
+        (Err(lots_error), Err(_)) if lots_error.status() == Some(404) => {
+            return Err(balance
+                .err()
+                .map(Error::from)
+                .unwrap_or_else(|| lots_error.into()))
+        }
+        (lots, _) => lots,
+    };
+    let (mut lots, events) = (lots?, events?);
+    // A summary Azure no longer serves: the balance is the sum of the lots (which answered,
+    // so the scope exists).
+    let balance = match balance {
+        Ok(balance) => balance,
+        Err(error) if summary_gone(&error) => {
+            BalanceSummary::from_lots(profile.clone(), &lots, as_of).map_err(|e| {
+                Error::unavailable(format!(
+                    "{} {}: the balance from lots: {e}",
+                    profile.kind().noun(),
+                    profile.label()
+                ))
+            })?
+        }
+        Err(error) => return Err(error.into()),
+    };
     // In the order `credits lots` shows them.
     crate::model::domain::sort_lots(&mut lots);
     let made = forecast::forecast(&Inputs {

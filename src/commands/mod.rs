@@ -12,9 +12,11 @@ mod balance;
 mod config;
 mod events;
 mod forecast;
+mod invoices;
 mod lots;
 mod report;
 mod shell;
+mod verify;
 
 use crate::checks::Ledger;
 use crate::cli::{Cli, Command};
@@ -93,6 +95,8 @@ async fn run(context: &Context, command: Command) -> Result<()> {
         Command::Events(args) => events::run(context, args).await,
         Command::Forecast(args) => forecast::run(context, args).await,
         Command::Report(args) => report::run(context, args).await,
+        Command::Invoices(args) => invoices::run(context, args).await,
+        Command::Verify(args) => verify::run(context, args).await,
         Command::Aco(args) => aco::run(context, args),
         Command::Config(_) => config::list(context).await,
         Command::CompleteProfiles(args) => shell::complete_profiles(context, &args.prefix).await,

@@ -4,6 +4,8 @@
 
 use super::forecast::{read, ForecastChecks, FORECAST_SCOPES, NO_ACCOUNT_FORECAST};
 use super::settle;
+use super::verify::{verify_scope, Asked};
+use crate::checks::verify::Verification;
 use crate::checks::{self, Ledger, Outcome, Thresholds};
 use crate::cli::ReportArgs;
 use crate::context::Context;
@@ -30,21 +32,51 @@ pub(crate) async fn run(context: &Context, args: ReportArgs) -> Result<()> {
         .transpose()?;
     let selection = Selection::from_flags(context, &args.scope, &SERVED)?;
     let (as_of, window) = (context.settings.as_of.value, forecast_checks.window);
-    let resolved = resolve::read(context, &selection, async |client, scope| {
-        read(client, scope, as_of, window).await
+    let verify = args.verify.then_some(Asked {
+        as_of,
+        invoices: None,
+        strict: false,
+        tolerance: rust_decimal::Decimal::ZERO,
+    });
+    // With --verify, the checks of Azure's figures are read beside each forecast.
+    let resolved = resolve::read(context, &selection, async |client, scope| match verify {
+        None => Ok((read(client, scope, as_of, window).await?, Vec::new())),
+        Some(asked) => {
+            let (forecast, verified) = tokio::join!(
+                read(client, scope.clone(), as_of, window),
+                verify_scope(client, &scope, asked)
+            );
+            Ok((forecast?, verified?))
+        }
     })
     .await?;
-    let (one, rows): (bool, Vec<ProfileRow<ProfileForecast>>) = match resolved {
-        Resolved::Many(rows) => (false, rows),
-        Resolved::One(scope, result) => (
-            true,
-            vec![ProfileRow {
-                account: scope.account(),
-                profile: scope,
-                result: Ok(result),
-            }],
-        ),
-    };
+    let (one, rows, verified): (bool, Vec<ProfileRow<ProfileForecast>>, Vec<Verification>) =
+        match resolved {
+            Resolved::Many(rows) => {
+                let mut verified = Vec::new();
+                let rows = rows
+                    .into_iter()
+                    .map(|row| ProfileRow {
+                        account: row.account,
+                        profile: row.profile,
+                        result: row.result.map(|(forecast, found)| {
+                            verified.extend(found);
+                            forecast
+                        }),
+                    })
+                    .collect();
+                (false, rows, verified)
+            }
+            Resolved::One(scope, (result, verified)) => (
+                true,
+                vec![ProfileRow {
+                    account: scope.account(),
+                    profile: scope,
+                    result: Ok(result),
+                }],
+                verified,
+            ),
+        };
     // Every check of every profile, by name. A check that cannot be made for one profile is
     // that profile's result, not the end of the page.
     let check = |result: &ProfileForecast| {
@@ -55,6 +87,14 @@ pub(crate) async fn run(context: &Context, args: ReportArgs) -> Result<()> {
             outcomes.push(("--min", outcome));
         }
         outcomes.extend(forecast_checks.check(result));
+        // The checks of Azure's figures that failed or could not be made join the page's.
+        let id = result.billing_profile.id();
+        outcomes.extend(
+            verified
+                .iter()
+                .filter(|f| f.scope == id)
+                .filter_map(|f| f.outcome().map(|o| (f.check, o))),
+        );
         if let Some(days) = expiring_within {
             let outcome = checks::expiring_within(&result.inputs.lots, as_of, days);
             outcomes.push(("--expiring-within", outcome));
@@ -85,6 +125,7 @@ pub(crate) async fn run(context: &Context, args: ReportArgs) -> Result<()> {
             })
             .collect(),
         profiles: rows,
+        verified: verify.map(|_| verified.clone()),
     };
     context.printer.emit(&report)?;
     settle(context, &report.profiles, &ledger)

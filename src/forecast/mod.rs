@@ -172,7 +172,7 @@ fn add(a: Amount, b: &Amount) -> Result<Amount, ForecastError> {
 /// Makes the forecast.
 pub fn forecast(inputs: &Inputs<'_>) -> Result<Forecast, ForecastError> {
     let profile_currency = inputs.balance.billing_profile.currency.as_deref();
-    let estimated_balance = Amount::of(inputs.balance.estimated_balance.as_ref(), profile_currency);
+    let estimated_balance = Amount::of(inputs.balance.balance(), profile_currency);
     let currency = estimated_balance
         .as_ref()
         .and_then(|a| a.currency().map(str::to_string))
@@ -261,7 +261,9 @@ pub fn forecast(inputs: &Inputs<'_>) -> Result<Forecast, ForecastError> {
     .unwrap_or_else(zero);
     pending_charges.try_cmp(&zero())?;
 
-    // Oldest first; events of one day keep Azure's order of their times.
+    // Oldest first. Azure lists newest first, so reversed before the stable sort, events of
+    // one day come in the order they happened.
+    balance_history.reverse();
     balance_history.sort_by_key(|(when, _)| *when);
     let balance_history: Vec<BalancePoint> = balance_history
         .into_iter()

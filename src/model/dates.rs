@@ -58,6 +58,82 @@ pub(crate) fn event_window(
     Ok((start, end))
 }
 
+/// A window of whole calendar months (invoice billing periods), both ends included.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct MonthWindow {
+    /// The first day of the first month.
+    pub(crate) from: NaiveDate,
+    /// The first day of the last month.
+    pub(crate) to: NaiveDate,
+}
+
+impl MonthWindow {
+    /// The last day of the last month.
+    pub(crate) fn last_day(&self) -> NaiveDate {
+        self.to
+            .checked_add_months(chrono::Months::new(1))
+            .and_then(|next| next.pred_opt())
+            .unwrap_or(self.to)
+    }
+
+    /// Whether `day` lies in the window.
+    pub(crate) fn holds(&self, day: NaiveDate) -> bool {
+        day >= self.from && day <= self.last_day()
+    }
+}
+
+/// `YYYY-MM`, as the window is named.
+pub(crate) fn format_month(day: NaiveDate) -> String {
+    day.format("%Y-%m").to_string()
+}
+
+/// The invoice window: `--from` and `--to` name months (both included); `--to` defaults to
+/// the month before the reference day's (whose period is still open), `--from` to eleven
+/// months before `--to`: twelve billing periods.
+pub(crate) fn month_window(
+    today: NaiveDate,
+    from: Option<&str>,
+    to: Option<&str>,
+) -> Result<MonthWindow, String> {
+    use chrono::Datelike;
+    let this_month = today.with_day(1).unwrap_or(today);
+    let to = match to {
+        Some(text) => parse_user_month("--to", text)?,
+        None => this_month
+            .checked_sub_months(chrono::Months::new(1))
+            .unwrap_or(this_month),
+    };
+    let from = match from {
+        Some(text) => parse_user_month("--from", text)?,
+        None => to.checked_sub_months(chrono::Months::new(11)).unwrap_or(to),
+    };
+    if from > to {
+        return Err(format!(
+            "--from {} is after --to {}; give a first month on or before the last (--to defaults to the month before the reference day)",
+            format_month(from),
+            format_month(to)
+        ));
+    }
+    Ok(MonthWindow { from, to })
+}
+
+/// A month the user typed: `YYYY-MM`; its first day.
+pub(crate) fn parse_user_month(flag: &str, text: &str) -> Result<NaiveDate, String> {
+    let bad = || {
+        format!(
+            "{flag} {text:?} is not a month; write it as YYYY-MM with a year from 1900 to 9999, for example 2026-01"
+        )
+    };
+    let trimmed = text.trim();
+    let shape_ok = trimmed.len() == 7
+        && trimmed.as_bytes()[..4].iter().all(u8::is_ascii_digit)
+        && trimmed.as_bytes()[4] == b'-';
+    if !shape_ok {
+        return Err(bad());
+    }
+    parse_user_date(flag, &format!("{trimmed}-01")).map_err(|_| bad())
+}
+
 pub(crate) fn parse_user_date(flag: &str, text: &str) -> Result<NaiveDate, String> {
     let bad = || {
         format!(

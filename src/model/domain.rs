@@ -3,6 +3,7 @@
 //! flattened out of `properties`, amounts as `{"value": <exact number>, "currency": ..}`,
 //! dates as ISO 8601.
 
+use super::amount::Amount;
 use super::dates::{format_iso, parse_azure_date};
 use super::money::{Money, WireDecimal};
 use super::scope::{NotAScope, Scope, ScopeKind};
@@ -13,7 +14,10 @@ use serde::{Deserialize, Serialize, Serializer};
 /// Why a response could not be turned into values: names the field and the problem.
 pub(crate) type ConvertError = String;
 
-fn money(field: &str, amount: Option<&wire::Amount>) -> Result<Option<Money>, ConvertError> {
+pub(crate) fn money(
+    field: &str,
+    amount: Option<&wire::Amount>,
+) -> Result<Option<Money>, ConvertError> {
     let Some(amount) = amount else {
         return Ok(None);
     };
@@ -30,7 +34,7 @@ fn money(field: &str, amount: Option<&wire::Amount>) -> Result<Option<Money>, Co
     }))
 }
 
-fn date(field: &str, raw: Option<&str>) -> Result<Option<DateTime<Utc>>, ConvertError> {
+pub(crate) fn date(field: &str, raw: Option<&str>) -> Result<Option<DateTime<Utc>>, ConvertError> {
     match raw {
         None => Ok(None),
         Some(text) if text.trim().is_empty() => Ok(None),
@@ -40,7 +44,10 @@ fn date(field: &str, raw: Option<&str>) -> Result<Option<DateTime<Utc>>, Convert
     }
 }
 
-fn serialize_iso<S: Serializer>(value: &Option<DateTime<Utc>>, s: S) -> Result<S::Ok, S::Error> {
+pub(crate) fn serialize_iso<S: Serializer>(
+    value: &Option<DateTime<Utc>>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
     match value {
         Some(v) => s.serialize_str(&format_iso(v)),
         None => s.serialize_none(),
@@ -137,6 +144,21 @@ pub struct BalanceSummary {
     pub(crate) id: Option<String>,
     pub(crate) name: Option<String>,
     pub(crate) e_tag: Option<String>,
+    /// Where the balance comes from: Azure's balance summary, or (when Azure no longer
+    /// serves one for the profile) the sum of the active lots.
+    pub(crate) balance_source: BalanceSource,
+    /// The sum of `closedBalance` over the active lots (`balance --details`, and the
+    /// balance itself when the summary is gone).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) available_balance_from_lots: Option<Money>,
+}
+
+/// Where a balance comes from.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub(crate) enum BalanceSource {
+    Summary,
+    Lots,
 }
 
 /// Which account a result belongs to.
@@ -296,6 +318,38 @@ impl BalanceSummary {
             id: raw.id,
             name: raw.name,
             e_tag: raw.e_tag,
+            balance_source: BalanceSource::Summary,
+            available_balance_from_lots: None,
+        })
+    }
+
+    /// The balance checks and forecasts use: the estimated balance, or the balance from
+    /// lots when the summary is gone.
+    pub(crate) fn balance(&self) -> Option<&Money> {
+        match self.balance_source {
+            BalanceSource::Summary => self.estimated_balance.as_ref(),
+            BalanceSource::Lots => self.available_balance_from_lots.as_ref(),
+        }
+    }
+
+    /// A profile whose balance summary Azure no longer serves: its balance is the sum of
+    /// its active lots; every figure only the summary has is unknown.
+    pub(crate) fn from_lots(
+        profile: ScopeRef,
+        lots: &[CreditLot],
+        as_of: NaiveDate,
+    ) -> Result<Self, ConvertError> {
+        let from_lots = available_from_lots(lots, as_of, profile.currency.as_deref())?;
+        let unknown = BalanceSummary::unread(profile);
+        Ok(BalanceSummary {
+            has_credits: !lots.is_empty(),
+            balance_source: BalanceSource::Lots,
+            available_balance_from_lots: Some(Money {
+                value: Some(from_lots.value),
+                currency: from_lots.currency().map(str::to_string),
+                ..Money::default()
+            }),
+            ..unknown
         })
     }
 
@@ -338,8 +392,50 @@ impl BalanceSummary {
             id: None,
             name: None,
             e_tag: None,
+            balance_source: BalanceSource::Summary,
+            available_balance_from_lots: None,
         }
     }
+}
+
+/// The balance from lots: `closedBalance` summed over the active lots (Azure's `Active`, or
+/// on the reference day active or expiring), commitments left out: the rule Microsoft
+/// documents for the available balance. Refused when an active lot does not say what it has
+/// left, or the lots' currencies differ.
+pub(crate) fn available_from_lots(
+    lots: &[CreditLot],
+    as_of: NaiveDate,
+    currency: Option<&str>,
+) -> Result<Amount, ConvertError> {
+    let mut total: Option<Amount> = None;
+    for lot in lots.iter().filter(|lot| !lot.is_commitment()) {
+        let active = match lot.status(as_of) {
+            LotStatus::Active | LotStatus::Expiring => true,
+            LotStatus::Reported(status) => status.eq_ignore_ascii_case("Active"),
+            _ => false,
+        };
+        if !active {
+            continue;
+        }
+        let left = Amount::of(
+            lot.closed_balance.as_ref(),
+            lot.credit_currency.as_deref().or(currency),
+        )
+        .ok_or_else(|| {
+            format!(
+                "Azure did not state what lot {} has left",
+                lot.name.as_deref().unwrap_or("(unnamed)")
+            )
+        })?;
+        total = Some(match total {
+            None => left,
+            Some(so_far) => so_far
+                .checked_add(&left)
+                .map_err(|e| e.to_string())?
+                .ok_or("the sum of the lots overflows")?,
+        });
+    }
+    Ok(total.unwrap_or_else(|| Amount::new(rust_decimal::Decimal::new(0, 2), currency)))
 }
 
 // ---------------------------------------------------------------- lots
@@ -409,7 +505,7 @@ impl LotStatus {
 
 /// A text field, or `None` when Azure sent nothing, null or only blanks: a missing value is
 /// `null` everywhere in the output, whichever way Azure spelled "missing".
-fn present(text: Option<String>) -> Option<String> {
+pub(crate) fn present(text: Option<String>) -> Option<String> {
     text.filter(|s| !s.trim().is_empty())
 }
 

@@ -4,6 +4,7 @@
 pub mod amount;
 pub mod dates;
 pub mod domain;
+pub mod invoice;
 pub mod money;
 pub(crate) mod row;
 pub mod scope;

@@ -28,8 +28,9 @@ pub struct Page<T> {
 pub(crate) struct RecordType(Option<std::borrow::Cow<'static, str>>);
 
 /// The record types `credits` reads.
-pub(crate) const RECORD_TYPES: [&str; 5] = [
+pub(crate) const RECORD_TYPES: [&str; 6] = [
     "Microsoft.Billing/billingAccounts",
+    "Microsoft.Billing/billingAccounts/invoices",
     "Microsoft.Billing/billingAccounts/billingProfiles",
     "Microsoft.Consumption/credits/balanceSummary",
     "Microsoft.Consumption/lots",
@@ -73,6 +74,11 @@ impl<'de> Deserialize<'de> for RecordType {
 pub(crate) trait ArmRecord {
     fn record_type(&self) -> Option<&str>;
     fn record_id(&self) -> Option<&str>;
+    /// The billing profile the record says it belongs to, when its id does not say it
+    /// (invoices lie in the account and name their profile in `billingProfileId`).
+    fn stated_profile(&self) -> Option<&str> {
+        None
+    }
 }
 
 macro_rules! arm_record {
@@ -101,6 +107,28 @@ macro_rules! arm_record {
 arm_record!(BillingAccount, id: String);
 arm_record!(BillingProfile, id: String);
 arm_record!(CreditSummary, id: Option);
+
+impl ArmRecord for Invoice {
+    fn record_type(&self) -> Option<&str> {
+        self.record_type.as_deref()
+    }
+    fn record_id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+    fn stated_profile(&self) -> Option<&str> {
+        self.properties.billing_profile_id.as_deref()
+    }
+}
+
+/// A transaction summary says nothing about itself: only its shape is checked.
+impl ArmRecord for TransactionSummary {
+    fn record_type(&self) -> Option<&str> {
+        None
+    }
+    fn record_id(&self) -> Option<&str> {
+        None
+    }
+}
 arm_record!(Lot, id: Option);
 arm_record!(Event, id: Option);
 
@@ -393,6 +421,64 @@ pub(crate) struct EventProperties {
     pub(crate) billing_currency: Option<String>,
     pub(crate) reseller: Option<Reseller>,
     pub(crate) is_estimated_balance: Option<LenientBool>,
+}
+
+// ---------------------------------------------------------------- Microsoft.Billing invoices
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct Invoice {
+    pub(crate) id: Option<String>,
+    pub(crate) name: Option<String>,
+    #[serde(rename = "type")]
+    pub(crate) record_type: RecordType,
+    pub(crate) properties: InvoiceProperties,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub(crate) struct InvoiceProperties {
+    pub(crate) amount_due: Option<Amount>,
+    pub(crate) azure_prepayment_applied: Option<Amount>,
+    pub(crate) billed_amount: Option<Amount>,
+    pub(crate) credit_amount: Option<Amount>,
+    pub(crate) free_azure_credit_applied: Option<Amount>,
+    pub(crate) sub_total: Option<Amount>,
+    pub(crate) tax_amount: Option<Amount>,
+    pub(crate) total_amount: Option<Amount>,
+    pub(crate) billing_profile_id: Option<String>,
+    pub(crate) billing_profile_display_name: Option<String>,
+    pub(crate) status: Option<LenientString>,
+    pub(crate) document_type: Option<LenientString>,
+    pub(crate) invoice_type: Option<LenientString>,
+    pub(crate) is_monthly_invoice: Option<LenientBool>,
+    pub(crate) invoice_date: Option<String>,
+    pub(crate) due_date: Option<String>,
+    pub(crate) invoice_period_start_date: Option<String>,
+    pub(crate) invoice_period_end_date: Option<String>,
+    pub(crate) credit_for_document_id: Option<String>,
+    pub(crate) rebill_details: Option<RebillDetails>,
+}
+
+/// The invoice (and credit note) a rebill replaced, and what those replaced in turn.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub(crate) struct RebillDetails {
+    pub(crate) invoice_document_id: Option<String>,
+    pub(crate) credit_note_document_id: Option<String>,
+    pub(crate) rebill_details: Option<Box<RebillDetails>>,
+}
+
+/// An invoice's transaction summary (2024-04-01): bare numbers in one billing currency.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct TransactionSummary {
+    pub(crate) azure_credit_applied: Option<WireDecimal>,
+    pub(crate) consumption_commitment_decremented: Option<WireDecimal>,
+    pub(crate) sub_total: Option<WireDecimal>,
+    pub(crate) tax: Option<WireDecimal>,
+    pub(crate) total: Option<WireDecimal>,
+    pub(crate) billing_currency: Option<String>,
 }
 
 /// `{"error": {"code", "message", "target"?, "details"?}}`; `code` may be a number.

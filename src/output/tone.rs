@@ -30,6 +30,12 @@ pub(crate) fn unused(value: Option<&Amount>) -> Option<Tone> {
     shown_positive(amount.value, amount.currency()).then_some(Tone::Bad)
 }
 
+/// What an invoice charged to another payment method while credit was left: anything above
+/// zero as shown.
+pub(crate) fn charged_with_credit_left(value: Option<&Amount>) -> Option<Tone> {
+    unused(value)
+}
+
 /// An expired lot is red; one with credit left that lapses within the window is yellow.
 pub(crate) fn lot(lot: &LotOnDay<'_>) -> Option<Tone> {
     match &lot.status {

@@ -137,7 +137,8 @@ fn checks_that_cannot_be_judged_are_refused_before_any_output() {
     }
 }
 
-/// The message names every outcome: Development and Archive fail the check, and Marketing,
+/// The message names every outcome: Development, Archive and Forschung Zürich fail the
+/// check, and Marketing,
 /// a profile without credit, is judged (nothing of it expires unused), not "could not check".
 #[test]
 fn the_final_message_names_every_outcome_not_only_the_worst() {
@@ -157,8 +158,9 @@ fn the_final_message_names_every_outcome_not_only_the_worst() {
     assert_eq!(out.code, 1, "{out}");
     assert!(!out.stderr.contains("Marketing"), "{out}");
     for named in [
-        "check failed: 2 checks failed: Development: even in the best case 1,914.07 USD",
+        "check failed: 3 checks failed: Development: even in the best case 1,565.19 USD",
         "Archive: even in the best case 1,200.00 USD",
+        "Forschung Zürich: even in the best case 2,231.81 EUR",
     ] {
         assert!(out.stderr.contains(named), "{named}: {out}");
     }
@@ -247,10 +249,10 @@ fn the_readme_workflow_command_exits_as_the_readme_says_on_the_demo() {
     let out = run(credits_command(&args));
     assert_eq!(out.code, 1, "{out}");
     assert!(
-        out.stderr.contains("check failed: 8 checks failed"),
+        out.stderr.contains("check failed: 9 checks failed"),
         "{out}"
     );
-    assert!(readme.contains("exits 1 with `check failed: 8 checks failed: …`"));
+    assert!(readme.contains("exits 1 with `check failed: 9 checks failed: …`"));
 }
 
 /// An exclusion never empties a gate or widens it without a word: leaving out every profile

@@ -4,6 +4,7 @@
 use crate::support::*;
 use chrono::{TimeZone, Utc};
 use credits::model::domain::{BalanceSummary, BillingProfile, CreditEvent, CreditLot, ScopeRef};
+use credits::model::invoice::{Invoice, InvoiceSummary};
 use credits::model::wire;
 use serde_json::Value;
 use std::path::Path;
@@ -16,11 +17,20 @@ enum Kind {
     Accounts,
     Account,
     Profiles,
+    Invoices,
+    Invoice,
+    TransactionSummary,
 }
 
 fn kind_of(name: &str) -> Kind {
     let lower = name.to_ascii_lowercase();
-    if lower.contains("creditsummary") || lower.contains("balancesummary") {
+    if lower.starts_with("transactionsummary") {
+        Kind::TransactionSummary
+    } else if lower.starts_with("invoiceslist") {
+        Kind::Invoices
+    } else if lower.starts_with("invoicesget") {
+        Kind::Invoice
+    } else if lower.contains("creditsummary") || lower.contains("balancesummary") {
         Kind::Balance
     } else if lower.starts_with("lots") {
         Kind::Lots
@@ -88,6 +98,25 @@ fn parse(kind: Kind, body: &str) -> Result<Value, String> {
             let _: wire::BillingAccount = serde_json::from_str(body).map_err(|e| e.to_string())?;
             Ok(Value::Null)
         }
+        Kind::Invoices => {
+            let page: wire::Page<wire::Invoice> =
+                serde_json::from_str(body).map_err(|e| e.to_string())?;
+            let invoices = page
+                .value
+                .into_iter()
+                .map(Invoice::from_wire)
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(as_printed_json(&invoices))
+        }
+        Kind::Invoice => {
+            let raw: wire::Invoice = serde_json::from_str(body).map_err(|e| e.to_string())?;
+            Ok(as_printed_json(&[Invoice::from_wire(raw)?]))
+        }
+        Kind::TransactionSummary => {
+            let raw: wire::TransactionSummary =
+                serde_json::from_str(body).map_err(|e| e.to_string())?;
+            Ok(as_printed_json(&InvoiceSummary::from_wire(raw)?))
+        }
         Kind::Profiles => {
             let page: wire::Page<wire::BillingProfile> =
                 serde_json::from_str(body).map_err(|e| e.to_string())?;
@@ -133,6 +162,41 @@ fn every_official_example_is_read_exactly() {
                 "{name}: amounts changed"
             );
             assert!(!amount_texts(body).is_empty(), "{name} has amounts");
+        }
+        // Invoices: every amount `credits` reads (payments are not), with Azure's digits.
+        if matches!(kind, Kind::Invoices | Kind::Invoice) {
+            let mut read = body.clone();
+            let records = match read.get_mut("value") {
+                Some(Value::Array(items)) => items.iter_mut().collect::<Vec<_>>(),
+                _ => vec![&mut read],
+            };
+            for record in records {
+                if let Some(properties) = record["properties"].as_object_mut() {
+                    properties.remove("payments");
+                }
+            }
+            assert_eq!(
+                amount_texts(&parsed),
+                amount_texts(&read),
+                "{name}: amounts changed"
+            );
+            assert!(!amount_texts(&read).is_empty(), "{name} has amounts");
+        }
+        // The summary's bare numbers become amounts in its billing currency, digits kept.
+        if kind == Kind::TransactionSummary {
+            for field in [
+                "azureCreditApplied",
+                "consumptionCommitmentDecremented",
+                "subTotal",
+                "tax",
+                "total",
+            ] {
+                assert_eq!(parsed[field]["value"], body[field], "{name} {field}");
+                assert_eq!(
+                    parsed[field]["currency"], body["billingCurrency"],
+                    "{name} {field}"
+                );
+            }
         }
     }
 }

@@ -31,8 +31,8 @@ fn forecast_json_has_every_documented_field() {
     // The printed text, exact digits and field order as a script sees them.
     insta::assert_snapshot!(outcome.stdout);
     let json = outcome.json();
-    // 773.77 charged in the 90 days to 2026-12-01: 8.5974 a day (to 4 places).
-    assert_eq!(json["burnRatePerDay"]["value"].to_string(), "8.5974");
+    // 1,046.80 charged in the 90 days to 2026-12-01: 11.6311 a day (to 4 places).
+    assert_eq!(json["burnRatePerDay"]["value"].to_string(), "11.6311");
     assert_eq!(json["burnRatePerDay"]["currency"], "USD");
     assert_eq!(
         json["window"],
@@ -58,8 +58,8 @@ fn forecast_json_has_every_documented_field() {
             ("2026-12".to_string(), "217.36".to_string())
         ]
     );
-    // 2,927.77 / 8.5974 = 340.5 days.
-    assert_eq!(json["runwayDays"], 340);
+    // 2,927.77 USD at the burn rate of the 90-day window lasts 251 days.
+    assert_eq!(json["runwayDays"], 251);
     assert_eq!(json["depletionDate"], "2027-11-06");
     let unused = &json["expiringUnused"];
     assert_eq!(unused["bestCase"]["value"].to_string(), "1914.07");
@@ -122,10 +122,10 @@ fn forecast_checks_fail_with_the_figures_after_printing_the_data() {
     let runway = demo(&["forecast", "-p", "Production", "--min-days", "100"]);
     assert_eq!(runway.code, 1, "{runway}");
     assert!(runway.stdout.contains("Runway"), "data first: {runway}");
-    // The credit is really gone when its lots lapse (45 days), before the burn runway (80).
+    // The credit is really gone when its lots lapse (45 days), before the burn runway (70).
     assert!(
         runway.stderr.contains(
-            "check failed: the credit is gone in 45 days (on 2027-01-15: the lots' credit lapses first; at the burn rate it would last 80 days), shorter than the minimum 100 days by 55 days"
+            "check failed: the credit is gone in 45 days (on 2027-01-15: the lots' credit lapses first; at the burn rate it would last 70 days), shorter than the minimum 100 days by 55 days"
         ),
         "{runway}"
     );
@@ -133,16 +133,16 @@ fn forecast_checks_fail_with_the_figures_after_printing_the_data() {
         demo(&["forecast", "-p", "Production", "--min-days", "45"]).code,
         0
     );
-    let unused = demo(&["forecast", "-p", "Production", "--max-unused", "200"]);
+    let unused = demo(&["forecast", "-p", "Production", "--max-unused", "150"]);
     assert_eq!(unused.code, 1, "{unused}");
     assert!(
         unused
             .stderr
-            .contains("213.31 USD of credit expires unused"),
+            .contains("174.05 USD of credit expires unused"),
         "{unused}"
     );
     assert_eq!(
-        demo(&["forecast", "-p", "Production", "--max-unused", "213.31"]).code,
+        demo(&["forecast", "-p", "Production", "--max-unused", "174.05"]).code,
         0
     );
     let wrong = demo(&["forecast", "-p", "Production", "--max-unused", "200EUR"]);
@@ -253,7 +253,7 @@ fn the_chart_is_drawn_in_a_pipe_only_when_asked_for() {
     insta::assert_snapshot!(charted.stdout);
     let json = demo(&["forecast", "-p", "Production", "--chart", "--json"]);
     assert!(!json.stdout.contains('█'), "JSON stays data: {json}");
-    assert_eq!(json.json()["balanceHistory"][0]["date"], "2026-11-01");
+    assert_eq!(json.json()["balanceHistory"][0]["date"], "2026-10-01");
 }
 
 #[test]
@@ -289,7 +289,7 @@ fn report_json_is_the_same_data_as_one_document() {
     let json = outcome.json();
     assert_eq!(json["asOf"], "2026-12-01");
     assert_eq!(json["profiles"].as_array().unwrap().len(), 6);
-    assert_eq!(json["profiles"][0]["runwayDays"], 340);
+    assert_eq!(json["profiles"][0]["runwayDays"], 251);
     assert_eq!(json["expiringSoon"][0][0]["days"], 30);
     assert_eq!(
         json["expiringSoon"][0][0]["remaining"]["value"].to_string(),

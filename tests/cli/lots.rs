@@ -88,8 +88,14 @@ async fn lots_2026_are_sorted_by_expiration_with_api_amounts() {
 async fn lots_with_api_status_keep_it() {
     let fake = development_serving(
         "lots",
+        // An account's lots, moved into this profile's account: a record of another
+        // billing account is refused.
         &recording_body(
             "azure-recordings/azure-docs/lots-billingAccount-MACC-2021-05-01.DOCS-SAMPLE.json",
+        )
+        .replace(
+            "9a157b81-xxxx-xxxx-xxxx-xxxxxxxxxxxx:xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxx_xxxx-xx-xx",
+            ACCOUNT,
         ),
     )
     .await;

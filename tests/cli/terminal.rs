@@ -131,6 +131,15 @@ fn tables_fit_60_80_and_120_columns_without_breaking_a_figure() {
                 vec!["events", "--all", "--start", "2026-11-01"],
             ),
             ("report", vec!["report", "-p", "Production"]),
+            (
+                "invoices",
+                vec!["invoices", "-p", "Development", "--events"],
+            ),
+            (
+                "invoices_all",
+                vec!["invoices", "--all", "--from", "2026-10"],
+            ),
+            ("verify", vec!["verify", "-p", "Development", "--invoices"]),
         ] {
             let screen = plain_demo(&args, columns);
             // Every amount and date on screen is whole: an amount is digits, separators and
@@ -157,9 +166,16 @@ fn tables_fit_60_80_and_120_columns_without_breaking_a_figure() {
                     );
                 }
             }
+            // The Marketplace charges that credit did not cover stay on screen.
+            if name == "invoices" {
+                assert!(
+                    screen.contains("88.80 USD"),
+                    "{name} at {columns}:\n{screen}"
+                );
+            }
             if name == "forecast" {
                 assert!(
-                    screen.contains("1,914.07 USD"),
+                    screen.contains("1,565.19 USD"),
                     "{name} at {columns}:\n{screen}"
                 );
             }
@@ -222,7 +238,7 @@ fn colour_means_look_here_by_the_same_rules_in_every_command_on_a_terminal_only(
     let forecast = ["--demo", "--as-of", AS_OF, "forecast", "-p", "Development"];
     let unused = run_on_terminal(&forecast, 120, &[], false);
     assert!(
-        unused.screen.contains(&format!("{red}1,914.07 USD")),
+        unused.screen.contains(&format!("{red}1,565.19 USD")),
         "{}",
         unused.screen
     );

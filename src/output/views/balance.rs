@@ -2,7 +2,7 @@
 //! (the same columns, so runs append to one file) and OpenMetrics gauges.
 
 use super::{account_cell, error_cell, profile_cell, profile_title, read_cell, ProfileLine};
-use crate::model::domain::{BalanceSummary, ScopeRef};
+use crate::model::domain::{BalanceSource, BalanceSummary, ScopeRef};
 use crate::model::money::Money;
 use crate::model::row::ProfileRow;
 use crate::output::cell::{Cell, Column};
@@ -52,6 +52,13 @@ fields! {
             line.value.and_then(|s| flat::amount(&s.current_balance_in_billing_currency))
         },
         "isEstimatedBalance" => line.value.and_then(|s| flat::flag(s.is_estimated_balance)),
+        "balanceSource" => line.value.and_then(|s| flat::str(match s.balance_source {
+            BalanceSource::Summary => "summary",
+            BalanceSource::Lots => "lots",
+        })),
+        "availableBalanceFromLots" => {
+            line.value.and_then(|s| flat::amount(&s.available_balance_from_lots))
+        },
         "errorExitCode" => line.error_code(),
         "errorMessage" => line.error_message(),
     }
@@ -175,8 +182,13 @@ impl View for BalanceSummary {
                 &self.current_balance_in_billing_currency,
             ),
         ];
+        let from_lots = [(
+            "Available balance (from lots)",
+            &self.available_balance_from_lots,
+        )];
         let rows = always
             .into_iter()
+            .chain(from_lots.into_iter().filter(|(_, value)| value.is_some()))
             .chain(
                 when_sent
                     .into_iter()
@@ -239,7 +251,7 @@ table! {
         Column::prose("Profile") => profile_cell(row),
         Column::money("Estimated") => {
             read_cell(row, Cell::Money(None), |s| {
-                Cell::money(&s.estimated_balance).toned(tone::balance(s.estimated_balance.as_ref()))
+                Cell::Money(s.balance()).toned(tone::balance(s.balance()))
             })
         },
         Column::money("Current").optional(1) => {
@@ -257,6 +269,9 @@ table! {
             read_cell(row, Cell::Money(None), |s| Cell::money(&s.expired_credit))
         },
         Column::text("Note") => match &row.result {
+            Ok(summary) if summary.balance_source == BalanceSource::Lots => {
+                Cell::owned("from lots")
+            }
             Ok(summary) if summary.has_credits => Cell::Blank,
             Ok(_) => Cell::owned("no credits"),
             Err(error) => error_cell(error),

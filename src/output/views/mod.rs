@@ -11,16 +11,20 @@ mod config;
 mod customer;
 mod events;
 mod forecast;
+mod invoices;
 mod lots;
 mod per_profile;
 mod report;
+mod verify;
 
 pub(crate) use accounts::Accounts;
 pub(crate) use aco::AcoTotals;
 pub(crate) use config::{ConfigList, ConfigRow};
 pub(crate) use customer::{rows_by_scope, ForCustomer};
+pub(crate) use invoices::{InvoicesPage, ListedInvoice, Shown};
 pub(crate) use lots::LotRow;
 pub(crate) use per_profile::OfProfile;
+pub(crate) use verify::{verify_cells, VerifyPage};
 
 use crate::model::domain::ScopeRef;
 use crate::model::row::{ProfileRow, RowError};

@@ -144,6 +144,15 @@ impl View for Report {
                 blocks.push(Block::Code("mermaid", lines));
             }
         }
+        if let Some(verified) = &self.verified {
+            blocks.push(Block::Line(String::new()));
+            blocks.push(Block::Heading(2, "Checks of Azure's figures".into()));
+            blocks.push(Block::Line(String::new()));
+            blocks.push(Block::Table(TableBlock {
+                columns: super::verify::VERIFY_COLUMNS,
+                rows: verified.iter().map(super::verify_cells).collect(),
+            }));
+        }
         if !self.checks.is_empty() {
             blocks.push(Block::Line(String::new()));
             blocks.push(Block::Heading(2, "Checks".into()));

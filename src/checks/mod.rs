@@ -12,6 +12,8 @@
 //! Must not: print or fetch. Commands print the data first, then settle the ledger
 //! (`commands::settle` prints its notes and failures).
 
+pub(crate) mod verify;
+
 use crate::aco::AcoCredit;
 use crate::error::{Error, ErrorKind, Result};
 use crate::forecast::Forecast;
@@ -441,8 +443,7 @@ impl Thresholds {
 /// The currency a balance summary is in: its estimated balance's, else the profile's.
 pub(crate) fn balance_currency(summary: &BalanceSummary) -> Option<String> {
     summary
-        .estimated_balance
-        .as_ref()
+        .balance()
         .and_then(|m| m.currency.clone())
         .or_else(|| summary.billing_profile.currency.clone())
         .map(|c| c.to_ascii_uppercase())
@@ -488,7 +489,11 @@ pub(crate) fn min_balance(summary: &BalanceSummary, minimum: &Thresholds) -> Res
         }
     };
     let minimum = Amount::new(minimum.value, minimum.currency().or(currency.as_deref()));
-    let balance = match Amount::of(summary.estimated_balance.as_ref(), profile_currency) {
+    let what = match summary.balance_source {
+        crate::model::domain::BalanceSource::Summary => "estimated balance",
+        crate::model::domain::BalanceSource::Lots => "balance from lots",
+    };
+    let balance = match Amount::of(summary.balance(), profile_currency) {
         Some(balance) => balance,
         // A profile without credit (204) has a balance of nothing: judged like any other.
         None if !summary.has_credits => Amount::new(
@@ -497,8 +502,8 @@ pub(crate) fn min_balance(summary: &BalanceSummary, minimum: &Thresholds) -> Res
         ),
         None => {
             return Ok(Outcome::Failed(format!(
-            "Azure reported no estimated balance, so it cannot be shown to be at least {minimum}"
-        )))
+                "Azure reported no {what}, so it cannot be shown to be at least {minimum}"
+            )))
         }
     };
     let internal = |m: crate::model::amount::CurrencyMismatch| {
@@ -513,7 +518,7 @@ pub(crate) fn min_balance(summary: &BalanceSummary, minimum: &Thresholds) -> Res
         .map(|a| a.to_string())
         .unwrap_or_else(|| "an amount too large to show".into());
     Ok(Outcome::Failed(format!(
-        "estimated balance {balance} is below the minimum {minimum} by {short}"
+        "{what} {balance} is below the minimum {minimum} by {short}"
     )))
 }
 

@@ -1,0 +1,294 @@
+//! `credits verify`: reads the balance summary, the lots and the credit transactions of a
+//! scope at the same time (and with `--invoices` its invoices) and checks that Azure's own
+//! figures agree (`checks::verify`).
+
+use super::settle;
+use crate::arm::client::{conversion_error, ArmClient};
+use crate::arm::consumption::{balance_summary, events, lots, summary_gone, EventQuery, LotQuery};
+use crate::arm::error::ArmError;
+use crate::arm::invoices::invoices;
+use crate::checks::verify::{self, Finding, Subject, Verification};
+use crate::checks::Ledger;
+use crate::cli::VerifyArgs;
+use crate::context::Context;
+use crate::error::{Error, ErrorKind, Result};
+use crate::model::dates::{month_window, MonthWindow};
+use crate::model::domain::{BalanceSummary, CreditEvent, ScopeRef};
+use crate::model::invoice;
+use crate::model::scope::ScopeKind;
+use crate::output::views::VerifyPage;
+use crate::resolve::{self, Resolved, Selection, Served};
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use std::ops::ControlFlow;
+
+const SERVED: Served = Served {
+    command: "credits verify",
+    kinds: &[ScopeKind::BillingProfile, ScopeKind::Customer],
+    why_not: "Azure keeps no credit balance summary for a billing account, so there is nothing to check its lots against",
+};
+
+/// The checks every scope gets (and `--invoices` adds two).
+const CHECKS: [&str; 3] = ["available-balance", "summary", "ledger"];
+const INVOICE_CHECKS: [&str; 2] = ["invoice-credit", "invoice-total"];
+
+/// What `verify` was asked.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Asked {
+    pub(crate) as_of: NaiveDate,
+    /// With `--invoices`: the billing periods whose invoices are checked.
+    pub(crate) invoices: Option<MonthWindow>,
+    pub(crate) strict: bool,
+    pub(crate) tolerance: Decimal,
+}
+
+/// `--tolerance`: a bare number of zero or more, applied in each row's currency.
+pub(crate) fn parse_tolerance(text: Option<&str>) -> Result<Decimal> {
+    let Some(text) = text else {
+        return Ok(Decimal::ZERO);
+    };
+    let bad = || {
+        Error::usage(format!(
+            "--tolerance {text:?} is not an amount; give a bare number of zero or more (it applies in each row's currency), for example --tolerance 0.01"
+        ))
+    };
+    let value = Decimal::from_str_exact(text.trim()).map_err(|_| bad())?;
+    if value.is_sign_negative() && !value.is_zero() {
+        return Err(bad());
+    }
+    Ok(value)
+}
+
+pub(crate) async fn run(context: &Context, args: VerifyArgs) -> Result<()> {
+    // Bad input fails before any request is made.
+    let as_of = context.settings.as_of.value;
+    let tolerance = parse_tolerance(args.tolerance.as_deref())?;
+    let window = if args.invoices {
+        Some(month_window(as_of, args.from.as_deref(), args.to.as_deref()).map_err(Error::usage)?)
+    } else {
+        None
+    };
+    let selection = Selection::from_flags(context, &args.scope, &SERVED)?;
+    if args.invoices && matches!(selection, Selection::Customer(_)) {
+        return Err(Error::usage(
+            "--invoices needs --profile or --all: a partner's customer has no invoices of its own",
+        ));
+    }
+    let asked = Asked {
+        as_of,
+        invoices: window,
+        strict: args.strict,
+        tolerance,
+    };
+    let resolved = resolve::read(context, &selection, async |client, scope| {
+        verify_scope(client, &scope, asked).await
+    })
+    .await?;
+    let outcomes = |findings: &Vec<Verification>| {
+        findings
+            .iter()
+            .filter_map(|f| f.outcome().map(|o| (f.check, o)))
+            .collect::<Vec<_>>()
+    };
+    match resolved {
+        Resolved::One(scope, findings) => {
+            let mut ledger = Ledger::one(scope.kind().noun());
+            ledger.record_all(scope.label(), outcomes(&findings));
+            context.printer.emit(&VerifyPage {
+                as_of,
+                findings: findings.iter().collect(),
+                several: false,
+            })?;
+            settle::<()>(context, &[], &ledger)
+        }
+        Resolved::Many(rows) => {
+            let ledger = Ledger::of_rows("billing profile", &rows, outcomes);
+            super::note_excluded(context, &rows);
+            // A profile that could not be read could not be checked: said in every check.
+            let unread: Vec<Verification> = rows
+                .iter()
+                .filter(|row| !row.excluded())
+                .filter_map(|row| row.error().map(|e| (row, e)))
+                .flat_map(|(row, error)| {
+                    let checks = CHECKS.iter().chain(if asked.invoices.is_some() {
+                        INVOICE_CHECKS.iter()
+                    } else {
+                        [].iter()
+                    });
+                    checks.map(move |check| Verification {
+                        scope: row.profile.id().to_string(),
+                        subject: row.profile.label().to_string(),
+                        check,
+                        result: Finding::CouldNotCheck(error.kind),
+                        expected: None,
+                        actual: None,
+                        difference: None,
+                        convention: None,
+                        detail: error.message.clone(),
+                    })
+                })
+                .collect();
+            let mut findings: Vec<&Verification> = Vec::new();
+            for row in &rows {
+                if let Ok(read) = &row.result {
+                    findings.extend(read);
+                } else {
+                    findings.extend(unread.iter().filter(|f| f.scope == row.profile.id()));
+                }
+            }
+            context.printer.emit(&VerifyPage {
+                as_of,
+                findings,
+                several: true,
+            })?;
+            settle(context, &rows, &ledger)
+        }
+    }
+}
+
+/// The failure of one read, as the checks that needed it say it.
+fn failure(error: ArmError) -> (ErrorKind, String) {
+    let error = Error::from(error);
+    (error.kind, error.message)
+}
+
+/// Reads what the checks need, concurrently, and makes them. A read that fails makes the
+/// checks that needed it "could not check"; a scope whose lots answer 404 too is not
+/// there at all (the resolver may look it up again).
+pub(crate) async fn verify_scope(
+    client: &ArmClient,
+    scope: &ScopeRef,
+    asked: Asked,
+) -> Result<Vec<Verification>> {
+    let as_of = asked.as_of;
+    let year_before = as_of
+        .checked_sub_months(chrono::Months::new(12))
+        .unwrap_or(as_of);
+    let start = asked
+        .invoices
+        .map_or(year_before, |w| w.from.min(year_before));
+    let all_events = async {
+        let mut all = Vec::new();
+        events(
+            client,
+            &scope.scope,
+            &EventQuery::window(start, as_of.max(start)),
+            |page| {
+                all.extend(page);
+                Ok::<_, ArmError>(ControlFlow::Continue(()))
+            },
+        )
+        .await
+        .map(|()| all)
+    };
+    let listed = async {
+        match asked.invoices {
+            Some(window) => Some(invoices(client, &scope.scope, window).await),
+            None => None,
+        }
+    };
+    let every_lot = LotQuery::all(as_of);
+    let (summary, read_lots, read_events, listed) = tokio::join!(
+        balance_summary(client, scope.clone()),
+        lots(client, &scope.scope, &every_lot),
+        all_events,
+        listed
+    );
+    if let Err(error) = &read_lots {
+        if error.status() == Some(404) {
+            return Err(read_lots
+                .err()
+                .map(Error::from)
+                .unwrap_or_else(|| Error::unavailable("the credit lots could not be read")));
+        }
+    }
+    let summary = match summary {
+        Ok(summary) => Ok(Some(summary)),
+        Err(error) if summary_gone(&error) => Ok(None),
+        Err(error) => Err(failure(error)),
+    };
+    let read_lots = read_lots.map_err(failure);
+    let read_events: std::result::Result<Vec<CreditEvent>, _> = read_events.map_err(failure);
+    let subject = Subject {
+        scope: scope.id().to_string(),
+        label: scope.label().to_string(),
+        tolerance: asked.tolerance,
+    };
+    fn as_ref(
+        s: &std::result::Result<Option<BalanceSummary>, (ErrorKind, String)>,
+    ) -> std::result::Result<Option<&BalanceSummary>, (ErrorKind, String)> {
+        match s {
+            Ok(summary) => Ok(summary.as_ref()),
+            Err(e) => Err(e.clone()),
+        }
+    }
+    let currency = summary
+        .as_ref()
+        .ok()
+        .and_then(Option::as_ref)
+        .and_then(|s| s.credit_currency.clone())
+        .or_else(|| scope.currency.clone());
+    let mut findings = vec![
+        verify::available_balance(
+            &subject,
+            as_ref(&summary),
+            read_lots.as_ref().map(Vec::as_slice).map_err(Clone::clone),
+            as_of,
+        ),
+        verify::summary(&subject, as_ref(&summary)),
+        verify::ledger(
+            &subject,
+            read_events
+                .as_ref()
+                .map(Vec::as_slice)
+                .map_err(Clone::clone),
+            currency.as_deref(),
+        ),
+    ];
+    if let Some(listed) = listed {
+        let lines = match (listed, &read_events) {
+            (Err(error), _) => Err(failure(error)),
+            (Ok(list), Ok(read_events)) => invoice::settle(&list.invoices, read_events)
+                .and_then(|settlements| invoice::lines(list.invoices, None, Some(settlements)))
+                .map_err(|e| failure(conversion_error("invoice", e))),
+            (Ok(list), Err(_)) => invoice::lines(list.invoices, None, None)
+                .map_err(|e| failure(conversion_error("invoice", e))),
+        };
+        match lines {
+            Ok(lines) => {
+                let credit = match &read_events {
+                    Ok(_) => verify::invoice_credit(&subject, &lines, asked.strict),
+                    Err((kind, why)) => Verification {
+                        scope: subject.scope.clone(),
+                        subject: subject.label.clone(),
+                        check: "invoice-credit",
+                        result: Finding::CouldNotCheck(*kind),
+                        expected: None,
+                        actual: None,
+                        difference: None,
+                        convention: None,
+                        detail: format!("the credit transactions could not be read: {why}"),
+                    },
+                };
+                findings.push(credit);
+                findings.push(verify::invoice_total(&subject, &lines, asked.strict));
+            }
+            Err((kind, why)) => {
+                for check in INVOICE_CHECKS {
+                    findings.push(Verification {
+                        scope: subject.scope.clone(),
+                        subject: subject.label.clone(),
+                        check,
+                        result: Finding::CouldNotCheck(kind),
+                        expected: None,
+                        actual: None,
+                        difference: None,
+                        convention: None,
+                        detail: format!("the invoices could not be read: {why}"),
+                    });
+                }
+            }
+        }
+    }
+    Ok(findings)
+}
