@@ -232,8 +232,12 @@ pub fn forecast(inputs: &Inputs<'_>) -> Result<Forecast, ForecastError> {
         let Some(charge) = Amount::of(event.charges.as_ref(), currency.as_deref()) else {
             continue;
         };
-        // Charges are negative on the wire; a refund among them is positive.
-        let charged = Amount::new(-charge.value, charge.currency());
+        // Charges are negative on the wire; a refund among them is positive. A charge of
+        // 0.00 is no charge, never -0.00.
+        let mut charged = Amount::new(-charge.value, charge.currency());
+        if charged.value.is_zero() {
+            charged.value.set_sign_positive(true);
+        }
         match day {
             Some(day) if day < start || day > end => continue,
             Some(day) => {

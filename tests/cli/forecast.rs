@@ -54,8 +54,8 @@ fn forecast_json_has_every_documented_field() {
         [
             ("2026-09".to_string(), "0.00".to_string()),
             ("2026-10".to_string(), "289.47".to_string()),
-            ("2026-11".to_string(), "266.94".to_string()),
-            ("2026-12".to_string(), "217.36".to_string())
+            ("2026-11".to_string(), "302.15".to_string()),
+            ("2026-12".to_string(), "455.18".to_string())
         ]
     );
     // 2,927.77 USD at the burn rate of the 90-day window lasts 251 days.

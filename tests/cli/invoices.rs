@@ -593,7 +593,10 @@ fn the_demo_invoices_agree_with_the_ledger() {
     }
     let charged: Vec<&str> = counted
         .iter()
-        .filter(|i| i["chargedWithCreditLeft"]["value"].to_string() != "0.00")
+        .filter(|i| {
+            let charged = i["chargedWithCreditLeft"]["value"].to_string();
+            charged != "0.00"
+        })
         .map(|i| i["name"].as_str().unwrap())
         .collect();
     assert_eq!(charged, ["G040230313"]);

@@ -339,7 +339,7 @@ fn invoice_fields<'a>(row: &'a ListedInvoice<'a>) -> Vec<Field<'a>> {
         flat::amount(&i.amount_due),
         line.summary
             .as_ref()
-            .map_or(None, |s| flat::amount(&s.azure_credit_applied)),
+            .and_then(|s| flat::amount(&s.azure_credit_applied)),
         computed(settlement.and_then(|s| s.settled_charges.as_ref())),
         computed(settlement.and_then(|s| s.charged_with_credit_left.as_ref())),
         flat::text(&i.id),
