@@ -501,8 +501,8 @@ pub(crate) struct VerifyArgs {
     )]
     pub(crate) to: Option<String>,
 
-    /// Make the invoice checks fail (exit 1) instead of warning
-    #[arg(long)]
+    /// With --invoices: make the invoice checks fail (exit 1) instead of warning
+    #[arg(long, requires = "invoices")]
     pub(crate) strict: bool,
 
     /// The largest difference that still passes, a bare number applied in each row's

@@ -903,7 +903,17 @@ fn another_owner(wanted: &Scope, record: &impl ArmRecord) -> Option<String> {
     }
     let stated = record.stated_profile()?;
     let wanted = wanted_profile?;
-    let actual = Scope::enclosing(stated).and_then(|s| s.profile())?;
+    // A bare name is compared with the profile's name; anything else must be a profile id.
+    let actual = match Scope::enclosing(stated).and_then(|s| s.profile()) {
+        Some(actual) => actual,
+        None if stated.eq_ignore_ascii_case(wanted.name()) => return None,
+        None => {
+            return Some(format!(
+                "it holds a record whose billingProfileId {} is not this billing profile",
+                quoted(stated)
+            ))
+        }
+    };
     (actual != wanted).then(|| {
         format!(
             "it holds a record of another billing profile (billingProfileId {})",

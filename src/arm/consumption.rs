@@ -93,10 +93,18 @@ pub(crate) fn summary_gone(error: &ArmError) -> bool {
     match error.root() {
         ArmError::Status(failure) => match failure.status {
             404 | 410 => true,
-            400 => failure
-                .message
-                .as_deref()
-                .is_some_and(|m| m.to_ascii_lowercase().contains("not supported")),
+            // "The api-version … is not supported" is about the request, not the summary.
+            400 => {
+                let about_version = failure
+                    .code
+                    .as_deref()
+                    .is_some_and(|c| c.to_ascii_lowercase().contains("apiversion"));
+                !about_version
+                    && failure
+                        .message
+                        .as_deref()
+                        .is_some_and(|m| m.to_ascii_lowercase().contains("not supported"))
+            }
             _ => false,
         },
         _ => false,

@@ -15,7 +15,9 @@
 use super::Outcome;
 use crate::error::ErrorKind;
 use crate::model::amount::Amount;
-use crate::model::domain::{available_from_lots, BalanceSummary, CreditEvent, CreditLot};
+use crate::model::domain::{
+    available_from_lots, chronological, BalanceSummary, CreditEvent, CreditLot,
+};
 use crate::model::invoice::InvoiceLine;
 use crate::model::money::Money;
 use crate::model::scope::last_segment;
@@ -293,7 +295,7 @@ pub(crate) fn summary(
         ),
         ("expiredCredit", &summary.expired_credit),
     ];
-    let mut amounts = Vec::new();
+    let mut amounts: Vec<Amount> = Vec::with_capacity(figures.len());
     for (field, money) in figures {
         match amount_of(money, currency) {
             Some(amount) => amounts.push(amount),
@@ -306,8 +308,17 @@ pub(crate) fn summary(
             }
         }
     }
-    let [estimated, current, pending, adjustments, expired] = <[Amount; 5]>::try_from(amounts)
-        .unwrap_or_else(|_| unreachable!("five figures were pushed"));
+    let [estimated, current, pending, adjustments, expired] = match <[Amount; 5]>::try_from(amounts)
+    {
+        Ok(figures) => figures,
+        Err(_) => {
+            return subject.finding(
+                CHECK,
+                Finding::CouldNotCheck(ErrorKind::Unavailable),
+                "a figure is missing",
+            )
+        }
+    };
     let expired = Amount::new(expired.value.abs(), expired.currency());
     let computed = current
         .checked_add(&pending)
@@ -319,7 +330,7 @@ pub(crate) fn summary(
             estimated,
             computed,
             Finding::Failed,
-            "current + pending eligible charges + pending credit adjustments - |expired credit| against the estimated balance",
+            "current + pending eligible charges + pending credit adjustments - abs(expired credit) against the estimated balance",
         ),
         Ok(None) => subject.finding(CHECK, Finding::CouldNotCheck(ErrorKind::Unavailable), "the sum overflows"),
         Err(mismatch) => subject.finding(CHECK, Finding::CouldNotCheck(ErrorKind::Unavailable), mismatch.to_string()),
@@ -400,6 +411,24 @@ fn first_break(
     Ok(None)
 }
 
+/// A chain whose every event states its closing balance: its last one, and its first one
+/// plus every movement after it.
+fn follow(
+    chain: &[&CreditEvent],
+    convention: Convention,
+    currency: Option<&str>,
+) -> Option<(Decimal, Decimal)> {
+    let closed = |e: &CreditEvent| e.closed_balance.as_ref().and_then(|m| m.value);
+    let (first, rest) = chain.split_first()?;
+    let mut computed = closed(first)?;
+    let mut last = computed;
+    for event in rest {
+        last = closed(event)?;
+        computed = computed.checked_add(movement(event, convention, currency).ok()?)?;
+    }
+    Some((last, computed))
+}
+
 fn event_label(event: &CreditEvent) -> String {
     let day = event
         .transaction_date
@@ -417,14 +446,6 @@ fn event_label(event: &CreditEvent) -> String {
         Some(name) => format!("{name} ({what}, {day})"),
         None => format!("{what} on {day}"),
     }
-}
-
-/// Events oldest first. Azure lists newest first, so the list is reversed before a stable
-/// sort by date: events of one day keep the order they happened in.
-pub(crate) fn chronological(events: &[CreditEvent]) -> Vec<&CreditEvent> {
-    let mut ordered: Vec<&CreditEvent> = events.iter().rev().collect();
-    ordered.sort_by_key(|e| e.transaction_date);
-    ordered
 }
 
 /// `ledger`: each closing balance follows from the previous one, per lot where events name
@@ -510,8 +531,26 @@ pub(crate) fn ledger(
                 } else {
                     String::new()
                 };
+                // One chain: its last closing balance, and the one its first balance and
+                // every movement after it add up to.
+                let (expected, actual) = match chains.as_slice() {
+                    [(_, chain)] => match follow(chain, convention, currency) {
+                        Some((last, computed)) => (
+                            Some(Amount::new(last, currency)),
+                            Some(Amount::new(computed, currency)),
+                        ),
+                        None => (None, None),
+                    },
+                    _ => (None, None),
+                };
                 return Verification {
                     convention: Some(convention),
+                    difference: match (&actual, &expected) {
+                        (Some(a), Some(e)) => a.checked_sub(e).ok().flatten(),
+                        _ => None,
+                    },
+                    expected,
+                    actual,
                     ..subject.finding(
                         CHECK,
                         Finding::Passed,
@@ -556,8 +595,126 @@ pub(crate) fn ledger(
     }
 }
 
+/// What a read failed with, as the checks that needed it say it.
+pub(crate) type Unread = (ErrorKind, String);
+
+/// The three checks of every scope, from what was read: the balance summary (`Ok(None)`
+/// when Azure no longer serves one), the lots and the credit transactions.
+pub(crate) fn of_reads(
+    subject: &Subject,
+    summary: Result<Option<&BalanceSummary>, Unread>,
+    lots: Result<&[CreditLot], Unread>,
+    events: Result<&[CreditEvent], Unread>,
+    currency: Option<&str>,
+    as_of: NaiveDate,
+) -> Vec<Verification> {
+    vec![
+        available_balance(subject, summary.clone(), lots, as_of),
+        self::summary(subject, summary),
+        ledger(subject, events, currency),
+    ]
+}
+
+/// One invoice's comparison in an invoice check.
+enum InvoiceFinding {
+    Agrees(Amount, Amount),
+    Differs(Verification),
+    Unknown(ErrorKind, String),
+}
+
+/// The result of an invoice check over every invoice: what could not be checked wins, then
+/// what differs (a warning, or a failure with `strict`), then a pass with the sums of both
+/// figures (for information: each invoice was compared on its own).
+fn combine(
+    subject: &Subject,
+    check: &'static str,
+    what: &str,
+    findings: Vec<(String, InvoiceFinding)>,
+    otherwise: Finding,
+    none: &str,
+) -> Verification {
+    if findings.is_empty() {
+        return subject.finding(check, Finding::NotChecked, none);
+    }
+    let total = findings.len();
+    let names = |wanted: fn(&InvoiceFinding) -> bool| -> Vec<&str> {
+        findings
+            .iter()
+            .filter(|(_, f)| wanted(f))
+            .map(|(name, _)| name.as_str())
+            .collect()
+    };
+    let unknown = names(|f| matches!(f, InvoiceFinding::Unknown(..)));
+    let differing = names(|f| matches!(f, InvoiceFinding::Differs(..)));
+    if let Some((name, InvoiceFinding::Unknown(kind, why))) = findings
+        .iter()
+        .find(|(_, f)| matches!(f, InvoiceFinding::Unknown(..)))
+    {
+        let also = if differing.is_empty() {
+            String::new()
+        } else {
+            format!("; {} differ ({})", differing.len(), differing.join(", "))
+        };
+        return subject.finding(
+            check,
+            Finding::CouldNotCheck(*kind),
+            format!(
+                "{} of {total} invoices could not be compared ({}): {name}: {why}{also}",
+                unknown.len(),
+                unknown.join(", ")
+            ),
+        );
+    }
+    if let Some((name, InvoiceFinding::Differs(first))) = findings
+        .iter()
+        .find(|(_, f)| matches!(f, InvoiceFinding::Differs(..)))
+    {
+        return Verification {
+            result: otherwise,
+            detail: format!(
+                "{} of {total} invoices differ ({}); figures of {name}: {what} (undocumented by Microsoft)",
+                differing.len(),
+                differing.join(", ")
+            ),
+            ..first.clone()
+        };
+    }
+    let mut expected: Vec<Amount> = Vec::new();
+    let mut actual: Vec<Amount> = Vec::new();
+    for (_, finding) in &findings {
+        if let InvoiceFinding::Agrees(e, a) = finding {
+            expected.push(e.clone());
+            actual.push(a.clone());
+        }
+    }
+    match (sum(&expected, None), sum(&actual, None)) {
+        (Ok(expected), Ok(actual)) => Verification {
+            difference: actual.checked_sub(&expected).ok().flatten(),
+            expected: Some(expected),
+            actual: Some(actual),
+            ..subject.finding(
+                check,
+                Finding::Passed,
+                format!("{total} invoices agree, each on its own: {what} (the sums are shown)"),
+            )
+        },
+        // Several currencies: each invoice agreed; there is no one sum to show.
+        _ => subject.finding(
+            check,
+            Finding::Passed,
+            format!("{total} invoices agree, each on its own: {what}"),
+        ),
+    }
+}
+
+fn abs(amount: &Amount) -> Amount {
+    Amount::new(amount.value.abs(), amount.currency())
+}
+
 /// `invoice-credit`: each invoice's credit applied against the settled charges the ledger
-/// billed on it (compared by absolute value: the signs differ between the two sources).
+/// billed on it (compared by absolute value: the signs differ between the two sources). An
+/// invoice that applied credit but that no settled transaction names differs; one whose
+/// settled charges are not all stated cannot be compared.
 pub(crate) fn invoice_credit(
     subject: &Subject,
     lines: &[InvoiceLine],
@@ -569,61 +726,51 @@ pub(crate) fn invoice_credit(
     } else {
         Finding::Warning
     };
-    let mut compared = Vec::new();
-    let mut first_mismatch = None;
+    let mut findings = Vec::new();
     for line in lines.iter().filter(|l| l.kind.counts()) {
-        let settled = line
-            .settlement
-            .as_ref()
-            .and_then(|s| s.settled_charges.as_ref());
-        let (Some(credit), Some(settled)) = (line.credit_applied.as_ref(), settled) else {
+        let name = line.invoice.label().to_string();
+        let Some(credit) = line.credit_applied.as_ref().map(abs) else {
+            findings.push((
+                name,
+                InvoiceFinding::Unknown(
+                    ErrorKind::Unavailable,
+                    "Azure did not state the credit applied".into(),
+                ),
+            ));
             continue;
         };
-        let expected = Amount::new(credit.value.abs(), credit.currency());
-        let actual = Amount::new(settled.value.abs(), settled.currency());
-        let one = subject.compared(CHECK, expected, actual, otherwise, "");
-        if one.result != Finding::Passed && first_mismatch.is_none() {
-            first_mismatch = Some((line.invoice.label().to_string(), one.clone()));
-        }
-        compared.push((line.invoice.label().to_string(), one));
-    }
-    if compared.is_empty() {
-        return subject.finding(
-            CHECK,
-            Finding::NotChecked,
-            "no invoice in the window has settled credit transactions to compare with",
-        );
-    }
-    let differing: Vec<&str> = compared
-        .iter()
-        .filter(|(_, v)| v.result != Finding::Passed)
-        .map(|(name, _)| name.as_str())
-        .collect();
-    match first_mismatch {
-        Some((name, one)) => Verification {
-            detail: format!(
-                "{} of {} invoices differ ({}); figures of {name}: credit applied against |settled charges| (undocumented by Microsoft)",
-                differing.len(),
-                compared.len(),
-                differing.join(", ")
-            ),
-            ..one
-        },
-        None => {
-            let credits: Vec<Amount> = compared.iter().filter_map(|(_, v)| v.expected.clone()).collect();
-            let settled: Vec<Amount> = compared.iter().filter_map(|(_, v)| v.actual.clone()).collect();
-            match (sum(&credits, None), sum(&settled, None)) {
-                (Ok(expected), Ok(actual)) => subject.compared(
-                    CHECK,
-                    expected,
-                    actual,
-                    otherwise,
-                    format!("{} invoices: credit applied equals |settled charges| on each", compared.len()),
-                ),
-                (Err(why), _) | (_, Err(why)) => subject.finding(CHECK, Finding::CouldNotCheck(ErrorKind::Unavailable), why),
+        let settlement = line.settlement.clone().unwrap_or_default();
+        let settled = match (&settlement.settled_charges, settlement.settled_events) {
+            (Some(settled), _) => abs(settled),
+            // No settled transaction names it: nothing was settled on it.
+            (None, 0) => Amount::new(Decimal::new(0, 2), credit.currency()),
+            (None, _) => {
+                findings.push((
+                    name,
+                    InvoiceFinding::Unknown(
+                        ErrorKind::Unavailable,
+                        "a settled transaction of it does not state its charges".into(),
+                    ),
+                ));
+                continue;
             }
-        }
+        };
+        let one = subject.compared(CHECK, credit.clone(), settled.clone(), otherwise, "");
+        let finding = match one.result {
+            Finding::Passed => InvoiceFinding::Agrees(credit, settled),
+            Finding::CouldNotCheck(kind) => InvoiceFinding::Unknown(kind, one.detail.clone()),
+            _ => InvoiceFinding::Differs(one),
+        };
+        findings.push((name, finding));
     }
+    combine(
+        subject,
+        CHECK,
+        "credit applied against abs(settled charges)",
+        findings,
+        otherwise,
+        "no invoice in the window to compare with the settled credit transactions",
+    )
 }
 
 /// `invoice-total`: total = charges - credit applied - refunds + tax, in absolute values.
@@ -638,69 +785,54 @@ pub(crate) fn invoice_total(
     } else {
         Finding::Warning
     };
-    let mut checked = 0usize;
-    let mut differing: Vec<(String, Verification)> = Vec::new();
+    let mut findings = Vec::new();
     for line in lines.iter().filter(|l| l.kind.counts()) {
         let invoice = &line.invoice;
+        let name = invoice.label().to_string();
         let (Some(billed), Some(total)) = (
             invoice.amount(&invoice.billed_amount),
             invoice.amount(&invoice.total_amount),
         ) else {
+            findings.push((
+                name,
+                InvoiceFinding::Unknown(
+                    ErrorKind::Unavailable,
+                    "Azure did not state its charges and its total".into(),
+                ),
+            ));
             continue;
         };
         let currency = billed.currency().map(str::to_string);
         let zero = || Amount::new(Decimal::ZERO, currency.as_deref());
-        let abs = |a: Amount| Amount::new(a.value.abs(), a.currency());
-        let credit = abs(line.credit_applied.clone().unwrap_or_else(zero));
-        let refunds = abs(invoice.amount(&invoice.credit_amount).unwrap_or_else(zero));
-        let tax = abs(invoice.amount(&invoice.tax_amount).unwrap_or_else(zero));
-        let computed = abs(billed)
+        let credit = abs(&line.credit_applied.clone().unwrap_or_else(zero));
+        let refunds = abs(&invoice.amount(&invoice.credit_amount).unwrap_or_else(zero));
+        let tax = abs(&invoice.amount(&invoice.tax_amount).unwrap_or_else(zero));
+        let computed = abs(&billed)
             .checked_sub(&credit)
             .and_then(|a| a.map_or(Ok(None), |a| a.checked_sub(&refunds)))
             .and_then(|a| a.map_or(Ok(None), |a| a.checked_add(&tax)));
-        let computed = match computed {
-            Ok(Some(c)) => c,
-            Ok(None) => {
-                return subject.finding(
-                    CHECK,
-                    Finding::CouldNotCheck(ErrorKind::Unavailable),
-                    format!("invoice {}: a sum overflows", invoice.label()),
-                )
+        let finding = match computed {
+            Ok(Some(computed)) => {
+                let one = subject.compared(CHECK, abs(&total), computed.clone(), otherwise, "");
+                match one.result {
+                    Finding::Passed => InvoiceFinding::Agrees(abs(&total), computed),
+                    Finding::CouldNotCheck(kind) => {
+                        InvoiceFinding::Unknown(kind, one.detail.clone())
+                    }
+                    _ => InvoiceFinding::Differs(one),
+                }
             }
-            Err(e) => {
-                return subject.finding(
-                    CHECK,
-                    Finding::CouldNotCheck(ErrorKind::Unavailable),
-                    format!("invoice {}: {e}", invoice.label()),
-                )
-            }
+            Ok(None) => InvoiceFinding::Unknown(ErrorKind::Unavailable, "a sum overflows".into()),
+            Err(e) => InvoiceFinding::Unknown(ErrorKind::Unavailable, e.to_string()),
         };
-        checked += 1;
-        let one = subject.compared(CHECK, abs(total), computed, otherwise, "");
-        if one.result != Finding::Passed {
-            differing.push((invoice.label().to_string(), one));
-        }
+        findings.push((name, finding));
     }
-    if checked == 0 {
-        return subject.finding(
-            CHECK,
-            Finding::NotChecked,
-            "no invoice in the window states both its charges and its total",
-        );
-    }
-    match differing.first() {
-        Some((name, one)) => Verification {
-            detail: format!(
-                "{} of {checked} invoices differ ({}); figures of {name}: |total| against |charges| - |credit applied| - |refunds| + |tax| (undocumented by Microsoft)",
-                differing.len(),
-                differing.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(", ")
-            ),
-            ..one.clone()
-        },
-        None => subject.finding(
-            CHECK,
-            Finding::Passed,
-            format!("{checked} invoices: total = charges - credit applied - refunds + tax on each"),
-        ),
-    }
+    combine(
+        subject,
+        CHECK,
+        "abs(total) against abs(charges) - abs(credit applied) - abs(refunds) + abs(tax)",
+        findings,
+        otherwise,
+        "no invoice in the window to check",
+    )
 }

@@ -91,10 +91,16 @@ pub(crate) async fn read_balance(
     };
     match summary {
         Ok(mut summary) => {
+            // The summary was read: a failure of the lots (or of their sum) is a note, not
+            // the end of the balance.
             if let Some(read_lots) = read_lots {
-                let read_lots = read_lots?;
-                summary.available_balance_from_lots =
-                    Some(from_lots(&scope, &read_lots, as_of, &summary)?);
+                let computed = read_lots
+                    .map_err(Error::from)
+                    .and_then(|read_lots| from_lots(&scope, &read_lots, as_of, &summary));
+                match computed {
+                    Ok(money) => summary.available_balance_from_lots = Some(money),
+                    Err(error) => summary.from_lots_unread = Some(error.message),
+                }
             }
             Ok(summary)
         }
@@ -147,11 +153,19 @@ fn from_lots(
 }
 
 /// Says, once per scope, that a balance came from the lots.
-fn note_source(context: &Context, summary: &BalanceSummary) {
+pub(crate) fn note_source(context: &Context, summary: &BalanceSummary) {
+    if let Some(why) = &summary.from_lots_unread {
+        let scope = &summary.billing_profile;
+        context.printer.note(&format!(
+            "the balance from lots of {} {} could not be computed: {why}",
+            scope.kind().noun(),
+            scope.label()
+        ));
+    }
     if summary.balance_source == crate::model::domain::BalanceSource::Lots {
         let scope = &summary.billing_profile;
         context.printer.note(&format!(
-            "Azure no longer serves a balance summary for {} {}: the balance is the sum of its active lots (estimated balance unknown)",
+            "Azure no longer serves a balance summary for {} {}: the balance is the sum of its active lots (pending charges not included; estimated balance unknown)",
             scope.kind().noun(),
             scope.label()
         ));

@@ -9,7 +9,7 @@ use crate::cli::{ForecastArgs, ForecastOptions};
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::forecast::{self, ForecastInputs, Inputs, ProfileForecast};
-use crate::model::domain::{BalanceSummary, ScopeRef};
+use crate::model::domain::{BalanceSummary, CreditEvent, ScopeRef};
 use crate::model::scope::ScopeKind;
 use crate::output::Flow;
 use crate::resolve::{self, Resolved, Selection, Served};
@@ -81,6 +81,7 @@ pub(crate) async fn run(context: &Context, args: ForecastArgs) -> Result<()> {
     match resolved {
         Resolved::One(scope, result) => {
             let ledger = Ledger::of_one(scope.kind().noun(), scope.label(), wanted.check(&result))?;
+            super::balance::note_source(context, &result.inputs.balance);
             if result.forecast.too_little_history.is_some() {
                 context.printer.note(&format!(
                     "{} {} has too little history for a burn rate: no runway or expiring credit can be forecast",
@@ -96,6 +97,9 @@ pub(crate) async fn run(context: &Context, args: ForecastArgs) -> Result<()> {
                 maximum.fit_rows(&rows, |r| r.forecast.currency.clone())?;
             }
             let ledger = Ledger::of_rows("billing profile", &rows, |r| wanted.check(r));
+            for result in rows.iter().filter_map(|r| r.result.as_ref().ok()) {
+                super::balance::note_source(context, &result.inputs.balance);
+            }
             context.printer.emit_list(&rows)?;
             settle(context, &rows, &ledger)
         }
@@ -109,6 +113,19 @@ pub(super) async fn read(
     as_of: NaiveDate,
     window: i64,
 ) -> Result<ProfileForecast> {
+    read_with_events(client, profile, as_of, window)
+        .await
+        .map(|(forecast, _)| forecast)
+}
+
+/// `read`, and the credit transactions of the window it read (`report --verify` checks
+/// them).
+pub(super) async fn read_with_events(
+    client: &ArmClient,
+    profile: ScopeRef,
+    as_of: NaiveDate,
+    window: i64,
+) -> Result<(ProfileForecast, Vec<CreditEvent>)> {
     let start = forecast::history_start(as_of, window);
     let all_events = async {
         let mut all = Vec::new();
@@ -166,13 +183,16 @@ pub(super) async fn read(
         events: &events,
     })
     .map_err(|e| Error::unavailable(format!("billing profile {}: {e}", profile.label())))?;
-    Ok(ProfileForecast {
-        billing_profile: profile,
-        forecast: made,
-        inputs: ForecastInputs {
-            balance,
-            lots,
-            as_of,
+    Ok((
+        ProfileForecast {
+            billing_profile: profile,
+            forecast: made,
+            inputs: ForecastInputs {
+                balance,
+                lots,
+                as_of,
+            },
         },
-    })
+        events,
+    ))
 }

@@ -15,11 +15,12 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::model::amount::Amount;
 use crate::model::dates::{month_window, MonthWindow};
 use crate::model::invoice::{self, InvoiceKind, InvoiceLine, InvoiceSummary};
-use crate::model::scope::{Scope, ScopeKind};
+use crate::model::scope::{last_segment, Scope, ScopeKind};
 use crate::output::views::{InvoicesPage, ListedInvoice, Shown};
 use crate::resolve::{self, Resolved, Selection, Served};
 use chrono::NaiveDate;
 use futures::stream::{self, StreamExt, TryStreamExt};
+use std::collections::BTreeSet;
 use std::ops::ControlFlow;
 
 const SERVED: Served = Served {
@@ -43,13 +44,6 @@ pub(crate) struct ScopeInvoices {
     pub(crate) lines: Vec<InvoiceLine>,
     /// The Billing API version that served the list.
     pub(crate) api_version: &'static str,
-}
-
-impl ScopeInvoices {
-    /// The currency of the scope's invoices (the first that names one).
-    fn currency(&self) -> Option<String> {
-        self.lines.iter().find_map(|l| l.invoice.currency())
-    }
 }
 
 /// Reads the invoices of `scope` in `window`, and (concurrently) the credit transactions
@@ -106,7 +100,15 @@ async fn summaries(
     list: &InvoiceList,
 ) -> ArmResult<Vec<Option<InvoiceSummary>>> {
     stream::iter(list.invoices.iter().map(|invoice| async move {
-        match transaction_summary(client, scope, invoice.label()).await {
+        // A document Azure sent without a name has no summary to ask for.
+        let Some(name) = invoice
+            .name
+            .as_deref()
+            .or(invoice.id.as_deref().map(last_segment))
+        else {
+            return Ok(None);
+        };
+        match transaction_summary(client, scope, name).await {
             Err(error) if error.status() == Some(404) => Ok(None),
             other => other,
         }
@@ -169,7 +171,11 @@ pub(crate) async fn run(context: &Context, args: InvoicesArgs) -> Result<()> {
     };
     match resolved {
         Resolved::One(scope, read) => {
-            // A check that cannot be judged is refused before the first byte of output.
+            // A check that cannot be judged is refused before the first byte of output: a
+            // bare --max-due among currencies, or one in a currency no invoice is in.
+            if let Some(maximum) = &max_due {
+                maximum.fit(&invoice_currencies([&read]), "invoice", true)?;
+            }
             let ledger = Ledger::of_one(scope.kind().noun(), scope.label(), check(&read))?;
             if no_summaries(&read) {
                 context.printer.note(SUMMARIES_NOT_SERVED);
@@ -191,6 +197,7 @@ pub(crate) async fn run(context: &Context, args: InvoicesArgs) -> Result<()> {
                     .collect(),
                 totals: &totals,
                 shown,
+                unread: 0,
             };
             context.printer.emit(&page)?;
             settle::<()>(context, &[], &ledger)
@@ -198,7 +205,9 @@ pub(crate) async fn run(context: &Context, args: InvoicesArgs) -> Result<()> {
         Resolved::Many(rows) => {
             // A bare --max-due among several currencies is refused before anything is printed.
             if let Some(maximum) = &max_due {
-                maximum.fit_rows(&rows, ScopeInvoices::currency)?;
+                let complete = rows.iter().all(|r| r.error().is_none() || r.excluded());
+                let read = rows.iter().filter_map(|r| r.result.as_ref().ok());
+                maximum.fit(&invoice_currencies(read), "invoice", complete)?;
             }
             let ledger = Ledger::of_rows("billing profile", &rows, check);
             if rows
@@ -229,6 +238,10 @@ pub(crate) async fn run(context: &Context, args: InvoicesArgs) -> Result<()> {
                     .collect(),
                 totals: &totals,
                 shown,
+                unread: rows
+                    .iter()
+                    .filter(|r| r.error().is_some() && !r.excluded())
+                    .count(),
             };
             context.printer.emit(&page)?;
             settle(context, &rows, &ledger)
@@ -244,10 +257,12 @@ fn gated(line: &InvoiceLine) -> bool {
 }
 
 /// `--max-due`: every invoice due more than the maximum in its currency fails; one whose
-/// amount due Azure did not state cannot be checked.
+/// amount due (or its currency) Azure did not state cannot be checked; one in a currency no
+/// amount is given in is not checked (for one scope, that is refused before any output).
 fn max_due_outcomes(read: &ScopeInvoices, maximum: &Thresholds) -> Vec<Outcome> {
     let mut over = Vec::new();
     let mut unknown = Vec::new();
+    let mut not_given: Vec<String> = Vec::new();
     for line in read.lines.iter().filter(|l| gated(l)) {
         let invoice = &line.invoice;
         let Some(due) = invoice.amount(&invoice.amount_due) else {
@@ -255,26 +270,36 @@ fn max_due_outcomes(read: &ScopeInvoices, maximum: &Thresholds) -> Vec<Outcome> 
             continue;
         };
         let limit = match maximum.for_currency(due.currency()) {
-            Threshold::Amount(limit) => Amount::new(limit.value, limit.currency().or(due.currency())),
+            Threshold::Amount(limit) => {
+                Amount::new(limit.value, limit.currency().or(due.currency()))
+            }
             Threshold::NoneFor(currency) => {
-                return vec![Outcome::NotChecked(format!(
-                    "--max-due is given in {} but the invoices are in {currency}; give the amount in {currency} (for example --max-due 0{currency})",
-                    maximum.describe()
-                ))]
+                if !not_given.contains(&currency) {
+                    not_given.push(currency);
+                }
+                continue;
             }
             Threshold::UnknownCurrency => {
                 unknown.push(invoice.label().to_string());
                 continue;
             }
         };
-        if due.try_cmp(&limit).is_ok_and(|o| o.is_gt()) {
-            over.push(format!(
+        match due.try_cmp(&limit) {
+            Ok(order) if order.is_gt() => over.push(format!(
                 "invoice {} is due {due}, more than {limit}",
                 invoice.label()
-            ));
+            )),
+            Ok(_) => {}
+            Err(_) => unknown.push(invoice.label().to_string()),
         }
     }
     let mut outcomes = Vec::new();
+    for currency in not_given {
+        outcomes.push(Outcome::NotChecked(format!(
+            "--max-due is given in {} but invoices are in {currency}; give the amount in {currency} too (for example --max-due 0{currency})",
+            maximum.describe()
+        )));
+    }
     if !unknown.is_empty() {
         outcomes.push(Outcome::Unread(
             ErrorKind::Unavailable,
@@ -291,6 +316,15 @@ fn max_due_outcomes(read: &ScopeInvoices, maximum: &Thresholds) -> Vec<Outcome> 
         outcomes.push(Outcome::Passed);
     }
     outcomes
+}
+
+/// The currencies of the invoices a gate judges, upper case.
+fn invoice_currencies<'a>(reads: impl IntoIterator<Item = &'a ScopeInvoices>) -> BTreeSet<String> {
+    reads
+        .into_iter()
+        .flat_map(|read| read.lines.iter().filter(|l| gated(l)))
+        .filter_map(|l| l.invoice.currency())
+        .collect()
 }
 
 /// `--fail-if-charged-with-credit`: an invoice that charged another payment method while

@@ -2,10 +2,9 @@
 //! the credit expiring soon, the forecast and the checks of one profile or customer, or of
 //! all profiles, and the exit code of those checks.
 
-use super::forecast::{read, ForecastChecks, FORECAST_SCOPES, NO_ACCOUNT_FORECAST};
+use super::forecast::{read_with_events, ForecastChecks, FORECAST_SCOPES, NO_ACCOUNT_FORECAST};
 use super::settle;
-use super::verify::{verify_scope, Asked};
-use crate::checks::verify::Verification;
+use crate::checks::verify::{self, Subject, Verification};
 use crate::checks::{self, Ledger, Outcome, Thresholds};
 use crate::cli::ReportArgs;
 use crate::context::Context;
@@ -32,22 +31,16 @@ pub(crate) async fn run(context: &Context, args: ReportArgs) -> Result<()> {
         .transpose()?;
     let selection = Selection::from_flags(context, &args.scope, &SERVED)?;
     let (as_of, window) = (context.settings.as_of.value, forecast_checks.window);
-    let verify = args.verify.then_some(Asked {
-        as_of,
-        invoices: None,
-        strict: false,
-        tolerance: rust_decimal::Decimal::ZERO,
-    });
-    // With --verify, the checks of Azure's figures are read beside each forecast.
-    let resolved = resolve::read(context, &selection, async |client, scope| match verify {
-        None => Ok((read(client, scope, as_of, window).await?, Vec::new())),
-        Some(asked) => {
-            let (forecast, verified) = tokio::join!(
-                read(client, scope.clone(), as_of, window),
-                verify_scope(client, &scope, asked)
-            );
-            Ok((forecast?, verified?))
-        }
+    // With --verify, the checks of Azure's figures are made from the same reads.
+    let verify = args.verify;
+    let resolved = resolve::read(context, &selection, async |client, scope| {
+        let (forecast, events) = read_with_events(client, scope.clone(), as_of, window).await?;
+        let verified = if verify {
+            figures_checked(&scope, &forecast, &events)
+        } else {
+            Vec::new()
+        };
+        Ok((forecast, verified))
     })
     .await?;
     let (one, rows, verified): (bool, Vec<ProfileRow<ProfileForecast>>, Vec<Verification>) =
@@ -125,8 +118,44 @@ pub(crate) async fn run(context: &Context, args: ReportArgs) -> Result<()> {
             })
             .collect(),
         profiles: rows,
-        verified: verify.map(|_| verified.clone()),
+        verified: verify.then(|| verified.clone()),
     };
+    for result in report
+        .profiles
+        .iter()
+        .filter_map(|r| r.result.as_ref().ok())
+    {
+        super::balance::note_source(context, &result.inputs.balance);
+    }
     context.printer.emit(&report)?;
     settle(context, &report.profiles, &ledger)
+}
+
+/// The checks of `credits verify` made from a forecast's reads: its balance summary (none
+/// when it came from the lots), its lots and the transactions of its window.
+fn figures_checked(
+    scope: &crate::model::domain::ScopeRef,
+    forecast: &ProfileForecast,
+    events: &[crate::model::domain::CreditEvent],
+) -> Vec<Verification> {
+    let balance = &forecast.inputs.balance;
+    let summary =
+        (balance.balance_source == crate::model::domain::BalanceSource::Summary).then_some(balance);
+    let subject = Subject {
+        scope: scope.id().to_string(),
+        label: scope.label().to_string(),
+        tolerance: rust_decimal::Decimal::ZERO,
+    };
+    let currency = balance
+        .credit_currency
+        .clone()
+        .or_else(|| scope.currency.clone());
+    verify::of_reads(
+        &subject,
+        Ok(summary),
+        Ok(&forecast.inputs.lots),
+        Ok(events),
+        currency.as_deref(),
+        forecast.inputs.as_of,
+    )
 }

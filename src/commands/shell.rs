@@ -96,7 +96,7 @@ function __credits_profiles
     contains -- --demo (commandline -opc); and set demo --demo
     credits $demo __complete-profiles -- (commandline -ct | string unescape) 2>/dev/null
 end
-complete -c credits -n '__fish_seen_subcommand_from balance lots events forecast report' -s p -l profile -f -a '(__credits_profiles)'
+complete -c credits -n '__fish_seen_subcommand_from balance lots events forecast report invoices verify' -s p -l profile -f -a '(__credits_profiles)'
 "#
         }
         Shell::Zsh => {

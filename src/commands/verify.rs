@@ -194,12 +194,10 @@ pub(crate) async fn verify_scope(
         all_events,
         listed
     );
-    if let Err(error) = &read_lots {
-        if error.status() == Some(404) {
-            return Err(read_lots
-                .err()
-                .map(Error::from)
-                .unwrap_or_else(|| Error::unavailable("the credit lots could not be read")));
+    // A scope that is not there answers 404 to both: the resolver may look it up again.
+    if let (Err(summary_error), Err(lots_error)) = (&summary, &read_lots) {
+        if summary_error.status() == Some(404) && lots_error.status() == Some(404) {
+            return Err(Error::from(summary_error.clone()));
         }
     }
     let summary = match summary {
@@ -228,23 +226,17 @@ pub(crate) async fn verify_scope(
         .and_then(Option::as_ref)
         .and_then(|s| s.credit_currency.clone())
         .or_else(|| scope.currency.clone());
-    let mut findings = vec![
-        verify::available_balance(
-            &subject,
-            as_ref(&summary),
-            read_lots.as_ref().map(Vec::as_slice).map_err(Clone::clone),
-            as_of,
-        ),
-        verify::summary(&subject, as_ref(&summary)),
-        verify::ledger(
-            &subject,
-            read_events
-                .as_ref()
-                .map(Vec::as_slice)
-                .map_err(Clone::clone),
-            currency.as_deref(),
-        ),
-    ];
+    let mut findings = verify::of_reads(
+        &subject,
+        as_ref(&summary),
+        read_lots.as_ref().map(Vec::as_slice).map_err(Clone::clone),
+        read_events
+            .as_ref()
+            .map(Vec::as_slice)
+            .map_err(Clone::clone),
+        currency.as_deref(),
+        as_of,
+    );
     if let Some(listed) = listed {
         let lines = match (listed, &read_events) {
             (Err(error), _) => Err(failure(error)),

@@ -151,6 +151,9 @@ pub struct BalanceSummary {
     /// balance itself when the summary is gone).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) available_balance_from_lots: Option<Money>,
+    /// Why the balance from lots that was asked for could not be computed (said in a note).
+    #[serde(skip)]
+    pub(crate) from_lots_unread: Option<String>,
 }
 
 /// Where a balance comes from.
@@ -320,6 +323,7 @@ impl BalanceSummary {
             e_tag: raw.e_tag,
             balance_source: BalanceSource::Summary,
             available_balance_from_lots: None,
+            from_lots_unread: None,
         })
     }
 
@@ -394,6 +398,7 @@ impl BalanceSummary {
             e_tag: None,
             balance_source: BalanceSource::Summary,
             available_balance_from_lots: None,
+            from_lots_unread: None,
         }
     }
 }
@@ -748,6 +753,14 @@ pub struct CreditEvent {
     pub(crate) name: Option<String>,
     pub(crate) id: Option<String>,
     pub(crate) e_tag: Option<String>,
+}
+
+/// Events oldest first. Azure lists newest first, so the list is reversed before a stable
+/// sort by date: events of one day keep the order they happened in.
+pub(crate) fn chronological(events: &[CreditEvent]) -> Vec<&CreditEvent> {
+    let mut ordered: Vec<&CreditEvent> = events.iter().rev().collect();
+    ordered.sort_by_key(|e| e.transaction_date);
+    ordered
 }
 
 impl CreditEvent {

@@ -4,7 +4,9 @@
 //! settled charges billed on it and what it still charged while credit was left.
 
 use super::amount::Amount;
-use super::domain::{date, money, present, serialize_iso, ConvertError, CreditEvent};
+use super::domain::{
+    chronological, date, money, present, serialize_iso, ConvertError, CreditEvent,
+};
 use super::money::{Money, WireDecimal};
 use super::scope::last_segment;
 use super::wire;
@@ -172,6 +174,9 @@ impl Invoice {
             || is(&self.status, "Void")
         {
             InvoiceKind::Void
+        } else if self.document_type.is_some() && !is(&self.document_type, "Invoice") {
+            // A tax receipt, a summary, ...: a document beside an invoice, never counted.
+            InvoiceKind::Other
         } else if self.rebill_of.is_some() {
             InvoiceKind::Rebill
         } else {
@@ -215,6 +220,8 @@ pub(crate) enum InvoiceKind {
     Void,
     /// An invoice a rebill in the list replaced.
     Replaced,
+    /// Another document (a tax receipt, a summary): listed, never counted.
+    Other,
 }
 
 impl InvoiceKind {
@@ -225,6 +232,7 @@ impl InvoiceKind {
             InvoiceKind::CreditNote => "credit note",
             InvoiceKind::Void => "void",
             InvoiceKind::Replaced => "replaced",
+            InvoiceKind::Other => "other document",
         }
     }
 
@@ -237,19 +245,35 @@ impl InvoiceKind {
 /// The kind of every document of a list: an invoice that a rebill in the list names as
 /// replaced is `Replaced`.
 pub(crate) fn classify(invoices: &[Invoice]) -> Vec<InvoiceKind> {
-    let replaced: HashSet<String> = invoices
-        .iter()
-        .flat_map(|i| i.replaces.iter())
-        .map(|id| last_segment(id).to_ascii_lowercase())
-        .collect();
+    // Who replaced whom; a document that names itself replaces nothing.
+    let replaced_by: HashMap<String, HashSet<String>> =
+        invoices.iter().fold(HashMap::new(), |mut map, i| {
+            let own = i.label().to_ascii_lowercase();
+            for id in &i.replaces {
+                let name = last_segment(id).to_ascii_lowercase();
+                if name != own {
+                    map.entry(name)
+                        .or_insert_with(HashSet::new)
+                        .insert(own.clone());
+                }
+            }
+            map
+        });
     invoices
         .iter()
         .map(|invoice| {
             let kind = invoice.own_kind();
             let name = invoice.label().to_ascii_lowercase();
-            if matches!(kind, InvoiceKind::Invoice | InvoiceKind::Rebill)
-                && replaced.contains(&name)
-            {
+            // Two rebills naming each other replace neither: both stay counted rather than
+            // both vanishing from the totals.
+            let replaced = replaced_by.get(&name).is_some_and(|by| {
+                by.iter().any(|other| {
+                    !replaced_by
+                        .get(other)
+                        .is_some_and(|theirs| theirs.contains(&name))
+                })
+            });
+            if matches!(kind, InvoiceKind::Invoice | InvoiceKind::Rebill) && replaced {
                 InvoiceKind::Replaced
             } else {
                 kind
@@ -367,6 +391,8 @@ pub(crate) struct Settlement {
     /// What the invoice charged to another payment method before tax while the ledger still
     /// had credit after it; `None` when no settled event tells.
     pub(crate) charged_with_credit_left: Option<Amount>,
+    /// How many settled events name the invoice.
+    pub(crate) settled_events: usize,
 }
 
 /// The settled charges per invoice of a ledger, and what each invoice still charged while
@@ -376,14 +402,20 @@ pub(crate) fn settle(
     invoices: &[Invoice],
     events: &[CreditEvent],
 ) -> Result<Vec<Settlement>, ConvertError> {
-    // The settled events of each invoice, by name (any case).
+    // The settled events of each invoice, by name (any case), oldest first. A commitment's
+    // drawdown (MACC, at account scope) is not credit: it is left out.
     let mut by_invoice: HashMap<String, Vec<&CreditEvent>> = HashMap::new();
-    for event in events {
+    for event in chronological(events) {
         let settled = event
             .event_type
             .as_deref()
             .is_some_and(|t| t.eq_ignore_ascii_case("SettledCharges"));
-        if let (true, Some(number)) = (settled, event.invoice_number.as_deref()) {
+        let commitment = event
+            .lot_source
+            .as_deref()
+            .is_some_and(|s| s.eq_ignore_ascii_case("ConsumptionCommitment"));
+        if let (true, false, Some(number)) = (settled, commitment, event.invoice_number.as_deref())
+        {
             by_invoice
                 .entry(number.trim().to_ascii_lowercase())
                 .or_default()
@@ -396,34 +428,45 @@ pub(crate) fn settle(
             let Some(settled) = by_invoice.get(&invoice.label().to_ascii_lowercase()) else {
                 return Ok(Settlement::default());
             };
+            let label = invoice.label();
             let currency = invoice.currency();
-            let mut sum: Option<Amount> = None;
+            // The charges in the invoice's currency: the credit currency's figure, or the
+            // billing currency's when the credit is kept in another. An event without its
+            // charges makes the sum unknown: a partial sum is never shown as the sum.
+            let mut sum: Option<Amount> =
+                Some(Amount::new(Decimal::new(0, 2), currency.as_deref()));
             for event in settled {
-                let Some(charges) = Amount::of(event.charges.as_ref(), currency.as_deref()) else {
-                    continue;
+                let in_credit = Amount::of(event.charges.as_ref(), None);
+                let in_billing = Amount::of(event.charges_in_billing_currency.as_ref(), None);
+                let same = |a: &Amount| match (a.currency(), currency.as_deref()) {
+                    (Some(a), Some(b)) => a.eq_ignore_ascii_case(b),
+                    _ => true,
                 };
-                sum = Some(match sum {
-                    None => charges,
-                    Some(so_far) => so_far
-                        .checked_add(&charges)
-                        .map_err(|e| {
-                            format!("the charges settled on invoice {}: {e}", invoice.label())
-                        })?
-                        .ok_or_else(|| {
-                            format!(
-                                "the charges settled on invoice {} overflow",
-                                invoice.label()
-                            )
-                        })?,
-                });
+                let charges = match (in_credit, in_billing) {
+                    (Some(c), _) if same(&c) => {
+                        Some(Amount::new(c.value, c.currency().or(currency.as_deref())))
+                    }
+                    (_, Some(b)) if same(&b) => {
+                        Some(Amount::new(b.value, b.currency().or(currency.as_deref())))
+                    }
+                    (Some(c), _) => Some(c),
+                    (None, _) => None,
+                };
+                sum = match (sum, charges) {
+                    (Some(so_far), Some(charges)) => Some(
+                        so_far
+                            .checked_add(&charges)
+                            .map_err(|e| format!("the charges settled on invoice {label}: {e}"))?
+                            .ok_or_else(|| {
+                                format!("the charges settled on invoice {label} overflow")
+                            })?,
+                    ),
+                    _ => None,
+                };
             }
-            // The last settlement: the latest date; among equals, the one Azure listed last.
-            let last = settled
-                .iter()
-                .enumerate()
-                .max_by_key(|(index, e)| (e.transaction_date, *index))
-                .map(|(_, e)| *e);
-            let credit_left = last
+            // The last settlement, in the order the ledger happened.
+            let credit_left = settled
+                .last()
                 .and_then(|e| e.closed_balance.as_ref())
                 .and_then(|m| m.value)
                 .map(|v| v > Decimal::ZERO);
@@ -439,10 +482,8 @@ pub(crate) fn settle(
                         Some(total) => {
                             let before_tax = total
                                 .checked_sub(&tax)
-                                .map_err(|e| format!("invoice {}: {e}", invoice.label()))?
-                                .ok_or_else(|| {
-                                    format!("invoice {}: the total overflows", invoice.label())
-                                })?;
+                                .map_err(|e| format!("invoice {label}: {e}"))?
+                                .ok_or_else(|| format!("invoice {label}: the total overflows"))?;
                             Some(if left {
                                 before_tax
                             } else {
@@ -455,6 +496,7 @@ pub(crate) fn settle(
             Ok(Settlement {
                 settled_charges: sum,
                 charged_with_credit_left: charged,
+                settled_events: settled.len(),
             })
         })
         .collect()
@@ -583,6 +625,84 @@ mod tests {
             ]
         );
         assert!(kinds[0].counts() && !kinds[1].counts() && !kinds[3].counts());
+    }
+
+    #[test]
+    fn a_rebill_naming_itself_or_its_twin_replaces_nothing_and_other_documents_do_not_count() {
+        let own = invoice(
+            r#"{"name":"I5","properties":{"rebillDetails":{"invoiceDocumentId":"/providers/Microsoft.Billing/billingAccounts/A/invoices/I5"}}}"#,
+        );
+        let a = invoice(
+            r#"{"name":"A1","properties":{"rebillDetails":{"invoiceDocumentId":"/x/invoices/B1"}}}"#,
+        );
+        let b = invoice(
+            r#"{"name":"B1","properties":{"rebillDetails":{"invoiceDocumentId":"/x/invoices/A1"}}}"#,
+        );
+        let receipt = invoice(r#"{"name":"T1","properties":{"documentType":"TaxReceipt"}}"#);
+        let kinds = classify(&[own, a, b, receipt]);
+        assert_eq!(
+            kinds,
+            vec![
+                InvoiceKind::Rebill,
+                InvoiceKind::Rebill,
+                InvoiceKind::Rebill,
+                InvoiceKind::Other
+            ]
+        );
+        assert!(!InvoiceKind::Other.counts());
+    }
+
+    fn event(json: &str) -> CreditEvent {
+        CreditEvent::from_wire(serde_json::from_str(json).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn the_last_settlement_is_the_newest_and_a_missing_charge_leaves_no_sum() {
+        let invoice = invoice(
+            r#"{"name":"G1","properties":{"totalAmount":{"currency":"USD","value":10.00},"taxAmount":{"currency":"USD","value":1.00}}}"#,
+        );
+        // Azure lists newest first: on one day, the first listed happened last.
+        let newest_first = [
+            event(
+                r#"{"properties":{"transactionDate":"2026-11-01T00:00:00Z","eventType":"SettledCharges","invoiceNumber":"G1","charges":{"currency":"USD","value":-5.00},"closedBalance":{"currency":"USD","value":0.00}}}"#,
+            ),
+            event(
+                r#"{"properties":{"transactionDate":"2026-11-01T00:00:00Z","eventType":"SettledCharges","invoiceNumber":"G1","charges":{"currency":"USD","value":-7.00},"closedBalance":{"currency":"USD","value":5.00}}}"#,
+            ),
+        ];
+        let settled = settle(std::slice::from_ref(&invoice), &newest_first).unwrap();
+        assert_eq!(
+            settled[0].settled_charges.as_ref().unwrap().to_string(),
+            "-12.00 USD"
+        );
+        assert_eq!(
+            settled[0]
+                .charged_with_credit_left
+                .as_ref()
+                .unwrap()
+                .to_string(),
+            "0.00 USD"
+        );
+        assert_eq!(settled[0].settled_events, 2);
+        let partial = [event(
+            r#"{"properties":{"transactionDate":"2026-11-01T00:00:00Z","eventType":"SettledCharges","invoiceNumber":"g1","closedBalance":{"currency":"USD","value":5.00}}}"#,
+        )];
+        let settled = settle(std::slice::from_ref(&invoice), &partial).unwrap();
+        assert_eq!(settled[0].settled_charges, None);
+        assert_eq!(
+            settled[0]
+                .charged_with_credit_left
+                .as_ref()
+                .unwrap()
+                .to_string(),
+            "9.00 USD"
+        );
+        // A commitment's drawdown is not credit.
+        let commitment = [event(
+            r#"{"properties":{"transactionDate":"2026-11-01T00:00:00Z","eventType":"SettledCharges","invoiceNumber":"G1","lotSource":"ConsumptionCommitment","charges":{"currency":"USD","value":-5.00},"closedBalance":{"currency":"USD","value":500.00}}}"#,
+        )];
+        let settled = settle(std::slice::from_ref(&invoice), &commitment).unwrap();
+        assert_eq!(settled[0], Settlement::default());
     }
 
     #[test]

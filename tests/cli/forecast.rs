@@ -60,10 +60,10 @@ fn forecast_json_has_every_documented_field() {
     );
     // 2,927.77 USD at the burn rate of the 90-day window lasts 251 days.
     assert_eq!(json["runwayDays"], 251);
-    assert_eq!(json["depletionDate"], "2027-11-06");
+    assert_eq!(json["depletionDate"], "2027-08-09");
     let unused = &json["expiringUnused"];
-    assert_eq!(unused["bestCase"]["value"].to_string(), "1914.07");
-    assert_eq!(unused["worstCase"]["value"].to_string(), "1914.07");
+    assert_eq!(unused["bestCase"]["value"].to_string(), "1565.19");
+    assert_eq!(unused["worstCase"]["value"].to_string(), "1565.19");
     // The last lot lapses long before the balance would run out.
     assert_eq!(unused["creditLastsBestCase"], "2027-03-26");
     assert_eq!(

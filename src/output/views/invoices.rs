@@ -318,6 +318,7 @@ fn invoice_fields<'a>(row: &'a ListedInvoice<'a>) -> Vec<Field<'a>> {
             InvoiceKind::CreditNote => "creditNote",
             InvoiceKind::Void => "void",
             InvoiceKind::Replaced => "replaced",
+            InvoiceKind::Other => "other",
         }),
         flat::flag(Some(line.kind.counts())),
         flat::text(&i.status),
@@ -355,6 +356,8 @@ pub(crate) struct InvoicesPage<'a> {
     pub(crate) invoices: Vec<ListedInvoice<'a>>,
     pub(crate) totals: &'a [InvoiceTotals],
     pub(crate) shown: Shown,
+    /// With `--all`: profiles that could not be read (their invoices are in no total).
+    pub(crate) unread: usize,
 }
 
 impl Serialize for InvoicesPage<'_> {
@@ -371,6 +374,8 @@ impl Serialize for InvoicesPage<'_> {
             billing_account: Option<&'a ScopeRef>,
             invoices: &'a [ListedInvoice<'a>],
             totals: &'a [InvoiceTotals],
+            /// False when a profile could not be read: the totals leave it out.
+            complete: bool,
         }
         let is = |kind| self.scope.filter(|scope| scope.kind() == kind);
         Shape {
@@ -381,6 +386,7 @@ impl Serialize for InvoicesPage<'_> {
             billing_account: is(crate::model::scope::ScopeKind::BillingAccount),
             invoices: &self.invoices,
             totals: self.totals,
+            complete: self.unread == 0,
         }
         .serialize(s)
     }
@@ -405,26 +411,27 @@ impl View for InvoicesPage<'_> {
         }
         if self.invoices.is_empty() {
             blocks.push(Block::Line("No invoices in these billing periods.".into()));
-            return blocks;
         }
         let columns: &'static [Column] = &COLUMN_SETS[self.shown.index()];
-        let rows = self
-            .invoices
-            .iter()
-            .map(|row| {
-                invoice_cells(row)
-                    .into_iter()
-                    .zip(INVOICE_COLUMNS.iter())
-                    .filter(|(_, (_, only))| only.shown(self.shown))
-                    .map(|(cell, _)| cell)
-                    .collect()
-            })
-            .collect();
-        blocks.push(Block::Table(TableBlock { columns, rows }));
+        if !self.invoices.is_empty() {
+            let rows = self
+                .invoices
+                .iter()
+                .map(|row| {
+                    invoice_cells(row)
+                        .into_iter()
+                        .zip(INVOICE_COLUMNS.iter())
+                        .filter(|(_, (_, only))| only.shown(self.shown))
+                        .map(|(cell, _)| cell)
+                        .collect()
+                })
+                .collect();
+            blocks.push(Block::Table(TableBlock { columns, rows }));
+        }
         if !self.totals.is_empty() {
             blocks.push(Block::Line(String::new()));
             blocks.push(Block::Line(
-                "Totals per currency (invoices and rebills; credit notes, voids and replaced invoices are listed but not counted):".into(),
+                "Totals per currency (invoices and rebills; credit notes, voids, replaced invoices and other documents are listed but not counted):".into(),
             ));
             let columns: &'static [Column] = &TOTAL_COLUMN_SETS[usize::from(self.shown.events)];
             let rows = self
@@ -440,6 +447,12 @@ impl View for InvoicesPage<'_> {
                 })
                 .collect();
             blocks.push(Block::Table(TableBlock { columns, rows }));
+        }
+        if self.unread > 0 {
+            blocks.push(Block::Line(format!(
+                "The totals leave out {} billing profile(s) that could not be read (see the errors below).",
+                self.unread
+            )));
         }
         blocks
     }
