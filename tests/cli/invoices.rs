@@ -89,6 +89,46 @@ async fn every_official_invoice_example_is_read_exactly() {
     }
 }
 
+/// The official single-invoice example (`invoicesGetByBillingAccount`), served as the one
+/// record of a list, comes out with every amount as Azure wrote it.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_official_single_invoice_example_is_read_exactly() {
+    let single: Value = serde_json::from_str(&example_here(
+        "azure-examples/Microsoft.Billing/2024-04-01/invoicesGetByBillingAccount.json",
+    ))
+    .unwrap();
+    let fake = development_with_invoices(&json!({"value": [single.clone()]}).to_string()).await;
+    let out = fake.run(&[
+        "invoices",
+        "-p",
+        "Development",
+        "--from",
+        "2023-02",
+        "--to",
+        "2023-02",
+        "--json",
+    ]);
+    assert_eq!(out.code, 0, "{out}");
+    let shown = &out.json()["invoices"][0];
+    for field in [
+        "billedAmount",
+        "azurePrepaymentApplied",
+        "totalAmount",
+        "amountDue",
+        "taxAmount",
+    ] {
+        assert_eq!(
+            shown[field]["value"], single["properties"][field]["value"],
+            "{field}"
+        );
+    }
+    assert_eq!(shown["kind"], "rebill");
+    assert_eq!(
+        shown["rebillOf"],
+        single["properties"]["rebillDetails"]["invoiceDocumentId"]
+    );
+}
+
 /// A rebill replaces what it names: the invoice it replaced is listed, marked and left out
 /// of the totals; the rebill counts.
 #[tokio::test(flavor = "multi_thread")]
@@ -320,6 +360,11 @@ async fn an_invoice_of_another_profile_or_account_is_refused() {
             format!("billingAccounts/{ACCOUNT}/invoices"),
             "billingAccounts/9999:9999/invoices".to_string(),
             "another billing account",
+        ),
+        (
+            "\"Microsoft.Billing/billingAccounts/invoices\"".to_string(),
+            "\"Microsoft.Consumption/lots\"".to_string(),
+            "where Microsoft.Billing/billingAccounts/invoices was asked for",
         ),
     ] {
         let fake = development_with_invoices(&body.replacen(&from, &to, 1)).await;
@@ -641,4 +686,56 @@ fn the_demo_invoices_agree_with_the_ledger() {
 /// A JSON value with exactly these digits (`json!` would write 88.80 as 88.8).
 fn exact(text: &str) -> Value {
     serde_json::from_str(text).expect("JSON")
+}
+
+/// At account scope, invoices of several currencies: a bare `--max-due` is refused (exit 2,
+/// before any output), one currency alone is refused too (the other's invoices would go
+/// unchecked), one amount per currency judges each in its own.
+#[tokio::test(flavor = "multi_thread")]
+async fn max_due_judges_each_invoice_in_its_own_currency() {
+    let fake = Fake::start().await;
+    with_development_profile(&fake).await;
+    let mut euro = invoice("E1", "2026-10", "50.00", "0.00", "0.00", "50.00", "50.00");
+    let text = euro.to_string().replace("\"USD\"", "\"EUR\"");
+    euro = serde_json::from_str(&text).unwrap();
+    let body = json!({"value": [
+        invoice("G1", "2026-10", "445.58", "356.78", "7.10", "95.90", "95.90"),
+        euro,
+    ]});
+    fake.serve(&format!("{ACCOUNT_ID}/invoices"), &body.to_string())
+        .await;
+    let run = |extra: &[&str]| {
+        let mut args = vec!["--as-of", "2026-12-01", "invoices", "--account", "Contoso"];
+        args.extend_from_slice(extra);
+        fake.run(&args)
+    };
+    let bare = run(&["--max-due", "10"]);
+    assert_eq!(bare.code, 2, "{bare}");
+    assert!(bare.stdout.is_empty(), "{bare}");
+    assert!(bare.stderr.contains("EUR, USD"), "{bare}");
+    let one = run(&["--max-due", "100USD"]);
+    assert_eq!(one.code, 2, "{one}");
+    assert!(one.stderr.contains("give the amount in EUR too"), "{one}");
+    let both = run(&["-o", "none", "--max-due", "100USD", "--max-due", "10EUR"]);
+    assert_eq!(both.code, 1, "{both}");
+    assert!(
+        both.stderr
+            .contains("invoice E1 is due 50.00 EUR, more than 10 EUR"),
+        "{both}"
+    );
+    assert!(!both.stderr.contains("G1"), "{both}");
+    let json = run(&["--json"]).json();
+    let currencies: Vec<&str> = json["totals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["currency"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        currencies,
+        ["EUR", "USD"],
+        "never one total across currencies"
+    );
+    assert_eq!(json["billingAccount"]["id"], ACCOUNT_ID);
+    assert_eq!(json["complete"], true);
 }

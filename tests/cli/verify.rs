@@ -398,3 +398,82 @@ async fn report_verify_adds_the_section_and_its_failures_count() {
 fn exact(text: &str) -> Value {
     serde_json::from_str(text).expect("JSON")
 }
+
+/// `balance --details` whose lots cannot be read still shows the balance: the figure from
+/// lots is left out with one note, never the whole balance.
+#[tokio::test(flavor = "multi_thread")]
+async fn details_whose_lots_fail_keep_the_balance_with_a_note() {
+    let fake = Fake::start().await;
+    with_development_profile(&fake).await;
+    fake.serve(
+        &consumption_path(&dev(), "credits/balanceSummary"),
+        &fixture_text("verify/balance-710.json"),
+    )
+    .await;
+    Mock::given(method("GET"))
+        .and(path(consumption_path(&dev(), "lots")))
+        .respond_with(
+            ResponseTemplate::new(403)
+                .set_body_string(r#"{"error":{"code":"AuthorizationFailed","message":"No."}}"#),
+        )
+        .mount(&fake.server)
+        .await;
+    let out = fake.run(&["balance", "-p", "Development", "--details", "--json"]);
+    assert_eq!(out.code, 0, "{out}");
+    let json = out.json();
+    assert_eq!(json["estimatedBalance"]["value"].to_string(), "650.00");
+    assert!(json.get("availableBalanceFromLots").is_none(), "{json}");
+    assert!(
+        out.stderr
+            .contains("the balance from lots of billing profile Development could not be computed"),
+        "{out}"
+    );
+}
+
+/// "The api-version … is not supported" is about the request: the balance does not quietly
+/// come from the lots.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_api_version_refusal_is_not_a_summary_that_is_gone() {
+    let fake = Fake::start().await;
+    with_development_profile(&fake).await;
+    Mock::given(method("GET"))
+        .and(path(consumption_path(&dev(), "credits/balanceSummary")))
+        .respond_with(ResponseTemplate::new(400).set_body_string(
+            r#"{"error":{"code":"InvalidApiVersionParameter","message":"The api-version '2024-08-01' is not supported."}}"#,
+        ))
+        .mount(&fake.server)
+        .await;
+    fake.serve(
+        &consumption_path(&dev(), "lots"),
+        &fixture_text("verify/lots-add-up.json"),
+    )
+    .await;
+    let out = fake.run(&["balance", "-p", "Development", "--json"]);
+    assert_ne!(out.code, 0, "{out}");
+    assert!(out.stdout.is_empty(), "{out}");
+    assert!(out.stderr.contains("InvalidApiVersionParameter"), "{out}");
+}
+
+/// `report --verify` checks the reads the report makes anyway: no request more.
+#[test]
+fn report_verify_reads_nothing_more() {
+    let requests = |extra: &[&str]| {
+        let mut args = vec![
+            "--demo",
+            "--as-of",
+            "2026-12-01",
+            "-v",
+            "-o",
+            "none",
+            "report",
+            "-p",
+            "Production",
+        ];
+        args.extend_from_slice(extra);
+        let out = run(credits_command(&args));
+        out.stderr.lines().filter(|l| l.contains("GET ")).count()
+    };
+    let plain = requests(&[]);
+    assert!(plain > 0);
+    assert_eq!(requests(&["--verify"]), plain);
+}
