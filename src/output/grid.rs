@@ -26,6 +26,9 @@ pub(crate) struct Grid {
     /// dropped to fit a terminal).
     pub(crate) amounts: Vec<bool>,
     pub(crate) look: Style,
+    /// The one currency of every amount of the table, when a narrow terminal took it out of
+    /// the cells (said once, under the table).
+    pub(crate) unit: Option<String>,
 }
 
 /// Display width: the byte length for ASCII (nearly every cell), Unicode width otherwise.
@@ -47,7 +50,13 @@ impl Grid {
             widths: columns.iter().map(|c| display_width(c.title)).collect(),
             amounts: vec![false; columns.len()],
             look,
+            unit: None,
         }
+    }
+
+    /// A column's title.
+    pub(crate) fn title(&self, column: usize) -> &'static str {
+        self.columns.get(column).map_or("", |c| c.title)
     }
 
     pub(crate) fn titles(&self) -> impl Iterator<Item = &'static str> + '_ {

@@ -132,6 +132,24 @@ struct Layout {
     records: bool,
 }
 
+/// The one currency every amount of a column is shown in (`1,234.50 USD`; `-` for none),
+/// when there is one.
+fn common_currency<'a>(cells: impl Iterator<Item = &'a str>) -> Option<String> {
+    let mut found: Option<&str> = None;
+    for cell in cells {
+        if cell == "-" || cell.is_empty() {
+            continue;
+        }
+        let (_, code) = cell.rsplit_once(' ')?;
+        let is_code = code.len() == 3 && code.bytes().all(|b| b.is_ascii_uppercase());
+        if !is_code || found.is_some_and(|f| f != code) {
+            return None;
+        }
+        found = Some(code);
+    }
+    found.map(str::to_string)
+}
+
 fn layout(grid: &mut Grid, limit: Option<usize>) -> Layout {
     let all: Vec<usize> = (0..grid.columns.len()).collect();
     let fits = |kept: &[usize], widths: &[usize]| {
@@ -204,7 +222,45 @@ fn layout(grid: &mut Grid, limit: Option<usize>) -> Layout {
         }
         kept.retain(|i| *i != index);
     }
-    // 3. Free text wraps into what is left: to a comfortable width first, then, on a very
+    // 3. A table whose every amount is in one currency says it once, under the table,
+    // rather than on every amount: when that makes it fit.
+    let narrowest = wrapped_minimum(&kept, &widths, &grid.columns, &grid.rows, false);
+    if !fits(&kept, &narrowest) {
+        let money: Vec<usize> = kept
+            .iter()
+            .copied()
+            .filter(|&i| grid.columns[i].kind == ColumnKind::Money)
+            .collect();
+        let cells = money
+            .iter()
+            .flat_map(|&i| grid.rows.iter().map(move |r| r[i].as_str()));
+        if let Some(unit) = common_currency(cells) {
+            let suffix = format!(" {unit}");
+            let mut narrower = widths.clone();
+            for &index in &money {
+                narrower[index] = grid
+                    .rows
+                    .iter()
+                    .map(|r| display_width(r[index].strip_suffix(&suffix).unwrap_or(&r[index])))
+                    .chain([display_width(grid.title(index))])
+                    .max()
+                    .unwrap_or(0);
+            }
+            let narrowest = wrapped_minimum(&kept, &narrower, &grid.columns, &grid.rows, false);
+            if fits(&kept, &narrowest) {
+                for &index in &money {
+                    for row in &mut grid.rows {
+                        if let Some(bare) = row[index].strip_suffix(&suffix) {
+                            row[index] = bare.to_string();
+                        }
+                    }
+                }
+                widths = narrower;
+                grid.unit = Some(unit);
+            }
+        }
+    }
+    // 4. Free text wraps into what is left: to a comfortable width first, then, on a very
     // narrow terminal, down to its longest word.
     if let Some(limit) = limit {
         for comfortable in [true, false] {
@@ -228,7 +284,7 @@ fn layout(grid: &mut Grid, limit: Option<usize>) -> Layout {
                 excess -= 1;
             }
         }
-        // 4. Still too wide: a block per record, every value on its own line.
+        // 5. Still too wide: a block per record, every value on its own line.
         let used = table_width(&kept.iter().map(|i| widths[*i]).collect::<Vec<_>>());
         if used > limit {
             // A record has room for every value but the amounts that are zero on every row
@@ -261,7 +317,7 @@ fn layout(grid: &mut Grid, limit: Option<usize>) -> Layout {
 fn render_records(grid: &Grid, kept: &[usize], limit: usize) -> String {
     let title_width = kept
         .iter()
-        .map(|&i| display_width(grid.columns[i].title))
+        .map(|&i| display_width(grid.title(i)))
         .max()
         .unwrap_or(0);
     let value_width = limit.saturating_sub(title_width + 2).max(10);
@@ -271,7 +327,7 @@ fn render_records(grid: &Grid, kept: &[usize], limit: usize) -> String {
             out.push('\n');
         }
         for &index in kept {
-            let (column, text) = (&grid.columns[index], &row[index]);
+            let text = &row[index];
             let lines = if display_width(text) > value_width {
                 wrap(text, value_width)
             } else {
@@ -279,7 +335,7 @@ fn render_records(grid: &Grid, kept: &[usize], limit: usize) -> String {
             };
             for (n, line) in lines.iter().enumerate() {
                 let label = if n == 0 {
-                    format!("{}:", column.title)
+                    format!("{}:", grid.title(index))
                 } else {
                     String::new()
                 };
@@ -326,7 +382,7 @@ pub(crate) fn render_to(grid: &mut Grid, limit: Option<usize>) -> String {
         out.push('\n');
     };
     rule(&mut out, "┌", "─", "┬", "┐");
-    let titles: Vec<&str> = kept.iter().map(|i| grid.columns[*i].title).collect();
+    let titles: Vec<&str> = kept.iter().map(|i| grid.title(*i)).collect();
     push_line(
         &mut out,
         &widths,
@@ -370,6 +426,9 @@ pub(crate) fn render_to(grid: &mut Grid, limit: Option<usize>) -> String {
 /// The line under a table that names the columns left out to fit the terminal.
 fn left_out_note(grid: &Grid, kept: &[usize], limit: Option<usize>) -> String {
     let mut out = String::new();
+    if let Some(unit) = &grid.unit {
+        out.push_str(&format!("Amounts in {unit}.\n"));
+    }
     if kept.len() < grid.columns.len() {
         let left_out: Vec<&str> = (0..grid.columns.len())
             .filter(|i| !kept.contains(i))
@@ -431,6 +490,17 @@ mod tests {
     use super::*;
     use crate::output::cell::Cell;
     use crate::output::grid::GridStyle;
+
+    #[test]
+    fn one_currency_is_said_once_only_when_every_amount_is_in_it() {
+        let cells = ["1,234.50 USD", "-", "0.00 USD", "-40.00 USD"];
+        assert_eq!(common_currency(cells.into_iter()).as_deref(), Some("USD"));
+        let mixed = ["1.00 USD", "2.00 EUR"];
+        assert_eq!(common_currency(mixed.into_iter()), None);
+        let bare = ["1.00", "2.00 USD"];
+        assert_eq!(common_currency(bare.into_iter()), None);
+        assert_eq!(common_currency(["-"].into_iter()), None);
+    }
 
     const COLUMNS: &[Column] = &[
         Column::text("Profile"),

@@ -75,7 +75,7 @@ const INVOICE_COLUMNS: [(Column, Only); 13] = [
     (Column::money("Due"), Only::Always),
     (Column::money("Summary credit"), Only::Summary),
     (Column::money("Settled").optional(1), Only::Events),
-    (Column::money("Charged w/ credit"), Only::Events),
+    (Column::money("Uncovered"), Only::Events),
 ];
 
 fn invoice_cells<'a>(row: &'a ListedInvoice<'a>) -> [Cell<'a>; 13] {
@@ -136,7 +136,7 @@ const TOTAL_COLUMNS: [(Column, Only); 8] = [
     (Column::money("Tax"), Only::Always),
     (Column::money("Total"), Only::Always),
     (Column::money("Due"), Only::Always),
-    (Column::money("Charged w/ credit"), Only::Events),
+    (Column::money("Uncovered"), Only::Events),
 ];
 
 static TOTAL_COLUMN_SETS: LazyLock<[Vec<Column>; 2]> = LazyLock::new(|| {
@@ -427,6 +427,11 @@ impl View for InvoicesPage<'_> {
                 })
                 .collect();
             blocks.push(Block::Table(TableBlock { columns, rows }));
+            if self.shown.events {
+                blocks.push(Block::Line(
+                "Settled: the charges the credit ledger settled on the invoice. Uncovered: what the invoice billed to another payment method (before tax) while credit was left.".into(),
+            ));
+            }
         }
         if !self.totals.is_empty() {
             blocks.push(Block::Line(String::new()));
