@@ -597,7 +597,10 @@ fn main() {
         // The scenario's program, and the baseline build for `credits` scenarios.
         let mut programs = vec![(scenario.name.to_string(), scenario.program.clone())];
         // A command the baseline build does not have yet is measured alone.
-        let new_here = scenario.name.starts_with("forecast") || scenario.name.contains("-o csv");
+        let new_here = scenario.name.starts_with("forecast")
+            || scenario.name.contains("-o csv")
+            || scenario.name.starts_with("invoices")
+            || scenario.name.starts_with("verify");
         let in_baseline = scenario.program == bin && !new_here;
         if let Some(baseline) = baseline.as_ref().filter(|_| in_baseline) {
             programs.push((format!("{} [baseline]", scenario.name), baseline.clone()));
