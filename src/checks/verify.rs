@@ -707,6 +707,16 @@ fn combine(
     }
 }
 
+/// What an undocumented check gives when it does not hold: a warning, or with `--strict` a
+/// failure.
+fn undocumented(strict: bool) -> Finding {
+    if strict {
+        Finding::Failed
+    } else {
+        Finding::Warning
+    }
+}
+
 fn abs(amount: &Amount) -> Amount {
     Amount::new(amount.value.abs(), amount.currency())
 }
@@ -721,11 +731,7 @@ pub(crate) fn invoice_credit(
     strict: bool,
 ) -> Verification {
     const CHECK: &str = "invoice-credit";
-    let otherwise = if strict {
-        Finding::Failed
-    } else {
-        Finding::Warning
-    };
+    let otherwise = undocumented(strict);
     let mut findings = Vec::new();
     for line in lines.iter().filter(|l| l.kind.counts()) {
         let name = line.invoice.label().to_string();
@@ -780,11 +786,7 @@ pub(crate) fn invoice_total(
     strict: bool,
 ) -> Verification {
     const CHECK: &str = "invoice-total";
-    let otherwise = if strict {
-        Finding::Failed
-    } else {
-        Finding::Warning
-    };
+    let otherwise = undocumented(strict);
     let mut findings = Vec::new();
     for line in lines.iter().filter(|l| l.kind.counts()) {
         let invoice = &line.invoice;

@@ -300,17 +300,30 @@ fn max_due_outcomes(read: &ScopeInvoices, maximum: &Thresholds) -> Vec<Outcome> 
             maximum.describe()
         )));
     }
+    gate(
+        outcomes,
+        &unknown,
+        "Azure did not state the amount due (with its currency) of invoice",
+        &over,
+    )
+}
+
+/// A gate's outcomes for one scope: what could not be judged (the invoices named after
+/// `unknown_why`), what failed, or a pass when neither.
+fn gate(
+    mut outcomes: Vec<Outcome>,
+    unknown: &[String],
+    unknown_why: &str,
+    failed: &[String],
+) -> Vec<Outcome> {
     if !unknown.is_empty() {
         outcomes.push(Outcome::Unread(
             ErrorKind::Unavailable,
-            format!(
-                "Azure did not state the amount due (with its currency) of invoice {}",
-                unknown.join(", ")
-            ),
+            format!("{unknown_why} {}", unknown.join(", ")),
         ));
     }
-    if !over.is_empty() {
-        outcomes.push(Outcome::Failed(over.join("; ")));
+    if !failed.is_empty() {
+        outcomes.push(Outcome::Failed(failed.join("; ")));
     }
     if outcomes.is_empty() {
         outcomes.push(Outcome::Passed);
@@ -346,21 +359,19 @@ fn charged_outcomes(read: &ScopeInvoices) -> Vec<Outcome> {
             Some(_) => {}
         }
     }
-    let mut outcomes = Vec::new();
-    if !unknown.is_empty() {
-        outcomes.push(Outcome::Unread(
-            ErrorKind::Unavailable,
-            format!(
-                "no settled credit transaction tells whether invoice {} charged while credit was left",
-                unknown.join(", ")
-            ),
-        ));
-    }
-    if !charged.is_empty() {
-        outcomes.push(Outcome::Failed(charged.join("; ")));
-    }
-    if outcomes.is_empty() {
-        outcomes.push(Outcome::Passed);
-    }
-    outcomes
+    // "… whether invoice G1, G2 charged while credit was left": the names in the middle.
+    let named: Vec<String> = if unknown.is_empty() {
+        Vec::new()
+    } else {
+        vec![format!(
+            "{} charged while credit was left",
+            unknown.join(", ")
+        )]
+    };
+    gate(
+        Vec::new(),
+        &named,
+        "no settled credit transaction tells whether invoice",
+        &charged,
+    )
 }
