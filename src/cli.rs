@@ -263,8 +263,9 @@ pub(crate) struct ScopeArgs {
     #[arg(long, value_name = "PROFILE")]
     pub(crate) exclude: Vec<String>,
 
-    /// A billing account (a MACC commitment lives here): its display name, name or full id.
-    /// Lots and transactions only: Azure keeps no balance summary for an account
+    /// A billing account (a MACC commitment lives here; invoices are billed here): its display
+    /// name, name or full id. Lots, transactions and invoices only: Azure keeps no balance
+    /// summary for an account
     #[arg(long, value_name = "ACCOUNT", conflicts_with_all = ["profile", "all"])]
     pub(crate) account: Option<String>,
 
@@ -280,7 +281,8 @@ pub(crate) struct ScopeArgs {
     after_help = "Examples:
   credits balance --profile Development
   credits balance --all --min 1000USD --min 900EUR
-  credits balance --all -o csv --no-header >> balances.csv"
+  credits balance --all -o csv --no-header >> balances.csv",
+    mut_arg("account", |arg| arg.hide(true))
 )]
 pub(crate) struct BalanceArgs {
     #[command(flatten)]
@@ -378,7 +380,8 @@ pub(crate) struct ForecastOptions {
     after_help = "Examples:
   credits forecast --profile Development
   credits forecast --profile Development --min-days 60 --max-unused 100
-  credits forecast --all --json"
+  credits forecast --all --json",
+    mut_arg("account", |arg| arg.hide(true))
 )]
 pub(crate) struct ForecastArgs {
     #[command(flatten)]
@@ -397,7 +400,8 @@ pub(crate) struct ForecastArgs {
     override_usage = "credits report (--profile PROFILE | --all | --customer CUSTOMER) [CHECKS] [OPTIONS]",
     after_help = "Examples:
   credits report --all >> \"$GITHUB_STEP_SUMMARY\"
-  credits report --profile Development --min 500 --expiring-within 30"
+  credits report --profile Development --min 500 --expiring-within 30",
+    mut_arg("account", |arg| arg.hide(true))
 )]
 pub(crate) struct ReportArgs {
     #[command(flatten)]
@@ -426,7 +430,8 @@ pub(crate) struct ReportArgs {
     after_help = "Examples:
   credits invoices --profile Development
   credits invoices --profile Development --events --fail-if-charged-with-credit
-  credits invoices --all --from 2026-01 --to 2026-06 --max-due 0 --json"
+  credits invoices --all --from 2026-01 --to 2026-06 --max-due 0USD --max-due 0EUR --json",
+    mut_arg("customer", |arg| arg.hide(true))
 )]
 pub(crate) struct InvoicesArgs {
     #[command(flatten)]
@@ -471,7 +476,8 @@ Results: passed, failed, warning, not checked, could not check.
 
 Examples:
   credits verify --profile Development
-  credits verify --all --invoices --strict --json"
+  credits verify --all --invoices --strict --json",
+    mut_arg("account", |arg| arg.hide(true))
 )]
 pub(crate) struct VerifyArgs {
     #[command(flatten)]

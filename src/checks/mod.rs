@@ -368,15 +368,19 @@ impl Thresholds {
         complete: bool,
     ) -> Result<()> {
         let Some(bare) = self.bare() else {
-            let given: BTreeSet<&str> = self.amounts.iter().filter_map(Amount::currency).collect();
-            if complete
-                && !currencies.is_empty()
-                && !currencies.iter().any(|c| given.contains(c.as_str()))
-            {
+            // Every amount given must find something to check: a currency no subject is in
+            // is a typo or a mistake, never silently nothing.
+            let unmatched: Vec<&str> = self
+                .amounts
+                .iter()
+                .filter_map(Amount::currency)
+                .filter(|given| !currencies.contains(*given))
+                .collect();
+            if complete && !currencies.is_empty() && !unmatched.is_empty() {
                 return Err(Error::usage(format!(
-                    "{} is given in {} but no {noun} is in that currency (they are in {}); nothing would be checked",
+                    "{} is given in {} but no {noun} is in that currency (they are in {}); nothing would be checked with it",
                     self.flag,
-                    given.into_iter().collect::<Vec<_>>().join(", "),
+                    unmatched.join(", "),
                     currencies.iter().cloned().collect::<Vec<_>>().join(", ")
                 )));
             }

@@ -376,8 +376,10 @@ fn movement(
 #[derive(Debug, Clone)]
 struct Break {
     event: String,
-    expected: Decimal,
-    actual: Decimal,
+    /// The closing balance Azure reported.
+    reported: Decimal,
+    /// The previous balance plus the event's movement.
+    computed: Decimal,
 }
 
 /// Walks one chain (oldest first) in a convention: the first step that does not follow.
@@ -401,8 +403,8 @@ fn first_break(
             if (closed - expected).abs() > tolerance {
                 return Ok(Some(Break {
                     event: event_label(event),
-                    expected,
-                    actual: closed,
+                    reported: closed,
+                    computed: expected,
                 }));
             }
         }
@@ -543,23 +545,25 @@ pub(crate) fn ledger(
                     },
                     _ => (None, None),
                 };
+                let difference = match (&actual, &expected) {
+                    (Some(a), Some(e)) => a.checked_sub(e).ok().flatten(),
+                    _ => None,
+                };
+                // Every step exact, or some only within the tolerance.
+                let exact = subject.tolerance.is_zero()
+                    || difference.as_ref().is_some_and(|d| d.value.is_zero());
                 return Verification {
                     convention: Some(convention),
-                    difference: match (&actual, &expected) {
-                        (Some(a), Some(e)) => a.checked_sub(e).ok().flatten(),
-                        _ => None,
-                    },
+                    difference,
                     expected,
                     actual,
                     ..subject.finding(
                         CHECK,
                         Finding::Passed,
                         format!(
-                            "{steps} step(s){per} follow, {}",
-                            match convention {
-                                Convention::Signed => "debits negative and added",
-                                Convention::DebitsPositive => "debits positive and subtracted",
-                            }
+                            "{steps} step(s){per} follow{}, {}",
+                            if exact { "" } else { " within the tolerance" },
+                            convention_words(convention)
                         ),
                     )
                 };
@@ -571,15 +575,16 @@ pub(crate) fn ledger(
             }
         }
     }
-    let Some((_, at)) = first_failure else {
+    let Some((convention, at)) = first_failure else {
         return subject.finding(
             CHECK,
             Finding::CouldNotCheck(ErrorKind::Unavailable),
             "no convention was tried",
         );
     };
-    let expected = Amount::new(at.expected, currency);
-    let actual = Amount::new(at.actual, currency);
+    // Like every check: Azure's figure expected, the one computed from its others actual.
+    let expected = Amount::new(at.reported, currency);
+    let actual = Amount::new(at.computed, currency);
     Verification {
         difference: actual.checked_sub(&expected).ok().flatten(),
         expected: Some(expected),
@@ -588,10 +593,18 @@ pub(crate) fn ledger(
             CHECK,
             Finding::Failed,
             format!(
-                "neither sign convention fits every step; the ledger breaks at {} (debits negative and added)",
+                "neither sign convention fits every step: with {}, the closing balance of {} is not the previous one plus its movement",
+                convention_words(convention),
                 at.event
             ),
         )
+    }
+}
+
+fn convention_words(convention: Convention) -> &'static str {
+    match convention {
+        Convention::Signed => "debits negative and added",
+        Convention::DebitsPositive => "debits positive and subtracted",
     }
 }
 
@@ -659,8 +672,9 @@ fn combine(
             check,
             Finding::CouldNotCheck(*kind),
             format!(
-                "{} of {total} invoices could not be compared ({}): {name}: {why}{also}",
+                "{} of {total} {} could not be compared ({}): {name}: {why}{also}",
                 unknown.len(),
+                invoices_word(total),
                 unknown.join(", ")
             ),
         );
@@ -672,8 +686,9 @@ fn combine(
         return Verification {
             result: otherwise,
             detail: format!(
-                "{} of {total} invoices differ ({}); figures of {name}: {what} (undocumented by Microsoft)",
+                "{} of {total} {} differ ({}); figures of {name}: {what} (undocumented by Microsoft)",
                 differing.len(),
+                invoices_word(total),
                 differing.join(", ")
             ),
             ..first.clone()
@@ -695,14 +710,20 @@ fn combine(
             ..subject.finding(
                 check,
                 Finding::Passed,
-                format!("{total} invoices agree, each on its own: {what} (the sums are shown)"),
+                format!(
+                    "{total} {} agree, each on its own: {what} (the sums are shown)",
+                    invoices_word(total)
+                ),
             )
         },
         // Several currencies: each invoice agreed; there is no one sum to show.
         _ => subject.finding(
             check,
             Finding::Passed,
-            format!("{total} invoices agree, each on its own: {what}"),
+            format!(
+                "{total} {} agree, each on its own: {what}",
+                invoices_word(total)
+            ),
         ),
     }
 }
@@ -714,6 +735,14 @@ fn undocumented(strict: bool) -> Finding {
         Finding::Failed
     } else {
         Finding::Warning
+    }
+}
+
+fn invoices_word(count: usize) -> &'static str {
+    if count == 1 {
+        "invoice"
+    } else {
+        "invoices"
     }
 }
 

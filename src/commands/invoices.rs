@@ -14,11 +14,12 @@ use crate::context::Context;
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::amount::Amount;
 use crate::model::dates::{month_window, MonthWindow};
+use crate::model::domain::CreditEvent;
 use crate::model::invoice::{self, InvoiceKind, InvoiceLine, InvoiceSummary};
 use crate::model::scope::{last_segment, Scope, ScopeKind};
 use crate::output::views::{InvoicesPage, ListedInvoice, Shown};
 use crate::resolve::{self, Resolved, Selection, Served};
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use futures::stream::{self, StreamExt, TryStreamExt};
 use std::collections::BTreeSet;
 use std::ops::ControlFlow;
@@ -65,22 +66,46 @@ pub(crate) async fn read(
         };
         Ok::<_, ArmError>((list, summaries))
     };
-    let ledger = async {
-        if !want.events {
-            return Ok(None);
+    let ledger_from = window.from;
+    let ledger_to = as_of.max(window.from);
+    let (list, summaries, events) = if want.events && scope.kind() == ScopeKind::BillingAccount {
+        // An account's invoices each name their profile: the ledger is the profiles' own
+        // (an account's transactions are its commitment's), read once the list names them.
+        let (list, summaries) = listed.await?;
+        let mut profiles: Vec<Scope> = Vec::new();
+        for invoice in &list.invoices {
+            let profile = invoice
+                .billing_profile_id
+                .as_deref()
+                .and_then(Scope::enclosing)
+                .and_then(|s| s.profile());
+            if let Some(profile) = profile.filter(|p| !profiles.contains(p)) {
+                profiles.push(profile);
+            }
         }
-        let mut all = Vec::new();
-        let asked = EventQuery::window(window.from, as_of.max(window.from));
-        events(client, scope, &asked, |page| {
-            all.extend(page);
-            Ok::<_, ArmError>(ControlFlow::Continue(()))
-        })
+        let ledgers: Vec<Vec<CreditEvent>> = stream::iter(
+            profiles
+                .iter()
+                .map(|profile| ledger_of(client, profile, ledger_from, ledger_to)),
+        )
+        .buffered(client.concurrency())
+        .try_collect()
         .await?;
-        Ok::<_, ArmError>(Some(all))
+        (list, summaries, Some(ledgers.concat()))
+    } else {
+        let ledger = async {
+            if want.events {
+                ledger_of(client, scope, ledger_from, ledger_to)
+                    .await
+                    .map(Some)
+            } else {
+                Ok(None)
+            }
+        };
+        let (listed, ledger) = tokio::join!(listed, ledger);
+        let (list, summaries) = listed?;
+        (list, summaries, ledger?)
     };
-    let (listed, ledger) = tokio::join!(listed, ledger);
-    let (list, summaries) = listed?;
-    let events = ledger?;
     let invalid = |e: String| Error::from(conversion_error("invoice", e));
     let settlements = events
         .as_deref()
@@ -90,6 +115,22 @@ pub(crate) async fn read(
     let api_version = list.api_version;
     let lines = invoice::lines(list.invoices, summaries, settlements).map_err(invalid)?;
     Ok(ScopeInvoices { lines, api_version })
+}
+
+/// Every credit transaction of `scope` from `start` through `end`.
+async fn ledger_of(
+    client: &ArmClient,
+    scope: &Scope,
+    start: NaiveDate,
+    end: NaiveDate,
+) -> ArmResult<Vec<CreditEvent>> {
+    let mut all = Vec::new();
+    events(client, scope, &EventQuery::window(start, end), |page| {
+        all.extend(page);
+        Ok::<_, ArmError>(ControlFlow::Continue(()))
+    })
+    .await?;
+    Ok(all)
 }
 
 /// The transaction summary of every invoice, `concurrency` at a time; an invoice Azure has
@@ -125,6 +166,14 @@ pub(crate) async fn run(context: &Context, args: InvoicesArgs) -> Result<()> {
         month_window(as_of, args.from.as_deref(), args.to.as_deref()).map_err(Error::usage)?;
     let max_due = Thresholds::parse("--max-due", &args.max_due)?;
     let selection = Selection::from_flags(context, &args.scope, &SERVED)?;
+    // The period of the reference day is still open: it has no invoice yet.
+    let open = as_of.with_day(1).unwrap_or(as_of);
+    if window.to >= open {
+        context.printer.note(&format!(
+            "the billing period {} is still open on {as_of} (and later ones have not begun): no invoice exists for it yet",
+            crate::model::dates::format_month(open)
+        ));
+    }
     let want = Want {
         summary: args.summary,
         events: args.events || args.fail_if_charged_with_credit,
@@ -300,27 +349,20 @@ fn max_due_outcomes(read: &ScopeInvoices, maximum: &Thresholds) -> Vec<Outcome> 
             maximum.describe()
         )));
     }
-    gate(
-        outcomes,
-        &unknown,
-        "Azure did not state the amount due (with its currency) of invoice",
-        &over,
-    )
+    let unknown = (!unknown.is_empty()).then(|| {
+        format!(
+            "Azure did not state the amount due (with its currency) of invoice {}",
+            unknown.join(", ")
+        )
+    });
+    gate(outcomes, unknown, &over)
 }
 
-/// A gate's outcomes for one scope: what could not be judged (the invoices named after
-/// `unknown_why`), what failed, or a pass when neither.
-fn gate(
-    mut outcomes: Vec<Outcome>,
-    unknown: &[String],
-    unknown_why: &str,
-    failed: &[String],
-) -> Vec<Outcome> {
-    if !unknown.is_empty() {
-        outcomes.push(Outcome::Unread(
-            ErrorKind::Unavailable,
-            format!("{unknown_why} {}", unknown.join(", ")),
-        ));
+/// A gate's outcomes for one scope: what could not be judged (`unknown`, said in full),
+/// what failed, or a pass when neither.
+fn gate(mut outcomes: Vec<Outcome>, unknown: Option<String>, failed: &[String]) -> Vec<Outcome> {
+    if let Some(why) = unknown {
+        outcomes.push(Outcome::Unread(ErrorKind::Unavailable, why));
     }
     if !failed.is_empty() {
         outcomes.push(Outcome::Failed(failed.join("; ")));
@@ -359,19 +401,11 @@ fn charged_outcomes(read: &ScopeInvoices) -> Vec<Outcome> {
             Some(_) => {}
         }
     }
-    // "… whether invoice G1, G2 charged while credit was left": the names in the middle.
-    let named: Vec<String> = if unknown.is_empty() {
-        Vec::new()
-    } else {
-        vec![format!(
-            "{} charged while credit was left",
+    let unknown = (!unknown.is_empty()).then(|| {
+        format!(
+            "no settled credit transaction tells whether invoice {} charged while credit was left (a profile without credit has none: leave it out with --exclude)",
             unknown.join(", ")
-        )]
-    };
-    gate(
-        Vec::new(),
-        &named,
-        "no settled credit transaction tells whether invoice",
-        &charged,
-    )
+        )
+    });
+    gate(Vec::new(), unknown, &charged)
 }

@@ -369,15 +369,19 @@ pub(crate) fn lines(
             })
         })
         .collect::<Result<Vec<_>, ConvertError>>()?;
+    // Newest period first; within a period, by profile, then by name.
     lines.sort_by(|a, b| {
-        let key = |l: &InvoiceLine| {
-            (
-                l.invoice.period_start(),
-                l.invoice.invoice_date,
-                l.invoice.label().to_string(),
-            )
+        let newest = (b.invoice.period_start(), b.invoice.invoice_date)
+            .cmp(&(a.invoice.period_start(), a.invoice.invoice_date));
+        let profile = |l: &InvoiceLine| {
+            l.invoice
+                .billing_profile_display_name
+                .clone()
+                .or_else(|| l.invoice.billing_profile_id.clone())
         };
-        key(b).cmp(&key(a))
+        newest
+            .then_with(|| profile(a).cmp(&profile(b)))
+            .then_with(|| a.invoice.label().cmp(b.invoice.label()))
     });
     Ok(lines)
 }

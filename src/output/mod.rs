@@ -39,7 +39,7 @@ pub(crate) enum OutputFormat {
     Tsv,
     /// GitHub-flavoured Markdown tables, for $GITHUB_STEP_SUMMARY
     Markdown,
-    /// OpenMetrics gauges for Prometheus (balance and lots)
+    /// OpenMetrics gauges for Prometheus (balance, lots and invoices)
     Openmetrics,
     /// No data at all: only the checks and the exit code
     None,

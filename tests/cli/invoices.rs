@@ -739,3 +739,56 @@ async fn max_due_judges_each_invoice_in_its_own_currency() {
     assert_eq!(json["billingAccount"]["id"], ACCOUNT_ID);
     assert_eq!(json["complete"], true);
 }
+
+/// At account scope, the ledger joined is each invoice's own profile's: the account's gate
+/// finds the Marketplace charges. A window reaching the open period says so.
+#[test]
+fn an_accounts_invoices_are_joined_to_their_profiles_ledgers() {
+    let out = run(credits_command(&[
+        "--demo",
+        "--as-of",
+        "2026-12-01",
+        "invoices",
+        "--account",
+        "Contoso Ltd",
+        "--from",
+        "2026-06",
+        "--to",
+        "2026-06",
+        "--fail-if-charged-with-credit",
+        "--json",
+    ]));
+    assert_eq!(out.code, 1, "{out}");
+    let json = out.json();
+    let marketplace = json["invoices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["name"] == "G040230313")
+        .expect("the Marketplace invoice");
+    assert_eq!(
+        marketplace["chargedWithCreditLeft"]["value"].to_string(),
+        "88.80"
+    );
+    assert_eq!(marketplace["billingProfileDisplayName"], "Development");
+    assert!(
+        out.stderr.contains("invoice G040230313 charged 88.80 USD"),
+        "{out}"
+    );
+    let open = run(credits_command(&[
+        "--demo",
+        "--as-of",
+        "2026-12-01",
+        "invoices",
+        "-p",
+        "Development",
+        "--to",
+        "2026-12",
+    ]));
+    assert_eq!(open.code, 0, "{open}");
+    assert!(
+        open.stderr
+            .contains("the billing period 2026-12 is still open on 2026-12-01"),
+        "{open}"
+    );
+}

@@ -189,11 +189,12 @@ async fn a_ledger_that_breaks_at_one_event_names_it() {
         ledger["detail"]
             .as_str()
             .unwrap()
-            .contains("breaks at e3 (SettledCharges, 2026-10-01)"),
+            .contains("the closing balance of e3 (SettledCharges, 2026-10-01) is not the previous one plus its movement"),
         "{ledger}"
     );
-    assert_eq!(ledger["expected"]["value"], exact("800.00"));
-    assert_eq!(ledger["actual"]["value"], exact("810.00"));
+    // Azure's figure expected, the one computed from the previous balance actual.
+    assert_eq!(ledger["expected"]["value"], exact("810.00"));
+    assert_eq!(ledger["actual"]["value"], exact("800.00"));
 }
 
 /// Microsoft's data uses two sign conventions: the documentation sample adds negative
@@ -476,4 +477,60 @@ fn report_verify_reads_nothing_more() {
     let plain = requests(&[]);
     assert!(plain > 0);
     assert_eq!(requests(&["--verify"]), plain);
+}
+
+/// The demo's partner customers agree too, and a tolerance never turns the figures around:
+/// Azure's figure stays expected, the computed one actual.
+#[test]
+fn customers_verify_and_a_tolerance_keeps_the_figures_in_place() {
+    let demo = |args: &[&str]| {
+        let mut argv = vec!["--demo", "--as-of", "2026-12-01"];
+        argv.extend_from_slice(args);
+        run(credits_command(&argv))
+    };
+    let out = demo(&["verify", "--customer", "Northwind Traders", "--json"]);
+    assert_eq!(out.code, 0, "{out}");
+    let json = out.json();
+    let ledger = check(&json, "ledger");
+    assert_eq!(ledger["result"], "passed", "{ledger}");
+    assert_eq!(ledger["expected"]["value"].to_string(), "1840.25");
+    assert_eq!(ledger["actual"]["value"].to_string(), "1840.25");
+    let refused = demo(&["verify", "--customer", "Northwind Traders", "--invoices"]);
+    assert_eq!(refused.code, 2, "{refused}");
+}
+
+/// An amount in a currency nothing is in is a typo, never silently nothing: exit 2 before
+/// any output, whether or not another amount matches.
+#[test]
+fn an_amount_in_a_currency_nothing_is_in_is_refused() {
+    for args in [
+        vec!["balance", "--all", "--min", "1000USD", "--min", "900GBP"],
+        vec![
+            "invoices",
+            "--all",
+            "--max-due",
+            "0UDS",
+            "--max-due",
+            "0EUR",
+        ],
+        vec![
+            "invoices",
+            "-p",
+            "Marketing",
+            "--max-due",
+            "0EUR",
+            "--max-due",
+            "0USD",
+        ],
+    ] {
+        let mut argv = vec!["--demo", "--as-of", "2026-12-01"];
+        argv.extend_from_slice(&args);
+        let out = run(credits_command(&argv));
+        assert_eq!(out.code, 2, "{args:?}: {out}");
+        assert!(out.stdout.is_empty(), "{out}");
+        assert!(
+            out.stderr.contains("nothing would be checked with it"),
+            "{out}"
+        );
+    }
 }

@@ -280,6 +280,7 @@ const INVOICE_FIELDS: &[&str] = &[
     "status",
     "documentType",
     "invoiceType",
+    "isMonthlyInvoice",
     "invoiceDate",
     "dueDate",
     "invoicePeriodStartDate",
@@ -297,6 +298,8 @@ const INVOICE_FIELDS: &[&str] = &[
     "summaryAzureCreditApplied",
     "settledCharges",
     "chargedWithCreditLeft",
+    "creditForDocumentId",
+    "rebillOf",
     "id",
 ];
 
@@ -324,6 +327,7 @@ fn invoice_fields<'a>(row: &'a ListedInvoice<'a>) -> Vec<Field<'a>> {
         flat::text(&i.status),
         flat::text(&i.document_type),
         flat::text(&i.invoice_type),
+        flat::flag(i.is_monthly_invoice),
         flat::date(i.invoice_date),
         flat::date(i.due_date),
         flat::date(i.invoice_period_start_date),
@@ -343,6 +347,8 @@ fn invoice_fields<'a>(row: &'a ListedInvoice<'a>) -> Vec<Field<'a>> {
             .and_then(|s| flat::amount(&s.azure_credit_applied)),
         computed(settlement.and_then(|s| s.settled_charges.as_ref())),
         computed(settlement.and_then(|s| s.charged_with_credit_left.as_ref())),
+        flat::text(&i.credit_for_document_id),
+        flat::text(&i.rebill_of),
         flat::text(&i.id),
     ]
 }
@@ -403,6 +409,7 @@ impl View for InvoicesPage<'_> {
         match self.scope {
             Some(scope) => {
                 blocks.push(Block::Line(profile_title(scope)));
+                blocks.push(Block::Line(String::new()));
                 blocks.push(Block::Line(format!("Invoices of the {periods}")));
             }
             None => blocks.push(Block::Line(format!(

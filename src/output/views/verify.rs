@@ -25,7 +25,8 @@ pub(super) const VERIFY_COLUMNS: &[Column] = &[
     Column::money("Expected"),
     Column::money("Actual"),
     Column::money("Difference"),
-    Column::prose("Detail").optional(1),
+    // What explains a failure or a "not checked": never left out, it wraps.
+    Column::prose("Detail"),
 ];
 
 /// The cells of one finding (the Scope column first, left out for one scope).
