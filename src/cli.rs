@@ -117,6 +117,8 @@ pub(crate) enum Command {
     Invoices(InvoicesArgs),
     /// Check that Azure's own figures agree: lots against the balance, the summary, the ledger
     Verify(VerifyArgs),
+    /// What the credit paid for: costs by service, subscription, ... from Cost Management
+    Spend(SpendArgs),
     /// Summarise a Partner Center Azure Credit Offer balance file (no sign-in, no network)
     Aco(AcoArgs),
     /// Show or change the config file (profile, endpoint, auth, output, concurrency)
@@ -465,6 +467,50 @@ pub(crate) struct InvoicesArgs {
     /// the credit transactions, as --events does)
     #[arg(long)]
     pub(crate) fail_if_charged_with_credit: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    override_usage = "credits spend (--profile PROFILE | --all | --account ACCOUNT | --customer CUSTOMER) [--month YYYY-MM | --from DATE --to DATE] [--by GROUPING] [--top N] [--granularity none|daily] [OPTIONS]",
+    after_help = "Costs come from Cost Management: estimates before credit and tax, refreshed about every
+4 hours (the newest may be 8 to 24 hours old). One query per scope; with --all one after
+another (the query quota is the tenant's).
+
+Examples:
+  credits spend --profile Development
+  credits spend --profile Development --month 2026-10 --by subscription --top 5
+  credits spend --all --by service,location --json"
+)]
+pub(crate) struct SpendArgs {
+    #[command(flatten)]
+    pub(crate) scope: ScopeArgs,
+
+    /// A calendar month, YYYY-MM [default: this month through the reference day]
+    #[arg(long, value_name = "YYYY-MM", allow_hyphen_values = true, conflicts_with_all = ["from", "to"])]
+    pub(crate) month: Option<String>,
+
+    /// The first day, YYYY-MM-DD [default: the first day of the reference day's month]; at
+    /// most 13 months before the reference day
+    #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
+    pub(crate) from: Option<String>,
+
+    /// The last day, YYYY-MM-DD [default: the reference day]; at most 366 days after --from
+    #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
+    pub(crate) to: Option<String>,
+
+    /// Group by service, subscription, resource-group, meter, location, publisher,
+    /// charge-type or invoice-section; two separated by a comma (at most two dimensions; a
+    /// subscription takes two: its name and id)
+    #[arg(long, value_name = "GROUPING", default_value = "service")]
+    pub(crate) by: String,
+
+    /// Only the N largest groups; the rest summed in one "other" row
+    #[arg(long, value_name = "N")]
+    pub(crate) top: Option<String>,
+
+    /// none (one figure per group) or daily (and per day)
+    #[arg(long, value_name = "GRANULARITY", default_value = "none")]
+    pub(crate) granularity: String,
 }
 
 #[derive(Debug, Args)]

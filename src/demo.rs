@@ -147,20 +147,36 @@ async fn serve_connection(stream: tokio::net::TcpStream, tenant: &Tenant) -> std
         if reader.read_line(&mut request_line).await? == 0 {
             return Ok(());
         }
-        // Headers are not needed; read up to the blank line (GET requests have no body).
+        // Only the body's length is needed of the headers (a POST has a body).
+        let mut length = 0usize;
         loop {
             let mut header = String::new();
             if reader.read_line(&mut header).await? == 0 || header.trim().is_empty() {
                 break;
             }
+            if let Some((name, value)) = header.split_once(':') {
+                if name.trim().eq_ignore_ascii_case("content-length") {
+                    length = value.trim().parse().unwrap_or(0).min(1 << 20);
+                }
+            }
         }
+        let mut body = vec![0u8; length];
+        tokio::io::AsyncReadExt::read_exact(&mut reader, &mut body).await?;
         request_number += 1;
         let target = request_line.split_whitespace().nth(1).unwrap_or("/");
-        let reply = route(tenant, target);
+        let reply = if request_line.starts_with("POST ") {
+            cost_query(tenant, target, &body)
+        } else {
+            route(tenant, target)
+        };
         let (reason, body) = match (reply.status, reply.body) {
             (204, _) => ("No Content", String::new()),
             (status, body) => (
-                if status == 200 { "OK" } else { "Not Found" },
+                match status {
+                    200 => "OK",
+                    400 => "Bad Request",
+                    _ => "Not Found",
+                },
                 body.unwrap_or_default(),
             ),
         };
@@ -345,6 +361,280 @@ fn page_of(tenant: &Tenant, url: &Url, in_window: &[&Value]) -> Reply {
         body.insert("nextLink".into(), Value::String(link));
     }
     ok(&Value::Object(body))
+}
+
+/// The services a profile's charges are spread over in the demo's costs, with their share
+/// in percent and the rest of their attributes (subscription, resource group, location).
+const DEMO_SERVICES: [(&str, u32, &str, &str, &str, &str); 4] = [
+    (
+        "Virtual Machines",
+        45,
+        "Contoso Production",
+        "0b1f6471-1bf0-4dda-aec3-111111111111",
+        "rg-web",
+        "westeurope",
+    ),
+    (
+        "Storage",
+        25,
+        "Contoso Production",
+        "0b1f6471-1bf0-4dda-aec3-111111111111",
+        "rg-data",
+        "westeurope",
+    ),
+    (
+        "Azure SQL Database",
+        20,
+        "Contoso Analytics",
+        "0b1f6471-1bf0-4dda-aec3-222222222222",
+        "rg-data",
+        "northeurope",
+    ),
+    (
+        "Bandwidth",
+        10,
+        "Contoso Analytics",
+        "0b1f6471-1bf0-4dda-aec3-222222222222",
+        "rg-web",
+        "northeurope",
+    ),
+];
+
+/// A demo Cost Management query: the charges of the profile's ledger dated in the period
+/// (settled and pending), spread over `DEMO_SERVICES`, and for Development a Marketplace
+/// product (2.96 USD a day) that credit does not cover; grouped and summed as asked, five
+/// rows a page. A `nextLink` must be POSTed with the body again, as Azure wants.
+fn cost_query(tenant: &Tenant, target: &str, body: &[u8]) -> Reply {
+    let Ok(url) = Url::parse(&format!("http://demo{target}")) else {
+        return not_found(target);
+    };
+    let path = url.path().to_string();
+    if !path
+        .to_ascii_lowercase()
+        .ends_with("/providers/microsoft.costmanagement/query")
+    {
+        return not_found(&path);
+    }
+    let Ok(asked) = serde_json::from_slice::<Value>(body) else {
+        let body = json!({"error": {"code": "BadRequest", "message": "The query has no body: a nextLink must be POSTed with the same body."}});
+        return Reply {
+            status: 400,
+            body: Some(body.to_string()),
+        };
+    };
+    let Some(scope) = Scope::enclosing(&path) else {
+        return not_found(&path);
+    };
+    let Some(Value::Array(events)) = lookup(&tenant.data["events"], scope.name()) else {
+        return not_found(&path);
+    };
+    let day = |v: &Value| {
+        v.as_str()
+            .and_then(|t| NaiveDate::parse_from_str(t.get(..10)?, "%Y-%m-%d").ok())
+    };
+    let (Some(from), Some(to)) = (
+        day(&asked["timePeriod"]["from"]),
+        day(&asked["timePeriod"]["to"]),
+    ) else {
+        let body = json!({"error": {"code": "BadRequest", "message": "The demo answers Custom periods only."}});
+        return Reply {
+            status: 400,
+            body: Some(body.to_string()),
+        };
+    };
+    let daily = asked["dataset"]["granularity"].as_str() == Some("Daily");
+    let grouping: Vec<String> = asked["dataset"]["grouping"]
+        .as_array()
+        .map(|g| {
+            g.iter()
+                .filter_map(|d| d["name"].as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut lines: Vec<CostLine> = Vec::new();
+    let mut currency = "USD".to_string();
+    for event in events {
+        let p = &event["properties"];
+        let Some(when) = p["transactionDate"]
+            .as_str()
+            .and_then(|d| crate::model::dates::parse_azure_date(d).ok())
+        else {
+            continue;
+        };
+        let date = when.date_naive();
+        let Some(charges) = p["charges"]["value"]
+            .as_str()
+            .map(str::to_string)
+            .or_else(|| p["charges"]["value"].as_number().map(|n| n.to_string()))
+        else {
+            continue;
+        };
+        let cents = crate::model::money::parse_decimal_exact(&charges)
+            .ok()
+            .and_then(|d| {
+                (d * rust_decimal::Decimal::from(100))
+                    .round()
+                    .to_string()
+                    .parse::<i64>()
+                    .ok()
+            })
+            .unwrap_or(0)
+            .abs();
+        if cents == 0 {
+            continue;
+        }
+        if let Some(c) = p["charges"]["currency"].as_str() {
+            currency = c.to_string();
+        }
+        // A settlement bills the month before it, used day by day; pending charges are the
+        // usage of their own day.
+        let days: Vec<NaiveDate> = if p["eventType"].as_str() == Some("SettledCharges") {
+            use chrono::Datelike;
+            let first = date
+                .with_day(1)
+                .and_then(|d| d.checked_sub_months(chrono::Months::new(1)));
+            let Some(first) = first else { continue };
+            first
+                .iter_days()
+                .take_while(|d| d.month() == first.month())
+                .collect()
+        } else {
+            vec![date]
+        };
+        let count = days.len().max(1) as i64;
+        let per_day = cents / count;
+        for (n, day) in days.iter().enumerate() {
+            let cents = if n + 1 == days.len() {
+                cents - per_day * (count - 1)
+            } else {
+                per_day
+            };
+            if *day < from || *day > to {
+                continue;
+            }
+            let mut left = cents;
+            for (index, (service, percent, sub_name, sub_id, group, location)) in
+                DEMO_SERVICES.iter().enumerate()
+            {
+                let share = if index + 1 == DEMO_SERVICES.len() {
+                    left
+                } else {
+                    cents * i64::from(*percent) / 100
+                };
+                left -= share;
+                lines.push((
+                    demo_attributes(service, sub_name, sub_id, group, location, "Azure"),
+                    *day,
+                    share,
+                ));
+            }
+        }
+    }
+    if scope.name().eq_ignore_ascii_case("DEV1-A2B3-C4D-E5F") {
+        let mut date = from;
+        while date <= to {
+            lines.push((
+                demo_attributes(
+                    "Contoso Firewall (Azure Marketplace)",
+                    "Contoso Production",
+                    "0b1f6471-1bf0-4dda-aec3-111111111111",
+                    "rg-web",
+                    "westeurope",
+                    "Marketplace",
+                ),
+                date,
+                296,
+            ));
+            let Some(next) = date.succ_opt() else { break };
+            date = next;
+        }
+    }
+    // Sum per (groups, day).
+    let mut sums: std::collections::BTreeMap<(Vec<String>, Option<NaiveDate>), i64> =
+        Default::default();
+    for (attributes, date, cents) in lines {
+        let key: Vec<String> = grouping
+            .iter()
+            .map(|name| {
+                attributes
+                    .iter()
+                    .find(|(n, _)| n.eq_ignore_ascii_case(name))
+                    .map(|(_, v)| v.clone())
+                    .unwrap_or_default()
+            })
+            .collect();
+        *sums.entry((key, daily.then_some(date))).or_insert(0) += cents;
+    }
+    let mut columns = vec![json!({"name": "Cost", "type": "Number"})];
+    columns.extend(
+        grouping
+            .iter()
+            .map(|name| json!({"name": name, "type": "String"})),
+    );
+    if daily {
+        columns.push(json!({"name": "UsageDate", "type": "Number"}));
+    }
+    columns.push(json!({"name": "Currency", "type": "String"}));
+    let rows: Vec<String> = sums
+        .into_iter()
+        .map(|((key, date), cents)| {
+            let mut row = vec![format!("{}.{:02}", cents / 100, cents % 100)];
+            row.extend(key.iter().map(|v| Value::String(v.clone()).to_string()));
+            if let Some(date) = date {
+                row.push(date.format("%Y%m%d").to_string());
+            }
+            row.push(Value::String(currency.clone()).to_string());
+            format!("[{}]", row.join(","))
+        })
+        .collect();
+    let skip: usize = param(&url, "$skiptoken")
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let page: Vec<&String> = rows.iter().skip(skip).take(EVENTS_PAGE_SIZE).collect();
+    let next = (skip + EVENTS_PAGE_SIZE < rows.len()).then(|| {
+        format!(
+            "{}{}?api-version=2025-03-01&$skiptoken={}",
+            tenant.base,
+            path,
+            skip + EVENTS_PAGE_SIZE
+        )
+    });
+    let page_rows: Vec<&str> = page.iter().map(|r| r.as_str()).collect();
+    let body = format!(
+        r#"{{"id":"{path}/{}","name":"demo-query","type":"Microsoft.CostManagement/query","properties":{{"nextLink":{},"columns":{},"rows":[{}]}}}}"#,
+        skip,
+        next.map_or("null".to_string(), |n| Value::String(n).to_string()),
+        Value::Array(columns),
+        page_rows.join(",")
+    );
+    Reply {
+        status: 200,
+        body: Some(body),
+    }
+}
+
+/// A demo cost line: its attributes by dimension, its day, and its cost in cents.
+type CostLine = (Vec<(&'static str, String)>, NaiveDate, i64);
+
+fn demo_attributes(
+    service: &str,
+    subscription: &str,
+    subscription_id: &str,
+    group: &str,
+    location: &str,
+    publisher: &str,
+) -> Vec<(&'static str, String)> {
+    vec![
+        ("ServiceName", service.to_string()),
+        ("SubscriptionName", subscription.to_string()),
+        ("SubscriptionId", subscription_id.to_string()),
+        ("ResourceGroup", group.to_string()),
+        ("ResourceLocation", location.to_string()),
+        ("Meter", format!("{service} usage")),
+        ("PublisherType", publisher.to_string()),
+        ("ChargeType", "Usage".to_string()),
+        ("InvoiceSectionName", "Default".to_string()),
+    ]
 }
 
 fn lookup<'a>(map: &'a Value, name: &str) -> Option<&'a Value> {

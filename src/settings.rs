@@ -338,12 +338,13 @@ impl Settings {
             Command::Balance(_)
                 | Command::Lots(_)
                 | Command::Invoices(_)
+                | Command::Spend(_)
                 | Command::CompleteProfiles(_)
         );
         if self.format.value == OutputFormat::Openmetrics && !takes_metrics {
             if let Source::Flag(_) = self.format.source {
                 return Err(Error::usage(
-                    "--output openmetrics works only with `balance`, `balance --all`, `lots` and `invoices`; use --output json or csv for this command",
+                    "--output openmetrics works only with `balance`, `balance --all`, `lots`, `invoices` and `spend`; use --output json or csv for this command",
                 ));
             }
             self.format = Setting {

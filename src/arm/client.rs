@@ -42,6 +42,11 @@ pub(crate) enum ClientEvent {
         request_id: Option<String>,
         /// `x-ms-ratelimit-remaining-tenant-reads`: the tenant's ARM read budget left.
         tenant_reads_left: Option<String>,
+        /// `GET` or `POST`.
+        method: &'static str,
+        /// `x-ms-ratelimit-microsoft.costmanagement-qpu-remaining`: Cost Management's
+        /// query budget left (`QueriesPerHour:597,QueriesPerMin:57,QueriesPer10Sec:9`).
+        queries_left: Option<String>,
     },
     /// Page `number` (2 or more) of a list is being fetched.
     Page { number: usize },
@@ -398,6 +403,63 @@ impl ArmClient {
         }
     }
 
+    /// POSTs `body` (JSON) to `url` and every `nextLink` after it (Cost Management wants the
+    /// same body again for each page), handing each page's decoded answer to `on_page`. A
+    /// 204 is no page at all. A page that cannot be decoded is asked for again, within its
+    /// attempts, before anything of it is handed on.
+    pub(crate) async fn post_pages<T>(
+        &self,
+        url: Url,
+        body: &[u8],
+        mut on_page: impl FnMut(T) -> ArmResult<Option<String>>,
+    ) -> ArmResult<()>
+    where
+        T: DeserializeOwned,
+    {
+        let mut seen = std::collections::HashSet::new();
+        seen.insert(url.to_string());
+        let first_request = describe(&url);
+        let mut current = url;
+        let mut pages = 1;
+        loop {
+            let mut used = 0;
+            let page: T = loop {
+                let fetched = self.send_counting(&current, Some(body), used).await?;
+                used = fetched.attempts;
+                let Some(answer) = fetched.body else {
+                    return Ok(());
+                };
+                match decode::<T>(
+                    &current,
+                    fetched.status,
+                    fetched.request_id.as_deref(),
+                    &answer,
+                ) {
+                    Ok(page) => break page,
+                    Err(bad) => self.pause_before_retry(used, None, &current, bad).await?,
+                }
+            };
+            let Some(link) = on_page(page)? else {
+                return Ok(());
+            };
+            let next = self.next_link(&current, &link, &seen)?;
+            if !seen.insert(next.to_string()) {
+                return Err(ArmError::LoopingNextLink {
+                    request: describe(&next),
+                });
+            }
+            pages += 1;
+            if pages > MAX_PAGES {
+                return Err(ArmError::TooManyPages {
+                    request: first_request,
+                    limit: MAX_PAGES,
+                });
+            }
+            self.tell(&ClientEvent::Page { number: pages });
+            current = next;
+        }
+    }
+
     /// Collects every record of a paged list.
     pub(crate) async fn get_all<T>(&self, url: Url, expected: &Expected<'_>) -> ArmResult<Vec<T>>
     where
@@ -465,6 +527,11 @@ impl ArmClient {
     /// `get`, for a request that has already used `used` of its attempts (on answers that
     /// could not be read): transient failures and bad answers share one budget.
     async fn get_counting(&self, url: &Url, used: u32) -> ArmResult<Fetched> {
+        self.send_counting(url, None, used).await
+    }
+
+    /// The one request path for a GET (no body) or a POST of a JSON `body`.
+    async fn send_counting(&self, url: &Url, body: Option<&[u8]>, used: u32) -> ArmResult<Fetched> {
         // The first request gets the token and builds the client at the same time.
         let (token, http) = tokio::join!(self.token(), self.http());
         let (token, http) = (token?, http?);
@@ -482,8 +549,16 @@ impl ArmClient {
                 )
             })?;
             let sent = Instant::now();
-            let result = http
-                .get(url.clone())
+            let request = match body {
+                None => http.get(url.clone()),
+                // Cost Management gives a caller that names itself its own quota bucket.
+                Some(body) => http
+                    .post(url.clone())
+                    .header("content-type", "application/json")
+                    .header("ClientType", CLIENT_TYPE)
+                    .body(body.to_vec()),
+            };
+            let result = request
                 .bearer_auth(token.secret())
                 .header("accept", "application/json")
                 .timeout(remaining)
@@ -619,7 +694,13 @@ impl ArmClient {
             .and_then(|h| h.get("x-ms-ratelimit-remaining-tenant-reads"))
             .and_then(|v| v.to_str().ok())
             .map(str::to_string);
+        let queries_left = headers
+            .and_then(|h| h.get("x-ms-ratelimit-microsoft.costmanagement-qpu-remaining"))
+            .and_then(|v| v.to_str().ok())
+            .map(quoted);
         self.tell(&ClientEvent::Response {
+            method: method_of(url),
+            queries_left,
             target: format!("{}{query}", url.path()),
             status: status.to_string(),
             elapsed: sent.elapsed(),
@@ -733,7 +814,19 @@ fn scan_next_link(body: &[u8]) -> Option<String> {
 /// `GET /providers/...` without host or query: never carries anything secret, and cut
 /// when a server-chosen `nextLink` path is long.
 pub(crate) fn describe(url: &Url) -> String {
-    format!("GET {}", quoted(url.path()))
+    format!("{} {}", method_of(url), quoted(url.path()))
+}
+
+/// The method a request to `url` is sent with: Cost Management's queries are POSTs.
+pub(crate) fn method_of(url: &Url) -> &'static str {
+    let path = url.path().to_ascii_lowercase();
+    if path.contains("/providers/microsoft.costmanagement/")
+        && (path.ends_with("/query") || path.ends_with("/generatecostdetailsreport"))
+    {
+        "POST"
+    } else {
+        "GET"
+    }
 }
 
 fn transport_error(url: &Url, error: &reqwest::Error) -> ArmError {
@@ -792,6 +885,9 @@ fn decode<T: DeserializeOwned>(
         }
     })
 }
+
+/// How `credits` names itself to Cost Management (`ClientType`).
+const CLIENT_TYPE: &str = concat!("credits/", env!("CARGO_PKG_VERSION"));
 
 /// What a request must get back.
 #[derive(Debug, Clone, Copy)]

@@ -10,6 +10,7 @@ pub(crate) mod auth;
 pub mod billing;
 pub(crate) mod client;
 pub mod consumption;
+pub(crate) mod costmanagement;
 pub(crate) mod error;
 pub mod invoices;
 pub(crate) mod method;

@@ -13,25 +13,41 @@ pub(crate) fn is_transient_status(status: StatusCode) -> bool {
 /// The wait the server asked for: Consumption's own header first, then `Retry-After`
 /// (seconds or an HTTP date).
 pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    for name in [
-        "x-ms-ratelimit-microsoft.consumption-retry-after",
-        "retry-after",
-    ] {
-        let Some(text) = headers.get(name).and_then(|v| v.to_str().ok()) else {
-            continue;
-        };
-        let text = text.trim();
-        if let Ok(seconds) = text.parse::<f64>() {
-            if seconds.is_finite() && seconds >= 0.0 {
-                return Some(Duration::from_secs_f64(seconds.min(86_400.0)));
-            }
-        }
-        if let Ok(when) = chrono::DateTime::parse_from_rfc2822(text) {
-            let wait = when.with_timezone(&chrono::Utc) - chrono::Utc::now();
-            return Some(wait.to_std().unwrap_or(Duration::ZERO));
-        }
+    // Consumption's own header is the most precise answer for its API.
+    let consumption = headers
+        .get("x-ms-ratelimit-microsoft.consumption-retry-after")
+        .and_then(|v| v.to_str().ok())
+        .and_then(wait_of);
+    if consumption.is_some() {
+        return consumption;
     }
-    None
+    // Cost Management names a wait per quota (qpu, entity, tenant, client): the longest of
+    // them and the standard header wins, since waiting less only earns another 429.
+    headers
+        .iter()
+        .filter(|(name, _)| {
+            let name = name.as_str();
+            name == "retry-after"
+                || (name.starts_with("x-ms-ratelimit-microsoft.costmanagement-")
+                    && name.ends_with("-retry-after"))
+        })
+        .filter_map(|(_, value)| value.to_str().ok())
+        .filter_map(wait_of)
+        .max()
+}
+
+/// A wait as a header gives it: seconds, or an HTTP date.
+fn wait_of(text: &str) -> Option<Duration> {
+    let text = text.trim();
+    if let Ok(seconds) = text.parse::<f64>() {
+        if seconds.is_finite() && seconds >= 0.0 {
+            return Some(Duration::from_secs_f64(seconds.min(86_400.0)));
+        }
+        return None;
+    }
+    let when = chrono::DateTime::parse_from_rfc2822(text).ok()?;
+    let wait = when.with_timezone(&chrono::Utc) - chrono::Utc::now();
+    Some(wait.to_std().unwrap_or(Duration::ZERO))
 }
 
 /// Exponential backoff with "equal jitter": attempt 1 waits between half of `base` and
@@ -63,6 +79,21 @@ mod tests {
             HeaderValue::from_static("5"),
         );
         assert_eq!(retry_after(&headers), Some(Duration::from_secs(5)));
+    }
+
+    #[test]
+    fn the_longest_cost_management_wait_wins() {
+        let mut headers = HeaderMap::new();
+        headers.insert("retry-after", HeaderValue::from_static("2"));
+        headers.insert(
+            "x-ms-ratelimit-microsoft.costmanagement-qpu-retry-after",
+            HeaderValue::from_static("7"),
+        );
+        headers.insert(
+            "x-ms-ratelimit-microsoft.costmanagement-tenant-retry-after",
+            HeaderValue::from_static("40"),
+        );
+        assert_eq!(retry_after(&headers), Some(Duration::from_secs(40)));
     }
 
     #[test]

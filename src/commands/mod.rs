@@ -16,6 +16,7 @@ mod invoices;
 mod lots;
 mod report;
 mod shell;
+mod spend;
 mod verify;
 
 use crate::checks::Ledger;
@@ -97,6 +98,7 @@ async fn run(context: &Context, command: Command) -> Result<()> {
         Command::Report(args) => report::run(context, args).await,
         Command::Invoices(args) => invoices::run(context, args).await,
         Command::Verify(args) => verify::run(context, args).await,
+        Command::Spend(args) => spend::run(context, args).await,
         Command::Aco(args) => aco::run(context, args),
         Command::Config(_) => config::list(context).await,
         Command::CompleteProfiles(args) => shell::complete_profiles(context, &args.prefix).await,

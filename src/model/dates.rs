@@ -117,6 +117,73 @@ pub(crate) fn month_window(
     Ok(MonthWindow { from, to })
 }
 
+/// The days of `credits spend`: `--month` (to the reference day when it is this month), or
+/// `--from`/`--to` (defaults: the first of the reference day's month, the reference day).
+/// Cost Management answers at most about a year, and only 13 months back; no day after the
+/// reference day has a cost yet.
+pub(crate) fn spend_window(
+    today: NaiveDate,
+    month: Option<&str>,
+    from: Option<&str>,
+    to: Option<&str>,
+) -> Result<(NaiveDate, NaiveDate), String> {
+    use chrono::Datelike;
+    let this_month = today.with_day(1).unwrap_or(today);
+    let (from, to) = match month {
+        Some(text) => {
+            let first = parse_user_month("--month", text)?;
+            let last = MonthWindow {
+                from: first,
+                to: first,
+            }
+            .last_day();
+            if first > today {
+                return Err(format!(
+                    "--month {} has not begun on {today}: give a month up to {}",
+                    format_month(first),
+                    format_month(this_month)
+                ));
+            }
+            (first, last.min(today))
+        }
+        None => (
+            match from {
+                Some(text) => parse_user_date("--from", text)?,
+                None => this_month,
+            },
+            match to {
+                Some(text) => parse_user_date("--to", text)?,
+                None => today,
+            },
+        ),
+    };
+    if from > to {
+        return Err(format!(
+            "--from {from} is after --to {to}; give a first day on or before the last"
+        ));
+    }
+    if to > today {
+        return Err(format!(
+            "--to {to} is after the reference day {today}: there is no cost yet; give a day up to {today}"
+        ));
+    }
+    if (to - from).num_days() > 365 {
+        return Err(format!(
+            "{from} to {to} is {} days; Cost Management answers at most 366 days at once: split the window",
+            (to - from).num_days() + 1
+        ));
+    }
+    let oldest = this_month
+        .checked_sub_months(chrono::Months::new(13))
+        .unwrap_or(this_month);
+    if from < oldest {
+        return Err(format!(
+            "--from {from} is more than 13 months before {today}: Cost Management keeps costs from {oldest} on"
+        ));
+    }
+    Ok((from, to))
+}
+
 /// A month the user typed: `YYYY-MM`; its first day.
 pub(crate) fn parse_user_month(flag: &str, text: &str) -> Result<NaiveDate, String> {
     let bad = || {

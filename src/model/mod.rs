@@ -8,4 +8,5 @@ pub mod invoice;
 pub mod money;
 pub(crate) mod row;
 pub mod scope;
+pub(crate) mod spend;
 pub mod wire;

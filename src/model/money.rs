@@ -208,18 +208,20 @@ fn parse_scientific_exact(text: &str) -> Result<Decimal, ()> {
         return Err(());
     }
     let mut value = Decimal::from_str_exact(mantissa).map_err(|_| ())?;
-    let ten = Decimal::from(10);
-    for _ in 0..exponent.unsigned_abs() {
-        value = if exponent > 0 {
-            value.checked_mul(ten).ok_or(())?
-        } else {
-            let scaled = value.checked_div(ten).ok_or(())?;
-            // Division must be exact: multiplying back must give the same value.
-            if scaled.checked_mul(ten) != Some(value) {
-                return Err(());
-            }
-            scaled
-        };
+    // The mantissa's digits, moved: `1.2345E-05` is 0.000012345, `1.50E1` is 15.0.
+    let scale = i64::from(value.scale()) - i64::from(exponent);
+    if scale >= 0 {
+        let scale = u32::try_from(scale).map_err(|_| ())?;
+        if scale > 28 {
+            return Err(());
+        }
+        value.set_scale(scale).map_err(|_| ())?;
+    } else {
+        value.set_scale(0).map_err(|_| ())?;
+        let ten = Decimal::from(10);
+        for _ in 0..scale.unsigned_abs() {
+            value = value.checked_mul(ten).ok_or(())?;
+        }
     }
     Ok(value)
 }
@@ -297,7 +299,9 @@ mod tests {
         assert_eq!(exact("500.00"), "500.00");
         assert_eq!(exact("12345678901234567.89"), "12345678901234567.89");
         assert_eq!(exact("\"60.90\""), "60.90");
-        assert_eq!(exact("1.5e3"), "1500.0");
+        assert_eq!(exact("1.5e3"), "1500");
+        assert_eq!(exact("1.2345E-05"), "0.000012345");
+        assert_eq!(exact("1.50E1"), "15.0");
         assert_eq!(exact("-0"), "0");
     }
 

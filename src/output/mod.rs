@@ -434,13 +434,18 @@ impl Stderr {
                 elapsed,
                 request_id,
                 tenant_reads_left,
+                method,
+                queries_left,
             } => {
-                let reads = tenant_reads_left
+                let mut reads = tenant_reads_left
                     .as_deref()
                     .map(|r| format!(" tenant-reads-left: {r}"))
                     .unwrap_or_default();
+                if let Some(left) = queries_left {
+                    reads.push_str(&format!(" cost-queries-left: {left}"));
+                }
                 self.line(&format!(
-                    "GET {target} {status} {} ms x-ms-request-id: {}{reads}",
+                    "{method} {target} {status} {} ms x-ms-request-id: {}{reads}",
                     elapsed.as_millis(),
                     request_id.as_deref().unwrap_or("-")
                 ));

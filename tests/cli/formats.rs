@@ -473,7 +473,7 @@ async fn openmetrics_is_refused_before_any_request_for_other_commands() {
         assert!(out.stdout.is_empty());
         assert!(
             out.stderr
-                .contains("`balance`, `balance --all`, `lots` and `invoices`"),
+                .contains("`balance`, `balance --all`, `lots`, `invoices` and `spend`"),
             "{out}"
         );
         assert_eq!(out.stderr.lines().count(), 1, "{out}");

@@ -23,6 +23,7 @@ mod invoices;
 mod lots;
 mod resolution;
 mod shell;
+mod spend;
 mod support;
 mod terminal;
 mod verify;

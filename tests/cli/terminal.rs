@@ -140,6 +140,10 @@ fn tables_fit_60_80_and_120_columns_without_breaking_a_figure() {
                 vec!["invoices", "--all", "--from", "2026-10"],
             ),
             ("verify", vec!["verify", "-p", "Development", "--invoices"]),
+            (
+                "spend",
+                vec!["spend", "-p", "Development", "--month", "2026-10"],
+            ),
         ] {
             let screen = plain_demo(&args, columns);
             // Every amount and date on screen is whole: an amount is digits, separators and

@@ -15,6 +15,7 @@ mod invoices;
 mod lots;
 mod per_profile;
 mod report;
+mod spend;
 mod verify;
 
 pub(crate) use accounts::Accounts;
@@ -24,6 +25,7 @@ pub(crate) use customer::{rows_by_scope, ForCustomer};
 pub(crate) use invoices::{InvoicesPage, ListedInvoice, Shown};
 pub(crate) use lots::LotRow;
 pub(crate) use per_profile::OfProfile;
+pub(crate) use spend::{SpendPage, SpendScope};
 pub(crate) use verify::{verify_cells, VerifyPage};
 
 use crate::model::domain::ScopeRef;

@@ -1,0 +1,199 @@
+//! Microsoft.CostManagement: what a billing profile, account or customer spent, grouped by
+//! up to two dimensions, from the Query API. Costs are before credit and tax; the answer is a
+//! table (`columns` and `rows`), read here by column name, amounts exactly.
+
+use super::client::{conversion_error, ArmClient};
+use super::error::{ArmError, ArmResult};
+use crate::model::money::parse_decimal_exact;
+use crate::model::scope::Scope;
+use crate::model::spend::CostRow;
+use chrono::NaiveDate;
+use serde::Deserialize;
+use serde_json::Value;
+
+/// The Cost Management version of the Query API.
+pub const COST_API_VERSION: &str = "2025-03-01";
+
+/// What a spend query asks: the days (both included), the dimensions to group by (at most
+/// two, as the Query API takes), and whether per day.
+#[derive(Debug, Clone)]
+pub(crate) struct CostQuery {
+    pub(crate) from: NaiveDate,
+    pub(crate) to: NaiveDate,
+    pub(crate) grouping: Vec<&'static str>,
+    pub(crate) daily: bool,
+}
+
+impl CostQuery {
+    /// The JSON body: actual cost, a custom period (`TheLastMonth` is refused by the
+    /// service), summed as `Cost`.
+    pub(crate) fn body(&self) -> Value {
+        let grouping: Vec<Value> = self
+            .grouping
+            .iter()
+            .map(|name| serde_json::json!({"type": "Dimension", "name": name}))
+            .collect();
+        serde_json::json!({
+            "type": "ActualCost",
+            "timeframe": "Custom",
+            "timePeriod": {
+                "from": format!("{}T00:00:00Z", self.from),
+                "to": format!("{}T23:59:59Z", self.to),
+            },
+            "dataset": {
+                "granularity": if self.daily { "Daily" } else { "None" },
+                "aggregation": {"totalCost": {"name": "Cost", "function": "Sum"}},
+                "grouping": grouping,
+            }
+        })
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct QueryAnswer {
+    properties: QueryProperties,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct QueryProperties {
+    #[serde(default)]
+    next_link: Option<String>,
+    columns: Vec<QueryColumn>,
+    rows: Vec<Vec<Value>>,
+}
+
+#[derive(Debug, Deserialize)]
+struct QueryColumn {
+    name: String,
+}
+
+/// The names a cost column goes by: ours (`Cost`), and those of the official examples and
+/// older callers.
+const COST_COLUMNS: [&str; 4] = ["Cost", "PreTaxCost", "CostUSD", "TotalCost"];
+
+/// Every row of a query at `scope`, page after page (each `nextLink` is POSTed the same
+/// body). A 204 is no cost at all.
+pub(crate) async fn query(
+    client: &ArmClient,
+    scope: &Scope,
+    asked: &CostQuery,
+) -> ArmResult<Vec<CostRow>> {
+    let url = client.url(
+        &format!("{}/providers/Microsoft.CostManagement/query", scope.id()),
+        &[("api-version", COST_API_VERSION)],
+    );
+    let body = serde_json::to_vec(&asked.body())
+        .map_err(|e| ArmError::Internal(format!("the query could not be written: {e}")))?;
+    let mut rows = Vec::new();
+    client
+        .post_pages(url, &body, |answer: QueryAnswer| {
+            let page = answer.properties;
+            read_rows(&page.columns, page.rows, &asked.grouping, &mut rows)
+                .map_err(|e| conversion_error("cost query", e))?;
+            Ok(page.next_link.filter(|link| !link.trim().is_empty()))
+        })
+        .await?;
+    Ok(rows)
+}
+
+/// The rows of one page, by column name (without regard to case).
+fn read_rows(
+    columns: &[QueryColumn],
+    rows: Vec<Vec<Value>>,
+    grouping: &[&str],
+    into: &mut Vec<CostRow>,
+) -> Result<(), String> {
+    let find = |name: &str| {
+        columns
+            .iter()
+            .position(|c| c.name.eq_ignore_ascii_case(name))
+    };
+    let cost = COST_COLUMNS
+        .iter()
+        .find_map(|name| find(name))
+        .ok_or_else(|| {
+            let names: Vec<&str> = columns.iter().map(|c| c.name.as_str()).collect();
+            format!("no cost column among {}", names.join(", "))
+        })?;
+    let currency = find("Currency").or_else(|| find("BillingCurrency"));
+    let date = find("UsageDate");
+    let groups: Vec<Option<usize>> = grouping.iter().map(|name| find(name)).collect();
+    for (number, row) in rows.into_iter().enumerate() {
+        let at = |index: usize| row.get(index).unwrap_or(&Value::Null);
+        let amount = match at(cost) {
+            Value::Number(n) => parse_decimal_exact(&n.to_string())?,
+            Value::String(text) => parse_decimal_exact(text.trim())?,
+            other => {
+                return Err(format!(
+                    "row {}: the cost is {}, not a number",
+                    number + 1,
+                    crate::model::money::json_kind(other)
+                ))
+            }
+        };
+        let text = |index: Option<usize>| match index.map(at) {
+            Some(Value::String(s)) if !s.trim().is_empty() => Some(s.clone()),
+            Some(Value::Number(n)) => Some(n.to_string()),
+            _ => None,
+        };
+        let day = match date.map(at) {
+            None | Some(Value::Null) => None,
+            Some(value) => Some(
+                usage_date(value)
+                    .ok_or_else(|| format!("row {}: UsageDate {value} is not a day", number + 1))?,
+            ),
+        };
+        into.push(CostRow {
+            groups: groups.iter().map(|index| text(*index)).collect(),
+            cost: amount,
+            currency: text(currency).map(|c| c.trim().to_ascii_uppercase()),
+            date: day,
+        });
+    }
+    Ok(())
+}
+
+/// `UsageDate` as the service writes it: the number `20261105`, or a date text.
+fn usage_date(value: &Value) -> Option<NaiveDate> {
+    let text = match value {
+        Value::Number(n) => n.to_string(),
+        Value::String(s) => s.trim().to_string(),
+        _ => return None,
+    };
+    NaiveDate::parse_from_str(&text, "%Y%m%d").ok().or_else(|| {
+        text.get(..10)
+            .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_are_read_by_column_name_with_exact_amounts() {
+        let columns: Vec<QueryColumn> = serde_json::from_str(
+            r#"[{"name":"PreTaxCost"},{"name":"ResourceGroup"},{"name":"UsageDate"},{"name":"Currency"}]"#,
+        )
+        .unwrap();
+        let rows: Vec<Vec<Value>> = serde_json::from_str(
+            r#"[[19.545363672276512,"rg-a",20261105,"usd"],["1.2345E-05","rg-b",20261106,"USD"]]"#,
+        )
+        .unwrap();
+        let mut read = Vec::new();
+        read_rows(&columns, rows, &["ResourceGroup"], &mut read).unwrap();
+        assert_eq!(read[0].cost.to_string(), "19.545363672276512");
+        assert_eq!(read[0].groups, vec![Some("rg-a".to_string())]);
+        assert_eq!(read[0].currency.as_deref(), Some("USD"));
+        assert_eq!(read[0].date, NaiveDate::from_ymd_opt(2026, 11, 5));
+        assert_eq!(read[1].cost.to_string(), "0.000012345");
+    }
+
+    #[test]
+    fn a_page_without_a_cost_column_is_refused() {
+        let columns: Vec<QueryColumn> = serde_json::from_str(r#"[{"name":"Other"}]"#).unwrap();
+        let mut read = Vec::new();
+        assert!(read_rows(&columns, vec![], &[], &mut read).is_err());
+    }
+}
