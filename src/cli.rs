@@ -471,7 +471,7 @@ pub(crate) struct InvoicesArgs {
 
 #[derive(Debug, Args)]
 #[command(
-    override_usage = "credits spend (--profile PROFILE | --all | --account ACCOUNT | --customer CUSTOMER) [--month YYYY-MM | --from DATE --to DATE] [--by GROUPING] [--top N] [--granularity none|daily] [OPTIONS]",
+    override_usage = "credits spend (--profile PROFILE | --all | --account ACCOUNT | --customer CUSTOMER) [--month YYYY-MM | --from DATE --to DATE] [--by GROUPING] [--top N] [--granularity none|daily] [--not-covered] [--max-not-covered AMOUNT]... [OPTIONS]",
     after_help = "Costs come from Cost Management: estimates before credit and tax, refreshed about every
 4 hours (the newest may be 8 to 24 hours old). One query per scope; with --all one after
 another (the query quota is the tenant's).
@@ -479,7 +479,8 @@ another (the query quota is the tenant's).
 Examples:
   credits spend --profile Development
   credits spend --profile Development --month 2026-10 --by subscription --top 5
-  credits spend --all --by service,location --json"
+  credits spend --all --by service,location --json
+  credits spend --profile Development --not-covered --max-not-covered 100USD"
 )]
 pub(crate) struct SpendArgs {
     #[command(flatten)]
@@ -511,6 +512,16 @@ pub(crate) struct SpendArgs {
     /// none (one figure per group) or daily (and per day)
     #[arg(long, value_name = "GRANULARITY", default_value = "none")]
     pub(crate) granularity: String,
+
+    /// Mark what credit never covers: third-party and Marketplace publishers, and the
+    /// products of Microsoft's list (matched on service and meter names), with its total
+    #[arg(long)]
+    pub(crate) not_covered: bool,
+
+    /// Exit 1 when what credit never covers is more than AMOUNT, in its currency (implies
+    /// --not-covered); repeat it with a currency suffix for several currencies
+    #[arg(long, value_name = "AMOUNT", allow_hyphen_values = true)]
+    pub(crate) max_not_covered: Vec<String>,
 }
 
 #[derive(Debug, Args)]

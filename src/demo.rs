@@ -400,10 +400,11 @@ const DEMO_SERVICES: [(&str, u32, &str, &str, &str, &str); 4] = [
     ),
 ];
 
-/// A demo Cost Management query: the charges of the profile's ledger dated in the period
-/// (settled and pending), spread over `DEMO_SERVICES`, and for Development a Marketplace
-/// product (2.96 USD a day) that credit does not cover; grouped and summed as asked, five
-/// rows a page. A `nextLink` must be POSTed with the body again, as Azure wants.
+/// A demo Cost Management query: the charges of the profile's ledger used in the period (a
+/// settlement's over the month it bills, a pending charge on its day), spread over
+/// `DEMO_SERVICES`, and for Development a Marketplace product (2.96 USD a day) and a Visual
+/// Studio subscription (45.00 USD on the first of each month) that credit does not cover;
+/// grouped and summed as asked, five rows a page. A `nextLink` must be POSTed with the body again, as Azure wants.
 fn cost_query(tenant: &Tenant, target: &str, body: &[u8]) -> Reply {
     let Ok(url) = Url::parse(&format!("http://demo{target}")) else {
         return not_found(target);
@@ -545,6 +546,22 @@ fn cost_query(tenant: &Tenant, target: &str, body: &[u8]) -> Reply {
                 date,
                 296,
             ));
+            // A Visual Studio subscription, billed on the first of each month: a Microsoft
+            // product that credit does not pay for.
+            if chrono::Datelike::day(&date) == 1 {
+                lines.push((
+                    demo_attributes(
+                        "Visual Studio Enterprise (Monthly)",
+                        "Contoso Production",
+                        "0b1f6471-1bf0-4dda-aec3-111111111111",
+                        "rg-web",
+                        "westeurope",
+                        "Azure",
+                    ),
+                    date,
+                    4500,
+                ));
+            }
             let Some(next) = date.succ_opt() else { break };
             date = next;
         }

@@ -7,10 +7,10 @@ use super::settle;
 use crate::arm::client::ArmClient;
 use crate::arm::costmanagement::{query, CostQuery};
 use crate::arm::invoices::invoices;
-use crate::checks::Ledger;
+use crate::checks::{Ledger, Outcome, Threshold, Thresholds};
 use crate::cli::SpendArgs;
 use crate::context::Context;
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::model::amount::Amount;
 use crate::model::dates::{spend_window, MonthWindow};
 use crate::model::domain::ScopeRef;
@@ -20,6 +20,7 @@ use crate::model::spend::{parse_group_by, summarise, GroupBy, ScopeSpend};
 use crate::output::views::{SpendPage, SpendScope};
 use crate::resolve::{self, Resolved, Selection, Served};
 use chrono::{Datelike, NaiveDate};
+use std::collections::BTreeSet;
 
 const SERVED: Served = Served {
     command: "credits spend",
@@ -40,6 +41,8 @@ struct Asked {
     top: Option<usize>,
     daily: bool,
     as_of: NaiveDate,
+    /// Split out what credit never covers (the publisher is queried as a second grouping).
+    not_covered: bool,
 }
 
 impl Asked {
@@ -87,6 +90,15 @@ pub(crate) async fn run(context: &Context, args: SpendArgs) -> Result<()> {
             )))
         }
     };
+    let maximum = Thresholds::parse("--max-not-covered", &args.max_not_covered)?;
+    let not_covered = args.not_covered || maximum.is_some();
+    let dimensions: usize = by.iter().map(|g| g.dimensions().len()).sum();
+    if not_covered && dimensions > 1 {
+        return Err(Error::usage(format!(
+            "--not-covered queries the publisher as a second grouping, and --by {} takes two already (Cost Management takes at most two); group by one of service, resource-group, meter, location, charge-type or invoice-section",
+            args.by
+        )));
+    }
     let selection = Selection::from_flags(context, &args.scope, &SERVED)?;
     let asked = Asked {
         from,
@@ -95,6 +107,7 @@ pub(crate) async fn run(context: &Context, args: SpendArgs) -> Result<()> {
         top,
         daily,
         as_of,
+        not_covered,
     };
     // The query quota is the tenant's, shared with the portal and every other tool: with
     // --all, one query at a time (the balances are read meanwhile).
@@ -108,12 +121,22 @@ pub(crate) async fn run(context: &Context, args: SpendArgs) -> Result<()> {
             from: asked.from,
             to: asked.to,
             by: asked.by.clone(),
+            not_covered: asked.not_covered,
             scopes,
             many,
         }
     }
+    let check = |spent: &ScopeSpend| match &maximum {
+        Some(maximum) => max_not_covered(spent, maximum),
+        None => Vec::new(),
+    };
     match resolved {
         Resolved::One(scope, spent) => {
+            // A check that cannot be judged is refused before the first byte of output.
+            if let Some(maximum) = &maximum {
+                maximum.fit(&currencies([&spent]), "cost", true)?;
+            }
+            let ledger = Ledger::of_one(scope.kind().noun(), scope.label(), check(&spent))?;
             context.printer.emit(&page(
                 &asked,
                 vec![SpendScope {
@@ -122,11 +145,16 @@ pub(crate) async fn run(context: &Context, args: SpendArgs) -> Result<()> {
                 }],
                 false,
             ))?;
-            settle::<()>(context, &[], &Ledger::one(scope.kind().noun()))
+            settle::<()>(context, &[], &ledger)
         }
         Resolved::Many(rows) => {
+            if let Some(maximum) = &maximum {
+                let complete = rows.iter().all(|r| r.error().is_none() || r.excluded());
+                let read = rows.iter().filter_map(|r| r.result.as_ref().ok());
+                maximum.fit(&currencies(read), "cost", complete)?;
+            }
             super::note_excluded(context, &rows);
-            let ledger = Ledger::of_rows("billing profile", &rows, |_| Vec::new());
+            let ledger = Ledger::of_rows("billing profile", &rows, check);
             let scopes = rows
                 .iter()
                 .filter_map(|row| {
@@ -154,6 +182,7 @@ async fn read(
         .by
         .iter()
         .flat_map(|g| g.dimensions().iter().copied())
+        .chain(asked.not_covered.then_some("PublisherType"))
         .collect();
     let cost_query = CostQuery {
         from: asked.from,
@@ -210,11 +239,74 @@ async fn read(
     };
     let (costs, balance, applied) = tokio::join!(costs, balance, applied);
     let rows = costs?;
-    let spend = summarise(&rows, &asked.by, asked.top, asked.daily)
+    let spend = summarise(&rows, &asked.by, asked.top, asked.daily, asked.not_covered)
         .map_err(|e| Error::unavailable(format!("the costs of {}: {e}", scope.label())))?;
     Ok(ScopeSpend {
         spend,
         credit_balance: balance?,
         credit_applied: applied?,
     })
+}
+
+/// The currencies a scope's costs are in.
+fn currencies<'a>(spent: impl IntoIterator<Item = &'a ScopeSpend>) -> BTreeSet<String> {
+    spent
+        .into_iter()
+        .flat_map(|s| s.spend.iter())
+        .filter_map(|s| s.currency.clone())
+        .collect()
+}
+
+/// `--max-not-covered`: what credit never covers, per currency, at most the amount given.
+fn max_not_covered(spent: &ScopeSpend, maximum: &Thresholds) -> Vec<(&'static str, Outcome)> {
+    const CHECK: &str = "--max-not-covered";
+    let mut outcomes = Vec::new();
+    for spend in &spent.spend {
+        let Some(not_covered) = &spend.not_covered else {
+            continue;
+        };
+        let limit = match maximum.for_currency(spend.currency.as_deref()) {
+            Threshold::Amount(limit) => {
+                Amount::new(limit.value, limit.currency().or(not_covered.currency()))
+            }
+            Threshold::NoneFor(currency) => {
+                outcomes.push((
+                    CHECK,
+                    Outcome::NotChecked(format!(
+                        "--max-not-covered is given in {} but costs are in {currency}; give the amount in {currency} too",
+                        maximum.describe()
+                    )),
+                ));
+                continue;
+            }
+            Threshold::UnknownCurrency => {
+                outcomes.push((
+                    CHECK,
+                    Outcome::Unread(
+                        ErrorKind::Unavailable,
+                        "Cost Management reported costs without a currency".into(),
+                    ),
+                ));
+                continue;
+            }
+        };
+        match not_covered.try_cmp(&limit) {
+            Ok(order) if order.is_gt() => outcomes.push((
+                CHECK,
+                Outcome::Failed(format!(
+                    "{} of the costs is not covered by credit, more than {limit}",
+                    not_covered.rounded()
+                )),
+            )),
+            Ok(_) => outcomes.push((CHECK, Outcome::Passed)),
+            Err(e) => outcomes.push((
+                CHECK,
+                Outcome::Unread(ErrorKind::Unavailable, e.to_string()),
+            )),
+        }
+    }
+    if outcomes.is_empty() {
+        outcomes.push((CHECK, Outcome::Passed));
+    }
+    outcomes
 }

@@ -113,7 +113,7 @@ pub(crate) struct SpendGroup {
     /// The group for people: a subscription's name, or the key.
     pub(crate) name: String,
     pub(crate) cost: Amount,
-    /// Not known from a query alone (what credit never covers comes with `--not-covered`).
+    /// With `--not-covered`: the part of the cost credit never covers.
     pub(crate) not_covered: Option<Amount>,
     /// With `--granularity daily`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -126,6 +126,8 @@ pub(crate) struct Spend {
     pub(crate) currency: Option<String>,
     pub(crate) groups: Vec<SpendGroup>,
     pub(crate) total: Amount,
+    /// With `--not-covered`: what credit never covers, in all.
+    pub(crate) not_covered: Option<Amount>,
     /// With `--granularity daily`: the total of each day.
     pub(crate) daily: Option<Vec<DailyCost>>,
 }
@@ -140,104 +142,149 @@ pub(crate) struct ScopeSpend {
     pub(crate) credit_applied: Option<Amount>,
 }
 
+/// What one group adds up to so far.
+#[derive(Default)]
+struct Sum {
+    name: String,
+    cost: Decimal,
+    not_covered: Decimal,
+    days: BTreeMap<NaiveDate, Decimal>,
+}
+
+impl Sum {
+    fn add(&mut self, other: &Sum) -> Result<(), String> {
+        let overflow = || "a sum of costs overflows".to_string();
+        self.cost = self.cost.checked_add(other.cost).ok_or_else(overflow)?;
+        self.not_covered = self
+            .not_covered
+            .checked_add(other.not_covered)
+            .ok_or_else(overflow)?;
+        for (date, value) in &other.days {
+            let day = self.days.entry(*date).or_insert(Decimal::ZERO);
+            *day = day.checked_add(*value).ok_or_else(overflow)?;
+        }
+        Ok(())
+    }
+}
+
 /// The rows summed per currency and group, the largest groups first; with `top`, the groups
-/// after the first `top` summed into one "other" group.
+/// after the first `top` summed into one "other" group. With `not_covered`, each row carries
+/// its publisher as a last grouping, and what credit never covers is summed apart: anything
+/// not published by Microsoft (`PublisherType` other than Azure), and, grouped by service
+/// or meter, the products of Microsoft's list (`not_covered_product`).
 pub(crate) fn summarise(
     rows: &[CostRow],
     by: &[GroupBy],
     top: Option<usize>,
     daily: bool,
+    not_covered: bool,
 ) -> Result<Vec<Spend>, String> {
-    // (currency, key) -> (name, cost, per day)
-    type Sums = BTreeMap<String, (String, Decimal, BTreeMap<NaiveDate, Decimal>)>;
-    let mut per_currency: BTreeMap<Option<String>, Sums> = BTreeMap::new();
+    let by_product = matches!(by, [GroupBy::Service] | [GroupBy::Meter]);
+    let mut per_currency: BTreeMap<Option<String>, BTreeMap<String, Sum>> = BTreeMap::new();
     for row in rows {
         let (key, name) = group_of(row, by);
-        let sums = per_currency.entry(row.currency.clone()).or_default();
-        let entry = sums
+        let uncovered = not_covered && {
+            let publisher = row.groups.last().and_then(Option::as_deref).unwrap_or("");
+            let third_party = !publisher.is_empty() && !publisher.eq_ignore_ascii_case("Azure");
+            third_party || (by_product && not_covered_product(&name).is_some())
+        };
+        let one = Sum {
+            name: name.clone(),
+            cost: row.cost,
+            // Nothing of it, in the cost's own digits (0.00, not 0).
+            not_covered: if uncovered {
+                row.cost
+            } else {
+                Decimal::new(0, row.cost.scale())
+            },
+            days: row.date.map(|d| (d, row.cost)).into_iter().collect(),
+        };
+        per_currency
+            .entry(row.currency.clone())
+            .or_default()
             .entry(key)
-            .or_insert_with(|| (name, Decimal::ZERO, BTreeMap::new()));
-        entry.1 = entry
-            .1
-            .checked_add(row.cost)
-            .ok_or("a sum of costs overflows")?;
-        if let Some(date) = row.date {
-            let day = entry.2.entry(date).or_insert(Decimal::ZERO);
-            *day = day
-                .checked_add(row.cost)
-                .ok_or("a sum of costs overflows")?;
-        }
+            .or_insert_with(|| Sum {
+                name,
+                ..Sum::default()
+            })
+            .add(&one)?;
     }
     let mut out = Vec::new();
     for (currency, sums) in per_currency {
         let amount = |value: Decimal| Amount::new(value, currency.as_deref());
-        let mut groups: Vec<(String, String, Decimal, BTreeMap<NaiveDate, Decimal>)> = sums
-            .into_iter()
-            .map(|(key, (name, cost, days))| (key, name, cost, days))
-            .collect();
-        groups.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.1.cmp(&b.1)));
-        let mut total = Decimal::ZERO;
-        let mut per_day: BTreeMap<NaiveDate, Decimal> = BTreeMap::new();
-        for group in &groups {
-            total = total
-                .checked_add(group.2)
-                .ok_or("a sum of costs overflows")?;
-            for (date, value) in &group.3 {
-                let day = per_day.entry(*date).or_insert(Decimal::ZERO);
-                *day = day.checked_add(*value).ok_or("a sum of costs overflows")?;
-            }
+        let mut groups: Vec<(String, Sum)> = sums.into_iter().collect();
+        groups.sort_by(|a, b| {
+            b.1.cost
+                .cmp(&a.1.cost)
+                .then_with(|| a.1.name.cmp(&b.1.name))
+        });
+        let mut total = Sum::default();
+        for (_, group) in &groups {
+            total.add(group)?;
         }
         if let Some(top) = top.filter(|top| groups.len() > *top) {
             let rest = groups.split_off(top);
-            let count = rest.len();
-            let mut cost = Decimal::ZERO;
-            let mut days: BTreeMap<NaiveDate, Decimal> = BTreeMap::new();
-            for (_, _, c, d) in rest {
-                cost = cost.checked_add(c).ok_or("a sum of costs overflows")?;
-                for (date, value) in d {
-                    let day = days.entry(date).or_insert(Decimal::ZERO);
-                    *day = day.checked_add(value).ok_or("a sum of costs overflows")?;
-                }
+            let mut other = Sum {
+                name: format!("Other ({} groups)", rest.len()),
+                ..Sum::default()
+            };
+            for (_, group) in &rest {
+                other.add(group)?;
             }
-            groups.push((
-                "other".into(),
-                format!("Other ({count} groups)"),
-                cost,
-                days,
-            ));
+            groups.push(("other".into(), other));
         }
+        let days = |sum: &Sum| -> Vec<DailyCost> {
+            sum.days
+                .iter()
+                .map(|(date, cost)| DailyCost {
+                    date: *date,
+                    cost: amount(*cost),
+                })
+                .collect()
+        };
         out.push(Spend {
-            total: amount(total),
-            daily: daily.then(|| {
-                per_day
-                    .iter()
-                    .map(|(date, cost)| DailyCost {
-                        date: *date,
-                        cost: amount(*cost),
-                    })
-                    .collect()
-            }),
+            total: amount(total.cost),
+            not_covered: not_covered.then(|| amount(total.not_covered)),
+            daily: daily.then(|| days(&total)),
             groups: groups
-                .into_iter()
-                .map(|(key, name, cost, days)| SpendGroup {
-                    key,
-                    name,
-                    cost: amount(cost),
-                    not_covered: None,
-                    daily: daily.then(|| {
-                        days.into_iter()
-                            .map(|(date, cost)| DailyCost {
-                                date,
-                                cost: amount(cost),
-                            })
-                            .collect()
-                    }),
+                .iter()
+                .map(|(key, sum)| SpendGroup {
+                    key: key.clone(),
+                    name: sum.name.clone(),
+                    cost: amount(sum.cost),
+                    not_covered: not_covered.then(|| amount(sum.not_covered)),
+                    daily: daily.then(|| days(sum)),
                 })
                 .collect(),
             currency,
         });
     }
     Ok(out)
+}
+
+/// Microsoft's list of products credit never pays for (`not_covered.txt`: the source is
+/// cited there), one name a line.
+const NOT_COVERED: &str = include_str!("not_covered.txt");
+
+/// The entry of Microsoft's list a product, service or meter name is, when it is one:
+/// matched without regard to case, as whole words. (A subscription's name is never matched:
+/// "Visual Studio Enterprise Subscription" holds ordinary, covered usage.)
+pub(crate) fn not_covered_product(name: &str) -> Option<&'static str> {
+    let words = |text: &str| -> Vec<String> {
+        text.split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .collect()
+    };
+    let name = words(name);
+    NOT_COVERED
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty() && !line.starts_with('#'))
+        .find(|entry| {
+            let entry = words(entry);
+            !entry.is_empty() && name.windows(entry.len()).any(|w| w == entry.as_slice())
+        })
 }
 
 /// A row's group: its key and its name for people.
@@ -292,7 +339,7 @@ mod tests {
             row(&["SQL"], "5", "USD"),
             row(&["VMs"], "7", "EUR"),
         ];
-        let spend = summarise(&rows, &[GroupBy::Service], Some(1), false).unwrap();
+        let spend = summarise(&rows, &[GroupBy::Service], Some(1), false, false).unwrap();
         assert_eq!(spend.len(), 2, "EUR and USD apart");
         let usd = &spend[1];
         assert_eq!(usd.currency.as_deref(), Some("USD"));
@@ -303,6 +350,56 @@ mod tests {
     }
 
     #[test]
+    fn what_credit_never_covers_is_summed_apart() {
+        let rows = [
+            row(&["Virtual Machines", "Azure"], "100", "USD"),
+            row(&["Contoso Firewall", "Marketplace"], "30", "USD"),
+            row(
+                &["Visual Studio Enterprise (Monthly)", "Azure"],
+                "45",
+                "USD",
+            ),
+        ];
+        let spend = summarise(&rows, &[GroupBy::Service], None, false, true).unwrap();
+        let usd = &spend[0];
+        assert_eq!(usd.not_covered.as_ref().unwrap().to_string(), "75 USD");
+        let vm = usd
+            .groups
+            .iter()
+            .find(|g| g.name == "Virtual Machines")
+            .unwrap();
+        assert_eq!(
+            vm.not_covered.as_ref().unwrap().to_string(),
+            "0 USD",
+            "as the cost is written"
+        );
+        // A subscription's name never matches the list.
+        assert_eq!(
+            not_covered_product("Visual Studio Enterprise (Monthly)"),
+            Some("Visual Studio Enterprise (Monthly)")
+        );
+        assert_eq!(
+            not_covered_product("Ubuntu Advantage for servers"),
+            Some("Ubuntu Advantage")
+        );
+        assert_eq!(not_covered_product("Storage"), None);
+        let by_subscription = [row(
+            &["Visual Studio Enterprise (Monthly)", "sub-1", "Azure"],
+            "45",
+            "USD",
+        )];
+        let spend = summarise(
+            &by_subscription,
+            &[GroupBy::Subscription],
+            None,
+            false,
+            true,
+        )
+        .unwrap();
+        assert_eq!(spend[0].not_covered.as_ref().unwrap().to_string(), "0 USD");
+    }
+
+    #[test]
     fn by_takes_at_most_two_dimensions() {
         assert_eq!(parse_group_by("service").unwrap(), vec![GroupBy::Service]);
         assert!(parse_group_by("service,location").is_ok());
@@ -310,7 +407,7 @@ mod tests {
         assert!(parse_group_by("colour").is_err());
         assert!(parse_group_by("service,service").is_err());
         let subscription = [row(&["Prod", "0000-1"], "1", "USD")];
-        let spend = summarise(&subscription, &[GroupBy::Subscription], None, false).unwrap();
+        let spend = summarise(&subscription, &[GroupBy::Subscription], None, false, false).unwrap();
         assert_eq!(spend[0].groups[0].key, "0000-1");
         assert_eq!(spend[0].groups[0].name, "Prod");
     }

@@ -339,9 +339,9 @@ fn the_demo_spend_follows_the_ledger() {
     let out = demo(&["spend", "--profile", "Development", "--json"]);
     assert_eq!(out.code, 0, "{out}");
     let json = out.json();
-    // 2026-12-01: the pending charges of the day (217.36) and 2.96 of Marketplace; the
-    // settlement of that day bills November.
-    assert_eq!(json["totals"]["cost"]["value"].to_string(), "220.32");
+    // 2026-12-01: the pending charges of the day (217.36), 2.96 of Marketplace and the
+    // month's Visual Studio subscription (45.00); the settlement of that day bills November.
+    assert_eq!(json["totals"]["cost"]["value"].to_string(), "265.32");
     assert_eq!(json["creditBalance"]["value"].to_string(), "2927.77");
     assert_eq!(
         json["creditApplied"],
@@ -361,9 +361,9 @@ fn the_demo_spend_follows_the_ledger() {
     assert_eq!(closed.code, 0, "{closed}");
     let json = closed.json();
     // October's usage is what October's invoice settled (302.15, the credit it applied),
-    // and 31 days of the Marketplace product.
+    // 31 days of the Marketplace product and the month's Visual Studio subscription.
     assert_eq!(json["creditApplied"]["value"].to_string(), "302.15");
-    assert_eq!(json["totals"]["cost"]["value"].to_string(), "393.91");
+    assert_eq!(json["totals"]["cost"]["value"].to_string(), "438.91");
     let groups = json["groups"].as_array().unwrap();
     assert_eq!(groups.len(), 3);
     assert_eq!(groups[2]["key"], "other");
@@ -402,6 +402,87 @@ fn the_demo_spend_follows_the_ledger() {
         "Development",
         "--by",
         "subscription"
+    ])
+    .to_string());
+}
+
+/// `--not-covered`: the Marketplace product (its publisher) and the Visual Studio
+/// subscription (Microsoft's list) are what credit never covers; the gate fails above the
+/// amount; a grouping that already takes two dimensions is refused.
+#[test]
+fn what_credit_never_covers_is_marked_and_gated() {
+    let demo = |args: &[&str]| {
+        let mut argv = vec!["--demo", "--as-of", "2026-12-01"];
+        argv.extend_from_slice(args);
+        run(credits_command(&argv))
+    };
+    let out = demo(&[
+        "spend",
+        "-p",
+        "Development",
+        "--month",
+        "2026-10",
+        "--not-covered",
+        "--json",
+    ]);
+    assert_eq!(out.code, 0, "{out}");
+    let json = out.json();
+    // 31 x 2.96 of Marketplace, and 45.00 of Visual Studio Enterprise (Monthly).
+    assert_eq!(json["totals"]["notCovered"]["value"].to_string(), "136.76");
+    for group in json["groups"].as_array().unwrap() {
+        let part = group["notCovered"]["value"].to_string();
+        match group["name"].as_str().unwrap() {
+            "Contoso Firewall (Azure Marketplace)" => assert_eq!(part, "91.76"),
+            "Visual Studio Enterprise (Monthly)" => assert_eq!(part, "45.00"),
+            _ => assert_eq!(part, "0.00"),
+        }
+    }
+    let over = demo(&[
+        "-o",
+        "none",
+        "spend",
+        "-p",
+        "Development",
+        "--month",
+        "2026-10",
+        "--max-not-covered",
+        "100USD",
+    ]);
+    assert_eq!(over.code, 1, "{over}");
+    assert!(
+        over.stderr
+            .contains("136.76 USD of the costs is not covered by credit, more than 100 USD"),
+        "{over}"
+    );
+    let under = demo(&[
+        "-o",
+        "none",
+        "spend",
+        "-p",
+        "Development",
+        "--month",
+        "2026-10",
+        "--max-not-covered",
+        "200",
+    ]);
+    assert_eq!(under.code, 0, "{under}");
+    let refused = demo(&[
+        "spend",
+        "-p",
+        "Development",
+        "--by",
+        "subscription",
+        "--not-covered",
+    ]);
+    assert_eq!(refused.code, 2, "{refused}");
+    assert!(refused.stderr.contains("takes two already"), "{refused}");
+    insta::assert_snapshot!(demo(&[
+        "spend",
+        "-p",
+        "Development",
+        "--month",
+        "2026-10",
+        "--not-covered"
     ])
     .to_string());
 }

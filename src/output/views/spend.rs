@@ -8,6 +8,7 @@ use crate::model::spend::{GroupBy, ScopeSpend, Spend, SpendGroup};
 use crate::output::cell::{Cell, Column};
 use crate::output::flat::{self, Field, FlatTable};
 use crate::output::metrics::Metrics;
+use crate::output::tone;
 use crate::output::view::{Block, TableBlock, View};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -25,6 +26,8 @@ pub(crate) struct SpendPage<'a> {
     pub(crate) from: NaiveDate,
     pub(crate) to: NaiveDate,
     pub(crate) by: Vec<GroupBy>,
+    /// `--not-covered`: a column for what credit never covers.
+    pub(crate) not_covered: bool,
     pub(crate) scopes: Vec<SpendScope<'a>>,
     /// `--all`: JSON is an array even of one document.
     pub(crate) many: bool,
@@ -116,7 +119,7 @@ impl Serialize for Document<'_> {
             groups: self.spend.map_or(&[], |s| s.groups.as_slice()),
             totals: Totals {
                 cost: self.spend.map(|s| &s.total),
-                not_covered: None,
+                not_covered: self.spend.and_then(|s| s.not_covered.as_ref()),
             },
             credit_balance: self.spent.credit_balance.as_ref(),
             credit_applied: self.spent.credit_applied.as_ref(),
@@ -139,6 +142,12 @@ const GROUP_COLUMNS: &[Column] = &[
     Column::prose("Group"),
     Column::money("Cost"),
     Column::count("Share"),
+];
+const GROUP_COLUMNS_NOT_COVERED: &[Column] = &[
+    Column::prose("Group"),
+    Column::money("Cost"),
+    Column::count("Share"),
+    Column::money("Not covered"),
 ];
 const DAILY_COLUMNS: &[Column] = &[Column::day("Day"), Column::money("Cost")];
 
@@ -175,15 +184,24 @@ impl View for SpendPage<'_> {
                 .groups
                 .iter()
                 .map(|group| {
-                    vec![
+                    let mut cells = vec![
                         Cell::Text(Some(Cow::Borrowed(group.name.as_str()))),
                         Cell::Amount(Some(&group.cost)),
                         Cell::owned(share(&group.cost, &spend.total)),
-                    ]
+                    ];
+                    if self.not_covered {
+                        let part = group.not_covered.as_ref();
+                        cells.push(Cell::Amount(part).toned(tone::unused(part)));
+                    }
+                    cells
                 })
                 .collect();
             blocks.push(Block::Table(TableBlock {
-                columns: GROUP_COLUMNS,
+                columns: if self.not_covered {
+                    GROUP_COLUMNS_NOT_COVERED
+                } else {
+                    GROUP_COLUMNS
+                },
                 rows,
             }));
             if let Some(days) = &spend.daily {
@@ -198,7 +216,7 @@ impl View for SpendPage<'_> {
                     rows,
                 }));
             }
-            blocks.extend(credit_lines(document.spent, Some(&spend.total)));
+            blocks.extend(credit_lines(document.spent, Some(spend)));
         }
         blocks
     }
@@ -210,7 +228,10 @@ impl View for SpendPage<'_> {
                 continue;
             };
             for group in &spend.groups {
-                let base = |date: Option<NaiveDate>, cost: &Amount| -> Vec<Field<'_>> {
+                let base = |date: Option<NaiveDate>,
+                            cost: &Amount,
+                            part: Option<&Amount>|
+                 -> Vec<Field<'_>> {
                     vec![
                         flat::str(document.scope.id()),
                         document.scope.display_name.as_deref().map(Cow::Borrowed),
@@ -221,15 +242,16 @@ impl View for SpendPage<'_> {
                         flat::str(&group.name),
                         flat::day(date),
                         flat::decimal(Some(cost.value)),
+                        flat::decimal(part.map(|a| a.value)),
                     ]
                 };
                 match &group.daily {
                     Some(days) if !days.is_empty() => {
                         for day in days {
-                            rows.push(base(Some(day.date), &day.cost));
+                            rows.push(base(Some(day.date), &day.cost, None));
                         }
                     }
-                    _ => rows.push(base(None, &group.cost)),
+                    _ => rows.push(base(None, &group.cost, group.not_covered.as_ref())),
                 }
             }
         }
@@ -256,6 +278,19 @@ impl View for SpendPage<'_> {
                     ],
                     &group.cost.value.to_string(),
                 );
+                if let Some(part) = &group.not_covered {
+                    out.gauge(
+                        "credits_spend_not_covered",
+                        "The part of the group's cost that credit never covers.",
+                        &[
+                            ("scope_id", document.scope.id()),
+                            ("scope", document.scope.label()),
+                            ("group", group.name.as_str()),
+                            ("currency", spend.currency.as_deref().unwrap_or("")),
+                        ],
+                        &part.value.to_string(),
+                    );
+                }
             }
         }
         true
@@ -272,13 +307,17 @@ const SPEND_FIELDS: &[&str] = &[
     "name",
     "date",
     "cost",
+    "notCovered",
 ];
 
-/// The total, and the credit beside it.
-fn credit_lines<'a>(spent: &'a ScopeSpend, total: Option<&'a Amount>) -> Vec<Block<'a>> {
+/// The total (and what credit never covers of it), and the credit beside it.
+fn credit_lines<'a>(spent: &'a ScopeSpend, spend: Option<&'a Spend>) -> Vec<Block<'a>> {
     let mut parts = Vec::new();
-    if let Some(total) = total {
-        parts.push(format!("Total: {}", total.rounded()));
+    if let Some(spend) = spend {
+        parts.push(format!("Total: {}", spend.total.rounded()));
+        if let Some(part) = &spend.not_covered {
+            parts.push(format!("not covered by credit: {}", part.rounded()));
+        }
     }
     if let Some(balance) = &spent.credit_balance {
         parts.push(format!("credit balance: {}", balance.rounded()));
