@@ -424,6 +424,11 @@ pub(crate) struct ReportArgs {
     /// the report's checks and exit code
     #[arg(long)]
     pub(crate) verify: bool,
+
+    /// Add "Where the credit went": this month's five costliest services and what credit
+    /// never covers (one Cost Management query per profile, one at a time)
+    #[arg(long)]
+    pub(crate) spend: bool,
 }
 
 #[derive(Debug, Args)]

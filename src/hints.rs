@@ -43,8 +43,33 @@ pub(crate) fn sign_in(method: AuthMethod) -> String {
     }
 }
 
+/// Whether Azure answered that Cost Management does not exist at this endpoint (a sovereign
+/// cloud without it): no provider, namespace or resource type for a Cost Management request.
+fn cost_management_missing(error: &ArmError) -> bool {
+    match error.root() {
+        ArmError::Status(failure) => {
+            let lower = failure.request.to_ascii_lowercase();
+            let code = failure.code.as_deref().unwrap_or("").to_ascii_lowercase();
+            lower.contains("/providers/microsoft.costmanagement/")
+                && matches!(failure.status, 400 | 404)
+                && matches!(
+                    code.as_str(),
+                    "noregisteredproviderfound"
+                        | "invalidresourcenamespace"
+                        | "invalidresourcetype"
+                )
+        }
+        _ => false,
+    }
+}
+
 impl From<ArmError> for Error {
     fn from(error: ArmError) -> Self {
+        if cost_management_missing(&error) {
+            return Error::unavailable(
+                "Cost Management is not offered at this Resource Manager endpoint (some sovereign clouds have none): credits spend cannot read costs there; credits balance, lots, events and invoices do not need it",
+            );
+        }
         let kind = error.kind();
         let message = match &error {
             ArmError::MissingSettings {

@@ -68,6 +68,49 @@ pub(crate) struct Report {
     /// With `--verify`: the checks of Azure's figures, every scope's.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) verified: Option<Vec<crate::checks::verify::Verification>>,
+    /// With `--spend`: where the credit went this month, every scope's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) spent: Option<Vec<SpentOf>>,
+}
+
+/// One scope's spend this month (`report --spend`): the five costliest services, the rest
+/// as one, and what credit never covers, per currency.
+#[derive(Debug, Clone)]
+pub(crate) struct SpentOf {
+    pub(crate) scope: crate::model::domain::ScopeRef,
+    pub(crate) spend: Vec<crate::model::spend::Spend>,
+}
+
+impl Serialize for SpentOf {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Shape<'a> {
+            currency: Option<&'a str>,
+            groups: &'a [crate::model::spend::SpendGroup],
+            cost: &'a Amount,
+            not_covered: Option<&'a Amount>,
+        }
+        #[derive(Serialize)]
+        struct Of<'a> {
+            scope: &'a crate::model::domain::ScopeRef,
+            spend: Vec<Shape<'a>>,
+        }
+        Of {
+            scope: &self.scope,
+            spend: self
+                .spend
+                .iter()
+                .map(|s| Shape {
+                    currency: s.currency.as_deref(),
+                    groups: &s.groups,
+                    cost: &s.total,
+                    not_covered: s.not_covered.as_ref(),
+                })
+                .collect(),
+        }
+        .serialize(s)
+    }
 }
 
 /// The credit expiring within each of `HORIZONS` days of `as_of`.

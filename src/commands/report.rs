@@ -4,6 +4,7 @@
 
 use super::forecast::{read_with_events, ForecastChecks, FORECAST_SCOPES, NO_ACCOUNT_FORECAST};
 use super::settle;
+use super::spend::month_so_far;
 use crate::checks::verify::{self, Subject, Verification};
 use crate::checks::{self, Ledger, Outcome, Thresholds};
 use crate::cli::ReportArgs;
@@ -11,7 +12,7 @@ use crate::context::Context;
 use crate::error::Result;
 use crate::forecast::ProfileForecast;
 use crate::model::row::ProfileRow;
-use crate::report::{expiring_soon, CheckResult, Report};
+use crate::report::{expiring_soon, CheckResult, Report, SpentOf};
 use crate::resolve::{self, Resolved, Selection, Served};
 
 const SERVED: Served = Served {
@@ -31,10 +32,35 @@ pub(crate) async fn run(context: &Context, args: ReportArgs) -> Result<()> {
         .transpose()?;
     let selection = Selection::from_flags(context, &args.scope, &SERVED)?;
     let (as_of, window) = (context.settings.as_of.value, forecast_checks.window);
-    // With --verify, the checks of Azure's figures are made from the same reads.
-    let verify = args.verify;
+    // With --verify, the checks of Azure's figures are made from the same reads; with
+    // --spend, one Cost Management query per profile beside them (one at a time: the quota
+    // is the tenant's). Without either, nothing more is read.
+    let (verify, spend) = (args.verify, args.spend);
+    let one_query = tokio::sync::Semaphore::new(1);
+    let spent = std::sync::Mutex::new(Vec::<SpentOf>::new());
     let resolved = resolve::read(context, &selection, async |client, scope| {
-        let (forecast, events) = read_with_events(client, scope.clone(), as_of, window).await?;
+        let costs = async {
+            if spend {
+                month_so_far(client, &scope, as_of, &one_query)
+                    .await
+                    .map(Some)
+            } else {
+                Ok(None)
+            }
+        };
+        let (read, costs) = tokio::join!(
+            read_with_events(client, scope.clone(), as_of, window),
+            costs
+        );
+        let (forecast, events) = read?;
+        if let Some(costs) = costs? {
+            if let Ok(mut all) = spent.lock() {
+                all.push(SpentOf {
+                    scope: scope.clone(),
+                    spend: costs,
+                });
+            }
+        }
         let verified = if verify {
             figures_checked(&scope, &forecast, &events)
         } else {
@@ -43,6 +69,7 @@ pub(crate) async fn run(context: &Context, args: ReportArgs) -> Result<()> {
         Ok((forecast, verified))
     })
     .await?;
+    let mut spent = spent.into_inner().unwrap_or_default();
     let (one, rows, verified): (bool, Vec<ProfileRow<ProfileForecast>>, Vec<Verification>) =
         match resolved {
             Resolved::Many(rows) => {
@@ -105,6 +132,7 @@ pub(crate) async fn run(context: &Context, args: ReportArgs) -> Result<()> {
         }
         Ledger::of_rows("billing profile", &rows, check)
     };
+    let rows_order: Vec<String> = rows.iter().map(|r| r.profile.id().to_string()).collect();
     let report = Report {
         as_of,
         expiring_soon: rows
@@ -119,6 +147,12 @@ pub(crate) async fn run(context: &Context, args: ReportArgs) -> Result<()> {
             .collect(),
         profiles: rows,
         verified: verify.then(|| verified.clone()),
+        spent: spend.then(|| {
+            // In the order of the rows.
+            let order: Vec<String> = rows_order.clone();
+            spent.sort_by_key(|s| order.iter().position(|id| id == s.scope.id()));
+            std::mem::take(&mut spent)
+        }),
     };
     for result in report
         .profiles

@@ -310,3 +310,28 @@ fn max_not_covered(spent: &ScopeSpend, maximum: &Thresholds) -> Vec<(&'static st
     }
     outcomes
 }
+
+/// "Where the credit went" of `report --spend`: this month through the reference day, the
+/// five costliest services and what credit never covers, from one query (one at a time
+/// across scopes, behind `one_query`).
+pub(super) async fn month_so_far(
+    client: &ArmClient,
+    scope: &ScopeRef,
+    as_of: NaiveDate,
+    one_query: &tokio::sync::Semaphore,
+) -> Result<Vec<crate::model::spend::Spend>> {
+    let from = as_of.with_day(1).unwrap_or(as_of);
+    let asked = CostQuery {
+        from,
+        to: as_of,
+        grouping: vec!["ServiceName", "PublisherType"],
+        daily: false,
+    };
+    let _turn = one_query
+        .acquire()
+        .await
+        .map_err(|_| Error::unavailable("the query queue was closed; this is a bug in credits"))?;
+    let rows = query(client, &scope.scope, &asked).await?;
+    summarise(&rows, &[GroupBy::Service], Some(5), false, true)
+        .map_err(|e| Error::unavailable(format!("the costs of {}: {e}", scope.label())))
+}

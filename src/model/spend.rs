@@ -225,7 +225,11 @@ pub(crate) fn summarise(
         if let Some(top) = top.filter(|top| groups.len() > *top) {
             let rest = groups.split_off(top);
             let mut other = Sum {
-                name: format!("Other ({} groups)", rest.len()),
+                name: format!(
+                    "Other ({} group{})",
+                    rest.len(),
+                    if rest.len() == 1 { "" } else { "s" }
+                ),
                 ..Sum::default()
             };
             for (_, group) in &rest {

@@ -486,3 +486,74 @@ fn what_credit_never_covers_is_marked_and_gated() {
     ])
     .to_string());
 }
+
+/// `report --spend` adds "Where the credit went" (this month's five costliest services and
+/// what credit never covers, in the JSON as `spent`); without it, no Cost Management request.
+#[test]
+fn report_spend_adds_where_the_credit_went_and_nothing_without_it() {
+    let demo = |args: &[&str]| {
+        let mut argv = vec!["--demo", "--as-of", "2026-12-01", "-v"];
+        argv.extend_from_slice(args);
+        run(credits_command(&argv))
+    };
+    let plain = demo(&["report", "-p", "Development"]);
+    assert_eq!(plain.code, 0, "{plain}");
+    assert!(
+        !plain.stderr.contains("Microsoft.CostManagement"),
+        "{plain}"
+    );
+    assert!(!plain.stdout.contains("Where the credit went"), "{plain}");
+    let with = demo(&["report", "-p", "Development", "--spend"]);
+    assert_eq!(with.code, 0, "{with}");
+    assert!(with.stdout.contains("## Where the credit went"), "{with}");
+    assert!(
+        with.stdout.contains(
+            "| Development | Total                              | 265.32 USD |   47.96 USD |"
+        ),
+        "{with}"
+    );
+    // One query (its second page is the same query's).
+    let queries = with
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("POST ") && !l.contains("skiptoken"))
+        .count();
+    assert_eq!(queries, 1, "{with}");
+    let json = demo(&["report", "-p", "Development", "--spend", "--json"]).json();
+    let spend = &json["spent"][0]["spend"][0];
+    assert_eq!(spend["cost"]["value"].to_string(), "265.32");
+    assert_eq!(spend["notCovered"]["value"].to_string(), "47.96");
+    assert_eq!(
+        spend["groups"].as_array().unwrap().len(),
+        6,
+        "five and the rest"
+    );
+}
+
+/// A cloud without Cost Management: one line naming it, exit 6, no retries.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_cloud_without_cost_management_is_one_line() {
+    let scope = format!("{ACCOUNT_ID}/billingProfiles/13579");
+    let fake = Fake::start().await;
+    Mock::given(method("POST"))
+        .and(path(format!("{scope}/providers/Microsoft.CostManagement/query")))
+        .respond_with(ResponseTemplate::new(404).set_body_string(
+            r#"{"error":{"code":"NoRegisteredProviderFound","message":"No registered resource provider found for location 'usgovvirginia' and API version '2025-03-01' for type 'query'."}}"#,
+        ))
+        .expect(1)
+        .mount(&fake.server)
+        .await;
+    fake.serve(
+        &format!("{scope}/providers/Microsoft.Consumption/credits/balanceSummary"),
+        BALANCE,
+    )
+    .await;
+    let out = fake.run(&["spend", "--profile", &scope]);
+    assert_eq!(out.code, 6, "{out}");
+    assert_eq!(out.stderr.lines().count(), 1, "{out}");
+    assert!(
+        out.stderr
+            .contains("Cost Management is not offered at this Resource Manager endpoint"),
+        "{out}"
+    );
+}

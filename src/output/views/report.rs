@@ -18,6 +18,14 @@ const EXPIRING_COLUMNS: &[Column] = &[
     Column::money("Credit left on them"),
 ];
 
+/// "Where the credit went" (`report --spend`).
+const SPENT_COLUMNS: &[Column] = &[
+    Column::prose("Profile"),
+    Column::prose("Service"),
+    Column::money("Cost"),
+    Column::money("Not covered"),
+];
+
 const CHECK_COLUMNS: &[Column] = &[
     Column::text("Profile"),
     Column::text("Check"),
@@ -142,6 +150,45 @@ impl View for Report {
             if let Some(lines) = mermaid(f) {
                 blocks.push(Block::Line(String::new()));
                 blocks.push(Block::Code("mermaid", lines));
+            }
+        }
+        if let Some(spent) = &self.spent {
+            blocks.push(Block::Line(String::new()));
+            blocks.push(Block::Heading(2, "Where the credit went".into()));
+            blocks.push(Block::Line(String::new()));
+            blocks.push(Block::Line(format!(
+                "This month through {}: estimated costs before credit and tax, from Cost Management (the newest may be 8 to 24 hours old).",
+                self.as_of
+            )));
+            blocks.push(Block::Line(String::new()));
+            let mut rows = Vec::new();
+            for of in spent {
+                for spend in &of.spend {
+                    for group in &spend.groups {
+                        let part = group.not_covered.as_ref();
+                        rows.push(vec![
+                            Cell::owned(of.scope.label()),
+                            Cell::owned(group.name.as_str()),
+                            Cell::Amount(Some(&group.cost)),
+                            Cell::Amount(part).toned(tone::unused(part)),
+                        ]);
+                    }
+                    let part = spend.not_covered.as_ref();
+                    rows.push(vec![
+                        Cell::owned(of.scope.label()),
+                        Cell::owned("Total"),
+                        Cell::Amount(Some(&spend.total)),
+                        Cell::Amount(part).toned(tone::unused(part)),
+                    ]);
+                }
+            }
+            if rows.is_empty() {
+                blocks.push(Block::Line("No cost this month.".into()));
+            } else {
+                blocks.push(Block::Table(TableBlock {
+                    columns: SPENT_COLUMNS,
+                    rows,
+                }));
             }
         }
         if let Some(verified) = &self.verified {
