@@ -25,6 +25,15 @@ fn decimal(text: &str) -> rust_decimal::Decimal {
     rust_decimal::Decimal::from_str_exact(text).unwrap()
 }
 
+/// Serves a balance summary at `scope`.
+async fn with_balance(fake: &Fake, scope: &str) {
+    fake.serve(
+        &format!("{scope}/providers/Microsoft.Consumption/credits/balanceSummary"),
+        BALANCE,
+    )
+    .await;
+}
+
 const BALANCE: &str = r#"{"properties":{"balanceSummary":{"estimatedBalance":{"currency":"USD","value":100.00},"currentBalance":{"currency":"USD","value":120.00}},"pendingEligibleCharges":{"currency":"USD","value":-20.00},"pendingCreditAdjustments":{"currency":"USD","value":0.00},"expiredCredit":{"currency":"USD","value":0.00}}}"#;
 
 /// Every official Query example (billing account, profile and customer; with and without
@@ -57,11 +66,7 @@ async fn every_official_query_example_is_read_exactly() {
             .expect(1)
             .mount(&fake.server)
             .await;
-        fake.serve(
-            &format!("{scope}/providers/Microsoft.Consumption/credits/balanceSummary"),
-            BALANCE,
-        )
-        .await;
+        with_balance(&fake, &scope).await;
         let flag = if scope.contains("/customers/") {
             "--customer"
         } else if scope.contains("/billingProfiles/") {
@@ -180,11 +185,7 @@ async fn each_page_is_posted_the_same_body() {
         ))
         .mount(&fake.server)
         .await;
-    fake.serve(
-        &format!("{scope}/providers/Microsoft.Consumption/credits/balanceSummary"),
-        BALANCE,
-    )
-    .await;
+    with_balance(&fake, &scope).await;
     fake.serve(&format!("{scope}/invoices"), r#"{"value": []}"#)
         .await;
     let out = fake.run(&[
@@ -245,11 +246,7 @@ async fn throttling_no_cost_and_a_refused_dimension() {
         )
         .mount(&fake.server)
         .await;
-    fake.serve(
-        &format!("{scope}/providers/Microsoft.Consumption/credits/balanceSummary"),
-        BALANCE,
-    )
-    .await;
+    with_balance(&fake, &scope).await;
     let started = std::time::Instant::now();
     let out = fake.run(&["--timeout", "20", "spend", "--profile", &scope]);
     assert_eq!(out.code, 6, "{out}");
@@ -265,11 +262,7 @@ async fn throttling_no_cost_and_a_refused_dimension() {
         .respond_with(ResponseTemplate::new(204))
         .mount(&none.server)
         .await;
-    none.serve(
-        &format!("{scope}/providers/Microsoft.Consumption/credits/balanceSummary"),
-        BALANCE,
-    )
-    .await;
+    with_balance(&none, &scope).await;
     let out = none.run(&["spend", "--profile", &scope]);
     assert_eq!(out.code, 0, "{out}");
     assert!(out.stdout.contains("No cost in this period."), "{out}");
@@ -282,12 +275,7 @@ async fn throttling_no_cost_and_a_refused_dimension() {
         ))
         .mount(&refused.server)
         .await;
-    refused
-        .serve(
-            &format!("{scope}/providers/Microsoft.Consumption/credits/balanceSummary"),
-            BALANCE,
-        )
-        .await;
+    with_balance(&refused, &scope).await;
     let out = refused.run(&["spend", "--profile", &scope, "--by", "invoice-section"]);
     assert_ne!(out.code, 0, "{out}");
     assert!(out.stderr.contains("Invalid dimension name"), "{out}");
@@ -543,11 +531,7 @@ async fn a_cloud_without_cost_management_is_one_line() {
         .expect(1)
         .mount(&fake.server)
         .await;
-    fake.serve(
-        &format!("{scope}/providers/Microsoft.Consumption/credits/balanceSummary"),
-        BALANCE,
-    )
-    .await;
+    with_balance(&fake, &scope).await;
     let out = fake.run(&["spend", "--profile", &scope]);
     assert_eq!(out.code, 6, "{out}");
     assert_eq!(out.stderr.lines().count(), 1, "{out}");
