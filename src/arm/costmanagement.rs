@@ -97,6 +97,52 @@ pub(crate) async fn query(
     Ok(rows)
 }
 
+/// A dimension of a scope, as `GET …/dimensions` lists it.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct Dimension {
+    name: Option<String>,
+    properties: DimensionProperties,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+struct DimensionProperties {
+    grouping_enabled: Option<bool>,
+}
+
+impl crate::model::wire::ArmRecord for Dimension {
+    // Dimensions come typed in several spellings; only their names are used.
+    fn record_type(&self) -> Option<&str> {
+        None
+    }
+    fn record_id(&self) -> Option<&str> {
+        None
+    }
+}
+
+/// The dimensions a query at `scope` may group by (asked when a grouping was refused).
+pub(crate) async fn dimensions(client: &ArmClient, scope: &Scope) -> ArmResult<Vec<String>> {
+    let url = client.url(
+        &format!(
+            "{}/providers/Microsoft.CostManagement/dimensions",
+            scope.id()
+        ),
+        &[("api-version", COST_API_VERSION)],
+    );
+    let expected = super::client::Expected {
+        record_type: "",
+        within: None,
+        keep: &[],
+    };
+    let listed: Vec<Dimension> = client.get_all(url, &expected).await?;
+    Ok(listed
+        .into_iter()
+        .filter(|d| d.properties.grouping_enabled != Some(false))
+        .filter_map(|d| d.name)
+        .collect())
+}
+
 /// The rows of one page, by column name (without regard to case).
 fn read_rows(
     columns: &[QueryColumn],

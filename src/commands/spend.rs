@@ -194,7 +194,14 @@ async fn read(
         let _turn = one_query.acquire().await.map_err(|_| {
             Error::unavailable("the query queue was closed; this is a bug in credits")
         })?;
-        Ok::<_, Error>(query(client, &scope.scope, &cost_query).await?)
+        match query(client, &scope.scope, &cost_query).await {
+            Ok(rows) => Ok(rows),
+            // A grouping the scope does not have: say which it has.
+            Err(error) if error.status() == Some(400) => {
+                Err(refused_grouping(client, scope, &cost_query.grouping, error).await)
+            }
+            Err(error) => Err(error.into()),
+        }
     };
     // Azure keeps a balance summary for profiles and customers only.
     let balance = async {
@@ -334,4 +341,38 @@ pub(super) async fn month_so_far(
     let rows = query(client, &scope.scope, &asked).await?;
     summarise(&rows, &[GroupBy::Service], Some(5), false, true)
         .map_err(|e| Error::unavailable(format!("the costs of {}: {e}", scope.label())))
+}
+
+/// A query Azure refused (400): when a grouping asked is not among the scope's dimensions
+/// (`GET …/dimensions`), a usage error naming the `--by` values it has; else Azure's answer.
+async fn refused_grouping(
+    client: &ArmClient,
+    scope: &ScopeRef,
+    grouping: &[&'static str],
+    error: crate::arm::error::ArmError,
+) -> Error {
+    let Ok(known) = crate::arm::costmanagement::dimensions(client, &scope.scope).await else {
+        return error.into();
+    };
+    let has = |name: &str| known.iter().any(|k| k.eq_ignore_ascii_case(name));
+    let missing: Vec<&str> = grouping.iter().copied().filter(|d| !has(d)).collect();
+    if missing.is_empty() {
+        return error.into();
+    }
+    let usable: Vec<&str> = crate::model::spend::GROUP_WORDS
+        .iter()
+        .filter(|(_, group)| group.dimensions().iter().all(|d| has(d)))
+        .map(|(word, _)| *word)
+        .collect();
+    Error::usage(format!(
+        "Cost Management cannot group the costs of {} {} by {} (not a dimension of this scope); --by takes here: {}",
+        scope.kind().noun(),
+        scope.label(),
+        missing.join(", "),
+        if usable.is_empty() {
+            "none of credits' groupings".to_string()
+        } else {
+            usable.join(", ")
+        }
+    ))
 }

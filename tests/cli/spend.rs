@@ -541,3 +541,36 @@ async fn a_cloud_without_cost_management_is_one_line() {
         "{out}"
     );
 }
+
+/// A grouping the scope does not have: its dimensions are asked for, and the message names
+/// the `--by` values it does have (exit 2: the user fixes it by choosing another).
+#[tokio::test(flavor = "multi_thread")]
+async fn a_refused_grouping_names_the_groupings_the_scope_has() {
+    let scope = format!("{ACCOUNT_ID}/billingProfiles/13579");
+    let fake = Fake::start().await;
+    Mock::given(method("POST"))
+        .and(path(format!("{scope}/providers/Microsoft.CostManagement/query")))
+        .respond_with(ResponseTemplate::new(400).set_body_string(
+            r#"{"error":{"code":"BadRequest","message":"Invalid dimension name 'InvoiceSectionName'."}}"#,
+        ))
+        .mount(&fake.server)
+        .await;
+    fake.serve(
+        &format!("{scope}/providers/Microsoft.CostManagement/dimensions"),
+        r#"{"value":[
+            {"name":"ServiceName","properties":{"groupingEnabled":true}},
+            {"name":"ResourceGroup","properties":{"groupingEnabled":true}},
+            {"name":"ResourceLocation","properties":{"groupingEnabled":true}},
+            {"name":"Meter","properties":{"groupingEnabled":false}}
+        ]}"#,
+    )
+    .await;
+    with_balance(&fake, &scope).await;
+    let out = fake.run(&["spend", "--profile", &scope, "--by", "invoice-section"]);
+    assert_eq!(out.code, 2, "{out}");
+    assert_eq!(out.stderr.lines().count(), 1, "{out}");
+    assert!(
+        out.stderr.contains("by InvoiceSectionName (not a dimension of this scope); --by takes here: service, resource-group, location"),
+        "{out}"
+    );
+}
