@@ -102,6 +102,10 @@ pub(crate) struct ArmClient {
     started: Instant,
     /// Bounds the requests in flight, whoever issues them.
     in_flight: tokio::sync::Semaphore,
+    /// When Azure last asked to wait (a 429 or 503 with a retry header), until when: every
+    /// request of the run waits it out, since a request sent before the wait ends is refused
+    /// and earns a new one. The longest wait asked wins.
+    paused_until: std::sync::Mutex<Option<Instant>>,
 }
 
 /// What one successful GET returned. `body` is `None` for 204 No Content.
@@ -145,6 +149,23 @@ impl ArmClient {
             tokens,
             token: tokio::sync::OnceCell::new(),
             started: Instant::now(),
+            paused_until: std::sync::Mutex::new(None),
+        }
+    }
+
+    /// The wait still asked by Azure of every request, if any.
+    fn shared_wait(&self) -> Option<Duration> {
+        let until = (*self.paused_until.lock().ok()?)?;
+        until.checked_duration_since(Instant::now())
+    }
+
+    /// Azure asked to wait `wait` from now: no request goes out before it ends.
+    fn pause_all(&self, wait: Duration) {
+        if let Ok(mut until) = self.paused_until.lock() {
+            let asked = Instant::now() + wait;
+            if until.is_none_or(|u| u < asked) {
+                *until = Some(asked);
+            }
         }
     }
 
@@ -538,6 +559,10 @@ impl ArmClient {
         let mut attempt = used;
         loop {
             attempt += 1;
+            // A wait Azure asked of another request of this run holds for this one too.
+            if let Some(wait) = self.shared_wait() {
+                tokio::time::sleep(wait.min(self.remaining())).await;
+            }
             let remaining = self.remaining();
             if remaining.is_zero() {
                 return Err(self.deadline_error(url));
@@ -665,6 +690,10 @@ impl ArmClient {
             next_attempt: attempt + 1,
             max_attempts: self.options.max_attempts,
         });
+        if asked.is_some() {
+            // Azure's own wait is the run's: the other requests wait it out too.
+            self.pause_all(wait);
+        }
         tokio::time::sleep(wait).await;
         Ok(())
     }
@@ -1033,6 +1062,19 @@ mod tests {
     fn client(endpoint: &str) -> ArmClient {
         let options = ClientOptions::new(Url::parse(endpoint).unwrap(), Duration::from_secs(5), 1);
         ArmClient::new(options, TokenSource::given("t"))
+    }
+
+    #[test]
+    fn the_longest_wait_azure_asks_holds_for_every_request() {
+        let client = client("https://management.azure.com");
+        assert_eq!(client.shared_wait(), None);
+        client.pause_all(Duration::from_secs(3));
+        client.pause_all(Duration::from_millis(10));
+        let wait = client.shared_wait().expect("a wait");
+        assert!(
+            wait > Duration::from_secs(2) && wait <= Duration::from_secs(3),
+            "{wait:?}"
+        );
     }
 
     #[test]
