@@ -329,3 +329,19 @@ pub(crate) async fn events<E: From<ArmError>>(
         })
         .await
 }
+
+/// Every credit event of a scope that `asked` keeps, collected (for the reads that need the
+/// whole ledger at once: forecasts, invoice joins, `verify`).
+pub(crate) async fn all_events(
+    client: &ArmClient,
+    scope: &Scope,
+    asked: &EventQuery,
+) -> ArmResult<Vec<CreditEvent>> {
+    let mut all = Vec::new();
+    events(client, scope, asked, |page| {
+        all.extend(page);
+        Ok::<_, ArmError>(ControlFlow::Continue(()))
+    })
+    .await?;
+    Ok(all)
+}

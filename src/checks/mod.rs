@@ -12,6 +12,8 @@
 //! Must not: print or fetch. Commands print the data first, then settle the ledger
 //! (`commands::settle` prints its notes and failures).
 
+pub(crate) mod invoices;
+pub(crate) mod spend;
 pub(crate) mod verify;
 
 use crate::aco::AcoCredit;

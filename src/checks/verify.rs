@@ -123,7 +123,8 @@ pub(crate) struct Subject {
 }
 
 impl Subject {
-    fn finding(
+    /// A finding without figures: the result and why.
+    pub(crate) fn finding(
         &self,
         check: &'static str,
         result: Finding,

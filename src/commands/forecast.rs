@@ -2,8 +2,10 @@
 //! profile (or every profile with `--all`), and the `--min-days` and `--max-unused` checks.
 
 use super::{emit_at, settle};
-use crate::arm::consumption::{balance_summary, events, lots, summary_gone, EventQuery, LotQuery};
-use crate::arm::{ArmClient, ArmError};
+use crate::arm::consumption::{
+    all_events, balance_summary, lots, summary_gone, EventQuery, LotQuery,
+};
+use crate::arm::ArmClient;
 use crate::checks::{self, Ledger, Outcome, Thresholds};
 use crate::cli::{ForecastArgs, ForecastOptions};
 use crate::context::Context;
@@ -11,7 +13,6 @@ use crate::error::{Error, Result};
 use crate::forecast::{self, ForecastInputs, Inputs, ProfileForecast};
 use crate::model::domain::{BalanceSummary, CreditEvent, ScopeRef};
 use crate::model::scope::ScopeKind;
-use crate::output::Flow;
 use crate::resolve::{self, Resolved, Selection, Served};
 use crate::settings::{DEFAULT_WINDOW_DAYS, MAX_WINDOW_DAYS};
 use chrono::NaiveDate;
@@ -127,25 +128,13 @@ pub(super) async fn read_with_events(
     window: i64,
 ) -> Result<(ProfileForecast, Vec<CreditEvent>)> {
     let start = forecast::history_start(as_of, window);
-    let all_events = async {
-        let mut all = Vec::new();
-        events(
-            client,
-            &profile.scope,
-            &EventQuery::window(start, as_of),
-            |page| {
-                all.extend(page);
-                Ok::<_, ArmError>(Flow::Continue(()))
-            },
-        )
-        .await
-        .map(|()| all)
-    };
+    let window_events = EventQuery::window(start, as_of);
+    let every_event = all_events(client, &profile.scope, &window_events);
     let every_lot = LotQuery::all(as_of);
     let (balance, lots, events) = tokio::join!(
         balance_summary(client, profile.clone()),
         lots(client, &profile.scope, &every_lot),
-        all_events
+        every_event
     );
     // A scope that is not there answers 404 everywhere: the summary's answer says so.
     let lots = match (lots, &balance) {

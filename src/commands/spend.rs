@@ -7,10 +7,11 @@ use super::settle;
 use crate::arm::client::ArmClient;
 use crate::arm::costmanagement::{query, CostQuery};
 use crate::arm::invoices::invoices;
-use crate::checks::{Ledger, Outcome, Threshold, Thresholds};
+use crate::checks::spend::SpendGate;
+use crate::checks::Ledger;
 use crate::cli::SpendArgs;
 use crate::context::Context;
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, Result};
 use crate::model::amount::Amount;
 use crate::model::dates::{spend_window, MonthWindow};
 use crate::model::domain::ScopeRef;
@@ -20,7 +21,6 @@ use crate::model::spend::{parse_group_by, summarise, GroupBy, ScopeSpend};
 use crate::output::views::{SpendPage, SpendScope};
 use crate::resolve::{self, Resolved, Selection, Served};
 use chrono::{Datelike, NaiveDate};
-use std::collections::BTreeSet;
 
 const SERVED: Served = Served {
     command: "credits spend",
@@ -90,8 +90,8 @@ pub(crate) async fn run(context: &Context, args: SpendArgs) -> Result<()> {
             )))
         }
     };
-    let maximum = Thresholds::parse("--max-not-covered", &args.max_not_covered)?;
-    let not_covered = args.not_covered || maximum.is_some();
+    let gate = SpendGate::parse(&args.max_not_covered)?;
+    let not_covered = args.not_covered || gate.max_not_covered.is_some();
     let dimensions: usize = by.iter().map(|g| g.dimensions().len()).sum();
     if not_covered && dimensions > 1 {
         return Err(Error::usage(format!(
@@ -126,16 +126,11 @@ pub(crate) async fn run(context: &Context, args: SpendArgs) -> Result<()> {
             many,
         }
     }
-    let check = |spent: &ScopeSpend| match &maximum {
-        Some(maximum) => max_not_covered(spent, maximum),
-        None => Vec::new(),
-    };
+    let check = |spent: &ScopeSpend| gate.check(&spent.spend);
     match resolved {
         Resolved::One(scope, spent) => {
             // A check that cannot be judged is refused before the first byte of output.
-            if let Some(maximum) = &maximum {
-                maximum.fit(&currencies([&spent]), "cost", true)?;
-            }
+            gate.fit_one(&spent.spend)?;
             let ledger = Ledger::of_one(scope.kind().noun(), scope.label(), check(&spent))?;
             context.printer.emit(&page(
                 &asked,
@@ -148,11 +143,7 @@ pub(crate) async fn run(context: &Context, args: SpendArgs) -> Result<()> {
             settle::<()>(context, &[], &ledger)
         }
         Resolved::Many(rows) => {
-            if let Some(maximum) = &maximum {
-                let complete = rows.iter().all(|r| r.error().is_none() || r.excluded());
-                let read = rows.iter().filter_map(|r| r.result.as_ref().ok());
-                maximum.fit(&currencies(read), "cost", complete)?;
-            }
+            gate.fit_rows(&rows, |spent| spent.spend.as_slice())?;
             super::note_excluded(context, &rows);
             let ledger = Ledger::of_rows("billing profile", &rows, check);
             let scopes = rows
@@ -224,25 +215,16 @@ async fn read(
         };
         let list = invoices(client, &scope.scope, month).await?;
         let kinds = invoice::classify(&list.invoices);
-        let mut total: Option<Amount> = None;
-        for (one, kind) in list.invoices.iter().zip(kinds) {
-            if !kind.counts() {
-                continue;
-            }
-            let credit = one
-                .credit_applied()
-                .map_err(|e| Error::unavailable(format!("invoice {}: {e}", one.label())))?;
-            let Some(credit) = credit else { continue };
-            total = match total {
-                None => Some(credit),
-                // Invoices in several currencies have no one figure to show.
-                Some(so_far) => match so_far.checked_add(&credit) {
-                    Ok(Some(sum)) => Some(sum),
-                    _ => return Ok(None),
-                },
-            };
-        }
-        Ok(total)
+        let totals = invoice::totals(
+            list.invoices.iter().zip(kinds).map(|(i, k)| (i, k, None)),
+            false,
+        )
+        .map_err(|e| Error::unavailable(format!("the invoices of {}: {e}", scope.label())))?;
+        // Invoices in several currencies have no one figure to show.
+        Ok(match totals.as_slice() {
+            [one] => one.credit_applied.clone(),
+            _ => None,
+        })
     };
     let (costs, balance, applied) = tokio::join!(costs, balance, applied);
     let rows = costs?;
@@ -253,69 +235,6 @@ async fn read(
         credit_balance: balance?,
         credit_applied: applied?,
     })
-}
-
-/// The currencies a scope's costs are in.
-fn currencies<'a>(spent: impl IntoIterator<Item = &'a ScopeSpend>) -> BTreeSet<String> {
-    spent
-        .into_iter()
-        .flat_map(|s| s.spend.iter())
-        .filter_map(|s| s.currency.clone())
-        .collect()
-}
-
-/// `--max-not-covered`: what credit never covers, per currency, at most the amount given.
-fn max_not_covered(spent: &ScopeSpend, maximum: &Thresholds) -> Vec<(&'static str, Outcome)> {
-    const CHECK: &str = "--max-not-covered";
-    let mut outcomes = Vec::new();
-    for spend in &spent.spend {
-        let Some(not_covered) = &spend.not_covered else {
-            continue;
-        };
-        let limit = match maximum.for_currency(spend.currency.as_deref()) {
-            Threshold::Amount(limit) => {
-                Amount::new(limit.value, limit.currency().or(not_covered.currency()))
-            }
-            Threshold::NoneFor(currency) => {
-                outcomes.push((
-                    CHECK,
-                    Outcome::NotChecked(format!(
-                        "--max-not-covered is given in {} but costs are in {currency}; give the amount in {currency} too",
-                        maximum.describe()
-                    )),
-                ));
-                continue;
-            }
-            Threshold::UnknownCurrency => {
-                outcomes.push((
-                    CHECK,
-                    Outcome::Unread(
-                        ErrorKind::Unavailable,
-                        "Cost Management reported costs without a currency".into(),
-                    ),
-                ));
-                continue;
-            }
-        };
-        match not_covered.try_cmp(&limit) {
-            Ok(order) if order.is_gt() => outcomes.push((
-                CHECK,
-                Outcome::Failed(format!(
-                    "{} of the costs is not covered by credit, more than {limit}",
-                    not_covered.rounded()
-                )),
-            )),
-            Ok(_) => outcomes.push((CHECK, Outcome::Passed)),
-            Err(e) => outcomes.push((
-                CHECK,
-                Outcome::Unread(ErrorKind::Unavailable, e.to_string()),
-            )),
-        }
-    }
-    if outcomes.is_empty() {
-        outcomes.push((CHECK, Outcome::Passed));
-    }
-    outcomes
 }
 
 /// "Where the credit went" of `report --spend`: this month through the reference day, the

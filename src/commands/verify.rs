@@ -4,7 +4,9 @@
 
 use super::settle;
 use crate::arm::client::{conversion_error, ArmClient};
-use crate::arm::consumption::{balance_summary, events, lots, summary_gone, EventQuery, LotQuery};
+use crate::arm::consumption::{
+    all_events, balance_summary, lots, summary_gone, EventQuery, LotQuery,
+};
 use crate::arm::error::ArmError;
 use crate::arm::invoices::invoices;
 use crate::checks::verify::{self, Finding, Subject, Verification};
@@ -20,7 +22,6 @@ use crate::output::views::VerifyPage;
 use crate::resolve::{self, Resolved, Selection, Served};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
-use std::ops::ControlFlow;
 
 const SERVED: Served = Served {
     command: "credits verify",
@@ -115,16 +116,17 @@ pub(crate) async fn run(context: &Context, args: VerifyArgs) -> Result<()> {
                     } else {
                         [].iter()
                     });
-                    checks.map(move |check| Verification {
+                    let subject = Subject {
                         scope: row.profile.id().to_string(),
-                        subject: row.profile.label().to_string(),
-                        check,
-                        result: Finding::CouldNotCheck(error.kind),
-                        expected: None,
-                        actual: None,
-                        difference: None,
-                        convention: None,
-                        detail: error.message.clone(),
+                        label: row.profile.label().to_string(),
+                        tolerance: asked.tolerance,
+                    };
+                    checks.map(move |check| {
+                        subject.finding(
+                            check,
+                            Finding::CouldNotCheck(error.kind),
+                            error.message.clone(),
+                        )
                     })
                 })
                 .collect();
@@ -167,20 +169,8 @@ pub(crate) async fn verify_scope(
     let start = asked
         .invoices
         .map_or(year_before, |w| w.from.min(year_before));
-    let all_events = async {
-        let mut all = Vec::new();
-        events(
-            client,
-            &scope.scope,
-            &EventQuery::window(start, as_of.max(start)),
-            |page| {
-                all.extend(page);
-                Ok::<_, ArmError>(ControlFlow::Continue(()))
-            },
-        )
-        .await
-        .map(|()| all)
-    };
+    let asked_events = EventQuery::window(start, as_of.max(start));
+    let every_event = all_events(client, &scope.scope, &asked_events);
     let listed = async {
         match asked.invoices {
             Some(window) => Some(invoices(client, &scope.scope, window).await),
@@ -191,7 +181,7 @@ pub(crate) async fn verify_scope(
     let (summary, read_lots, read_events, listed) = tokio::join!(
         balance_summary(client, scope.clone()),
         lots(client, &scope.scope, &every_lot),
-        all_events,
+        every_event,
         listed
     );
     // A scope that is not there answers 404 to both: the resolver may look it up again.
@@ -250,34 +240,22 @@ pub(crate) async fn verify_scope(
             Ok(lines) => {
                 let credit = match &read_events {
                     Ok(_) => verify::invoice_credit(&subject, &lines, asked.strict),
-                    Err((kind, why)) => Verification {
-                        scope: subject.scope.clone(),
-                        subject: subject.label.clone(),
-                        check: "invoice-credit",
-                        result: Finding::CouldNotCheck(*kind),
-                        expected: None,
-                        actual: None,
-                        difference: None,
-                        convention: None,
-                        detail: format!("the credit transactions could not be read: {why}"),
-                    },
+                    Err((kind, why)) => subject.finding(
+                        "invoice-credit",
+                        Finding::CouldNotCheck(*kind),
+                        format!("the credit transactions could not be read: {why}"),
+                    ),
                 };
                 findings.push(credit);
                 findings.push(verify::invoice_total(&subject, &lines, asked.strict));
             }
             Err((kind, why)) => {
                 for check in INVOICE_CHECKS {
-                    findings.push(Verification {
-                        scope: subject.scope.clone(),
-                        subject: subject.label.clone(),
+                    findings.push(subject.finding(
                         check,
-                        result: Finding::CouldNotCheck(kind),
-                        expected: None,
-                        actual: None,
-                        difference: None,
-                        convention: None,
-                        detail: format!("the invoices could not be read: {why}"),
-                    });
+                        Finding::CouldNotCheck(kind),
+                        format!("the invoices could not be read: {why}"),
+                    ));
                 }
             }
         }

@@ -236,6 +236,11 @@ impl InvoiceKind {
         }
     }
 
+    /// Whether the gates judge the document: voids and replaced invoices are gone.
+    pub(crate) fn gated(self) -> bool {
+        !matches!(self, InvoiceKind::Void | InvoiceKind::Replaced)
+    }
+
     /// Whether the document counts in the totals.
     pub(crate) fn counts(self) -> bool {
         matches!(self, InvoiceKind::Invoice | InvoiceKind::Rebill)
