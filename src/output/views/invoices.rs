@@ -435,6 +435,8 @@ impl View for InvoicesPage<'_> {
                 .collect();
             blocks.push(Block::Table(TableBlock { columns, rows }));
             if self.shown.events {
+                // Apart from the table, or from the last record it became: not a field of it.
+                blocks.push(Block::Line(String::new()));
                 blocks.push(Block::Line(
                 "Settled: the charges the credit ledger settled on the invoice. Uncovered: what the invoice billed to another payment method (before tax) while credit was left.".into(),
             ));
