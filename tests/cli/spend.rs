@@ -574,3 +574,38 @@ async fn a_refused_grouping_names_the_groupings_the_scope_has() {
         "{out}"
     );
 }
+
+/// Each query names itself (`ClientType: credits/<version>`), and `-v` shows the query
+/// budget Cost Management reports.
+#[tokio::test(flavor = "multi_thread")]
+async fn queries_name_themselves_and_verbose_shows_the_budget() {
+    let scope = format!("{ACCOUNT_ID}/billingProfiles/13579");
+    let fake = Fake::start().await;
+    Mock::given(method("POST"))
+        .and(path(format!("{scope}/providers/Microsoft.CostManagement/query")))
+        .and(wiremock::matchers::header(
+            "ClientType",
+            concat!("credits/", env!("CARGO_PKG_VERSION")),
+        ))
+        .respond_with(
+            json_response(&answer_of(
+                "azure-examples/Microsoft.CostManagement/2025-03-01/MCABillingProfileQueryGrouping.json",
+            ).to_string())
+            .insert_header(
+                "x-ms-ratelimit-microsoft.costmanagement-qpu-remaining",
+                "QueriesPerHour:597,QueriesPerMin:57,QueriesPer10Sec:9",
+            ),
+        )
+        .expect(1)
+        .mount(&fake.server)
+        .await;
+    with_balance(&fake, &scope).await;
+    let out = fake.run(&["-v", "spend", "--profile", &scope, "--by", "resource-group"]);
+    assert_eq!(out.code, 0, "{out}");
+    assert!(
+        out.stderr
+            .contains("cost-queries-left: QueriesPerHour:597,QueriesPerMin:57,QueriesPer10Sec:9"),
+        "{out}"
+    );
+    assert!(out.stderr.contains("POST /providers/"), "{out}");
+}
