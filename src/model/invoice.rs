@@ -566,36 +566,36 @@ pub(crate) fn totals<'a>(
                 charged_with_credit_left: with_settlements.then_some(None),
             });
         let seen = totals.invoices > 0;
-        totals.billed_amount = add(
-            &mut totals.billed_amount,
-            seen,
-            invoice.amount(&invoice.billed_amount),
-            "charges",
-        )?;
-        totals.credit_applied = add(
-            &mut totals.credit_applied,
-            seen,
-            invoice.credit_applied()?,
-            "credit applied",
-        )?;
-        totals.tax_amount = add(
-            &mut totals.tax_amount,
-            seen,
-            invoice.amount(&invoice.tax_amount),
-            "tax",
-        )?;
-        totals.total_amount = add(
-            &mut totals.total_amount,
-            seen,
-            invoice.amount(&invoice.total_amount),
-            "total",
-        )?;
-        totals.amount_due = add(
-            &mut totals.amount_due,
-            seen,
-            invoice.amount(&invoice.amount_due),
-            "amount due",
-        )?;
+        let figures = [
+            (
+                &mut totals.billed_amount,
+                invoice.amount(&invoice.billed_amount),
+                "charges",
+            ),
+            (
+                &mut totals.credit_applied,
+                invoice.credit_applied()?,
+                "credit applied",
+            ),
+            (
+                &mut totals.tax_amount,
+                invoice.amount(&invoice.tax_amount),
+                "tax",
+            ),
+            (
+                &mut totals.total_amount,
+                invoice.amount(&invoice.total_amount),
+                "total",
+            ),
+            (
+                &mut totals.amount_due,
+                invoice.amount(&invoice.amount_due),
+                "amount due",
+            ),
+        ];
+        for (total, value, what) in figures {
+            *total = add(total, seen, value, what)?;
+        }
         if let Some(charged) = totals.charged_with_credit_left.as_mut() {
             let value = settlement.and_then(|s| s.charged_with_credit_left.clone());
             *charged = add(charged, seen, value, "charged with credit left")?;

@@ -605,11 +605,7 @@ async fn an_invoice_without_a_settled_transaction_cannot_pass_the_gate() {
 /// gauges for the newest invoice.
 #[test]
 fn the_demo_invoices_agree_with_the_ledger() {
-    let demo = |args: &[&str]| {
-        let mut argv = vec!["--demo", "--as-of", "2026-12-01"];
-        argv.extend_from_slice(args);
-        run(credits_command(&argv))
-    };
+    let demo = on_demo_day;
     let out = demo(&[
         "invoices",
         "-p",

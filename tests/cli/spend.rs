@@ -319,11 +319,7 @@ async fn bad_windows_and_flags_are_refused_before_any_request() {
 /// applied; --top sums the rest; daily figures; every format; --all is an array.
 #[test]
 fn the_demo_spend_follows_the_ledger() {
-    let demo = |args: &[&str]| {
-        let mut argv = vec!["--demo", "--as-of", "2026-12-01"];
-        argv.extend_from_slice(args);
-        run(credits_command(&argv))
-    };
+    let demo = on_demo_day;
     let out = demo(&["spend", "--profile", "Development", "--json"]);
     assert_eq!(out.code, 0, "{out}");
     let json = out.json();
@@ -399,11 +395,7 @@ fn the_demo_spend_follows_the_ledger() {
 /// amount; a grouping that already takes two dimensions is refused.
 #[test]
 fn what_credit_never_covers_is_marked_and_gated() {
-    let demo = |args: &[&str]| {
-        let mut argv = vec!["--demo", "--as-of", "2026-12-01"];
-        argv.extend_from_slice(args);
-        run(credits_command(&argv))
-    };
+    let demo = on_demo_day;
     let out = demo(&[
         "spend",
         "-p",

@@ -146,6 +146,14 @@ pub fn credits_command(args: &[&str]) -> Command {
     command
 }
 
+/// `credits --demo --as-of 2026-12-01 ARGS`: the demo on the reference day of the README's
+/// examples.
+pub fn on_demo_day(args: &[&str]) -> Outcome {
+    let mut argv = vec!["--demo", "--as-of", "2026-12-01"];
+    argv.extend_from_slice(args);
+    run(credits_command(&argv))
+}
+
 pub fn run(mut command: Command) -> Outcome {
     let output = command.output().expect("credits runs");
     let outcome = Outcome {

@@ -483,11 +483,7 @@ fn report_verify_reads_nothing_more() {
 /// Azure's figure stays expected, the computed one actual.
 #[test]
 fn customers_verify_and_a_tolerance_keeps_the_figures_in_place() {
-    let demo = |args: &[&str]| {
-        let mut argv = vec!["--demo", "--as-of", "2026-12-01"];
-        argv.extend_from_slice(args);
-        run(credits_command(&argv))
-    };
+    let demo = on_demo_day;
     let out = demo(&["verify", "--customer", "Northwind Traders", "--json"]);
     assert_eq!(out.code, 0, "{out}");
     let json = out.json();
