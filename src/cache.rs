@@ -1,11 +1,14 @@
 //! The profile-resolution cache: the accounts/profiles listing, kept on disk so that
-//! `--profile Development` costs no listing request on later runs.
+//! `--profile Development` costs no listing request on later runs; and the summed Cost
+//! Details reports of closed months (`CostDetailsCache`), so that `spend --exact` asks
+//! Azure for a month's report once.
 //!
 //! One file in the cache directory the settings name, holding one entry per endpoint and
 //! signed-in principal (the key is made by `arm::ArmClient::cache_key`). It holds ids and names only, never a token;
 //! it is written atomically (temp file + rename) with 0600 permissions. A corrupt, stale
 //! (older than 24 h) or foreign-version file is ignored and rewritten.
 
+use crate::model::cost_details::CostDetails;
 use crate::model::domain::BillingAccount;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -128,18 +131,70 @@ impl ProfileCache {
     /// A new temporary file beside the cache (created exclusively, never following a link
     /// planted at its name, 0600), then renamed over it.
     fn write_atomically(&self, file: &CacheFile) -> std::io::Result<()> {
-        let dir = self.path.parent().unwrap_or(Path::new("."));
-        create_private_dir(dir)?;
         let text = serde_json::to_vec(file).map_err(std::io::Error::other)?;
-        let mut temp = tempfile::Builder::new()
-            .prefix(FILE_NAME)
-            .suffix(".tmp")
-            .tempfile_in(dir)?;
-        temp.write_all(&text)?;
-        temp.as_file().sync_all()?;
-        temp.persist(&self.path).map_err(|e| e.error)?;
-        Ok(())
+        write_private(&self.path, &text)
     }
+}
+
+/// Cost Details reports of closed months, summed (`CostDetails::to_csv`): one file per
+/// endpoint, signed-in principal (tenant and object id), scope and month, under
+/// `cost-details-v1/` in the cache directory. A closed month's costs no longer change, so an
+/// entry never expires; a file that cannot be read back is ignored (and rewritten by the
+/// next report). Written atomically, 0600, in a 0700 directory; it holds costs and names,
+/// never a token.
+#[derive(Debug, Clone)]
+pub(crate) struct CostDetailsCache {
+    dir: PathBuf,
+    key: String,
+}
+
+impl CostDetailsCache {
+    /// `key` is `ArmClient::cache_key`: the endpoint and the principal.
+    pub(crate) fn new(dir: &Path, key: String) -> Self {
+        CostDetailsCache {
+            dir: dir.join("cost-details-v1"),
+            key,
+        }
+    }
+
+    /// The file of one scope and month: the month in its name for people, and a 64-bit
+    /// FNV-1a hash of the whole key (stable across builds, unlike the standard hasher).
+    fn path(&self, scope: &str, month: &str) -> PathBuf {
+        let key = format!("{}|{}|{month}", self.key, scope.to_ascii_lowercase());
+        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+        for byte in key.bytes() {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        self.dir.join(format!("{month}-{hash:016x}.csv"))
+    }
+
+    pub(crate) fn load(&self, scope: &str, month: &str) -> Option<CostDetails> {
+        let bytes = std::fs::read(self.path(scope, month)).ok()?;
+        CostDetails::from_csv(&bytes)
+    }
+
+    /// Failing to write is never an error for the user: the command has its answer.
+    pub(crate) fn save(&self, scope: &str, month: &str, details: &CostDetails) {
+        let Ok(bytes) = details.to_csv() else {
+            return;
+        };
+        let _ = write_private(&self.path(scope, month), &bytes);
+    }
+}
+
+/// A new temporary file beside `path` (created exclusively, 0600), then renamed over it.
+fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    create_private_dir(dir)?;
+    let mut temp = tempfile::Builder::new()
+        .prefix(".credits")
+        .suffix(".tmp")
+        .tempfile_in(dir)?;
+    temp.write_all(bytes)?;
+    temp.as_file().sync_all()?;
+    temp.persist(path).map_err(|e| e.error)?;
+    Ok(())
 }
 
 #[cfg(unix)]

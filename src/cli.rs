@@ -85,7 +85,8 @@ pub(crate) struct GlobalArgs {
     #[arg(long, global = true, value_name = "DATE")]
     pub(crate) as_of: Option<String>,
 
-    /// Give up after this many seconds in all, retries included [default: 120]
+    /// Give up after this many seconds in all, retries included [default: 120] (900 for
+    /// spend --exact)
     #[arg(long, global = true, value_name = "SECONDS")]
     pub(crate) timeout: Option<String>,
 
@@ -476,7 +477,7 @@ pub(crate) struct InvoicesArgs {
 
 #[derive(Debug, Args)]
 #[command(
-    override_usage = "credits spend (--profile PROFILE | --all | --account ACCOUNT | --customer CUSTOMER) [--month YYYY-MM | --from DATE --to DATE] [--by GROUPING] [--top N] [--granularity none|daily] [--not-covered] [--max-not-covered AMOUNT]... [OPTIONS]",
+    override_usage = "credits spend (--profile PROFILE | --all | --account ACCOUNT | --customer CUSTOMER) [--month YYYY-MM | --from DATE --to DATE] [--by GROUPING] [--top N] [--granularity none|daily] [--not-covered] [--max-not-covered AMOUNT]... [--exact [--no-cache]] [OPTIONS]",
     after_help = "Costs come from Cost Management: estimates before credit and tax, refreshed about every
 4 hours (the newest may be 8 to 24 hours old). One query per scope; with --all one after
 another (the query quota is the tenant's).
@@ -485,7 +486,8 @@ Examples:
   credits spend --profile Development
   credits spend --profile Development --month 2026-10 --by subscription --top 5
   credits spend --all --by service,location --json
-  credits spend --profile Development --not-covered --max-not-covered 100USD"
+  credits spend --profile Development --not-covered --max-not-covered 100USD
+  credits spend --profile Development --month 2026-10 --exact --not-covered"
 )]
 pub(crate) struct SpendArgs {
     #[command(flatten)]
@@ -527,6 +529,18 @@ pub(crate) struct SpendArgs {
     /// --not-covered); repeat it with a currency suffix for several currencies
     #[arg(long, value_name = "AMOUNT", allow_hyphen_values = true)]
     pub(crate) max_not_covered: Vec<String>,
+
+    /// Sum Cost Details reports line by line instead of a query: what credit covers is then
+    /// each line's own isAzureCreditEligible. One report per calendar month (Azure takes
+    /// minutes to prepare one; the time limit becomes 900 s unless --timeout is given);
+    /// invoiced months are kept in the cache
+    #[arg(long)]
+    pub(crate) exact: bool,
+
+    /// With --exact: ask Azure for every month's report, even those in the cache (and keep
+    /// nothing)
+    #[arg(long, requires = "exact")]
+    pub(crate) no_cache: bool,
 }
 
 #[derive(Debug, Args)]

@@ -131,9 +131,12 @@ struct Tenant {
     base: String,
 }
 
+#[derive(Default)]
 struct Reply {
     status: u16,
     body: Option<String>,
+    /// Headers beside the usual ones; a `content-type` here replaces JSON's.
+    headers: Vec<(&'static str, String)>,
 }
 
 async fn serve_connection(stream: tokio::net::TcpStream, tenant: &Tenant) -> std::io::Result<()> {
@@ -165,7 +168,14 @@ async fn serve_connection(stream: tokio::net::TcpStream, tenant: &Tenant) -> std
         request_number += 1;
         let target = request_line.split_whitespace().nth(1).unwrap_or("/");
         let reply = if request_line.starts_with("POST ") {
-            cost_query(tenant, target, &body)
+            if target
+                .to_ascii_lowercase()
+                .contains("/providers/microsoft.costmanagement/generatecostdetailsreport")
+            {
+                cost_details_report(tenant, target, &body)
+            } else {
+                cost_query(tenant, target, &body)
+            }
         } else {
             route(tenant, target)
         };
@@ -174,14 +184,26 @@ async fn serve_connection(stream: tokio::net::TcpStream, tenant: &Tenant) -> std
             (status, body) => (
                 match status {
                     200 => "OK",
+                    202 => "Accepted",
                     400 => "Bad Request",
                     _ => "Not Found",
                 },
                 body.unwrap_or_default(),
             ),
         };
+        let mut headers = String::new();
+        if !reply
+            .headers
+            .iter()
+            .any(|(name, _)| *name == "content-type")
+        {
+            headers.push_str("content-type: application/json; charset=utf-8\r\n");
+        }
+        for (name, value) in &reply.headers {
+            headers.push_str(&format!("{name}: {value}\r\n"));
+        }
         let answer = format!(
-            "HTTP/1.1 {} {reason}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: {}\r\nx-ms-request-id: demo-{request_number:04}\r\n\r\n{body}",
+            "HTTP/1.1 {} {reason}\r\n{headers}content-length: {}\r\nx-ms-request-id: demo-{request_number:04}\r\n\r\n{body}",
             reply.status,
             body.len()
         );
@@ -199,6 +221,12 @@ fn route(tenant: &Tenant, target: &str) -> Reply {
     let data = &tenant.data;
     if lower == "/providers/microsoft.billing/billingaccounts" {
         return ok(&data["accounts"]);
+    }
+    if lower.starts_with("/demo-reports/") {
+        return cost_details_file(tenant, &path);
+    }
+    if lower.contains("/providers/microsoft.costmanagement/costdetailsoperationresults/") {
+        return cost_details_result(tenant, &path);
     }
     // The scope a request reads is named by the one id parser, as in the client.
     let scope = Scope::enclosing(&path);
@@ -222,6 +250,7 @@ fn route(tenant: &Tenant, target: &str) -> Reply {
             Some(Value::Null) => Reply {
                 status: 204,
                 body: None,
+                ..Default::default()
             },
             Some(v) => ok(v),
             None => not_found(&path),
@@ -421,6 +450,7 @@ fn cost_query(tenant: &Tenant, target: &str, body: &[u8]) -> Reply {
         return Reply {
             status: 400,
             body: Some(body.to_string()),
+            ..Default::default()
         };
     };
     let Some(scope) = Scope::enclosing(&path) else {
@@ -441,6 +471,7 @@ fn cost_query(tenant: &Tenant, target: &str, body: &[u8]) -> Reply {
         return Reply {
             status: 400,
             body: Some(body.to_string()),
+            ..Default::default()
         };
     };
     let daily = asked["dataset"]["granularity"].as_str() == Some("Daily");
@@ -452,6 +483,82 @@ fn cost_query(tenant: &Tenant, target: &str, body: &[u8]) -> Reply {
                 .collect()
         })
         .unwrap_or_default();
+    let (lines, currency) = cost_lines(events, scope.name(), from, to);
+    // Sum per (groups, day).
+    let mut sums: std::collections::BTreeMap<(Vec<String>, Option<NaiveDate>), i64> =
+        Default::default();
+    for (attributes, date, cents) in lines {
+        let key: Vec<String> = grouping
+            .iter()
+            .map(|name| {
+                attributes
+                    .iter()
+                    .find(|(n, _)| n.eq_ignore_ascii_case(name))
+                    .map(|(_, v)| v.clone())
+                    .unwrap_or_default()
+            })
+            .collect();
+        *sums.entry((key, daily.then_some(date))).or_insert(0) += cents;
+    }
+    let mut columns = vec![json!({"name": "Cost", "type": "Number"})];
+    columns.extend(
+        grouping
+            .iter()
+            .map(|name| json!({"name": name, "type": "String"})),
+    );
+    if daily {
+        columns.push(json!({"name": "UsageDate", "type": "Number"}));
+    }
+    columns.push(json!({"name": "Currency", "type": "String"}));
+    let rows: Vec<String> = sums
+        .into_iter()
+        .map(|((key, date), cents)| {
+            let mut row = vec![format!("{}.{:02}", cents / 100, cents % 100)];
+            row.extend(key.iter().map(|v| Value::String(v.clone()).to_string()));
+            if let Some(date) = date {
+                row.push(date.format("%Y%m%d").to_string());
+            }
+            row.push(Value::String(currency.clone()).to_string());
+            format!("[{}]", row.join(","))
+        })
+        .collect();
+    let skip: usize = param(&url, "$skiptoken")
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let page: Vec<&String> = rows.iter().skip(skip).take(EVENTS_PAGE_SIZE).collect();
+    let next = (skip + EVENTS_PAGE_SIZE < rows.len()).then(|| {
+        format!(
+            "{}{}?api-version=2025-03-01&$skiptoken={}",
+            tenant.base,
+            path,
+            skip + EVENTS_PAGE_SIZE
+        )
+    });
+    let page_rows: Vec<&str> = page.iter().map(|r| r.as_str()).collect();
+    let body = format!(
+        r#"{{"id":"{path}/{}","name":"demo-query","type":"Microsoft.CostManagement/query","properties":{{"nextLink":{},"columns":{},"rows":[{}]}}}}"#,
+        skip,
+        next.map_or("null".to_string(), |n| Value::String(n).to_string()),
+        Value::Array(columns),
+        page_rows.join(",")
+    );
+    Reply {
+        status: 200,
+        body: Some(body),
+        ..Default::default()
+    }
+}
+
+/// The demo's cost lines of a profile on the days `from..=to`: the charges of its ledger (a
+/// settlement's over the month it bills, a pending charge on its day) spread over
+/// `DEMO_SERVICES`, and for Development a Marketplace product and a Visual Studio
+/// subscription that credit does not cover; with the ledger's currency.
+fn cost_lines(
+    events: &[Value],
+    profile: &str,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> (Vec<CostLine>, String) {
     let mut lines: Vec<CostLine> = Vec::new();
     let mut currency = "USD".to_string();
     for event in events {
@@ -531,7 +638,7 @@ fn cost_query(tenant: &Tenant, target: &str, body: &[u8]) -> Reply {
             }
         }
     }
-    if scope.name().eq_ignore_ascii_case("DEV1-A2B3-C4D-E5F") {
+    if profile.eq_ignore_ascii_case("DEV1-A2B3-C4D-E5F") {
         let mut date = from;
         while date <= to {
             lines.push((
@@ -566,67 +673,133 @@ fn cost_query(tenant: &Tenant, target: &str, body: &[u8]) -> Reply {
             date = next;
         }
     }
-    // Sum per (groups, day).
-    let mut sums: std::collections::BTreeMap<(Vec<String>, Option<NaiveDate>), i64> =
-        Default::default();
-    for (attributes, date, cents) in lines {
-        let key: Vec<String> = grouping
-            .iter()
-            .map(|name| {
-                attributes
-                    .iter()
-                    .find(|(n, _)| n.eq_ignore_ascii_case(name))
-                    .map(|(_, v)| v.clone())
-                    .unwrap_or_default()
-            })
-            .collect();
-        *sums.entry((key, daily.then_some(date))).or_insert(0) += cents;
-    }
-    let mut columns = vec![json!({"name": "Cost", "type": "Number"})];
-    columns.extend(
-        grouping
-            .iter()
-            .map(|name| json!({"name": name, "type": "String"})),
-    );
-    if daily {
-        columns.push(json!({"name": "UsageDate", "type": "Number"}));
-    }
-    columns.push(json!({"name": "Currency", "type": "String"}));
-    let rows: Vec<String> = sums
-        .into_iter()
-        .map(|((key, date), cents)| {
-            let mut row = vec![format!("{}.{:02}", cents / 100, cents % 100)];
-            row.extend(key.iter().map(|v| Value::String(v.clone()).to_string()));
-            if let Some(date) = date {
-                row.push(date.format("%Y%m%d").to_string());
-            }
-            row.push(Value::String(currency.clone()).to_string());
-            format!("[{}]", row.join(","))
-        })
-        .collect();
-    let skip: usize = param(&url, "$skiptoken")
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
-    let page: Vec<&String> = rows.iter().skip(skip).take(EVENTS_PAGE_SIZE).collect();
-    let next = (skip + EVENTS_PAGE_SIZE < rows.len()).then(|| {
-        format!(
-            "{}{}?api-version=2025-03-01&$skiptoken={}",
-            tenant.base,
-            path,
-            skip + EVENTS_PAGE_SIZE
-        )
-    });
-    let page_rows: Vec<&str> = page.iter().map(|r| r.as_str()).collect();
-    let body = format!(
-        r#"{{"id":"{path}/{}","name":"demo-query","type":"Microsoft.CostManagement/query","properties":{{"nextLink":{},"columns":{},"rows":[{}]}}}}"#,
-        skip,
-        next.map_or("null".to_string(), |n| Value::String(n).to_string()),
-        Value::Array(columns),
-        page_rows.join(",")
+    (lines, currency)
+}
+
+/// `POST …/generateCostDetailsReport`: accepted (202), to be asked again a second later at
+/// the `Location` that names the days asked, as Azure does.
+fn cost_details_report(tenant: &Tenant, target: &str, body: &[u8]) -> Reply {
+    let Ok(url) = Url::parse(&format!("http://demo{target}")) else {
+        return not_found(target);
+    };
+    let path = url.path().to_string();
+    let asked: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
+    let day = |v: &Value| {
+        v.as_str()
+            .and_then(|t| NaiveDate::parse_from_str(t.get(..10)?, "%Y-%m-%d").ok())
+    };
+    let (Some(start), Some(end)) = (
+        day(&asked["timePeriod"]["start"]),
+        day(&asked["timePeriod"]["end"]),
+    ) else {
+        let body = json!({"error": {"code": "BadRequest", "message": "The demo prepares reports of a timePeriod only."}});
+        return Reply {
+            status: 400,
+            body: Some(body.to_string()),
+            ..Default::default()
+        };
+    };
+    let Some(scope) = path.rsplit_once("/providers/").map(|(scope, _)| scope) else {
+        return not_found(&path);
+    };
+    let location = format!(
+        "{}{scope}/providers/Microsoft.CostManagement/costDetailsOperationResults/demo-{}-{}?api-version=2025-03-01",
+        tenant.base,
+        start.format("%Y%m%d"),
+        end.format("%Y%m%d")
     );
     Reply {
+        status: 202,
+        body: None,
+        headers: vec![("location", location), ("retry-after", "1".into())],
+    }
+}
+
+/// `GET …/costDetailsOperationResults/demo-START-END`: the report is ready, one file.
+fn cost_details_result(tenant: &Tenant, path: &str) -> Reply {
+    let Some((scope, operation)) =
+        path.split_once("/providers/Microsoft.CostManagement/costDetailsOperationResults/")
+    else {
+        return not_found(path);
+    };
+    let link = format!("{}/demo-reports{scope}/{operation}.csv", tenant.base);
+    ok(&json!({
+        "id": path,
+        "name": operation,
+        "status": "Completed",
+        "manifest": {
+            "manifestVersion": "2025-03-01",
+            "dataFormat": "Csv",
+            "blobCount": 1,
+            "compressData": false,
+            "blobs": [{"blobLink": link}],
+        },
+    }))
+}
+
+/// `GET /demo-reports/{scope}/demo-START-END.csv`: the cost lines of those days as an MCA
+/// Cost Details file (a byte-order mark, mixed-case column names, US dates), each line
+/// saying whether credit may pay for it.
+fn cost_details_file(tenant: &Tenant, path: &str) -> Reply {
+    let Some(rest) = path.strip_prefix("/demo-reports") else {
+        return not_found(path);
+    };
+    let Some((scope_path, file)) = rest.rsplit_once('/') else {
+        return not_found(path);
+    };
+    let days: Vec<NaiveDate> = file
+        .trim_start_matches("demo-")
+        .trim_end_matches(".csv")
+        .split('-')
+        .filter_map(|d| NaiveDate::parse_from_str(d, "%Y%m%d").ok())
+        .collect();
+    let (Some(scope), [start, end]) = (Scope::enclosing(scope_path), days.as_slice()) else {
+        return not_found(path);
+    };
+    let Some(Value::Array(events)) = lookup(&tenant.data["events"], scope.name()) else {
+        return not_found(path);
+    };
+    let (lines, currency) = cost_lines(events, scope.name(), *start, *end);
+    let mut csv = String::from("\u{feff}invoiceId,billingProfileName,date,serviceFamily,meterCategory,meterName,ProductName,SubscriptionId,subscriptionName,resourceGroupName,resourceLocation,publisherType,chargeType,invoiceSectionName,billingCurrency,costInBillingCurrency,isAzureCreditEligible\r\n");
+    for (attributes, date, cents) in lines {
+        let get = |name: &str| {
+            attributes
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| v.clone())
+                .unwrap_or_default()
+        };
+        let service = get("ServiceName");
+        let marketplace = get("PublisherType") == "Marketplace";
+        let eligible = !marketplace && crate::model::spend::not_covered_product(&service).is_none();
+        csv.push_str(&format!(
+            ",{},{},Compute,{},{},{},{},\"{}\",{},{},{},{},{},{},{}.{:02},{}\r\n",
+            scope.name(),
+            date.format("%m/%d/%Y"),
+            service,
+            get("Meter"),
+            service,
+            get("SubscriptionId"),
+            get("SubscriptionName"),
+            get("ResourceGroup"),
+            get("ResourceLocation"),
+            if marketplace {
+                "Marketplace"
+            } else {
+                "Microsoft"
+            },
+            get("ChargeType"),
+            get("InvoiceSectionName"),
+            currency,
+            cents / 100,
+            cents % 100,
+            if eligible { "True" } else { "False" },
+        ));
+    }
+    Reply {
         status: 200,
-        body: Some(body),
+        body: Some(csv),
+        headers: vec![("content-type", "text/csv".into())],
     }
 }
 
@@ -665,6 +838,7 @@ fn ok(value: &Value) -> Reply {
     Reply {
         status: 200,
         body: Some(value.to_string()),
+        ..Default::default()
     }
 }
 
@@ -673,6 +847,7 @@ fn not_found(path: &str) -> Reply {
     Reply {
         status: 404,
         body: Some(body.to_string()),
+        ..Default::default()
     }
 }
 

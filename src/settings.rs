@@ -24,6 +24,8 @@ pub(crate) const DEFAULT_TIMEOUT_SECS: u64 = 120;
 pub(crate) const DEFAULT_CONCURRENCY: usize = 16;
 pub(crate) const MAX_CONCURRENCY: usize = 64;
 pub(crate) const MAX_TIMEOUT_SECS: u64 = 86_400;
+/// The time limit of `spend --exact` when none is given: a report takes minutes.
+pub(crate) const EXACT_TIMEOUT_SECS: u64 = 900;
 /// `forecast --window` and `report --window`: the days the burn rate is taken over.
 pub(crate) const DEFAULT_WINDOW_DAYS: i64 = 90;
 pub(crate) const MAX_WINDOW_DAYS: i64 = 3650;
@@ -353,6 +355,13 @@ impl Settings {
             };
         }
         self.chart = matches!(command, Command::Forecast(args) if args.chart);
+        // Azure takes minutes to prepare a Cost Details report: the usual limit would end
+        // `spend --exact` before its first report did. A limit given is kept.
+        if matches!(command, Command::Spend(args) if args.exact)
+            && self.timeout.source == Source::Default
+        {
+            self.timeout.value = Duration::from_secs(EXACT_TIMEOUT_SECS);
+        }
         Ok(())
     }
 
@@ -676,12 +685,10 @@ pub(crate) fn parse_endpoint(name: &str, text: &str) -> Result<Url> {
     if url.query().is_some() || url.fragment().is_some() {
         return Err(bad("must not contain a query or fragment"));
     }
-    let is_loopback = match url.host() {
-        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        None => return Err(bad("has no host")),
-    };
+    if url.host().is_none() {
+        return Err(bad("has no host"));
+    }
+    let is_loopback = crate::arm::client::is_loopback(&url);
     match url.scheme() {
         "https" => Ok(url),
         "http" if is_loopback => Ok(url),

@@ -115,6 +115,32 @@ struct Fetched {
     request_id: Option<String>,
     /// Attempts this request has used so far.
     attempts: u32,
+    headers: HeaderMap,
+}
+
+/// What an asynchronous operation answered: its result (200), "not yet" with where and when
+/// to ask again (202), or nothing at all (204, `body` `None`).
+pub(crate) struct Accepted {
+    pub(crate) status: u16,
+    pub(crate) body: Option<Bytes>,
+    /// `Location`: only ever on the endpoint's own origin (the token goes there).
+    pub(crate) location: Option<Url>,
+    /// `Retry-After`, or the longest of Cost Management's retry headers.
+    pub(crate) retry_after: Option<Duration>,
+}
+
+/// The most bytes of one report file read: far above any real month of one scope. A file is
+/// streamed, so this bounds the time spent, not memory.
+pub(crate) const MAX_BLOB_BYTES: u64 = 64 * 1024 * 1024 * 1024;
+
+/// A host that cannot be anywhere but this machine: `localhost`, 127.0.0.0/8, `[::1]`.
+pub(crate) fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
 }
 
 /// Builds the HTTP client. Loading the system's root certificates is most of its cost, so
@@ -481,6 +507,199 @@ impl ArmClient {
         }
     }
 
+    /// POSTs `body` to start an asynchronous operation (a Cost Details report).
+    pub(crate) async fn post_operation(&self, url: &Url, body: &[u8]) -> ArmResult<Accepted> {
+        let fetched = self.send_counting(url, Some(body), 0).await?;
+        self.accepted(url, fetched)
+    }
+
+    /// GETs an operation's `Location` once: its result, or "not yet".
+    pub(crate) async fn poll_operation(&self, url: &Url) -> ArmResult<Accepted> {
+        let fetched = self.get(url).await?;
+        self.accepted(url, fetched)
+    }
+
+    fn accepted(&self, url: &Url, fetched: Fetched) -> ArmResult<Accepted> {
+        let location = match fetched.headers.get("location") {
+            None => None,
+            Some(value) => {
+                let refuse = |why: String| ArmError::Report {
+                    request: describe(url),
+                    why,
+                };
+                let text = value
+                    .to_str()
+                    .map_err(|_| refuse("Azure's Location header is not text".into()))?;
+                let next = url
+                    .join(text.trim())
+                    .map_err(|e| refuse(format!("Azure's Location is not a URL: {e}")))?;
+                if !self.on_endpoint(&next) {
+                    return Err(refuse(format!(
+                        "refusing to follow its Location to {} because it is not the configured endpoint {}; the bearer token is only sent to the endpoint",
+                        next.origin().ascii_serialization(),
+                        self.options.endpoint.origin().ascii_serialization()
+                    )));
+                }
+                Some(next)
+            }
+        };
+        Ok(Accepted {
+            status: fetched.status.as_u16(),
+            body: fetched.body,
+            location,
+            retry_after: retry_after(&fetched.headers),
+        })
+    }
+
+    /// Waits `wait` as Azure asked while it prepares something, or says at once that the time
+    /// limit ends first (rather than waiting for a failure that is sure to come).
+    pub(crate) async fn wait_as_asked(
+        &self,
+        wait: Duration,
+        url: &Url,
+        what: &str,
+    ) -> ArmResult<()> {
+        let remaining = self.remaining();
+        if wait >= remaining {
+            let when = chrono::Utc::now()
+                + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::zero());
+            return Err(ArmError::WaitTooLong {
+                last: Box::new(ArmError::Report {
+                    request: describe(url),
+                    why: what.to_string(),
+                }),
+                wait,
+                left: remaining,
+                retry_at: when.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
+            });
+        }
+        tokio::time::sleep(wait).await;
+        Ok(())
+    }
+
+    /// GETs a file Azure wrote to storage (a report's blob link) and hands its body to `feed`
+    /// a chunk at a time, so that no file is ever held whole. Only over https (plain http
+    /// only to a loopback host, as for the endpoint), and never with the bearer token: the
+    /// link carries its own signature, which is never shown (`-v` and messages give the path
+    /// only). Each attempt starts again from `fresh()`, so a retry after a broken download
+    /// never adds a chunk twice. At most `limit` bytes.
+    pub(crate) async fn stream_blob<S>(
+        &self,
+        url: &Url,
+        limit: u64,
+        mut fresh: impl FnMut() -> S,
+        mut feed: impl FnMut(&mut S, &[u8]) -> Result<(), String>,
+    ) -> ArmResult<S> {
+        let refuse = |why: String| ArmError::Report {
+            request: describe(url),
+            why,
+        };
+        if !url.username().is_empty() || url.password().is_some() {
+            return Err(refuse(
+                "its file link holds a user name or password; refusing it".into(),
+            ));
+        }
+        let safe = url.scheme() == "https" || (url.scheme() == "http" && is_loopback(url));
+        if !safe {
+            return Err(refuse(format!(
+                "its file link is {}, not https; refusing to download it",
+                url.origin().ascii_serialization()
+            )));
+        }
+        // What `-v` shows: the path, never the signature in the query.
+        let mut shown = url.clone();
+        shown.set_query(None);
+        let http = self.http().await?;
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let remaining = self.remaining();
+            if remaining.is_zero() {
+                return Err(self.deadline_error(url));
+            }
+            let sent = Instant::now();
+            let result = http
+                .get(url.clone())
+                .header("accept", "text/csv, */*")
+                .timeout(remaining)
+                .send()
+                .await;
+            let response = match result {
+                Ok(response) => response,
+                Err(error) => {
+                    self.log(&shown, "failed", sent, None);
+                    let failure = transport_error(url, &error);
+                    self.pause_before_retry(attempt, None, url, failure).await?;
+                    continue;
+                }
+            };
+            let status = response.status();
+            let headers = response.headers().clone();
+            self.log(&shown, status.as_str(), sent, Some(&headers));
+            if !status.is_success() {
+                let failure = refuse(format!(
+                    "downloading its file answered HTTP {status}{}",
+                    if status.as_u16() == 403 {
+                        " (the link may have expired: run the command again for a new report)"
+                    } else {
+                        ""
+                    }
+                ));
+                if is_transient_status(status) {
+                    self.pause_before_retry(attempt, retry_after(&headers), url, failure)
+                        .await?;
+                    continue;
+                }
+                return Err(failure);
+            }
+            if response
+                .content_length()
+                .is_some_and(|length| length > limit)
+            {
+                return Err(refuse(format!(
+                    "its file is larger than the {limit} bytes the report said it holds"
+                )));
+            }
+            let mut state = fresh();
+            let mut read: u64 = 0;
+            let mut response = response;
+            let broken = loop {
+                match response.chunk().await {
+                    Ok(Some(chunk)) => {
+                        read += chunk.len() as u64;
+                        if read > limit {
+                            return Err(refuse(format!(
+                                "its file is larger than the {limit} bytes the report said it holds"
+                            )));
+                        }
+                        feed(&mut state, &chunk)
+                            .map_err(|why| refuse(format!("its file: {why}")))?;
+                    }
+                    Ok(None) => break None,
+                    Err(error) => break Some(error),
+                }
+            };
+            match broken {
+                None => return Ok(state),
+                Some(error) => {
+                    // The part read is thrown away with `state`; the next attempt starts over.
+                    let failure = transport_error(url, &error);
+                    self.pause_before_retry(attempt, None, url, failure).await?;
+                }
+            }
+        }
+    }
+
+    /// Whether `url` is on the endpoint's own origin (where the token may go).
+    fn on_endpoint(&self, url: &Url) -> bool {
+        let endpoint = &self.options.endpoint;
+        url.username().is_empty()
+            && url.password().is_none()
+            && url.scheme() == endpoint.scheme()
+            && url.host_str() == endpoint.host_str()
+            && url.port_or_known_default() == endpoint.port_or_known_default()
+    }
+
     /// Collects every record of a paged list.
     pub(crate) async fn get_all<T>(&self, url: Url, expected: &Expected<'_>) -> ArmResult<Vec<T>>
     where
@@ -630,6 +849,7 @@ impl ArmClient {
                     status,
                     request_id,
                     attempts: attempt,
+                    headers,
                 });
             }
             // An error body that is broken or too long only loses its message.

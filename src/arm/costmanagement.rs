@@ -2,14 +2,17 @@
 //! up to two dimensions, from the Query API. Costs are before credit and tax; the answer is a
 //! table (`columns` and `rows`), read here by column name, amounts exactly.
 
-use super::client::{conversion_error, ArmClient};
+use super::client::{conversion_error, describe, quoted, ArmClient, MAX_BLOB_BYTES};
 use super::error::{ArmError, ArmResult};
+use crate::model::cost_details::{CostDetails, CostDetailsReader};
 use crate::model::money::parse_decimal_exact;
 use crate::model::scope::Scope;
 use crate::model::spend::CostRow;
 use chrono::NaiveDate;
 use serde::Deserialize;
 use serde_json::Value;
+use std::time::Duration;
+use url::Url;
 
 /// The Cost Management version of the Query API.
 pub const COST_API_VERSION: &str = "2025-03-01";
@@ -95,6 +98,204 @@ pub(crate) async fn query(
         })
         .await?;
     Ok(rows)
+}
+
+/// The request of a Cost Details report: the actual cost of the days asked (one month at
+/// most; Azure writes one report per call).
+fn report_body(start: NaiveDate, end: NaiveDate) -> Value {
+    serde_json::json!({
+        "metric": "ActualCost",
+        "timePeriod": {"start": start.to_string(), "end": end.to_string()},
+    })
+}
+
+/// A report operation's result (the 200 of the request or of its `Location`).
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct ReportResult {
+    status: Option<String>,
+    manifest: Option<Manifest>,
+    error: Option<ReportError>,
+    /// Some answers wrap the result in `properties`.
+    properties: Option<Box<ReportResult>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+struct Manifest {
+    blobs: Vec<Blob>,
+    compress_data: Option<bool>,
+    data_format: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+struct Blob {
+    blob_link: Option<String>,
+    byte_count: Option<u64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct ReportError {
+    code: Option<String>,
+    message: Option<String>,
+}
+
+/// How long to wait between polls when Azure does not say (it usually asks 60 s), and the
+/// shortest wait ever (a `Retry-After: 0` must not become a busy loop).
+const DEFAULT_POLL_WAIT: Duration = Duration::from_secs(10);
+const MIN_POLL_WAIT: Duration = Duration::from_millis(500);
+/// Far more polls than a report takes (Azure prepares one in minutes).
+const MAX_POLLS: u32 = 360;
+
+/// The costs of `scope` on the days `start..=end` (within one month), line by line, from a
+/// Cost Details report: asked for (`generateCostDetailsReport`: 202 with `Location` and
+/// `Retry-After`; 200 or 204 at once also happen), polled on the Resource Manager host as
+/// Azure asks (`on_wait` is told of each wait, for the progress line), then each of its CSV
+/// files streamed from storage without the token and summed as it arrives.
+pub(crate) async fn cost_details(
+    client: &ArmClient,
+    scope: &Scope,
+    start: NaiveDate,
+    end: NaiveDate,
+    on_wait: &(dyn Fn(u32, Duration) + Sync),
+) -> ArmResult<CostDetails> {
+    let url = client.url(
+        &format!(
+            "{}/providers/Microsoft.CostManagement/generateCostDetailsReport",
+            scope.id()
+        ),
+        &[("api-version", COST_API_VERSION)],
+    );
+    let body = serde_json::to_vec(&report_body(start, end))
+        .map_err(|e| ArmError::Internal(format!("the report request could not be written: {e}")))?;
+    let mut answer = client.post_operation(&url, &body).await?;
+    let mut asked = url.clone();
+    let mut location: Option<Url> = None;
+    let mut polls = 0u32;
+    let manifest = loop {
+        let refuse = |why: String| ArmError::Report {
+            request: describe(&asked),
+            why,
+        };
+        location = answer.location.clone().or(location);
+        let result = match (answer.status, answer.body.as_deref()) {
+            (204, _) => return Ok(CostDetails::default()),
+            (200 | 201, Some(body)) if !body.is_empty() => {
+                let mut result: ReportResult = serde_json::from_slice(body)
+                    .map_err(|e| refuse(format!("its answer is not a report result: {e}")))?;
+                if let Some(inner) = result.properties.take() {
+                    if result.status.is_none() {
+                        result = *inner;
+                    }
+                }
+                Some(result)
+            }
+            _ => None,
+        };
+        let status = result.as_ref().and_then(|r| r.status.clone());
+        match status.as_deref().map(str::to_ascii_lowercase).as_deref() {
+            Some("completed") => {
+                break result.and_then(|r| r.manifest).ok_or_else(|| {
+                    refuse("Azure says it is completed but gives no manifest of its files".into())
+                })?;
+            }
+            Some("nodatafound") => return Ok(CostDetails::default()),
+            Some("failed") | Some("expired") | Some("canceled") | Some("cancelled") => {
+                let error = result.and_then(|r| r.error).unwrap_or_default();
+                return Err(refuse(format!(
+                    "Azure says it {}{}",
+                    status
+                        .as_deref()
+                        .map(str::to_ascii_lowercase)
+                        .unwrap_or_default(),
+                    match (error.code, error.message) {
+                        (Some(code), Some(message)) =>
+                            format!(": {}: {}", quoted(&code), quoted(&message)),
+                        (None, Some(message)) | (Some(message), None) =>
+                            format!(": {}", quoted(&message)),
+                        (None, None) => String::new(),
+                    }
+                )));
+            }
+            // 202, or a result still in progress: ask again where and when Azure says.
+            _ => {}
+        }
+        if answer.status != 202 && result.is_none() {
+            return Err(refuse(format!(
+                "Azure answered HTTP {} without a report result",
+                answer.status
+            )));
+        }
+        let Some(next) = location.clone() else {
+            return Err(refuse(
+                "Azure is preparing it but gives no Location to ask again".into(),
+            ));
+        };
+        polls += 1;
+        if polls > MAX_POLLS {
+            return Err(refuse(format!(
+                "still not ready after {MAX_POLLS} polls; stopping"
+            )));
+        }
+        let wait = answer
+            .retry_after
+            .unwrap_or(DEFAULT_POLL_WAIT)
+            .max(MIN_POLL_WAIT);
+        on_wait(polls, wait);
+        client
+            .wait_as_asked(wait, &next, "Azure is still preparing it")
+            .await?;
+        answer = client.poll_operation(&next).await?;
+        asked = next;
+    };
+    let refuse = |why: String| ArmError::Report {
+        request: describe(&asked),
+        why,
+    };
+    if manifest.compress_data == Some(true) {
+        return Err(refuse(
+            "its files are compressed, which credits does not read (it never asks for that)".into(),
+        ));
+    }
+    if let Some(format) = manifest
+        .data_format
+        .as_deref()
+        .filter(|f| !f.eq_ignore_ascii_case("csv"))
+    {
+        return Err(refuse(format!("its files are {}, not CSV", quoted(format))));
+    }
+    let mut month = CostDetails::default();
+    for (number, blob) in manifest.blobs.iter().enumerate() {
+        let Some(link) = blob.blob_link.as_deref().filter(|l| !l.trim().is_empty()) else {
+            return Err(refuse(format!("its file {} has no link", number + 1)));
+        };
+        let link = Url::parse(link.trim()).map_err(|e| {
+            refuse(format!(
+                "its file {} has a link that is not a URL: {e}",
+                number + 1
+            ))
+        })?;
+        // What the manifest promises, with room for a rounding of it; never more than the cap.
+        let limit = blob
+            .byte_count
+            .map_or(MAX_BLOB_BYTES, |count| {
+                count.saturating_mul(2).saturating_add(1024 * 1024)
+            })
+            .min(MAX_BLOB_BYTES);
+        let reader = client
+            .stream_blob(&link, limit, CostDetailsReader::new, |reader, chunk| {
+                reader.feed(chunk)
+            })
+            .await?;
+        let part = reader.finish().map_err(|why| ArmError::Report {
+            request: describe(&link),
+            why: format!("its file: {why}"),
+        })?;
+        month.merge(part).map_err(|why| refuse(why))?;
+    }
+    Ok(month)
 }
 
 /// A dimension of a scope, as `GET …/dimensions` lists it.
@@ -195,6 +396,7 @@ fn read_rows(
             cost: amount,
             currency: text(currency).map(|c| c.trim().to_ascii_uppercase()),
             date: day,
+            covered: None,
         });
     }
     Ok(())

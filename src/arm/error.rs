@@ -106,6 +106,10 @@ pub(crate) enum ArmError {
     TokenTimeout { method: AuthMethod, limit: Duration },
     /// The HTTP machinery itself failed (no client, a parse task that died).
     Internal(String),
+    /// A Cost Details report that could not be had: its operation failed, or answered
+    /// something that cannot be followed safely (a `Location` off the endpoint, a file link
+    /// that is not https), or is still being prepared when the time limit comes.
+    Report { request: String, why: String },
     /// Azure serves no such read for this kind of scope (the commands refuse it first).
     NotServed {
         what: &'static str,
@@ -139,6 +143,7 @@ impl ArmError {
             | ArmError::LoopingNextLink { .. }
             | ArmError::TooManyPages { .. }
             | ArmError::BodyTooLarge { .. }
+            | ArmError::Report { .. }
             | ArmError::Internal(_) => ErrorKind::Unavailable,
             ArmError::NotServed { .. } => ErrorKind::Usage,
         }
@@ -241,6 +246,9 @@ impl fmt::Display for ArmError {
             ),
             ArmError::GaveUp { last, attempts } => {
                 write!(f, "{last} (gave up after {attempts} attempts)")
+            }
+            ArmError::Report { request, why } => {
+                write!(f, "the cost details report ({request}): {why}")
             }
             ArmError::Unexpected {
                 request,

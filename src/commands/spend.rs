@@ -5,8 +5,9 @@
 use super::balance::read_balance;
 use super::settle;
 use crate::arm::client::ArmClient;
-use crate::arm::costmanagement::{query, CostQuery};
+use crate::arm::costmanagement::{cost_details, query, CostQuery};
 use crate::arm::invoices::invoices;
+use crate::cache::CostDetailsCache;
 use crate::checks::spend::SpendGate;
 use crate::checks::Ledger;
 use crate::cli::SpendArgs;
@@ -17,7 +18,7 @@ use crate::model::dates::{spend_window, MonthWindow};
 use crate::model::domain::ScopeRef;
 use crate::model::invoice;
 use crate::model::scope::ScopeKind;
-use crate::model::spend::{parse_group_by, summarise, GroupBy, ScopeSpend};
+use crate::model::spend::{parse_group_by, summarise, CostRow, GroupBy, ScopeSpend};
 use crate::output::views::{SpendPage, SpendScope};
 use crate::resolve::{self, Resolved, Selection, Served};
 use chrono::{Datelike, NaiveDate};
@@ -43,6 +44,10 @@ struct Asked {
     as_of: NaiveDate,
     /// Split out what credit never covers (the publisher is queried as a second grouping).
     not_covered: bool,
+    /// From Cost Details reports, month by month, instead of a query.
+    exact: bool,
+    /// With `exact`: neither read nor write the cache.
+    no_cache: bool,
 }
 
 impl Asked {
@@ -93,9 +98,9 @@ pub(crate) async fn run(context: &Context, args: SpendArgs) -> Result<()> {
     let gate = SpendGate::parse(&args.max_not_covered)?;
     let not_covered = args.not_covered || gate.max_not_covered.is_some();
     let dimensions: usize = by.iter().map(|g| g.dimensions().len()).sum();
-    if not_covered && dimensions > 1 {
+    if not_covered && dimensions > 1 && !args.exact {
         return Err(Error::usage(format!(
-            "--not-covered queries the publisher as a second grouping, and --by {} takes two already (Cost Management takes at most two); group by one of service, resource-group, meter, location, charge-type or invoice-section",
+            "--not-covered queries the publisher as a second grouping, and --by {} takes two already (Cost Management takes at most two); group by one of service, resource-group, meter, location, charge-type or invoice-section, or add --exact (reports say line by line what credit covers)",
             args.by
         )));
     }
@@ -108,12 +113,14 @@ pub(crate) async fn run(context: &Context, args: SpendArgs) -> Result<()> {
         daily,
         as_of,
         not_covered,
+        exact: args.exact,
+        no_cache: args.no_cache,
     };
     // The query quota is the tenant's, shared with the portal and every other tool: with
     // --all, one query at a time (the balances are read meanwhile).
     let one_query = tokio::sync::Semaphore::new(1);
     let resolved = resolve::read(context, &selection, async |client, scope| {
-        read(client, &scope, &asked, &one_query).await
+        read(context, client, &scope, &asked, &one_query).await
     })
     .await?;
     fn page<'a>(asked: &Asked, scopes: Vec<SpendScope<'a>>, many: bool) -> SpendPage<'a> {
@@ -124,6 +131,9 @@ pub(crate) async fn run(context: &Context, args: SpendArgs) -> Result<()> {
             not_covered: asked.not_covered,
             scopes,
             many,
+            exact: asked.exact,
+            // A report of a month over is what was billed; a query is always an estimate.
+            estimate: !asked.exact || asked.to >= asked.as_of.with_day(1).unwrap_or(asked.as_of),
         }
     }
     let check = |spent: &ScopeSpend| gate.check(&spent.spend);
@@ -164,6 +174,7 @@ pub(crate) async fn run(context: &Context, args: SpendArgs) -> Result<()> {
 /// One scope: the query (one at a time across scopes), and at the same time its balance and,
 /// for a closed month, its invoices.
 async fn read(
+    context: &Context,
     client: &ArmClient,
     scope: &ScopeRef,
     asked: &Asked,
@@ -182,6 +193,11 @@ async fn read(
         daily: asked.daily,
     };
     let costs = async {
+        // Reports are limited per scope, not per tenant: those of several scopes are
+        // prepared at the same time.
+        if asked.exact {
+            return exact_rows(context, client, scope, asked).await;
+        }
         let _turn = one_query.acquire().await.map_err(|_| {
             Error::unavailable("the query queue was closed; this is a bug in credits")
         })?;
@@ -235,6 +251,90 @@ async fn read(
         credit_balance: balance?,
         credit_applied: applied?,
     })
+}
+
+/// `--exact`: the rows of Cost Details reports, one per calendar month of the window (a
+/// closed month asked whole, so that it can be kept; the month of the reference day only
+/// through the window's end), each read from the cache when it is there.
+async fn exact_rows(
+    context: &Context,
+    client: &ArmClient,
+    scope: &ScopeRef,
+    asked: &Asked,
+) -> Result<Vec<CostRow>> {
+    let cache = match (&context.settings.cache_dir, asked.no_cache) {
+        (Some(dir), false) => Some(CostDetailsCache::new(&dir.value, client.cache_key().await?)),
+        _ => None,
+    };
+    let progress = context.printer.progress();
+    let mut rows = Vec::new();
+    let mut month = asked.from.with_day(1).unwrap_or(asked.from);
+    while month <= asked.to {
+        let window = MonthWindow {
+            from: month,
+            to: month,
+        };
+        let last = window.last_day();
+        let name = month.format("%Y-%m").to_string();
+        // A month over before the reference day may be invoiced: asked whole, it can be kept.
+        let ended = last < asked.as_of;
+        let (start, end) = if ended {
+            (month, last)
+        } else {
+            (asked.from.max(month), asked.to.min(last))
+        };
+        let cached = cache
+            .as_ref()
+            .filter(|_| ended)
+            .and_then(|cache| cache.load(scope.scope.id(), &name));
+        let details = match cached {
+            Some(details) => details,
+            None => {
+                let label = scope.label();
+                progress.stage(format!("{label}: cost details report of {name}"));
+                let on_wait = |poll: u32, wait: std::time::Duration| {
+                    progress.stage(format!(
+                        "{label}: Azure is preparing the cost details report of {name} (poll {poll}, next in {} s)",
+                        wait.as_secs().max(1)
+                    ));
+                };
+                let details = cost_details(client, &scope.scope, start, end, &on_wait).await?;
+                if let Some(cache) = &cache {
+                    if ended && invoiced(client, scope, window).await {
+                        cache.save(scope.scope.id(), &name, &details);
+                    }
+                }
+                details
+            }
+        };
+        if asked.not_covered && details.eligibility_unknown() {
+            return Err(Error::unavailable(format!(
+                "the cost details report of {} for {name} does not say line by line whether credit covers it (no isAzureCreditEligible); leave out --exact to judge by publisher and product",
+                scope.label()
+            )));
+        }
+        rows.extend(details.rows(&asked.by, asked.from, asked.to, asked.daily));
+        let Some(next) = month.checked_add_months(chrono::Months::new(1)) else {
+            break;
+        };
+        month = next;
+    }
+    Ok(rows)
+}
+
+/// Whether a month's costs are final: for a profile or an account, an invoice of it exists
+/// (a failed read is "not yet"); a customer has no invoices of its own, so its month counts
+/// as final once its profile's invoices are due, ten days after it ended.
+async fn invoiced(client: &ArmClient, scope: &ScopeRef, month: MonthWindow) -> bool {
+    match scope.kind() {
+        ScopeKind::Customer => {
+            let today = chrono::Utc::now().date_naive();
+            month.last_day() + chrono::Days::new(10) <= today
+        }
+        _ => invoices(client, &scope.scope, month)
+            .await
+            .is_ok_and(|list| !list.invoices.is_empty()),
+    }
 }
 
 /// "Where the credit went" of `report --spend`: this month through the reference day, the

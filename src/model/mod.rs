@@ -2,6 +2,7 @@
 //! the wire shapes of the Azure responses. Nothing here does I/O.
 
 pub mod amount;
+pub(crate) mod cost_details;
 pub mod dates;
 pub mod domain;
 pub mod invoice;

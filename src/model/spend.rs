@@ -16,6 +16,10 @@ pub(crate) struct CostRow {
     pub(crate) cost: Decimal,
     pub(crate) currency: Option<String>,
     pub(crate) date: Option<NaiveDate>,
+    /// Whether credit may pay for it, when the source says so line by line (a Cost Details
+    /// report's `isAzureCreditEligible`); `None` from a query, where it is judged by
+    /// publisher and product name.
+    pub(crate) covered: Option<bool>,
 }
 
 /// What `--by` groups by: one or two dimensions of the Query API.
@@ -170,7 +174,7 @@ impl Sum {
 /// The rows summed per currency and group, the largest groups first; with `top`, the groups
 /// after the first `top` summed into one "other" group. With `not_covered`, each row carries
 /// its publisher as a last grouping, and what credit never covers is summed apart: anything
-/// not published by Microsoft (`PublisherType` other than Azure), and, grouped by service
+/// not published by Microsoft (a `PublisherType` other than Azure or Microsoft), or a line its source says credit cannot pay for (`CostRow::covered`), and, grouped by service
 /// or meter, the products of Microsoft's list (`not_covered_product`).
 pub(crate) fn summarise(
     rows: &[CostRow],
@@ -183,11 +187,15 @@ pub(crate) fn summarise(
     let mut per_currency: BTreeMap<Option<String>, BTreeMap<String, Sum>> = BTreeMap::new();
     for row in rows {
         let (key, name) = group_of(row, by);
-        let uncovered = not_covered && {
-            let publisher = row.groups.last().and_then(Option::as_deref).unwrap_or("");
-            let third_party = !publisher.is_empty() && !publisher.eq_ignore_ascii_case("Azure");
-            third_party || (by_product && not_covered_product(&name).is_some())
-        };
+        let uncovered = not_covered
+            && match row.covered {
+                Some(covered) => !covered,
+                None => {
+                    let publisher = row.groups.last().and_then(Option::as_deref).unwrap_or("");
+                    let third_party = !publisher.is_empty() && !first_party(publisher);
+                    third_party || (by_product && not_covered_product(&name).is_some())
+                }
+            };
         let one = Sum {
             name: name.clone(),
             cost: row.cost,
@@ -266,6 +274,14 @@ pub(crate) fn summarise(
     Ok(out)
 }
 
+/// A publisher type of Microsoft's own products: `Azure` in queries, `Microsoft` in the cost
+/// details of Microsoft Customer Agreements.
+fn first_party(publisher: &str) -> bool {
+    ["Azure", "Microsoft"]
+        .iter()
+        .any(|name| publisher.trim().eq_ignore_ascii_case(name))
+}
+
 /// Microsoft's list of products credit never pays for (`not_covered.txt`: the source is
 /// cited there), one name a line.
 const NOT_COVERED: &str = include_str!("not_covered.txt");
@@ -331,6 +347,7 @@ mod tests {
             cost: Decimal::from_str(cost).unwrap(),
             currency: Some(currency.into()),
             date: None,
+            covered: None,
         }
     }
 

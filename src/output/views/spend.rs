@@ -31,10 +31,17 @@ pub(crate) struct SpendPage<'a> {
     pub(crate) scopes: Vec<SpendScope<'a>>,
     /// `--all`: JSON is an array even of one document.
     pub(crate) many: bool,
+    /// `--exact`: from Cost Details reports, line by line.
+    pub(crate) exact: bool,
+    /// Whether some figure is still an estimate: every query's is; a report's is, in the
+    /// month not yet over.
+    pub(crate) estimate: bool,
 }
 
 /// What the figures are, said on every page for people.
 const ESTIMATE: &str = "Estimated costs before credit and tax, from Cost Management (refreshed about every 4 hours; the newest may be 8 to 24 hours old).";
+const EXACT: &str = "Costs before credit and tax, summed line by line from Cost Details reports; what credit covers is each line's own isAzureCreditEligible.";
+const EXACT_OPEN: &str = "Costs before credit and tax, summed line by line from Cost Details reports; what credit covers is each line's own isAzureCreditEligible. The month not yet over is an estimate (its newest lines may be 8 to 24 hours old).";
 
 /// One document: a scope in one currency.
 struct Document<'a> {
@@ -43,9 +50,20 @@ struct Document<'a> {
     spent: &'a ScopeSpend,
     from: NaiveDate,
     to: NaiveDate,
+    exact: bool,
+    estimate: bool,
 }
 
 impl SpendPage<'_> {
+    /// What the figures are, for people.
+    fn what(&self) -> &'static str {
+        match (self.exact, self.estimate) {
+            (false, _) => ESTIMATE,
+            (true, false) => EXACT,
+            (true, true) => EXACT_OPEN,
+        }
+    }
+
     fn documents(&self) -> Vec<Document<'_>> {
         let mut out = Vec::new();
         for one in &self.scopes {
@@ -56,6 +74,8 @@ impl SpendPage<'_> {
                     spent: one.spent,
                     from: self.from,
                     to: self.to,
+                    exact: self.exact,
+                    estimate: self.estimate,
                 });
             }
             for spend in &one.spent.spend {
@@ -65,6 +85,8 @@ impl SpendPage<'_> {
                     spent: one.spent,
                     from: self.from,
                     to: self.to,
+                    exact: self.exact,
+                    estimate: self.estimate,
                 });
             }
         }
@@ -114,8 +136,8 @@ impl Serialize for Document<'_> {
                 from: from.to_string(),
                 to: to.to_string(),
             },
-            source: "query",
-            estimate: true,
+            source: if self.exact { "costDetails" } else { "query" },
+            estimate: self.estimate,
             groups: self.spend.map_or(&[], |s| s.groups.as_slice()),
             totals: Totals {
                 cost: self.spend.map(|s| &s.total),
@@ -170,10 +192,11 @@ impl View for SpendPage<'_> {
             blocks.push(Block::Line(profile_title(document.scope)));
             blocks.push(Block::Line(String::new()));
             blocks.push(Block::Line(format!(
-                "Spend from {} to {} by {}. {ESTIMATE}",
+                "Spend from {} to {} by {}. {}",
                 self.from,
                 self.to,
-                self.grouping()
+                self.grouping(),
+                self.what()
             )));
             let Some(spend) = document.spend else {
                 blocks.push(Block::Line("No cost in this period.".into()));
