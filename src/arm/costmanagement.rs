@@ -293,7 +293,7 @@ pub(crate) async fn cost_details(
             request: describe(&link),
             why: format!("its file: {why}"),
         })?;
-        month.merge(part).map_err(|why| refuse(why))?;
+        month.merge(part).map_err(refuse)?;
     }
     Ok(month)
 }

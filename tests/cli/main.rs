@@ -24,6 +24,7 @@ mod lots;
 mod resolution;
 mod shell;
 mod spend;
+mod spend_exact;
 mod support;
 mod terminal;
 mod verify;
