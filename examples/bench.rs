@@ -378,6 +378,10 @@ fn main() {
         aco_bench(&bin, runs.min(5));
         return;
     }
+    if args.iter().any(|a| a == "--report-only") {
+        report_bench(&bin, runs.min(5));
+        return;
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -695,6 +699,219 @@ fn main() {
     }
     let _ = std::fs::remove_dir_all(&cache);
     aco_bench(&bin, runs.min(5));
+    report_bench(&bin, runs.min(5));
+}
+
+/// The MCA Cost Details header (2023-12-01-preview: 65 columns), as Azure writes it.
+const MCA_HEADER: &str = "invoiceId,previousInvoiceId,billingAccountId,billingAccountName,billingProfileId,billingProfileName,invoiceSectionId,invoiceSectionName,resellerName,resellerMpnId,costCenter,billingPeriodEndDate,billingPeriodStartDate,servicePeriodEndDate,servicePeriodStartDate,date,serviceFamily,productOrderId,productOrderName,consumedService,meterId,meterName,meterCategory,meterSubCategory,meterRegion,ProductId,ProductName,SubscriptionId,subscriptionName,publisherType,publisherId,publisherName,resourceGroupName,ResourceId,resourceLocation,location,effectivePrice,quantity,unitOfMeasure,chargeType,billingCurrency,pricingCurrency,costInBillingCurrency,costInPricingCurrency,costInUsd,paygCostInBillingCurrency,paygCostInUsd,exchangeRatePricingToBilling,exchangeRateDate,isAzureCreditEligible,serviceInfo1,serviceInfo2,additionalInfo,tags,PayGPrice,frequency,term,reservationId,reservationName,pricingModel,unitPrice,costAllocationRuleName,benefitId,benefitName,provider";
+
+/// Writes a Cost Details file of about `target` bytes: a byte-order mark, the MCA header, and
+/// lines of 40 subscriptions, 400 resource groups, 60 meter categories and 31 days, one in ten
+/// not eligible for credit. Returns the lines written and their costs' sum in cents.
+fn write_report(path: &std::path::Path, target: u64) -> (u64, u64) {
+    use std::io::Write;
+    let mut out = std::io::BufWriter::new(std::fs::File::create(path).expect("the file"));
+    write!(out, "\u{feff}{MCA_HEADER}\r\n").unwrap();
+    let account = "/providers/Microsoft.Billing/billingAccounts/00000000-0000-0000-0000-000000000000:00000000-0000-0000-0000-000000000000_2019-05-31";
+    let (mut written, mut lines, mut cents) = (0u64, 0u64, 0u64);
+    while written < target {
+        let n = lines;
+        let (sub, group, category, day) = (n % 40, n % 400, n % 60, n % 31 + 1);
+        let cost = 1 + (n * 7919) % 100_000;
+        let eligible = if n % 10 == 0 { "False" } else { "True" };
+        let line = format!(
+            "G{inv:07},,{account},Contoso,{account}/billingProfiles/BP01,Development,{account}/billingProfiles/BP01/invoiceSections/IS01,Default,,,,10/31/2026,10/01/2026,10/31/2026,10/01/2026,10/{day:02}/2026,Compute,po-{sub},Azure plan,Microsoft.Compute,{meter:08x}-0000-4000-8000-000000000000,D{category}s v5,Category {category},Dsv5 Series,EU West,DZH318Z0{category:04},Virtual Machines Dsv5 Series,{sub:08x}-1111-4000-8000-000000000000,Subscription {sub},Microsoft,,Microsoft,rg-{group},/subscriptions/{sub:08x}-1111-4000-8000-000000000000/resourceGroups/rg-{group}/providers/Microsoft.Compute/virtualMachines/vm-{n},westeurope,EU West,0.096,24,1 Hour,Usage,USD,USD,{int}.{frac:02},{int}.{frac:02},{int}.{frac:02},{int}.{frac:02},{int}.{frac:02},1,10/01/2026,{eligible},,,\"{{\"\"ImageType\"\":\"\"Canonical\"\",\"\"ServiceType\"\":\"\"Standard_D2s_v5\"\",\"\"VMName\"\":\"\"vm-{n}\"\",\"\"VCPUs\"\":2}}\",\"{{\"\"env\"\": \"\"prod\"\", \"\"team\"\": \"\"t{group}\"\"}}\",0.096,UsageBased,,,,On Demand,0.096,,,,Azure\r\n",
+            inv = n % 3,
+            meter = n % 600,
+            int = cost / 100,
+            frac = cost % 100,
+        );
+        out.write_all(line.as_bytes()).unwrap();
+        written += line.len() as u64;
+        lines += 1;
+        cents += cost;
+    }
+    out.flush().unwrap();
+    (lines, cents)
+}
+
+/// `spend --exact` summing a 200 MB Cost Details file streamed from a loopback "storage"
+/// server, against `curl` downloading the same file (the floor: moving the bytes), paired
+/// run by run. Prints MB/s and the peak RSS.
+fn report_bench(bin: &str, runs: usize) {
+    use std::io::{BufRead, Write};
+    let dir = std::env::temp_dir().join(format!("credits-bench-report-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a temporary directory");
+    let file = dir.join("report.csv");
+    let (lines, cents) = write_report(&file, 200_000_000);
+    let size = std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0);
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a port");
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let profile =
+        "/providers/Microsoft.Billing/billingAccounts/1:2_2019-05-31/billingProfiles/BP01";
+    let served = file.clone();
+    let link = format!("{base}/storage/report.csv?sv=2020-05-31&sig=bench");
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let (served, link) = (served.clone(), link.clone());
+            std::thread::spawn(move || {
+                let _ = stream.set_nodelay(true);
+                let mut reader = std::io::BufReader::new(stream.try_clone().expect("clone"));
+                let mut writer = stream;
+                loop {
+                    let mut line = String::new();
+                    if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                        return;
+                    }
+                    let mut length = 0usize;
+                    loop {
+                        let mut header = String::new();
+                        if reader.read_line(&mut header).unwrap_or(0) == 0
+                            || header.trim().is_empty()
+                        {
+                            break;
+                        }
+                        if let Some((name, value)) = header.split_once(':') {
+                            if name.trim().eq_ignore_ascii_case("content-length") {
+                                length = value.trim().parse().unwrap_or(0);
+                            }
+                        }
+                    }
+                    let mut body = vec![0u8; length];
+                    if reader.read_exact(&mut body).is_err() {
+                        return;
+                    }
+                    let target = line.split_whitespace().nth(1).unwrap_or("/").to_string();
+                    let path = target.split('?').next().unwrap_or_default();
+                    if path == "/storage/report.csv" {
+                        let mut source = std::fs::File::open(&served).expect("the report");
+                        let length = source.metadata().map(|m| m.len()).unwrap_or(0);
+                        let head = format!("HTTP/1.1 200 OK\r\ncontent-type: text/csv\r\ncontent-length: {length}\r\n\r\n");
+                        if writer.write_all(head.as_bytes()).is_err()
+                            || std::io::copy(&mut source, &mut writer).is_err()
+                        {
+                            return;
+                        }
+                        continue;
+                    }
+                    let body = if path.ends_with("/generateCostDetailsReport") {
+                        format!(
+                            r#"{{"status":"Completed","manifest":{{"dataFormat":"Csv","compressData":false,"blobs":[{{"blobLink":"{link}"}}]}}}}"#
+                        )
+                    } else if path.ends_with("/balanceSummary") {
+                        BALANCE.to_string()
+                    } else {
+                        r#"{"value":[]}"#.to_string()
+                    };
+                    let head = format!("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n", body.len());
+                    if writer.write_all(head.as_bytes()).is_err()
+                        || writer.write_all(body.as_bytes()).is_err()
+                    {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    let cache = dir.join("cache");
+    let env: Vec<(&str, String)> = vec![
+        ("CREDITS_ENDPOINT", base.clone()),
+        ("CREDITS_ACCESS_TOKEN", "bench-token".into()),
+        ("CREDITS_CACHE_DIR", cache.to_string_lossy().to_string()),
+    ];
+    let credits_args: Vec<String> = [
+        "--as-of",
+        "2026-12-15",
+        "spend",
+        "--profile",
+        profile,
+        "--month",
+        "2026-10",
+        "--exact",
+        "--no-cache",
+        "--not-covered",
+        "--json",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    // Once, to check the figure: every line summed, to the cent.
+    let output = Command::new(bin)
+        .args(&credits_args)
+        .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
+        .output()
+        .expect("credits runs");
+    let text = String::from_utf8_lossy(&output.stdout);
+    let expected = format!("\"value\": {}.{:02}", cents / 100, cents % 100);
+    assert!(
+        output.status.success() && text.contains(&expected),
+        "the sum is not {expected}:\n{text}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let curl_args: Vec<String> = [
+        "-s",
+        "-o",
+        "/dev/null",
+        &format!("{base}/storage/report.csv"),
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    println!();
+    println!(
+        "spend --exact: one Cost Details file of {:.0} MB, {lines} lines (65 columns), {runs} runs each, paired",
+        size as f64 / 1e6
+    );
+    println!(
+        "{:<48} {:>10} {:>10} {:>10}",
+        "program", "median ms", "MB/s", "peak MB"
+    );
+    let programs = [
+        (
+            "credits spend --exact (download + sum)",
+            bin.to_string(),
+            credits_args,
+            env.clone(),
+        ),
+        (
+            "curl -o /dev/null, the same file (floor)",
+            "curl".to_string(),
+            curl_args,
+            Vec::new(),
+        ),
+    ];
+    let mut walls = vec![Vec::new(); programs.len()];
+    let mut peaks = vec![0; programs.len()];
+    let mut ratios = Vec::new();
+    for _ in 0..runs {
+        let mut pair = Vec::new();
+        for (index, (name, program, args, env)) in programs.iter().enumerate() {
+            let sample = run_once(program, args, env);
+            assert_eq!(sample.exit, 0, "{name} failed");
+            walls[index].push(sample.wall);
+            peaks[index] = peaks[index].max(sample.peak_rss_kb);
+            pair.push(sample.wall.as_secs_f64());
+        }
+        ratios.push(pair[0] / pair[1]);
+    }
+    for (index, (name, ..)) in programs.iter().enumerate() {
+        let wall = median(walls[index].clone());
+        println!(
+            "{:<48} {:>10.1} {:>10.0} {:>10.1}",
+            name,
+            wall.as_secs_f64() * 1000.0,
+            size as f64 / 1e6 / wall.as_secs_f64(),
+            peaks[index] as f64 / 1024.0
+        );
+    }
+    ratios.sort_by(|a, b| a.total_cmp(b));
+    println!(
+        "credits / curl, pair by pair: median {:.2}x (min {:.2}x, max {:.2}x); targets: >= 100 MB/s, < 50 MB peak",
+        ratios[ratios.len() / 2],
+        ratios[0],
+        ratios[ratios.len() - 1]
+    );
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// `credits aco` on a file of 1,000,000 rows (20,000 credits, 50 months each), against pandas

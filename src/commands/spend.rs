@@ -291,10 +291,10 @@ async fn exact_rows(
             Some(details) => details,
             None => {
                 let label = scope.label();
-                progress.stage(format!("{label}: cost details report of {name}"));
+                progress.stage(format!("{label} {name} cost report"));
                 let on_wait = |poll: u32, wait: std::time::Duration| {
                     progress.stage(format!(
-                        "{label}: Azure is preparing the cost details report of {name} (poll {poll}, next in {} s)",
+                        "{label} {name} cost report (poll {poll} in {} s)",
                         wait.as_secs().max(1)
                     ));
                 };

@@ -437,6 +437,78 @@ mod progress {
             .contains("GET /providers/Microsoft.Billing/billingAccounts"));
     }
 
+    /// While Azure prepares a Cost Details report, the line says so (and which poll is
+    /// next), and is gone before the table.
+    #[tokio::test(flavor = "multi_thread")]
+    async fn a_report_being_prepared_shows_on_the_progress_line() {
+        let fake = slow_accounts(Duration::from_millis(0)).await;
+        let profile = "/providers/Microsoft.Billing/billingAccounts/1111:aaaa/billingProfiles/P1";
+        fake.serve(
+            &format!("{profile}/providers/Microsoft.Consumption/credits/balanceSummary"),
+            r#"{"properties":{"balanceSummary":{"estimatedBalance":{"currency":"USD","value":1.00}}}}"#,
+        )
+        .await;
+        fake.serve(&format!("{profile}/invoices"), r#"{"value": []}"#)
+            .await;
+        let location = format!(
+            "{}{profile}/providers/Microsoft.CostManagement/costDetailsOperationResults/op",
+            fake.uri()
+        );
+        Mock::given(method("POST"))
+            .and(path(format!(
+                "{profile}/providers/Microsoft.CostManagement/generateCostDetailsReport"
+            )))
+            .respond_with(
+                ResponseTemplate::new(202)
+                    .insert_header("Location", location.as_str())
+                    .insert_header("Retry-After", "2"),
+            )
+            .mount(&fake.server)
+            .await;
+        let link = format!("{}/armreports/r.csv", fake.uri());
+        fake.serve(
+            &format!("{profile}/providers/Microsoft.CostManagement/costDetailsOperationResults/op"),
+            &serde_json::json!({"status": "Completed", "manifest": {"blobs": [{"blobLink": link}]}})
+                .to_string(),
+        )
+        .await;
+        Mock::given(method("GET"))
+            .and(path("/armreports/r.csv"))
+            .respond_with(ResponseTemplate::new(200).set_body_string(
+                "date,meterCategory,billingCurrency,costInBillingCurrency,isAzureCreditEligible\n10/01/2026,Storage,USD,1.25,True\n",
+            ))
+            .mount(&fake.server)
+            .await;
+        let shown = run(
+            &fake,
+            &[
+                "--as-of",
+                "2026-12-15",
+                "spend",
+                "-p",
+                "Development",
+                "--month",
+                "2026-10",
+                "--exact",
+            ],
+            &[],
+        );
+        assert_eq!(shown.code, 0, "{}", shown.screen);
+        assert!(
+            shown
+                .screen
+                .contains("Fetching Development 2026-10 cost report (poll 1 in 2 s)"),
+            "{:?}",
+            shown.screen
+        );
+        assert!(shown.screen.ends_with("\r\u{1b}[2K"), "{:?}", shown.screen);
+        assert!(
+            shown.piped_stdout.contains("Storage"),
+            "{}",
+            shown.piped_stdout
+        );
+    }
+
     #[tokio::test(flavor = "multi_thread")]
     async fn a_quick_fetch_shows_nothing_and_an_error_clears_the_line() {
         let fake = slow_accounts(Duration::from_millis(50)).await;
