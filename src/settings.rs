@@ -750,6 +750,28 @@ mod tests {
     }
 
     #[test]
+    fn spend_exact_waits_longer_unless_a_limit_is_given() {
+        use clap::Parser;
+        let exact = crate::cli::Cli::parse_from(["credits", "spend", "-p", "D", "--exact"]);
+        let mut chosen = settings(&[], &[]).unwrap();
+        chosen.for_command(&exact.command).unwrap();
+        assert_eq!(
+            chosen.timeout.value,
+            Duration::from_secs(EXACT_TIMEOUT_SECS)
+        );
+        let mut given = settings(&["--timeout", "30"], &[]).unwrap();
+        given.for_command(&exact.command).unwrap();
+        assert_eq!(given.timeout.value, Duration::from_secs(30));
+        let query = crate::cli::Cli::parse_from(["credits", "spend", "-p", "D"]);
+        let mut plain = settings(&[], &[]).unwrap();
+        plain.for_command(&query.command).unwrap();
+        assert_eq!(
+            plain.timeout.value,
+            Duration::from_secs(DEFAULT_TIMEOUT_SECS)
+        );
+    }
+
+    #[test]
     fn a_bad_value_names_where_it_came_from() {
         let error = settings(&[], &[(ENDPOINT_VAR, "http://example.com")]).unwrap_err();
         assert_eq!(error.exit_code(), 2);

@@ -22,12 +22,16 @@ enum Kind {
     TransactionSummary,
     /// Cost Management query answers: read through the binary in `spend.rs`.
     CostQuery,
+    /// Cost Details report operations: followed through the binary in `spend_exact.rs`.
+    CostDetails,
 }
 
 fn kind_of(name: &str) -> Kind {
     let lower = name.to_ascii_lowercase();
     if lower.contains("query") {
         Kind::CostQuery
+    } else if lower.contains("costdetails") {
+        Kind::CostDetails
     } else if lower.starts_with("transactionsummary") {
         Kind::TransactionSummary
     } else if lower.starts_with("invoiceslist") {
@@ -122,7 +126,7 @@ fn parse(kind: Kind, body: &str) -> Result<Value, String> {
             Ok(as_printed_json(&InvoiceSummary::from_wire(raw)?))
         }
         // The query's table is read by the binary (tests/cli/spend.rs serves every example).
-        Kind::CostQuery => Ok(Value::Null),
+        Kind::CostQuery | Kind::CostDetails => Ok(Value::Null),
         Kind::Profiles => {
             let page: wire::Page<wire::BillingProfile> =
                 serde_json::from_str(body).map_err(|e| e.to_string())?;
