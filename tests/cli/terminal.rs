@@ -144,6 +144,20 @@ fn tables_fit_60_80_and_120_columns_without_breaking_a_figure() {
                 "spend",
                 vec!["spend", "-p", "Development", "--month", "2026-10"],
             ),
+            (
+                "spend_exact",
+                vec![
+                    "spend",
+                    "-p",
+                    "Development",
+                    "--month",
+                    "2026-10",
+                    "--exact",
+                    "--by",
+                    "subscription",
+                    "--not-covered",
+                ],
+            ),
         ] {
             let screen = plain_demo(&args, columns);
             // Every amount and date on screen is whole: an amount is digits, separators and
@@ -176,6 +190,10 @@ fn tables_fit_60_80_and_120_columns_without_breaking_a_figure() {
                     screen.contains("88.80 USD"),
                     "{name} at {columns}:\n{screen}"
                 );
+            }
+            // What credit never covers, by the report's own lines, stays on screen.
+            if name == "spend_exact" {
+                assert!(screen.contains("136.76"), "{name} at {columns}:\n{screen}");
             }
             if name == "forecast" {
                 assert!(
