@@ -533,7 +533,7 @@ pub(crate) struct SpendArgs {
     /// Sum Cost Details reports line by line instead of a query: what credit covers is then
     /// each line's own isAzureCreditEligible. One report per calendar month (Azure takes
     /// minutes to prepare one; the time limit becomes 900 s unless --timeout is given);
-    /// invoiced months are kept in the cache
+    /// final (invoiced) months are kept in the cache
     #[arg(long)]
     pub(crate) exact: bool,
 

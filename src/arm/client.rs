@@ -579,17 +579,18 @@ impl ArmClient {
 
     /// GETs a file Azure wrote to storage (a report's blob link) and hands its body to `feed`
     /// a chunk at a time, so that no file is ever held whole. Only over https (plain http
-    /// only to a loopback host, as for the endpoint), and never with the bearer token: the
-    /// link carries its own signature, which is never shown (`-v` and messages give the path
-    /// only). Each attempt starts again from `fresh()`, so a retry after a broken download
-    /// never adds a chunk twice. At most `limit` bytes.
+    /// only to a loopback host, and only when the endpoint itself is one: a local fake), and
+    /// never with the bearer token: the link carries its own signature, which is never shown
+    /// (`-v` and messages give the path only). Each attempt starts again from `fresh()`, so a
+    /// retry after a broken download never adds a chunk twice. At most `limit` bytes; gives
+    /// the state and the bytes read.
     pub(crate) async fn stream_blob<S>(
         &self,
         url: &Url,
         limit: u64,
         mut fresh: impl FnMut() -> S,
         mut feed: impl FnMut(&mut S, &[u8]) -> Result<(), String>,
-    ) -> ArmResult<S> {
+    ) -> ArmResult<(S, u64)> {
         let refuse = |why: String| ArmError::Report {
             request: describe(url),
             why,
@@ -599,7 +600,9 @@ impl ArmClient {
                 "its file link holds a user name or password; refusing it".into(),
             ));
         }
-        let safe = url.scheme() == "https" || (url.scheme() == "http" && is_loopback(url));
+        let endpoint = &self.options.endpoint;
+        let local = endpoint.scheme() == "http" && is_loopback(endpoint);
+        let safe = url.scheme() == "https" || (url.scheme() == "http" && is_loopback(url) && local);
         if !safe {
             return Err(refuse(format!(
                 "its file link is {}, not https; refusing to download it",
@@ -646,19 +649,24 @@ impl ArmClient {
                     }
                 ));
                 if is_transient_status(status) {
-                    self.pause_before_retry(attempt, retry_after(&headers), url, failure)
+                    // Storage's own wait is this file's alone: Resource Manager's requests
+                    // need not wait it out.
+                    self.pause_alone_before_retry(attempt, retry_after(&headers), url, failure)
                         .await?;
                     continue;
                 }
                 return Err(failure);
             }
+            let too_large = || {
+                refuse(format!(
+                    "its file is larger than {limit} bytes, more than the report lists (or than any real file when it lists none); stopping"
+                ))
+            };
             if response
                 .content_length()
                 .is_some_and(|length| length > limit)
             {
-                return Err(refuse(format!(
-                    "its file is larger than the {limit} bytes the report said it holds"
-                )));
+                return Err(too_large());
             }
             let mut state = fresh();
             let mut read: u64 = 0;
@@ -668,9 +676,7 @@ impl ArmClient {
                     Ok(Some(chunk)) => {
                         read += chunk.len() as u64;
                         if read > limit {
-                            return Err(refuse(format!(
-                                "its file is larger than the {limit} bytes the report said it holds"
-                            )));
+                            return Err(too_large());
                         }
                         feed(&mut state, &chunk)
                             .map_err(|why| refuse(format!("its file: {why}")))?;
@@ -680,7 +686,7 @@ impl ArmClient {
                 }
             };
             match broken {
-                None => return Ok(state),
+                None => return Ok((state, read)),
                 Some(error) => {
                     // The part read is thrown away with `state`; the next attempt starts over.
                     let failure = transport_error(url, &error);
@@ -869,13 +875,38 @@ impl ArmClient {
     }
 
     /// Sleeps before the next attempt, or gives up with `failure` when attempts or the
-    /// deadline are exhausted.
+    /// deadline are exhausted. A wait Azure asked holds for every request of the run.
     async fn pause_before_retry(
         &self,
         attempt: u32,
         asked: Option<Duration>,
         url: &Url,
         failure: ArmError,
+    ) -> ArmResult<()> {
+        self.pause_for_retry(attempt, asked, url, failure, true)
+            .await
+    }
+
+    /// `pause_before_retry` for a request outside Resource Manager (a storage download),
+    /// whose wait is its own.
+    async fn pause_alone_before_retry(
+        &self,
+        attempt: u32,
+        asked: Option<Duration>,
+        url: &Url,
+        failure: ArmError,
+    ) -> ArmResult<()> {
+        self.pause_for_retry(attempt, asked, url, failure, false)
+            .await
+    }
+
+    async fn pause_for_retry(
+        &self,
+        attempt: u32,
+        asked: Option<Duration>,
+        url: &Url,
+        failure: ArmError,
+        shared: bool,
     ) -> ArmResult<()> {
         if attempt >= self.options.max_attempts {
             return Err(ArmError::GaveUp {
@@ -910,7 +941,7 @@ impl ArmClient {
             next_attempt: attempt + 1,
             max_attempts: self.options.max_attempts,
         });
-        if asked.is_some() {
+        if asked.is_some() && shared {
             // Azure's own wait is the run's: the other requests wait it out too.
             self.pause_all(wait);
         }

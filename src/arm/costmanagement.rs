@@ -123,6 +123,7 @@ struct ReportResult {
 #[derive(Debug, Default, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 struct Manifest {
+    blob_count: Option<u64>,
     blobs: Vec<Blob>,
     compress_data: Option<bool>,
     data_format: Option<String>,
@@ -202,6 +203,9 @@ pub(crate) async fn cost_details(
                 })?;
             }
             Some("nodatafound") => return Ok(CostDetails::default()),
+            // Still being prepared: ask again where and when Azure says.
+            Some("inprogress" | "queued" | "running" | "notstarted" | "accepted") => {}
+            None if answer.status == 202 => {}
             Some("failed") | Some("expired") | Some("canceled") | Some("cancelled") => {
                 let error = result.and_then(|r| r.error).unwrap_or_default();
                 return Err(refuse(format!(
@@ -219,14 +223,18 @@ pub(crate) async fn cost_details(
                     }
                 )));
             }
-            // 202, or a result still in progress: ask again where and when Azure says.
-            _ => {}
-        }
-        if answer.status != 202 && result.is_none() {
-            return Err(refuse(format!(
-                "Azure answered HTTP {} without a report result",
-                answer.status
-            )));
+            Some(other) => {
+                return Err(refuse(format!(
+                    "Azure answered a status credits does not know: {}",
+                    quoted(status.as_deref().unwrap_or(other))
+                )))
+            }
+            None => {
+                return Err(refuse(format!(
+                    "Azure answered HTTP {} without a report status",
+                    answer.status
+                )))
+            }
         }
         let Some(next) = location.clone() else {
             return Err(refuse(
@@ -266,6 +274,15 @@ pub(crate) async fn cost_details(
     {
         return Err(refuse(format!("its files are {}, not CSV", quoted(format))));
     }
+    if let Some(count) = manifest
+        .blob_count
+        .filter(|count| *count != manifest.blobs.len() as u64)
+    {
+        return Err(refuse(format!(
+            "its manifest counts {count} files but links {}",
+            manifest.blobs.len()
+        )));
+    }
     let mut month = CostDetails::default();
     for (number, blob) in manifest.blobs.iter().enumerate() {
         let Some(link) = blob.blob_link.as_deref().filter(|l| !l.trim().is_empty()) else {
@@ -284,11 +301,20 @@ pub(crate) async fn cost_details(
                 count.saturating_mul(2).saturating_add(1024 * 1024)
             })
             .min(MAX_BLOB_BYTES);
-        let reader = client
+        let (reader, read) = client
             .stream_blob(&link, limit, CostDetailsReader::new, |reader, chunk| {
                 reader.feed(chunk)
             })
             .await?;
+        // A file that ended early at a line's end would read as a smaller month.
+        if let Some(count) = blob.byte_count.filter(|count| read < *count) {
+            return Err(ArmError::Report {
+                request: describe(&link),
+                why: format!(
+                    "its file ended after {read} of the {count} bytes the report lists; run the command again"
+                ),
+            });
+        }
         let part = reader.finish().map_err(|why| ArmError::Report {
             request: describe(&link),
             why: format!("its file: {why}"),

@@ -132,8 +132,6 @@ pub(crate) async fn run(context: &Context, args: SpendArgs) -> Result<()> {
             scopes,
             many,
             exact: asked.exact,
-            // A report of a month over is what was billed; a query is always an estimate.
-            estimate: !asked.exact || asked.to >= asked.as_of.with_day(1).unwrap_or(asked.as_of),
         }
     }
     let check = |spent: &ScopeSpend| gate.check(&spent.spend);
@@ -198,11 +196,12 @@ async fn read(
         if asked.exact {
             return exact_rows(context, client, scope, asked).await;
         }
+        // A query's figures are always estimates.
         let _turn = one_query.acquire().await.map_err(|_| {
             Error::unavailable("the query queue was closed; this is a bug in credits")
         })?;
         match query(client, &scope.scope, &cost_query).await {
-            Ok(rows) => Ok(rows),
+            Ok(rows) => Ok((rows, true)),
             // A grouping the scope does not have: say which it has.
             Err(error) if error.status() == Some(400) => {
                 Err(refused_grouping(client, scope, &cost_query.grouping, error).await)
@@ -243,31 +242,34 @@ async fn read(
         })
     };
     let (costs, balance, applied) = tokio::join!(costs, balance, applied);
-    let rows = costs?;
+    let (rows, estimate) = costs?;
     let spend = summarise(&rows, &asked.by, asked.top, asked.daily, asked.not_covered)
         .map_err(|e| Error::unavailable(format!("the costs of {}: {e}", scope.label())))?;
     Ok(ScopeSpend {
         spend,
         credit_balance: balance?,
         credit_applied: applied?,
+        estimate,
     })
 }
 
 /// `--exact`: the rows of Cost Details reports, one per calendar month of the window (a
-/// closed month asked whole, so that it can be kept; the month of the reference day only
-/// through the window's end), each read from the cache when it is there.
+/// month that has ended asked whole, so that it can be kept; the month of the reference day
+/// only through the window's end), each read from the cache when it is there; and whether
+/// some month is not final yet (its figures an estimate).
 async fn exact_rows(
     context: &Context,
     client: &ArmClient,
     scope: &ScopeRef,
     asked: &Asked,
-) -> Result<Vec<CostRow>> {
+) -> Result<(Vec<CostRow>, bool)> {
     let cache = match (&context.settings.cache_dir, asked.no_cache) {
         (Some(dir), false) => Some(CostDetailsCache::new(&dir.value, client.cache_key().await?)),
         _ => None,
     };
     let progress = context.printer.progress();
     let mut rows = Vec::new();
+    let mut estimate = false;
     let mut month = asked.from.with_day(1).unwrap_or(asked.from);
     while month <= asked.to {
         let window = MonthWindow {
@@ -276,7 +278,6 @@ async fn exact_rows(
         };
         let last = window.last_day();
         let name = month.format("%Y-%m").to_string();
-        // A month over before the reference day may be invoiced: asked whole, it can be kept.
         let ended = last < asked.as_of;
         let (start, end) = if ended {
             (month, last)
@@ -288,6 +289,7 @@ async fn exact_rows(
             .filter(|_| ended)
             .and_then(|cache| cache.load(scope.scope.id(), &name));
         let details = match cached {
+            // Only a final month is ever kept.
             Some(details) => details,
             None => {
                 let label = scope.label();
@@ -299,11 +301,13 @@ async fn exact_rows(
                     ));
                 };
                 let details = cost_details(client, &scope.scope, start, end, &on_wait).await?;
-                if let Some(cache) = &cache {
-                    if ended && invoiced(client, scope, window).await {
+                let settled = ended && is_final(client, scope, window).await;
+                if settled {
+                    if let Some(cache) = &cache {
                         cache.save(scope.scope.id(), &name, &details);
                     }
                 }
+                estimate |= !settled;
                 details
             }
         };
@@ -313,27 +317,39 @@ async fn exact_rows(
                 scope.label()
             )));
         }
-        rows.extend(details.rows(&asked.by, asked.from, asked.to, asked.daily));
+        let month_rows = details
+            .rows(&asked.by, asked.from, asked.to, asked.daily)
+            .map_err(|why| {
+                Error::unavailable(format!(
+                    "the cost details report of {} for {name}: {why}",
+                    scope.label()
+                ))
+            })?;
+        rows.extend(month_rows);
         let Some(next) = month.checked_add_months(chrono::Months::new(1)) else {
             break;
         };
         month = next;
     }
-    Ok(rows)
+    Ok((rows, estimate))
 }
 
-/// Whether a month's costs are final: for a profile or an account, an invoice of it exists
-/// (a failed read is "not yet"); a customer has no invoices of its own, so its month counts
-/// as final once its profile's invoices are due, ten days after it ended.
-async fn invoiced(client: &ArmClient, scope: &ScopeRef, month: MonthWindow) -> bool {
+/// Whether a month that has ended is final, its costs no longer changing: for a billing
+/// profile, once an invoice of it exists (a failed read is "not yet"). An account's invoices
+/// come one per profile and a customer has none of its own, so theirs is final once the
+/// following month has ended too (every invoice of a month is issued within the next).
+async fn is_final(client: &ArmClient, scope: &ScopeRef, month: MonthWindow) -> bool {
     match scope.kind() {
-        ScopeKind::Customer => {
-            let today = chrono::Utc::now().date_naive();
-            month.last_day() + chrono::Days::new(10) <= today
-        }
-        _ => invoices(client, &scope.scope, month)
+        ScopeKind::BillingProfile => invoices(client, &scope.scope, month)
             .await
             .is_ok_and(|list| !list.invoices.is_empty()),
+        _ => {
+            let today = chrono::Utc::now().date_naive();
+            month
+                .last_day()
+                .checked_add_months(chrono::Months::new(1))
+                .is_some_and(|next_end| next_end < today)
+        }
     }
 }
 

@@ -15,7 +15,7 @@ use std::collections::HashMap;
 
 /// The attributes kept of each line, in this order in a key, each by the names its column
 /// goes by (the first is the MCA name, and the cache file's).
-const ATTRIBUTES: [&[&str]; 10] = [
+const ATTRIBUTES: [&[&str]; 9] = [
     &["meterCategory"],
     &["subscriptionName"],
     &["subscriptionId", "subscriptionGuid"],
@@ -25,7 +25,6 @@ const ATTRIBUTES: [&[&str]; 10] = [
     &["publisherType"],
     &["chargeType"],
     &["invoiceSectionName"],
-    &["ProductName", "product"],
 ];
 const SERVICE: usize = 0;
 const SUBSCRIPTION_NAME: usize = 1;
@@ -41,6 +40,13 @@ const COST: &[&str] = &["costInBillingCurrency"];
 const CURRENCY: &[&str] = &["billingCurrency", "billingCurrencyCode"];
 const DATE: &[&str] = &["date", "usageDate"];
 const ELIGIBLE: &[&str] = &["isAzureCreditEligible"];
+
+/// The most distinct sums one report may hold: a month of a large tenant has tens of
+/// thousands (days x subscriptions x resource groups x meters ...); a file with millions is
+/// broken or hostile, and refused before it exhausts memory (about 100 bytes a sum).
+const MAX_SUMS: usize = 2_000_000;
+/// The most distinct texts (names, ids) one report may hold, for the same reason.
+const MAX_STRINGS: usize = 2_000_000;
 
 /// No real line comes near this (an MCA line is 1 to 3 KB, tags included): a longer one is a
 /// broken or hostile file, refused rather than buffered without end.
@@ -126,6 +132,16 @@ pub(crate) struct CostDetails {
 
 impl CostDetails {
     fn add(&mut self, key: Key, cost: Decimal) -> Result<(), String> {
+        if self.sums.len() >= MAX_SUMS && !self.sums.contains_key(&key) {
+            return Err(format!(
+                "more than {MAX_SUMS} distinct (day, subscription, resource group, meter, ...) sums, far above a real month; refusing it"
+            ));
+        }
+        if self.strings.list.len() > MAX_STRINGS {
+            return Err(format!(
+                "more than {MAX_STRINGS} distinct names and ids, far above a real month; refusing it"
+            ));
+        }
         let sum = self.sums.entry(key).or_insert(Decimal::ZERO);
         *sum = sum
             .checked_add(cost)
@@ -168,7 +184,7 @@ impl CostDetails {
         from: NaiveDate,
         to: NaiveDate,
         daily: bool,
-    ) -> Vec<CostRow> {
+    ) -> Result<Vec<CostRow>, String> {
         let text = |id: u32| self.strings.get(id).map(str::to_string);
         let mut rows: HashMap<(Vec<u32>, u32, Option<NaiveDate>, Eligibility), Decimal> =
             HashMap::new();
@@ -189,8 +205,9 @@ impl CostDetails {
                     key.eligibility,
                 ))
                 .or_insert(Decimal::ZERO);
-            // Within a month of real costs a sum cannot overflow where the month did not.
-            *slot = slot.checked_add(*cost).unwrap_or(*slot);
+            *slot = slot
+                .checked_add(*cost)
+                .ok_or_else(|| "a sum of costs overflows".to_string())?;
         }
         let mut out: Vec<CostRow> = rows
             .into_iter()
@@ -215,7 +232,7 @@ impl CostDetails {
                 b.covered,
             ))
         });
-        out
+        Ok(out)
     }
 
     /// The sums as a CSV file (the on-disk cache): one line per key, its columns named as
@@ -329,7 +346,8 @@ pub(crate) struct CostDetailsReader {
     ends: Vec<usize>,
     ends_len: usize,
     columns: Option<Columns>,
-    /// The line being read, counted from 1 (the header).
+    /// The line the record just read starts on, counted from 1 (the header), as an editor
+    /// counts them (a quoted field may span lines).
     line: u64,
     details: CostDetails,
 }
@@ -358,25 +376,26 @@ impl CostDetailsReader {
     /// next chunk).
     pub(crate) fn feed(&mut self, mut input: &[u8]) -> Result<(), String> {
         loop {
+            // An empty input means "end of file" to the parser: only `finish` may say that.
+            if input.is_empty() {
+                return Ok(());
+            }
             let (result, read, written, ended) = self.parser.read_record(
                 input,
                 &mut self.record[self.record_len..],
                 &mut self.ends[self.ends_len..],
             );
+            let ended_by_newline = input[..read].last() == Some(&b'\n');
             input = &input[read..];
             self.record_len += written;
             self.ends_len += ended;
             match result {
-                csv_core::ReadRecordResult::InputEmpty => {
-                    if input.is_empty() {
-                        return Ok(());
-                    }
-                }
+                csv_core::ReadRecordResult::InputEmpty => {}
                 csv_core::ReadRecordResult::OutputFull => {
                     if self.record.len() >= MAX_LINE_BYTES {
                         return Err(format!(
                             "line {}: longer than {} MiB, far above any real line",
-                            self.line,
+                            self.parser.line(),
                             MAX_LINE_BYTES / (1024 * 1024)
                         ));
                     }
@@ -387,19 +406,24 @@ impl CostDetailsReader {
                     if self.ends.len() >= MAX_FIELDS {
                         return Err(format!(
                             "line {}: more than {MAX_FIELDS} columns",
-                            self.line
+                            self.parser.line()
                         ));
                     }
                     let grown = self.ends.len() * 2;
                     self.ends.resize(grown, 0);
                 }
                 csv_core::ReadRecordResult::Record => {
+                    self.line = self.start_line(ended_by_newline);
                     self.take_record()?;
                     self.record_len = 0;
                     self.ends_len = 0;
-                    self.line += 1;
                 }
-                csv_core::ReadRecordResult::End => return Ok(()),
+                csv_core::ReadRecordResult::End => {
+                    return Err(format!(
+                        "line {}: the file went on after its end",
+                        self.parser.line()
+                    ))
+                }
             }
         }
     }
@@ -416,10 +440,10 @@ impl CostDetailsReader {
             self.ends_len += ended;
             match result {
                 csv_core::ReadRecordResult::Record => {
+                    self.line = self.start_line(false);
                     self.take_record()?;
                     self.record_len = 0;
                     self.ends_len = 0;
-                    self.line += 1;
                 }
                 csv_core::ReadRecordResult::OutputFull => {
                     let grown = self.record.len() * 2;
@@ -438,6 +462,20 @@ impl CostDetailsReader {
             return Err("the report is empty: not even a header line".into());
         }
         Ok(self.details)
+    }
+
+    /// The line the record just read starts on: the parser counts the line breaks read so
+    /// far, which include those inside the record's quoted fields and, when the record ended
+    /// on `\n` (not `\r`, whose `\n` comes with the next read), its own.
+    fn start_line(&self, ended_by_newline: bool) -> u64 {
+        let inside = self.record[..self.record_len]
+            .iter()
+            .filter(|byte| **byte == b'\n')
+            .count() as u64;
+        self.parser
+            .line()
+            .saturating_sub(inside + u64::from(ended_by_newline))
+            .max(1)
     }
 
     /// The fields of the line just read.
@@ -547,6 +585,7 @@ mod tests {
         let to = NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
         details
             .rows(by, from, to, false)
+            .unwrap()
             .into_iter()
             .map(|row| (row.groups, row.cost.to_string(), row.covered))
             .collect()
@@ -613,7 +652,7 @@ mod tests {
     fn days_outside_the_window_are_left_out_and_daily_rows_keep_their_day() {
         let details = read(&[REPORT.as_bytes()]).unwrap();
         let day = NaiveDate::from_ymd_opt(2026, 11, 2).unwrap();
-        let rows = details.rows(&[GroupBy::Service], day, day, true);
+        let rows = details.rows(&[GroupBy::Service], day, day, true).unwrap();
         assert_eq!(rows.len(), 1);
         assert_eq!(rows[0].date, Some(day));
         assert_eq!(rows[0].cost.to_string(), "2.96");
@@ -637,6 +676,18 @@ mod tests {
         for (line, expected) in cases {
             let error = read(&[header.as_bytes(), line.as_bytes()]).unwrap_err();
             assert!(error.starts_with(expected), "{error}");
+        }
+        // A quoted field over two lines: the next line's number is an editor's.
+        for newline in ["\n", "\r\n"] {
+            let file = format!(
+                "date,billingCurrency,costInBillingCurrency,tags{newline}11/01/2026,USD,1,\"a{newline}b\"{newline}11/01/2026,USD,x,{newline}"
+            );
+            let bytes: Vec<&[u8]> = file.as_bytes().chunks(3).collect();
+            let error = read(&bytes).unwrap_err();
+            assert!(
+                error.starts_with("line 4: costInBillingCurrency"),
+                "{newline:?}: {error}"
+            );
         }
         let error = read(&[b"date,cost\n"]).unwrap_err();
         assert!(error.contains("no costInBillingCurrency column"), "{error}");

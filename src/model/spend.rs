@@ -144,6 +144,9 @@ pub(crate) struct ScopeSpend {
     pub(crate) credit_balance: Option<Amount>,
     /// For a closed month: the credit its invoices applied (profiles and accounts).
     pub(crate) credit_applied: Option<Amount>,
+    /// Whether the costs may still change: always from a query; from reports, unless every
+    /// month is final (invoiced).
+    pub(crate) estimate: bool,
 }
 
 /// What one group adds up to so far.

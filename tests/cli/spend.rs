@@ -282,6 +282,40 @@ async fn throttling_no_cost_and_a_refused_dimension() {
     assert!(out.stdout.is_empty(), "{out}");
 }
 
+/// Each of Cost Management's four retry headers is read on its own: a 429 naming only one
+/// of them, with an hour's wait, ends the run at once (exit 6) saying how long Azure asked.
+#[tokio::test(flavor = "multi_thread")]
+async fn each_cost_management_retry_header_is_heard() {
+    let scope = format!("{ACCOUNT_ID}/billingProfiles/13579");
+    for quota in ["qpu", "entity", "tenant", "client"] {
+        let fake = Fake::start().await;
+        Mock::given(method("POST"))
+            .and(path(format!(
+                "{scope}/providers/Microsoft.CostManagement/query"
+            )))
+            .respond_with(
+                ResponseTemplate::new(429)
+                    .insert_header(
+                        format!("x-ms-ratelimit-microsoft.costmanagement-{quota}-retry-after")
+                            .as_str(),
+                        "3600",
+                    )
+                    .set_body_string(r#"{"error":{"code":"429","message":"Too many requests."}}"#),
+            )
+            .expect(1)
+            .mount(&fake.server)
+            .await;
+        with_balance(&fake, &scope).await;
+        let out = fake.run(&["--timeout", "20", "spend", "--profile", &scope]);
+        assert_eq!(out.code, 6, "{quota}: {out}");
+        assert!(
+            out.stderr.contains("Azure asked to wait 3600 s"),
+            "{quota}: {out}"
+        );
+        fake.server.verify().await;
+    }
+}
+
 /// The window: at most 366 days, not older than 13 months, not after the reference day, a
 /// month that has begun; bad --by, --top and --granularity: exit 2, one line, no request.
 #[tokio::test(flavor = "multi_thread")]

@@ -23,6 +23,20 @@ G0001,Development,10/02/2026,Virtual Machines,D2s v5,Virtual Machines Dsv5,sub-2
 G0001,Development,10/03/2026,,,Contoso Firewall,sub-1,\"Contoso, Production\",rg-web,westeurope,Marketplace,Usage,Default,USD,2.96,False\r\n\
 G0001,Development,10/01/2026,Visual Studio Subscription,Enterprise (Monthly),Visual Studio Enterprise (Monthly),sub-1,\"Contoso, Production\",,,Microsoft,Purchase,Default,USD,45.00,False\r\n";
 
+/// `REPORT` grown with blank lines to the `byteCount` a manifest lists (a file shorter than
+/// its manifest says is refused as cut short).
+fn report_of_size(size: &Value) -> String {
+    let size = size.as_u64().map_or(REPORT.len(), |n| n as usize);
+    let mut text = REPORT.to_string();
+    while text.len() + 2 <= size {
+        text.push_str("\r\n");
+    }
+    if text.len() < size {
+        text.push('\n');
+    }
+    text
+}
+
 fn decimal(value: &Value) -> rust_decimal::Decimal {
     rust_decimal::Decimal::from_str_exact(&value.to_string()).unwrap()
 }
@@ -82,11 +96,9 @@ async fn serve_report(fake: &Fake, example: &str, scope: &str) -> Value {
         .respond_with(json_response(&result.to_string()))
         .mount(&fake.server)
         .await;
-    let link = result["manifest"]["blobs"][0]["blobLink"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    serve_file(fake, &link, REPORT).await;
+    let blob = &result["manifest"]["blobs"][0];
+    let link = blob["blobLink"].as_str().unwrap().to_string();
+    serve_file(fake, &link, &report_of_size(&blob["byteCount"])).await;
     result
 }
 
@@ -129,13 +141,15 @@ async fn the_official_report_examples_are_followed_to_their_files() {
             "--profile"
         };
         let out = fake.run(&[
-            "--as-of", "2026-12-15", "spend", flag, &scope, "--month", "2026-10", "--exact",
-            "--not-covered", "--no-cache", "--json",
+            "--as-of", "2026-12-15", "-v", "spend", flag, &scope, "--month", "2026-10",
+            "--exact", "--not-covered", "--no-cache", "--json",
         ]);
         assert_eq!(out.code, 0, "{example}: {out}");
         let json = out.json();
         assert_eq!(json["source"], "costDetails");
-        assert_eq!(json["estimate"], false);
+        // A customer's October is final once November is over; a profile's only once its
+        // invoice exists, and this fake has none.
+        assert_eq!(json["estimate"], flag == "--profile", "{example}");
         let groups = json["groups"].as_array().unwrap();
         let find = |name: &str| {
             groups
@@ -178,6 +192,8 @@ async fn the_official_report_examples_are_followed_to_their_files() {
         );
         // The link's signature is kept on the request, and never shown.
         assert_eq!(file_request.url.query(), Some("sv=2020-05-31&sr=b&sig=abcd"));
+        // `-v` shows the file's request, its path only.
+        assert!(out.stderr.contains("GET /armreports/"), "{out}");
         assert!(!out.stderr.contains("sig=abcd"), "{out}");
     }
 }
@@ -223,7 +239,12 @@ async fn a_report_that_takes_three_polls_is_waited_for() {
         .mount(&fake.server)
         .await;
     let link = result["manifest"]["blobs"][0]["blobLink"].as_str().unwrap();
-    serve_file(&fake, link, REPORT).await;
+    serve_file(
+        &fake,
+        link,
+        &report_of_size(&result["manifest"]["blobs"][0]["byteCount"]),
+    )
+    .await;
     let out = fake.run(&[
         "--as-of",
         "2026-12-15",
@@ -335,6 +356,11 @@ async fn invoiced_months_are_cached_and_others_are_not() {
     };
     let first = invoiced.run(&args);
     assert_eq!(first.code, 0, "{first}");
+    assert_eq!(
+        first.json()["estimate"],
+        false,
+        "an invoiced month is final"
+    );
     assert_eq!(posts(&invoiced).await, 1);
     let second = invoiced.run(&args);
     assert_eq!(second.code, 0, "{second}");
@@ -445,20 +471,23 @@ async fn a_report_that_cannot_be_had_is_one_line_and_exit_6() {
         assert!(first.contains(says), "{says:?} not in:\n{out}");
     };
 
+    // A Location on another origin (here another local server, standing for any other
+    // host): never asked, the token never sent there.
+    let elsewhere = Fake::start().await;
     let foreign = answering(
         ResponseTemplate::new(202)
             .insert_header(
                 "Location",
-                "https://evil.example.com/op?api-version=2025-03-01",
+                format!("{}/op?api-version=2025-03-01", elsewhere.uri()).as_str(),
             )
             .insert_header("Retry-After", "0"),
     )
     .await;
     one_line(&foreign.run(&args), "not the configured endpoint");
     assert_eq!(
-        foreign.request_count().await,
-        3,
-        "something followed the Location"
+        elsewhere.request_count().await,
+        0,
+        "the Location was followed"
     );
 
     let plain = answering(json_response(
@@ -518,12 +547,38 @@ async fn a_report_that_cannot_be_had_is_one_line_and_exit_6() {
     one_line(&broken.run(&args), "line 2: costInBillingCurrency");
 }
 
-/// A file that fails once (503) is fetched again from its start: the figures are those of
-/// one copy of the file, never one and a half.
+/// A file whose download breaks half way (the connection closes before the length it
+/// announced) is fetched again from its start: the figures are those of one copy of the
+/// file, never one and a half.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_file_fetched_again_is_counted_once() {
+    use std::io::{Read, Write};
+    // Storage that breaks the first download after half the file, then serves it whole.
+    let storage = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let storage_uri = format!("http://{}", storage.local_addr().unwrap());
+    let served = std::thread::spawn(move || {
+        let mut connections = 0;
+        for stream in storage.incoming().take(2) {
+            let mut stream = stream.unwrap();
+            connections += 1;
+            let mut request = [0u8; 4096];
+            let _ = stream.read(&mut request);
+            let head = format!(
+                "HTTP/1.1 200 OK\r\ncontent-type: text/csv\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+                REPORT.len()
+            );
+            stream.write_all(head.as_bytes()).unwrap();
+            let body = if connections == 1 {
+                &REPORT.as_bytes()[..REPORT.len() / 2]
+            } else {
+                REPORT.as_bytes()
+            };
+            stream.write_all(body).unwrap();
+        }
+        connections
+    });
     let fake = fake_with(PROFILE).await;
-    let link = format!("{}/armreports/flaky.csv?sig=x", fake.uri());
+    let link = format!("{storage_uri}/armreports/flaky.csv?sig=x");
     Mock::given(method("POST"))
         .and(path(report_path(PROFILE)))
         .respond_with(json_response(
@@ -532,14 +587,6 @@ async fn a_file_fetched_again_is_counted_once() {
         ))
         .mount(&fake.server)
         .await;
-    Mock::given(method("GET"))
-        .and(path("/armreports/flaky.csv"))
-        .respond_with(ResponseTemplate::new(503).insert_header("Retry-After", "0"))
-        .up_to_n_times(1)
-        .with_priority(1)
-        .mount(&fake.server)
-        .await;
-    serve_file(&fake, &link, REPORT).await;
     let out = fake.run(&[
         "--as-of",
         "2026-12-15",
@@ -553,10 +600,54 @@ async fn a_file_fetched_again_is_counted_once() {
         "--json",
     ]);
     assert_eq!(out.code, 0, "{out}");
+    assert_eq!(served.join().unwrap(), 2, "the file was not fetched again");
     assert_eq!(
         out.json()["totals"]["cost"]["value"].to_string(),
         "67.505376017276512"
     );
+}
+
+/// A file shorter than its manifest says (cut at a line's end, so it reads as good CSV) is
+/// refused, not summed as a smaller month; so is a manifest whose file count disagrees.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_file_cut_short_or_missing_is_refused() {
+    let args = [
+        "--as-of",
+        "2026-12-15",
+        "spend",
+        "--profile",
+        PROFILE,
+        "--month",
+        "2026-10",
+        "--exact",
+        "--no-cache",
+    ];
+    let short = fake_with(PROFILE).await;
+    let link = format!("{}/armreports/short.csv", short.uri());
+    Mock::given(method("POST"))
+        .and(path(report_path(PROFILE)))
+        .respond_with(json_response(
+            &json!({"status": "Completed", "manifest": {"blobCount": 1, "blobs": [{"blobLink": link, "byteCount": REPORT.len() + 500}]}}).to_string(),
+        ))
+        .mount(&short.server)
+        .await;
+    serve_file(&short, &link, REPORT).await;
+    let out = short.run(&args);
+    assert_eq!(out.code, 6, "{out}");
+    assert!(out.stderr.contains("ended after"), "{out}");
+    assert!(out.stdout.is_empty(), "{out}");
+
+    let missing = fake_with(PROFILE).await;
+    Mock::given(method("POST"))
+        .and(path(report_path(PROFILE)))
+        .respond_with(json_response(
+            &json!({"status": "Completed", "manifest": {"blobCount": 2, "blobs": [{"blobLink": format!("{}/armreports/one.csv", missing.uri())}]}}).to_string(),
+        ))
+        .mount(&missing.server)
+        .await;
+    let out = missing.run(&args);
+    assert_eq!(out.code, 6, "{out}");
+    assert!(out.stderr.contains("counts 2 files but links 1"), "{out}");
 }
 
 /// The demo prepares reports too (a poll a second later), and line by line they agree with

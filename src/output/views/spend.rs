@@ -33,15 +33,12 @@ pub(crate) struct SpendPage<'a> {
     pub(crate) many: bool,
     /// `--exact`: from Cost Details reports, line by line.
     pub(crate) exact: bool,
-    /// Whether some figure is still an estimate: every query's is; a report's is, in the
-    /// month not yet over.
-    pub(crate) estimate: bool,
 }
 
 /// What the figures are, said on every page for people.
 const ESTIMATE: &str = "Estimated costs before credit and tax, from Cost Management (refreshed about every 4 hours; the newest may be 8 to 24 hours old).";
 const EXACT: &str = "Costs before credit and tax, summed line by line from Cost Details reports; what credit covers is each line's own isAzureCreditEligible.";
-const EXACT_OPEN: &str = "Costs before credit and tax, summed line by line from Cost Details reports; what credit covers is each line's own isAzureCreditEligible. The month not yet over is an estimate (its newest lines may be 8 to 24 hours old).";
+const EXACT_OPEN: &str = "Costs before credit and tax, summed line by line from Cost Details reports; what credit covers is each line's own isAzureCreditEligible. A month not yet invoiced is an estimate (its newest lines may be 8 to 24 hours old).";
 
 /// One document: a scope in one currency.
 struct Document<'a> {
@@ -51,13 +48,13 @@ struct Document<'a> {
     from: NaiveDate,
     to: NaiveDate,
     exact: bool,
-    estimate: bool,
 }
 
 impl SpendPage<'_> {
     /// What the figures are, for people.
     fn what(&self) -> &'static str {
-        match (self.exact, self.estimate) {
+        let estimate = self.scopes.iter().any(|one| one.spent.estimate);
+        match (self.exact, estimate) {
             (false, _) => ESTIMATE,
             (true, false) => EXACT,
             (true, true) => EXACT_OPEN,
@@ -75,7 +72,6 @@ impl SpendPage<'_> {
                     from: self.from,
                     to: self.to,
                     exact: self.exact,
-                    estimate: self.estimate,
                 });
             }
             for spend in &one.spent.spend {
@@ -86,7 +82,6 @@ impl SpendPage<'_> {
                     from: self.from,
                     to: self.to,
                     exact: self.exact,
-                    estimate: self.estimate,
                 });
             }
         }
@@ -137,7 +132,7 @@ impl Serialize for Document<'_> {
                 to: to.to_string(),
             },
             source: if self.exact { "costDetails" } else { "query" },
-            estimate: self.estimate,
+            estimate: self.spent.estimate,
             groups: self.spend.map_or(&[], |s| s.groups.as_slice()),
             totals: Totals {
                 cost: self.spend.map(|s| &s.total),
