@@ -346,9 +346,11 @@ pub(crate) struct CostDetailsReader {
     ends: Vec<usize>,
     ends_len: usize,
     columns: Option<Columns>,
-    /// The line the record just read starts on, counted from 1 (the header), as an editor
-    /// counts them (a quoted field may span lines).
-    line: u64,
+    /// The parser's line count when the record just read ended, and whether it ended on
+    /// `\n`: from these (and the record's own line breaks) a message names the line the
+    /// record starts on, counted only when a message needs it.
+    end_line: u64,
+    ended_by_newline: bool,
     details: CostDetails,
 }
 
@@ -367,7 +369,8 @@ impl CostDetailsReader {
             ends: vec![0; 128],
             ends_len: 0,
             columns: None,
-            line: 1,
+            end_line: 1,
+            ended_by_newline: false,
             details: CostDetails::default(),
         }
     }
@@ -413,7 +416,8 @@ impl CostDetailsReader {
                     self.ends.resize(grown, 0);
                 }
                 csv_core::ReadRecordResult::Record => {
-                    self.line = self.start_line(ended_by_newline);
+                    self.end_line = self.parser.line();
+                    self.ended_by_newline = ended_by_newline;
                     self.take_record()?;
                     self.record_len = 0;
                     self.ends_len = 0;
@@ -440,7 +444,8 @@ impl CostDetailsReader {
             self.ends_len += ended;
             match result {
                 csv_core::ReadRecordResult::Record => {
-                    self.line = self.start_line(false);
+                    self.end_line = self.parser.line();
+                    self.ended_by_newline = false;
                     self.take_record()?;
                     self.record_len = 0;
                     self.ends_len = 0;
@@ -464,25 +469,15 @@ impl CostDetailsReader {
         Ok(self.details)
     }
 
-    /// The line the record just read starts on: the parser counts the line breaks read so
-    /// far, which include those inside the record's quoted fields and, when the record ended
-    /// on `\n` (not `\r`, whose `\n` comes with the next read), its own.
-    fn start_line(&self, ended_by_newline: bool) -> u64 {
-        let inside = self.record[..self.record_len]
-            .iter()
-            .filter(|byte| **byte == b'\n')
-            .count() as u64;
-        self.parser
-            .line()
-            .saturating_sub(inside + u64::from(ended_by_newline))
-            .max(1)
-    }
-
     /// The fields of the line just read.
     fn take_record(&mut self) -> Result<(), String> {
         let record = &self.record[..self.record_len];
         let ends = &self.ends[..self.ends_len];
-        let line = self.line;
+        let line = StartLine {
+            record,
+            end_line: self.end_line,
+            ended_by_newline: self.ended_by_newline,
+        };
         let field = |index: usize| -> Result<&str, String> {
             let start = if index == 0 { 0 } else { ends[index - 1] };
             let bytes = record.get(start..ends[index]).unwrap_or_default();
@@ -546,6 +541,28 @@ impl CostDetailsReader {
             .map_err(|why| format!("line {line}: {why}"))?;
         self.details.lines += 1;
         Ok(())
+    }
+}
+
+/// The line a record starts on, as an editor counts lines: the parser counts the line
+/// breaks read so far, which include those inside the record's quoted fields and, when the
+/// record ended on `\n` (not `\r`, whose `\n` comes with the next read), its own. Counted
+/// when shown, so that reading costs no pass over the bytes.
+#[derive(Clone, Copy)]
+struct StartLine<'a> {
+    record: &'a [u8],
+    end_line: u64,
+    ended_by_newline: bool,
+}
+
+impl std::fmt::Display for StartLine<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let inside = self.record.iter().filter(|byte| **byte == b'\n').count() as u64;
+        let line = self
+            .end_line
+            .saturating_sub(inside + u64::from(self.ended_by_newline))
+            .max(1);
+        write!(f, "{line}")
     }
 }
 
