@@ -446,12 +446,7 @@ fn cost_query(tenant: &Tenant, target: &str, body: &[u8]) -> Reply {
         return not_found(&path);
     }
     let Ok(asked) = serde_json::from_slice::<Value>(body) else {
-        let body = json!({"error": {"code": "BadRequest", "message": "The query has no body: a nextLink must be POSTed with the same body."}});
-        return Reply {
-            status: 400,
-            body: Some(body.to_string()),
-            ..Default::default()
-        };
+        return bad_request("The query has no body: a nextLink must be POSTed with the same body.");
     };
     let Some(scope) = Scope::enclosing(&path) else {
         return not_found(&path);
@@ -459,20 +454,8 @@ fn cost_query(tenant: &Tenant, target: &str, body: &[u8]) -> Reply {
     let Some(Value::Array(events)) = lookup(&tenant.data["events"], scope.name()) else {
         return not_found(&path);
     };
-    let day = |v: &Value| {
-        v.as_str()
-            .and_then(|t| NaiveDate::parse_from_str(t.get(..10)?, "%Y-%m-%d").ok())
-    };
-    let (Some(from), Some(to)) = (
-        day(&asked["timePeriod"]["from"]),
-        day(&asked["timePeriod"]["to"]),
-    ) else {
-        let body = json!({"error": {"code": "BadRequest", "message": "The demo answers Custom periods only."}});
-        return Reply {
-            status: 400,
-            body: Some(body.to_string()),
-            ..Default::default()
-        };
+    let Some((from, to)) = period(&asked, "from", "to") else {
+        return bad_request("The demo answers Custom periods only.");
     };
     let daily = asked["dataset"]["granularity"].as_str() == Some("Daily");
     let grouping: Vec<String> = asked["dataset"]["grouping"]
@@ -684,20 +667,8 @@ fn cost_details_report(tenant: &Tenant, target: &str, body: &[u8]) -> Reply {
     };
     let path = url.path().to_string();
     let asked: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
-    let day = |v: &Value| {
-        v.as_str()
-            .and_then(|t| NaiveDate::parse_from_str(t.get(..10)?, "%Y-%m-%d").ok())
-    };
-    let (Some(start), Some(end)) = (
-        day(&asked["timePeriod"]["start"]),
-        day(&asked["timePeriod"]["end"]),
-    ) else {
-        let body = json!({"error": {"code": "BadRequest", "message": "The demo prepares reports of a timePeriod only."}});
-        return Reply {
-            status: 400,
-            body: Some(body.to_string()),
-            ..Default::default()
-        };
+    let Some((start, end)) = period(&asked, "start", "end") else {
+        return bad_request("The demo prepares reports of a timePeriod only.");
     };
     let Some(scope) = path.rsplit_once("/providers/").map(|(scope, _)| scope) else {
         return not_found(&path);
@@ -832,6 +803,27 @@ fn lookup<'a>(map: &'a Value, name: &str) -> Option<&'a Value> {
         .iter()
         .find(|(key, _)| key.eq_ignore_ascii_case(name))
         .map(|(_, v)| v)
+}
+
+/// The days of a request body's `timePeriod` (`first` and `last` name its two fields).
+fn period(asked: &Value, first: &str, last: &str) -> Option<(NaiveDate, NaiveDate)> {
+    let day = |v: &Value| {
+        v.as_str()
+            .and_then(|t| NaiveDate::parse_from_str(t.get(..10)?, "%Y-%m-%d").ok())
+    };
+    Some((
+        day(&asked["timePeriod"][first])?,
+        day(&asked["timePeriod"][last])?,
+    ))
+}
+
+fn bad_request(message: &str) -> Reply {
+    let body = json!({"error": {"code": "BadRequest", "message": message}});
+    Reply {
+        status: 400,
+        body: Some(body.to_string()),
+        ..Default::default()
+    }
 }
 
 fn ok(value: &Value) -> Reply {

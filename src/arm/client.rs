@@ -651,7 +651,7 @@ impl ArmClient {
                 if is_transient_status(status) {
                     // Storage's own wait is this file's alone: Resource Manager's requests
                     // need not wait it out.
-                    self.pause_alone_before_retry(attempt, retry_after(&headers), url, failure)
+                    self.pause_for_retry(attempt, retry_after(&headers), url, failure, false)
                         .await?;
                     continue;
                 }
@@ -887,19 +887,8 @@ impl ArmClient {
             .await
     }
 
-    /// `pause_before_retry` for a request outside Resource Manager (a storage download),
-    /// whose wait is its own.
-    async fn pause_alone_before_retry(
-        &self,
-        attempt: u32,
-        asked: Option<Duration>,
-        url: &Url,
-        failure: ArmError,
-    ) -> ArmResult<()> {
-        self.pause_for_retry(attempt, asked, url, failure, false)
-            .await
-    }
-
+    /// `pause_before_retry`, the wait shared with the run's other requests or not (a
+    /// storage download's wait is its own).
     async fn pause_for_retry(
         &self,
         attempt: u32,

@@ -37,8 +37,38 @@ fn report_of_size(size: &Value) -> String {
     text
 }
 
+/// `--as-of 2026-12-15 spend --profile PROFILE --month 2026-10 --exact EXTRA…`: October,
+/// a month over, of the profile these tests serve.
+fn october(extra: &[&'static str]) -> Vec<&'static str> {
+    let mut args = vec![
+        "--as-of",
+        "2026-12-15",
+        "spend",
+        "--profile",
+        PROFILE,
+        "--month",
+        "2026-10",
+        "--exact",
+    ];
+    args.extend_from_slice(extra);
+    args
+}
+
 fn decimal(value: &Value) -> rust_decimal::Decimal {
     rust_decimal::Decimal::from_str_exact(&value.to_string()).unwrap()
+}
+
+/// The report request of `scope` answers 202: ask again at `location` after `wait` seconds.
+async fn accepted(fake: &Fake, scope: &str, location: &str, wait: &str) {
+    Mock::given(method("POST"))
+        .and(path(report_path(scope)))
+        .respond_with(
+            ResponseTemplate::new(202)
+                .insert_header("Location", location)
+                .insert_header("Retry-After", wait),
+        )
+        .mount(&fake.server)
+        .await;
 }
 
 /// An official example, its Azure hosts swapped for the fake's.
@@ -81,15 +111,7 @@ async fn serve_report(fake: &Fake, example: &str, scope: &str) -> Value {
         .as_str()
         .unwrap()
         .to_string();
-    Mock::given(method("POST"))
-        .and(path(report_path(scope)))
-        .respond_with(
-            ResponseTemplate::new(202)
-                .insert_header("Location", location.as_str())
-                .insert_header("Retry-After", "0"),
-        )
-        .mount(&fake.server)
-        .await;
+    accepted(&fake, scope, location.as_str(), "0").await;
     let result = file["responses"]["200"]["body"].clone();
     Mock::given(method("GET"))
         .and(path(url::Url::parse(&location).unwrap().path()))
@@ -207,16 +229,7 @@ async fn a_report_that_takes_three_polls_is_waited_for() {
         "{}{PROFILE}/providers/Microsoft.CostManagement/costDetailsOperationResults/op-1?api-version=2025-03-01",
         fake.uri()
     );
-    Mock::given(method("POST"))
-        .and(path(report_path(PROFILE)))
-        .respond_with(
-            ResponseTemplate::new(202)
-                .insert_header("Location", location.as_str())
-                .insert_header("Retry-After", "0"),
-        )
-        .expect(1)
-        .mount(&fake.server)
-        .await;
+    accepted(&fake, PROFILE, location.as_str(), "0").await;
     let operation = url::Url::parse(&location).unwrap().path().to_string();
     Mock::given(method("GET"))
         .and(path(&operation))
@@ -245,20 +258,12 @@ async fn a_report_that_takes_three_polls_is_waited_for() {
         &report_of_size(&result["manifest"]["blobs"][0]["byteCount"]),
     )
     .await;
-    let out = fake.run(&[
-        "--as-of",
-        "2026-12-15",
-        "spend",
-        "--profile",
-        PROFILE,
-        "--month",
-        "2026-10",
-        "--exact",
+    let out = fake.run(&october(&[
         "--by",
         "subscription",
         "--not-covered",
         "--json",
-    ]);
+    ]));
     assert_eq!(out.code, 0, "{out}");
     let json = out.json();
     let groups = json["groups"].as_array().unwrap();
@@ -286,17 +291,7 @@ async fn a_report_may_be_ready_at_once_or_empty() {
         .mount(&fake.server)
         .await;
     serve_file(&fake, &link, REPORT).await;
-    let out = fake.run(&[
-        "--as-of",
-        "2026-12-15",
-        "spend",
-        "--profile",
-        PROFILE,
-        "--month",
-        "2026-10",
-        "--exact",
-        "--json",
-    ]);
+    let out = fake.run(&october(&["--json"]));
     assert_eq!(out.code, 0, "{out}");
     assert_eq!(
         out.json()["totals"]["cost"]["value"].to_string(),
@@ -309,16 +304,7 @@ async fn a_report_may_be_ready_at_once_or_empty() {
         .respond_with(ResponseTemplate::new(204))
         .mount(&empty.server)
         .await;
-    let out = empty.run(&[
-        "--as-of",
-        "2026-12-15",
-        "spend",
-        "--profile",
-        PROFILE,
-        "--month",
-        "2026-10",
-        "--exact",
-    ]);
+    let out = empty.run(&october(&[]));
     assert_eq!(out.code, 0, "{out}");
     assert!(out.stdout.contains("No cost in this period."), "{out}");
 }
@@ -334,17 +320,7 @@ async fn invoiced_months_are_cached_and_others_are_not() {
     )
     .await;
     serve_report(&invoiced, example, PROFILE).await;
-    let args = [
-        "--as-of",
-        "2026-12-15",
-        "spend",
-        "--profile",
-        PROFILE,
-        "--month",
-        "2026-10",
-        "--exact",
-        "--json",
-    ];
+    let args = october(&["--json"]);
     let posts = async |fake: &Fake| {
         fake.server
             .received_requests()
@@ -442,19 +418,8 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
 /// report, a wait longer than the time limit (said at once), a broken line.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_report_that_cannot_be_had_is_one_line_and_exit_6() {
-    let args = [
-        "--as-of",
-        "2026-12-15",
-        "--timeout",
-        "20",
-        "spend",
-        "--profile",
-        PROFILE,
-        "--month",
-        "2026-10",
-        "--exact",
-        "--no-cache",
-    ];
+    let mut args = vec!["--timeout", "20"];
+    args.extend(october(&["--no-cache"]));
     let answering = async |answer: ResponseTemplate| {
         let fake = fake_with(PROFILE).await;
         Mock::given(method("POST"))
@@ -510,15 +475,7 @@ async fn a_report_that_cannot_be_had_is_one_line_and_exit_6() {
         "{}{PROFILE}/providers/Microsoft.CostManagement/costDetailsOperationResults/op-2",
         slow.uri()
     );
-    Mock::given(method("POST"))
-        .and(path(report_path(PROFILE)))
-        .respond_with(
-            ResponseTemplate::new(202)
-                .insert_header("Location", slow_location.as_str())
-                .insert_header("Retry-After", "3600"),
-        )
-        .mount(&slow.server)
-        .await;
+    accepted(&slow, PROFILE, slow_location.as_str(), "3600").await;
     let started = std::time::Instant::now();
     let out = slow.run(&args);
     one_line(&out, "Azure is still preparing it");
@@ -587,18 +544,7 @@ async fn a_file_fetched_again_is_counted_once() {
         ))
         .mount(&fake.server)
         .await;
-    let out = fake.run(&[
-        "--as-of",
-        "2026-12-15",
-        "spend",
-        "--profile",
-        PROFILE,
-        "--month",
-        "2026-10",
-        "--exact",
-        "--no-cache",
-        "--json",
-    ]);
+    let out = fake.run(&october(&["--no-cache", "--json"]));
     assert_eq!(out.code, 0, "{out}");
     assert_eq!(served.join().unwrap(), 2, "the file was not fetched again");
     assert_eq!(
@@ -611,17 +557,7 @@ async fn a_file_fetched_again_is_counted_once() {
 /// refused, not summed as a smaller month; so is a manifest whose file count disagrees.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_file_cut_short_or_missing_is_refused() {
-    let args = [
-        "--as-of",
-        "2026-12-15",
-        "spend",
-        "--profile",
-        PROFILE,
-        "--month",
-        "2026-10",
-        "--exact",
-        "--no-cache",
-    ];
+    let args = october(&["--no-cache"]);
     let short = fake_with(PROFILE).await;
     let link = format!("{}/armreports/short.csv", short.uri());
     Mock::given(method("POST"))
