@@ -111,7 +111,7 @@ async fn serve_report(fake: &Fake, example: &str, scope: &str) -> Value {
         .as_str()
         .unwrap()
         .to_string();
-    accepted(&fake, scope, location.as_str(), "0").await;
+    accepted(fake, scope, location.as_str(), "0").await;
     let result = file["responses"]["200"]["body"].clone();
     Mock::given(method("GET"))
         .and(path(url::Url::parse(&location).unwrap().path()))
