@@ -98,6 +98,11 @@ pub(crate) struct GlobalArgs {
     /// concurrency] [default: 16]
     #[arg(long, global = true, value_name = "N")]
     pub(crate) concurrency: Option<String>,
+
+    /// Send at most N requests a second to Azure, to leave room in the tenant's throttle for
+    /// others (a number above 0, at most 1000) [default: as fast as Azure's limits allow]
+    #[arg(long, global = true, value_name = "N")]
+    pub(crate) max_rate: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

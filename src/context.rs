@@ -52,6 +52,11 @@ impl Context {
                     settings.timeout.value,
                     settings.concurrency.value,
                 );
+                // Given (by flag, variable or config), it bounds the requests in flight;
+                // else the governor grows past it when Azure is slow.
+                options.concurrency_given =
+                    settings.concurrency.source != crate::settings::Source::Default;
+                options.max_rate = settings.max_rate;
                 if settings.verbose {
                     let stderr = self.printer.stderr();
                     let observer: ClientObserver =

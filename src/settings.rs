@@ -323,6 +323,8 @@ pub(crate) struct Settings {
     /// `--refresh`: never read the profile cache (it is still written).
     pub(crate) refresh: bool,
     pub(crate) concurrency: Setting<usize>,
+    /// `--max-rate`: requests a second, at most.
+    pub(crate) max_rate: Option<f64>,
     /// Where the profile cache lives; `None` disables it (the demo, or no cache directory).
     pub(crate) cache_dir: Option<Setting<PathBuf>>,
     /// For `profile`, which is completed per command.
@@ -478,6 +480,7 @@ impl Settings {
             |text, source| parse_concurrency(&source.name(), text),
             || DEFAULT_CONCURRENCY,
         )?;
+        let max_rate = global.max_rate.as_deref().map(parse_max_rate).transpose()?;
         // The demo's endpoint is a new port each run: caching it would only litter. No flag
         // sets the directory; the default is the platform's cache directory (which `dirs`
         // finds from HOME or XDG_CACHE_HOME).
@@ -510,6 +513,7 @@ impl Settings {
             timeout,
             refresh: global.refresh,
             concurrency,
+            max_rate,
             cache_dir,
             env: env.clone(),
         })
@@ -641,6 +645,15 @@ fn parse_timeout(name: &str, text: &str) -> Result<Duration> {
         _ => Err(Error::usage(format!(
             "{name} {text:?} is not a number of seconds; write a whole number from 1 to {MAX_TIMEOUT_SECS}{}",
             example(name, "60")
+        ))),
+    }
+}
+
+fn parse_max_rate(text: &str) -> Result<f64> {
+    match text.trim().parse::<f64>() {
+        Ok(rate) if rate.is_finite() && rate > 0.0 && rate <= 1000.0 => Ok(rate),
+        _ => Err(Error::usage(format!(
+            "--max-rate {text:?} is not a rate; give requests a second, a number above 0 and at most 1000, such as --max-rate 10"
         ))),
     }
 }

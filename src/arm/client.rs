@@ -2,7 +2,8 @@
 
 use super::auth::{one_line, TokenSource};
 use super::error::{ArmError, ArmResult, StatusFailure};
-use super::retry::{backoff, is_transient_status, retry_after};
+use super::governor::{Admission, Answer, Governor, MAX_IN_FLIGHT};
+use super::retry::{backoff, is_throttled, is_transient_status, retry_after};
 use crate::model::scope::Scope;
 use crate::model::wire::{ArmRecord, ErrorBody, Page};
 use azure_core::credentials::Secret;
@@ -70,8 +71,13 @@ pub(crate) struct ClientOptions {
     pub(crate) endpoint: Url,
     /// The deadline for the whole command, retries and token included.
     pub(crate) total_timeout: Duration,
-    /// Requests in flight at once, at most.
+    /// Requests in flight at once, at most, when `concurrency_given`; else where the
+    /// governor starts (it grows past it when answers are slow).
     pub(crate) concurrency: usize,
+    /// Whether `--concurrency` (or its variable or config key) set it: then it bounds.
+    pub(crate) concurrency_given: bool,
+    /// `--max-rate`: requests a second, at most.
+    pub(crate) max_rate: Option<f64>,
     /// Attempts per request, the first included.
     pub(crate) max_attempts: u32,
     /// The first retry waits up to this long; later ones double it.
@@ -86,6 +92,8 @@ impl ClientOptions {
             endpoint,
             total_timeout,
             concurrency,
+            concurrency_given: true,
+            max_rate: None,
             max_attempts: 4,
             retry_base: Duration::from_millis(500),
             observer: None,
@@ -100,12 +108,11 @@ pub(crate) struct ArmClient {
     tokens: TokenSource,
     token: tokio::sync::OnceCell<Secret>,
     started: Instant,
-    /// Bounds the requests in flight, whoever issues them.
-    in_flight: tokio::sync::Semaphore,
-    /// When Azure last asked to wait (a 429 or 503 with a retry header), until when: every
-    /// request of the run waits it out, since a request sent before the wait ends is refused
-    /// and earns a new one. The longest wait asked wins.
-    paused_until: std::sync::Mutex<Option<Instant>>,
+    /// The run's one request governor (`governor.rs`): pauses, meters, the send rate, the
+    /// requests in flight and the retry budget, for every request whoever issues it.
+    governor: std::sync::Mutex<Governor>,
+    /// Woken when a request in flight ends (a slot may be free).
+    slot_freed: tokio::sync::Notify,
 }
 
 /// What one successful GET returned. `body` is `None` for 204 No Content.
@@ -167,32 +174,89 @@ impl ArmClient {
     /// Does no I/O and cannot fail: the HTTP client and the token are made on the first
     /// request.
     pub(crate) fn new(options: ClientOptions, tokens: TokenSource) -> Self {
-        let in_flight = tokio::sync::Semaphore::new(options.concurrency.max(1));
+        let governor = Governor::new(
+            options
+                .concurrency_given
+                .then_some(options.concurrency.max(1)),
+            options.max_rate,
+        );
         ArmClient {
             http: tokio::sync::OnceCell::new(),
-            in_flight,
             options,
             tokens,
             token: tokio::sync::OnceCell::new(),
             started: Instant::now(),
-            paused_until: std::sync::Mutex::new(None),
+            governor: std::sync::Mutex::new(governor),
+            slot_freed: tokio::sync::Notify::new(),
         }
     }
 
-    /// The wait still asked by Azure of every request, if any.
-    fn shared_wait(&self) -> Option<Duration> {
-        let until = (*self.paused_until.lock().ok()?)?;
-        until.checked_duration_since(Instant::now())
+    fn governor(&self) -> std::sync::MutexGuard<'_, Governor> {
+        // A panic while holding it cannot leave the counters worse than approximate.
+        self.governor
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// Azure asked to wait `wait` from now: no request goes out before it ends.
-    fn pause_all(&self, wait: Duration) {
-        if let Ok(mut until) = self.paused_until.lock() {
-            let asked = Instant::now() + wait;
-            if until.is_none_or(|u| u < asked) {
-                *until = Some(asked);
+    /// Azure asked to wait `wait` from now (`by` names the header): no request goes out
+    /// before it ends.
+    fn pause_all(&self, wait: Duration, by: &str) {
+        self.governor().hold(Instant::now() + wait, by);
+    }
+
+    /// Waits until the governor lets a request go, within the time limit; gives the moment
+    /// it was sent.
+    async fn admitted(&self, url: &Url) -> ArmResult<Instant> {
+        loop {
+            let remaining = self.remaining();
+            if remaining.is_zero() {
+                return Err(self.deadline_error(url));
+            }
+            // Registered before asking, so that a slot freed in between is not missed.
+            let freed = self.slot_freed.notified();
+            tokio::pin!(freed);
+            freed.as_mut().enable();
+            let now = Instant::now();
+            let decision = self.governor().admit(now);
+            match decision {
+                Admission::Send => return Ok(now),
+                Admission::Until(at) => {
+                    let wait = at.saturating_duration_since(now).min(remaining);
+                    tokio::time::sleep(wait).await;
+                }
+                Admission::ForSlot => {
+                    let _ = tokio::time::timeout(remaining, freed).await;
+                }
             }
         }
+    }
+
+    /// A request the governor let go has ended (`status` `None`: no answer came).
+    fn ended(
+        &self,
+        sent: Instant,
+        status: Option<StatusCode>,
+        headers: Option<&HeaderMap>,
+        body: &[u8],
+    ) {
+        let headers: Vec<(String, String)> = headers
+            .map(|headers| {
+                headers
+                    .iter()
+                    .filter_map(|(name, value)| {
+                        Some((name.as_str().to_string(), value.to_str().ok()?.to_string()))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let answer = Answer {
+            status: status.map(|s| s.as_u16()),
+            throttled: status.is_some_and(|s| is_throttled(s, body)),
+            headers,
+        };
+        self.governor()
+            .finished(Instant::now(), sent, &answer, chrono::Utc::now());
+        self.slot_freed.notify_waiters();
     }
 
     async fn http(&self) -> ArmResult<&reqwest::Client> {
@@ -239,9 +303,14 @@ impl ArmClient {
         url
     }
 
-    /// Requests in flight at once, at most.
+    /// Reads a caller may start at once: `--concurrency` when given, else as many as the
+    /// governor may ever let go (it decides how many are really in flight).
     pub(crate) fn concurrency(&self) -> usize {
-        self.options.concurrency
+        if self.options.concurrency_given {
+            self.options.concurrency
+        } else {
+            MAX_IN_FLIGHT
+        }
     }
 
     /// The profile cache key of this endpoint and signed-in principal. Needs the token to
@@ -782,23 +851,15 @@ impl ArmClient {
         let (token, http) = tokio::join!(self.token(), self.http());
         let (token, http) = (token?, http?);
         let mut attempt = used;
+        if used == 0 {
+            self.governor().first_attempt();
+        }
         loop {
             attempt += 1;
-            // A wait Azure asked of another request of this run holds for this one too.
-            if let Some(wait) = self.shared_wait() {
-                tokio::time::sleep(wait.min(self.remaining())).await;
-            }
+            // Every attempt, first or not, waits for the governor: a pause Azure announced
+            // to any request of the run, the meters, the send rate, the slots.
+            let sent = self.admitted(url).await?;
             let remaining = self.remaining();
-            if remaining.is_zero() {
-                return Err(self.deadline_error(url));
-            }
-            // Held for one attempt, not across the backoff sleep.
-            let permit = self.in_flight.acquire().await.map_err(|_| {
-                ArmError::Internal(
-                    "the request limiter was closed; this is a bug in credits".into(),
-                )
-            })?;
-            let sent = Instant::now();
             let request = match body {
                 None => http.get(url.clone()),
                 // Cost Management gives a caller that names itself its own quota bucket.
@@ -818,8 +879,8 @@ impl ArmClient {
                 Ok(response) => response,
                 Err(error) => {
                     self.log(url, "failed", sent, None);
+                    self.ended(sent, None, None, &[]);
                     let failure = transport_error(url, &error);
-                    drop(permit);
                     self.pause_before_retry(attempt, None, url, failure).await?;
                     continue;
                 }
@@ -828,6 +889,8 @@ impl ArmClient {
             let headers = response.headers().clone();
             let request_id = request_id(&headers);
             if status.is_success() {
+                // The request's token is spent when Azure answers; reading the body is ours.
+                self.ended(sent, Some(status), Some(&headers), &[]);
                 let body = match read_capped(response, MAX_BODY_BYTES).await {
                     Ok(body) => body,
                     Err(BodyFailure::TooLarge) => {
@@ -841,7 +904,6 @@ impl ArmClient {
                     Err(BodyFailure::Broken(error)) => {
                         self.log(url, status.as_str(), sent, Some(&headers));
                         let failure = transport_error(url, &error);
-                        drop(permit);
                         self.pause_before_retry(attempt, None, url, failure).await?;
                         continue;
                     }
@@ -863,8 +925,24 @@ impl ArmClient {
                 .await
                 .unwrap_or_default();
             self.log(url, status.as_str(), sent, Some(&headers));
-            drop(permit);
+            self.ended(sent, Some(status), Some(&headers), &body);
             let failure = self.status_error(url, status, request_id, &body);
+            if is_throttled(status, &body) {
+                // Azure's throttle is not the request's fault: it spends no attempt, and
+                // the pause it announced (set by `ended`) holds for every request. Only a
+                // wait past the time limit ends the run, at once.
+                attempt -= 1;
+                if let Some(wait) = retry_after(&headers).filter(|w| *w >= self.remaining()) {
+                    return Err(self.too_long(wait, failure));
+                }
+                self.tell(&ClientEvent::Retrying {
+                    path: url.path().to_string(),
+                    wait: retry_after(&headers).unwrap_or_default(),
+                    next_attempt: attempt + 1,
+                    max_attempts: self.options.max_attempts,
+                });
+                continue;
+            }
             if is_transient_status(status) {
                 self.pause_before_retry(attempt, retry_after(&headers), url, failure)
                     .await?;
@@ -897,7 +975,7 @@ impl ArmClient {
         failure: ArmError,
         shared: bool,
     ) -> ArmResult<()> {
-        if attempt >= self.options.max_attempts {
+        if attempt >= self.options.max_attempts || !self.governor().may_retry() {
             return Err(ArmError::GaveUp {
                 last: Box::new(failure),
                 attempts: attempt,
@@ -915,14 +993,7 @@ impl ArmClient {
             });
         }
         if wait >= remaining {
-            let when = chrono::Utc::now()
-                + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::zero());
-            return Err(ArmError::WaitTooLong {
-                last: Box::new(failure),
-                wait,
-                left: remaining,
-                retry_at: when.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
-            });
+            return Err(self.too_long(wait, failure));
         }
         self.tell(&ClientEvent::Retrying {
             path: url.path().to_string(),
@@ -932,10 +1003,22 @@ impl ArmClient {
         });
         if asked.is_some() && shared {
             // Azure's own wait is the run's: the other requests wait it out too.
-            self.pause_all(wait);
+            self.pause_all(wait, "retry-after");
         }
         tokio::time::sleep(wait).await;
         Ok(())
+    }
+
+    /// Azure asked a wait that ends after the time limit: said at once, with when to retry.
+    fn too_long(&self, wait: Duration, failure: ArmError) -> ArmError {
+        let when = chrono::Utc::now()
+            + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::zero());
+        ArmError::WaitTooLong {
+            last: Box::new(failure),
+            wait,
+            left: self.remaining(),
+            retry_at: when.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
+        }
     }
 
     fn deadline_error(&self, url: &Url) -> ArmError {
@@ -1307,12 +1390,14 @@ mod tests {
     #[test]
     fn the_longest_wait_azure_asks_holds_for_every_request() {
         let client = client("https://management.azure.com");
-        assert_eq!(client.shared_wait(), None);
-        client.pause_all(Duration::from_secs(3));
-        client.pause_all(Duration::from_millis(10));
-        let wait = client.shared_wait().expect("a wait");
+        let now = Instant::now();
+        assert!(client.governor().pause(now).is_none());
+        client.pause_all(Duration::from_secs(3), "retry-after");
+        client.pause_all(Duration::from_millis(10), "retry-after");
+        let until = client.governor().pause(now).expect("a pause").until;
+        let wait = until.saturating_duration_since(now);
         assert!(
-            wait > Duration::from_secs(2) && wait <= Duration::from_secs(3),
+            wait > Duration::from_secs(2) && wait <= Duration::from_secs(4),
             "{wait:?}"
         );
     }

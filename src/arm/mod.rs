@@ -12,6 +12,7 @@ pub(crate) mod client;
 pub mod consumption;
 pub(crate) mod costmanagement;
 pub(crate) mod error;
+pub(crate) mod governor;
 pub mod invoices;
 pub(crate) mod method;
 mod principal;

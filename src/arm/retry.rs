@@ -10,44 +10,34 @@ pub(crate) fn is_transient_status(status: StatusCode) -> bool {
     matches!(status.as_u16(), 429 | 500 | 502 | 503 | 504)
 }
 
-/// The wait the server asked for: Consumption's own header first, then `Retry-After`
-/// (seconds or an HTTP date).
-pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    // Consumption's own header is the most precise answer for its API.
-    let consumption = headers
-        .get("x-ms-ratelimit-microsoft.consumption-retry-after")
-        .and_then(|v| v.to_str().ok())
-        .and_then(wait_of);
-    if consumption.is_some() {
-        return consumption;
+/// Whether an answer is Azure throttling (not failing): a 429, or a 503 whose error code
+/// says so (`ServerBusy`, `TooManyRequests`, anything "throttl…").
+pub(crate) fn is_throttled(status: StatusCode, body: &[u8]) -> bool {
+    match status.as_u16() {
+        429 => true,
+        503 => {
+            let head = &body[..body.len().min(4096)];
+            let text = String::from_utf8_lossy(head).to_ascii_lowercase();
+            ["throttl", "toomanyrequests", "serverbusy"]
+                .iter()
+                .any(|word| text.contains(word))
+        }
+        _ => false,
     }
-    // Cost Management names a wait per quota (qpu, entity, tenant, client): the longest of
-    // them and the standard header wins, since waiting less only earns another 429.
-    headers
-        .iter()
-        .filter(|(name, _)| {
-            let name = name.as_str();
-            name == "retry-after"
-                || (name.starts_with("x-ms-ratelimit-microsoft.costmanagement-")
-                    && name.ends_with("-retry-after"))
-        })
-        .filter_map(|(_, value)| value.to_str().ok())
-        .filter_map(wait_of)
-        .max()
 }
 
-/// A wait as a header gives it: seconds, or an HTTP date.
-fn wait_of(text: &str) -> Option<Duration> {
-    let text = text.trim();
-    if let Ok(seconds) = text.parse::<f64>() {
-        if seconds.is_finite() && seconds >= 0.0 {
-            return Some(Duration::from_secs_f64(seconds.min(86_400.0)));
-        }
-        return None;
-    }
-    let when = chrono::DateTime::parse_from_rfc2822(text).ok()?;
-    let wait = when.with_timezone(&chrono::Utc) - chrono::Utc::now();
-    Some(wait.to_std().unwrap_or(Duration::ZERO))
+/// The wait the server asked for: the longest of every wait header (`Retry-After` in
+/// seconds or as a date, `retry-after-ms`, `x-ms-retry-after-ms`, and every
+/// `x-ms-ratelimit-*-retry-after`: Consumption's, Cost Management's per quota), since
+/// waiting less only earns another refusal.
+pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let listed: Vec<(String, String)> = headers
+        .iter()
+        .filter_map(|(name, value)| {
+            Some((name.as_str().to_string(), value.to_str().ok()?.to_string()))
+        })
+        .collect();
+    super::governor::asked_wait(&listed, chrono::Utc::now()).map(|(wait, _)| wait)
 }
 
 /// Exponential backoff with "equal jitter": attempt 1 waits between half of `base` and
@@ -71,14 +61,14 @@ mod tests {
     use reqwest::header::HeaderValue;
 
     #[test]
-    fn consumption_header_wins_over_retry_after() {
+    fn the_longest_of_consumption_and_retry_after_wins() {
         let mut headers = HeaderMap::new();
         headers.insert("retry-after", HeaderValue::from_static("30"));
         headers.insert(
             "x-ms-ratelimit-microsoft.consumption-retry-after",
             HeaderValue::from_static("5"),
         );
-        assert_eq!(retry_after(&headers), Some(Duration::from_secs(5)));
+        assert_eq!(retry_after(&headers), Some(Duration::from_secs(30)));
     }
 
     #[test]
