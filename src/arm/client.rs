@@ -51,6 +51,9 @@ pub(crate) enum ClientEvent {
     },
     /// Page `number` (2 or more) of a list is being fetched.
     Page { number: usize },
+    /// Azure throttled a request: it goes again after the run's pause (`wait`), without
+    /// spending an attempt.
+    Throttled { path: String, wait: Duration },
     /// A retry is coming after `wait`.
     Retrying {
         path: String,
@@ -935,11 +938,9 @@ impl ArmClient {
                 if let Some(wait) = retry_after(&headers).filter(|w| *w >= self.remaining()) {
                     return Err(self.too_long(wait, failure));
                 }
-                self.tell(&ClientEvent::Retrying {
+                self.tell(&ClientEvent::Throttled {
                     path: url.path().to_string(),
                     wait: retry_after(&headers).unwrap_or_default(),
-                    next_attempt: attempt + 1,
-                    max_attempts: self.options.max_attempts,
                 });
                 continue;
             }

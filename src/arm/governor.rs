@@ -9,8 +9,9 @@
 //!   flight never take it below a reserve (a tenth of the bucket; a fifth of Consumption's
 //!   tenant-wide one, shared with everyone in the tenant), and once at the reserve requests
 //!   go out as fast as the bucket refills (its rate learnt from the meter itself);
-//! - without meters, a 429 halves the send rate, which then grows again slowly, more slowly
-//!   near where the last 429 came;
+//! - without meters, a 429 sets the send rate a tenth below what Azure accepted in the last
+//!   seconds (once per episode: the answers to requests sent before it say nothing new), and
+//!   the rate then grows again slowly, more slowly near where the last 429 came;
 //! - requests in flight grow past 16 (up to 64) when answers are slow and the limits leave
 //!   room, unless `--concurrency` was given;
 //! - throttling answers do not spend a request's attempts; other retries come from one run
@@ -30,6 +31,8 @@ pub(crate) const MAX_IN_FLIGHT: usize = 64;
 const ASSUMED_RATE: f64 = 50.0;
 /// The slowest a 429 without meters ever makes the run (requests a second).
 const MIN_RATE: f64 = 0.5;
+/// How far back the answers Azure accepted are counted.
+const ACCEPTED_WINDOW: Duration = Duration::from_secs(2);
 
 /// What a request may do now.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -78,7 +81,9 @@ impl Meter {
     }
 
     /// A new reading: the refill is learnt from how the count moved against what was sent.
-    fn read(&mut self, remaining: f64, now: Instant) {
+    /// `in_flight`: requests still unanswered, which may yet take a token each (the reading
+    /// may predate them at the server).
+    fn read(&mut self, remaining: f64, now: Instant, in_flight: usize) {
         let elapsed = now.saturating_duration_since(self.seen_at).as_secs_f64();
         // A full bucket hides its refill (nothing more fits): learn only between readings
         // below the top.
@@ -92,7 +97,7 @@ impl Meter {
         self.bucket = self.bucket.max(remaining + 1.0);
         self.remaining = remaining;
         self.seen_at = now;
-        self.sent_since = 0;
+        self.sent_since = u32::try_from(in_flight).unwrap_or(u32::MAX);
     }
 }
 
@@ -120,8 +125,11 @@ pub(crate) struct Governor {
     max_rate: Option<f64>,
     /// When the next request may go out under the send rate.
     next_send: Option<Instant>,
-    /// The last sends, to measure the rate actually sent.
-    sends: VecDeque<Instant>,
+    /// The answers accepted in the last seconds, to measure what Azure lets through.
+    accepted: VecDeque<Instant>,
+    /// When the rate was last lowered: 429s to requests sent before then are the same
+    /// episode.
+    slowed_at: Option<Instant>,
     in_flight: usize,
     /// `--concurrency` when given: then the window never grows past it.
     fixed_window: Option<usize>,
@@ -183,7 +191,8 @@ impl Governor {
             rate_grown_at: None,
             max_rate: max_rate.filter(|r| *r > 0.0),
             next_send: None,
-            sends: VecDeque::new(),
+            accepted: VecDeque::new(),
+            slowed_at: None,
             in_flight: 0,
             fixed_window: concurrency.map(|c| c.max(1)),
             latency: None,
@@ -262,8 +271,8 @@ impl Governor {
             let gap = Duration::from_secs_f64(1.0 / rate);
             match self.next_send {
                 Some(next) if next > now => return Admission::Until(next),
-                // No credit for idle time beyond one gap: a burst after a lull stays small.
-                Some(next) => self.next_send = Some(next.max(now - gap) + gap),
+                // No credit for idle time: after a lull the rate holds from now on.
+                Some(next) => self.next_send = Some(next.max(now) + gap),
                 None => self.next_send = Some(now + gap),
             }
         }
@@ -272,10 +281,6 @@ impl Governor {
         }
         self.in_flight += 1;
         self.most_in_flight = self.most_in_flight.max(self.in_flight);
-        self.sends.push_back(now);
-        while self.sends.len() > 64 {
-            self.sends.pop_front();
-        }
         Admission::Send
     }
 
@@ -304,6 +309,19 @@ impl Governor {
         now_utc: chrono::DateTime<chrono::Utc>,
     ) {
         self.in_flight = self.in_flight.saturating_sub(1);
+        if answer
+            .status
+            .is_some_and(|status| (200..300).contains(&status))
+        {
+            self.accepted.push_back(now);
+        }
+        while self
+            .accepted
+            .front()
+            .is_some_and(|at| now.saturating_duration_since(*at) > ACCEPTED_WINDOW)
+        {
+            self.accepted.pop_front();
+        }
         if answer.status.is_some() {
             let took = now.saturating_duration_since(sent_at).as_secs_f64();
             self.latency = Some(match self.latency {
@@ -335,7 +353,7 @@ impl Governor {
                     reserve_share: if tenant_wide { 0.2 } else { 0.1 },
                 }
             });
-            meter.read(remaining, now);
+            meter.read(remaining, now, self.in_flight);
         }
         if answer.throttled {
             self.throttled += 1;
@@ -344,7 +362,9 @@ impl Governor {
                 self.hold(now + *wait, header);
             }
             if self.meters.is_empty() {
-                self.slow_down(now);
+                if self.slowed_at.is_none_or(|at| sent_at > at) {
+                    self.slow_down(now);
+                }
             } else {
                 // A meter said there was room, yet Azure refused: its bucket is smaller or
                 // shared more than it seemed; start it again from empty.
@@ -357,20 +377,29 @@ impl Governor {
         }
     }
 
-    /// The rate actually sent lately (requests a second), when it can be told.
-    fn sent_rate(&self) -> Option<f64> {
-        let (first, last) = (self.sends.front()?, self.sends.back()?);
-        let span = last.saturating_duration_since(*first).as_secs_f64();
-        (self.sends.len() >= 4 && span > 0.0).then(|| (self.sends.len() - 1) as f64 / span)
+    /// What Azure accepted lately, a second: the answers of the last seconds over the time
+    /// they span (a second at least, so that a burst from a full bucket does not read as a
+    /// rate).
+    fn accepted_rate(&self, now: Instant) -> f64 {
+        let span = self
+            .accepted
+            .front()
+            .map_or(0.0, |first| {
+                now.saturating_duration_since(*first).as_secs_f64()
+            })
+            .max(1.0);
+        self.accepted.len() as f64 / span
     }
 
-    /// A 429 without meters: half the rate sent, remembered as where the limit was.
+    /// A 429 without meters: a tenth below what Azure accepted lately (and below the rate
+    /// already kept), remembered as where the limit was.
     fn slow_down(&mut self, now: Instant) {
-        let sent = self.sent_rate().or(self.rate).unwrap_or(ASSUMED_RATE / 2.0);
-        let current = self.rate.map_or(sent, |rate| rate.min(sent));
-        self.last_throttled_rate = Some(current);
-        self.rate = Some((current / 2.0).max(MIN_RATE));
+        let accepted = self.accepted_rate(now);
+        self.last_throttled_rate = Some(accepted.max(MIN_RATE));
+        let lowered = (accepted * 0.9).max(MIN_RATE);
+        self.rate = Some(self.rate.map_or(lowered, |rate| rate.min(lowered)));
         self.rate_grown_at = Some(now);
+        self.slowed_at = Some(now);
     }
 
     /// Without a 429 for a while the rate grows again: 10% a second far below where the last
@@ -558,7 +587,7 @@ mod tests {
     }
 
     #[test]
-    fn without_meters_a_429_halves_the_rate_which_grows_back_slowly() {
+    fn without_meters_a_429_lowers_the_rate_to_what_was_accepted_which_grows_back_slowly() {
         let start = Instant::now();
         let mut governor = Governor::new(None, None);
         // 20 a second for a second.
@@ -568,14 +597,19 @@ mod tests {
             governor.finished(now, now, &ok(&[]), utc());
         }
         let at = start + Duration::from_secs(1);
+        governor.admit(at);
         governor.finished(at, at, &throttled(&[]), utc());
         let limit = governor.limit().unwrap();
-        assert!((9.0..=11.0).contains(&limit), "{limit}");
-        // Ten seconds later it has grown, but stays below where the 429 came.
+        assert!((17.0..=19.0).contains(&limit), "{limit}");
+        // The other answers of the same episode (sent before it) lower it no further.
+        governor.admit(at);
+        governor.finished(at + Duration::from_millis(10), at, &throttled(&[]), utc());
+        assert_eq!(governor.limit().unwrap(), limit);
+        // Ten seconds later it has grown, slowly near where the 429 came.
         let later = at + Duration::from_secs(10);
         governor.admit(later);
         let grown = governor.limit().unwrap();
-        assert!(grown > limit && grown < 21.0, "{grown}");
+        assert!(grown > limit && grown < 1.25 * limit, "{grown}");
         // Paced: the next request waits for the gap.
         assert!(matches!(governor.admit(later), Admission::Until(_)));
     }

@@ -461,6 +461,10 @@ impl Stderr {
                 "retrying GET {path} in {} ms (attempt {next_attempt} of {max_attempts})",
                 wait.as_millis()
             )),
+            ClientEvent::Throttled { path, wait } => self.line(&format!(
+                "throttled: GET {path} again after Azure's wait of {} ms (the whole run waits; no attempt spent)",
+                wait.as_millis()
+            )),
         }
     }
 }

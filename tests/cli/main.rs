@@ -17,6 +17,7 @@ mod fixtures;
 mod forecast;
 mod formats;
 mod fuzz;
+mod governor;
 mod help;
 mod hostile;
 mod invoices;
