@@ -1301,7 +1301,9 @@ fn check_records<T: ArmRecord>(
     records: &[T],
 ) -> ArmResult<()> {
     for record in records {
-        let why = if let Some(kind) = record
+        let why = if let Some(why) = record.incomplete() {
+            Some(why.to_string())
+        } else if let Some(kind) = record
             .record_type()
             .filter(|k| !k.eq_ignore_ascii_case(expected.record_type))
         {

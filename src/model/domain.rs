@@ -278,17 +278,9 @@ impl BalanceSummary {
     pub fn from_wire(profile: ScopeRef, raw: wire::CreditSummary) -> Result<Self, ConvertError> {
         let p = raw.properties;
         // An answer without a single balance figure (`{}`, `[]`, another resource) is not a
-        // balance of nothing: it is not a balance at all.
-        let figure = |a: &Option<wire::Amount>| a.as_ref().is_some_and(|a| a.value.is_some());
-        let has_a_figure = p.balance_summary.as_ref().is_some_and(|b| {
-            figure(&b.estimated_balance)
-                || figure(&b.current_balance)
-                || figure(&b.estimated_balance_in_billing_currency)
-                || figure(&b.current_balance_in_billing_currency)
-        }) || figure(&p.pending_credit_adjustments)
-            || figure(&p.expired_credit)
-            || figure(&p.pending_eligible_charges);
-        if !has_a_figure {
+        // balance of nothing: it is not a balance at all. (The client fetches such an answer
+        // again first; this holds for any other caller.)
+        if !p.has_a_figure() {
             return Err("the answer holds no balance figure at all".into());
         }
         let sums = p.balance_summary.unwrap_or_default();

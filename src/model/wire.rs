@@ -79,6 +79,11 @@ pub(crate) trait ArmRecord {
     fn stated_profile(&self) -> Option<&str> {
         None
     }
+    /// Why the record is not a whole answer, when it is not: such an answer is fetched
+    /// again, like a 503, before anything of it is used.
+    fn incomplete(&self) -> Option<&'static str> {
+        None
+    }
 }
 
 macro_rules! arm_record {
@@ -106,7 +111,34 @@ macro_rules! arm_record {
 
 arm_record!(BillingAccount, id: String);
 arm_record!(BillingProfile, id: String);
-arm_record!(CreditSummary, id: Option);
+impl ArmRecord for CreditSummary {
+    fn record_type(&self) -> Option<&str> {
+        self.record_type.as_deref()
+    }
+    fn record_id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+    /// A balance summary without a single figure (`{}`, another resource's shape) is not a
+    /// balance of nothing: it is a broken answer.
+    fn incomplete(&self) -> Option<&'static str> {
+        (!self.properties.has_a_figure()).then_some("it holds no balance figure at all")
+    }
+}
+
+impl CreditSummaryProperties {
+    /// Whether any balance figure came.
+    pub(crate) fn has_a_figure(&self) -> bool {
+        let figure = |a: &Option<Amount>| a.as_ref().is_some_and(|a| a.value.is_some());
+        self.balance_summary.as_ref().is_some_and(|b| {
+            figure(&b.estimated_balance)
+                || figure(&b.current_balance)
+                || figure(&b.estimated_balance_in_billing_currency)
+                || figure(&b.current_balance_in_billing_currency)
+        }) || figure(&self.pending_credit_adjustments)
+            || figure(&self.expired_credit)
+            || figure(&self.pending_eligible_charges)
+    }
+}
 
 impl ArmRecord for Invoice {
     fn record_type(&self) -> Option<&str> {

@@ -264,6 +264,29 @@ async fn a_balance_answer_without_figures_is_unexpected() {
     }
 }
 
+/// A figure-less answer is a broken answer, fetched again like a 503: when the next one is
+/// whole, the balance is read.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_balance_answer_without_figures_is_fetched_again() {
+    let fake = Fake::start().await;
+    Mock::given(method("GET"))
+        .and(path(balance_path()))
+        .respond_with(json_response("{}"))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&fake.server)
+        .await;
+    let body = r#"{"properties":{"balanceSummary":{"estimatedBalance":{"currency":"USD","value":900.00}}}}"#;
+    answer(&fake, &balance_path(), json_response(body)).await;
+    let outcome = balance_by_id(&fake, &["--json"]);
+    assert_eq!(outcome.code, 0, "{outcome}");
+    assert_eq!(
+        outcome.json()["estimatedBalance"]["value"].to_string(),
+        "900.00"
+    );
+    assert_eq!(fake.request_count().await, 2);
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_balance_without_a_currency_cannot_pass_a_minimum_in_one() {
     let fake = Fake::start().await;
