@@ -278,9 +278,19 @@ pub(crate) struct ScopeArgs {
     pub(crate) account: Option<String>,
 
     /// Partners: a customer (display name, name or full id), under the Microsoft Partner
-    /// Agreement account
+    /// Agreement account; repeat it for several (one row each, in the order given)
     #[arg(long, value_name = "CUSTOMER", conflicts_with_all = ["profile", "all", "account"])]
-    pub(crate) customer: Option<String>,
+    pub(crate) customer: Vec<String>,
+
+    /// Partners: every customer of every Microsoft Partner Agreement account (or of
+    /// --account A), one row each, in listing order
+    #[arg(long, conflicts_with_all = ["profile", "all", "customer"])]
+    pub(crate) all_customers: bool,
+
+    /// Partners: the customers named in FILE, one display name, name, id or tenant id a line
+    /// (or the ACO balance CSV, by its customer column); one row each, in the file's order
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["profile", "all", "account", "all_customers"])]
+    pub(crate) customers_from: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -444,7 +454,9 @@ pub(crate) struct ReportArgs {
   credits invoices --profile Development
   credits invoices --profile Development --events --fail-if-charged-with-credit
   credits invoices --all --from 2026-01 --to 2026-06 --max-due 0USD --max-due 0EUR --json",
-    mut_arg("customer", |arg| arg.hide(true))
+    mut_arg("customer", |arg| arg.hide(true)),
+    mut_arg("all_customers", |arg| arg.hide(true)),
+    mut_arg("customers_from", |arg| arg.hide(true))
 )]
 pub(crate) struct InvoicesArgs {
     #[command(flatten)]

@@ -12,6 +12,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod context;
+pub(crate) mod customers_file;
 pub mod demo;
 pub mod error;
 pub mod forecast;

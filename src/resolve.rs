@@ -38,6 +38,11 @@ pub(crate) enum Selection {
     Account(String),
     /// `--customer`: one of a partner's customers.
     Customer(String),
+    /// `--customer` repeated, or `--customers-from FILE`: these customers, a row each, in
+    /// the order given (each once, at its first place).
+    Customers(Vec<String>),
+    /// `--all-customers` (with `--account A`: of that partner account only).
+    AllCustomers(Option<String>),
 }
 
 /// Which scopes a command reads, for `Selection::from_flags`.
@@ -94,9 +99,24 @@ impl Selection {
         }
         let selection = if flags.all {
             Selection::All(context.settings.exclude(&flags.exclude))
+        } else if flags.all_customers {
+            Selection::AllCustomers(flags.account.clone())
         } else if let Some(account) = &flags.account {
             Selection::Account(account.clone())
-        } else if let Some(customer) = &flags.customer {
+        } else if flags.customer.len() > 1 || flags.customers_from.is_some() {
+            let mut queries = flags.customer.clone();
+            if let Some(path) = &flags.customers_from {
+                queries.extend(crate::customers_file::read(path)?);
+            }
+            let mut seen = std::collections::HashSet::new();
+            queries.retain(|query| seen.insert(comparable(query)));
+            if queries.is_empty() {
+                return Err(Error::usage(
+                    "--customers-from names no customer; give one display name, name, id or tenant id a line",
+                ));
+            }
+            Selection::Customers(queries)
+        } else if let Some(customer) = flags.customer.first() {
             Selection::Customer(customer.clone())
         } else {
             Selection::Profile(context.settings.profile(flags.profile.profile.as_deref())?)
@@ -108,6 +128,8 @@ impl Selection {
             Selection::All(_) => (ScopeKind::BillingProfile, "", "--all"),
             Selection::Account(query) => (ScopeKind::BillingAccount, query.as_str(), "--account"),
             Selection::Customer(query) => (ScopeKind::Customer, query.as_str(), "--customer"),
+            Selection::Customers(_) => (ScopeKind::Customer, "", "--customer"),
+            Selection::AllCustomers(_) => (ScopeKind::Customer, "", "--all-customers"),
         };
         // A full id of another kind than its flag's says which flag takes it (before the
         // served check, which would otherwise blame the flag's kind).
@@ -170,7 +192,177 @@ pub(crate) async fn read<T>(
             let scope = customer(context, query).await?;
             read_at(context, scope, &read).await
         }
+        Selection::AllCustomers(account) => {
+            let listed = partner_customers(context, account.as_deref()).await?;
+            if listed.is_empty() {
+                return Err(Error::not_found(
+                    "the Microsoft Partner Agreement accounts visible to this sign-in list no customer",
+                ));
+            }
+            let targets = listed.into_iter().map(|c| (c.account, c.scope)).collect();
+            Ok(Resolved::Many(scope_rows(context, targets, &read).await?))
+        }
+        Selection::Customers(queries) => {
+            let targets = named_customers(context, queries).await?;
+            Ok(Resolved::Many(scope_rows(context, targets, &read).await?))
+        }
     }
+}
+
+/// A customer as listed, with the partner account it is under.
+struct ListedCustomer {
+    account: AccountRef,
+    scope: ScopeRef,
+    /// Its display name (or name), for matching and messages.
+    shown: String,
+}
+
+/// Every customer of every Microsoft Partner Agreement account visible (or of the account
+/// `only` names), in listing order: accounts as listed, then each one's customers.
+async fn partner_customers(context: &Context, only: Option<&str>) -> Result<Vec<ListedCustomer>> {
+    let (accounts, _) = known_accounts(context).await?;
+    let only = match only {
+        Some(query) => Some(match_account(&accounts, query)?),
+        None => None,
+    };
+    let partner: Vec<&BillingAccount> = accounts
+        .iter()
+        .filter(|a| {
+            a.agreement_type
+                .as_deref()
+                .is_some_and(|t| t.eq_ignore_ascii_case("MicrosoftPartnerAgreement"))
+        })
+        .filter(|a| {
+            only.as_ref()
+                .is_none_or(|o| o.id().eq_ignore_ascii_case(&a.id))
+        })
+        .collect();
+    if partner.is_empty() {
+        return Err(Error::not_found(match &only {
+            Some(account) => format!(
+                "{} is not a Microsoft Partner Agreement account: it has no customers",
+                account.label()
+            ),
+            None => "no Microsoft Partner Agreement account is visible to this sign-in, so it has no customers".to_string(),
+        }));
+    }
+    let client = context.client().await?;
+    context.printer.progress().stage("customers");
+    let mut listed = Vec::new();
+    for account in partner {
+        let owner = AccountRef::of(account);
+        let account_name = account.display_name.clone().unwrap_or(account.name.clone());
+        for customer in list_customers(client, &account.id).await? {
+            let scope = Scope::parse(&customer.id)
+                .ok()
+                .filter(|s| s.kind() == ScopeKind::Customer)
+                .ok_or_else(|| {
+                    Error::unavailable(format!(
+                        "Azure listed a customer with the malformed id {:?}",
+                        customer.id
+                    ))
+                })?;
+            let display = customer.properties.display_name.clone();
+            listed.push(ListedCustomer {
+                account: owner.clone(),
+                shown: display.clone().unwrap_or(customer.name.clone()),
+                scope: ScopeRef {
+                    scope,
+                    display_name: display,
+                    currency: None,
+                    account_display_name: Some(account_name.clone()),
+                },
+            });
+        }
+    }
+    Ok(listed)
+}
+
+/// The customers `queries` name, in their order: a full id as given, anything else matched
+/// against the listing (display name after NFC in any case, name, id; the name is the tenant
+/// id an ACO file holds). A query that matches no customer, or several, is exit 5 before any
+/// read, naming every such query: a sweep never runs with a row silently missing.
+async fn named_customers(
+    context: &Context,
+    queries: &[String],
+) -> Result<Vec<(AccountRef, ScopeRef)>> {
+    let needs_listing = queries.iter().any(|q| full_id(q).is_none());
+    let listed = if needs_listing {
+        partner_customers(context, None).await?
+    } else {
+        Vec::new()
+    };
+    let mut targets = Vec::new();
+    let mut unmatched = Vec::new();
+    for query in queries {
+        if let Some(scope) = full_id(query).filter(|s| s.kind() == ScopeKind::Customer) {
+            let scope = ScopeRef::bare(scope);
+            targets.push((scope.account(), scope));
+            continue;
+        }
+        let wanted = comparable(query);
+        let trimmed = query.trim().trim_end_matches('/');
+        let hits: Vec<&ListedCustomer> = listed
+            .iter()
+            .filter(|c| {
+                comparable(&c.shown) == wanted
+                    || c.scope.name().eq_ignore_ascii_case(trimmed)
+                    || c.scope.id().eq_ignore_ascii_case(trimmed)
+            })
+            .collect();
+        match hits.as_slice() {
+            [one] => targets.push((one.account.clone(), one.scope.clone())),
+            [] => unmatched.push(format!("{} (no customer)", AsTyped(query))),
+            several => unmatched.push(format!("{} ({} customers)", AsTyped(query), several.len())),
+        }
+    }
+    if !unmatched.is_empty() {
+        let count = unmatched.len();
+        let shown: Vec<String> = unmatched.into_iter().take(20).collect();
+        return Err(Error::not_found(format!(
+            "{count} of the {} customers named match{} no single customer: {}{}",
+            queries.len(),
+            if count == 1 { "es" } else { "" },
+            shown.join(", "),
+            if count > 20 { ", …" } else { "" }
+        ))
+        .hinted("give each customer's display name, name, full id or tenant id; `credits balance --all-customers --json` reads them all"));
+    }
+    // The same customer named two ways is read once, at its first place.
+    let mut seen = std::collections::HashSet::new();
+    targets.retain(|(_, scope)| seen.insert(scope.id().to_ascii_lowercase()));
+    Ok(targets)
+}
+
+/// Runs `read` at every target, `concurrency` at a time, a row each in the targets' order.
+async fn scope_rows<T>(
+    context: &Context,
+    targets: Vec<(AccountRef, ScopeRef)>,
+    read: &impl AsyncFn(&ArmClient, ScopeRef) -> Result<T>,
+) -> Result<Vec<ProfileRow<T>>> {
+    let client = context.client().await?;
+    let total = targets.len();
+    let progress = context.printer.progress();
+    let noun = targets
+        .first()
+        .map_or("customer", |(_, scope)| scope.kind().noun());
+    progress.stage(format!("{noun} 1 of {total}"));
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let done = &done;
+    let rows = stream::iter(targets.into_iter().map(|(account, profile)| async move {
+        let result = read(client, profile.clone()).await.map_err(Into::into);
+        let finished = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+        progress.stage(format!("{noun} {} of {total}", (finished + 1).min(total)));
+        ProfileRow {
+            account,
+            profile,
+            result,
+        }
+    }))
+    .buffered(client.concurrency())
+    .collect()
+    .await;
+    Ok(rows)
 }
 
 async fn read_at<T>(

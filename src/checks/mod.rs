@@ -130,6 +130,8 @@ impl Ledger {
         check: impl Fn(&T) -> Vec<(&'static str, Outcome)>,
     ) -> Self {
         let read = rows.iter().filter(|row| !row.excluded());
+        // A sweep of customers is counted in customers.
+        let noun = rows.first().map_or(noun, |row| row.profile.kind().noun());
         let mut ledger = Ledger::many(noun, read.clone().count());
         for row in read {
             let subject = row.profile.label();

@@ -43,6 +43,18 @@ impl From<Error> for RowError {
 }
 
 impl RowError {
+    /// The row's outcome: `excluded`, `forbidden` (403), `notFound`, or `failed`.
+    pub(crate) fn outcome(&self) -> &'static str {
+        if self.excluded {
+            return "excluded";
+        }
+        match self.kind {
+            ErrorKind::Permission => "forbidden",
+            ErrorKind::NotFound => "notFound",
+            _ => "failed",
+        }
+    }
+
     /// A profile the user left out with `--exclude`.
     pub(crate) fn excluded(by: &str) -> Self {
         RowError {
@@ -60,12 +72,31 @@ impl RowError {
 pub(crate) trait Unread {
     type Shape: Serialize;
     fn unread(profile: &ScopeRef) -> Self::Shape;
+    /// Read, but Azure holds no credit there (a 204): outcome `noCredit`.
+    fn no_credit(&self) -> bool {
+        false
+    }
 }
 
 impl Unread for BalanceSummary {
     type Shape = BalanceSummary;
     fn unread(profile: &ScopeRef) -> BalanceSummary {
         BalanceSummary::unread(profile.clone())
+    }
+    fn no_credit(&self) -> bool {
+        !self.has_credits
+    }
+}
+
+impl<T: Unread> ProfileRow<T> {
+    /// Exactly one outcome per row: `ok`, `noCredit`, `excluded`, `forbidden`, `notFound`
+    /// or `failed`.
+    pub(crate) fn outcome(&self) -> &'static str {
+        match &self.result {
+            Ok(value) if value.no_credit() => "noCredit",
+            Ok(_) => "ok",
+            Err(error) => error.outcome(),
+        }
     }
 }
 
@@ -85,7 +116,8 @@ impl<T> ProfileRow<T> {
         self.error().filter(|e| !e.excluded).map(|error| Error {
             kind: error.kind,
             message: format!(
-                "billing profile {}: {}",
+                "{} {}: {}",
+                self.profile.kind().noun(),
                 self.profile.label(),
                 error.message
             ),
@@ -103,6 +135,8 @@ struct RowJson<'a, T> {
     #[serde(flatten)]
     value: &'a T,
     billing_account: &'a AccountRef,
+    /// `ok`, `noCredit`, `excluded`, `forbidden`, `notFound` or `failed`.
+    outcome: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     error: Option<&'a RowError>,
     /// `true` only for a profile the user left out with `--exclude`.
@@ -112,23 +146,60 @@ struct RowJson<'a, T> {
 
 impl<T: Serialize + Unread> Serialize for ProfileRow<T> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let customer = self.profile.kind() == crate::model::scope::ScopeKind::Customer;
         match &self.result {
-            Ok(value) => RowJson {
-                value,
-                billing_account: &self.account,
-                error: None,
-                excluded: false,
-            }
-            .serialize(s),
-            Err(error) => RowJson {
-                value: &T::unread(&self.profile),
-                billing_account: &self.account,
-                error: Some(error).filter(|e| !e.excluded),
-                excluded: error.excluded,
-            }
-            .serialize(s),
+            Ok(value) => in_its_shape(
+                RowJson {
+                    value,
+                    billing_account: &self.account,
+                    outcome: self.outcome(),
+                    error: None,
+                    excluded: false,
+                },
+                customer,
+                s,
+            ),
+            Err(error) => in_its_shape(
+                RowJson {
+                    value: &T::unread(&self.profile),
+                    billing_account: &self.account,
+                    outcome: error.outcome(),
+                    error: Some(error).filter(|e| !e.excluded),
+                    excluded: error.excluded,
+                },
+                customer,
+                s,
+            ),
         }
     }
+}
+
+/// A profile's row as is; a customer's row with `customer` in place of `billingProfile`, as
+/// one customer's value is (through a JSON value: numbers stay exact, with arbitrary
+/// precision).
+fn in_its_shape<V: Serialize, S: Serializer>(
+    row: RowJson<'_, V>,
+    customer: bool,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    if !customer {
+        return row.serialize(s);
+    }
+    use serde::ser::SerializeMap;
+    let value = serde_json::to_value(&row).map_err(serde::ser::Error::custom)?;
+    let serde_json::Value::Object(fields) = value else {
+        return Err(serde::ser::Error::custom("a row is an object"));
+    };
+    let mut out = s.serialize_map(Some(fields.len()))?;
+    for (key, field) in &fields {
+        let key = if key == "billingProfile" {
+            "customer"
+        } else {
+            key
+        };
+        out.serialize_entry(key, field)?;
+    }
+    out.end()
 }
 
 #[cfg(test)]
@@ -176,7 +247,9 @@ mod tests {
             "{text}"
         );
         assert!(
-            text.ends_with(r#""billingAccount":{"id":"/a","name":"a","displayName":null}}"#),
+            text.ends_with(
+                r#""billingAccount":{"id":"/a","name":"a","displayName":null},"outcome":"noCredit"}"#
+            ),
             "{text}"
         );
         assert!(!text.contains("\"error\""), "{text}");

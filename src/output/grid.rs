@@ -31,6 +31,18 @@ pub(crate) struct Grid {
     pub(crate) unit: Option<String>,
 }
 
+impl Grid {
+    /// Calls the column titled `title` `new` (its width grows to fit it).
+    pub(crate) fn retitle(&mut self, title: &str, new: &'static str) {
+        for (column, width) in self.columns.iter_mut().zip(self.widths.iter_mut()) {
+            if column.title == title {
+                column.title = new;
+                *width = (*width).max(display_width(new));
+            }
+        }
+    }
+}
+
 /// Display width: the byte length for ASCII (nearly every cell), Unicode width otherwise.
 pub(crate) fn display_width(text: &str) -> usize {
     if text.is_ascii() {

@@ -372,6 +372,9 @@ impl TableRows {
 impl<R: Record> RowWriter<R> for TableRows {
     fn push(&mut self, records: &[R]) -> Result<String> {
         self.grid.rows.reserve(records.len());
+        if let Some((title, new)) = records.first().and_then(Record::retitled) {
+            self.grid.retitle(title, new);
+        }
         let mut row = Vec::with_capacity(R::columns().len());
         for record in records {
             record.cells(&mut row);

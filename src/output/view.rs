@@ -42,6 +42,12 @@ pub trait View: Serialize {
 /// of records can be streamed page by page (`Printer::list`).
 pub trait Record: Serialize {
     fn columns() -> &'static [Column];
+
+    /// A column title this record calls otherwise (a sweep of customers calls its
+    /// "Profile" column "Customer"): `(title, new title)`.
+    fn retitled(&self) -> Option<(&'static str, &'static str)> {
+        None
+    }
     /// Appends this record's cells, one per column, to `row`. (Into a row the caller keeps:
     /// long lists then allocate no row per record.)
     fn cells<'a>(&'a self, row: &mut Vec<Cell<'a>>);

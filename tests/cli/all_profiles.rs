@@ -110,7 +110,12 @@ async fn all_rows_equal_the_single_profile_answers() {
     for (index, name) in ["Development", "Production"].iter().enumerate() {
         let mut single = fake.run(&["balance", "-p", name, "--json"]).json();
         let mut row = rows[index].clone();
+        // A row adds its account and its outcome beside the single answer's fields.
         row.as_object_mut().unwrap().remove("billingAccount");
+        assert_eq!(
+            row.as_object_mut().unwrap().remove("outcome"),
+            Some("ok".into())
+        );
         single.as_object_mut().unwrap().remove("billingAccount");
         assert_eq!(row, single, "{name}");
     }

@@ -27,5 +27,6 @@ mod shell;
 mod spend;
 mod spend_exact;
 mod support;
+mod sweeps;
 mod terminal;
 mod verify;

@@ -59,6 +59,11 @@ fields! {
         "availableBalanceFromLots" => {
             line.value.and_then(|s| flat::amount(&s.available_balance_from_lots))
         },
+        "outcome" => flat::str(match (line.value, line.error) {
+            (_, Some(error)) => error.outcome(),
+            (Some(summary), None) if !summary.has_credits => "noCredit",
+            _ => "ok",
+        }),
         "errorExitCode" => line.error_code(),
         "errorMessage" => line.error_message(),
     }
@@ -283,6 +288,11 @@ table! {
 impl Record for ProfileRow<BalanceSummary> {
     fn columns() -> &'static [Column] {
         BALANCE_ROW_COLUMNS
+    }
+
+    fn retitled(&self) -> Option<(&'static str, &'static str)> {
+        (self.profile.kind() == crate::model::scope::ScopeKind::Customer)
+            .then_some(("Profile", "Customer"))
     }
 
     fn cells<'a>(&'a self, cells: &mut Vec<Cell<'a>>) {

@@ -318,6 +318,11 @@ impl Record for ProfileRow<ProfileForecast> {
         FORECAST_ROW_COLUMNS
     }
 
+    fn retitled(&self) -> Option<(&'static str, &'static str)> {
+        (self.profile.kind() == crate::model::scope::ScopeKind::Customer)
+            .then_some(("Profile", "Customer"))
+    }
+
     fn cells<'a>(&'a self, cells: &mut Vec<Cell<'a>>) {
         forecast_row_cells(self, cells);
     }

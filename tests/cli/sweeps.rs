@@ -1,0 +1,187 @@
+//! Customer sweeps (issue 23, part 2): `--all-customers`, `--customer` repeated and
+//! `--customers-from FILE` give one row per customer, in listing order or the order given,
+//! each with exactly one outcome; a customer named that matches none is exit 5 before any
+//! read.
+
+use crate::support::*;
+use serde_json::Value;
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, ResponseTemplate};
+
+const PARTNER: &str =
+    "/providers/Microsoft.Billing/billingAccounts/9a8b7c6d-1111-4222-8333-944455566677";
+
+fn names(rows: &Value) -> Vec<String> {
+    rows.as_array()
+        .unwrap()
+        .iter()
+        .map(|row| {
+            row["customer"]["displayName"]
+                .as_str()
+                .unwrap_or("?")
+                .to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn every_customer_is_a_row_in_listing_order_or_the_order_given() {
+    let all = on_demo_day(&["balance", "--all-customers", "--json"]);
+    assert_eq!(all.code, 0, "{all}");
+    let rows = all.json();
+    assert_eq!(names(&rows), ["Northwind Traders", "Tailspin Toys"]);
+    for row in rows.as_array().unwrap() {
+        assert_eq!(row["outcome"], "ok", "{row}");
+        assert!(row.get("billingProfile").is_none(), "{row}");
+    }
+    let given = on_demo_day(&[
+        "balance",
+        "--customer",
+        "tailspin toys",
+        "--customer",
+        "c1a2b3c4-0001-4000-8000-00000000c001",
+        "--customer",
+        "Tailspin Toys",
+        "--json",
+    ]);
+    assert_eq!(given.code, 0, "{given}");
+    // In the order given, each once (the third names the first again).
+    assert_eq!(names(&given.json()), ["Tailspin Toys", "Northwind Traders"]);
+
+    let table = on_demo_day(&["forecast", "--all-customers"]);
+    assert_eq!(table.code, 0, "{table}");
+    assert!(table.stdout.contains("| Customer "), "{table}");
+}
+
+#[test]
+fn a_file_of_names_or_the_aco_csv_names_the_customers() {
+    let dir = tempfile::tempdir().unwrap();
+    let list = dir.path().join("customers.txt");
+    std::fs::write(&list, "# nightly\nTailspin Toys\n\nNorthwind Traders\n").unwrap();
+    let out = on_demo_day(&[
+        "balance",
+        "--customers-from",
+        list.to_str().unwrap(),
+        "--json",
+    ]);
+    assert_eq!(out.code, 0, "{out}");
+    assert_eq!(names(&out.json()), ["Tailspin Toys", "Northwind Traders"]);
+
+    // Partner Center's ACO file: the customer column holds the tenant id, the customer's name.
+    let aco = dir.path().join("aco.csv");
+    std::fs::write(
+        &aco,
+        "\u{feff}PartnerTenantId,CustomerTenantId,CreditName\np,c1a2b3c4-0001-4000-8000-00000000c001,Azure Credit Offer\np,c1a2b3c4-0001-4000-8000-00000000c001,Other\n",
+    )
+    .unwrap();
+    let out = on_demo_day(&[
+        "balance",
+        "--customers-from",
+        aco.to_str().unwrap(),
+        "--json",
+    ]);
+    assert_eq!(out.code, 0, "{out}");
+    assert_eq!(names(&out.json()), ["Northwind Traders"]);
+
+    let empty = dir.path().join("empty.txt");
+    std::fs::write(&empty, "# nobody\n").unwrap();
+    let out = on_demo_day(&["balance", "--customers-from", empty.to_str().unwrap()]);
+    assert_eq!(out.code, 2, "{out}");
+    let out = on_demo_day(&["balance", "--customers-from", "/no/such/file"]);
+    assert_eq!(out.code, 2, "{out}");
+    assert!(
+        out.stderr
+            .starts_with("error: --customers-from /no/such/file"),
+        "{out}"
+    );
+}
+
+/// A name that matches no customer is not a silently missing row: exit 5 before any read,
+/// every such name said.
+#[test]
+fn a_name_that_matches_no_customer_stops_the_sweep_before_it_starts() {
+    let out = on_demo_day(&[
+        "balance",
+        "--customer",
+        "Northwind Traders",
+        "--customer",
+        "Contoso Retail",
+        "--customer",
+        "Fourth Coffee",
+    ]);
+    assert_eq!(out.code, 5, "{out}");
+    assert!(out.stdout.is_empty(), "{out}");
+    assert!(
+        out.stderr
+            .contains("2 of the 3 customers named match no single customer: \"Contoso Retail\" (no customer), \"Fourth Coffee\" (no customer)"),
+        "{out}"
+    );
+}
+
+/// One customer answers 403: its row says `forbidden`, the others are read, the run exits 4
+/// and says how many customers could not be read.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_forbidden_customer_is_a_row_of_its_own_and_fails_the_run() {
+    let fake = Fake::start().await;
+    let accounts = serde_json::json!({"value": [{
+        "id": PARTNER,
+        "name": "9a8b7c6d-1111-4222-8333-944455566677",
+        "type": "Microsoft.Billing/billingAccounts",
+        "properties": {"displayName": "Contoso Partner Network", "agreementType": "MicrosoftPartnerAgreement", "hasReadAccess": true}
+    }]});
+    fake.accounts(&accounts.to_string()).await;
+    let customers: Vec<Value> = ["c1", "c2", "c3"]
+        .iter()
+        .map(|c| {
+            serde_json::json!({
+                "id": format!("{PARTNER}/customers/{c}"),
+                "name": c,
+                "type": "Microsoft.Billing/billingAccounts/customers",
+                "properties": {"displayName": format!("Customer {c}")}
+            })
+        })
+        .collect();
+    fake.serve(
+        &format!("{PARTNER}/customers"),
+        &serde_json::json!({ "value": customers }).to_string(),
+    )
+    .await;
+    for c in ["c1", "c3"] {
+        fake.serve(
+            &format!("{PARTNER}/customers/{c}/providers/Microsoft.Consumption/credits/balanceSummary"),
+            r#"{"properties":{"balanceSummary":{"estimatedBalance":{"currency":"USD","value":10.00}}}}"#,
+        )
+        .await;
+    }
+    Mock::given(method("GET"))
+        .and(path(format!(
+            "{PARTNER}/customers/c2/providers/Microsoft.Consumption/credits/balanceSummary"
+        )))
+        .respond_with(
+            ResponseTemplate::new(403).set_body_string(
+                r#"{"error":{"code":"AuthorizationFailed","message":"No access."}}"#,
+            ),
+        )
+        .mount(&fake.server)
+        .await;
+    let out = fake.run(&["balance", "--all-customers", "--json"]);
+    assert_eq!(out.code, 4, "{out}");
+    let rows = out.json();
+    let outcomes: Vec<&str> = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["outcome"].as_str().unwrap())
+        .collect();
+    assert_eq!(outcomes, ["ok", "forbidden", "ok"]);
+    assert_eq!(names(&rows), ["Customer c1", "Customer c2", "Customer c3"]);
+    assert!(out.stderr.contains("customer Customer c2"), "{out}");
+    assert!(out.stderr.contains("1 of 3 customers"), "{out}");
+
+    let csv = fake.run(&["balance", "--all-customers", "-o", "csv"]);
+    assert!(
+        csv.stdout.lines().next().unwrap().contains(",outcome,"),
+        "{csv}"
+    );
+    assert!(csv.stdout.contains(",forbidden,"), "{csv}");
+}
