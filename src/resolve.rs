@@ -84,6 +84,12 @@ impl Served {
 }
 
 impl Selection {
+    /// Whether it is a customer sweep (`--all-customers`, several `--customer`,
+    /// `--customers-from`).
+    pub(crate) fn is_sweep(&self) -> bool {
+        matches!(self, Selection::Customers(_) | Selection::AllCustomers(_))
+    }
+
     /// The selection of the flags (the profile from the environment or the config file when
     /// no scope flag is given), refused before any request when the command does not read
     /// that kind of scope. A full id given to the wrong flag is refused too.

@@ -354,6 +354,21 @@ impl Thresholds {
         self.flag
     }
 
+    /// A customer sweep judges every row on its own, whatever currencies the others have, so
+    /// each amount must name its currency: a bare one is refused before any request.
+    pub(crate) fn for_sweep(thresholds: Option<&Self>) -> Result<()> {
+        match thresholds.and_then(Thresholds::bare) {
+            Some(bare) => {
+                let flag = thresholds.map_or("--min", |t| t.flag);
+                Err(Error::usage(format!(
+                    "{flag} {} has no currency; in a customer sweep give each amount with its currency, for example {flag} {}USD {flag} {}EUR",
+                    bare.value, bare.value, bare.value
+                )))
+            }
+            None => Ok(()),
+        }
+    }
+
     fn bare(&self) -> Option<&Amount> {
         match self.amounts.as_slice() {
             [only] if only.currency().is_none() => Some(only),

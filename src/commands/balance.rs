@@ -24,6 +24,9 @@ pub(crate) async fn run(context: &Context, args: BalanceArgs) -> Result<()> {
     // Bad input fails before any request is made.
     let minimum = Thresholds::parse("--min", &args.min)?;
     let selection = Selection::from_flags(context, &args.scope, &SERVED)?;
+    if selection.is_sweep() {
+        Thresholds::for_sweep(minimum.as_ref())?;
+    }
     let as_of = context.settings.as_of.value;
     let details = args.details;
     let resolved = resolve::read(context, &selection, async |client, scope| {

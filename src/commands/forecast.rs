@@ -74,6 +74,9 @@ pub(crate) async fn run(context: &Context, args: ForecastArgs) -> Result<()> {
     // Bad input fails before any request is made.
     let wanted = ForecastChecks::parse(&args.forecast)?;
     let selection = Selection::from_flags(context, &args.scope, &SERVED)?;
+    if selection.is_sweep() {
+        Thresholds::for_sweep(wanted.max_unused.as_ref())?;
+    }
     let (as_of, window) = (context.settings.as_of.value, wanted.window);
     let resolved = resolve::read(context, &selection, async |client, scope| {
         read(client, scope, as_of, window).await

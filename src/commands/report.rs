@@ -31,6 +31,10 @@ pub(crate) async fn run(context: &Context, args: ReportArgs) -> Result<()> {
         .map(checks::parse_days)
         .transpose()?;
     let selection = Selection::from_flags(context, &args.scope, &SERVED)?;
+    if selection.is_sweep() {
+        Thresholds::for_sweep(min.as_ref())?;
+        Thresholds::for_sweep(forecast_checks.max_unused.as_ref())?;
+    }
     let (as_of, window) = (context.settings.as_of.value, forecast_checks.window);
     // With --verify, the checks of Azure's figures are made from the same reads; with
     // --spend, one Cost Management query per profile beside them (one at a time: the quota

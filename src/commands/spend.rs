@@ -105,6 +105,9 @@ pub(crate) async fn run(context: &Context, args: SpendArgs) -> Result<()> {
         )));
     }
     let selection = Selection::from_flags(context, &args.scope, &SERVED)?;
+    if selection.is_sweep() {
+        crate::checks::Thresholds::for_sweep(gate.max_not_covered.as_ref())?;
+    }
     let asked = Asked {
         from,
         to,

@@ -185,3 +185,21 @@ async fn a_forbidden_customer_is_a_row_of_its_own_and_fails_the_run() {
     );
     assert!(csv.stdout.contains(",forbidden,"), "{csv}");
 }
+
+/// A sweep judges each row on its own: a gate amount must name its currency (exit 2 before
+/// any request otherwise), and then fails the run on the rows below it.
+#[test]
+fn a_sweep_gate_names_its_currency() {
+    let bare = on_demo_day(&["balance", "--all-customers", "--min", "100"]);
+    assert_eq!(bare.code, 2, "{bare}");
+    assert!(
+        bare.stderr.starts_with("error: --min 100 has no currency"),
+        "{bare}"
+    );
+    assert!(bare.stdout.is_empty(), "{bare}");
+    let named = on_demo_day(&["balance", "--all-customers", "--min", "100GBP"]);
+    assert_eq!(named.code, 1, "{named}");
+    assert!(named.stderr.contains("Tailspin Toys"), "{named}");
+    let report = on_demo_day(&["report", "--all-customers", "--min", "100"]);
+    assert_eq!(report.code, 2, "{report}");
+}
