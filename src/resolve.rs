@@ -205,11 +205,18 @@ pub(crate) async fn read<T>(
                     "the Microsoft Partner Agreement accounts visible to this sign-in list no customer",
                 ));
             }
-            let targets = listed.into_iter().map(|c| (c.account, c.scope)).collect();
+            let targets = listed
+                .into_iter()
+                .map(|c| (c.account, c.scope, None))
+                .collect();
             Ok(Resolved::Many(scope_rows(context, targets, &read).await?))
         }
         Selection::Customers(queries) => {
-            let targets = named_customers(context, queries).await?;
+            let targets = named_customers(context, queries)
+                .await?
+                .into_iter()
+                .map(|(account, scope)| (account, scope, None))
+                .collect();
             Ok(Resolved::Many(scope_rows(context, targets, &read).await?))
         }
     }
@@ -340,10 +347,11 @@ async fn named_customers(
     Ok(targets)
 }
 
-/// Runs `read` at every target, `concurrency` at a time, a row each in the targets' order.
+/// Runs `read` at every target, `concurrency` at a time, a row each in the targets' order; a
+/// target whose row is already decided (left out, listed badly) is not read.
 async fn scope_rows<T>(
     context: &Context,
-    targets: Vec<(AccountRef, ScopeRef)>,
+    targets: Vec<(AccountRef, ScopeRef, Option<RowError>)>,
     read: &impl AsyncFn(&ArmClient, ScopeRef) -> Result<T>,
 ) -> Result<Vec<ProfileRow<T>>> {
     let client = context.client().await?;
@@ -351,20 +359,27 @@ async fn scope_rows<T>(
     let progress = context.printer.progress();
     let noun = targets
         .first()
-        .map_or("customer", |(_, scope)| scope.kind().noun());
+        .map_or("billing profile", |(_, scope, _)| scope.kind().noun());
     progress.stage(format!("{noun} 1 of {total}"));
     let done = std::sync::atomic::AtomicUsize::new(0);
     let done = &done;
-    let rows = stream::iter(targets.into_iter().map(|(account, profile)| async move {
-        let result = read(client, profile.clone()).await.map_err(Into::into);
-        let finished = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-        progress.stage(format!("{noun} {} of {total}", (finished + 1).min(total)));
-        ProfileRow {
-            account,
-            profile,
-            result,
-        }
-    }))
+    let rows = stream::iter(
+        targets
+            .into_iter()
+            .map(|(account, profile, decided)| async move {
+                let result = match decided {
+                    Some(error) => Err(error),
+                    None => read(client, profile.clone()).await.map_err(Into::into),
+                };
+                let finished = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                progress.stage(format!("{noun} {} of {total}", (finished + 1).min(total)));
+                ProfileRow {
+                    account,
+                    profile,
+                    result,
+                }
+            }),
+    )
     .buffered(client.concurrency())
     .collect()
     .await;
@@ -636,38 +651,20 @@ async fn read_rows<T>(
         return Err(Error::not_found(NO_READABLE_PROFILE));
     }
     let left_out = left_out(&targets, exclude)?;
-    let client = context.client().await?;
-    let total = targets.len();
-    let progress = context.printer.progress();
-    let read_so_far = std::sync::atomic::AtomicUsize::new(0);
-    progress.stage(format!("billing profile 1 of {total}"));
-    let read_so_far = &read_so_far;
     let by = exclude.source.name().trim_end_matches(':').to_string();
-    let by = by.as_str();
-    let left_out = &left_out;
-    let rows = stream::iter(targets.into_iter().enumerate().map(
-        |(index, (account, profile, unreadable))| async move {
-            let result = match unreadable {
-                _ if left_out.contains(&index) => Err(RowError::excluded(by)),
-                Some(why) => Err(why.into()),
-                None => read(client, profile.clone()).await.map_err(Into::into),
+    let targets = targets
+        .into_iter()
+        .enumerate()
+        .map(|(index, (account, profile, unreadable))| {
+            let decided = match unreadable {
+                _ if left_out.contains(&index) => Some(RowError::excluded(&by)),
+                Some(why) => Some(why.into()),
+                None => None,
             };
-            let done = read_so_far.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-            progress.stage(format!(
-                "billing profile {} of {total}",
-                (done + 1).min(total)
-            ));
-            ProfileRow {
-                account,
-                profile,
-                result,
-            }
-        },
-    ))
-    .buffered(client.concurrency())
-    .collect()
-    .await;
-    Ok(rows)
+            (account, profile, decided)
+        })
+        .collect();
+    scope_rows(context, targets, read).await
 }
 
 /// `--account`: a billing account by its display name (after NFC, any case), name or full
@@ -844,59 +841,32 @@ async fn customer(context: &Context, query: &str) -> Result<ScopeRef> {
     if let Some(scope) = full_id(query) {
         return Ok(ScopeRef::bare(scope));
     }
-    let (accounts, _) = known_accounts(context).await?;
-    let partner: Vec<&BillingAccount> = accounts
-        .iter()
-        .filter(|a| {
-            a.agreement_type
-                .as_deref()
-                .is_some_and(|t| t.eq_ignore_ascii_case("MicrosoftPartnerAgreement"))
-        })
-        .collect();
-    if partner.is_empty() {
-        return Err(Error::not_found(format!(
-            "no Microsoft Partner Agreement account is visible to this sign-in, so no customer matches {}",
-            AsTyped(query)
-        )));
-    }
-    let client = context.client().await?;
+    let listed = partner_customers(context, None).await?;
     let wanted = comparable(query);
     let trimmed = query.trim().trim_end_matches('/');
-    let mut matches: Vec<(ScopeRef, String)> = Vec::new();
     let mut known = Known::default();
-    for account in partner {
-        let account_name = account.display_name.clone().unwrap_or(account.name.clone());
-        for customer in list_customers(client, &account.id).await? {
-            let display = customer.properties.display_name.clone();
-            let shown = display.clone().unwrap_or(customer.name.clone());
-            known
-                .listed
-                .push(format!("{} ({})", AsTyped(&shown), customer.name));
-            known.names.push(shown.clone());
-            let hit = display.as_deref().is_some_and(|d| comparable(d) == wanted)
-                || customer.name.eq_ignore_ascii_case(trimmed)
-                || customer.id.eq_ignore_ascii_case(trimmed);
-            if !hit {
-                continue;
-            }
-            let scope = Scope::parse(&customer.id)
-                .ok()
-                .filter(|s| s.kind() == ScopeKind::Customer)
-                .ok_or_else(|| {
-                    Error::unavailable(format!(
-                        "Azure listed a customer with the malformed id {:?}",
-                        customer.id
-                    ))
-                })?;
-            matches.push((
-                ScopeRef {
-                    scope,
-                    display_name: display,
-                    currency: None,
-                    account_display_name: Some(account_name.clone()),
-                },
-                account_name.clone(),
-            ));
+    let mut matches: Vec<(ScopeRef, String)> = Vec::new();
+    for customer in &listed {
+        known.listed.push(format!(
+            "{} ({})",
+            AsTyped(&customer.shown),
+            customer.scope.name()
+        ));
+        known.names.push(customer.shown.clone());
+        let hit = customer
+            .scope
+            .display_name
+            .as_deref()
+            .is_some_and(|d| comparable(d) == wanted)
+            || customer.scope.name().eq_ignore_ascii_case(trimmed)
+            || customer.scope.id().eq_ignore_ascii_case(trimmed);
+        if hit {
+            let account = customer
+                .account
+                .display_name
+                .clone()
+                .unwrap_or(customer.account.name.clone());
+            matches.push((customer.scope.clone(), account));
         }
     }
     // A long customer list is named in part.

@@ -174,19 +174,24 @@ impl<T: Serialize + Unread> Serialize for ProfileRow<T> {
     }
 }
 
-/// A profile's row as is; a customer's row with `customer` in place of `billingProfile`, as
-/// one customer's value is (through a JSON value: numbers stay exact, with arbitrary
-/// precision).
+/// A profile's row as is; a customer's row in a customer's shape.
 fn in_its_shape<V: Serialize, S: Serializer>(
     row: RowJson<'_, V>,
     customer: bool,
     s: S,
 ) -> Result<S::Ok, S::Error> {
-    if !customer {
-        return row.serialize(s);
+    if customer {
+        as_customer(&row, s)
+    } else {
+        row.serialize(s)
     }
+}
+
+/// A value in a customer's shape: the profile's, with `customer` in place of
+/// `billingProfile` (through a JSON value: numbers stay exact, with arbitrary precision).
+pub(crate) fn as_customer<V: Serialize, S: Serializer>(row: &V, s: S) -> Result<S::Ok, S::Error> {
     use serde::ser::SerializeMap;
-    let value = serde_json::to_value(&row).map_err(serde::ser::Error::custom)?;
+    let value = serde_json::to_value(row).map_err(serde::ser::Error::custom)?;
     let serde_json::Value::Object(fields) = value else {
         return Err(serde::ser::Error::custom("a row is an object"));
     };

@@ -12,22 +12,7 @@ pub(crate) struct ForCustomer<'a, V>(pub &'a V);
 
 impl<V: Serialize> Serialize for ForCustomer<'_, V> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        // Through a JSON value (numbers stay exact: arbitrary precision), the key renamed.
-        let value = serde_json::to_value(self.0).map_err(serde::ser::Error::custom)?;
-        let serde_json::Value::Object(fields) = value else {
-            return Err(serde::ser::Error::custom("a customer's value is an object"));
-        };
-        let mut out = s.serialize_map(Some(fields.len()))?;
-        for (key, field) in &fields {
-            let key = if key == "billingProfile" {
-                "customer"
-            } else {
-                key
-            };
-            out.serialize_entry(key, field)?;
-        }
-        out.end()
+        crate::model::row::as_customer(self.0, s)
     }
 }
 
