@@ -31,6 +31,11 @@ impl<R: ListedPerProfile> Record for OfProfile<'_, R> {
         R::WITH_PROFILE
     }
 
+    fn retitled(&self) -> Option<(&'static str, &'static str)> {
+        (self.profile.kind() == crate::model::scope::ScopeKind::Customer)
+            .then_some(("Profile", "Customer"))
+    }
+
     fn cells<'a>(&'a self, row: &mut Vec<Cell<'a>>) {
         row.push(Cell::owned(self.profile.label()));
         self.record.cells(row);
