@@ -116,6 +116,22 @@ pub(crate) struct ArmClient {
     governor: std::sync::Mutex<Governor>,
     /// Woken when a request in flight ends (a slot may be free).
     slot_freed: tokio::sync::Notify,
+    /// For a sweep the time limit runs from the last answer Azure gave, not from the start:
+    /// `--timeout` then means "no progress for that long" (`deadline_from_progress`).
+    progress_deadline: std::sync::atomic::AtomicBool,
+    /// When Azure last answered with success (for the progress deadline).
+    last_success: std::sync::Mutex<Instant>,
+}
+
+/// How a sweep is doing against Azure's limits, for its progress line.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ThrottleState {
+    /// The send rate kept to, when one is known (requests a second).
+    pub(crate) limit: Option<f64>,
+    /// Answers that were throttled so far.
+    pub(crate) throttled: u64,
+    /// A pause Azure announced that is still running: how long is left and which header.
+    pub(crate) paused: Option<(Duration, String)>,
 }
 
 /// What one successful GET returned. `body` is `None` for 204 No Content.
@@ -191,6 +207,35 @@ impl ArmClient {
             started: Instant::now(),
             governor: std::sync::Mutex::new(governor),
             slot_freed: tokio::sync::Notify::new(),
+            progress_deadline: std::sync::atomic::AtomicBool::new(false),
+            last_success: std::sync::Mutex::new(Instant::now()),
+        }
+    }
+
+    /// From now on the time limit runs from the last successful answer (a sweep of
+    /// thousands of customers takes as long as Azure's throttle allows; what must end it is
+    /// no progress, not the clock).
+    pub(crate) fn deadline_from_progress(&self) {
+        if let Ok(mut last) = self.last_success.lock() {
+            *last = Instant::now();
+        }
+        self.progress_deadline
+            .store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// The governor's view, for a sweep's progress line.
+    pub(crate) fn throttle_state(&self) -> ThrottleState {
+        let now = Instant::now();
+        let governor = self.governor();
+        ThrottleState {
+            limit: governor.limit(),
+            throttled: governor.throttled,
+            paused: governor.pause(now).map(|pause| {
+                (
+                    pause.until.saturating_duration_since(now),
+                    pause.asked_by.clone(),
+                )
+            }),
         }
     }
 
@@ -257,8 +302,14 @@ impl ArmClient {
             throttled: status.is_some_and(|s| is_throttled(s, body)),
             headers,
         };
+        let now = Instant::now();
+        if status.is_some_and(|s| s.is_success()) {
+            if let Ok(mut last) = self.last_success.lock() {
+                *last = now;
+            }
+        }
         self.governor()
-            .finished(Instant::now(), sent, &answer, chrono::Utc::now());
+            .finished(now, sent, &answer, chrono::Utc::now());
         self.slot_freed.notify_waiters();
     }
 
@@ -832,9 +883,15 @@ impl ArmClient {
     }
 
     fn remaining(&self) -> Duration {
-        self.options
-            .total_timeout
-            .saturating_sub(self.started.elapsed())
+        let since = if self
+            .progress_deadline
+            .load(std::sync::atomic::Ordering::Relaxed)
+        {
+            self.last_success.lock().map_or(self.started, |last| *last)
+        } else {
+            self.started
+        };
+        self.options.total_timeout.saturating_sub(since.elapsed())
     }
 
     /// The one request path: auth header, retries with backoff, timeouts, error decoding.

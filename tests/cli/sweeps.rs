@@ -118,10 +118,8 @@ fn a_name_that_matches_no_customer_stops_the_sweep_before_it_starts() {
     );
 }
 
-/// One customer answers 403: its row says `forbidden`, the others are read, the run exits 4
-/// and says how many customers could not be read.
-#[tokio::test(flavor = "multi_thread")]
-async fn a_forbidden_customer_is_a_row_of_its_own_and_fails_the_run() {
+/// A partner account with customers c1, c2, c3 (no balances served yet).
+async fn partner_with_three_customers() -> Fake {
     let fake = Fake::start().await;
     let accounts = serde_json::json!({"value": [{
         "id": PARTNER,
@@ -146,12 +144,23 @@ async fn a_forbidden_customer_is_a_row_of_its_own_and_fails_the_run() {
         &serde_json::json!({ "value": customers }).to_string(),
     )
     .await;
+    fake
+}
+
+fn balance_of(customer: &str) -> String {
+    format!("{PARTNER}/customers/{customer}/providers/Microsoft.Consumption/credits/balanceSummary")
+}
+
+const TEN_USD: &str =
+    r#"{"properties":{"balanceSummary":{"estimatedBalance":{"currency":"USD","value":10.00}}}}"#;
+
+/// One customer answers 403: its row says `forbidden`, the others are read, the run exits 4
+/// and says how many customers could not be read.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_forbidden_customer_is_a_row_of_its_own_and_fails_the_run() {
+    let fake = partner_with_three_customers().await;
     for c in ["c1", "c3"] {
-        fake.serve(
-            &format!("{PARTNER}/customers/{c}/providers/Microsoft.Consumption/credits/balanceSummary"),
-            r#"{"properties":{"balanceSummary":{"estimatedBalance":{"currency":"USD","value":10.00}}}}"#,
-        )
-        .await;
+        fake.serve(&balance_of(c), TEN_USD).await;
     }
     Mock::given(method("GET"))
         .and(path(format!(
@@ -202,4 +211,49 @@ fn a_sweep_gate_names_its_currency() {
     assert!(named.stderr.contains("Tailspin Toys"), "{named}");
     let report = on_demo_day(&["report", "--all-customers", "--min", "100"]);
     assert_eq!(report.code, 2, "{report}");
+}
+
+/// In a sweep `--timeout` is the longest time without progress, not the whole run: three
+/// customers answering in 1.5 s each, one after another, take 4.5 s and pass a 2 s limit; a
+/// customer that does not answer for longer than it ends the run (exit 6).
+#[tokio::test(flavor = "multi_thread")]
+async fn a_sweep_times_out_on_no_progress_not_on_its_length() {
+    let slow = partner_with_three_customers().await;
+    for c in ["c1", "c2", "c3"] {
+        Mock::given(method("GET"))
+            .and(path(balance_of(c)))
+            .respond_with(json_response(TEN_USD).set_delay(std::time::Duration::from_millis(1500)))
+            .mount(&slow.server)
+            .await;
+    }
+    let args = [
+        "--timeout",
+        "2",
+        "--concurrency",
+        "1",
+        "balance",
+        "--all-customers",
+        "--json",
+    ];
+    let started = std::time::Instant::now();
+    let out = slow.run(&args);
+    assert_eq!(out.code, 0, "{out}");
+    assert!(started.elapsed() >= std::time::Duration::from_millis(4500));
+    assert_eq!(out.json().as_array().unwrap().len(), 3);
+
+    let stuck = partner_with_three_customers().await;
+    stuck.serve(&balance_of("c1"), TEN_USD).await;
+    Mock::given(method("GET"))
+        .and(path(balance_of("c2")))
+        .respond_with(json_response(TEN_USD).set_delay(std::time::Duration::from_secs(30)))
+        .mount(&stuck.server)
+        .await;
+    stuck.serve(&balance_of("c3"), TEN_USD).await;
+    let started = std::time::Instant::now();
+    let out = stuck.run(&args);
+    assert_eq!(out.code, 6, "{out}");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(15),
+        "waited for the stuck answer"
+    );
 }
