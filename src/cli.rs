@@ -103,6 +103,12 @@ pub(crate) struct GlobalArgs {
     /// others (a number above 0, at most 1000) [default: as fast as Azure's limits allow]
     #[arg(long, global = true, value_name = "N")]
     pub(crate) max_rate: Option<String>,
+
+    /// --all and customer sweeps: the most the whole run may take, in seconds; when the rate
+    /// Azure allows shows it cannot finish in time, it stops early (exit 6, nothing written)
+    /// instead of reading part of them
+    #[arg(long, global = true, value_name = "SECONDS")]
+    pub(crate) max_time: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -388,13 +388,14 @@ async fn scope_rows<T>(
     .buffered(client.concurrency())
     .collect::<Vec<_>>();
     // A long run says how it goes: the rate, the limit learnt from Azure, the 429s and when
-    // it should end, or why it waits.
+    // it should end, or why it waits; and ends early when `--max-time` cannot be kept.
+    let max_time = context.settings.max_time;
     let telling = async {
         loop {
             tokio::time::sleep(std::time::Duration::from_millis(500)).await;
             let elapsed = started.elapsed();
+            let finished = done.load(std::sync::atomic::Ordering::Relaxed);
             if elapsed >= RICH_PROGRESS_AFTER {
-                let finished = done.load(std::sync::atomic::Ordering::Relaxed);
                 progress.stage(sweep_status(
                     noun,
                     finished,
@@ -403,14 +404,55 @@ async fn scope_rows<T>(
                     &client.throttle_state(),
                 ));
             }
+            if let Some(max) = max_time {
+                if let Some(error) = past_max_time(noun, finished, total, elapsed, max) {
+                    return error;
+                }
+            }
         }
     };
     tokio::pin!(reading);
-    let rows = tokio::select! {
-        rows = &mut reading => rows,
-        () = telling => Vec::new(),
-    };
-    Ok(rows)
+    tokio::select! {
+        rows = &mut reading => Ok(rows),
+        error = telling => Err(error),
+    }
+}
+
+/// `--max-time` cannot be kept: the time is up, or (once the rate is known: after 2 s and
+/// a twentieth of the rows, or after 10 s) the estimate of the whole run is longer.
+fn past_max_time(
+    noun: &str,
+    done: usize,
+    total: usize,
+    elapsed: std::time::Duration,
+    max: std::time::Duration,
+) -> Option<Error> {
+    let hint =
+        "raise --max-time, or run the sweep on part of the customers (--customers-from FILE)";
+    if elapsed >= max {
+        return Some(
+            Error::unavailable(format!(
+                "--max-time {} s is up with {done} of {total} {noun}s read; nothing was written",
+                max.as_secs()
+            ))
+            .hinted(hint),
+        );
+    }
+    let known = elapsed >= std::time::Duration::from_secs(2)
+        && (done * 20 >= total || elapsed >= RICH_PROGRESS_AFTER);
+    if !known || done == 0 {
+        return None;
+    }
+    let rate = done as f64 / elapsed.as_secs_f64();
+    let needed = elapsed.as_secs_f64() + (total - done.min(total)) as f64 / rate;
+    (needed > max.as_secs_f64()).then(|| {
+        Error::unavailable(format!(
+            "at {rate:.1} {noun}s a second the {total} {noun}s need about {} s, more than --max-time {} s; stopped early, nothing was written",
+            needed.round(),
+            max.as_secs()
+        ))
+        .hinted(hint)
+    })
 }
 
 /// When a long run's progress line starts telling its rate and finish.

@@ -325,6 +325,8 @@ pub(crate) struct Settings {
     pub(crate) concurrency: Setting<usize>,
     /// `--max-rate`: requests a second, at most.
     pub(crate) max_rate: Option<f64>,
+    /// `--max-time`: the most a sweep may take.
+    pub(crate) max_time: Option<Duration>,
     /// Where the profile cache lives; `None` disables it (the demo, or no cache directory).
     pub(crate) cache_dir: Option<Setting<PathBuf>>,
     /// For `profile`, which is completed per command.
@@ -481,6 +483,11 @@ impl Settings {
             || DEFAULT_CONCURRENCY,
         )?;
         let max_rate = global.max_rate.as_deref().map(parse_max_rate).transpose()?;
+        let max_time = global
+            .max_time
+            .as_deref()
+            .map(|text| parse_timeout("--max-time", text))
+            .transpose()?;
         // The demo's endpoint is a new port each run: caching it would only litter. No flag
         // sets the directory; the default is the platform's cache directory (which `dirs`
         // finds from HOME or XDG_CACHE_HOME).
@@ -514,6 +521,7 @@ impl Settings {
             refresh: global.refresh,
             concurrency,
             max_rate,
+            max_time,
             cache_dir,
             env: env.clone(),
         })

@@ -120,6 +120,11 @@ fn a_name_that_matches_no_customer_stops_the_sweep_before_it_starts() {
 
 /// A partner account with customers c1, c2, c3 (no balances served yet).
 async fn partner_with_three_customers() -> Fake {
+    partner_with(&["c1", "c2", "c3"]).await
+}
+
+/// A partner account with these customers (no balances served yet).
+async fn partner_with(names: &[&str]) -> Fake {
     let fake = Fake::start().await;
     let accounts = serde_json::json!({"value": [{
         "id": PARTNER,
@@ -128,7 +133,7 @@ async fn partner_with_three_customers() -> Fake {
         "properties": {"displayName": "Contoso Partner Network", "agreementType": "MicrosoftPartnerAgreement", "hasReadAccess": true}
     }]});
     fake.accounts(&accounts.to_string()).await;
-    let customers: Vec<Value> = ["c1", "c2", "c3"]
+    let customers: Vec<Value> = names
         .iter()
         .map(|c| {
             serde_json::json!({
@@ -256,4 +261,41 @@ async fn a_sweep_times_out_on_no_progress_not_on_its_length() {
         started.elapsed() < std::time::Duration::from_secs(15),
         "waited for the stuck answer"
     );
+}
+
+/// `--max-time` is decided as soon as the rate is known: 40 customers answering one every
+/// half second need 20 s, more than 8, so the run stops after about 2 s, exit 6, nothing on
+/// stdout.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_sweep_that_cannot_keep_max_time_stops_early() {
+    let names: Vec<String> = (1..=40).map(|n| format!("c{n}")).collect();
+    let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+    let fake = partner_with(&refs).await;
+    Mock::given(method("GET"))
+        .and(wiremock::matchers::path_regex(
+            "/customers/c[0-9]+/providers/",
+        ))
+        .respond_with(json_response(TEN_USD).set_delay(std::time::Duration::from_millis(500)))
+        .mount(&fake.server)
+        .await;
+    let started = std::time::Instant::now();
+    let out = fake.run(&[
+        "--max-time",
+        "8",
+        "--concurrency",
+        "1",
+        "balance",
+        "--all-customers",
+        "--json",
+    ]);
+    assert_eq!(out.code, 6, "{out}");
+    assert!(out.stdout.is_empty(), "{out}");
+    assert!(out.stderr.contains("more than --max-time 8 s"), "{out}");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(6),
+        "{:?}",
+        started.elapsed()
+    );
+    let out = fake.run(&["--max-time", "0", "balance", "--all-customers"]);
+    assert_eq!(out.code, 2, "{out}");
 }
