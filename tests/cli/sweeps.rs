@@ -299,3 +299,82 @@ async fn a_sweep_that_cannot_keep_max_time_stops_early() {
     let out = fake.run(&["--max-time", "0", "balance", "--all-customers"]);
     assert_eq!(out.code, 2, "{out}");
 }
+
+/// `--resume FILE`: each outcome is appended as a JSON line; a rerun reads only the customers
+/// without a final outcome (a failure is tried again), prints only those rows, and says how
+/// many were read before.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_resumed_sweep_reads_only_what_is_left() {
+    let fake = partner_with_three_customers().await;
+    for c in ["c1", "c3"] {
+        fake.serve(&balance_of(c), TEN_USD).await;
+    }
+    Mock::given(method("GET"))
+        .and(path(balance_of("c2")))
+        .respond_with(
+            ResponseTemplate::new(500)
+                .set_body_string(r#"{"error":{"code":"InternalError","message":"Down."}}"#),
+        )
+        .up_to_n_times(4)
+        .with_priority(1)
+        .mount(&fake.server)
+        .await;
+    fake.serve(&balance_of("c2"), TEN_USD).await;
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("sweep.jsonl");
+    let args = [
+        "balance",
+        "--all-customers",
+        "--resume",
+        journal.to_str().unwrap(),
+        "--json",
+    ];
+    let first = fake.run(&args);
+    assert_eq!(first.code, 6, "{first}");
+    let lines: Vec<Value> = std::fs::read_to_string(&journal)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let mut outcomes: Vec<(String, String)> = lines
+        .iter()
+        .map(|l| {
+            (
+                l["name"].as_str().unwrap().to_string(),
+                l["outcome"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    outcomes.sort();
+    assert_eq!(
+        outcomes,
+        [
+            ("Customer c1".to_string(), "ok".to_string()),
+            ("Customer c2".to_string(), "failed".to_string()),
+            ("Customer c3".to_string(), "ok".to_string())
+        ]
+    );
+    let second = fake.run(&args);
+    assert_eq!(second.code, 0, "{second}");
+    assert_eq!(names(&second.json()), ["Customer c2"]);
+    assert!(
+        second.stderr.contains("2 of 3 customers were read before"),
+        "{second}"
+    );
+    let third = fake.run(&args);
+    assert_eq!(third.code, 0, "{third}");
+    assert_eq!(third.json().as_array().unwrap().len(), 0, "{third}");
+    assert!(
+        third.stderr.contains("3 of 3 customers were read before"),
+        "{third}"
+    );
+
+    let out = fake.run(&[
+        "balance",
+        "--customer",
+        "c1",
+        "--resume",
+        journal.to_str().unwrap(),
+    ]);
+    assert_eq!(out.code, 2, "{out}");
+}
