@@ -645,4 +645,7 @@ impl crate::model::row::Unread for ProfileForecast {
             billing_profile: profile.clone(),
         }
     }
+    fn no_credit(&self) -> bool {
+        !self.inputs.balance.has_credits
+    }
 }

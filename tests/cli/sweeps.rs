@@ -48,6 +48,18 @@ fn every_customer_is_a_row_in_listing_order_or_the_order_given() {
     // In the order given, each once (the third names the first again).
     assert_eq!(names(&given.json()), ["Tailspin Toys", "Northwind Traders"]);
 
+    let forecast = on_demo_day(&["forecast", "--all-customers", "--json"]);
+    assert_eq!(forecast.code, 0, "{forecast}");
+    let rows = forecast.json();
+    assert_eq!(names(&rows), ["Northwind Traders", "Tailspin Toys"]);
+    assert!(
+        rows.as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["outcome"] == "ok"),
+        "{rows}"
+    );
+
     let table = on_demo_day(&["forecast", "--all-customers"]);
     assert_eq!(table.code, 0, "{table}");
     assert!(table.stdout.contains("| Customer "), "{table}");
