@@ -27,6 +27,9 @@ use crate::model::row::ProfileRow;
 use crate::output::Printer;
 use crate::settings::{Environment, Settings};
 
+/// The failed rows whose errors are printed one by one (without `-v`).
+const SHOWN_FAILURES: usize = 20;
+
 /// Runs the command and returns the process exit code. Errors are printed here, once.
 pub async fn main(cli: Cli) -> u8 {
     // What needs no settings runs before them: it must work even when the environment or
@@ -138,8 +141,22 @@ pub(crate) fn note_excluded<T>(context: &Context, rows: &[ProfileRow<T>]) {
 /// error naming its subject, each note of the ledger (a subject passed over), then the one
 /// rule gives the result (`checks::Ledger::conclude`).
 pub(crate) fn settle<T>(context: &Context, rows: &[ProfileRow<T>], ledger: &Ledger) -> Result<()> {
-    for failure in rows.iter().filter_map(ProfileRow::failure) {
-        context.printer.error(&failure);
+    // A sweep of thousands may fail by the hundred: the first few are said, the rest
+    // counted (all of them with -v, and every row's outcome is in the output).
+    let failures: Vec<_> = rows.iter().filter_map(ProfileRow::failure).collect();
+    let shown = if context.settings.verbose {
+        failures.len()
+    } else {
+        SHOWN_FAILURES
+    };
+    for failure in failures.iter().take(shown) {
+        context.printer.error(failure);
+    }
+    if failures.len() > shown {
+        context.printer.note(&format!(
+            "and {} more that could not be read (all of them with -v; each row's outcome is in the output)",
+            failures.len() - shown
+        ));
     }
     for note in ledger.notes() {
         context.printer.note(&note);

@@ -390,3 +390,23 @@ async fn a_resumed_sweep_reads_only_what_is_left() {
     ]);
     assert_eq!(out.code, 2, "{out}");
 }
+
+/// Many failed rows: the first 20 are said one by one, the rest counted (all with -v).
+#[tokio::test(flavor = "multi_thread")]
+async fn many_failures_are_counted_past_the_first_twenty() {
+    let names: Vec<String> = (1..=25).map(|n| format!("c{n}")).collect();
+    let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+    // No balance is served: every customer answers 404.
+    let fake = partner_with(&refs).await;
+    let out = fake.run(&["balance", "--all-customers", "--json"]);
+    assert_eq!(out.code, 5, "{out}");
+    let said = out.stderr.matches("error: customer ").count();
+    assert_eq!(said, 20, "{out}");
+    assert!(
+        out.stderr.contains("and 5 more that could not be read"),
+        "{out}"
+    );
+    assert!(out.stderr.contains("25 of 25 customers"), "{out}");
+    let verbose = fake.run(&["balance", "--all-customers", "--json", "-v"]);
+    assert_eq!(verbose.stderr.matches("error: customer ").count(), 25);
+}
