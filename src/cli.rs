@@ -297,11 +297,6 @@ pub(crate) struct ScopeArgs {
     /// (or the ACO balance CSV, by its customer column); one row each, in the file's order
     #[arg(long, value_name = "FILE", conflicts_with_all = ["profile", "all", "account", "all_customers"])]
     pub(crate) customers_from: Option<std::path::PathBuf>,
-
-    /// Customer sweeps: append each customer's outcome to FILE as a JSON line, and read only
-    /// the customers FILE does not have yet (a rerun after an interrupted run)
-    #[arg(long, value_name = "FILE")]
-    pub(crate) resume: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -467,8 +462,7 @@ pub(crate) struct ReportArgs {
   credits invoices --all --from 2026-01 --to 2026-06 --max-due 0USD --max-due 0EUR --json",
     mut_arg("customer", |arg| arg.hide(true)),
     mut_arg("all_customers", |arg| arg.hide(true)),
-    mut_arg("customers_from", |arg| arg.hide(true)),
-    mut_arg("resume", |arg| arg.hide(true))
+    mut_arg("customers_from", |arg| arg.hide(true))
 )]
 pub(crate) struct InvoicesArgs {
     #[command(flatten)]

@@ -21,5 +21,4 @@ pub mod model;
 pub mod output;
 pub mod report;
 pub mod resolve;
-pub(crate) mod resume;
 pub mod settings;

@@ -40,15 +40,9 @@ pub(crate) enum Selection {
     Customer(String),
     /// `--customer` repeated, or `--customers-from FILE`: these customers, a row each, in
     /// the order given (each once, at its first place).
-    Customers {
-        queries: Vec<String>,
-        resume: Option<std::path::PathBuf>,
-    },
+    Customers(Vec<String>),
     /// `--all-customers` (with `--account A`: of that partner account only).
-    AllCustomers {
-        account: Option<String>,
-        resume: Option<std::path::PathBuf>,
-    },
+    AllCustomers(Option<String>),
 }
 
 /// Which scopes a command reads, for `Selection::from_flags`.
@@ -93,10 +87,7 @@ impl Selection {
     /// Whether it is a customer sweep (`--all-customers`, several `--customer`,
     /// `--customers-from`).
     pub(crate) fn is_sweep(&self) -> bool {
-        matches!(
-            self,
-            Selection::Customers { .. } | Selection::AllCustomers { .. }
-        )
+        matches!(self, Selection::Customers(_) | Selection::AllCustomers(_))
     }
 
     /// The selection of the flags (the profile from the environment or the config file when
@@ -115,10 +106,7 @@ impl Selection {
         let selection = if flags.all {
             Selection::All(context.settings.exclude(&flags.exclude))
         } else if flags.all_customers {
-            Selection::AllCustomers {
-                account: flags.account.clone(),
-                resume: flags.resume.clone(),
-            }
+            Selection::AllCustomers(flags.account.clone())
         } else if let Some(account) = &flags.account {
             Selection::Account(account.clone())
         } else if flags.customer.len() > 1 || flags.customers_from.is_some() {
@@ -133,10 +121,7 @@ impl Selection {
                     "--customers-from names no customer; give one display name, name, id or tenant id a line",
                 ));
             }
-            Selection::Customers {
-                queries,
-                resume: flags.resume.clone(),
-            }
+            Selection::Customers(queries)
         } else if let Some(customer) = flags.customer.first() {
             Selection::Customer(customer.clone())
         } else {
@@ -149,14 +134,9 @@ impl Selection {
             Selection::All(_) => (ScopeKind::BillingProfile, "", "--all"),
             Selection::Account(query) => (ScopeKind::BillingAccount, query.as_str(), "--account"),
             Selection::Customer(query) => (ScopeKind::Customer, query.as_str(), "--customer"),
-            Selection::Customers { .. } => (ScopeKind::Customer, "", "--customer"),
-            Selection::AllCustomers { .. } => (ScopeKind::Customer, "", "--all-customers"),
+            Selection::Customers(_) => (ScopeKind::Customer, "", "--customer"),
+            Selection::AllCustomers(_) => (ScopeKind::Customer, "", "--all-customers"),
         };
-        if flags.resume.is_some() && !selection.is_sweep() {
-            return Err(Error::usage(
-                "--resume keeps the outcomes of a customer sweep; give it with --all-customers, --customers-from or several --customer",
-            ));
-        }
         // A full id of another kind than its flag's says which flag takes it (before the
         // served check, which would otherwise blame the flag's kind).
         if let Some(scope) = full_id(text) {
@@ -218,7 +198,7 @@ pub(crate) async fn read<T>(
             let scope = customer(context, query).await?;
             read_at(context, scope, &read).await
         }
-        Selection::AllCustomers { account, resume } => {
+        Selection::AllCustomers(account) => {
             context.client().await?.deadline_from_progress();
             let listed = partner_customers(context, account.as_deref()).await?;
             if listed.is_empty() {
@@ -230,22 +210,16 @@ pub(crate) async fn read<T>(
                 .into_iter()
                 .map(|c| (c.account, c.scope, None))
                 .collect();
-            let targets = resumed(context, targets, resume.as_deref())?;
-            Ok(Resolved::Many(
-                scope_rows(context, targets, &read, resume.as_deref()).await?,
-            ))
+            Ok(Resolved::Many(scope_rows(context, targets, &read).await?))
         }
-        Selection::Customers { queries, resume } => {
+        Selection::Customers(queries) => {
             context.client().await?.deadline_from_progress();
             let targets = named_customers(context, queries)
                 .await?
                 .into_iter()
                 .map(|(account, scope)| (account, scope, None))
                 .collect();
-            let targets = resumed(context, targets, resume.as_deref())?;
-            Ok(Resolved::Many(
-                scope_rows(context, targets, &read, resume.as_deref()).await?,
-            ))
+            Ok(Resolved::Many(scope_rows(context, targets, &read).await?))
         }
     }
 }
@@ -381,13 +355,7 @@ async fn scope_rows<T>(
     context: &Context,
     targets: Vec<(AccountRef, ScopeRef, Option<RowError>)>,
     read: &impl AsyncFn(&ArmClient, ScopeRef) -> Result<T>,
-    resume: Option<&std::path::Path>,
 ) -> Result<Vec<ProfileRow<T>>> {
-    let journal = match resume {
-        Some(path) => Some(crate::resume::Journal::open(path)?),
-        None => None,
-    };
-    let journal = &journal;
     let client = context.client().await?;
     let total = targets.len();
     let progress = context.printer.progress();
@@ -406,9 +374,6 @@ async fn scope_rows<T>(
                     Some(error) => Err(error),
                     None => read(client, profile.clone()).await.map_err(Into::into),
                 };
-                if let Some(journal) = journal {
-                    journal.record(&profile, result.as_ref().err());
-                }
                 let finished = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
                 if started.elapsed() < RICH_PROGRESS_AFTER {
                     progress.stage(format!("{noun} {} of {total}", (finished + 1).min(total)));
@@ -488,33 +453,6 @@ fn past_max_time(
         ))
         .hinted(hint)
     })
-}
-
-/// `--resume FILE`: the targets FILE does not hold a final outcome for, and a note of how
-/// many it held.
-fn resumed(
-    context: &Context,
-    targets: Vec<(AccountRef, ScopeRef, Option<RowError>)>,
-    resume: Option<&std::path::Path>,
-) -> Result<Vec<(AccountRef, ScopeRef, Option<RowError>)>> {
-    let Some(path) = resume else {
-        return Ok(targets);
-    };
-    let read_before = crate::resume::read_before(path)?;
-    let total = targets.len();
-    let left: Vec<_> = targets
-        .into_iter()
-        .filter(|(_, scope, _)| !read_before.contains(&scope.id().to_ascii_lowercase()))
-        .collect();
-    let taken = total - left.len();
-    if taken > 0 {
-        context.printer.note(&format!(
-            "{taken} of {total} customers were read before (--resume {}); reading the {} others",
-            path.display(),
-            left.len()
-        ));
-    }
-    Ok(left)
 }
 
 /// When a long run's progress line starts telling its rate and finish.
@@ -832,7 +770,7 @@ async fn read_rows<T>(
             (account, profile, decided)
         })
         .collect();
-    scope_rows(context, targets, read, None).await
+    scope_rows(context, targets, read).await
 }
 
 /// `--account`: a billing account by its display name (after NFC, any case), name or full
