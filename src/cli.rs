@@ -100,7 +100,7 @@ pub(crate) struct GlobalArgs {
     pub(crate) concurrency: Option<String>,
 
     /// Send at most N requests a second to Azure, to leave room in the tenant's throttle for
-    /// others (a number above 0, at most 1000) [default: as fast as Azure's limits allow]
+    /// others (0.01 to 1000) [default: as fast as Azure's limits allow]
     #[arg(long, global = true, value_name = "N")]
     pub(crate) max_rate: Option<String>,
 

@@ -412,7 +412,9 @@ async fn scope_rows<T>(
         }
     };
     tokio::pin!(reading);
+    // The rows first: a run that has just finished is never thrown away by the clock.
     tokio::select! {
+        biased;
         rows = &mut reading => Ok(rows),
         error = telling => Err(error),
     }

@@ -659,9 +659,9 @@ fn parse_timeout(name: &str, text: &str) -> Result<Duration> {
 
 fn parse_max_rate(text: &str) -> Result<f64> {
     match text.trim().parse::<f64>() {
-        Ok(rate) if rate.is_finite() && rate > 0.0 && rate <= 1000.0 => Ok(rate),
+        Ok(rate) if rate.is_finite() && (0.01..=1000.0).contains(&rate) => Ok(rate),
         _ => Err(Error::usage(format!(
-            "--max-rate {text:?} is not a rate; give requests a second, a number above 0 and at most 1000, such as --max-rate 10"
+            "--max-rate {text:?} is not a rate; give requests a second, from 0.01 to 1000, such as --max-rate 10"
         ))),
     }
 }

@@ -26,6 +26,9 @@ const MAX_ERROR_BODY_BYTES: usize = 1024 * 1024;
 /// page sizes), so that a `nextLink` that never ends cannot burn the tenant's read budget.
 pub(crate) const MAX_PAGES: usize = 10_000;
 
+/// Throttled answers one request takes before it gives up (each after the wait Azure asked).
+const MAX_THROTTLED_ANSWERS: u32 = 30;
+
 /// Server text quoted in a message is cut to this many characters.
 const MAX_QUOTED_CHARS: usize = 300;
 
@@ -121,6 +124,30 @@ pub(crate) struct ArmClient {
     progress_deadline: std::sync::atomic::AtomicBool,
     /// When Azure last answered with success (for the progress deadline).
     last_success: std::sync::Mutex<Instant>,
+}
+
+/// A request the governor let go, until its answer is told to it (`end`); dropped unended
+/// (the request's future was cancelled), it tells the governor no answer came, so its place
+/// in the window is never lost.
+struct InFlight<'a> {
+    client: &'a ArmClient,
+    sent: Instant,
+    open: bool,
+}
+
+impl InFlight<'_> {
+    fn end(mut self, status: Option<StatusCode>, headers: Option<&HeaderMap>, body: &[u8]) {
+        self.open = false;
+        self.client.ended(self.sent, status, headers, body);
+    }
+}
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        if self.open {
+            self.client.ended(self.sent, None, None, &[]);
+        }
+    }
 }
 
 /// How a sweep is doing against Azure's limits, for its progress line.
@@ -911,6 +938,9 @@ impl ArmClient {
         let (token, http) = tokio::join!(self.token(), self.http());
         let (token, http) = (token?, http?);
         let mut attempt = used;
+        // Throttled answers spend no attempt, but one request is not throttled forever (in a
+        // sweep the time limit runs from the last success anywhere in the run).
+        let mut throttled = 0u32;
         if used == 0 {
             self.governor().first_attempt();
         }
@@ -919,6 +949,13 @@ impl ArmClient {
             // Every attempt, first or not, waits for the governor: a pause Azure announced
             // to any request of the run, the meters, the send rate, the slots.
             let sent = self.admitted(url).await?;
+            // Frees its place in the governor however the attempt ends, a dropped future
+            // (a sibling's error cancelling it) included.
+            let slot = InFlight {
+                client: self,
+                sent,
+                open: true,
+            };
             let remaining = self.remaining();
             let request = match body {
                 None => http.get(url.clone()),
@@ -939,7 +976,7 @@ impl ArmClient {
                 Ok(response) => response,
                 Err(error) => {
                     self.log(url, "failed", sent, None);
-                    self.ended(sent, None, None, &[]);
+                    slot.end(None, None, &[]);
                     let failure = transport_error(url, &error);
                     self.pause_before_retry(attempt, None, url, failure).await?;
                     continue;
@@ -950,7 +987,7 @@ impl ArmClient {
             let request_id = request_id(&headers);
             if status.is_success() {
                 // The request's token is spent when Azure answers; reading the body is ours.
-                self.ended(sent, Some(status), Some(&headers), &[]);
+                slot.end(Some(status), Some(&headers), &[]);
                 let body = match read_capped(response, MAX_BODY_BYTES).await {
                     Ok(body) => body,
                     Err(BodyFailure::TooLarge) => {
@@ -985,13 +1022,20 @@ impl ArmClient {
                 .await
                 .unwrap_or_default();
             self.log(url, status.as_str(), sent, Some(&headers));
-            self.ended(sent, Some(status), Some(&headers), &body);
+            slot.end(Some(status), Some(&headers), &body);
             let failure = self.status_error(url, status, request_id, &body);
             if is_throttled(status, &body) {
                 // Azure's throttle is not the request's fault: it spends no attempt, and
                 // the pause it announced (set by `ended`) holds for every request. Only a
                 // wait past the time limit ends the run, at once.
                 attempt -= 1;
+                throttled += 1;
+                if throttled > MAX_THROTTLED_ANSWERS {
+                    return Err(ArmError::GaveUp {
+                        last: Box::new(failure),
+                        attempts: attempt + throttled,
+                    });
+                }
                 if let Some(wait) = retry_after(&headers).filter(|w| *w >= self.remaining()) {
                     return Err(self.too_long(wait, failure));
                 }

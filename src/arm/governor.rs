@@ -31,6 +31,12 @@ pub(crate) const MAX_IN_FLIGHT: usize = 64;
 const ASSUMED_RATE: f64 = 50.0;
 /// The slowest a 429 without meters ever makes the run (requests a second).
 const MIN_RATE: f64 = 0.5;
+/// The slowest refill a meter is ever thought to have (tokens a second).
+const MIN_REFILL: f64 = 0.5;
+/// A meter not read for this long, with nothing in flight, no longer holds requests back:
+/// one goes out and its answer reads the meter again.
+const STALE_METER: Duration = Duration::from_secs(30);
+
 /// How far back the answers Azure accepted are counted.
 const ACCEPTED_WINDOW: Duration = Duration::from_secs(2);
 
@@ -91,8 +97,10 @@ impl Meter {
         if elapsed >= 0.2 && below_top(self.remaining) && below_top(remaining) {
             let refilled = remaining - (self.remaining - f64::from(self.sent_since));
             let sample = (refilled / elapsed).clamp(0.0, self.bucket.max(1.0));
-            // A smoothed estimate: one odd reading (answers cross each other) moves it little.
-            self.refill = 0.7 * self.refill + 0.3 * sample;
+            // A smoothed estimate: one odd reading (answers cross each other) moves it little;
+            // never below a floor, so a bucket drained by others cannot stall the run for good
+            // (each answer's reading corrects the mirror anyway).
+            self.refill = (0.7 * self.refill + 0.3 * sample).max(MIN_REFILL);
         }
         self.bucket = self.bucket.max(remaining + 1.0);
         self.remaining = remaining;
@@ -252,8 +260,13 @@ impl Governor {
         if self.in_flight >= self.window() {
             return Admission::ForSlot;
         }
-        // Every meter keeps its reserve, counting what is in flight as spent.
+        // Every meter keeps its reserve, counting what is in flight as spent (a stale one
+        // lets a probe go when nothing is in flight).
+        let idle = self.in_flight == 0;
         for meter in self.meters.values() {
+            if idle && now.saturating_duration_since(meter.seen_at) >= STALE_METER {
+                continue;
+            }
             let free = meter.estimate(now) - meter.reserve();
             if free < 1.0 {
                 let short = 1.0 - free;
@@ -367,9 +380,10 @@ impl Governor {
                 }
             } else {
                 // A meter said there was room, yet Azure refused: its bucket is smaller or
-                // shared more than it seemed; start it again from empty.
+                // shared more than it seemed; start it again from its reserve (requests then
+                // go at its refill, after the pause).
                 for meter in self.meters.values_mut() {
-                    meter.remaining = 0.0;
+                    meter.remaining = meter.reserve();
                     meter.sent_since = 0;
                     meter.seen_at = now;
                 }
@@ -651,6 +665,35 @@ mod tests {
         slowest.admit(start);
         slowest.finished(start + Duration::from_secs(5), start, &ok(&[]), utc());
         assert_eq!(slowest.window(), MAX_IN_FLIGHT);
+    }
+
+    #[test]
+    fn a_meter_drained_by_others_never_stalls_the_run() {
+        let start = Instant::now();
+        let mut governor = Governor::new(None, None);
+        governor.admit(start);
+        governor.finished(
+            start,
+            start,
+            &ok(&[("x-ms-ratelimit-remaining-tenant-reads", "249")]),
+            utc(),
+        );
+        // Others drain the bucket: every reading says 0 left, the learnt refill falls, but
+        // never below the floor.
+        for second in 1..=30 {
+            let now = start + Duration::from_secs(second);
+            governor.in_flight += 1;
+            governor.finished(
+                now,
+                now,
+                &ok(&[("x-ms-ratelimit-remaining-tenant-reads", "0")]),
+                utc(),
+            );
+        }
+        assert!(governor.limit().unwrap() >= MIN_REFILL);
+        // Not read for a while and nothing in flight: one request goes to read it again.
+        let later = start + Duration::from_secs(30) + STALE_METER;
+        assert_eq!(governor.admit(later), Admission::Send);
     }
 
     #[test]

@@ -154,7 +154,7 @@ pub(crate) fn settle<T>(context: &Context, rows: &[ProfileRow<T>], ledger: &Ledg
     }
     if failures.len() > shown {
         context.printer.note(&format!(
-            "and {} more that could not be read (all of them with -v; each row's outcome is in the output)",
+            "and {} more that could not be read (all of them with -v)",
             failures.len() - shown
         ));
     }

@@ -312,7 +312,6 @@ async fn a_sweep_that_cannot_keep_max_time_stops_early() {
     assert_eq!(out.code, 2, "{out}");
 }
 
-
 /// Many failed rows: the first 20 are said one by one, the rest counted (all with -v).
 #[tokio::test(flavor = "multi_thread")]
 async fn many_failures_are_counted_past_the_first_twenty() {
