@@ -27,16 +27,19 @@ pub(crate) fn read(path: &Path) -> Result<Vec<String>> {
     names(text.trim_start_matches('\u{feff}')).map_err(bad)
 }
 
-/// The rules of `read`, apart from I/O.
+/// The rules of `read`, apart from I/O: an ACO file (its header names the customer column
+/// as the ACO reader knows it, in either spelling) gives that column, read by the csv
+/// reader; anything else is one name a line.
 pub(crate) fn names(text: &str) -> std::result::Result<Vec<String>, String> {
-    let first = text.lines().next().unwrap_or_default();
-    let header: Vec<String> = first
-        .split(',')
-        .map(|c| c.trim().trim_matches('"').to_ascii_lowercase())
-        .collect();
-    let column = ["customertenantid", "customerid"]
-        .iter()
-        .find_map(|name| header.iter().position(|c| c == name));
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let column = reader.headers().ok().and_then(|header| {
+        header.iter().position(|name| {
+            let name = name.trim().to_ascii_lowercase();
+            crate::aco::CUSTOMER_SPELLINGS.contains(&name.as_str())
+        })
+    });
     let Some(column) = column else {
         return Ok(text
             .lines()
@@ -45,15 +48,14 @@ pub(crate) fn names(text: &str) -> std::result::Result<Vec<String>, String> {
             .map(str::to_string)
             .collect());
     };
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .from_reader(text.as_bytes());
     let mut out = Vec::new();
     for (number, record) in reader.records().enumerate() {
-        let record = record.map_err(|e| format!("line {}: {e}", number + 2))?;
-        let value = record.get(column).unwrap_or_default().trim();
-        if !value.is_empty() {
-            out.push(value.to_string());
+        let line = number + 2;
+        let record = record.map_err(|e| format!("line {line}: {e}"))?;
+        match record.get(column).map(str::trim) {
+            Some(value) if !value.is_empty() => out.push(value.to_string()),
+            // A row without its customer would be a customer silently left out.
+            _ => return Err(format!("line {line}: the customer column is empty")),
         }
     }
     Ok(out)
@@ -73,5 +75,13 @@ mod tests {
         assert_eq!(names(aco).unwrap(), vec!["t-1", "t-2", "t-1"]);
         let old = "\"PartnerId\",\"CustomerID\"\n\"p\",\"t-9\"\n";
         assert_eq!(names(old).unwrap(), vec!["t-9"]);
+        // A quoted header with a comma no longer shifts the column.
+        let quoted = "\"Partner, Inc\",CustomerTenantId\np,t-3\n";
+        assert_eq!(names(quoted).unwrap(), vec!["t-3"]);
+        let empty = "PartnerTenantId,CustomerTenantId\np,\n";
+        assert_eq!(
+            names(empty).unwrap_err(),
+            "line 2: the customer column is empty"
+        );
     }
 }

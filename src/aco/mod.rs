@@ -37,10 +37,13 @@ const STATUS: usize = 8;
 const EFFECTIVE: usize = 9;
 const EXPIRY: usize = 10;
 
+/// The customer column's names (lower case), in the file's two spellings.
+pub(crate) const CUSTOMER_SPELLINGS: &[&str] = &["customerid", "customertenantid"];
+
 const COLUMNS: [ColumnSpec; 11] = [
     ColumnSpec {
         name: "CustomerID",
-        spellings: &["customerid", "customertenantid"],
+        spellings: CUSTOMER_SPELLINGS,
         required: true,
     },
     ColumnSpec {
