@@ -6,7 +6,9 @@ use super::balance::read_balance;
 use super::settle;
 use crate::arm::client::ArmClient;
 use crate::arm::costmanagement::{cost_details, query, CostQuery};
-use crate::arm::invoices::invoices;
+use crate::arm::error::ArmResult;
+use crate::arm::invoices::{invoices, InvoiceList};
+
 use crate::cache::CostDetailsCache;
 use crate::checks::spend::SpendGate;
 use crate::checks::Ledger;
@@ -22,6 +24,9 @@ use crate::model::spend::{parse_group_by, summarise, CostRow, GroupBy, ScopeSpen
 use crate::output::views::{SpendPage, SpendScope};
 use crate::resolve::{self, Resolved, Selection, Served};
 use chrono::{Datelike, NaiveDate};
+
+/// The invoices of the window's closed month, read at most once per scope.
+type ClosedInvoices = tokio::sync::OnceCell<ArmResult<InvoiceList>>;
 
 const SERVED: Served = Served {
     command: "credits spend",
@@ -193,11 +198,15 @@ async fn read(
         grouping,
         daily: asked.daily,
     };
+    // The invoices of the closed month the window is (when it is one): read once for the
+    // credit they applied and, with --exact, for whether the month is final.
+    let closed_invoices = ClosedInvoices::new();
+    let closed_invoices = &closed_invoices;
     let costs = async {
         // Reports are limited per scope, not per tenant: those of several scopes are
         // prepared at the same time.
         if asked.exact {
-            return exact_rows(context, client, scope, asked).await;
+            return exact_rows(context, client, scope, asked, &closed_invoices).await;
         }
         // A query's figures are always estimates.
         let _turn = one_query.acquire().await.map_err(|_| {
@@ -231,7 +240,11 @@ async fn read(
         let Some(month) = month else {
             return Ok::<_, Error>(None);
         };
-        let list = invoices(client, &scope.scope, month).await?;
+        let list = closed_invoices
+            .get_or_init(|| invoices(client, &scope.scope, month))
+            .await
+            .as_ref()
+            .map_err(|error| Error::from(error.clone()))?;
         let kinds = invoice::classify(&list.invoices);
         let totals = invoice::totals(
             list.invoices.iter().zip(kinds).map(|(i, k)| (i, k, None)),
@@ -265,6 +278,7 @@ async fn exact_rows(
     client: &ArmClient,
     scope: &ScopeRef,
     asked: &Asked,
+    closed_invoices: &ClosedInvoices,
 ) -> Result<(Vec<CostRow>, bool)> {
     let cache = match (&context.settings.cache_dir, asked.no_cache) {
         (Some(dir), false) => Some(CostDetailsCache::new(&dir.value, client.cache_key().await?)),
@@ -304,7 +318,8 @@ async fn exact_rows(
                     ));
                 };
                 let details = cost_details(client, &scope.scope, start, end, &on_wait).await?;
-                let settled = ended && is_final(client, scope, window).await;
+                let settled =
+                    ended && is_final(client, scope, window, asked, closed_invoices).await;
                 if settled {
                     if let Some(cache) = &cache {
                         cache.save(scope.scope.id(), &name, &details);
@@ -341,11 +356,23 @@ async fn exact_rows(
 /// profile, once an invoice of it exists (a failed read is "not yet"). An account's invoices
 /// come one per profile and a customer has none of its own, so theirs is final once the
 /// following month has ended too (every invoice of a month is issued within the next).
-async fn is_final(client: &ArmClient, scope: &ScopeRef, month: MonthWindow) -> bool {
+async fn is_final(
+    client: &ArmClient,
+    scope: &ScopeRef,
+    month: MonthWindow,
+    asked: &Asked,
+    closed_invoices: &ClosedInvoices,
+) -> bool {
+    let has_invoice =
+        |list: &ArmResult<InvoiceList>| list.as_ref().is_ok_and(|list| !list.invoices.is_empty());
     match scope.kind() {
-        ScopeKind::BillingProfile => invoices(client, &scope.scope, month)
-            .await
-            .is_ok_and(|list| !list.invoices.is_empty()),
+        // The window's own closed month shares the read of its credit applied.
+        ScopeKind::BillingProfile if asked.closed_month() == Some(month) => has_invoice(
+            closed_invoices
+                .get_or_init(|| invoices(client, &scope.scope, month))
+                .await,
+        ),
+        ScopeKind::BillingProfile => has_invoice(&invoices(client, &scope.scope, month).await),
         _ => {
             let today = chrono::Utc::now().date_naive();
             month

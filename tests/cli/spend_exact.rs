@@ -332,6 +332,17 @@ async fn invoiced_months_are_cached_and_others_are_not() {
     };
     let first = invoiced.run(&args);
     assert_eq!(first.code, 0, "{first}");
+    // One read of the month's invoices serves both the credit applied and whether the
+    // month is final.
+    let invoice_reads = invoiced
+        .server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .filter(|r| r.url.path().ends_with("/invoices"))
+        .count();
+    assert_eq!(invoice_reads, 1);
     assert_eq!(
         first.json()["estimate"],
         false,
