@@ -206,7 +206,7 @@ async fn read(
         // Reports are limited per scope, not per tenant: those of several scopes are
         // prepared at the same time.
         if asked.exact {
-            return exact_rows(context, client, scope, asked, &closed_invoices).await;
+            return exact_rows(context, client, scope, asked, closed_invoices).await;
         }
         // A query's figures are always estimates.
         let _turn = one_query.acquire().await.map_err(|_| {
