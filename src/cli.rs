@@ -101,13 +101,18 @@ pub(crate) struct GlobalArgs {
 
     /// Send at most N requests a second to Azure, to leave room in the tenant's throttle for
     /// others (0.01 to 1000) [default: as fast as Azure's limits allow]
-    #[arg(long, global = true, value_name = "N")]
+    #[arg(long, global = true, value_name = "N", allow_hyphen_values = true)]
     pub(crate) max_rate: Option<String>,
 
     /// --all and customer sweeps: the most the whole run may take, in seconds; when the rate
     /// Azure allows shows it cannot finish in time, it stops early (exit 6, nothing written)
     /// instead of reading part of them
-    #[arg(long, global = true, value_name = "SECONDS")]
+    #[arg(
+        long,
+        global = true,
+        value_name = "SECONDS",
+        allow_hyphen_values = true
+    )]
     pub(crate) max_time: Option<String>,
 }
 

@@ -181,3 +181,22 @@ async fn an_outage_spends_the_run_budget_not_every_attempt() {
     assert!(requests <= 1 + 4 + 10, "{requests} requests");
     assert!(started.elapsed() < Duration::from_secs(20));
 }
+
+/// `--max-rate N` paces every request of the run (the demo's `balance --all` is 7 requests:
+/// at 5 a second it cannot take under a second), and a rate out of range is exit 2.
+#[test]
+fn max_rate_paces_the_run_and_refuses_a_bad_rate() {
+    let started = Instant::now();
+    let out = on_demo_day(&["--max-rate", "5", "balance", "--all", "--json"]);
+    assert_eq!(out.code, 0, "{out}");
+    assert!(
+        started.elapsed() >= Duration::from_secs(1),
+        "{:?}",
+        started.elapsed()
+    );
+    for bad in ["0", "-1", "fast", "5000"] {
+        let out = on_demo_day(&["--max-rate", bad, "balance", "--all"]);
+        assert_eq!(out.code, 2, "{bad}: {out}");
+        assert!(out.stderr.starts_with("error: --max-rate"), "{bad}: {out}");
+    }
+}
