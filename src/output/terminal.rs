@@ -90,10 +90,29 @@ fn longest_word(text: &str) -> usize {
 }
 
 /// Wraps at spaces into lines of at most `width` (a word longer than that stays whole).
+/// The words of `text`, an amount and its currency code (`2,927.77 USD;`) kept as one, so
+/// that prose never breaks a figure from its currency.
+fn amounts_kept_whole(text: &str) -> Vec<String> {
+    let mut words: Vec<String> = Vec::new();
+    for word in text.split(' ').filter(|w| !w.is_empty()) {
+        let code = word.trim_end_matches([';', ',', '.', ')', ':']);
+        let is_currency = code.len() == 3 && code.bytes().all(|b| b.is_ascii_uppercase());
+        match words.last_mut() {
+            Some(amount) if is_currency && amount.ends_with(|c: char| c.is_ascii_digit()) => {
+                amount.push(' ');
+                amount.push_str(word);
+            }
+            _ => words.push(word.to_string()),
+        }
+    }
+    words
+}
+
 fn wrap(text: &str, width: usize) -> Vec<String> {
     let mut lines = Vec::new();
     let mut line = String::new();
-    for word in text.split(' ').filter(|w| !w.is_empty()) {
+    for word in amounts_kept_whole(text) {
+        let word = word.as_str();
         // A word wider than a whole line (a long name without spaces) is cut into pieces of
         // the width: a line never runs past the terminal.
         if width > 0 && display_width(word) > width {
@@ -602,5 +621,9 @@ mod tests {
         assert_eq!(wrap("one two three", 7), vec!["one two", "three"]);
         assert_eq!(wrap("unbreakable", 4), vec!["unbr", "eaka", "ble"]);
         assert_eq!(wrap("", 4), vec![""]);
+        assert_eq!(
+            wrap("balance: 2,927.77 USD; applied", 20),
+            vec!["balance:", "2,927.77 USD;", "applied"]
+        );
     }
 }
