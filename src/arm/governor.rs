@@ -145,9 +145,8 @@ pub(crate) struct Governor {
     latency: Option<f64>,
     first_attempts: u64,
     retries: u64,
-    /// What was counted, for `-v`, the progress line and the benchmark.
+    /// Throttled answers so far, for the progress line.
     pub(crate) throttled: u64,
-    pub(crate) most_in_flight: usize,
 }
 
 /// The wait an answer asks for: the longest of every wait header, with the header's name.
@@ -207,7 +206,6 @@ impl Governor {
             first_attempts: 0,
             retries: 0,
             throttled: 0,
-            most_in_flight: 0,
         }
     }
 
@@ -293,7 +291,6 @@ impl Governor {
             meter.sent_since += 1;
         }
         self.in_flight += 1;
-        self.most_in_flight = self.most_in_flight.max(self.in_flight);
         Admission::Send
     }
 
