@@ -304,6 +304,16 @@ pub(crate) struct ScopeArgs {
     pub(crate) customers_from: Option<std::path::PathBuf>,
 }
 
+/// What a customer sweep that writes a row per customer takes beside the scope flags.
+#[derive(Debug, Args)]
+pub(crate) struct SweepArgs {
+    /// With a customer sweep: note each customer's outcome in FILE (a JSON line each, after
+    /// its row is written); run again with the same FILE to read only the customers not read
+    /// yet (ok, noCredit, forbidden and notFound count as read; failed is read again)
+    #[arg(long, value_name = "FILE")]
+    pub(crate) resume: Option<std::path::PathBuf>,
+}
+
 #[derive(Debug, Args)]
 #[command(
     override_usage = "credits balance (--profile PROFILE | --all | --customer CUSTOMER) [--min AMOUNT]... [--details] [OPTIONS]",
@@ -327,6 +337,9 @@ pub(crate) struct BalanceArgs {
     /// closedBalance; one more request, made at the same time)
     #[arg(long)]
     pub(crate) details: bool,
+
+    #[command(flatten)]
+    pub(crate) sweep: SweepArgs,
 }
 
 #[derive(Debug, Args)]
@@ -418,6 +431,9 @@ pub(crate) struct ForecastArgs {
 
     #[command(flatten)]
     pub(crate) forecast: ForecastOptions,
+
+    #[command(flatten)]
+    pub(crate) sweep: SweepArgs,
 
     /// Draw the balance chart in a pipe too (on a terminal it is always drawn)
     #[arg(long)]

@@ -21,4 +21,5 @@ pub mod model;
 pub mod output;
 pub mod report;
 pub mod resolve;
+pub(crate) mod resume;
 pub mod settings;

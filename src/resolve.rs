@@ -13,7 +13,7 @@
 //! Must not: print (other than progress), take an id apart (`model::scope` does), or derive
 //! the cache key itself (`ArmClient::cache_key` does, beside the token).
 
-use crate::arm::billing::{list_accounts, list_customers};
+use crate::arm::billing::{customer_pages, list_accounts, list_customers, Customer};
 use crate::arm::ArmClient;
 use crate::cache::ProfileCache;
 use crate::cli::ScopeArgs;
@@ -22,6 +22,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::model::domain::{AccountRef, BillingAccount, BillingProfile, ScopeRef};
 use crate::model::row::{ProfileRow, RowError};
 use crate::model::scope::{Scope, ScopeKind};
+use crate::output::Flow;
 use crate::settings::{Setting, Source};
 use futures::stream::{self, StreamExt};
 
@@ -198,28 +199,162 @@ pub(crate) async fn read<T>(
             let scope = customer(context, query).await?;
             read_at(context, scope, &read).await
         }
-        Selection::AllCustomers(account) => {
-            context.client().await?.deadline_from_progress();
-            let listed = partner_customers(context, account.as_deref()).await?;
-            if listed.is_empty() {
-                return Err(Error::not_found(
-                    "the Microsoft Partner Agreement accounts visible to this sign-in list no customer",
-                ));
-            }
-            let targets = listed
-                .into_iter()
-                .map(|c| (c.account, c.scope, None))
-                .collect();
-            Ok(Resolved::Many(scope_rows(context, targets, &read).await?))
+        Selection::AllCustomers(_) | Selection::Customers(_) => {
+            let mut rows = Vec::new();
+            sweep(
+                context,
+                selection,
+                read,
+                |_| false,
+                |row| {
+                    rows.push(row);
+                    Ok(Flow::Continue(()))
+                },
+            )
+            .await?;
+            Ok(Resolved::Many(rows))
         }
-        Selection::Customers(queries) => {
-            context.client().await?.deadline_from_progress();
-            let targets = named_customers(context, queries)
-                .await?
-                .into_iter()
-                .map(|(account, scope)| (account, scope, None))
-                .collect();
-            Ok(Resolved::Many(scope_rows(context, targets, &read).await?))
+    }
+}
+
+/// How a sweep ended.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Swept {
+    /// Rows handed on.
+    pub(crate) rows: usize,
+    /// Customers not read because `skip` named them.
+    pub(crate) skipped: usize,
+    /// Customers listed or named in all.
+    pub(crate) total: usize,
+    /// The reader of the rows went away (`on_row` answered `Break`) before the last row.
+    pub(crate) stopped: bool,
+}
+
+/// A customer sweep (`Selection::is_sweep`): every customer's row handed to `on_row` in
+/// listing order (or the order given) as soon as the rows before it are done, so the rows
+/// in memory are the few being read, not the whole run. `--all-customers` reads the first
+/// customers while the rest are still being listed. Customers `skip` answers true for are
+/// not read (`--resume`: read by an earlier run). `on_row` may answer `Break` (nobody reads any more):
+/// the sweep stops. A listing that fails part way ends the sweep with its error after the
+/// rows already handed on.
+pub(crate) async fn sweep<T>(
+    context: &Context,
+    selection: &Selection,
+    read: impl AsyncFn(&ArmClient, ScopeRef) -> Result<T>,
+    skip: impl Fn(&ScopeRef) -> bool,
+    mut on_row: impl FnMut(ProfileRow<T>) -> Result<Flow>,
+) -> Result<Swept> {
+    let client = context.client().await?;
+    client.deadline_from_progress();
+    let listing = Listing::default();
+    let skipped = std::sync::atomic::AtomicUsize::new(0);
+    let (sender, targets) = futures::channel::mpsc::unbounded::<Pending>();
+    let unless_read = |(account, scope): (AccountRef, ScopeRef)| -> Option<Pending> {
+        if skip(&scope) {
+            skipped.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            return None;
+        }
+        Some((account, scope, None))
+    };
+    let listed = async {
+        match selection {
+            Selection::AllCustomers(account) => {
+                let accounts = partner_accounts(context, account.as_deref()).await?;
+                context.printer.progress().stage("customers");
+                for account in &accounts {
+                    let owner = AccountRef::of(account);
+                    let account_name = account.display_name.clone().unwrap_or(account.name.clone());
+                    customer_pages(client, &account.id, |page| -> Result<Flow> {
+                        for customer in page {
+                            let customer = listed_customer(customer, &owner, &account_name)?;
+                            listing.add(1);
+                            if let Some(target) = unless_read((customer.account, customer.scope)) {
+                                if sender.unbounded_send(target).is_err() {
+                                    return Ok(Flow::Break(()));
+                                }
+                            }
+                        }
+                        Ok(Flow::Continue(()))
+                    })
+                    .await?;
+                }
+                if listing.listed() == 0 {
+                    return Err(Error::not_found(
+                        "the Microsoft Partner Agreement accounts visible to this sign-in list no customer",
+                    ));
+                }
+            }
+            Selection::Customers(queries) => {
+                let named = named_customers(context, queries).await?;
+                listing.add(named.len());
+                for target in named.into_iter().filter_map(unless_read) {
+                    // The receiver lives as long as this sweep: a send cannot fail here.
+                    let _ = sender.unbounded_send(target);
+                }
+            }
+            _ => {
+                return Err(Error::unavailable(
+                    "a sweep was asked of a selection that is not one",
+                ))
+            }
+        }
+        listing.complete();
+        sender.close_channel();
+        Ok(())
+    };
+    let mut rows = 0;
+    let reading = scope_rows(context, "customer", targets, &listing, &read, |row| {
+        rows += 1;
+        on_row(row)
+    });
+    let (_, flow) = futures::future::try_join(listed, reading).await?;
+    Ok(Swept {
+        rows,
+        skipped: skipped.load(std::sync::atomic::Ordering::Relaxed),
+        total: listing.listed(),
+        stopped: flow.is_break(),
+    })
+}
+
+/// How many targets a sweep has listed so far, and whether the listing is complete.
+#[derive(Default)]
+pub(crate) struct Listing {
+    listed: std::sync::atomic::AtomicUsize,
+    complete: std::sync::atomic::AtomicBool,
+}
+
+impl Listing {
+    fn of(count: usize) -> Self {
+        let listing = Listing::default();
+        listing.add(count);
+        listing.complete();
+        listing
+    }
+
+    fn add(&self, count: usize) {
+        self.listed
+            .fetch_add(count, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    fn complete(&self) {
+        self.complete
+            .store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    fn listed(&self) -> usize {
+        self.listed.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    fn is_complete(&self) -> bool {
+        self.complete.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// `5000`, or `1200+` while the listing goes on.
+    fn total(&self) -> String {
+        if self.is_complete() {
+            self.listed().to_string()
+        } else {
+            format!("{}+", self.listed())
         }
     }
 }
@@ -232,16 +367,15 @@ struct ListedCustomer {
     shown: String,
 }
 
-/// Every customer of every Microsoft Partner Agreement account visible (or of the account
-/// `only` names), in listing order: accounts as listed, then each one's customers.
-async fn partner_customers(context: &Context, only: Option<&str>) -> Result<Vec<ListedCustomer>> {
+/// The Microsoft Partner Agreement accounts visible (or the one `only` names).
+async fn partner_accounts(context: &Context, only: Option<&str>) -> Result<Vec<BillingAccount>> {
     let (accounts, _) = known_accounts(context).await?;
     let only = match only {
         Some(query) => Some(match_account(&accounts, query)?),
         None => None,
     };
-    let partner: Vec<&BillingAccount> = accounts
-        .iter()
+    let partner: Vec<BillingAccount> = accounts
+        .into_iter()
         .filter(|a| {
             a.agreement_type
                 .as_deref()
@@ -261,36 +395,53 @@ async fn partner_customers(context: &Context, only: Option<&str>) -> Result<Vec<
             None => "no Microsoft Partner Agreement account is visible to this sign-in, so it has no customers".to_string(),
         }));
     }
+    Ok(partner)
+}
+
+/// Every customer of every Microsoft Partner Agreement account visible, in listing order:
+/// accounts as listed, then each one's customers.
+async fn partner_customers(context: &Context) -> Result<Vec<ListedCustomer>> {
+    let accounts = partner_accounts(context, None).await?;
     let client = context.client().await?;
     context.printer.progress().stage("customers");
     let mut listed = Vec::new();
-    for account in partner {
+    for account in &accounts {
         let owner = AccountRef::of(account);
         let account_name = account.display_name.clone().unwrap_or(account.name.clone());
         for customer in list_customers(client, &account.id).await? {
-            let scope = Scope::parse(&customer.id)
-                .ok()
-                .filter(|s| s.kind() == ScopeKind::Customer)
-                .ok_or_else(|| {
-                    Error::unavailable(format!(
-                        "Azure listed a customer with the malformed id {:?}",
-                        customer.id
-                    ))
-                })?;
-            let display = customer.properties.display_name.clone();
-            listed.push(ListedCustomer {
-                account: owner.clone(),
-                shown: display.clone().unwrap_or(customer.name.clone()),
-                scope: ScopeRef {
-                    scope,
-                    display_name: display,
-                    currency: None,
-                    account_display_name: Some(account_name.clone()),
-                },
-            });
+            listed.push(listed_customer(customer, &owner, &account_name)?);
         }
     }
     Ok(listed)
+}
+
+/// A customer as Azure listed it, under its account; a malformed id ends the listing (its
+/// row could not be named).
+fn listed_customer(
+    customer: Customer,
+    owner: &AccountRef,
+    account_name: &str,
+) -> Result<ListedCustomer> {
+    let scope = Scope::parse(&customer.id)
+        .ok()
+        .filter(|s| s.kind() == ScopeKind::Customer)
+        .ok_or_else(|| {
+            Error::unavailable(format!(
+                "Azure listed a customer with the malformed id {:?}",
+                customer.id
+            ))
+        })?;
+    let display = customer.properties.display_name;
+    Ok(ListedCustomer {
+        account: owner.clone(),
+        shown: display.clone().unwrap_or(customer.name),
+        scope: ScopeRef {
+            scope,
+            display_name: display,
+            currency: None,
+            account_display_name: Some(account_name.to_string()),
+        },
+    })
 }
 
 /// The customers `queries` name, in their order: a full id as given, anything else matched
@@ -303,7 +454,7 @@ async fn named_customers(
 ) -> Result<Vec<(AccountRef, ScopeRef)>> {
     let needs_listing = queries.iter().any(|q| full_id(q).is_none());
     let listed = if needs_listing {
-        partner_customers(context, None).await?
+        partner_customers(context).await?
     } else {
         Vec::new()
     };
@@ -349,64 +500,91 @@ async fn named_customers(
     Ok(targets)
 }
 
-/// Runs `read` at every target, `concurrency` at a time, a row each in the targets' order; a
-/// target whose row is already decided (left out, listed badly) is not read.
+/// A row to read: its account and scope, and why it is not read when that is already decided
+/// (left out, listed badly).
+type Pending = (AccountRef, ScopeRef, Option<RowError>);
+
+/// Runs `read` at every target as it comes, `concurrency` at a time (the governor decides
+/// how many are in flight), handing each row to `on_row` in the targets' order as soon as the
+/// rows before it are done: at most a window of rows is held. With `--max-time` the rows are
+/// held until the estimate of the run is known to fit (or the run ends), so a run stopped
+/// early writes nothing. Answers `Break` when `on_row` did.
 async fn scope_rows<T>(
     context: &Context,
-    targets: Vec<(AccountRef, ScopeRef, Option<RowError>)>,
+    noun: &'static str,
+    targets: impl futures::Stream<Item = Pending>,
+    listing: &Listing,
     read: &impl AsyncFn(&ArmClient, ScopeRef) -> Result<T>,
-) -> Result<Vec<ProfileRow<T>>> {
+    mut on_row: impl FnMut(ProfileRow<T>) -> Result<Flow>,
+) -> Result<Flow> {
+    use std::sync::atomic::Ordering::Relaxed;
     let client = context.client().await?;
-    let total = targets.len();
     let progress = context.printer.progress();
-    let noun = targets
-        .first()
-        .map_or("billing profile", |(_, scope, _)| scope.kind().noun());
-    progress.stage(format!("{noun} 1 of {total}"));
+    progress.stage(format!("{noun} 1 of {}", listing.total()));
     let started = std::time::Instant::now();
     let done = std::sync::atomic::AtomicUsize::new(0);
     let done = &done;
-    let reading = stream::iter(
-        targets
-            .into_iter()
+    let max_time = context.settings.max_time;
+    // Set once `--max-time` is known to be kept (at once without one).
+    let released = std::cell::Cell::new(max_time.is_none());
+    let reading = async {
+        let rows = targets
             .map(|(account, profile, decided)| async move {
                 let result = match decided {
                     Some(error) => Err(error),
                     None => read(client, profile.clone()).await.map_err(Into::into),
                 };
-                let finished = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                let finished = done.fetch_add(1, Relaxed) + 1;
                 if started.elapsed() < RICH_PROGRESS_AFTER {
-                    progress.stage(format!("{noun} {} of {total}", (finished + 1).min(total)));
+                    progress.stage(format!("{noun} {} of {}", finished + 1, listing.total()));
                 }
                 ProfileRow {
                     account,
                     profile,
                     result,
                 }
-            }),
-    )
-    .buffered(client.concurrency())
-    .collect::<Vec<_>>();
+            })
+            .buffered(client.concurrency());
+        tokio::pin!(rows);
+        let mut held = Vec::new();
+        while let Some(row) = rows.next().await {
+            held.push(row);
+            if released.get() {
+                for row in held.drain(..) {
+                    if on_row(row)?.is_break() {
+                        return Ok(Flow::Break(()));
+                    }
+                }
+            }
+        }
+        for row in held {
+            if on_row(row)?.is_break() {
+                return Ok(Flow::Break(()));
+            }
+        }
+        Ok(Flow::Continue(()))
+    };
     // A long run says how it goes: the rate, the limit learnt from Azure, the 429s and when
     // it should end, or why it waits; and ends early when `--max-time` cannot be kept.
-    let max_time = context.settings.max_time;
     let telling = async {
         loop {
             tokio::time::sleep(std::time::Duration::from_millis(500)).await;
             let elapsed = started.elapsed();
-            let finished = done.load(std::sync::atomic::Ordering::Relaxed);
+            let finished = done.load(Relaxed);
             if elapsed >= RICH_PROGRESS_AFTER {
                 progress.stage(sweep_status(
                     noun,
                     finished,
-                    total,
+                    listing,
                     elapsed,
                     &client.throttle_state(),
                 ));
             }
             if let Some(max) = max_time {
-                if let Some(error) = past_max_time(noun, finished, total, elapsed, max) {
-                    return error;
+                match max_time_kept(noun, finished, listing, elapsed, max, released.get()) {
+                    MaxTime::Unknown => {}
+                    MaxTime::Kept => released.set(true),
+                    MaxTime::Broken(error) => return error,
                 }
             }
         }
@@ -415,27 +593,46 @@ async fn scope_rows<T>(
     // The rows first: a run that has just finished is never thrown away by the clock.
     tokio::select! {
         biased;
-        rows = &mut reading => Ok(rows),
+        flow = &mut reading => flow,
         error = telling => Err(error),
     }
 }
 
-/// `--max-time` cannot be kept: the time is up, or (once the rate is known: after 2 s and
-/// a twentieth of the rows, or after 10 s) the estimate of the whole run is longer.
-fn past_max_time(
+/// Whether `--max-time` can be kept.
+enum MaxTime {
+    /// Too early to say.
+    Unknown,
+    /// The estimate of the whole run fits.
+    Kept,
+    /// The time is up, or the estimate is longer: the run ends with this error.
+    Broken(Error),
+}
+
+/// `--max-time` cannot be kept when the time is up, or (once the rate is known: after 2 s
+/// and a twentieth of the rows, or after 10 s) the estimate of the whole run is longer. A
+/// listing still going on gives a lower bound, which is enough to say no.
+fn max_time_kept(
     noun: &str,
     done: usize,
-    total: usize,
+    listing: &Listing,
     elapsed: std::time::Duration,
     max: std::time::Duration,
-) -> Option<Error> {
+    written: bool,
+) -> MaxTime {
     let hint =
         "raise --max-time, or run the sweep on part of the customers (--customers-from FILE)";
+    let total = listing.listed();
+    let output = if written {
+        "the rows written are whole; the others were not read"
+    } else {
+        "nothing was written"
+    };
     if elapsed >= max {
-        return Some(
+        return MaxTime::Broken(
             Error::unavailable(format!(
-                "--max-time {} s is up with {done} of {total} {noun}s read; nothing was written",
-                max.as_secs()
+                "--max-time {} s is up with {done} of {} {noun}s read; {output}",
+                max.as_secs(),
+                listing.total()
             ))
             .hinted(hint),
         );
@@ -443,18 +640,26 @@ fn past_max_time(
     let known = elapsed >= std::time::Duration::from_secs(2)
         && (done * 20 >= total || elapsed >= RICH_PROGRESS_AFTER);
     if !known || done == 0 {
-        return None;
+        return MaxTime::Unknown;
     }
     let rate = done as f64 / elapsed.as_secs_f64();
     let needed = elapsed.as_secs_f64() + (total - done.min(total)) as f64 / rate;
-    (needed > max.as_secs_f64()).then(|| {
-        Error::unavailable(format!(
-            "at {rate:.1} {noun}s a second the {total} {noun}s need about {} s, more than --max-time {} s; stopped early, nothing was written",
-            needed.round(),
-            max.as_secs()
-        ))
-        .hinted(hint)
-    })
+    if needed > max.as_secs_f64() {
+        return MaxTime::Broken(
+            Error::unavailable(format!(
+                "at {rate:.1} {noun}s a second the {} {noun}s need about {} s, more than --max-time {} s; stopped early, {output}",
+                listing.total(),
+                needed.round(),
+                max.as_secs()
+            ))
+            .hinted(hint),
+        );
+    }
+    if listing.is_complete() {
+        MaxTime::Kept
+    } else {
+        MaxTime::Unknown
+    }
 }
 
 /// When a long run's progress line starts telling its rate and finish.
@@ -465,11 +670,11 @@ const RICH_PROGRESS_AFTER: std::time::Duration = std::time::Duration::from_secs(
 fn sweep_status(
     noun: &str,
     done: usize,
-    total: usize,
+    listing: &Listing,
     elapsed: std::time::Duration,
     state: &crate::arm::client::ThrottleState,
 ) -> String {
-    let head = format!("{noun}s {done}/{total}");
+    let head = format!("{noun}s {done}/{}", listing.total());
     if let Some((left, header)) = &state.paused {
         return format!(
             "{head} · paused {} s ({header}) · 429: {}",
@@ -482,7 +687,9 @@ fn sweep_status(
         .limit
         .map(|limit| format!(" (limit {limit:.0}/s)"))
         .unwrap_or_default();
-    let eta = if rate > 0.0 {
+    // The finish is known once the listing is.
+    let eta = if rate > 0.0 && listing.is_complete() {
+        let total = listing.listed();
         let seconds = ((total - done.min(total)) as f64 / rate).round() as u64;
         format!(" · ETA {}m{:02}s", seconds / 60, seconds % 60)
     } else {
@@ -771,8 +978,23 @@ async fn read_rows<T>(
             };
             (account, profile, decided)
         })
-        .collect();
-    scope_rows(context, targets, read).await
+        .collect::<Vec<Pending>>();
+    let listing = Listing::of(targets.len());
+    let mut rows = Vec::with_capacity(targets.len());
+    // Every row is kept: the reader cannot go away.
+    let _: Flow = scope_rows(
+        context,
+        "billing profile",
+        stream::iter(targets),
+        &listing,
+        read,
+        |row| {
+            rows.push(row);
+            Ok(Flow::Continue(()))
+        },
+    )
+    .await?;
+    Ok(rows)
 }
 
 /// `--account`: a billing account by its display name (after NFC, any case), name or full
@@ -949,7 +1171,7 @@ async fn customer(context: &Context, query: &str) -> Result<ScopeRef> {
     if let Some(scope) = full_id(query) {
         return Ok(ScopeRef::bare(scope));
     }
-    let listed = partner_customers(context, None).await?;
+    let listed = partner_customers(context).await?;
     let wanted = comparable(query);
     let trimmed = query.trim().trim_end_matches('/');
     let mut known = Known::default();
@@ -1095,8 +1317,21 @@ mod tests {
             paused: None,
         };
         assert_eq!(
-            sweep_status("customer", 1834, 5000, Duration::from_secs(74), &going),
+            sweep_status(
+                "customer",
+                1834,
+                &Listing::of(5000),
+                Duration::from_secs(74),
+                &going
+            ),
             "customers 1834/5000 · 24.8/s (limit 25/s) · 429: 0 · ETA 2m08s"
+        );
+        // While the listing goes on, the total is a lower bound and no finish is told.
+        let listing = Listing::default();
+        listing.add(2000);
+        assert_eq!(
+            sweep_status("customer", 1834, &listing, Duration::from_secs(74), &going),
+            "customers 1834/2000+ · 24.8/s (limit 25/s) · 429: 0"
         );
         let paused = ThrottleState {
             limit: None,
@@ -1104,7 +1339,13 @@ mod tests {
             paused: Some((Duration::from_millis(11_500), "retry-after".into())),
         };
         assert_eq!(
-            sweep_status("customer", 10, 20, Duration::from_secs(12), &paused),
+            sweep_status(
+                "customer",
+                10,
+                &Listing::of(20),
+                Duration::from_secs(12),
+                &paused
+            ),
             "customers 10/20 · paused 11 s (retry-after) · 429: 3"
         );
     }

@@ -127,14 +127,32 @@ pub(crate) async fn list_customers(
     client: &ArmClient,
     account_id: &str,
 ) -> ArmResult<Vec<Customer>> {
-    let url = client.url(
+    client
+        .get_all(customers_url(client, account_id), &CUSTOMERS)
+        .await
+}
+
+/// The customers of one Microsoft Partner Agreement account, page by page as they arrive
+/// (a sweep reads the first customers while the rest are still being listed).
+pub(crate) async fn customer_pages<E: From<super::error::ArmError>>(
+    client: &ArmClient,
+    account_id: &str,
+    on_page: impl FnMut(Vec<Customer>) -> Result<std::ops::ControlFlow<()>, E>,
+) -> Result<(), E> {
+    client
+        .get_pages(customers_url(client, account_id), &CUSTOMERS, on_page)
+        .await
+}
+
+const CUSTOMERS: Expected<'static> = Expected {
+    record_type: "Microsoft.Billing/billingAccounts/customers",
+    within: None,
+    keep: &[],
+};
+
+fn customers_url(client: &ArmClient, account_id: &str) -> url::Url {
+    client.url(
         &format!("{account_id}/customers"),
         &[("api-version", BILLING_API_VERSION)],
-    );
-    let expected = Expected {
-        record_type: "Microsoft.Billing/billingAccounts/customers",
-        within: None,
-        keep: &[],
-    };
-    client.get_all(url, &expected).await
+    )
 }

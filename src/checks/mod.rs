@@ -4,7 +4,7 @@
 //! its final message, worded the same for the same situation in every command:
 //!
 //! 1. if anything could not be read or judged, the command could not check: the exit code of
-//!    the first such failure (3-6), never 0 or 1, and the message names it and every check
+//!    the worst such failure (the highest of 3-6: 6 over 5 over 4), never 0 or 1, and the message names it and every check
 //!    that failed beside it;
 //! 2. else, if any check failed: 1, `check failed:` and every failure;
 //! 3. else: 0.
@@ -27,6 +27,12 @@ use crate::model::row::ProfileRow;
 use chrono::{Duration, NaiveDate};
 use std::collections::BTreeSet;
 
+/// The checks a journal line may name (`Entry::check` is `&'static str`).
+const KNOWN_CHECKS: &[&str] = &["--min", "--expiring-within", "--min-days", "--max-unused"];
+
+/// How many failed checks the final message names one by one.
+const NAMED_FAILURES: usize = 20;
+
 /// What one check (or one read) found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Outcome {
@@ -44,21 +50,30 @@ pub(crate) enum Outcome {
 pub(crate) enum Verdict {
     AllClear,
     ChecksFailed,
-    /// At least one read (or judgement) failed; the kind of the first.
+    /// At least one read (or judgement) failed; the kind with the highest exit code.
     CouldNotCheck(ErrorKind),
 }
 
 /// The rule (see the module doc).
 pub(crate) fn verdict<'a>(outcomes: impl IntoIterator<Item = &'a Outcome>) -> Verdict {
-    let mut result = Verdict::AllClear;
+    let mut failed = false;
+    let mut worst: Option<ErrorKind> = None;
     for outcome in outcomes {
         match outcome {
-            Outcome::Unread(kind, _) => return Verdict::CouldNotCheck(*kind),
-            Outcome::Failed(_) => result = Verdict::ChecksFailed,
+            Outcome::Unread(kind, _) => {
+                if worst.is_none_or(|w| kind.exit_code() > w.exit_code()) {
+                    worst = Some(*kind);
+                }
+            }
+            Outcome::Failed(_) => failed = true,
             Outcome::Passed | Outcome::NotChecked(_) => {}
         }
     }
-    result
+    match worst {
+        Some(kind) => Verdict::CouldNotCheck(kind),
+        None if failed => Verdict::ChecksFailed,
+        None => Verdict::AllClear,
+    }
 }
 
 /// One outcome, with what it is about.
@@ -149,6 +164,67 @@ impl Ledger {
             }
         }
         ledger
+    }
+
+    /// Adds one row of a sweep as it is written: a row that could not be read is an `Unread`
+    /// entry, a read row gets the outcomes of `check`. Passes are counted, not kept, so a
+    /// sweep of thousands keeps only what its final message names.
+    pub(crate) fn add_row<T>(
+        &mut self,
+        row: &ProfileRow<T>,
+        check: impl Fn(&T) -> Vec<(&'static str, Outcome)>,
+    ) {
+        if row.excluded() {
+            return;
+        }
+        self.noun = row.profile.kind().noun();
+        self.subjects += 1;
+        let subject = row.profile.label();
+        match &row.result {
+            Err(error) => self.record(
+                subject,
+                None,
+                Outcome::Unread(error.kind, error.message.clone()),
+            ),
+            Ok(value) => {
+                for (name, outcome) in check(value) {
+                    if outcome != Outcome::Passed {
+                        self.record(subject, Some(name), outcome);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Adds a customer an earlier run of a resumed sweep read (`--resume`): its outcome and
+    /// the checks it failed count as if read now.
+    pub(crate) fn add_earlier(&mut self, entry: &crate::resume::Entry) {
+        self.subjects += 1;
+        let kind = match entry.outcome.as_str() {
+            "forbidden" => Some(ErrorKind::Permission),
+            "notFound" => Some(ErrorKind::NotFound),
+            _ => None,
+        };
+        if let Some(kind) = kind {
+            self.record(
+                &entry.customer,
+                None,
+                Outcome::Unread(kind, format!("{} (read earlier)", entry.outcome)),
+            );
+        }
+        for failed in &entry.failed {
+            // The check's name is one of the command's flags; an unknown one is named as read.
+            let check = KNOWN_CHECKS
+                .iter()
+                .find(|known| **known == failed.check)
+                .copied()
+                .unwrap_or("earlier check");
+            self.record(
+                &entry.customer,
+                Some(check),
+                Outcome::Failed(failed.why.clone()),
+            );
+        }
     }
 
     /// Records one outcome. For one subject asked for by name, a check that does not apply
@@ -264,6 +340,13 @@ impl Ledger {
             [] => None,
             [one] if also.is_empty() => Some(one.clone()),
             [one] => Some(format!("a check{also} failed: {one}")),
+            // A sweep of thousands names the first few; every row's figures are in the output.
+            many if many.len() > NAMED_FAILURES => Some(format!(
+                "{} checks{also} failed: {}; and {} more",
+                many.len(),
+                many[..NAMED_FAILURES].join("; "),
+                many.len() - NAMED_FAILURES
+            )),
             many => Some(format!(
                 "{} checks{also} failed: {}",
                 many.len(),
@@ -935,7 +1018,7 @@ mod tests {
     }
 
     #[test]
-    fn could_not_check_wins_over_a_failed_check_which_wins_over_passing() {
+    fn the_worst_could_not_check_wins_over_a_failed_check_which_wins_over_passing() {
         use Outcome::*;
         assert_eq!(verdict(&[]), Verdict::AllClear);
         assert_eq!(verdict(&[Passed, Passed]), Verdict::AllClear);
@@ -948,9 +1031,18 @@ mod tests {
             Unread(ErrorKind::Permission, "403".into()),
             Unread(ErrorKind::Unavailable, "503".into()),
         ];
+        // The worst failure decides, wherever it comes: 6 over 5 over 4.
         assert_eq!(
             verdict(&mixed),
-            Verdict::CouldNotCheck(ErrorKind::Permission)
+            Verdict::CouldNotCheck(ErrorKind::Unavailable)
+        );
+        let not_found_last = [
+            Unread(ErrorKind::Permission, "403".into()),
+            Unread(ErrorKind::NotFound, "404".into()),
+        ];
+        assert_eq!(
+            verdict(&not_found_last),
+            Verdict::CouldNotCheck(ErrorKind::NotFound)
         );
         let code = |outcomes: &[Outcome]| {
             let mut ledger = Ledger::many("billing profile", outcomes.len());
@@ -959,7 +1051,7 @@ mod tests {
             }
             ledger.conclude().map_or_else(|e| e.exit_code(), |()| 0)
         };
-        assert_eq!(code(&mixed), 4);
+        assert_eq!(code(&mixed), 6);
         assert_eq!(code(&[Passed, Failed("low".into())]), 1);
         assert_eq!(code(&[Passed, NotChecked("x".into())]), 0);
         let mut one = Ledger::one("billing profile");

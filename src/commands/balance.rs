@@ -27,16 +27,27 @@ pub(crate) async fn run(context: &Context, args: BalanceArgs) -> Result<()> {
     if selection.is_sweep() {
         Thresholds::for_sweep(minimum.as_ref())?;
     }
+    let resume = super::resume_of(&args.sweep, &selection)?;
     let as_of = context.settings.as_of.value;
     let details = args.details;
-    let resolved = resolve::read(context, &selection, async |client, scope| {
-        read_balance(client, scope, as_of, details).await
-    })
-    .await?;
     let check = |summary: &BalanceSummary| match &minimum {
         Some(minimum) => vec![("--min", min_balance(summary, minimum))],
         None => Vec::new(),
     };
+    let read = async |client: &ArmClient, scope| read_balance(client, scope, as_of, details).await;
+    if selection.is_sweep() {
+        return super::sweep(
+            context,
+            "balance",
+            &selection,
+            resume,
+            read,
+            check,
+            |summary| note_source(context, summary),
+        )
+        .await;
+    }
+    let resolved = resolve::read(context, &selection, read).await?;
     match resolved {
         Resolved::One(scope, summary) => {
             // A check that cannot be judged is refused before the first byte of output.

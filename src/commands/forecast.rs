@@ -77,11 +77,22 @@ pub(crate) async fn run(context: &Context, args: ForecastArgs) -> Result<()> {
     if selection.is_sweep() {
         Thresholds::for_sweep(wanted.max_unused.as_ref())?;
     }
+    let resume = super::resume_of(&args.sweep, &selection)?;
     let (as_of, window) = (context.settings.as_of.value, wanted.window);
-    let resolved = resolve::read(context, &selection, async |client, scope| {
-        read(client, scope, as_of, window).await
-    })
-    .await?;
+    let read_one = async |client: &ArmClient, scope| read(client, scope, as_of, window).await;
+    if selection.is_sweep() {
+        return super::sweep(
+            context,
+            "forecast",
+            &selection,
+            resume,
+            read_one,
+            |r| wanted.check(r),
+            |r| super::balance::note_source(context, &r.inputs.balance),
+        )
+        .await;
+    }
+    let resolved = resolve::read(context, &selection, read_one).await?;
     match resolved {
         Resolved::One(scope, result) => {
             let ledger = Ledger::of_one(scope.kind().noun(), scope.label(), wanted.check(&result))?;

@@ -141,21 +141,176 @@ pub(crate) fn note_excluded<T>(context: &Context, rows: &[ProfileRow<T>]) {
 /// error naming its subject, each note of the ledger (a subject passed over), then the one
 /// rule gives the result (`checks::Ledger::conclude`).
 pub(crate) fn settle<T>(context: &Context, rows: &[ProfileRow<T>], ledger: &Ledger) -> Result<()> {
-    // A sweep of thousands may fail by the hundred: the first few are said, the rest
-    // counted (all of them with -v, and every row's outcome is in the output).
-    let failures: Vec<_> = rows.iter().filter_map(ProfileRow::failure).collect();
-    let shown = if context.settings.verbose {
-        failures.len()
-    } else {
-        SHOWN_FAILURES
-    };
-    for failure in failures.iter().take(shown) {
-        context.printer.error(failure);
+    let mut failures = Failures::new(context);
+    for row in rows {
+        failures.add(row);
     }
-    if failures.len() > shown {
+    failures.print(context);
+    for note in ledger.notes() {
+        context.printer.note(&note);
+    }
+    ledger.conclude()
+}
+
+/// The rows that could not be read, for stderr at the end. A sweep of thousands may fail by
+/// the hundred: the first few are said, the rest counted (all of them with -v, and every
+/// row's outcome is in the output), and only those said are kept.
+struct Failures {
+    shown: Vec<crate::error::Error>,
+    limit: usize,
+    more: usize,
+}
+
+impl Failures {
+    fn new(context: &Context) -> Self {
+        Failures {
+            shown: Vec::new(),
+            limit: if context.settings.verbose {
+                usize::MAX
+            } else {
+                SHOWN_FAILURES
+            },
+            more: 0,
+        }
+    }
+
+    fn add<T>(&mut self, row: &ProfileRow<T>) {
+        if let Some(failure) = row.failure() {
+            if self.shown.len() < self.limit {
+                self.shown.push(failure);
+            } else {
+                self.more += 1;
+            }
+        }
+    }
+
+    fn print(&self, context: &Context) {
+        for failure in &self.shown {
+            context.printer.error(failure);
+        }
+        if self.more > 0 {
+            context.printer.note(&format!(
+                "and {} more that could not be read (all of them with -v)",
+                self.more
+            ));
+        }
+    }
+}
+
+/// `--resume FILE`, which only a customer sweep takes.
+pub(crate) fn resume_of<'a>(
+    args: &'a crate::cli::SweepArgs,
+    selection: &crate::resolve::Selection,
+) -> Result<Option<&'a std::path::Path>> {
+    match &args.resume {
+        Some(_) if !selection.is_sweep() => Err(crate::error::Error::usage(
+            "--resume FILE keeps the progress of a customer sweep; give it with --all-customers, --customers-from FILE or several --customer",
+        )),
+        resume => Ok(resume.as_deref()),
+    }
+}
+
+/// A customer sweep whose rows are its records (`balance`, `forecast`): each row is written
+/// as soon as the rows before it are (JSON, csv and tsv stream; a table is drawn at the end),
+/// its checks recorded as it passes, and with `--resume FILE` its outcome appended to the
+/// journal once it is written; customers the journal holds as read are not read again, and
+/// their outcomes still count.
+pub(crate) async fn sweep<T>(
+    context: &Context,
+    command: &'static str,
+    selection: &crate::resolve::Selection,
+    resume: Option<&std::path::Path>,
+    read: impl AsyncFn(&crate::arm::client::ArmClient, crate::model::domain::ScopeRef) -> Result<T>,
+    check: impl Fn(&T) -> Vec<(&'static str, crate::checks::Outcome)>,
+    each: impl Fn(&T),
+) -> Result<()>
+where
+    T: crate::model::row::Unread,
+    ProfileRow<T>: crate::output::view::Record,
+{
+    use crate::checks::Outcome;
+    use crate::resume::{Entry, FailedCheck, Journal};
+    let (mut journal, earlier) = match resume {
+        Some(path) => {
+            let (journal, earlier) = Journal::open(path, command, context.settings.as_of.value)?;
+            (Some(journal), earlier)
+        }
+        None => (None, Default::default()),
+    };
+    // The journal's customers this sweep meets, in the order met.
+    let taken = std::cell::RefCell::new(Vec::new());
+    let skip = |scope: &crate::model::domain::ScopeRef| match earlier
+        .get(&scope.id().to_ascii_lowercase())
+    {
+        Some(entry) => {
+            taken.borrow_mut().push(entry.clone());
+            true
+        }
+        None => false,
+    };
+    let mut list = context.printer.list::<ProfileRow<T>>();
+    let mut ledger = Ledger::many("customer", 0);
+    let mut failures = Failures::new(context);
+    let swept = crate::resolve::sweep(context, selection, read, skip, |row| {
+        let outcomes = row.result.as_ref().map(&check).unwrap_or_default();
+        let failed: Vec<FailedCheck> = outcomes
+            .iter()
+            .filter_map(|(check, outcome)| match outcome {
+                Outcome::Failed(why) => Some(FailedCheck {
+                    check: check.to_string(),
+                    why: why.clone(),
+                }),
+                _ => None,
+            })
+            .collect();
+        ledger.add_row(&row, |_| outcomes.clone());
+        failures.add(&row);
+        if let Ok(value) = &row.result {
+            each(value);
+        }
+        let flow = list.push(std::slice::from_ref(&row))?;
+        if let Some(journal) = journal.as_mut() {
+            if flow.is_continue() {
+                journal.append(&Entry {
+                    id: row.profile.id().to_string(),
+                    customer: row.profile.label().to_string(),
+                    outcome: row.outcome().to_string(),
+                    failed,
+                })?;
+            }
+        }
+        Ok(flow)
+    })
+    .await;
+    // A sweep that ends in an error before its first row writes nothing at all (not even an
+    // empty JSON array): stdout stays empty, as for any error.
+    let finished = match &swept {
+        Err(_) if list.count() == 0 => Ok(0),
+        _ => list.finish(),
+    };
+    failures.print(context);
+    let swept = swept?;
+    finished?;
+    let taken = taken.into_inner();
+    if let Some(journal) = &journal {
         context.printer.note(&format!(
-            "and {} more that could not be read (all of them with -v)",
-            failures.len() - shown
+            "{} of {} customers taken from {} (read earlier); {} read now",
+            taken.len(),
+            swept.total,
+            journal.path().display(),
+            swept.rows
+        ));
+    }
+    for entry in &taken {
+        ledger.add_earlier(entry);
+    }
+    if swept.stopped && swept.rows + taken.len() < swept.total {
+        return Err(crate::error::Error::new(
+            crate::error::ErrorKind::Output,
+            format!(
+                "the reader of the output went away after {} of {} customers; the others were not read",
+                swept.rows, swept.total
+            ),
         ));
     }
     for note in ledger.notes() {

@@ -674,6 +674,11 @@ impl<R: Record> ListSink<'_, R> {
         self.printer.write(&text)
     }
 
+    /// How many records were pushed so far.
+    pub(crate) fn count(&self) -> usize {
+        self.count
+    }
+
     /// Writes what is left; returns how many records the list held.
     pub(crate) fn finish(self) -> Result<usize> {
         let text = self.writer.finish()?;

@@ -331,3 +331,255 @@ async fn many_failures_are_counted_past_the_first_twenty() {
     let verbose = fake.run(&["balance", "--all-customers", "--json", "-v"]);
     assert_eq!(verbose.stderr.matches("error: customer ").count(), 25);
 }
+
+/// Runs `credits` against `fake` and notes when each stdout line arrived.
+fn timed_lines(fake: &Fake, args: &[&str]) -> (Vec<(std::time::Duration, String)>, i32) {
+    use std::io::BufRead;
+    let mut command = std::process::Command::new(assert_cmd::cargo::cargo_bin!("credits"));
+    command
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("HOME", std::env::temp_dir())
+        .env(
+            "XDG_CONFIG_HOME",
+            std::env::temp_dir().join("credits-tests-without-config"),
+        )
+        .env("CREDITS_ENDPOINT", fake.uri())
+        .env("CREDITS_ACCESS_TOKEN", "streaming-test-token")
+        .env("CREDITS_CACHE_DIR", fake.cache.path())
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null());
+    let started = std::time::Instant::now();
+    let mut child = command.spawn().expect("credits starts");
+    let stdout = child.stdout.take().expect("a piped stdout");
+    let lines = std::io::BufReader::new(stdout)
+        .lines()
+        .map_while(Result::ok)
+        .map(|line| (started.elapsed(), line))
+        .collect();
+    let code = child.wait().expect("credits ends").code().unwrap_or(-1);
+    (lines, code)
+}
+
+/// Rows stream: the customers list comes in two pages, the second 3 s late, and the last
+/// customer answers 3 s late too; the first customers' rows are on stdout (JSON and csv)
+/// long before the run ends, read while the listing still goes on, and every row comes in
+/// listing order.
+#[tokio::test(flavor = "multi_thread")]
+async fn rows_are_written_in_order_as_soon_as_the_rows_before_them_are_read() {
+    let fake = Fake::start().await;
+    let accounts = serde_json::json!({"value": [{
+        "id": PARTNER,
+        "name": "9a8b7c6d-1111-4222-8333-944455566677",
+        "type": "Microsoft.Billing/billingAccounts",
+        "properties": {"displayName": "Contoso Partner Network", "agreementType": "MicrosoftPartnerAgreement", "hasReadAccess": true}
+    }]});
+    fake.accounts(&accounts.to_string()).await;
+    let customer = |c: &str| {
+        serde_json::json!({
+            "id": format!("{PARTNER}/customers/{c}"),
+            "name": c,
+            "type": "Microsoft.Billing/billingAccounts/customers",
+            "properties": {"displayName": format!("Customer {c}")}
+        })
+    };
+    let next = format!(
+        "{}{PARTNER}/customers?api-version=2020-05-01&page=2",
+        fake.uri()
+    );
+    Mock::given(method("GET"))
+        .and(path(format!("{PARTNER}/customers")))
+        .and(wiremock::matchers::query_param("page", "2"))
+        .respond_with(
+            json_response(
+                &serde_json::json!({"value": [customer("c3"), customer("c4")]}).to_string(),
+            )
+            .set_delay(std::time::Duration::from_secs(3)),
+        )
+        .mount(&fake.server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(format!("{PARTNER}/customers")))
+        .and(wiremock::matchers::query_param_is_missing("page"))
+        .respond_with(json_response(
+            &serde_json::json!({"value": [customer("c1"), customer("c2")], "nextLink": next})
+                .to_string(),
+        ))
+        .mount(&fake.server)
+        .await;
+    for c in ["c1", "c2", "c3"] {
+        fake.serve(&balance_of(c), TEN_USD).await;
+    }
+    Mock::given(method("GET"))
+        .and(path(balance_of("c4")))
+        .respond_with(json_response(TEN_USD).set_delay(std::time::Duration::from_secs(3)))
+        .mount(&fake.server)
+        .await;
+
+    for format in ["json", "csv"] {
+        let (lines, code) = timed_lines(&fake, &["balance", "--all-customers", "-o", format]);
+        assert_eq!(code, 0, "{lines:?}");
+        let first = lines
+            .iter()
+            .find(|(_, line)| line.contains("Customer c1"))
+            .expect("a row of c1");
+        let last = lines.last().expect("some output");
+        assert!(
+            first.0 < std::time::Duration::from_millis(2500),
+            "{format}: c1's row waited for the listing: {lines:?}"
+        );
+        assert!(
+            last.0 >= std::time::Duration::from_secs(5),
+            "{format}: {lines:?}"
+        );
+        let order: Vec<usize> = ["c1", "c2", "c3", "c4"]
+            .iter()
+            .map(|c| {
+                lines
+                    .iter()
+                    .position(|(_, line)| line.contains(&format!("Customer {c}")))
+                    .expect("every customer has a row")
+            })
+            .collect();
+        assert!(order.windows(2).all(|w| w[0] < w[1]), "{lines:?}");
+    }
+    // The whole JSON is one array, as ever.
+    let out = fake.run(&["balance", "--all-customers", "--json"]);
+    assert_eq!(names(&out.json()).len(), 4, "{out}");
+}
+
+/// The worst failure decides the exit code, wherever its row is: forbidden (4), not found
+/// (5) and failed (6) give 6.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_worst_failure_decides_the_exit_code() {
+    let fake = partner_with(&["c1", "c2", "c3", "c4"]).await;
+    fake.serve(&balance_of("c1"), TEN_USD).await;
+    Mock::given(method("GET"))
+        .and(path(balance_of("c2")))
+        .respond_with(
+            ResponseTemplate::new(400).set_body_string(
+                r#"{"error":{"code":"BadRequest","message":"Something is off."}}"#,
+            ),
+        )
+        .mount(&fake.server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(balance_of("c3")))
+        .respond_with(
+            ResponseTemplate::new(403).set_body_string(
+                r#"{"error":{"code":"AuthorizationFailed","message":"No access."}}"#,
+            ),
+        )
+        .mount(&fake.server)
+        .await;
+    // c4 is not served: 404.
+    let out = fake.run(&["balance", "--all-customers", "--json"]);
+    assert_eq!(out.code, 6, "{out}");
+    let rows = out.json();
+    let outcomes: Vec<&str> = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["outcome"].as_str().unwrap_or("?"))
+        .collect();
+    assert_eq!(outcomes, ["ok", "failed", "forbidden", "notFound"]);
+    assert!(out.stderr.contains("3 of 4 customers"), "{out}");
+}
+
+/// `--resume FILE`: the first run notes each customer's outcome; a rerun reads only the
+/// customers whose outcome was not final (failed), prints only their rows, says how many
+/// came from the file, and still fails on a forbidden customer read earlier.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_resumed_sweep_reads_only_the_customers_not_read_yet() {
+    let fake = partner_with(&["c1", "c2", "c3", "c4"]).await;
+    for c in ["c1", "c4"] {
+        fake.serve(&balance_of(c), TEN_USD).await;
+    }
+    let broken =
+        Mock::given(method("GET"))
+            .and(path(balance_of("c2")))
+            .respond_with(ResponseTemplate::new(400).set_body_string(
+                r#"{"error":{"code":"BadRequest","message":"Something is off."}}"#,
+            ))
+            .mount_as_scoped(&fake.server)
+            .await;
+    Mock::given(method("GET"))
+        .and(path(balance_of("c3")))
+        .respond_with(
+            ResponseTemplate::new(403).set_body_string(
+                r#"{"error":{"code":"AuthorizationFailed","message":"No access."}}"#,
+            ),
+        )
+        .mount(&fake.server)
+        .await;
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("sweep.jsonl");
+    let journal_arg = journal.to_str().unwrap();
+    let args = [
+        "balance",
+        "--all-customers",
+        "--json",
+        "--resume",
+        journal_arg,
+    ];
+    let first = fake.run(&args);
+    assert_eq!(first.code, 6, "{first}");
+    assert_eq!(first.json().as_array().unwrap().len(), 4);
+    let lines = std::fs::read_to_string(&journal).unwrap();
+    assert_eq!(
+        lines.lines().count(),
+        5,
+        "a header and a line per customer:\n{lines}"
+    );
+    assert!(lines
+        .lines()
+        .next()
+        .unwrap()
+        .contains(r#""command":"balance""#));
+
+    drop(broken);
+    fake.serve(&balance_of("c2"), TEN_USD).await;
+    let before = fake.request_count().await;
+    let second = fake.run(&args);
+    // c3 was forbidden in the first run: still a failure, without reading it again.
+    assert_eq!(second.code, 4, "{second}");
+    assert_eq!(names(&second.json()), ["Customer c2"], "{second}");
+    assert!(
+        second.stderr.contains("3 of 4 customers taken from"),
+        "{second}"
+    );
+    let balance_reads = fake
+        .server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .skip(before)
+        .filter(|r| r.url.path().ends_with("/balanceSummary"))
+        .count();
+    assert_eq!(balance_reads, 1, "only c2 was read again");
+
+    let third = fake.run(&args);
+    assert_eq!(third.code, 4, "{third}");
+    assert_eq!(third.json(), serde_json::json!([]), "{third}");
+    assert!(
+        third.stderr.contains("4 of 4 customers taken from"),
+        "{third}"
+    );
+
+    // A journal of another command, or --resume without a sweep, is refused before any read.
+    let other = fake.run(&["forecast", "--all-customers", "--resume", journal_arg]);
+    assert_eq!(other.code, 2, "{other}");
+    assert!(
+        other.stderr.contains("journal of `credits balance`"),
+        "{other}"
+    );
+    let one = fake.run(&["balance", "--customer", "c1", "--resume", journal_arg]);
+    assert_eq!(one.code, 2, "{one}");
+    assert!(
+        one.stderr
+            .contains("--resume FILE keeps the progress of a customer sweep"),
+        "{one}"
+    );
+}

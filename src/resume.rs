@@ -1,0 +1,286 @@
+//! `--resume FILE`: the journal of a customer sweep. Its first line names the command and the
+//! day it reads as of; then one JSON line per customer whose row was written to stdout (the
+//! line is appended only after the row is written, so the journal never claims a row the
+//! reader did not get). A rerun with the same file reads only the customers whose outcome is
+//! not final yet: `ok`, `noCredit`, `forbidden` and `notFound` are final, `failed` is read
+//! again.
+//!
+//! A run killed mid-line leaves a torn last line: it is dropped (that customer is read
+//! again). Any other line that is not a journal line is bad input, named by `FILE:LINE`.
+//!
+//! Must not: decide an exit code or print (the sweep adds what it finds to its ledger).
+
+use crate::error::{Error, ErrorKind, Result};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::io::{Read, Seek, Write};
+use std::path::{Path, PathBuf};
+
+/// A journal larger than this is not one (20,000 customers take about 4 MB).
+const MAX_JOURNAL_BYTES: u64 = 256 * 1024 * 1024;
+
+/// The first line.
+#[derive(Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct Header {
+    /// Always `credits sweep journal`: what the file is.
+    journal: String,
+    version: u32,
+    /// `balance`, `forecast`.
+    command: String,
+    as_of: NaiveDate,
+}
+
+const WHAT: &str = "credits sweep journal";
+
+/// One customer's final line.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct Entry {
+    /// The customer's full id.
+    pub(crate) id: String,
+    /// How it is named in messages.
+    pub(crate) customer: String,
+    /// `ok`, `noCredit`, `forbidden`, `notFound` or `failed`.
+    pub(crate) outcome: String,
+    /// The checks its row failed, with why (`--min`: below 100 USD).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) failed: Vec<FailedCheck>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub(crate) struct FailedCheck {
+    pub(crate) check: String,
+    pub(crate) why: String,
+}
+
+impl Entry {
+    /// Whether a rerun takes it as read.
+    fn is_final(&self) -> bool {
+        matches!(
+            self.outcome.as_str(),
+            "ok" | "noCredit" | "forbidden" | "notFound"
+        )
+    }
+}
+
+/// An open journal, appended to as rows are written.
+pub(crate) struct Journal {
+    file: std::fs::File,
+    path: PathBuf,
+}
+
+/// What an earlier run of the same sweep read: its final entries by lower-case id.
+pub(crate) type Earlier = HashMap<String, Entry>;
+
+impl Journal {
+    /// Opens (or creates) the journal at `path` for `command` as of `as_of`, and reads what
+    /// it holds. A journal of another command or another day is refused: its outcomes are
+    /// not this run's.
+    pub(crate) fn open(path: &Path, command: &str, as_of: NaiveDate) -> Result<(Self, Earlier)> {
+        let shown = path.display();
+        let failed = |what: &str, error: std::io::Error| {
+            Error::new(
+                ErrorKind::Output,
+                format!("--resume {shown}: could not {what}: {error}"),
+            )
+        };
+        let mut file = std::fs::OpenOptions::new()
+            .read(true)
+            .append(true)
+            .create(true)
+            .open(path)
+            .map_err(|e| failed("open it", e))?;
+        let mut text = Vec::new();
+        Read::by_ref(&mut file)
+            .take(MAX_JOURNAL_BYTES + 1)
+            .read_to_end(&mut text)
+            .map_err(|e| failed("read it", e))?;
+        if text.len() as u64 > MAX_JOURNAL_BYTES {
+            return Err(Error::usage(format!(
+                "--resume {shown} is larger than {} MiB: not a journal of this tool; give a new file",
+                MAX_JOURNAL_BYTES / 1024 / 1024
+            )));
+        }
+        let header = Header {
+            journal: WHAT.to_string(),
+            version: 1,
+            command: command.to_string(),
+            as_of,
+        };
+        // A torn last line (the run was killed while writing it) is cut off.
+        let whole = text
+            .iter()
+            .rposition(|b| *b == b'\n')
+            .map_or(0, |last| last + 1);
+        if whole < text.len() {
+            file.set_len(whole as u64)
+                .map_err(|e| failed("cut its torn last line", e))?;
+            text.truncate(whole);
+        }
+        let mut journal = Journal {
+            file,
+            path: path.to_path_buf(),
+        };
+        if text.is_empty() {
+            journal.append_json(&header)?;
+            return Ok((journal, Earlier::new()));
+        }
+        let earlier = read_entries(&text, &header, path)?;
+        journal
+            .file
+            .seek(std::io::SeekFrom::End(0))
+            .map_err(|e| failed("append to it", e))?;
+        Ok((journal, earlier))
+    }
+
+    /// Appends one customer's line (after its row was written).
+    pub(crate) fn append(&mut self, entry: &Entry) -> Result<()> {
+        self.append_json(entry)
+    }
+
+    fn append_json(&mut self, value: &impl Serialize) -> Result<()> {
+        let mut line = serde_json::to_vec(value)
+            .map_err(|e| Error::new(ErrorKind::Output, format!("a journal line: {e}")))?;
+        line.push(b'\n');
+        // One write per line: a crash leaves at most one torn line, which is dropped.
+        self.file.write_all(&line).map_err(|e| {
+            Error::new(
+                ErrorKind::Output,
+                format!(
+                    "--resume {}: could not write to it: {e}; the rows written are whole, but a rerun would read them again",
+                    self.path.display()
+                ),
+            )
+        })
+    }
+
+    pub(crate) fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+/// The entries of a journal's text (whole lines), checked against the header this run
+/// writes; a later line for a customer replaces an earlier one.
+fn read_entries(text: &[u8], header: &Header, path: &Path) -> Result<Earlier> {
+    let shown = path.display();
+    let mut lines = text.split(|b| *b == b'\n').enumerate();
+    let bad = |number: usize, why: &str| {
+        Error::usage(format!(
+            "{shown}:{number}: {why}; --resume takes a journal this tool wrote (or a new file)"
+        ))
+    };
+    let Some((_, first)) = lines.next() else {
+        return Ok(Earlier::new());
+    };
+    let found: Header = serde_json::from_slice(first)
+        .map_err(|_| bad(1, "not the first line of a sweep journal"))?;
+    if found.journal != WHAT || found.version != 1 {
+        return Err(bad(1, "not the first line of a sweep journal"));
+    }
+    if found.command != header.command {
+        return Err(Error::usage(format!(
+            "--resume {shown} is the journal of `credits {}`, not of `credits {}`; give another file",
+            found.command, header.command
+        )));
+    }
+    if found.as_of != header.as_of {
+        return Err(Error::usage(format!(
+            "--resume {shown} is the journal of a run as of {}; this run is as of {}: give a new file (or --as-of {})",
+            found.as_of, header.as_of, found.as_of
+        )));
+    }
+    let mut earlier = Earlier::new();
+    for (index, line) in lines {
+        if line.is_empty() {
+            continue;
+        }
+        let entry: Entry = serde_json::from_slice(line)
+            .map_err(|_| bad(index + 1, "not a line of a sweep journal"))?;
+        let key = entry.id.to_ascii_lowercase();
+        if entry.is_final() {
+            earlier.insert(key, entry);
+        } else {
+            earlier.remove(&key);
+        }
+    }
+    Ok(earlier)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 12, 6).unwrap_or_default()
+    }
+
+    fn entry(id: &str, outcome: &str) -> Entry {
+        Entry {
+            id: id.to_string(),
+            customer: format!("customer {id}"),
+            outcome: outcome.to_string(),
+            failed: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_rerun_takes_final_outcomes_and_reads_failed_ones_again() -> Result<()> {
+        let dir = tempfile::tempdir().map_err(|e| Error::usage(e.to_string()))?;
+        let path = dir.path().join("journal.jsonl");
+        let (mut journal, earlier) = Journal::open(&path, "balance", day())?;
+        assert!(earlier.is_empty());
+        for (id, outcome) in [
+            ("A", "ok"),
+            ("b", "forbidden"),
+            ("c", "failed"),
+            ("d", "noCredit"),
+        ] {
+            journal.append(&entry(id, outcome))?;
+        }
+        drop(journal);
+        let (_, earlier) = Journal::open(&path, "balance", day())?;
+        let mut ids: Vec<&str> = earlier.keys().map(String::as_str).collect();
+        ids.sort();
+        assert_eq!(ids, ["a", "b", "d"]);
+        // Another command, or another day, is refused.
+        let other = Journal::open(&path, "forecast", day())
+            .err()
+            .map(|e| e.message);
+        assert!(other.is_some_and(|m| m.contains("journal of `credits balance`")));
+        let later = day().succ_opt().unwrap_or_default();
+        assert!(Journal::open(&path, "balance", later).is_err());
+        Ok(())
+    }
+
+    #[test]
+    fn a_torn_last_line_is_dropped_and_a_bad_line_named() -> Result<()> {
+        let dir = tempfile::tempdir().map_err(|e| Error::usage(e.to_string()))?;
+        let path = dir.path().join("journal.jsonl");
+        let (mut journal, _) = Journal::open(&path, "balance", day())?;
+        journal.append(&entry("a", "ok"))?;
+        drop(journal);
+        let mut file = std::fs::OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .map_err(|e| Error::usage(e.to_string()))?;
+        file.write_all(br#"{"id":"b","custo"#)
+            .map_err(|e| Error::usage(e.to_string()))?;
+        drop(file);
+        let (mut journal, earlier) = Journal::open(&path, "balance", day())?;
+        assert_eq!(earlier.len(), 1);
+        journal.append(&entry("b", "ok"))?;
+        drop(journal);
+        let (_, earlier) = Journal::open(&path, "balance", day())?;
+        assert_eq!(earlier.len(), 2, "the torn line was cut before appending");
+
+        std::fs::write(&path, "{\"journal\":\"credits sweep journal\",\"version\":1,\"command\":\"balance\",\"asOf\":\"2026-12-06\"}\nnot json\n")
+            .map_err(|e| Error::usage(e.to_string()))?;
+        let bad = Journal::open(&path, "balance", day())
+            .err()
+            .map(|e| e.message);
+        assert!(bad.is_some_and(|m| m.contains("journal.jsonl:2: not a line")));
+        Ok(())
+    }
+}
