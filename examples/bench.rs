@@ -13,7 +13,11 @@
 //! 1000), `--bin PATH` (default: the `credits` beside this example's build directory),
 //! `--baseline PATH` (another `credits` to compare with), `--only A,B` (only the scenarios
 //! whose names contain A or B), `--serve` (only run the fake and print its URL, for manual
-//! runs).
+//! runs), `--throttle-only [--scale X] [--only A,B]` (only the throttling scenarios of
+//! `support/throttle.rs`, a run each; `--scale 0.1` runs them with a tenth of the customers).
+
+#[path = "support/throttle.rs"]
+mod throttle;
 
 use std::io::Read;
 use std::path::PathBuf;
@@ -376,6 +380,16 @@ fn main() {
 
     if args.iter().any(|a| a == "--aco-only") {
         aco_bench(&bin, runs.min(5));
+        return;
+    }
+    if args.iter().any(|a| a == "--throttle-only") {
+        let scale = arg_value(&args, "--scale")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(1.0);
+        let only: Vec<String> = arg_value(&args, "--only")
+            .map(|v| v.split(',').map(str::to_string).collect())
+            .unwrap_or_default();
+        throttle::bench(&bin, scale, &only);
         return;
     }
     if args.iter().any(|a| a == "--report-only") {

@@ -18,6 +18,8 @@ struct Counters {
     throttled: usize,
     /// Requests that came while a wait announced to the client was running.
     inside_pause: usize,
+    /// 503s answered on purpose.
+    faults: usize,
 }
 
 struct Bucket {
@@ -28,6 +30,12 @@ struct Bucket {
     /// Every answer is a 503 (an outage).
     outage: bool,
     accounts: String,
+    /// A partner's customers list, for sweeps.
+    customers: Option<String>,
+    /// Customers (by name) that answer 403.
+    forbidden: Vec<String>,
+    /// Every this many balance reads, one answers 503 (a fault, not throttling).
+    fault_every: Option<usize>,
     state: Mutex<(f64, Instant, Option<Instant>)>,
     counters: Arc<Mutex<Counters>>,
 }
@@ -63,8 +71,28 @@ impl Respond for Bucket {
         }
         *tokens -= 1.0;
         counters.admitted += 1;
-        let body = if request.url.path() == ACCOUNTS_PATH {
+        let path = request.url.path();
+        if self
+            .forbidden
+            .iter()
+            .any(|name| path.contains(&format!("/customers/{name}/")))
+        {
+            return ResponseTemplate::new(403).set_body_string(
+                r#"{"error":{"code":"AuthorizationFailed","message":"No access."}}"#,
+            );
+        }
+        if let Some(every) = self.fault_every {
+            if path.ends_with("/balanceSummary") && counters.admitted % every == 0 {
+                counters.faults += 1;
+                return ResponseTemplate::new(503).set_body_string(
+                    r#"{"error":{"code":"ServiceUnavailable","message":"Try again."}}"#,
+                );
+            }
+        }
+        let body = if path == ACCOUNTS_PATH {
             self.accounts.clone()
+        } else if path.ends_with("/customers") {
+            self.customers.clone().unwrap_or_default()
         } else {
             BALANCE.to_string()
         };
@@ -110,6 +138,9 @@ async fn throttling_fake(meter: bool, outage: bool) -> (Fake, Arc<Mutex<Counters
             meter,
             outage,
             accounts,
+            customers: None,
+            forbidden: Vec::new(),
+            fault_every: None,
             state: Mutex::new((20.0, Instant::now(), None)),
             counters: Arc::clone(&counters),
         })
@@ -199,4 +230,106 @@ fn max_rate_paces_the_run_and_refuses_a_bad_rate() {
         assert_eq!(out.code, 2, "{bad}: {out}");
         assert!(out.stderr.starts_with("error: --max-rate"), "{bad}: {out}");
     }
+}
+
+const PARTNER: &str = "/providers/Microsoft.Billing/billingAccounts/partner-0000";
+
+/// A partner with `count` customers behind one bucket of 30 refilled at 60 a second: the
+/// benchmark's first and fault scenarios scaled down to run in seconds (floor:
+/// (300 - 30) / 60 + L = 4.5 s).
+async fn throttling_partner(
+    count: usize,
+    forbidden: &[&str],
+    fault_every: Option<usize>,
+) -> (Fake, Arc<Mutex<Counters>>) {
+    let fake = Fake::start().await;
+    let accounts = serde_json::json!({"value": [{
+        "id": PARTNER,
+        "name": "partner-0000",
+        "type": "Microsoft.Billing/billingAccounts",
+        "properties": {"displayName": "Contoso Partner Network", "agreementType": "MicrosoftPartnerAgreement", "hasReadAccess": true}
+    }]});
+    let customers: Vec<serde_json::Value> = (0..count)
+        .map(|c| {
+            serde_json::json!({
+                "id": format!("{PARTNER}/customers/c{c:03}"),
+                "name": format!("c{c:03}"),
+                "type": "Microsoft.Billing/billingAccounts/customers",
+                "properties": {"displayName": format!("Customer {c:03}")}
+            })
+        })
+        .collect();
+    let counters = Arc::new(Mutex::new(Counters::default()));
+    Mock::given(method("GET"))
+        .respond_with(Bucket {
+            size: 30.0,
+            refill: 60.0,
+            meter: true,
+            outage: false,
+            accounts: accounts.to_string(),
+            customers: Some(serde_json::json!({ "value": customers }).to_string()),
+            forbidden: forbidden.iter().map(|f| f.to_string()).collect(),
+            fault_every,
+            state: Mutex::new((30.0, Instant::now(), None)),
+            counters: Arc::clone(&counters),
+        })
+        .mount(&fake.server)
+        .await;
+    (fake, counters)
+}
+
+/// The benchmark's first scenario, scaled down: 300 customers through a bucket of 30
+/// refilled at 60 a second, with the meter. Every row read, in listing order, no request
+/// inside an announced pause, at most one 429, near the floor (4.5 s; the bound is loose
+/// for a loaded test machine, the benchmark holds the tight one).
+#[tokio::test(flavor = "multi_thread")]
+async fn a_sweep_of_hundreds_keeps_inside_the_bucket() {
+    let (fake, counters) = throttling_partner(300, &[], None).await;
+    let started = Instant::now();
+    let out = fake.run(&["balance", "--all-customers", "--json"]);
+    let took = started.elapsed();
+    assert_eq!(out.code, 0, "{out}");
+    let rows = out.json();
+    let rows = rows.as_array().unwrap();
+    assert_eq!(rows.len(), 300);
+    assert!(rows.iter().all(|r| r["outcome"] == "ok"), "{out}");
+    assert_eq!(rows[299]["customer"]["displayName"], "Customer 299");
+    let counters = counters.lock().unwrap();
+    assert_eq!(
+        counters.inside_pause, 0,
+        "{} inside a pause",
+        counters.inside_pause
+    );
+    assert!(counters.throttled <= 1, "{} throttled", counters.throttled);
+    assert!(took < Duration::from_secs(12), "{took:?}");
+}
+
+/// The fault scenario, scaled down: one balance read in 50 answers 503 and three customers
+/// answer 403. Exactly 297 rows are read and 3 say forbidden, the run exits 4 naming them,
+/// and the retries stay within the run's budget.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_sweep_with_faults_reads_every_row_and_names_the_forbidden() {
+    let (fake, counters) = throttling_partner(300, &["c007", "c150", "c299"], Some(50)).await;
+    let out = fake.run(&["balance", "--all-customers", "--json"]);
+    assert_eq!(out.code, 4, "{out}");
+    let rows = out.json();
+    let rows = rows.as_array().unwrap();
+    let ok = rows.iter().filter(|r| r["outcome"] == "ok").count();
+    let forbidden: Vec<&str> = rows
+        .iter()
+        .filter(|r| r["outcome"] == "forbidden")
+        .map(|r| r["customer"]["displayName"].as_str().unwrap_or("?"))
+        .collect();
+    assert_eq!(ok, 297, "{out}");
+    assert_eq!(forbidden, ["Customer 007", "Customer 150", "Customer 299"]);
+    assert!(out.stderr.contains("3 of 300 customers"), "{out}");
+    let counters = counters.lock().unwrap();
+    assert!(counters.faults >= 5, "{} faults", counters.faults);
+    let requests = counters.admitted + counters.throttled;
+    // First attempts: the accounts, the customers list and 300 balances; retries within a
+    // fifth of them plus 10.
+    assert!(
+        requests <= 302 + 302 / 5 + 10 + counters.throttled,
+        "{requests} requests"
+    );
 }
