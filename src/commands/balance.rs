@@ -27,7 +27,7 @@ pub(crate) async fn run(context: &Context, args: BalanceArgs) -> Result<()> {
     if selection.is_sweep() {
         Thresholds::for_sweep(minimum.as_ref())?;
     }
-    let resume = super::resume_of(&args.sweep, &selection)?;
+    let resume = super::resume_of("balance", &args.sweep, &selection)?;
     let as_of = context.settings.as_of.value;
     let details = args.details;
     let check = |summary: &BalanceSummary| match &minimum {
@@ -36,15 +36,9 @@ pub(crate) async fn run(context: &Context, args: BalanceArgs) -> Result<()> {
     };
     let read = async |client: &ArmClient, scope| read_balance(client, scope, as_of, details).await;
     if selection.is_sweep() {
-        return super::sweep(
-            context,
-            "balance",
-            &selection,
-            resume,
-            read,
-            check,
-            |summary| note_source(context, summary),
-        )
+        return super::sweep(context, &selection, resume, read, check, |summary| {
+            note_source(context, summary)
+        })
         .await;
     }
     let resolved = resolve::read(context, &selection, read).await?;

@@ -39,6 +39,9 @@ pub(crate) async fn run(context: &Context, args: EventsArgs) -> Result<()> {
     if let Selection::All(_) = selection {
         return run_all(context, &selection, &asked, &none_between).await;
     }
+    if selection.is_sweep() {
+        return run_sweep(context, &selection, &asked).await;
+    }
     // One scope: written page by page. A fresh list for every attempt: a retry starts from
     // nothing (the resolver retries only while nothing has been written).
     let resolved = resolve::read(context, &selection, async |client, scope| {
@@ -57,6 +60,50 @@ pub(crate) async fn run(context: &Context, args: EventsArgs) -> Result<()> {
     Ok(())
 }
 
+/// A customer sweep: each customer's transactions, written customer by customer in order as
+/// soon as the customers before are written (the customer's name in front in a table).
+async fn run_sweep(context: &Context, selection: &Selection, asked: &EventQuery) -> Result<()> {
+    let sink = context.printer.rows_of::<OfProfile<CreditEvent>>();
+    super::sweep_with(
+        context,
+        selection,
+        None,
+        async |client, scope| every_event(client, &scope, asked).await,
+        |_| Vec::new(),
+        sink,
+        |row, sink| {
+            let Ok(events) = &row.result else {
+                return Ok(Flow::Continue(()));
+            };
+            let listed: Vec<OfProfile<CreditEvent>> = events
+                .iter()
+                .map(|event| OfProfile {
+                    profile: &row.profile,
+                    record: event,
+                })
+                .collect();
+            sink.push(&listed)
+        },
+    )
+    .await
+}
+
+/// Every transaction of `scope` asked for, each knowing where it was read.
+async fn every_event(
+    client: &crate::arm::client::ArmClient,
+    scope: &crate::model::domain::ScopeRef,
+    asked: &EventQuery,
+) -> Result<Vec<CreditEvent>> {
+    let mut all = Vec::new();
+    events(client, &scope.scope, asked, |mut page| -> Result<Flow> {
+        page.iter_mut().for_each(|event| event.read_at(scope));
+        all.extend(page);
+        Ok(Flow::Continue(()))
+    })
+    .await?;
+    Ok(all)
+}
+
 /// `--all`: every readable MCA profile's transactions, read concurrently and written profile
 /// by profile in listing order. A profile that cannot be read is reported on stderr and
 /// decides the exit code (as in `balance --all`); the others still print.
@@ -67,14 +114,7 @@ async fn run_all(
     none_between: &str,
 ) -> Result<()> {
     let resolved = resolve::read(context, selection, async |client, scope| {
-        let mut all = Vec::new();
-        events(client, &scope.scope, asked, |mut page| -> Result<Flow> {
-            page.iter_mut().for_each(|event| event.read_at(&scope));
-            all.extend(page);
-            Ok(Flow::Continue(()))
-        })
-        .await?;
-        Ok(all)
+        every_event(client, &scope, asked).await
     })
     .await?;
     let Resolved::Many(rows) = resolved else {

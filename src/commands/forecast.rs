@@ -77,13 +77,12 @@ pub(crate) async fn run(context: &Context, args: ForecastArgs) -> Result<()> {
     if selection.is_sweep() {
         Thresholds::for_sweep(wanted.max_unused.as_ref())?;
     }
-    let resume = super::resume_of(&args.sweep, &selection)?;
+    let resume = super::resume_of("forecast", &args.sweep, &selection)?;
     let (as_of, window) = (context.settings.as_of.value, wanted.window);
     let read_one = async |client: &ArmClient, scope| read(client, scope, as_of, window).await;
     if selection.is_sweep() {
         return super::sweep(
             context,
-            "forecast",
             &selection,
             resume,
             read_one,

@@ -36,12 +36,11 @@ pub(crate) async fn run(context: &Context, args: LotsArgs) -> Result<()> {
         status: args.status.clone(),
         as_of,
     };
-    let resolved = resolve::read(context, &selection, async |client, scope| {
+    let read = async |client: &crate::arm::client::ArmClient, scope: ScopeRef| {
         let mut lots = lots(client, &scope.scope, &asked).await?;
         sort_lots(&mut lots);
         Ok(lots)
-    })
-    .await?;
+    };
     let check = |lots: &Vec<CreditLot>| match within_days {
         Some(days) => vec![(
             "--expiring-within",
@@ -49,6 +48,34 @@ pub(crate) async fn run(context: &Context, args: LotsArgs) -> Result<()> {
         )],
         None => Vec::new(),
     };
+    if selection.is_sweep() {
+        // Each customer's lots, written customer by customer in order as soon as the
+        // customers before are written.
+        let sink = context.printer.rows_of::<OfProfile<LotRow>>();
+        return super::sweep_with(context, &selection, None, read, check, sink, |row, sink| {
+            let Ok(lots) = &row.result else {
+                return Ok(crate::output::Flow::Continue(()));
+            };
+            let shown: Vec<LotRow> = lots
+                .iter()
+                .map(|lot| LotRow {
+                    profile: Some(&row.profile),
+                    account: None,
+                    lot: lot.on(as_of),
+                })
+                .collect();
+            let listed: Vec<OfProfile<LotRow>> = shown
+                .iter()
+                .map(|record| OfProfile {
+                    profile: &row.profile,
+                    record,
+                })
+                .collect();
+            sink.push(&listed)
+        })
+        .await;
+    }
+    let resolved = resolve::read(context, &selection, read).await?;
     match resolved {
         Resolved::One(scope, lots) => {
             if lots.is_empty() {

@@ -197,29 +197,25 @@ impl Failures {
     }
 }
 
-/// `--resume FILE`, which only a customer sweep takes.
+/// `--resume FILE` of `command`, which only a customer sweep takes.
 pub(crate) fn resume_of<'a>(
+    command: &'static str,
     args: &'a crate::cli::SweepArgs,
     selection: &crate::resolve::Selection,
-) -> Result<Option<&'a std::path::Path>> {
+) -> Result<Option<(&'static str, &'a std::path::Path)>> {
     match &args.resume {
         Some(_) if !selection.is_sweep() => Err(crate::error::Error::usage(
             "--resume FILE keeps the progress of a customer sweep; give it with --all-customers, --customers-from FILE or several --customer",
         )),
-        resume => Ok(resume.as_deref()),
+        resume => Ok(resume.as_deref().map(|path| (command, path))),
     }
 }
 
-/// A customer sweep whose rows are its records (`balance`, `forecast`): each row is written
-/// as soon as the rows before it are (JSON, csv and tsv stream; a table is drawn at the end),
-/// its checks recorded as it passes, and with `--resume FILE` its outcome appended to the
-/// journal once it is written; customers the journal holds as read are not read again, and
-/// their outcomes still count.
+/// A customer sweep whose rows are its records (`balance`, `forecast`): see `sweep_with`.
 pub(crate) async fn sweep<T>(
     context: &Context,
-    command: &'static str,
     selection: &crate::resolve::Selection,
-    resume: Option<&std::path::Path>,
+    journal: Option<(&'static str, &std::path::Path)>,
     read: impl AsyncFn(&crate::arm::client::ArmClient, crate::model::domain::ScopeRef) -> Result<T>,
     check: impl Fn(&T) -> Vec<(&'static str, crate::checks::Outcome)>,
     each: impl Fn(&T),
@@ -228,10 +224,48 @@ where
     T: crate::model::row::Unread,
     ProfileRow<T>: crate::output::view::Record,
 {
+    let sink = context.printer.rows_of::<ProfileRow<T>>();
+    sweep_with(
+        context,
+        selection,
+        journal,
+        read,
+        check,
+        sink,
+        |row, sink| {
+            if let Ok(value) = &row.result {
+                each(value);
+            }
+            sink.push(std::slice::from_ref(row))
+        },
+    )
+    .await
+}
+
+/// A customer sweep: each customer's row is handed to `write` (which pushes its records to
+/// `sink`) as soon as the rows before it are (JSON, csv and tsv stream; a table is drawn at
+/// the end), its checks recorded as it passes, and with a journal (`--resume FILE`, for
+/// `command`) its outcome appended once it is written; customers the journal holds as read
+/// are not read again, and their outcomes still count.
+pub(crate) async fn sweep_with<T>(
+    context: &Context,
+    selection: &crate::resolve::Selection,
+    journal: Option<(&'static str, &std::path::Path)>,
+    read: impl AsyncFn(&crate::arm::client::ArmClient, crate::model::domain::ScopeRef) -> Result<T>,
+    check: impl Fn(&T) -> Vec<(&'static str, crate::checks::Outcome)>,
+    mut sink: crate::output::RowSink<'_>,
+    mut write: impl FnMut(
+        &ProfileRow<T>,
+        &mut crate::output::RowSink<'_>,
+    ) -> Result<crate::output::Flow>,
+) -> Result<()>
+where
+    T: crate::model::row::Unread,
+{
     use crate::checks::Outcome;
     use crate::resume::{Entry, FailedCheck, Journal};
-    let (mut journal, earlier) = match resume {
-        Some(path) => {
+    let (mut journal, earlier) = match journal {
+        Some((command, path)) => {
             let (journal, earlier) = Journal::open(path, command, context.settings.as_of.value)?;
             (Some(journal), earlier)
         }
@@ -248,7 +282,6 @@ where
         }
         None => false,
     };
-    let mut list = context.printer.list::<ProfileRow<T>>();
     let mut ledger = Ledger::many("customer", 0);
     let mut failures = Failures::new(context);
     let swept = crate::resolve::sweep(context, selection, read, skip, |row| {
@@ -265,10 +298,7 @@ where
             .collect();
         ledger.add_row(&row, |_| outcomes.clone());
         failures.add(&row);
-        if let Ok(value) = &row.result {
-            each(value);
-        }
-        let flow = list.push(std::slice::from_ref(&row))?;
+        let flow = write(&row, &mut sink)?;
         if let Some(journal) = journal.as_mut() {
             if flow.is_continue() {
                 journal.append(&Entry {
@@ -285,8 +315,8 @@ where
     // A sweep that ends in an error before its first row writes nothing at all (not even an
     // empty JSON array): stdout stays empty, as for any error.
     let finished = match &swept {
-        Err(_) if list.count() == 0 => Ok(0),
-        _ => list.finish(),
+        Err(_) if sink.count() == 0 => Ok(0),
+        _ => sink.finish(),
     };
     failures.print(context);
     let swept = swept?;

@@ -88,6 +88,21 @@ impl Unread for BalanceSummary {
     }
 }
 
+/// A customer's lots: `noCredit` when it holds none.
+impl Unread for Vec<super::domain::CreditLot> {
+    type Shape = ();
+    fn unread(_: &ScopeRef) {}
+    fn no_credit(&self) -> bool {
+        self.is_empty()
+    }
+}
+
+/// A customer's transactions: none in the window is still `ok`.
+impl Unread for Vec<super::domain::CreditEvent> {
+    type Shape = ();
+    fn unread(_: &ScopeRef) {}
+}
+
 impl<T: Unread> ProfileRow<T> {
     /// Exactly one outcome per row: `ok`, `noCredit`, `excluded`, `forbidden`, `notFound`
     /// or `failed`.

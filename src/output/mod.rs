@@ -223,6 +223,9 @@ impl Writer {
                 }
                 Block::Table(table) => {
                     let mut grid = Grid::new(grid_style, table.columns, style);
+                    if let Some((title, new)) = table.retitle {
+                        grid.retitle(title, new);
+                    }
                     for row in &table.rows {
                         grid.add_row(row);
                     }
@@ -272,6 +275,55 @@ pub(crate) fn draw(grid: Grid) -> String {
     match grid.style {
         GridStyle::Terminal => terminal::render(grid),
         GridStyle::Markdown => markdown::render(&grid),
+    }
+}
+
+/// The list writers, for records of any type: one list may hold records that borrow from
+/// different values (a sweep's lots, each borrowing its customer's row, which is gone once
+/// written), so the record type is named at each push, not once for the list.
+enum AnyRows {
+    Flat(FlatRows),
+    Json(json::JsonRows),
+    Silent(SilentRows),
+    Metrics(MetricRows),
+    Table(TableRows),
+}
+
+impl AnyRows {
+    /// The writer for `R`'s list (its header or columns) in this format.
+    fn new<R: Record>(writer: Writer, style: Style) -> Self {
+        if let Some(kind) = writer.delimited() {
+            return AnyRows::Flat(FlatRows::new(kind, R::header(), style.header));
+        }
+        match writer {
+            Writer::Json => AnyRows::Json(json::JsonRows::new()),
+            Writer::Silent => AnyRows::Silent(SilentRows),
+            Writer::OpenMetrics => AnyRows::Metrics(MetricRows::default()),
+            Writer::Terminal => {
+                AnyRows::Table(TableRows::new(GridStyle::Terminal, R::columns(), style))
+            }
+            _ => AnyRows::Table(TableRows::new(GridStyle::Markdown, R::columns(), style)),
+        }
+    }
+
+    fn push<R: Record>(&mut self, records: &[R]) -> Result<String> {
+        match self {
+            AnyRows::Flat(rows) => RowWriter::<R>::push(rows, records),
+            AnyRows::Json(rows) => RowWriter::<R>::push(rows, records),
+            AnyRows::Silent(rows) => RowWriter::<R>::push(rows, records),
+            AnyRows::Metrics(rows) => RowWriter::<R>::push(rows, records),
+            AnyRows::Table(rows) => RowWriter::<R>::push(rows, records),
+        }
+    }
+
+    fn finish<R: Record>(self) -> Result<String> {
+        match self {
+            AnyRows::Flat(rows) => RowWriter::<R>::finish(Box::new(rows)),
+            AnyRows::Json(rows) => RowWriter::<R>::finish(Box::new(rows)),
+            AnyRows::Silent(rows) => RowWriter::<R>::finish(Box::new(rows)),
+            AnyRows::Metrics(rows) => RowWriter::<R>::finish(Box::new(rows)),
+            AnyRows::Table(rows) => RowWriter::<R>::finish(Box::new(rows)),
+        }
     }
 }
 
@@ -566,6 +618,17 @@ impl Printer {
         }
     }
 
+    /// A list of `R`s whose records may borrow from values that are gone once written (a
+    /// sweep's rows): `push` takes them row by row.
+    pub(crate) fn rows_of<R: Record>(&self) -> RowSink<'_> {
+        RowSink {
+            printer: self,
+            writer: AnyRows::new::<R>(self.writer, self.style()),
+            finish: AnyRows::finish::<R>,
+            count: 0,
+        }
+    }
+
     /// With `-o openmetrics`, a run that failed before writing anything (a sign-in failure,
     /// a listing that could not be read) still writes a whole exposition: `credits_up 0` with
     /// the exit code as a label, then `# EOF`. A scraper then sees the failure instead of a
@@ -674,6 +737,31 @@ impl<R: Record> ListSink<'_, R> {
         self.printer.write(&text)
     }
 
+    /// Writes what is left; returns how many records the list held.
+    pub(crate) fn finish(self) -> Result<usize> {
+        let text = self.writer.finish()?;
+        let _: Flow = self.printer.write(&text)?;
+        Ok(self.count)
+    }
+}
+
+/// A list being written whose records are named at each push (`Printer::rows_of`): `push`
+/// each row's records, then `finish`. `push` answers `Break` once the reader went away.
+pub(crate) struct RowSink<'p> {
+    printer: &'p Printer,
+    writer: AnyRows,
+    finish: fn(AnyRows) -> Result<String>,
+    count: usize,
+}
+
+impl RowSink<'_> {
+    /// Writes these records (of the type the list was made for, with any lifetime).
+    pub(crate) fn push<R: Record>(&mut self, records: &[R]) -> Result<Flow> {
+        self.count += records.len();
+        let text = self.writer.push(records)?;
+        self.printer.write(&text)
+    }
+
     /// How many records were pushed so far.
     pub(crate) fn count(&self) -> usize {
         self.count
@@ -681,7 +769,7 @@ impl<R: Record> ListSink<'_, R> {
 
     /// Writes what is left; returns how many records the list held.
     pub(crate) fn finish(self) -> Result<usize> {
-        let text = self.writer.finish()?;
+        let text = (self.finish)(self.writer)?;
         let _: Flow = self.printer.write(&text)?;
         Ok(self.count)
     }

@@ -10,6 +10,8 @@ use serde::Serialize;
 /// A table of typed cells.
 pub struct TableBlock<'a> {
     pub(crate) columns: &'static [Column],
+    /// A column titled otherwise for these rows (a sweep's "Profile" is "Customer").
+    pub(crate) retitle: Option<(&'static str, &'static str)>,
     pub(crate) rows: Vec<Vec<Cell<'a>>>,
 }
 

@@ -583,3 +583,72 @@ async fn a_resumed_sweep_reads_only_the_customers_not_read_yet() {
         "{one}"
     );
 }
+
+/// `lots` and `events` sweeps are one list (one JSON array), customer by customer in listing
+/// order, the customer in front in a table; a customer that cannot be read is named on stderr
+/// and decides the exit code. The `report` page names customers as customers too.
+#[tokio::test(flavor = "multi_thread")]
+async fn lots_and_events_sweeps_are_one_list_in_order() {
+    for (command, count) in [("lots", 2), ("events", 6)] {
+        let out = on_demo_day(&[command, "--all-customers", "--json"]);
+        assert_eq!(out.code, 0, "{out}");
+        assert_eq!(out.json().as_array().unwrap().len(), count, "{out}");
+        let table = on_demo_day(&[command, "--all-customers"]);
+        let first = table.stdout.lines().next().unwrap_or_default();
+        assert!(first.starts_with("| Customer "), "{table}");
+        let northwind = table.stdout.find("Northwind Traders").unwrap_or(usize::MAX);
+        let tailspin = table.stdout.find("Tailspin Toys").unwrap_or(0);
+        assert!(northwind < tailspin, "{table}");
+    }
+    let report = on_demo_day(&["report", "--all-customers", "--spend"]);
+    assert!(!report.stdout.contains("| Profile "), "{report}");
+    assert!(report.stdout.contains("| Customer "), "{report}");
+
+    let fake = partner_with_three_customers().await;
+    let lots = |c: &str| {
+        serde_json::json!({"value": [{
+            "id": format!("{PARTNER}/customers/{c}/providers/Microsoft.Consumption/lots/l-{c}"),
+            "name": format!("l-{c}"),
+            "type": "Microsoft.Consumption/lots",
+            "properties": {
+                "originalAmount": {"currency": "USD", "value": 100.00},
+                "closedBalance": {"currency": "USD", "value": 40.00},
+                "source": "Azure Credit Offer",
+                "startDate": "2026-01-01T00:00:00Z",
+                "expirationDate": "2027-01-01T00:00:00Z",
+                "status": "Active"
+            }
+        }]})
+        .to_string()
+    };
+    for c in ["c1", "c3"] {
+        fake.serve(
+            &format!("{PARTNER}/customers/{c}/providers/Microsoft.Consumption/lots"),
+            &lots(c),
+        )
+        .await;
+    }
+    Mock::given(method("GET"))
+        .and(path(format!(
+            "{PARTNER}/customers/c2/providers/Microsoft.Consumption/lots"
+        )))
+        .respond_with(
+            ResponseTemplate::new(403).set_body_string(
+                r#"{"error":{"code":"AuthorizationFailed","message":"No access."}}"#,
+            ),
+        )
+        .mount(&fake.server)
+        .await;
+    let out = fake.run(&["lots", "--all-customers", "--json"]);
+    assert_eq!(out.code, 4, "{out}");
+    let rows = out.json();
+    let names: Vec<&str> = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["name"].as_str().unwrap_or("?"))
+        .collect();
+    assert_eq!(names, ["l-c1", "l-c3"], "{out}");
+    assert!(out.stderr.contains("customer Customer c2"), "{out}");
+    assert!(out.stderr.contains("1 of 3 customers"), "{out}");
+}

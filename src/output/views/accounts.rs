@@ -92,6 +92,7 @@ impl View for Accounts<'_> {
             })
             .collect();
         vec![Block::Table(TableBlock {
+            retitle: None,
             columns: ACCOUNT_COLUMNS,
             rows,
         })]

@@ -139,6 +139,7 @@ impl View for AcoTotals<'_> {
             return Vec::new();
         }
         vec![Block::Table(TableBlock {
+            retitle: None,
             columns: ACO_TOTAL_COLUMNS,
             rows,
         })]

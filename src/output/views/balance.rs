@@ -209,6 +209,7 @@ impl View for BalanceSummary {
         let mut blocks = vec![
             Block::Line(title),
             Block::Table(TableBlock {
+                retitle: None,
                 columns: BALANCE_COLUMNS,
                 rows,
             }),

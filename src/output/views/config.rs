@@ -48,6 +48,7 @@ impl View for ConfigList {
             })
             .collect();
         vec![Block::Table(TableBlock {
+            retitle: None,
             columns: CONFIG_COLUMNS,
             rows,
         })]

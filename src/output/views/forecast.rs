@@ -180,6 +180,7 @@ impl View for ProfileForecast {
         let mut blocks = vec![
             Block::Line(title),
             Block::Table(TableBlock {
+                retitle: None,
                 columns: FORECAST_COLUMNS,
                 rows,
             }),
@@ -194,6 +195,7 @@ impl View for ProfileForecast {
         blocks.extend([
             Block::Line("Charges per month in the window:".into()),
             Block::Table(TableBlock {
+                retitle: None,
                 columns: MONTH_COLUMNS,
                 rows: months,
             }),
@@ -219,6 +221,7 @@ impl View for ProfileForecast {
                 "Lots with credit left, at their expiration:".into(),
             ));
             blocks.push(Block::Table(TableBlock {
+                retitle: None,
                 columns: OUTLOOK_COLUMNS,
                 rows: lots,
             }));

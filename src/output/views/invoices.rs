@@ -433,7 +433,11 @@ impl View for InvoicesPage<'_> {
                         .collect()
                 })
                 .collect();
-            blocks.push(Block::Table(TableBlock { columns, rows }));
+            blocks.push(Block::Table(TableBlock {
+                columns,
+                retitle: None,
+                rows,
+            }));
             if self.shown.events {
                 // Apart from the table, or from the last record it became: not a field of it.
                 blocks.push(Block::Line(String::new()));
@@ -460,7 +464,11 @@ impl View for InvoicesPage<'_> {
                         .collect()
                 })
                 .collect();
-            blocks.push(Block::Table(TableBlock { columns, rows }));
+            blocks.push(Block::Table(TableBlock {
+                columns,
+                retitle: None,
+                rows,
+            }));
         }
         if self.unread > 0 {
             blocks.push(Block::Line(format!(

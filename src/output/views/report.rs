@@ -73,7 +73,14 @@ impl View for Report {
     fn blocks(&self) -> Vec<Block<'_>> {
         let mut blocks = vec![Block::Heading(1, format!("Azure credits, {}", self.as_of))];
         blocks.push(Block::Line(String::new()));
+        // Customers' rows say so, in every table that names them.
+        let customers = self
+            .profiles
+            .first()
+            .is_some_and(|row| row.profile.kind() == crate::model::scope::ScopeKind::Customer);
+        let retitle = customers.then_some(("Profile", "Customer"));
         blocks.push(Block::Table(TableBlock {
+            retitle,
             columns: FORECAST_ROW_COLUMNS,
             rows: self
                 .profiles
@@ -97,6 +104,7 @@ impl View for Report {
             blocks.push(Block::Line(String::new()));
             let summary = &result.inputs.balance;
             blocks.push(Block::Table(TableBlock {
+                retitle: None,
                 columns: BALANCE_COLUMNS,
                 rows: vec![
                     vec![
@@ -117,6 +125,7 @@ impl View for Report {
             }));
             blocks.push(Block::Line(String::new()));
             blocks.push(Block::Table(TableBlock {
+                retitle: None,
                 columns: EXPIRING_COLUMNS,
                 rows: soon
                     .iter()
@@ -186,6 +195,7 @@ impl View for Report {
                 blocks.push(Block::Line("No cost this month.".into()));
             } else {
                 blocks.push(Block::Table(TableBlock {
+                    retitle,
                     columns: SPENT_COLUMNS,
                     rows,
                 }));
@@ -196,6 +206,7 @@ impl View for Report {
             blocks.push(Block::Heading(2, "Checks of Azure's figures".into()));
             blocks.push(Block::Line(String::new()));
             blocks.push(Block::Table(TableBlock {
+                retitle: None,
                 columns: super::verify::VERIFY_COLUMNS,
                 rows: verified.iter().map(super::verify_cells).collect(),
             }));
@@ -205,6 +216,7 @@ impl View for Report {
             blocks.push(Block::Heading(2, "Checks".into()));
             blocks.push(Block::Line(String::new()));
             blocks.push(Block::Table(TableBlock {
+                retitle,
                 columns: CHECK_COLUMNS,
                 rows: self
                     .checks

@@ -215,6 +215,7 @@ impl View for SpendPage<'_> {
                 })
                 .collect();
             blocks.push(Block::Table(TableBlock {
+                retitle: None,
                 columns: if self.not_covered {
                     GROUP_COLUMNS_NOT_COVERED
                 } else {
@@ -230,6 +231,7 @@ impl View for SpendPage<'_> {
                     .map(|day| vec![Cell::date(Some(day.date)), Cell::Amount(Some(&day.cost))])
                     .collect();
                 blocks.push(Block::Table(TableBlock {
+                    retitle: None,
                     columns: DAILY_COLUMNS,
                     rows,
                 }));

@@ -105,7 +105,11 @@ impl View for VerifyPage<'_> {
             .iter()
             .map(|f| verify_cells(f).into_iter().skip(skip).collect())
             .collect();
-        blocks.push(Block::Table(TableBlock { columns, rows }));
+        blocks.push(Block::Table(TableBlock {
+            columns,
+            retitle: None,
+            rows,
+        }));
         blocks
     }
 
