@@ -176,11 +176,15 @@ impl Failures {
 
     fn add<T>(&mut self, row: &ProfileRow<T>) {
         if let Some(failure) = row.failure() {
-            if self.shown.len() < self.limit {
-                self.shown.push(failure);
-            } else {
-                self.more += 1;
-            }
+            self.add_error(failure);
+        }
+    }
+
+    fn add_error(&mut self, failure: crate::error::Error) {
+        if self.shown.len() < self.limit {
+            self.shown.push(failure);
+        } else {
+            self.more += 1;
         }
     }
 
@@ -318,10 +322,25 @@ where
         Err(_) if sink.count() == 0 => Ok(0),
         _ => sink.finish(),
     };
+    let taken = taken.into_inner();
+    // The customers an earlier run could not read are said again: they still decide.
+    for entry in &taken {
+        let kind = match entry.outcome.as_str() {
+            "forbidden" => crate::error::ErrorKind::Permission,
+            "notFound" => crate::error::ErrorKind::NotFound,
+            _ => continue,
+        };
+        failures.add_error(crate::error::Error::new(
+            kind,
+            format!(
+                "customer {}: {} when read earlier (in the journal)",
+                entry.customer, entry.outcome
+            ),
+        ));
+    }
     failures.print(context);
     let swept = swept?;
     finished?;
-    let taken = taken.into_inner();
     if let Some(journal) = &journal {
         context.printer.note(&format!(
             "{} of {} customers taken from {} (read earlier); {} read now",

@@ -549,6 +549,12 @@ async fn a_resumed_sweep_reads_only_the_customers_not_read_yet() {
         second.stderr.contains("3 of 4 customers taken from"),
         "{second}"
     );
+    assert!(
+        second
+            .stderr
+            .contains("customer Customer c3: forbidden when read earlier"),
+        "{second}"
+    );
     let balance_reads = fake
         .server
         .received_requests()
