@@ -355,6 +355,9 @@ pub(crate) struct LotsArgs {
     #[command(flatten)]
     pub(crate) scope: ScopeArgs,
 
+    #[command(flatten)]
+    pub(crate) sweep: SweepArgs,
+
     /// Only lots of this source (PurchasedCredit, PromotionalCredit, ConsumptionCommitment,
     /// ...); sent to Azure as $filter at account scope
     #[arg(long, value_name = "SOURCE")]
@@ -381,6 +384,9 @@ pub(crate) struct LotsArgs {
 pub(crate) struct EventsArgs {
     #[command(flatten)]
     pub(crate) scope: ScopeArgs,
+
+    #[command(flatten)]
+    pub(crate) sweep: SweepArgs,
 
     /// Only transactions of lots of this source; sent to Azure as $filter at account scope
     #[arg(long, value_name = "SOURCE")]

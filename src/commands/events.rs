@@ -35,12 +35,13 @@ pub(crate) async fn run(context: &Context, args: EventsArgs) -> Result<()> {
         ..EventQuery::window(start, end)
     };
     let selection = Selection::from_flags(context, &args.scope, &SERVED)?;
+    let resume = super::resume_of("events", &args.sweep, &selection)?;
     let none_between = format!("no credit transactions between {start} and {end}");
     if let Selection::All(_) = selection {
         return run_all(context, &selection, &asked, &none_between).await;
     }
     if selection.is_sweep() {
-        return run_sweep(context, &selection, &asked).await;
+        return run_sweep(context, &selection, resume, &asked).await;
     }
     // One scope: written page by page. A fresh list for every attempt: a retry starts from
     // nothing (the resolver retries only while nothing has been written).
@@ -62,12 +63,17 @@ pub(crate) async fn run(context: &Context, args: EventsArgs) -> Result<()> {
 
 /// A customer sweep: each customer's transactions, written customer by customer in order as
 /// soon as the customers before are written (the customer's name in front in a table).
-async fn run_sweep(context: &Context, selection: &Selection, asked: &EventQuery) -> Result<()> {
+async fn run_sweep(
+    context: &Context,
+    selection: &Selection,
+    resume: Option<(&'static str, &std::path::Path)>,
+    asked: &EventQuery,
+) -> Result<()> {
     let sink = context.printer.rows_of::<OfProfile<CreditEvent>>();
     super::sweep_with(
         context,
         selection,
-        None,
+        resume,
         async |client, scope| every_event(client, &scope, asked).await,
         |_| Vec::new(),
         sink,

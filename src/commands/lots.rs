@@ -30,6 +30,7 @@ pub(crate) async fn run(context: &Context, args: LotsArgs) -> Result<()> {
         .map(checks::parse_days)
         .transpose()?;
     let selection = Selection::from_flags(context, &args.scope, &SERVED)?;
+    let resume = super::resume_of("lots", &args.sweep, &selection)?;
     let as_of = context.settings.as_of.value;
     let asked = LotQuery {
         source: args.source.clone(),
@@ -52,27 +53,35 @@ pub(crate) async fn run(context: &Context, args: LotsArgs) -> Result<()> {
         // Each customer's lots, written customer by customer in order as soon as the
         // customers before are written.
         let sink = context.printer.rows_of::<OfProfile<LotRow>>();
-        return super::sweep_with(context, &selection, None, read, check, sink, |row, sink| {
-            let Ok(lots) = &row.result else {
-                return Ok(crate::output::Flow::Continue(()));
-            };
-            let shown: Vec<LotRow> = lots
-                .iter()
-                .map(|lot| LotRow {
-                    profile: Some(&row.profile),
-                    account: None,
-                    lot: lot.on(as_of),
-                })
-                .collect();
-            let listed: Vec<OfProfile<LotRow>> = shown
-                .iter()
-                .map(|record| OfProfile {
-                    profile: &row.profile,
-                    record,
-                })
-                .collect();
-            sink.push(&listed)
-        })
+        return super::sweep_with(
+            context,
+            &selection,
+            resume,
+            read,
+            check,
+            sink,
+            |row, sink| {
+                let Ok(lots) = &row.result else {
+                    return Ok(crate::output::Flow::Continue(()));
+                };
+                let shown: Vec<LotRow> = lots
+                    .iter()
+                    .map(|lot| LotRow {
+                        profile: Some(&row.profile),
+                        account: None,
+                        lot: lot.on(as_of),
+                    })
+                    .collect();
+                let listed: Vec<OfProfile<LotRow>> = shown
+                    .iter()
+                    .map(|record| OfProfile {
+                        profile: &row.profile,
+                        record,
+                    })
+                    .collect();
+                sink.push(&listed)
+            },
+        )
         .await;
     }
     let resolved = resolve::read(context, &selection, read).await?;

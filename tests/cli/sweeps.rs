@@ -606,6 +606,20 @@ async fn lots_and_events_sweeps_are_one_list_in_order() {
         let tailspin = table.stdout.find("Tailspin Toys").unwrap_or(0);
         assert!(northwind < tailspin, "{table}");
     }
+    // They resume too: a second run with the same journal reads nobody and lists nothing.
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("events.jsonl");
+    let journal = journal.to_str().unwrap();
+    let args = ["events", "--all-customers", "--json", "--resume", journal];
+    assert_eq!(on_demo_day(&args).json().as_array().unwrap().len(), 6);
+    let again = on_demo_day(&args);
+    assert_eq!(again.code, 0, "{again}");
+    assert_eq!(again.json(), serde_json::json!([]), "{again}");
+    assert!(
+        again.stderr.contains("2 of 2 customers taken from"),
+        "{again}"
+    );
+
     let report = on_demo_day(&["report", "--all-customers", "--spend"]);
     assert!(!report.stdout.contains("| Profile "), "{report}");
     assert!(report.stdout.contains("| Customer "), "{report}");
