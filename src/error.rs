@@ -88,6 +88,19 @@ impl ErrorKind {
         }
     }
 
+    /// The kind an exit code of a failure stands for (3-7), as a journal keeps it.
+    pub(crate) fn from_exit_code(code: u8) -> Option<Self> {
+        [
+            ErrorKind::Auth,
+            ErrorKind::Permission,
+            ErrorKind::NotFound,
+            ErrorKind::Unavailable,
+            ErrorKind::Output,
+        ]
+        .into_iter()
+        .find(|kind| kind.exit_code() == code)
+    }
+
     pub(crate) fn exit_code(self) -> u8 {
         match self {
             ErrorKind::CheckFailed => exit::CHECK_FAILED,

@@ -224,7 +224,7 @@ pub(crate) struct Swept {
     pub(crate) rows: usize,
     /// Customers not read because `skip` named them.
     pub(crate) skipped: usize,
-    /// Customers listed or named in all.
+    /// Customers listed or named in all (those skipped included).
     pub(crate) total: usize,
     /// The reader of the rows went away (`on_row` answered `Break`) before the last row.
     pub(crate) stopped: bool,
@@ -246,6 +246,7 @@ pub(crate) async fn sweep<T>(
 ) -> Result<Swept> {
     let client = context.client().await?;
     client.deadline_from_progress();
+    // `listed` counts the customers to read now; those `skip` names are counted apart.
     let listing = Listing::default();
     let skipped = std::sync::atomic::AtomicUsize::new(0);
     let (sender, targets) = futures::channel::mpsc::unbounded::<Pending>();
@@ -254,22 +255,28 @@ pub(crate) async fn sweep<T>(
             skipped.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             return None;
         }
+        listing.add(1);
         Some((account, scope, None))
     };
+    // Set when the rows' reader went away: the listing stops too.
+    let gone = std::cell::Cell::new(false);
     let listed = async {
         match selection {
             Selection::AllCustomers(account) => {
                 let accounts = partner_accounts(context, account.as_deref()).await?;
                 context.printer.progress().stage("customers");
                 for account in &accounts {
+                    if gone.get() {
+                        break;
+                    }
                     let owner = AccountRef::of(account);
                     let account_name = account.display_name.clone().unwrap_or(account.name.clone());
                     customer_pages(client, &account.id, |page| -> Result<Flow> {
                         for customer in page {
                             let customer = listed_customer(customer, &owner, &account_name)?;
-                            listing.add(1);
                             if let Some(target) = unless_read((customer.account, customer.scope)) {
                                 if sender.unbounded_send(target).is_err() {
+                                    gone.set(true);
                                     return Ok(Flow::Break(()));
                                 }
                             }
@@ -278,7 +285,7 @@ pub(crate) async fn sweep<T>(
                     })
                     .await?;
                 }
-                if listing.listed() == 0 {
+                if listing.listed() + skipped.load(std::sync::atomic::Ordering::Relaxed) == 0 {
                     return Err(Error::not_found(
                         "the Microsoft Partner Agreement accounts visible to this sign-in list no customer",
                     ));
@@ -286,7 +293,6 @@ pub(crate) async fn sweep<T>(
             }
             Selection::Customers(queries) => {
                 let named = named_customers(context, queries).await?;
-                listing.add(named.len());
                 for target in named.into_iter().filter_map(unless_read) {
                     // The receiver lives as long as this sweep: a send cannot fail here.
                     let _ = sender.unbounded_send(target);
@@ -302,16 +308,23 @@ pub(crate) async fn sweep<T>(
         sender.close_channel();
         Ok(())
     };
+    // Rows the reader got: one whose writing found the reader gone is not counted.
     let mut rows = 0;
     let reading = scope_rows(context, "customer", targets, &listing, &read, |row| {
-        rows += 1;
-        on_row(row)
+        let flow = on_row(row)?;
+        if flow.is_continue() {
+            rows += 1;
+        } else {
+            gone.set(true);
+        }
+        Ok(flow)
     });
     let (_, flow) = futures::future::try_join(listed, reading).await?;
+    let skipped = skipped.load(std::sync::atomic::Ordering::Relaxed);
     Ok(Swept {
         rows,
-        skipped: skipped.load(std::sync::atomic::Ordering::Relaxed),
-        total: listing.listed(),
+        skipped,
+        total: listing.listed() + skipped,
         stopped: flow.is_break(),
     })
 }
@@ -536,7 +549,8 @@ async fn scope_rows<T>(
                 };
                 let finished = done.fetch_add(1, Relaxed) + 1;
                 if started.elapsed() < RICH_PROGRESS_AFTER {
-                    progress.stage(format!("{noun} {} of {}", finished + 1, listing.total()));
+                    let next = (finished + 1).min(listing.listed().max(1));
+                    progress.stage(format!("{noun} {next} of {}", listing.total()));
                 }
                 ProfileRow {
                     account,
@@ -581,7 +595,8 @@ async fn scope_rows<T>(
                 ));
             }
             if let Some(max) = max_time {
-                match max_time_kept(noun, finished, listing, elapsed, max, released.get()) {
+                let written = context.printer.has_written();
+                match max_time_kept(noun, finished, listing, elapsed, max, written) {
                     MaxTime::Unknown => {}
                     MaxTime::Kept => released.set(true),
                     MaxTime::Broken(error) => return error,

@@ -27,8 +27,12 @@ struct Header {
     /// Always `credits sweep journal`: what the file is.
     journal: String,
     version: u32,
-    /// `balance`, `forecast`.
+    /// `balance`, `forecast`, `lots`, `events`.
     command: String,
+    /// What the command was asked beyond its scope (its checks and filters): a journal of
+    /// another question is not this run's.
+    #[serde(default)]
+    query: String,
     as_of: NaiveDate,
 }
 
@@ -44,15 +48,31 @@ pub(crate) struct Entry {
     pub(crate) customer: String,
     /// `ok`, `noCredit`, `forbidden`, `notFound` or `failed`.
     pub(crate) outcome: String,
-    /// The checks its row failed, with why (`--min`: below 100 USD).
+    /// Its checks that did not pass, with why (`--min`: below 100 USD).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub(crate) failed: Vec<FailedCheck>,
+    pub(crate) checks: Vec<CheckNote>,
 }
 
+/// A check of a row that did not pass.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-pub(crate) struct FailedCheck {
+#[serde(rename_all = "camelCase")]
+pub(crate) struct CheckNote {
+    /// The flag: `--min`.
     pub(crate) check: String,
+    /// `failed`, `couldNotCheck` or `notChecked`.
+    pub(crate) result: String,
     pub(crate) why: String,
+    /// For `couldNotCheck`: the exit code it gives.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) exit_code: Option<u8>,
+}
+
+/// What a sweep's journal is for: the command, what it was asked, and where the file is.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct JournalOf<'a> {
+    pub(crate) command: &'static str,
+    pub(crate) query: &'a str,
+    pub(crate) path: &'a Path,
 }
 
 impl Entry {
@@ -78,7 +98,8 @@ impl Journal {
     /// Opens (or creates) the journal at `path` for `command` as of `as_of`, and reads what
     /// it holds. A journal of another command or another day is refused: its outcomes are
     /// not this run's.
-    pub(crate) fn open(path: &Path, command: &str, as_of: NaiveDate) -> Result<(Self, Earlier)> {
+    pub(crate) fn open(of: JournalOf<'_>, as_of: NaiveDate) -> Result<(Self, Earlier)> {
+        let path = of.path;
         let shown = path.display();
         let failed = |what: &str, error: std::io::Error| {
             Error::new(
@@ -106,28 +127,33 @@ impl Journal {
         let header = Header {
             journal: WHAT.to_string(),
             version: 1,
-            command: command.to_string(),
+            command: of.command.to_string(),
+            query: of.query.to_string(),
             as_of,
         };
-        // A torn last line (the run was killed while writing it) is cut off.
+        // A file that is not this run's journal is refused before anything of it changes.
         let whole = text
             .iter()
             .rposition(|b| *b == b'\n')
             .map_or(0, |last| last + 1);
+        let earlier = if text.is_empty() {
+            None
+        } else {
+            Some(read_entries(&text[..whole], &header, path)?)
+        };
+        // A torn last line (the run was killed while writing it) is cut off.
         if whole < text.len() {
             file.set_len(whole as u64)
                 .map_err(|e| failed("cut its torn last line", e))?;
-            text.truncate(whole);
         }
         let mut journal = Journal {
             file,
             path: path.to_path_buf(),
         };
-        if text.is_empty() {
+        let Some(earlier) = earlier else {
             journal.append_json(&header)?;
             return Ok((journal, Earlier::new()));
-        }
-        let earlier = read_entries(&text, &header, path)?;
+        };
         journal
             .file
             .seek(std::io::SeekFrom::End(0))
@@ -171,8 +197,11 @@ fn read_entries(text: &[u8], header: &Header, path: &Path) -> Result<Earlier> {
             "{shown}:{number}: {why}; --resume takes a journal this tool wrote (or a new file)"
         ))
     };
-    let Some((_, first)) = lines.next() else {
-        return Ok(Earlier::new());
+    let Some((_, first)) = lines.next().filter(|(_, line)| !line.is_empty()) else {
+        return Err(bad(
+            1,
+            "not the first line of a sweep journal (no whole line)",
+        ));
     };
     let found: Header = serde_json::from_slice(first)
         .map_err(|_| bad(1, "not the first line of a sweep journal"))?;
@@ -183,6 +212,12 @@ fn read_entries(text: &[u8], header: &Header, path: &Path) -> Result<Earlier> {
         return Err(Error::usage(format!(
             "--resume {shown} is the journal of `credits {}`, not of `credits {}`; give another file",
             found.command, header.command
+        )));
+    }
+    if found.query != header.query {
+        return Err(Error::usage(format!(
+            "--resume {shown} is the journal of `credits {} {}`, asked otherwise than this run ({}); give a new file",
+            found.command, found.query, header.query
         )));
     }
     if found.as_of != header.as_of {
@@ -216,12 +251,20 @@ mod tests {
         NaiveDate::from_ymd_opt(2026, 12, 6).unwrap_or_default()
     }
 
+    fn of<'a>(path: &'a Path, command: &'static str) -> JournalOf<'a> {
+        JournalOf {
+            command,
+            query: "--min 100USD",
+            path,
+        }
+    }
+
     fn entry(id: &str, outcome: &str) -> Entry {
         Entry {
             id: id.to_string(),
             customer: format!("customer {id}"),
             outcome: outcome.to_string(),
-            failed: Vec::new(),
+            checks: Vec::new(),
         }
     }
 
@@ -229,7 +272,7 @@ mod tests {
     fn a_rerun_takes_final_outcomes_and_reads_failed_ones_again() -> Result<()> {
         let dir = tempfile::tempdir().map_err(|e| Error::usage(e.to_string()))?;
         let path = dir.path().join("journal.jsonl");
-        let (mut journal, earlier) = Journal::open(&path, "balance", day())?;
+        let (mut journal, earlier) = Journal::open(of(&path, "balance"), day())?;
         assert!(earlier.is_empty());
         for (id, outcome) in [
             ("A", "ok"),
@@ -240,17 +283,17 @@ mod tests {
             journal.append(&entry(id, outcome))?;
         }
         drop(journal);
-        let (_, earlier) = Journal::open(&path, "balance", day())?;
+        let (_, earlier) = Journal::open(of(&path, "balance"), day())?;
         let mut ids: Vec<&str> = earlier.keys().map(String::as_str).collect();
         ids.sort();
         assert_eq!(ids, ["a", "b", "d"]);
         // Another command, or another day, is refused.
-        let other = Journal::open(&path, "forecast", day())
+        let other = Journal::open(of(&path, "forecast"), day())
             .err()
             .map(|e| e.message);
         assert!(other.is_some_and(|m| m.contains("journal of `credits balance`")));
         let later = day().succ_opt().unwrap_or_default();
-        assert!(Journal::open(&path, "balance", later).is_err());
+        assert!(Journal::open(of(&path, "balance"), later).is_err());
         Ok(())
     }
 
@@ -258,7 +301,7 @@ mod tests {
     fn a_torn_last_line_is_dropped_and_a_bad_line_named() -> Result<()> {
         let dir = tempfile::tempdir().map_err(|e| Error::usage(e.to_string()))?;
         let path = dir.path().join("journal.jsonl");
-        let (mut journal, _) = Journal::open(&path, "balance", day())?;
+        let (mut journal, _) = Journal::open(of(&path, "balance"), day())?;
         journal.append(&entry("a", "ok"))?;
         drop(journal);
         let mut file = std::fs::OpenOptions::new()
@@ -268,19 +311,34 @@ mod tests {
         file.write_all(br#"{"id":"b","custo"#)
             .map_err(|e| Error::usage(e.to_string()))?;
         drop(file);
-        let (mut journal, earlier) = Journal::open(&path, "balance", day())?;
+        let (mut journal, earlier) = Journal::open(of(&path, "balance"), day())?;
         assert_eq!(earlier.len(), 1);
         journal.append(&entry("b", "ok"))?;
         drop(journal);
-        let (_, earlier) = Journal::open(&path, "balance", day())?;
+        let (_, earlier) = Journal::open(of(&path, "balance"), day())?;
         assert_eq!(earlier.len(), 2, "the torn line was cut before appending");
 
-        std::fs::write(&path, "{\"journal\":\"credits sweep journal\",\"version\":1,\"command\":\"balance\",\"asOf\":\"2026-12-06\"}\nnot json\n")
+        std::fs::write(&path, "{\"journal\":\"credits sweep journal\",\"version\":1,\"command\":\"balance\",\"query\":\"--min 100USD\",\"asOf\":\"2026-12-06\"}\nnot json\n")
             .map_err(|e| Error::usage(e.to_string()))?;
-        let bad = Journal::open(&path, "balance", day())
+        let bad = Journal::open(of(&path, "balance"), day())
             .err()
             .map(|e| e.message);
         assert!(bad.is_some_and(|m| m.contains("journal.jsonl:2: not a line")));
+
+        // A file that is not a journal is refused and left as it was, torn last line and all.
+        let other = dir.path().join("customers.txt");
+        std::fs::write(&other, "Northwind Traders").map_err(|e| Error::usage(e.to_string()))?;
+        assert!(Journal::open(of(&other, "balance"), day()).is_err());
+        let kept = std::fs::read_to_string(&other).map_err(|e| Error::usage(e.to_string()))?;
+        assert_eq!(kept, "Northwind Traders");
+        // Another question (other checks or filters) is another journal.
+        std::fs::remove_file(&path).map_err(|e| Error::usage(e.to_string()))?;
+        drop(Journal::open(of(&path, "balance"), day())?);
+        let asked_otherwise = JournalOf {
+            query: "--min 200USD",
+            ..of(&path, "balance")
+        };
+        assert!(Journal::open(asked_otherwise, day()).is_err());
         Ok(())
     }
 }

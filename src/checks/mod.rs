@@ -212,18 +212,25 @@ impl Ledger {
                 Outcome::Unread(kind, format!("{} (read earlier)", entry.outcome)),
             );
         }
-        for failed in &entry.failed {
+        for note in &entry.checks {
             // The check's name is one of the command's flags; an unknown one is named as read.
             let check = KNOWN_CHECKS
                 .iter()
-                .find(|known| **known == failed.check)
+                .find(|known| **known == note.check)
                 .copied()
                 .unwrap_or("earlier check");
-            self.record(
-                &entry.customer,
-                Some(check),
-                Outcome::Failed(failed.why.clone()),
-            );
+            let why = format!("{} (read earlier)", note.why);
+            let outcome = match note.result.as_str() {
+                "failed" => Outcome::Failed(why),
+                "notChecked" => Outcome::NotChecked(why),
+                _ => Outcome::Unread(
+                    note.exit_code
+                        .and_then(ErrorKind::from_exit_code)
+                        .unwrap_or(ErrorKind::Unavailable),
+                    why,
+                ),
+            };
+            self.record(&entry.customer, Some(check), outcome);
         }
     }
 

@@ -27,7 +27,14 @@ pub(crate) async fn run(context: &Context, args: BalanceArgs) -> Result<()> {
     if selection.is_sweep() {
         Thresholds::for_sweep(minimum.as_ref())?;
     }
-    let resume = super::resume_of("balance", &args.sweep, &selection)?;
+    let mut flags: Vec<(&str, Option<String>)> = args
+        .min
+        .iter()
+        .map(|m| ("--min", Some(m.clone())))
+        .collect();
+    flags.push(("--details", args.details.then(String::new)));
+    let query = super::asked(&flags);
+    let resume = super::resume_of("balance", &query, &args.sweep, &selection)?;
     let as_of = context.settings.as_of.value;
     let details = args.details;
     let check = |summary: &BalanceSummary| match &minimum {

@@ -35,7 +35,13 @@ pub(crate) async fn run(context: &Context, args: EventsArgs) -> Result<()> {
         ..EventQuery::window(start, end)
     };
     let selection = Selection::from_flags(context, &args.scope, &SERVED)?;
-    let resume = super::resume_of("events", &args.sweep, &selection)?;
+    let query = super::asked(&[
+        ("--start", Some(start.to_string())),
+        ("--end", Some(end.to_string())),
+        ("--lot-source", args.lot_source.clone()),
+        ("--lot-id", args.lot_id.clone()),
+    ]);
+    let resume = super::resume_of("events", &query, &args.sweep, &selection)?;
     let none_between = format!("no credit transactions between {start} and {end}");
     if let Selection::All(_) = selection {
         return run_all(context, &selection, &asked, &none_between).await;
@@ -66,7 +72,7 @@ pub(crate) async fn run(context: &Context, args: EventsArgs) -> Result<()> {
 async fn run_sweep(
     context: &Context,
     selection: &Selection,
-    resume: Option<(&'static str, &std::path::Path)>,
+    resume: Option<crate::resume::JournalOf<'_>>,
     asked: &EventQuery,
 ) -> Result<()> {
     let sink = context.printer.rows_of::<OfProfile<CreditEvent>>();
@@ -78,7 +84,8 @@ async fn run_sweep(
         |_| Vec::new(),
         sink,
         |row, sink| {
-            let Ok(events) = &row.result else {
+            // Nothing to write (not even a csv header) for a customer without transactions.
+            let Some(events) = row.result.as_ref().ok().filter(|events| !events.is_empty()) else {
                 return Ok(Flow::Continue(()));
             };
             let listed: Vec<OfProfile<CreditEvent>> = events

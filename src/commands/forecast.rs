@@ -77,7 +77,18 @@ pub(crate) async fn run(context: &Context, args: ForecastArgs) -> Result<()> {
     if selection.is_sweep() {
         Thresholds::for_sweep(wanted.max_unused.as_ref())?;
     }
-    let resume = super::resume_of("forecast", &args.sweep, &selection)?;
+    let mut flags: Vec<(&str, Option<String>)> = vec![
+        ("--window", Some(wanted.window.to_string())),
+        ("--min-days", args.forecast.min_days.clone()),
+    ];
+    flags.extend(
+        args.forecast
+            .max_unused
+            .iter()
+            .map(|m| ("--max-unused", Some(m.clone()))),
+    );
+    let query = super::asked(&flags);
+    let resume = super::resume_of("forecast", &query, &args.sweep, &selection)?;
     let (as_of, window) = (context.settings.as_of.value, wanted.window);
     let read_one = async |client: &ArmClient, scope| read(client, scope, as_of, window).await;
     if selection.is_sweep() {

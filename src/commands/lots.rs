@@ -30,7 +30,12 @@ pub(crate) async fn run(context: &Context, args: LotsArgs) -> Result<()> {
         .map(checks::parse_days)
         .transpose()?;
     let selection = Selection::from_flags(context, &args.scope, &SERVED)?;
-    let resume = super::resume_of("lots", &args.sweep, &selection)?;
+    let query = super::asked(&[
+        ("--source", args.source.clone()),
+        ("--status", args.status.clone()),
+        ("--expiring-within", within_days.map(|d| d.to_string())),
+    ]);
+    let resume = super::resume_of("lots", &query, &args.sweep, &selection)?;
     let as_of = context.settings.as_of.value;
     let asked = LotQuery {
         source: args.source.clone(),
@@ -61,7 +66,8 @@ pub(crate) async fn run(context: &Context, args: LotsArgs) -> Result<()> {
             check,
             sink,
             |row, sink| {
-                let Ok(lots) = &row.result else {
+                // Nothing to write (not even a csv header) for a customer without lots.
+                let Some(lots) = row.result.as_ref().ok().filter(|lots| !lots.is_empty()) else {
                     return Ok(crate::output::Flow::Continue(()));
                 };
                 let shown: Vec<LotRow> = lots

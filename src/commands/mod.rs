@@ -25,6 +25,7 @@ use crate::context::Context;
 use crate::error::Result;
 use crate::model::row::ProfileRow;
 use crate::output::Printer;
+use crate::resume::JournalOf;
 use crate::settings::{Environment, Settings};
 
 /// The failed rows whose errors are printed one by one (without `-v`).
@@ -201,17 +202,40 @@ impl Failures {
     }
 }
 
-/// `--resume FILE` of `command`, which only a customer sweep takes.
+/// What a command was asked beyond its scope, as its flags would say it (`--min 100USD
+/// --details`): a journal records it, so a rerun asked otherwise is not taken for the same.
+pub(crate) fn asked(flags: &[(&str, Option<String>)]) -> String {
+    flags
+        .iter()
+        .filter_map(|(flag, value)| value.as_ref().map(|value| (flag, value)))
+        .map(|(flag, value)| {
+            if value.is_empty() {
+                flag.to_string()
+            } else {
+                format!("{flag} {value}")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// `--resume FILE` of `command` asked `query` (its checks and filters, as text), which only
+/// a customer sweep takes.
 pub(crate) fn resume_of<'a>(
     command: &'static str,
+    query: &'a str,
     args: &'a crate::cli::SweepArgs,
     selection: &crate::resolve::Selection,
-) -> Result<Option<(&'static str, &'a std::path::Path)>> {
+) -> Result<Option<JournalOf<'a>>> {
     match &args.resume {
         Some(_) if !selection.is_sweep() => Err(crate::error::Error::usage(
             "--resume FILE keeps the progress of a customer sweep; give it with --all-customers, --customers-from FILE or several --customer",
         )),
-        resume => Ok(resume.as_deref().map(|path| (command, path))),
+        resume => Ok(resume.as_deref().map(|path| JournalOf {
+            command,
+            query,
+            path,
+        })),
     }
 }
 
@@ -219,7 +243,7 @@ pub(crate) fn resume_of<'a>(
 pub(crate) async fn sweep<T>(
     context: &Context,
     selection: &crate::resolve::Selection,
-    journal: Option<(&'static str, &std::path::Path)>,
+    journal: Option<JournalOf<'_>>,
     read: impl AsyncFn(&crate::arm::client::ArmClient, crate::model::domain::ScopeRef) -> Result<T>,
     check: impl Fn(&T) -> Vec<(&'static str, crate::checks::Outcome)>,
     each: impl Fn(&T),
@@ -254,7 +278,7 @@ where
 pub(crate) async fn sweep_with<T>(
     context: &Context,
     selection: &crate::resolve::Selection,
-    journal: Option<(&'static str, &std::path::Path)>,
+    journal: Option<JournalOf<'_>>,
     read: impl AsyncFn(&crate::arm::client::ArmClient, crate::model::domain::ScopeRef) -> Result<T>,
     check: impl Fn(&T) -> Vec<(&'static str, crate::checks::Outcome)>,
     mut sink: crate::output::RowSink<'_>,
@@ -267,14 +291,17 @@ where
     T: crate::model::row::Unread,
 {
     use crate::checks::Outcome;
-    use crate::resume::{Entry, FailedCheck, Journal};
+    use crate::resume::{CheckNote, Entry, Journal};
     let (mut journal, earlier) = match journal {
-        Some((command, path)) => {
-            let (journal, earlier) = Journal::open(path, command, context.settings.as_of.value)?;
+        Some(of) => {
+            let (journal, earlier) = Journal::open(of, context.settings.as_of.value)?;
             (Some(journal), earlier)
         }
         None => (None, Default::default()),
     };
+    // A table is drawn at the end: its rows are journalled once it is written.
+    let streams = sink.streams();
+    let mut unwritten: Vec<Entry> = Vec::new();
     // The journal's customers this sweep meets, in the order met.
     let taken = std::cell::RefCell::new(Vec::new());
     let skip = |scope: &crate::model::domain::ScopeRef| match earlier
@@ -290,14 +317,21 @@ where
     let mut failures = Failures::new(context);
     let swept = crate::resolve::sweep(context, selection, read, skip, |row| {
         let outcomes = row.result.as_ref().map(&check).unwrap_or_default();
-        let failed: Vec<FailedCheck> = outcomes
+        let checks: Vec<CheckNote> = outcomes
             .iter()
-            .filter_map(|(check, outcome)| match outcome {
-                Outcome::Failed(why) => Some(FailedCheck {
+            .filter_map(|(check, outcome)| {
+                let (result, why, exit_code) = match outcome {
+                    Outcome::Passed => return None,
+                    Outcome::Failed(why) => ("failed", why, None),
+                    Outcome::Unread(kind, why) => ("couldNotCheck", why, Some(kind.exit_code())),
+                    Outcome::NotChecked(why) => ("notChecked", why, None),
+                };
+                Some(CheckNote {
                     check: check.to_string(),
+                    result: result.to_string(),
                     why: why.clone(),
-                }),
-                _ => None,
+                    exit_code,
+                })
             })
             .collect();
         ledger.add_row(&row, |_| outcomes.clone());
@@ -305,12 +339,17 @@ where
         let flow = write(&row, &mut sink)?;
         if let Some(journal) = journal.as_mut() {
             if flow.is_continue() {
-                journal.append(&Entry {
+                let entry = Entry {
                     id: row.profile.id().to_string(),
                     customer: row.profile.label().to_string(),
                     outcome: row.outcome().to_string(),
-                    failed,
-                })?;
+                    checks,
+                };
+                if streams {
+                    journal.append(&entry)?;
+                } else {
+                    unwritten.push(entry);
+                }
             }
         }
         Ok(flow)
@@ -341,6 +380,11 @@ where
     failures.print(context);
     let swept = swept?;
     finished?;
+    if let Some(journal) = journal.as_mut() {
+        for entry in &unwritten {
+            journal.append(entry)?;
+        }
+    }
     if let Some(journal) = &journal {
         context.printer.note(&format!(
             "{} of {} customers taken from {} (read earlier); {} read now",

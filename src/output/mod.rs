@@ -762,6 +762,15 @@ impl RowSink<'_> {
         self.printer.write(&text)
     }
 
+    /// Whether each push is written at once (JSON, csv, tsv, none), not at the end (tables,
+    /// OpenMetrics).
+    pub(crate) fn streams(&self) -> bool {
+        matches!(
+            self.writer,
+            AnyRows::Flat(_) | AnyRows::Json(_) | AnyRows::Silent(_)
+        )
+    }
+
     /// How many records were pushed so far.
     pub(crate) fn count(&self) -> usize {
         self.count

@@ -672,3 +672,106 @@ async fn lots_and_events_sweeps_are_one_list_in_order() {
     assert!(out.stderr.contains("customer Customer c2"), "{out}");
     assert!(out.stderr.contains("1 of 3 customers"), "{out}");
 }
+
+/// A journal's header line for `command` asked `query` on the demo's day.
+fn journal_header(command: &str, query: &str) -> String {
+    format!(
+        r#"{{"journal":"credits sweep journal","version":1,"command":"{command}","query":"{query}","asOf":"2026-12-01"}}"#
+    )
+}
+
+/// A resumed sweep judges `--max-time` by the customers it has left to read, not by all:
+/// 36 of 40 are in the journal, the 4 left take 2 s one at a time, well inside 8 s (all 40
+/// would need 20 s).
+#[tokio::test(flavor = "multi_thread")]
+async fn a_resumed_sweep_estimates_only_what_is_left() {
+    let customers: Vec<String> = (1..=40).map(|n| format!("c{n}")).collect();
+    let refs: Vec<&str> = customers.iter().map(String::as_str).collect();
+    let fake = partner_with(&refs).await;
+    Mock::given(method("GET"))
+        .and(wiremock::matchers::path_regex(
+            "/customers/c[0-9]+/providers/",
+        ))
+        .respond_with(json_response(TEN_USD).set_delay(std::time::Duration::from_millis(500)))
+        .mount(&fake.server)
+        .await;
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("sweep.jsonl");
+    let mut text = journal_header("balance", "") + "\n";
+    for n in 1..=36 {
+        text += &format!(
+            r#"{{"id":"{PARTNER}/customers/c{n}","customer":"Customer c{n}","outcome":"ok"}}"#
+        );
+        text.push('\n');
+    }
+    std::fs::write(&journal, text).unwrap();
+    let out = fake.run(&[
+        "--as-of",
+        "2026-12-01",
+        "--max-time",
+        "8",
+        "--concurrency",
+        "1",
+        "balance",
+        "--all-customers",
+        "--json",
+        "--resume",
+        journal.to_str().unwrap(),
+    ]);
+    assert_eq!(out.code, 0, "{out}");
+    assert_eq!(
+        names(&out.json()),
+        [
+            "Customer c37",
+            "Customer c38",
+            "Customer c39",
+            "Customer c40"
+        ]
+    );
+    assert!(
+        out.stderr.contains("36 of 40 customers taken from"),
+        "{out}"
+    );
+}
+
+/// What an earlier run could not check still counts on a rerun (exit 6), and a journal asked
+/// otherwise (another --min) is refused before any read.
+#[test]
+fn a_journal_keeps_what_could_not_be_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("forecast.jsonl");
+    let account =
+        "/providers/Microsoft.Billing/billingAccounts/9a8b7c6d-1111-4222-8333-944455566677";
+    let text = format!(
+        "{}\n{{\"id\":\"{account}/customers/c1a2b3c4-0001-4000-8000-00000000c001\",\"customer\":\"Northwind Traders\",\"outcome\":\"ok\",\"checks\":[{{\"check\":\"--min-days\",\"result\":\"couldNotCheck\",\"why\":\"too little history\",\"exitCode\":6}}]}}\n",
+        journal_header("forecast", "--window 90 --min-days 30")
+    );
+    std::fs::write(&journal, text).unwrap();
+    let path = journal.to_str().unwrap();
+    let out = on_demo_day(&[
+        "forecast",
+        "--all-customers",
+        "--min-days",
+        "30",
+        "--json",
+        "--resume",
+        path,
+    ]);
+    assert_eq!(out.code, 6, "{out}");
+    assert!(
+        out.stderr.contains("too little history (read earlier)"),
+        "{out}"
+    );
+    assert_eq!(names(&out.json()), ["Tailspin Toys"], "{out}");
+
+    let other = on_demo_day(&[
+        "forecast",
+        "--all-customers",
+        "--min-days",
+        "60",
+        "--resume",
+        path,
+    ]);
+    assert_eq!(other.code, 2, "{other}");
+    assert!(other.stderr.contains("asked otherwise"), "{other}");
+}
