@@ -140,6 +140,7 @@ pub struct Counters {
     pub requests: usize,
     pub admitted: usize,
     pub throttled: usize,
+    /// Requests that arrived inside a wait after the 429 announcing it had gone back.
     pub inside_pause: usize,
     pub in_flight: usize,
     pub most_in_flight: usize,
@@ -155,6 +156,8 @@ struct Bucket {
     at: Instant,
     /// The end of the last wait announced.
     pause: Option<Instant>,
+    /// When the client heard of it: the 429 goes back after the latency.
+    heard: Option<Instant>,
 }
 
 struct Fake {
@@ -186,12 +189,16 @@ impl Fake {
         let mut counters = self.counters.lock().unwrap();
         counters.requests += 1;
         if let Some(until) = bucket.pause.filter(|until| *until > now) {
-            counters.inside_pause += 1;
+            // Sent inside a wait the client had already been told of (not one in flight).
+            if bucket.heard.is_some_and(|heard| heard <= now) {
+                counters.inside_pause += 1;
+            }
             counters.throttled += 1;
             let wait = match self.scenario.wait {
                 Wait::Exact => (until - now).as_secs_f64().ceil().max(1.0) as u64,
                 Wait::Fixed(seconds) => {
                     bucket.pause = Some(now + Duration::from_secs(seconds));
+                    bucket.heard = Some(now + self.scenario.latency);
                     seconds
                 }
             };
@@ -206,6 +213,7 @@ impl Fake {
                 Wait::Fixed(seconds) => seconds,
             };
             bucket.pause = Some(now + Duration::from_secs(wait));
+            bucket.heard = Some(now + self.scenario.latency);
             return Err(wait);
         }
         bucket.tokens -= 1.0;
@@ -409,6 +417,7 @@ pub fn run(bin: &str, scenario: &Scenario) -> Measured {
             tokens: scenario.initial,
             at: Instant::now(),
             pause: None,
+            heard: None,
         }),
         counters: Mutex::new(Counters {
             lowest: f64::MAX,

@@ -4,6 +4,7 @@
 mod account_scope;
 mod accounts;
 mod aco;
+mod action;
 mod all_profiles;
 mod balance;
 mod cache;
