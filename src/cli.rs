@@ -316,7 +316,7 @@ pub(crate) struct SweepArgs {
 
 #[derive(Debug, Args)]
 #[command(
-    override_usage = "credits balance (--profile PROFILE | --all | --customer CUSTOMER) [--min AMOUNT]... [--details] [OPTIONS]",
+    override_usage = "credits balance (--profile PROFILE | --all | --customer CUSTOMER) [--min AMOUNT]... [--expiring-within DAYS] [--details] [OPTIONS]",
     after_help = "Examples:
   credits balance --profile Development
   credits balance --all --min 1000USD --min 900EUR
@@ -337,6 +337,11 @@ pub(crate) struct BalanceArgs {
     /// closedBalance; one more request, made at the same time)
     #[arg(long)]
     pub(crate) details: bool,
+
+    /// Exit 1 when a lot with credit left expires within DAYS days (as lots
+    /// --expiring-within; the lots are read at the same time as the balance)
+    #[arg(long, value_name = "DAYS", allow_hyphen_values = true)]
+    pub(crate) expiring_within: Option<String>,
 
     #[command(flatten)]
     pub(crate) sweep: SweepArgs,
@@ -424,7 +429,7 @@ pub(crate) struct ForecastOptions {
 
 #[derive(Debug, Args)]
 #[command(
-    override_usage = "credits forecast (--profile PROFILE | --all | --customer CUSTOMER) [--window DAYS] [--min-days DAYS] [--max-unused AMOUNT]... [OPTIONS]",
+    override_usage = "credits forecast (--profile PROFILE | --all | --customer CUSTOMER) [--window DAYS] [--min AMOUNT]... [--min-days DAYS] [--max-unused AMOUNT]... [OPTIONS]",
     after_help = "Examples:
   credits forecast --profile Development
   credits forecast --profile Development --min-days 60 --max-unused 100
@@ -437,6 +442,11 @@ pub(crate) struct ForecastArgs {
 
     #[command(flatten)]
     pub(crate) forecast: ForecastOptions,
+
+    /// Exit 1 when the estimated balance is below AMOUNT (currency rules as balance --min;
+    /// repeatable)
+    #[arg(long, value_name = "AMOUNT", allow_hyphen_values = true)]
+    pub(crate) min: Vec<String>,
 
     #[command(flatten)]
     pub(crate) sweep: SweepArgs,

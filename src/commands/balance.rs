@@ -23,6 +23,11 @@ const SERVED: Served = Served {
 pub(crate) async fn run(context: &Context, args: BalanceArgs) -> Result<()> {
     // Bad input fails before any request is made.
     let minimum = Thresholds::parse("--min", &args.min)?;
+    let within_days = args
+        .expiring_within
+        .as_deref()
+        .map(checks::parse_days)
+        .transpose()?;
     let selection = Selection::from_flags(context, &args.scope, &SERVED)?;
     if selection.is_sweep() {
         Thresholds::for_sweep(minimum.as_ref())?;
@@ -33,15 +38,37 @@ pub(crate) async fn run(context: &Context, args: BalanceArgs) -> Result<()> {
         .map(|m| ("--min", Some(m.clone())))
         .collect();
     flags.push(("--details", args.details.then(String::new)));
+    flags.push(("--expiring-within", within_days.map(|d| d.to_string())));
     let query = super::asked(&flags);
     let resume = super::resume_of("balance", &query, &args.sweep, &selection)?;
     let as_of = context.settings.as_of.value;
     let details = args.details;
-    let check = |summary: &BalanceSummary| match &minimum {
-        Some(minimum) => vec![("--min", min_balance(summary, minimum))],
-        None => Vec::new(),
+    let check = |summary: &BalanceSummary| {
+        let mut outcomes = Vec::new();
+        if let Some(minimum) = &minimum {
+            outcomes.push(("--min", min_balance(summary, minimum)));
+        }
+        if let Some(days) = within_days {
+            let outcome = match &summary.lots {
+                Some(Ok(lots)) => checks::expiring_within(lots, as_of, days),
+                // A balance without its lots (they could not be read) cannot say.
+                Some(Err(why)) => Outcome::Unread(
+                    crate::error::ErrorKind::Unavailable,
+                    format!("its credit lots could not be read: {why}"),
+                ),
+                None => Outcome::Unread(
+                    crate::error::ErrorKind::Unavailable,
+                    "its credit lots were not read".into(),
+                ),
+            };
+            outcomes.push(("--expiring-within", outcome));
+        }
+        outcomes
     };
-    let read = async |client: &ArmClient, scope| read_balance(client, scope, as_of, details).await;
+    let keep_lots = within_days.is_some();
+    let read = async |client: &ArmClient, scope| {
+        read_balance(client, scope, as_of, details, keep_lots).await
+    };
     if selection.is_sweep() {
         return super::sweep(context, &selection, resume, read, check, |summary| {
             note_source(context, summary)
@@ -93,9 +120,10 @@ pub(crate) async fn read_balance(
     scope: ScopeRef,
     as_of: NaiveDate,
     details: bool,
+    keep_lots: bool,
 ) -> Result<BalanceSummary> {
     let every_lot = LotQuery::all(as_of);
-    let (summary, read_lots) = if details {
+    let (summary, read_lots) = if details || keep_lots {
         let (summary, read_lots) = tokio::join!(
             balance_summary(client, scope.clone()),
             lots(client, &scope.scope, &every_lot)
@@ -109,12 +137,27 @@ pub(crate) async fn read_balance(
             // The summary was read: a failure of the lots (or of their sum) is a note, not
             // the end of the balance.
             if let Some(read_lots) = read_lots {
-                let computed = read_lots
-                    .map_err(Error::from)
-                    .and_then(|read_lots| from_lots(&scope, &read_lots, as_of, &summary));
-                match computed {
-                    Ok(money) => summary.available_balance_from_lots = Some(money),
-                    Err(error) => summary.from_lots_unread = Some(error.message),
+                match read_lots {
+                    Ok(read_lots) => {
+                        if details {
+                            match from_lots(&scope, &read_lots, as_of, &summary) {
+                                Ok(money) => summary.available_balance_from_lots = Some(money),
+                                Err(error) => summary.from_lots_unread = Some(error.message),
+                            }
+                        }
+                        if keep_lots {
+                            summary.lots = Some(Ok(read_lots));
+                        }
+                    }
+                    Err(error) => {
+                        let why = Error::from(error).message;
+                        if details {
+                            summary.from_lots_unread = Some(why.clone());
+                        }
+                        if keep_lots {
+                            summary.lots = Some(Err(why));
+                        }
+                    }
                 }
             }
             Ok(summary)
@@ -130,13 +173,18 @@ pub(crate) async fn read_balance(
                 Err(lots_error) if lots_error.status() == Some(404) => return Err(error.into()),
                 Err(lots_error) => return Err(lots_error.into()),
             };
-            BalanceSummary::from_lots(scope.clone(), &read_lots, as_of).map_err(|e| {
-                Error::unavailable(format!(
-                    "{} {}: the balance from lots: {e}",
-                    scope.kind().noun(),
-                    scope.label()
-                ))
-            })
+            let mut summary =
+                BalanceSummary::from_lots(scope.clone(), &read_lots, as_of).map_err(|e| {
+                    Error::unavailable(format!(
+                        "{} {}: the balance from lots: {e}",
+                        scope.kind().noun(),
+                        scope.label()
+                    ))
+                })?;
+            if keep_lots {
+                summary.lots = Some(Ok(read_lots));
+            }
+            Ok(summary)
         }
         Err(error) => Err(error.into()),
     }

@@ -73,14 +73,27 @@ impl ForecastChecks {
 pub(crate) async fn run(context: &Context, args: ForecastArgs) -> Result<()> {
     // Bad input fails before any request is made.
     let wanted = ForecastChecks::parse(&args.forecast)?;
+    let minimum = Thresholds::parse("--min", &args.min)?;
+    // Every check asked for: the forecast's, and the balance's --min.
+    let check = |r: &ProfileForecast| {
+        let mut outcomes = wanted.check(r);
+        if let Some(minimum) = &minimum {
+            let outcome = checks::min_balance(&r.inputs.balance, minimum)
+                .unwrap_or_else(|e| Outcome::Unread(e.kind, e.message));
+            outcomes.push(("--min", outcome));
+        }
+        outcomes
+    };
     let selection = Selection::from_flags(context, &args.scope, &SERVED)?;
     if selection.is_sweep() {
         Thresholds::for_sweep(wanted.max_unused.as_ref())?;
+        Thresholds::for_sweep(minimum.as_ref())?;
     }
     let mut flags: Vec<(&str, Option<String>)> = vec![
         ("--window", Some(wanted.window.to_string())),
         ("--min-days", args.forecast.min_days.clone()),
     ];
+    flags.extend(args.min.iter().map(|m| ("--min", Some(m.clone()))));
     flags.extend(
         args.forecast
             .max_unused
@@ -92,20 +105,15 @@ pub(crate) async fn run(context: &Context, args: ForecastArgs) -> Result<()> {
     let (as_of, window) = (context.settings.as_of.value, wanted.window);
     let read_one = async |client: &ArmClient, scope| read(client, scope, as_of, window).await;
     if selection.is_sweep() {
-        return super::sweep(
-            context,
-            &selection,
-            resume,
-            read_one,
-            |r| wanted.check(r),
-            |r| super::balance::note_source(context, &r.inputs.balance),
-        )
+        return super::sweep(context, &selection, resume, read_one, check, |r| {
+            super::balance::note_source(context, &r.inputs.balance)
+        })
         .await;
     }
     let resolved = resolve::read(context, &selection, read_one).await?;
     match resolved {
         Resolved::One(scope, result) => {
-            let ledger = Ledger::of_one(scope.kind().noun(), scope.label(), wanted.check(&result))?;
+            let ledger = Ledger::of_one(scope.kind().noun(), scope.label(), check(&result))?;
             super::balance::note_source(context, &result.inputs.balance);
             if result.forecast.too_little_history.is_some() {
                 context.printer.note(&format!(
@@ -118,10 +126,13 @@ pub(crate) async fn run(context: &Context, args: ForecastArgs) -> Result<()> {
             settle::<()>(context, &[], &ledger)
         }
         Resolved::Many(rows) => {
+            if let Some(minimum) = &minimum {
+                minimum.fit_rows(&rows, |r| checks::balance_currency(&r.inputs.balance))?;
+            }
             if let Some(maximum) = &wanted.max_unused {
                 maximum.fit_rows(&rows, |r| r.forecast.currency.clone())?;
             }
-            let ledger = Ledger::of_rows("billing profile", &rows, |r| wanted.check(r));
+            let ledger = Ledger::of_rows("billing profile", &rows, check);
             for result in rows.iter().filter_map(|r| r.result.as_ref().ok()) {
                 super::balance::note_source(context, &result.inputs.balance);
             }

@@ -225,7 +225,8 @@ async fn read(
     let balance = async {
         match scope.kind() {
             ScopeKind::BillingProfile | ScopeKind::Customer => {
-                let summary = read_balance(client, scope.clone(), asked.as_of, false).await?;
+                let summary =
+                    read_balance(client, scope.clone(), asked.as_of, false, false).await?;
                 let currency = summary.billing_profile.currency.clone();
                 Ok::<_, Error>(Amount::of(summary.balance(), currency.as_deref()))
             }

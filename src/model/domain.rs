@@ -154,6 +154,10 @@ pub struct BalanceSummary {
     /// Why the balance from lots that was asked for could not be computed (said in a note).
     #[serde(skip)]
     pub(crate) from_lots_unread: Option<String>,
+    /// The lots read beside the summary, when a check needs them (`balance
+    /// --expiring-within`); not part of the balance's JSON.
+    #[serde(skip)]
+    pub(crate) lots: Option<Result<Vec<CreditLot>, String>>,
 }
 
 /// Where a balance comes from.
@@ -316,6 +320,7 @@ impl BalanceSummary {
             balance_source: BalanceSource::Summary,
             available_balance_from_lots: None,
             from_lots_unread: None,
+            lots: None,
         })
     }
 
@@ -391,6 +396,7 @@ impl BalanceSummary {
             balance_source: BalanceSource::Summary,
             available_balance_from_lots: None,
             from_lots_unread: None,
+            lots: None,
         }
     }
 }

@@ -206,3 +206,67 @@ async fn balance_min_with_204_fails_against_zero() {
     let outcome = fake.run(&["balance", "-p", "Development", "--min", "1"]);
     assert_eq!(outcome.code, 1, "{outcome}");
 }
+
+/// `balance --expiring-within DAYS` reads the lots beside the summary and fails on a lot with
+/// credit left that expires within DAYS, as `lots` does; `forecast --min` checks the
+/// forecast's estimated balance as `balance --min` does (the action passes each where the
+/// issue says it goes).
+#[test]
+fn balance_checks_expiring_lots_and_forecast_checks_the_minimum() {
+    let soon = on_demo_day(&[
+        "balance",
+        "--profile",
+        "Development",
+        "--expiring-within",
+        "30",
+        "-o",
+        "none",
+    ]);
+    assert_eq!(soon.code, 1, "{soon}");
+    assert!(
+        soon.stderr.contains("expire within 30 days")
+            && soon.stderr.contains("249.68 USD left expires 2026-12-21"),
+        "{soon}"
+    );
+    let not_soon = on_demo_day(&[
+        "balance",
+        "--profile",
+        "Development",
+        "--expiring-within",
+        "10",
+        "--json",
+    ]);
+    assert_eq!(not_soon.code, 0, "{not_soon}");
+    // The lots read for the check are not part of the balance's JSON.
+    assert!(not_soon.json().get("lots").is_none(), "{not_soon}");
+    let bad = on_demo_day(&[
+        "balance",
+        "--profile",
+        "Development",
+        "--expiring-within",
+        "-3",
+    ]);
+    assert_eq!(bad.code, 2, "{bad}");
+
+    let low = on_demo_day(&[
+        "forecast",
+        "--profile",
+        "Development",
+        "--min",
+        "5000USD",
+        "-o",
+        "none",
+    ]);
+    assert_eq!(low.code, 1, "{low}");
+    assert!(low.stderr.contains("below the minimum 5,000 USD"), "{low}");
+    let fine = on_demo_day(&[
+        "forecast",
+        "--profile",
+        "Development",
+        "--min",
+        "100",
+        "-o",
+        "none",
+    ]);
+    assert_eq!(fine.code, 0, "{fine}");
+}
