@@ -970,7 +970,12 @@ fn aco_bench(bin: &str, runs: usize) {
     };
     let mut programs: Vec<(String, String, Vec<String>)> = vec![
         (
-            "credits aco FILE --json".into(),
+            "credits aco FILE -o csv (a row per credit)".into(),
+            bin.to_string(),
+            credits_args("csv"),
+        ),
+        (
+            "credits aco FILE --json (every month)".into(),
             bin.to_string(),
             credits_args("json"),
         ),
@@ -980,34 +985,62 @@ fn aco_bench(bin: &str, runs: usize) {
             credits_args("none"),
         ),
     ];
-    let pandas = Command::new("python3")
-        .args(["-c", "import pandas"])
-        .status()
-        .is_ok_and(|s| s.success());
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/benches/aco_pandas.py");
-    if pandas {
-        programs.push((
-            "pandas, the same grouping (benches/aco_pandas.py)".into(),
-            "python3".into(),
-            vec![script.into(), path.clone()],
-        ));
-    } else {
-        println!("(pandas is not installed: `pip install pandas` to measure the peer)");
+    // The peers doing the same summary (`-o csv`'s rows), each when its library is there.
+    for (module, script) in [
+        ("pandas", "aco_summary_pandas.py"),
+        ("polars", "aco_summary_polars.py"),
+        ("duckdb", "aco_summary_duckdb.py"),
+    ] {
+        let present = Command::new("python3")
+            .args(["-c", &format!("import {module}")])
+            .status()
+            .is_ok_and(|s| s.success());
+        if present {
+            programs.push((
+                format!("{module}, the same summary (benches/{script})"),
+                "python3".into(),
+                vec![
+                    format!("{}/benches/{script}", env!("CARGO_MANIFEST_DIR")),
+                    path.clone(),
+                ],
+            ));
+        } else {
+            println!("({module} is not installed: `pip install {module}` to measure it)");
+        }
     }
-    for (name, program, args) in &programs {
-        let mut walls = Vec::new();
-        let mut peak = 0;
-        for _ in 0..runs {
+    // Round by round (each program once a round), so the machine's noise falls on all alike.
+    let mut walls: Vec<Vec<Duration>> = vec![Vec::new(); programs.len()];
+    let mut peaks = vec![0i64; programs.len()];
+    for _ in 0..runs {
+        for (index, (name, program, args)) in programs.iter().enumerate() {
             let sample = run_once(program, args, &[]);
             assert_eq!(sample.exit, 0, "{name} failed");
-            walls.push(sample.wall);
-            peak = peak.max(sample.peak_rss_kb);
+            walls[index].push(sample.wall);
+            peaks[index] = peaks[index].max(sample.peak_rss_kb);
         }
+    }
+    for (index, (name, _, _)) in programs.iter().enumerate() {
         println!(
             "{:<48} {:>10.1} {:>10.1}",
             name,
-            median(walls).as_secs_f64() * 1000.0,
-            peak as f64 / 1024.0
+            median(walls[index].clone()).as_secs_f64() * 1000.0,
+            peaks[index] as f64 / 1024.0
+        );
+    }
+    // `-o csv` against each peer, round by round.
+    for (index, (name, _, _)) in programs.iter().enumerate().skip(3) {
+        let mut ratios: Vec<f64> = walls[0]
+            .iter()
+            .zip(&walls[index])
+            .map(|(ours, theirs)| theirs.as_secs_f64() / ours.as_secs_f64())
+            .collect();
+        ratios.sort_by(f64::total_cmp);
+        println!(
+            "  {} / credits -o csv, round by round: median {:.2}x (min {:.2}x, max {:.2}x)",
+            name.split(',').next().unwrap_or(name),
+            ratios[ratios.len() / 2],
+            ratios[0],
+            ratios[ratios.len() - 1]
         );
     }
     let _ = std::fs::remove_dir_all(&dir);

@@ -88,17 +88,24 @@ async fn run_sweep(
             let Some(events) = row.result.as_ref().ok().filter(|events| !events.is_empty()) else {
                 return Ok(Flow::Continue(()));
             };
-            let listed: Vec<OfProfile<CreditEvent>> = events
-                .iter()
-                .map(|event| OfProfile {
-                    profile: &row.profile,
-                    record: event,
-                })
-                .collect();
-            sink.push(&listed)
+            sink.push(&of_profile(&row.profile, events))
         },
     )
     .await
+}
+
+/// The transactions of one profile or customer, its name in front (for a table).
+fn of_profile<'a>(
+    profile: &'a crate::model::domain::ScopeRef,
+    events: &'a [CreditEvent],
+) -> Vec<OfProfile<'a, CreditEvent>> {
+    events
+        .iter()
+        .map(|event| OfProfile {
+            profile,
+            record: event,
+        })
+        .collect()
 }
 
 /// Every transaction of `scope` asked for, each knowing where it was read.
@@ -136,14 +143,7 @@ async fn run_all(
     let mut list = context.printer.list::<OfProfile<CreditEvent>>();
     for row in &rows {
         if let Ok(events) = &row.result {
-            let listed: Vec<OfProfile<CreditEvent>> = events
-                .iter()
-                .map(|event| OfProfile {
-                    profile: &row.profile,
-                    record: event,
-                })
-                .collect();
-            if list.push(&listed)?.is_break() {
+            if list.push(&of_profile(&row.profile, events))?.is_break() {
                 break;
             }
         }

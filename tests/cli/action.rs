@@ -3,7 +3,6 @@
 
 use std::collections::HashMap;
 use std::path::Path;
-use std::process::Command;
 
 struct Step {
     code: i32,
@@ -17,16 +16,9 @@ fn step(inputs: &[(&str, &str)], binary: &Path) -> Step {
     let dir = tempfile::tempdir().unwrap();
     let summary = dir.path().join("summary.md");
     let outputs = dir.path().join("outputs");
-    let mut command = Command::new("bash");
+    let mut command = crate::support::plain_command("bash");
     command
         .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("action/run.sh"))
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("HOME", std::env::temp_dir())
-        .env(
-            "XDG_CONFIG_HOME",
-            std::env::temp_dir().join("credits-tests-without-config"),
-        )
         .env("CREDITS_BIN", binary)
         .env("GITHUB_STEP_SUMMARY", &summary)
         .env("GITHUB_OUTPUT", &outputs);

@@ -131,18 +131,25 @@ impl Fake {
 
 /// The binary with nothing inherited from the developer's environment.
 pub fn credits_command(args: &[&str]) -> Command {
-    let mut command = Command::new(assert_cmd::cargo::cargo_bin!("credits"));
+    let mut command = Command::from_std(plain_command(assert_cmd::cargo::cargo_bin!("credits")));
+    command
+        .args(args)
+        .timeout(std::time::Duration::from_secs(60));
+    command
+}
+
+/// `program` with nothing inherited from the developer's environment but `PATH`: its own
+/// `HOME`, and no config file (a developer's, or another test's, never leaks in).
+pub fn plain_command(program: impl AsRef<std::ffi::OsStr>) -> std::process::Command {
+    let mut command = std::process::Command::new(program);
     command
         .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
         .env("HOME", std::env::temp_dir())
-        // A developer's (or another test's) config file never leaks in.
         .env(
             "XDG_CONFIG_HOME",
             std::env::temp_dir().join("credits-tests-without-config"),
-        )
-        .args(args)
-        .timeout(std::time::Duration::from_secs(60));
+        );
     command
 }
 

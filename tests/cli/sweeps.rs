@@ -164,6 +164,27 @@ async fn partner_with(names: &[&str]) -> Fake {
     fake
 }
 
+/// `at` answers 403 AuthorizationFailed.
+async fn forbid(fake: &Fake, at: &str) {
+    Mock::given(method("GET"))
+        .and(path(at))
+        .respond_with(
+            ResponseTemplate::new(403).set_body_string(
+                r#"{"error":{"code":"AuthorizationFailed","message":"No access."}}"#,
+            ),
+        )
+        .mount(&fake.server)
+        .await;
+}
+
+/// `at` answers 400 BadRequest (a failure that is not retried).
+fn bad_request(at: &str) -> Mock {
+    Mock::given(method("GET")).and(path(at)).respond_with(
+        ResponseTemplate::new(400)
+            .set_body_string(r#"{"error":{"code":"BadRequest","message":"Something is off."}}"#),
+    )
+}
+
 fn balance_of(customer: &str) -> String {
     format!("{PARTNER}/customers/{customer}/providers/Microsoft.Consumption/credits/balanceSummary")
 }
@@ -179,17 +200,7 @@ async fn a_forbidden_customer_is_a_row_of_its_own_and_fails_the_run() {
     for c in ["c1", "c3"] {
         fake.serve(&balance_of(c), TEN_USD).await;
     }
-    Mock::given(method("GET"))
-        .and(path(format!(
-            "{PARTNER}/customers/c2/providers/Microsoft.Consumption/credits/balanceSummary"
-        )))
-        .respond_with(
-            ResponseTemplate::new(403).set_body_string(
-                r#"{"error":{"code":"AuthorizationFailed","message":"No access."}}"#,
-            ),
-        )
-        .mount(&fake.server)
-        .await;
+    forbid(&fake, &balance_of("c2")).await;
     let out = fake.run(&["balance", "--all-customers", "--json"]);
     assert_eq!(out.code, 4, "{out}");
     let rows = out.json();
@@ -335,15 +346,8 @@ async fn many_failures_are_counted_past_the_first_twenty() {
 /// Runs `credits` against `fake` and notes when each stdout line arrived.
 fn timed_lines(fake: &Fake, args: &[&str]) -> (Vec<(std::time::Duration, String)>, i32) {
     use std::io::BufRead;
-    let mut command = std::process::Command::new(assert_cmd::cargo::cargo_bin!("credits"));
+    let mut command = plain_command(assert_cmd::cargo::cargo_bin!("credits"));
     command
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("HOME", std::env::temp_dir())
-        .env(
-            "XDG_CONFIG_HOME",
-            std::env::temp_dir().join("credits-tests-without-config"),
-        )
         .env("CREDITS_ENDPOINT", fake.uri())
         .env("CREDITS_ACCESS_TOKEN", "streaming-test-token")
         .env("CREDITS_CACHE_DIR", fake.cache.path())
@@ -455,24 +459,8 @@ async fn rows_are_written_in_order_as_soon_as_the_rows_before_them_are_read() {
 async fn the_worst_failure_decides_the_exit_code() {
     let fake = partner_with(&["c1", "c2", "c3", "c4"]).await;
     fake.serve(&balance_of("c1"), TEN_USD).await;
-    Mock::given(method("GET"))
-        .and(path(balance_of("c2")))
-        .respond_with(
-            ResponseTemplate::new(400).set_body_string(
-                r#"{"error":{"code":"BadRequest","message":"Something is off."}}"#,
-            ),
-        )
-        .mount(&fake.server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path(balance_of("c3")))
-        .respond_with(
-            ResponseTemplate::new(403).set_body_string(
-                r#"{"error":{"code":"AuthorizationFailed","message":"No access."}}"#,
-            ),
-        )
-        .mount(&fake.server)
-        .await;
+    fake.server.register(bad_request(&balance_of("c2"))).await;
+    forbid(&fake, &balance_of("c3")).await;
     // c4 is not served: 404.
     let out = fake.run(&["balance", "--all-customers", "--json"]);
     assert_eq!(out.code, 6, "{out}");
@@ -496,23 +484,10 @@ async fn a_resumed_sweep_reads_only_the_customers_not_read_yet() {
     for c in ["c1", "c4"] {
         fake.serve(&balance_of(c), TEN_USD).await;
     }
-    let broken =
-        Mock::given(method("GET"))
-            .and(path(balance_of("c2")))
-            .respond_with(ResponseTemplate::new(400).set_body_string(
-                r#"{"error":{"code":"BadRequest","message":"Something is off."}}"#,
-            ))
-            .mount_as_scoped(&fake.server)
-            .await;
-    Mock::given(method("GET"))
-        .and(path(balance_of("c3")))
-        .respond_with(
-            ResponseTemplate::new(403).set_body_string(
-                r#"{"error":{"code":"AuthorizationFailed","message":"No access."}}"#,
-            ),
-        )
-        .mount(&fake.server)
+    let broken = bad_request(&balance_of("c2"))
+        .mount_as_scoped(&fake.server)
         .await;
+    forbid(&fake, &balance_of("c3")).await;
     let dir = tempfile::tempdir().unwrap();
     let journal = dir.path().join("sweep.jsonl");
     let journal_arg = journal.to_str().unwrap();
@@ -648,17 +623,11 @@ async fn lots_and_events_sweeps_are_one_list_in_order() {
         )
         .await;
     }
-    Mock::given(method("GET"))
-        .and(path(format!(
-            "{PARTNER}/customers/c2/providers/Microsoft.Consumption/lots"
-        )))
-        .respond_with(
-            ResponseTemplate::new(403).set_body_string(
-                r#"{"error":{"code":"AuthorizationFailed","message":"No access."}}"#,
-            ),
-        )
-        .mount(&fake.server)
-        .await;
+    forbid(
+        &fake,
+        &format!("{PARTNER}/customers/c2/providers/Microsoft.Consumption/lots"),
+    )
+    .await;
     let out = fake.run(&["lots", "--all-customers", "--json"]);
     assert_eq!(out.code, 4, "{out}");
     let rows = out.json();
