@@ -266,6 +266,8 @@ pub(crate) fn read(name: &str, input: impl Read, as_of: NaiveDate) -> std::io::R
         .has_headers(false)
         .flexible(true)
         .terminator(csv::Terminator::Any(b'\n'))
+        // Large reads: a million-row file is read in a few hundred calls, not 15,000.
+        .buffer_capacity(1 << 20)
         .from_reader(input);
     let mut record = csv::ByteRecord::new();
     // The header.
@@ -325,6 +327,10 @@ pub(crate) fn read(name: &str, input: impl Read, as_of: NaiveDate) -> std::io::R
     let mut key = String::new();
     let mut building: Vec<Building> = Vec::new();
     let mut statuses: HashMap<String, Arc<str>> = HashMap::new();
+    let (mut last_effective, mut last_expiry) = (LastParsed::default(), LastParsed::default());
+    // The rows of one credit usually follow each other: the last key's slot is kept.
+    let mut last_key = String::new();
+    let mut last_slot = usize::MAX;
     // `(line, message)`: sorted into file order at the end.
     let mut bad: Vec<(u64, String)> = Vec::new();
     loop {
@@ -345,10 +351,15 @@ pub(crate) fn read(name: &str, input: impl Read, as_of: NaiveDate) -> std::io::R
         let field = |i: usize, problems: &mut Vec<String>| -> Option<&str> {
             // A row shorter than the header has its last columns empty.
             let bytes = at[i].and_then(|at| record.get(at)).unwrap_or_default();
+            // ASCII spaces are trimmed on the bytes; a field that still starts or ends with
+            // a non-ASCII byte may hold Unicode spaces, trimmed as text.
+            let bytes = bytes.trim_ascii();
+            let unicode_edges = bytes.first().is_some_and(|b| *b >= 0x80)
+                || bytes.last().is_some_and(|b| *b >= 0x80);
             match std::str::from_utf8(bytes) {
                 Ok(text) => {
-                    let text = text.trim();
-                    if text.contains(['\n', '\r']) {
+                    let text = if unicode_edges { text.trim() } else { text };
+                    if text.bytes().any(|b| b == b'\n' || b == b'\r') {
                         // A quote opened and never closed swallows the rest of the file into
                         // one field: never a silent end of the data.
                         problems.push(format!(
@@ -385,7 +396,7 @@ pub(crate) fn read(name: &str, input: impl Read, as_of: NaiveDate) -> std::io::R
         fn check<T>(
             column: usize,
             text: Option<&str>,
-            parse: impl Fn(&str) -> Result<T, String>,
+            mut parse: impl FnMut(&str) -> Result<T, String>,
             problems: &mut Vec<String>,
         ) -> Option<T> {
             let text = text?;
@@ -398,8 +409,19 @@ pub(crate) fn read(name: &str, input: impl Read, as_of: NaiveDate) -> std::io::R
         let month = check(INVOICE_MONTH, month_text, parse_month, &mut problems);
         let credit = check(CREDIT_AMOUNT, credit_text, parse_amount, &mut problems);
         let balance = check(BALANCE_AMOUNT, balance_text, parse_amount, &mut problems);
-        let effective = check(EFFECTIVE, effective_text, parse_date, &mut problems);
-        let expiry = check(EXPIRY, expiry_text, parse_date, &mut problems);
+        // A credit's dates repeat on each of its rows: the last text read is parsed once.
+        let effective = check(
+            EFFECTIVE,
+            effective_text,
+            |t| last_effective.parse(t, parse_date),
+            &mut problems,
+        );
+        let expiry = check(
+            EXPIRY,
+            expiry_text,
+            |t| last_expiry.parse(t, parse_date),
+            &mut problems,
+        );
         let currency_is_a_code = check(
             CURRENCY,
             currency,
@@ -439,11 +461,16 @@ pub(crate) fn read(name: &str, input: impl Read, as_of: NaiveDate) -> std::io::R
             continue;
         };
         key.clear();
-        key.extend(customer.chars().flat_map(char::to_lowercase));
+        push_lowercase(&mut key, customer);
         key.push('\u{0}');
-        key.extend(agreement.chars().flat_map(char::to_lowercase));
-        let slot = match index.get(key.as_str()) {
-            Some(slot) => *slot,
+        push_lowercase(&mut key, agreement);
+        let known = if last_slot != usize::MAX && key == last_key {
+            Some(last_slot)
+        } else {
+            index.get(key.as_str()).copied()
+        };
+        let slot = match known {
+            Some(slot) => slot,
             None => {
                 index.insert(key.clone(), building.len());
                 building.push(Building {
@@ -456,6 +483,10 @@ pub(crate) fn read(name: &str, input: impl Read, as_of: NaiveDate) -> std::io::R
                 building.len() - 1
             }
         };
+        if last_slot != slot {
+            last_slot = slot;
+            last_key.clone_from(&key);
+        }
         let credit_of = &mut building[slot];
         if !credit_of.currency.eq_ignore_ascii_case(currency) {
             bad.push((
@@ -529,6 +560,39 @@ pub(crate) fn read(name: &str, input: impl Read, as_of: NaiveDate) -> std::io::R
         .collect();
     credits.sort_by_cached_key(|c| (c.customer_id.to_lowercase(), c.agreement_id.to_lowercase()));
     Ok(AcoFile::Credits(credits))
+}
+
+/// The last text of a column and what it parsed to (a credit's dates repeat row after row).
+#[derive(Default)]
+struct LastParsed {
+    text: String,
+    parsed: Option<NaiveDate>,
+}
+
+impl LastParsed {
+    fn parse(
+        &mut self,
+        text: &str,
+        parse: impl Fn(&str) -> Result<NaiveDate, String>,
+    ) -> Result<NaiveDate, String> {
+        if let Some(parsed) = self.parsed.filter(|_| self.text == text) {
+            return Ok(parsed);
+        }
+        let parsed = parse(text)?;
+        self.text.clear();
+        self.text.push_str(text);
+        self.parsed = Some(parsed);
+        Ok(parsed)
+    }
+}
+
+/// Appends `text` in lower case (ASCII without a detour through `char`s).
+fn push_lowercase(key: &mut String, text: &str) {
+    if text.is_ascii() {
+        key.extend(text.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+    } else {
+        key.extend(text.chars().flat_map(char::to_lowercase));
+    }
 }
 
 /// A credit while the file is read.
@@ -642,6 +706,9 @@ fn summarise(credit: Building, as_of: NaiveDate) -> AcoCredit {
 /// thousands separator and a decimal comma cannot be told apart.
 pub(crate) fn parse_amount(text: &str) -> Result<Decimal, String> {
     let text = text.trim();
+    if let Some(value) = plain_amount(text) {
+        return Ok(value);
+    }
     if text.contains(',') {
         return Err(
             "has a comma: a thousands separator and a decimal comma cannot be told apart; write the amount as 1234.56".into(),
@@ -671,6 +738,42 @@ pub(crate) fn parse_amount(text: &str) -> Result<Decimal, String> {
         return Err("is larger than any credit (at most 10^20)".into());
     }
     Ok(value)
+}
+
+/// The common amount at once: an optional `-`, at most 18 digits, at most one `.` between
+/// digits (`1234.56`). Anything else is `None`, for `parse_amount`'s full rules.
+fn plain_amount(text: &str) -> Option<Decimal> {
+    let (negative, digits) = match text.as_bytes() {
+        [b'-', rest @ ..] => (true, rest),
+        rest => (false, rest),
+    };
+    let mut mantissa: i64 = 0;
+    let mut count = 0u32;
+    let mut scale: Option<u32> = None;
+    for &byte in digits {
+        match byte {
+            b'0'..=b'9' => {
+                count += 1;
+                if count > 18 {
+                    return None;
+                }
+                mantissa = mantissa * 10 + i64::from(byte - b'0');
+                if let Some(scale) = scale.as_mut() {
+                    *scale += 1;
+                }
+            }
+            b'.' if scale.is_none() && count > 0 => scale = Some(0),
+            _ => return None,
+        }
+    }
+    let scale = match scale {
+        Some(0) => return None,
+        Some(scale) => scale,
+        None if count > 0 => 0,
+        None => return None,
+    };
+    let value = Decimal::new(if negative { -mantissa } else { mantissa }, scale);
+    Some(value)
 }
 
 fn year_ok(year: i32) -> Result<i32, String> {

@@ -253,3 +253,43 @@ fn a_quote_never_closed_does_not_swallow_the_rest_silently() {
     let lines = bad(&text);
     assert!(lines[0].contains("holds a line break"), "{lines:?}");
 }
+
+/// The fast path for plain amounts gives exactly what the full parser gives (value and
+/// digits), and leaves everything else to it.
+#[test]
+fn plain_amounts_parse_as_the_full_rules_do() {
+    use std::str::FromStr;
+    for text in [
+        "0",
+        "-0.50",
+        "1234.56",
+        "000123.4500",
+        "999999999999999999",
+        "-999999999999.99",
+        "10.00",
+        "7",
+    ] {
+        let fast = super::plain_amount(text).map(|d| d.to_string());
+        let full = rust_decimal::Decimal::from_str(text)
+            .ok()
+            .map(|d| d.to_string());
+        assert_eq!(fast, full, "{text}");
+    }
+    for text in [
+        "1.",
+        ".5",
+        "+5",
+        "1.2.3",
+        "-",
+        "",
+        "1e3",
+        "1,5",
+        "1234567890123456789.5",
+    ] {
+        assert_eq!(super::plain_amount(text), None, "{text}");
+    }
+    assert_eq!(
+        super::parse_amount("1234567890123456789.5").map(|d| d.to_string()),
+        Ok("1234567890123456789.5".to_string())
+    );
+}
