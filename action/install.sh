@@ -13,21 +13,28 @@ if [ -n "${CREDITS_BIN:-}" ]; then
   exit 0
 fi
 
-repository=${ACTION_REPOSITORY:?the repository of the releases is not known}
+# `uses: ./` (the action in the workflow's own repository) has no action_repository.
+repository=${ACTION_REPOSITORY:-${GITHUB_REPOSITORY:?the repository of the releases is not known}}
 version=${CREDITS_VERSION:-}
 if [ -z "$version" ]; then
   case "${ACTION_REF:-}" in
-    v[0-9]*) version=$ACTION_REF ;;
-    *) version=latest ;;
+    v[0-9]*.[0-9]*.[0-9]*) version=$ACTION_REF ;;
+    *)
+      # Pinned to a commit (or a moving tag): the release of the version the action's own
+      # files are, never whatever is latest.
+      version="v$(sed -n 's/^version = "\(.*\)"/\1/p' "${GITHUB_ACTION_PATH:-.}/Cargo.toml" | head -n 1)"
+      ;;
   esac
 fi
 
 case "${RUNNER_OS:-}/${RUNNER_ARCH:-}" in
-  Linux/X64) target=x86_64-unknown-linux-gnu ;;
+  # The static build: it runs on any Linux, Alpine containers and old glibc included.
+  Linux/X64) target=x86_64-unknown-linux-musl ;;
   Linux/ARM64) target=aarch64-unknown-linux-gnu ;;
   macOS/X64) target=x86_64-apple-darwin ;;
   macOS/ARM64) target=aarch64-apple-darwin ;;
-  Windows/X64) target=x86_64-pc-windows-msvc ;;
+  # Windows on Arm runs the x64 build.
+  Windows/X64 | Windows/ARM64) target=x86_64-pc-windows-msvc ;;
   *)
     echo "::error title=credits action::no credits release for ${RUNNER_OS:-?}/${RUNNER_ARCH:-?}" >&2
     exit 2
@@ -62,7 +69,15 @@ case "$archive" in
   *.zip) unzip -q -o "$archive" ;;
   *) tar -xJf "$archive" ;;
 esac
-binary=$(find "$dir" -type f \( -name credits -o -name credits.exe \) | head -n 1)
+# The known places (Windows' bash may find System32's find.exe before GNU find).
+binary=""
+for candidate in "$dir/azure-credits-$target/credits" "$dir/azure-credits-$target/credits.exe" \
+  "$dir/credits.exe" "$dir/credits"; do
+  if [ -f "$candidate" ]; then
+    binary=$candidate
+    break
+  fi
+done
 if [ -z "$binary" ]; then
   echo "::error title=credits action::$archive holds no credits binary" >&2
   exit 1

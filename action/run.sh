@@ -17,7 +17,11 @@ credits=${CREDITS_BIN:-credits}
 summary_limit=$((1024 * 1024))
 
 fail() {
-  echo "::error title=credits action::$1" >&2
+  # Workflow commands take their data escaped.
+  local message=${1//%/%25}
+  message=${message//$'\r'/%0D}
+  message=${message//$'\n'/%0A}
+  echo "::error title=credits action::$message" >&2
   echo "exit-code=2" >>"${GITHUB_OUTPUT:-/dev/null}"
   exit 2
 }
@@ -60,8 +64,10 @@ takes() {
   local c
   for c in "$@"; do
     if [ "$c" = "$command" ]; then
-      local one
-      for one in $value; do
+      # Several amounts are separated by spaces; nothing in them is a pattern.
+      local one values
+      read -r -a values <<<"$value"
+      for one in "${values[@]}"; do
         checks+=("$flag" "$one")
       done
       return 0
@@ -76,17 +82,22 @@ takes max-unused "${INPUT_MAX_UNUSED:-}" --max-unused forecast report
 
 page=$(mktemp)
 trap 'rm -f "$page"' EXIT
-"$credits" "${global[@]}" --no-progress "$command" "${scope[@]}" "${checks[@]}" -o markdown >"$page"
+# `${a[@]+"${a[@]}"}`: an empty array under `set -u` in macOS's bash 3.2.
+"$credits" ${global[@]+"${global[@]}"} --no-progress "$command" "${scope[@]}" \
+  ${checks[@]+"${checks[@]}"} -o markdown >"$page"
 code=$?
 cat "$page"
 
-# The job summary: the page, cut at 1 MiB with a note.
+# The job summary: the page, or (GitHub refuses a summary over 1 MiB) its whole lines that
+# fit with a note after them.
 if [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then
-  size=$(wc -c <"$page")
+  size=$(($(wc -c <"$page")))
   if [ "$size" -gt "$summary_limit" ]; then
-    head -c "$summary_limit" "$page" >>"$GITHUB_STEP_SUMMARY"
-    printf '\n\n_The page is %s bytes; the summary shows the first %s. The whole page is in the step log._\n' \
-      "$size" "$summary_limit" >>"$GITHUB_STEP_SUMMARY"
+    note=$(printf '\n\n_The page is %s bytes; the summary shows its first lines. The whole page is in the step log._\n' "$size")
+    room=$((summary_limit - ${#note} - 1))
+    # The last line cut through is dropped: the cut falls between lines (and characters).
+    head -c "$room" "$page" | sed '$d' >>"$GITHUB_STEP_SUMMARY"
+    printf '%s\n' "$note" >>"$GITHUB_STEP_SUMMARY"
   else
     cat "$page" >>"$GITHUB_STEP_SUMMARY"
   fi
@@ -97,7 +108,7 @@ fi
 {
   echo "exit-code=$code"
   if [ "${#scope[@]}" -eq 2 ] && [ "$code" -le 1 ] && command -v jq >/dev/null 2>&1; then
-    facts=$("$credits" "${global[@]}" --no-progress forecast "${scope[@]}" --json 2>/dev/null) || facts='{}'
+    facts=$("$credits" ${global[@]+"${global[@]}"} --no-progress forecast "${scope[@]}" --json 2>/dev/null) || facts='{}'
     echo "estimated-balance=$(jq -r '.estimatedBalance.value // empty' <<<"$facts")"
     echo "currency=$(jq -r '.currency // empty' <<<"$facts")"
     echo "runway-days=$(jq -r '.runwayDays // empty' <<<"$facts")"
