@@ -222,8 +222,6 @@ pub(crate) async fn read<T>(
 pub(crate) struct Swept {
     /// Rows handed on.
     pub(crate) rows: usize,
-    /// Customers not read because `skip` named them.
-    pub(crate) skipped: usize,
     /// Customers listed or named in all (those skipped included).
     pub(crate) total: usize,
     /// The reader of the rows went away (`on_row` answered `Break`) before the last row.
@@ -323,7 +321,6 @@ pub(crate) async fn sweep<T>(
     let skipped = skipped.load(std::sync::atomic::Ordering::Relaxed);
     Ok(Swept {
         rows,
-        skipped,
         total: listing.listed() + skipped,
         stopped: flow.is_break(),
     })

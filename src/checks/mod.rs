@@ -144,24 +144,10 @@ impl Ledger {
         rows: &[ProfileRow<T>],
         check: impl Fn(&T) -> Vec<(&'static str, Outcome)>,
     ) -> Self {
-        let read = rows.iter().filter(|row| !row.excluded());
-        // A sweep of customers is counted in customers.
-        let noun = rows.first().map_or(noun, |row| row.profile.kind().noun());
-        let mut ledger = Ledger::many(noun, read.clone().count());
-        for row in read {
-            let subject = row.profile.label();
-            match &row.result {
-                Err(error) => ledger.record(
-                    subject,
-                    None,
-                    Outcome::Unread(error.kind, error.message.clone()),
-                ),
-                Ok(value) => {
-                    for (name, outcome) in check(value) {
-                        ledger.record(subject, Some(name), outcome);
-                    }
-                }
-            }
+        let mut ledger = Ledger::many(noun, 0);
+        for row in rows {
+            // The report lists every check, passes included.
+            ledger.add(row, &check, true);
         }
         ledger
     }
@@ -173,6 +159,17 @@ impl Ledger {
         &mut self,
         row: &ProfileRow<T>,
         check: impl Fn(&T) -> Vec<(&'static str, Outcome)>,
+    ) {
+        self.add(row, check, false);
+    }
+
+    /// One row of several (left out when excluded): its subject counted, in the noun of its
+    /// scope (a sweep of customers is counted in customers), and its outcomes recorded.
+    fn add<T>(
+        &mut self,
+        row: &ProfileRow<T>,
+        check: impl Fn(&T) -> Vec<(&'static str, Outcome)>,
+        keep_passes: bool,
     ) {
         if row.excluded() {
             return;
@@ -188,7 +185,7 @@ impl Ledger {
             ),
             Ok(value) => {
                 for (name, outcome) in check(value) {
-                    if outcome != Outcome::Passed {
+                    if keep_passes || outcome != Outcome::Passed {
                         self.record(subject, Some(name), outcome);
                     }
                 }

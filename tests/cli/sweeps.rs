@@ -164,6 +164,21 @@ async fn partner_with(names: &[&str]) -> Fake {
     fake
 }
 
+/// A partner with customers c1 to c40, each balance answering after half a second.
+async fn slow_partner_of_forty() -> Fake {
+    let names: Vec<String> = (1..=40).map(|n| format!("c{n}")).collect();
+    let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+    let fake = partner_with(&refs).await;
+    Mock::given(method("GET"))
+        .and(wiremock::matchers::path_regex(
+            "/customers/c[0-9]+/providers/",
+        ))
+        .respond_with(json_response(TEN_USD).set_delay(std::time::Duration::from_millis(500)))
+        .mount(&fake.server)
+        .await;
+    fake
+}
+
 /// `at` answers 403 AuthorizationFailed.
 async fn forbid(fake: &Fake, at: &str) {
     Mock::given(method("GET"))
@@ -291,16 +306,7 @@ async fn a_sweep_times_out_on_no_progress_not_on_its_length() {
 /// stdout.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_sweep_that_cannot_keep_max_time_stops_early() {
-    let names: Vec<String> = (1..=40).map(|n| format!("c{n}")).collect();
-    let refs: Vec<&str> = names.iter().map(String::as_str).collect();
-    let fake = partner_with(&refs).await;
-    Mock::given(method("GET"))
-        .and(wiremock::matchers::path_regex(
-            "/customers/c[0-9]+/providers/",
-        ))
-        .respond_with(json_response(TEN_USD).set_delay(std::time::Duration::from_millis(500)))
-        .mount(&fake.server)
-        .await;
+    let fake = slow_partner_of_forty().await;
     let started = std::time::Instant::now();
     let out = fake.run(&[
         "--max-time",
@@ -654,16 +660,7 @@ fn journal_header(command: &str, query: &str) -> String {
 /// would need 20 s).
 #[tokio::test(flavor = "multi_thread")]
 async fn a_resumed_sweep_estimates_only_what_is_left() {
-    let customers: Vec<String> = (1..=40).map(|n| format!("c{n}")).collect();
-    let refs: Vec<&str> = customers.iter().map(String::as_str).collect();
-    let fake = partner_with(&refs).await;
-    Mock::given(method("GET"))
-        .and(wiremock::matchers::path_regex(
-            "/customers/c[0-9]+/providers/",
-        ))
-        .respond_with(json_response(TEN_USD).set_delay(std::time::Duration::from_millis(500)))
-        .mount(&fake.server)
-        .await;
+    let fake = slow_partner_of_forty().await;
     let dir = tempfile::tempdir().unwrap();
     let journal = dir.path().join("sweep.jsonl");
     let mut text = journal_header("balance", "") + "\n";
