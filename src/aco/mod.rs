@@ -149,7 +149,7 @@ impl Serialize for Money<'_> {
         struct Exact(Decimal);
         impl Serialize for Exact {
             fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                rust_decimal::serde::arbitrary_precision::serialize(&self.0, s)
+                crate::model::money::serialize_decimal(&self.0, s)
             }
         }
         let mut out = s.serialize_struct("Amount", 2)?;

@@ -122,7 +122,7 @@ impl Serialize for Amount {
         struct Exact<'a>(&'a Decimal);
         impl Serialize for Exact<'_> {
             fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                rust_decimal::serde::arbitrary_precision::serialize(self.0, s)
+                crate::model::money::serialize_decimal(self.0, s)
             }
         }
         let mut out = s.serialize_struct("Amount", 2)?;

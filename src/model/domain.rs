@@ -763,7 +763,7 @@ pub(crate) fn chronological(events: &[CreditEvent]) -> Vec<&CreditEvent> {
 
 impl CreditEvent {
     pub fn from_wire(raw: wire::Event) -> Result<Self, ConvertError> {
-        let p = raw.properties;
+        let p = *raw.properties;
         Ok(CreditEvent {
             transaction_date: date("transactionDate", p.transaction_date.as_deref())?,
             description: present(p.description),

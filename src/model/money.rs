@@ -11,17 +11,17 @@ use std::str::FromStr;
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Money {
-    #[serde(serialize_with = "rust_decimal::serde::arbitrary_precision_option::serialize")]
+    #[serde(serialize_with = "serialize_exact")]
     pub value: Option<Decimal>,
     pub(crate) currency: Option<String>,
     #[serde(
         skip_serializing_if = "Option::is_none",
-        serialize_with = "rust_decimal::serde::arbitrary_precision_option::serialize"
+        serialize_with = "serialize_exact"
     )]
     pub(crate) exchange_rate: Option<Decimal>,
     #[serde(
         skip_serializing_if = "Option::is_none",
-        serialize_with = "rust_decimal::serde::arbitrary_precision_option::serialize"
+        serialize_with = "serialize_exact"
     )]
     pub(crate) exchange_rate_month: Option<Decimal>,
 }
@@ -52,22 +52,87 @@ pub(crate) fn minor_units(currency: Option<&str>) -> u32 {
     let Some(code) = currency.map(str::trim) else {
         return 2;
     };
-    const NONE: &[&str] = &[
-        "BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "UYI", "VND",
-        "VUV", "XAF", "XOF", "XPF",
-    ];
-    const THREE: &[&str] = &["BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"];
-    const FOUR: &[&str] = &["CLF", "UYW"];
-    let is = |list: &[&str]| list.iter().any(|c| c.eq_ignore_ascii_case(code));
-    if is(NONE) {
-        0
-    } else if is(THREE) {
-        3
-    } else if is(FOUR) {
-        4
-    } else {
-        2
+    // Every code is three letters: one comparison of the upper-cased bytes (this runs for
+    // every amount of a long table).
+    let &[a, b, c] = code.as_bytes() else {
+        return 2;
+    };
+    match &[
+        a.to_ascii_uppercase(),
+        b.to_ascii_uppercase(),
+        c.to_ascii_uppercase(),
+    ] {
+        b"BIF" | b"CLP" | b"DJF" | b"GNF" | b"ISK" | b"JPY" | b"KMF" | b"KRW" | b"PYG" | b"RWF"
+        | b"UGX" | b"UYI" | b"VND" | b"VUV" | b"XAF" | b"XOF" | b"XPF" => 0,
+        b"BHD" | b"IQD" | b"JOD" | b"KWD" | b"LYD" | b"OMR" | b"TND" => 3,
+        b"CLF" | b"UYW" => 4,
+        _ => 2,
     }
+}
+
+/// A decimal's text on the stack: `Decimal` prints at most 28 digits, a sign, a point and
+/// a leading zero, so the amounts of a long list are formatted without an allocation each.
+pub(crate) struct DecimalText {
+    bytes: [u8; 48],
+    len: usize,
+}
+
+impl DecimalText {
+    pub(crate) fn of(value: &Decimal) -> Self {
+        use std::fmt::Write;
+        let mut text = DecimalText {
+            bytes: [0; 48],
+            len: 0,
+        };
+        // Cannot fail: the buffer holds the longest decimal (a failure would show as an
+        // empty text, never as a wrong digit, and the tests cover the longest).
+        let _ = write!(text, "{value}");
+        text
+    }
+
+    pub(crate) fn as_str(&self) -> &str {
+        // Only whole `str`s are ever appended.
+        std::str::from_utf8(&self.bytes[..self.len]).unwrap_or("")
+    }
+}
+
+impl std::fmt::Write for DecimalText {
+    fn write_str(&mut self, part: &str) -> std::fmt::Result {
+        let end = self.len + part.len();
+        let slot = self.bytes.get_mut(self.len..end).ok_or(std::fmt::Error)?;
+        slot.copy_from_slice(part.as_bytes());
+        self.len = end;
+        Ok(())
+    }
+}
+
+/// serde_json's name for a number written as its exact text (`arbitrary_precision`): what
+/// `serde_json::Number` serialises itself as.
+const JSON_NUMBER: &str = "$serde_json::private::Number";
+
+/// An exact amount as a JSON number with every digit: what
+/// `rust_decimal::serde::arbitrary_precision_option` writes, without making a
+/// `serde_json::Number` (an allocation and a second parse of the text) per amount.
+pub(crate) fn serialize_exact<S: serde::Serializer>(
+    value: &Option<Decimal>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    match value {
+        Some(value) => serialize_decimal(value, serializer),
+        None => serializer.serialize_none(),
+    }
+}
+
+/// `serialize_exact` of an amount that is always there.
+pub(crate) fn serialize_decimal<S: serde::Serializer>(
+    value: &Decimal,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeStruct;
+    let text = DecimalText::of(value);
+    let mut number = serializer.serialize_struct(JSON_NUMBER, 1)?;
+    number.serialize_field(JSON_NUMBER, text.as_str())?;
+    number.end()
 }
 
 /// `1234.5` USD -> `1,234.50 USD`: rounded half away from zero to the minor unit, always
@@ -81,45 +146,58 @@ pub(crate) fn for_people(value: &Decimal, currency: Option<&str>) -> String {
         // `-0.00` reads as a debt that is not there.
         rounded.set_sign_positive(true);
     }
-    let mut digits = group_thousands(&rounded);
+    let text = DecimalText::of(&rounded);
+    let text = text.as_str();
+    let currency = currency.filter(|c| !c.trim().is_empty());
+    let mut out =
+        String::with_capacity(text.len() + text.len() / 3 + 6 + currency.map_or(0, str::len));
+    group_into(&mut out, text);
     // `rescale` cannot add digits past Decimal's 28: a huge amount is padded as text, so its
     // decimal point still lines up with the others.
-    let shown = digits
+    let shown = text
         .split_once('.')
         .map_or(0, |(_, fraction)| fraction.len());
     if shown < places as usize {
         if shown == 0 {
-            digits.push('.');
+            out.push('.');
         }
-        digits.extend(std::iter::repeat_n('0', places as usize - shown));
+        out.extend(std::iter::repeat_n('0', places as usize - shown));
     }
-    match currency.filter(|c| !c.trim().is_empty()) {
-        Some(c) => format!("{digits} {c}"),
-        None => digits,
+    if let Some(currency) = currency {
+        out.push(' ');
+        out.push_str(currency);
     }
+    out
 }
 
 /// `1234567.891` -> `1,234,567.891`; the fraction keeps every digit.
 pub(crate) fn group_thousands(value: &Decimal) -> String {
-    let text = value.to_string();
+    let text = DecimalText::of(value);
+    let mut out = String::with_capacity(text.len + text.len / 3);
+    group_into(&mut out, text.as_str());
+    out
+}
+
+/// Appends a decimal's text (`-1234.5`) with its whole part grouped by thousands.
+fn group_into(out: &mut String, text: &str) {
     let (sign, unsigned) = match text.strip_prefix('-') {
         Some(rest) => ("-", rest),
-        None => ("", text.as_str()),
+        None => ("", text),
     };
     let (whole, fraction) = match unsigned.split_once('.') {
         Some((w, f)) => (w, Some(f)),
         None => (unsigned, None),
     };
-    let mut grouped = String::with_capacity(text.len() + whole.len() / 3);
-    for (i, digit) in whole.chars().enumerate() {
+    out.push_str(sign);
+    for (i, digit) in whole.char_indices() {
         if i > 0 && (whole.len() - i) % 3 == 0 {
-            grouped.push(',');
+            out.push(',');
         }
-        grouped.push(digit);
+        out.push(digit);
     }
-    match fraction {
-        Some(f) => format!("{sign}{grouped}.{f}"),
-        None => format!("{sign}{grouped}"),
+    if let Some(fraction) = fraction {
+        out.push('.');
+        out.push_str(fraction);
     }
 }
 
@@ -267,6 +345,63 @@ pub(crate) fn parse_user_amount(text: &str) -> Result<(Decimal, Option<String>),
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn exact_amounts_are_written_as_serde_json_writes_them() {
+        #[derive(Serialize)]
+        struct Both {
+            #[serde(serialize_with = "serialize_exact")]
+            ours: Option<Decimal>,
+            #[serde(serialize_with = "rust_decimal::serde::arbitrary_precision_option::serialize")]
+            theirs: Option<Decimal>,
+        }
+        for text in [
+            "0",
+            "0.00",
+            "-1.74",
+            "100000.37",
+            "79228162514264337593543950335",
+            "-79228162514264337593543950335",
+            "-0.0000000000000000000000000001",
+            "1234567890123.4567890123456789",
+        ] {
+            let value = Decimal::from_str(text).unwrap();
+            assert_eq!(DecimalText::of(&value).as_str(), value.to_string());
+            let both = Both {
+                ours: Some(value),
+                theirs: Some(value),
+            };
+            let json = serde_json::to_value(&both).unwrap();
+            assert_eq!(json["ours"], json["theirs"], "{text}");
+            assert_eq!(json["ours"].to_string(), value.to_string());
+            let written = serde_json::to_string(&both).unwrap();
+            assert_eq!(written, format!(r#"{{"ours":{value},"theirs":{value}}}"#));
+        }
+        let none = Both {
+            ours: None,
+            theirs: None,
+        };
+        assert_eq!(
+            serde_json::to_string(&none).unwrap(),
+            r#"{"ours":null,"theirs":null}"#
+        );
+    }
+
+    #[test]
+    fn minor_units_follow_iso_4217_in_any_case() {
+        assert_eq!(minor_units(Some("USD")), 2);
+        assert_eq!(minor_units(Some(" jpy ")), 0);
+        assert_eq!(minor_units(Some("Kwd")), 3);
+        assert_eq!(minor_units(Some("CLF")), 4);
+        assert_eq!(minor_units(Some("")), 2);
+        assert_eq!(minor_units(Some("JPYX")), 2);
+        assert_eq!(minor_units(None), 2);
+        assert_eq!(
+            group_thousands(&Decimal::from_str("-1234567.891").unwrap()),
+            "-1,234,567.891"
+        );
+        assert_eq!(group_thousands(&Decimal::from_str("999").unwrap()), "999");
+    }
 
     #[test]
     fn a_huge_amount_keeps_its_minor_unit_digits_for_people() {

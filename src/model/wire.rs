@@ -424,7 +424,9 @@ pub struct Event {
     #[serde(alias = "etag")]
     #[serde(rename = "eTag")]
     pub(crate) e_tag: Option<String>,
-    pub(crate) properties: EventProperties,
+    // Boxed: the properties are most of an event's size, and a page of events is moved
+    // (decoded, collected, handed on) as a list of small records.
+    pub(crate) properties: Box<EventProperties>,
 }
 
 #[derive(Debug, Default, Deserialize)]

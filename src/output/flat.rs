@@ -83,23 +83,24 @@ impl DelimitedRows {
         }
     }
 
-    pub(crate) fn rows(&mut self, rows: &[Vec<Field<'_>>]) -> Result<String> {
-        let mut out = Vec::with_capacity(rows.len() * 128);
+    /// Appends the rows (after the header, the first time) to `out`.
+    pub(crate) fn rows(&mut self, rows: &[Vec<Field<'_>>], out: &mut Vec<u8>) -> Result<()> {
+        out.reserve(rows.len() * 128);
         let header: Option<Vec<Field<'_>>> = self
             .header
             .take()
             .map(|header| header.iter().map(|h| str(h)).collect());
         let all = header.iter().chain(rows);
         match self.kind {
-            Delimited::Csv => write_csv(&mut out, all)?,
-            Delimited::Tsv => all.for_each(|row| write_tsv_row(&mut out, row)),
+            Delimited::Csv => write_csv(out, all)?,
+            Delimited::Tsv => all.for_each(|row| write_tsv_row(out, row)),
         }
-        String::from_utf8(out).map_err(|_| Error::unavailable("could not write the csv output"))
+        Ok(())
     }
 
     /// What is left: the header of an empty list.
-    pub(crate) fn finish(mut self) -> Result<String> {
-        self.rows(&[])
+    pub(crate) fn finish(mut self, out: &mut Vec<u8>) -> Result<()> {
+        self.rows(&[], out)
     }
 }
 
@@ -144,9 +145,16 @@ fn write_tsv_row(out: &mut Vec<u8>, row: &[Field<'_>]) {
 mod tests {
     use super::*;
 
+    /// The text a writer appends.
+    fn text(write: impl FnOnce(&mut Vec<u8>) -> Result<()>) -> String {
+        let mut out = Vec::new();
+        write(&mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
     fn written(kind: Delimited, rows: &[Vec<Field<'_>>]) -> String {
         let mut writer = DelimitedRows::new(kind, &["a", "b"], true);
-        writer.rows(rows).unwrap()
+        text(|out| writer.rows(rows, out))
     }
 
     #[test]
@@ -173,12 +181,15 @@ mod tests {
     #[test]
     fn the_header_comes_once_and_can_be_left_out() {
         let mut writer = DelimitedRows::new(Delimited::Csv, &["a"], true);
-        assert_eq!(writer.rows(&[vec![str("1")]]).unwrap(), "a\r\n1\r\n");
-        assert_eq!(writer.rows(&[vec![str("2")]]).unwrap(), "2\r\n");
-        assert_eq!(writer.finish().unwrap(), "");
+        assert_eq!(
+            text(|out| writer.rows(&[vec![str("1")]], out)),
+            "a\r\n1\r\n"
+        );
+        assert_eq!(text(|out| writer.rows(&[vec![str("2")]], out)), "2\r\n");
+        assert_eq!(text(|out| writer.finish(out)), "");
         let empty = DelimitedRows::new(Delimited::Csv, &["a"], true);
-        assert_eq!(empty.finish().unwrap(), "a\r\n");
+        assert_eq!(text(|out| empty.finish(out)), "a\r\n");
         let mut bare = DelimitedRows::new(Delimited::Csv, &["a"], false);
-        assert_eq!(bare.rows(&[vec![str("1")]]).unwrap(), "1\r\n");
+        assert_eq!(text(|out| bare.rows(&[vec![str("1")]], out)), "1\r\n");
     }
 }

@@ -22,62 +22,54 @@ pub(crate) struct JsonArrayWriter {
 }
 
 impl JsonArrayWriter {
-    /// The text for the next elements. The page is formatted as one pretty array and its
-    /// brackets dropped, which is exactly how those elements look inside the whole array.
-    pub(crate) fn elements<T: Serialize>(&mut self, items: &[T]) -> Result<String> {
+    /// Appends the next elements to `out`. The page is formatted in place as one pretty
+    /// array, which is exactly how its elements look inside the whole array; its `[` (and
+    /// the line break after it) becomes the `,` between pages, and its closing line is
+    /// dropped: no copy of the page's text.
+    pub(crate) fn elements<T: Serialize>(&mut self, items: &[T], out: &mut Vec<u8>) -> Result<()> {
         if items.is_empty() {
-            return Ok(String::new());
+            return Ok(());
         }
-        let array = serde_json::to_string_pretty(items)
+        let start = out.len();
+        let mut serializer = serde_json::Serializer::pretty(&mut *out);
+        items
+            .serialize(&mut serializer)
             .map_err(|e| Error::unavailable(format!("could not write JSON: {e}")))?;
-        let inner = array
-            .strip_prefix("[\n")
-            .and_then(|rest| rest.strip_suffix("\n]"))
-            .unwrap_or(&array);
-        let separator = if self.written == 0 { "[\n" } else { ",\n" };
+        debug_assert!(out[start..].starts_with(b"[\n") && out.ends_with(b"\n]"));
+        if self.written > 0 {
+            out[start] = b',';
+        }
+        out.truncate(out.len() - 2);
         self.written += items.len();
-        let mut text = String::with_capacity(inner.len() + 2);
-        text.push_str(separator);
-        text.push_str(inner);
-        Ok(text)
+        Ok(())
     }
 
     /// The closing text.
-    pub(crate) fn finish(self) -> String {
-        if self.written == 0 {
-            "[]\n".to_string()
-        } else {
-            "\n]\n".to_string()
-        }
+    pub(crate) fn finish(self, out: &mut Vec<u8>) {
+        out.extend_from_slice(if self.written == 0 { b"[]\n" } else { b"\n]\n" });
     }
 }
 
 /// A streamed list as one JSON array.
+#[derive(Default)]
 pub(crate) struct JsonRows {
     array: JsonArrayWriter,
 }
 
 impl JsonRows {
     pub(crate) fn new() -> Self {
-        JsonRows {
-            array: JsonArrayWriter::default(),
-        }
-    }
-}
-
-impl Default for JsonRows {
-    fn default() -> Self {
-        Self::new()
+        Self::default()
     }
 }
 
 impl<R: Record> RowWriter<R> for JsonRows {
-    fn push(&mut self, records: &[R]) -> Result<String> {
-        self.array.elements(records)
+    fn push(&mut self, records: &[R], out: &mut Vec<u8>) -> Result<()> {
+        self.array.elements(records, out)
     }
 
-    fn finish(self: Box<Self>) -> Result<String> {
-        Ok(self.array.finish())
+    fn finish(self: Box<Self>, out: &mut Vec<u8>) -> Result<()> {
+        self.array.finish(out);
+        Ok(())
     }
 }
 
@@ -90,14 +82,15 @@ mod tests {
     fn streamed_array_equals_whole_array() {
         let items = vec![json!({"a": 1, "b": [1, 2]}), json!({"a": 2}), json!("x")];
         let mut writer = JsonArrayWriter::default();
-        let mut text = writer.elements(&items[..2]).unwrap();
-        text.push_str(&writer.elements(&items[2..]).unwrap());
-        text.push_str(&writer.finish());
-        assert_eq!(text, to_json(&items).unwrap());
+        let mut text = Vec::new();
+        writer.elements(&items[..2], &mut text).unwrap();
+        writer.elements(&items[2..2], &mut text).unwrap();
+        writer.elements(&items[2..], &mut text).unwrap();
+        writer.finish(&mut text);
+        assert_eq!(String::from_utf8(text).unwrap(), to_json(&items).unwrap());
         let empty: Vec<serde_json::Value> = vec![];
-        assert_eq!(
-            JsonArrayWriter::default().finish(),
-            to_json(&empty).unwrap()
-        );
+        let mut text = Vec::new();
+        JsonArrayWriter::default().finish(&mut text);
+        assert_eq!(String::from_utf8(text).unwrap(), to_json(&empty).unwrap());
     }
 }

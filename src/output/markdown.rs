@@ -21,22 +21,33 @@ pub(crate) fn code(language: &str, lines: &[String]) -> String {
     out
 }
 
+/// `count` spaces, a slice at a time (a long table pads every cell).
+fn pad(out: &mut String, mut count: usize) {
+    const SPACES: &str = "                                                                ";
+    while count > 0 {
+        let now = count.min(SPACES.len());
+        out.push_str(&SPACES[..now]);
+        count -= now;
+    }
+}
+
 /// Never coloured: Markdown goes into files and step summaries.
 pub(crate) fn render(grid: &Grid) -> String {
     let widths = &grid.widths;
     let line_length: usize = widths.iter().map(|w| w + 3).sum::<usize>() + 2;
     let mut out = String::with_capacity(line_length * (grid.rows.len() + 2));
+    let right: Vec<bool> = (0..widths.len()).map(|i| grid.right_aligned(i)).collect();
     let write_row = |out: &mut String, cells: &mut dyn Iterator<Item = &str>| {
         out.push('|');
         for (index, cell) in cells.enumerate() {
             let padding = widths[index].saturating_sub(display_width(cell));
             out.push(' ');
-            if grid.right_aligned(index) {
-                out.extend(std::iter::repeat_n(' ', padding));
+            if right[index] {
+                pad(out, padding);
                 out.push_str(cell);
             } else {
                 out.push_str(cell);
-                out.extend(std::iter::repeat_n(' ', padding));
+                pad(out, padding);
             }
             out.push_str(" |");
         }

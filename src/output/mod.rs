@@ -158,8 +158,11 @@ impl Writer {
             Writer::Csv | Writer::Tsv => {
                 let kind = self.delimited().unwrap_or(flat::Delimited::Csv);
                 let table = value.flat();
-                return flat::DelimitedRows::new(kind, table.header, style.header)
-                    .rows(&table.rows);
+                let mut out = Vec::new();
+                flat::DelimitedRows::new(kind, table.header, style.header)
+                    .rows(&table.rows, &mut out)?;
+                return String::from_utf8(out)
+                    .map_err(|_| Error::unavailable("could not write the csv output"));
             }
             Writer::Json => return json::to_json(value),
             Writer::Silent => return Ok(String::new()),
@@ -306,23 +309,23 @@ impl AnyRows {
         }
     }
 
-    fn push<R: Record>(&mut self, records: &[R]) -> Result<String> {
+    fn push<R: Record>(&mut self, records: &[R], out: &mut Vec<u8>) -> Result<()> {
         match self {
-            AnyRows::Flat(rows) => RowWriter::<R>::push(rows, records),
-            AnyRows::Json(rows) => RowWriter::<R>::push(rows, records),
-            AnyRows::Silent(rows) => RowWriter::<R>::push(rows, records),
-            AnyRows::Metrics(rows) => RowWriter::<R>::push(rows, records),
-            AnyRows::Table(rows) => RowWriter::<R>::push(rows, records),
+            AnyRows::Flat(rows) => RowWriter::<R>::push(rows, records, out),
+            AnyRows::Json(rows) => RowWriter::<R>::push(rows, records, out),
+            AnyRows::Silent(rows) => RowWriter::<R>::push(rows, records, out),
+            AnyRows::Metrics(rows) => RowWriter::<R>::push(rows, records, out),
+            AnyRows::Table(rows) => RowWriter::<R>::push(rows, records, out),
         }
     }
 
-    fn finish<R: Record>(self) -> Result<String> {
+    fn finish<R: Record>(self, out: &mut Vec<u8>) -> Result<()> {
         match self {
-            AnyRows::Flat(rows) => RowWriter::<R>::finish(Box::new(rows)),
-            AnyRows::Json(rows) => RowWriter::<R>::finish(Box::new(rows)),
-            AnyRows::Silent(rows) => RowWriter::<R>::finish(Box::new(rows)),
-            AnyRows::Metrics(rows) => RowWriter::<R>::finish(Box::new(rows)),
-            AnyRows::Table(rows) => RowWriter::<R>::finish(Box::new(rows)),
+            AnyRows::Flat(rows) => RowWriter::<R>::finish(Box::new(rows), out),
+            AnyRows::Json(rows) => RowWriter::<R>::finish(Box::new(rows), out),
+            AnyRows::Silent(rows) => RowWriter::<R>::finish(Box::new(rows), out),
+            AnyRows::Metrics(rows) => RowWriter::<R>::finish(Box::new(rows), out),
+            AnyRows::Table(rows) => RowWriter::<R>::finish(Box::new(rows), out),
         }
     }
 }
@@ -347,18 +350,18 @@ impl FlatRows {
 }
 
 impl<R: Record> RowWriter<R> for FlatRows {
-    fn push(&mut self, records: &[R]) -> Result<String> {
+    fn push(&mut self, records: &[R], out: &mut Vec<u8>) -> Result<()> {
         let mut rows = Vec::with_capacity(records.len());
         for record in records {
             let mut row = Vec::with_capacity(R::header().len());
             record.fields(&mut row);
             rows.push(row);
         }
-        self.rows.rows(&rows)
+        self.rows.rows(&rows, out)
     }
 
-    fn finish(self: Box<Self>) -> Result<String> {
-        self.rows.finish()
+    fn finish(self: Box<Self>, out: &mut Vec<u8>) -> Result<()> {
+        self.rows.finish(out)
     }
 }
 
@@ -366,12 +369,12 @@ impl<R: Record> RowWriter<R> for FlatRows {
 struct SilentRows;
 
 impl<R: Record> RowWriter<R> for SilentRows {
-    fn push(&mut self, _records: &[R]) -> Result<String> {
-        Ok(String::new())
+    fn push(&mut self, _records: &[R], _out: &mut Vec<u8>) -> Result<()> {
+        Ok(())
     }
 
-    fn finish(self: Box<Self>) -> Result<String> {
-        Ok(String::new())
+    fn finish(self: Box<Self>, _out: &mut Vec<u8>) -> Result<()> {
+        Ok(())
     }
 }
 
@@ -382,29 +385,32 @@ struct MetricRows {
 }
 
 impl<R: Record> RowWriter<R> for MetricRows {
-    fn push(&mut self, records: &[R]) -> Result<String> {
+    fn push(&mut self, records: &[R], _out: &mut Vec<u8>) -> Result<()> {
         if !R::HAS_METRICS {
             return Err(metrics_not_supported());
         }
         for record in records {
             record.metrics(&mut self.metrics);
         }
-        Ok(String::new())
+        Ok(())
     }
 
-    fn finish(self: Box<Self>) -> Result<String> {
+    fn finish(self: Box<Self>, out: &mut Vec<u8>) -> Result<()> {
         if !R::HAS_METRICS {
             return Err(metrics_not_supported());
         }
-        Ok(self.metrics.render())
+        out.extend_from_slice(self.metrics.render().as_bytes());
+        Ok(())
     }
 }
 
-/// What every writer implements to take a list page by page: each call returns the text
-/// that can be written now (JSON streams; tables wait for the last page to know the widths).
+/// What every writer implements to take a list page by page: each call appends to `out` the
+/// text that can be written now (JSON streams; tables wait for the last page to know the
+/// widths). `out` is the list's one buffer, emptied after each write and kept for the next
+/// page, so a long list is written without a fresh allocation per page.
 pub trait RowWriter<R: Record> {
-    fn push(&mut self, records: &[R]) -> Result<String>;
-    fn finish(self: Box<Self>) -> Result<String>;
+    fn push(&mut self, records: &[R], out: &mut Vec<u8>) -> Result<()>;
+    fn finish(self: Box<Self>, out: &mut Vec<u8>) -> Result<()>;
 }
 
 /// A table built page by page: each page's cells are formatted as it arrives (while the next
@@ -422,7 +428,7 @@ impl TableRows {
 }
 
 impl<R: Record> RowWriter<R> for TableRows {
-    fn push(&mut self, records: &[R]) -> Result<String> {
+    fn push(&mut self, records: &[R], _out: &mut Vec<u8>) -> Result<()> {
         self.grid.rows.reserve(records.len());
         if let Some((title, new)) = records.first().and_then(Record::retitled) {
             self.grid.retitle(title, new);
@@ -433,11 +439,12 @@ impl<R: Record> RowWriter<R> for TableRows {
             self.grid.add_row(&row);
             row.clear();
         }
-        Ok(String::new())
+        Ok(())
     }
 
-    fn finish(self: Box<Self>) -> Result<String> {
-        Ok(draw(self.grid))
+    fn finish(self: Box<Self>, out: &mut Vec<u8>) -> Result<()> {
+        out.extend_from_slice(draw(self.grid).as_bytes());
+        Ok(())
     }
 }
 
@@ -614,6 +621,7 @@ impl Printer {
         ListSink {
             printer: self,
             writer: self.writer.rows(self.style()),
+            buffer: Vec::new(),
             count: 0,
         }
     }
@@ -625,6 +633,7 @@ impl Printer {
             printer: self,
             writer: AnyRows::new::<R>(self.writer, self.style()),
             finish: AnyRows::finish::<R>,
+            buffer: Vec::new(),
             count: 0,
         }
     }
@@ -676,6 +685,11 @@ impl Printer {
     /// an error, but the end of the writing (`Flow::Break`); whoever produces more data stops,
     /// and the checks still decide the exit code.
     fn write(&self, text: &str) -> Result<Flow> {
+        self.write_bytes(text.as_bytes())
+    }
+
+    /// `write` for text a list writer put together (UTF-8 by construction).
+    fn write_bytes(&self, text: &[u8]) -> Result<Flow> {
         if self.closed.load(Ordering::Relaxed) {
             return Ok(Flow::Break(()));
         }
@@ -685,7 +699,7 @@ impl Printer {
         self.progress.finish();
         self.started.store(true, Ordering::Relaxed);
         let mut out = std::io::stdout().lock();
-        match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        match out.write_all(text).and_then(|()| out.flush()) {
             Ok(()) => Ok(Flow::Continue(())),
             Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => {
                 self.closed.store(true, Ordering::Relaxed);
@@ -727,20 +741,24 @@ impl Printer {
 pub(crate) struct ListSink<'p, R: Record> {
     printer: &'p Printer,
     writer: Box<dyn RowWriter<R> + 'p>,
+    /// The text of a page, kept between pages (its capacity, not its text).
+    buffer: Vec<u8>,
     count: usize,
 }
 
 impl<R: Record> ListSink<'_, R> {
     pub(crate) fn push(&mut self, records: &[R]) -> Result<Flow> {
         self.count += records.len();
-        let text = self.writer.push(records)?;
-        self.printer.write(&text)
+        self.buffer.clear();
+        self.writer.push(records, &mut self.buffer)?;
+        self.printer.write_bytes(&self.buffer)
     }
 
     /// Writes what is left; returns how many records the list held.
-    pub(crate) fn finish(self) -> Result<usize> {
-        let text = self.writer.finish()?;
-        let _: Flow = self.printer.write(&text)?;
+    pub(crate) fn finish(mut self) -> Result<usize> {
+        self.buffer.clear();
+        self.writer.finish(&mut self.buffer)?;
+        let _: Flow = self.printer.write_bytes(&self.buffer)?;
         Ok(self.count)
     }
 }
@@ -750,7 +768,8 @@ impl<R: Record> ListSink<'_, R> {
 pub(crate) struct RowSink<'p> {
     printer: &'p Printer,
     writer: AnyRows,
-    finish: fn(AnyRows) -> Result<String>,
+    finish: fn(AnyRows, &mut Vec<u8>) -> Result<()>,
+    buffer: Vec<u8>,
     count: usize,
 }
 
@@ -758,8 +777,9 @@ impl RowSink<'_> {
     /// Writes these records (of the type the list was made for, with any lifetime).
     pub(crate) fn push<R: Record>(&mut self, records: &[R]) -> Result<Flow> {
         self.count += records.len();
-        let text = self.writer.push(records)?;
-        self.printer.write(&text)
+        self.buffer.clear();
+        self.writer.push(records, &mut self.buffer)?;
+        self.printer.write_bytes(&self.buffer)
     }
 
     /// Whether each push is written at once (JSON, csv, tsv, none), not at the end (tables,
@@ -777,9 +797,10 @@ impl RowSink<'_> {
     }
 
     /// Writes what is left; returns how many records the list held.
-    pub(crate) fn finish(self) -> Result<usize> {
-        let text = (self.finish)(self.writer)?;
-        let _: Flow = self.printer.write(&text)?;
+    pub(crate) fn finish(mut self) -> Result<usize> {
+        self.buffer.clear();
+        (self.finish)(self.writer, &mut self.buffer)?;
+        let _: Flow = self.printer.write_bytes(&self.buffer)?;
         Ok(self.count)
     }
 }
