@@ -180,3 +180,168 @@ fn a_page_longer_than_the_summary_allows_is_cut_with_a_note() {
         "the log has the whole page"
     );
 }
+
+/// A release as GitHub would publish it, served to `action/install.sh` by a stand-in `curl`
+/// on `PATH` that maps each `https://github.com/<repo>/releases/download/<tag>/<file>` to
+/// `<dir>/<tag>/<file>` and logs every URL asked for.
+struct Release {
+    dir: tempfile::TempDir,
+}
+
+impl Release {
+    /// `tag` holding the static Linux archive of a stand-in `credits` and its checksum.
+    fn new(tag: &str) -> Release {
+        let dir = tempfile::tempdir().unwrap();
+        let target = "x86_64-unknown-linux-musl";
+        let staged = dir
+            .path()
+            .join("stage")
+            .join(format!("azure-credits-{target}"));
+        std::fs::create_dir_all(&staged).unwrap();
+        let binary = staged.join("credits");
+        std::fs::write(&binary, "#!/bin/sh\necho \"credits 9.9.9 (stand-in)\"\n").unwrap();
+        let released = dir.path().join(tag);
+        std::fs::create_dir_all(&released).unwrap();
+        let archive = released.join(format!("azure-credits-{target}.tar.xz"));
+        let tar = std::process::Command::new("tar")
+            .arg("-cJf")
+            .arg(&archive)
+            .arg("-C")
+            .arg(dir.path().join("stage"))
+            .arg(format!("azure-credits-{target}"))
+            .status()
+            .unwrap();
+        assert!(tar.success());
+        let sum = std::process::Command::new("sha256sum")
+            .arg(&archive)
+            .output()
+            .unwrap();
+        let digest = String::from_utf8_lossy(&sum.stdout)
+            .split_whitespace()
+            .next()
+            .unwrap()
+            .to_string();
+        std::fs::write(
+            released.join(format!("azure-credits-{target}.tar.xz.sha256")),
+            format!("{digest} *azure-credits-{target}.tar.xz\n"),
+        )
+        .unwrap();
+        let bin = dir.path().join("bin");
+        std::fs::create_dir_all(&bin).unwrap();
+        let curl = bin.join("curl");
+        std::fs::write(
+            &curl,
+            format!(
+                r#"#!/bin/sh
+out=""; url=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    -o) out=$2; shift 2 ;;
+    -*) shift ;;
+    *) url=$1; shift ;;
+  esac
+done
+echo "$url" >>"{log}"
+file="{root}/${{url#https://github.com/azure-credits/credits/releases/download/}}"
+[ -f "$file" ] || exit 22
+cp "$file" "$out"
+"#,
+                log = dir.path().join("asked").display(),
+                root = dir.path().display()
+            ),
+        )
+        .unwrap();
+        std::process::Command::new("chmod")
+            .arg("+x")
+            .arg(&curl)
+            .status()
+            .unwrap();
+        Release { dir }
+    }
+
+    /// Runs the install step on a runner of `os`/`arch`, the action used at `action_ref`.
+    fn install(&self, os: &str, arch: &str, action_ref: &str) -> (i32, String, String, String) {
+        let runner = self.dir.path().join("runner");
+        let _ = std::fs::remove_dir_all(&runner);
+        std::fs::create_dir_all(&runner).unwrap();
+        let github_path = runner.join("path");
+        let _ = std::fs::remove_file(self.dir.path().join("asked"));
+        let path = format!(
+            "{}:{}",
+            self.dir.path().join("bin").display(),
+            std::env::var("PATH").unwrap_or_default()
+        );
+        let output = crate::support::plain_command("bash")
+            .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("action/install.sh"))
+            .env("PATH", path)
+            .env("ACTION_REPOSITORY", "azure-credits/credits")
+            .env("ACTION_REF", action_ref)
+            .env("GITHUB_ACTION_PATH", env!("CARGO_MANIFEST_DIR"))
+            .env("RUNNER_OS", os)
+            .env("RUNNER_ARCH", arch)
+            .env("RUNNER_TEMP", &runner)
+            .env("GITHUB_PATH", &github_path)
+            .output()
+            .unwrap();
+        let read = |path: &Path| std::fs::read_to_string(path).unwrap_or_default();
+        (
+            output.status.code().unwrap_or(-1),
+            format!(
+                "{}{}",
+                String::from_utf8_lossy(&output.stdout),
+                String::from_utf8_lossy(&output.stderr)
+            ),
+            read(&github_path),
+            read(&self.dir.path().join("asked")),
+        )
+    }
+}
+
+/// The install step fetches the runner's archive of the tag the action was used at, checks
+/// it against its published SHA-256, and puts the binary on `PATH`; a checksum that does not
+/// match stops the step (exit 1) with nothing on `PATH`; a runner without a build is exit 2.
+#[test]
+fn the_installer_takes_the_runners_archive_and_checks_its_checksum() {
+    let release = Release::new("v0.3.0");
+    let (code, log, path, asked) = release.install("Linux", "X64", "v0.3.0");
+    assert_eq!(code, 0, "{log}");
+    assert!(log.contains("credits 9.9.9 (stand-in)"), "{log}");
+    assert_eq!(
+        asked.lines().collect::<Vec<_>>(),
+        [
+            "https://github.com/azure-credits/credits/releases/download/v0.3.0/azure-credits-x86_64-unknown-linux-musl.tar.xz",
+            "https://github.com/azure-credits/credits/releases/download/v0.3.0/azure-credits-x86_64-unknown-linux-musl.tar.xz.sha256",
+        ]
+    );
+    let on_path = Path::new(path.trim());
+    assert!(on_path.join("credits").is_file(), "{path}");
+
+    // Pinned to a commit: the release of the version the action's own Cargo.toml names.
+    let (code, _, _, asked) =
+        release.install("Linux", "X64", "0123456789abcdef0123456789abcdef01234567");
+    assert_ne!(code, 0, "no such release in the stand-in");
+    assert!(
+        asked.contains(&format!("/download/v{}/", env!("CARGO_PKG_VERSION"))),
+        "{asked}"
+    );
+
+    // A checksum that does not match.
+    let sums = release
+        .dir
+        .path()
+        .join("v0.3.0/azure-credits-x86_64-unknown-linux-musl.tar.xz.sha256");
+    std::fs::write(&sums, format!("{} *x\n", "0".repeat(64))).unwrap();
+    let (code, log, path, _) = release.install("Linux", "X64", "v0.3.0");
+    assert_eq!(code, 1, "{log}");
+    assert!(
+        log.contains("does not match its published SHA-256"),
+        "{log}"
+    );
+    assert!(path.is_empty(), "nothing on PATH: {path}");
+
+    // A runner there is no build for.
+    let (code, log, _, asked) = release.install("Linux", "ARM", "v0.3.0");
+    assert_eq!(code, 2, "{log}");
+    assert!(log.contains("no credits release for Linux/ARM"), "{log}");
+    assert!(asked.is_empty(), "{asked}");
+}
