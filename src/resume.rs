@@ -67,6 +67,51 @@ pub(crate) struct CheckNote {
     pub(crate) exit_code: Option<u8>,
 }
 
+impl Entry {
+    /// How the customer could not be read, when it could not (`forbidden`, `notFound`).
+    pub(crate) fn unread_kind(&self) -> Option<ErrorKind> {
+        match self.outcome.as_str() {
+            "forbidden" => Some(ErrorKind::Permission),
+            "notFound" => Some(ErrorKind::NotFound),
+            _ => None,
+        }
+    }
+}
+
+impl CheckNote {
+    /// The journal's line for a check's outcome; none for a pass.
+    pub(crate) fn of(check: &str, outcome: &crate::checks::Outcome) -> Option<CheckNote> {
+        use crate::checks::Outcome;
+        let (result, why, exit_code) = match outcome {
+            Outcome::Passed => return None,
+            Outcome::Failed(why) => ("failed", why, None),
+            Outcome::Unread(kind, why) => ("couldNotCheck", why, Some(kind.exit_code())),
+            Outcome::NotChecked(why) => ("notChecked", why, None),
+        };
+        Some(CheckNote {
+            check: check.to_string(),
+            result: result.to_string(),
+            why: why.clone(),
+            exit_code,
+        })
+    }
+
+    /// The outcome the line stands for, `why` said of it.
+    pub(crate) fn outcome(&self, why: String) -> crate::checks::Outcome {
+        use crate::checks::Outcome;
+        match self.result.as_str() {
+            "failed" => Outcome::Failed(why),
+            "notChecked" => Outcome::NotChecked(why),
+            _ => Outcome::Unread(
+                self.exit_code
+                    .and_then(ErrorKind::from_exit_code)
+                    .unwrap_or(ErrorKind::Unavailable),
+                why,
+            ),
+        }
+    }
+}
+
 /// What a sweep's journal is for: the command, what it was asked, and where the file is.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct JournalOf<'a> {

@@ -197,12 +197,7 @@ impl Ledger {
     /// the checks it failed count as if read now.
     pub(crate) fn add_earlier(&mut self, entry: &crate::resume::Entry) {
         self.subjects += 1;
-        let kind = match entry.outcome.as_str() {
-            "forbidden" => Some(ErrorKind::Permission),
-            "notFound" => Some(ErrorKind::NotFound),
-            _ => None,
-        };
-        if let Some(kind) = kind {
+        if let Some(kind) = entry.unread_kind() {
             self.record(
                 &entry.customer,
                 None,
@@ -216,17 +211,7 @@ impl Ledger {
                 .find(|known| **known == note.check)
                 .copied()
                 .unwrap_or("earlier check");
-            let why = format!("{} (read earlier)", note.why);
-            let outcome = match note.result.as_str() {
-                "failed" => Outcome::Failed(why),
-                "notChecked" => Outcome::NotChecked(why),
-                _ => Outcome::Unread(
-                    note.exit_code
-                        .and_then(ErrorKind::from_exit_code)
-                        .unwrap_or(ErrorKind::Unavailable),
-                    why,
-                ),
-            };
+            let outcome = note.outcome(format!("{} (read earlier)", note.why));
             self.record(&entry.customer, Some(check), outcome);
         }
     }

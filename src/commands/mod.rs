@@ -290,7 +290,6 @@ pub(crate) async fn sweep_with<T>(
 where
     T: crate::model::row::Unread,
 {
-    use crate::checks::Outcome;
     use crate::resume::{CheckNote, Entry, Journal};
     let (mut journal, earlier) = match journal {
         Some(of) => {
@@ -319,20 +318,7 @@ where
         let outcomes = row.result.as_ref().map(&check).unwrap_or_default();
         let checks: Vec<CheckNote> = outcomes
             .iter()
-            .filter_map(|(check, outcome)| {
-                let (result, why, exit_code) = match outcome {
-                    Outcome::Passed => return None,
-                    Outcome::Failed(why) => ("failed", why, None),
-                    Outcome::Unread(kind, why) => ("couldNotCheck", why, Some(kind.exit_code())),
-                    Outcome::NotChecked(why) => ("notChecked", why, None),
-                };
-                Some(CheckNote {
-                    check: check.to_string(),
-                    result: result.to_string(),
-                    why: why.clone(),
-                    exit_code,
-                })
-            })
+            .filter_map(|(check, outcome)| CheckNote::of(check, outcome))
             .collect();
         ledger.add_row(&row, |_| outcomes.clone());
         failures.add(&row);
@@ -358,16 +344,14 @@ where
     // A sweep that ends in an error before its first row writes nothing at all (not even an
     // empty JSON array): stdout stays empty, as for any error.
     let finished = match &swept {
-        Err(_) if sink.count() == 0 => Ok(0),
+        Err(_) if sink.count() == 0 => Ok(crate::output::Flow::Continue(())),
         _ => sink.finish(),
     };
     let taken = taken.into_inner();
     // The customers an earlier run could not read are said again: they still decide.
     for entry in &taken {
-        let kind = match entry.outcome.as_str() {
-            "forbidden" => crate::error::ErrorKind::Permission,
-            "notFound" => crate::error::ErrorKind::NotFound,
-            _ => continue,
+        let Some(kind) = entry.unread_kind() else {
+            continue;
         };
         failures.add_error(crate::error::Error::new(
             kind,
@@ -378,13 +362,18 @@ where
         ));
     }
     failures.print(context);
-    let swept = swept?;
-    finished?;
-    if let Some(journal) = journal.as_mut() {
-        for entry in &unwritten {
-            journal.append(entry)?;
+    // A table's rows are journalled once the table is written, even when the sweep then
+    // failed (a rerun must not repeat them), and not when its reader had gone (a rerun must
+    // not skip what nobody received).
+    if let (Some(journal), Ok(flow)) = (journal.as_mut(), &finished) {
+        if flow.is_continue() {
+            for entry in &unwritten {
+                journal.append(entry)?;
+            }
         }
     }
+    let swept = swept?;
+    let _: crate::output::Flow = finished?;
     if let Some(journal) = &journal {
         context.printer.note(&format!(
             "{} of {} customers taken from {} (read earlier); {} read now",

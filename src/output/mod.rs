@@ -257,16 +257,7 @@ impl Writer {
 
     /// A writer for a list that arrives page by page. Pure.
     pub fn rows<'w, R: Record + 'w>(self, style: Style) -> Box<dyn RowWriter<R> + 'w> {
-        if let Some(kind) = self.delimited() {
-            return Box::new(FlatRows::new(kind, R::header(), style.header));
-        }
-        match self {
-            Writer::Json => Box::new(json::JsonRows::new()),
-            Writer::Silent => Box::new(SilentRows),
-            Writer::OpenMetrics => Box::new(MetricRows::default()),
-            Writer::Terminal => Box::new(TableRows::new(GridStyle::Terminal, R::columns(), style)),
-            _ => Box::new(TableRows::new(GridStyle::Markdown, R::columns(), style)),
-        }
+        Box::new(AnyRows::new::<R>(self, style))
     }
 }
 
@@ -327,6 +318,18 @@ impl AnyRows {
             AnyRows::Metrics(rows) => RowWriter::<R>::finish(Box::new(rows), out),
             AnyRows::Table(rows) => RowWriter::<R>::finish(Box::new(rows), out),
         }
+    }
+}
+
+/// The list writer of one record type: the one choice of writer per format, for lists
+/// whose record type is known once (`Writer::rows`).
+impl<R: Record> RowWriter<R> for AnyRows {
+    fn push(&mut self, records: &[R], out: &mut Vec<u8>) -> Result<()> {
+        AnyRows::push(self, records, out)
+    }
+
+    fn finish(self: Box<Self>, out: &mut Vec<u8>) -> Result<()> {
+        AnyRows::finish::<R>(*self, out)
     }
 }
 
@@ -796,12 +799,12 @@ impl RowSink<'_> {
         self.count
     }
 
-    /// Writes what is left; returns how many records the list held.
-    pub(crate) fn finish(mut self) -> Result<usize> {
+    /// Writes what is left; answers whether the reader was still there to take it (a
+    /// table is all written here).
+    pub(crate) fn finish(mut self) -> Result<Flow> {
         self.buffer.clear();
         (self.finish)(self.writer, &mut self.buffer)?;
-        let _: Flow = self.printer.write_bytes(&self.buffer)?;
-        Ok(self.count)
+        self.printer.write_bytes(&self.buffer)
     }
 }
 

@@ -581,6 +581,7 @@ async fn lots_and_events_sweeps_are_one_list_in_order() {
         assert_eq!(out.code, 0, "{out}");
         assert_eq!(out.json().as_array().unwrap().len(), count, "{out}");
         let table = on_demo_day(&[command, "--all-customers"]);
+        assert_eq!(table.code, 0, "{table}");
         let first = table.stdout.lines().next().unwrap_or_default();
         assert!(first.starts_with("| Customer "), "{table}");
         let northwind = table.stdout.find("Northwind Traders").unwrap_or(usize::MAX);
@@ -602,6 +603,7 @@ async fn lots_and_events_sweeps_are_one_list_in_order() {
     );
 
     let report = on_demo_day(&["report", "--all-customers", "--spend"]);
+    assert_eq!(report.code, 0, "{report}");
     assert!(!report.stdout.contains("| Profile "), "{report}");
     assert!(report.stdout.contains("| Customer "), "{report}");
 
@@ -740,4 +742,41 @@ fn a_journal_keeps_what_could_not_be_checked() {
     ]);
     assert_eq!(other.code, 2, "{other}");
     assert!(other.stderr.contains("asked otherwise"), "{other}");
+}
+
+/// A table is written at the end: its customers are journalled once it is written, and not
+/// when its reader went away before (a rerun must not skip what nobody received).
+#[test]
+fn a_table_nobody_received_is_not_journalled() {
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("balance.jsonl");
+    let args = [
+        "--demo",
+        "--as-of",
+        "2026-12-01",
+        "balance",
+        "--all-customers",
+        "-o",
+        "markdown",
+        "--resume",
+        journal.to_str().unwrap(),
+    ];
+    let mut child = plain_command(assert_cmd::cargo::cargo_bin!("credits"))
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("credits starts");
+    // The reader goes before the table is drawn.
+    drop(child.stdout.take());
+    child.wait().expect("credits ends");
+    let written = std::fs::read_to_string(&journal).unwrap_or_default();
+    assert_eq!(written.lines().count(), 1, "the header alone: {written}");
+
+    // Received: both customers are journalled.
+    let out = on_demo_day(&args[3..]);
+    assert_eq!(out.code, 0, "{out}");
+    assert!(out.stdout.contains("Northwind Traders"), "{out}");
+    let written = std::fs::read_to_string(&journal).unwrap();
+    assert_eq!(written.lines().count(), 3, "{written}");
 }
