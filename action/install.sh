@@ -3,8 +3,8 @@
 # for this runner from the action's own repository, checks its SHA-256 against the checksum
 # published beside it, and puts it on PATH. A checksum that does not match stops the job.
 #
-# CREDITS_VERSION: a release tag (v0.2.0), or empty for the tag the action was used at
-# (`uses: azure-credits/credits@v0.2.0`), or `latest`. ACTION_REPOSITORY: owner/name of the
+# CREDITS_VERSION: a release tag (v0.1.0), or empty for the tag the action was used at
+# (`uses: azure-credits/credits@v0.1.0`), or `latest`. ACTION_REPOSITORY: owner/name of the
 # releases. CREDITS_BIN set: that binary is used as it is (nothing downloaded).
 set -euo pipefail
 

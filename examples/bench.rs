@@ -592,20 +592,6 @@ fn main() {
             "Authorization: Bearer bench-token".into(),
         ];
         chain.extend(dev_event_pages);
-        let events_at = scenarios
-            .iter()
-            .position(|s| s.name.starts_with("events 5,000"))
-            .unwrap_or(scenarios.len());
-        scenarios.insert(
-            events_at,
-            Scenario {
-                name: CURL_CHAIN,
-                program: "curl".into(),
-                args: chain.clone(),
-                cold_cache: false,
-                target: "floor for events",
-            },
-        );
         scenarios.insert(
             1,
             Scenario {
@@ -639,7 +625,6 @@ fn main() {
     );
     // Prime the cache once for the warm scenarios.
     let _ = run_once(&bin, &strings(&["accounts"]), &env);
-    let mut medians: Vec<(String, f64)> = Vec::new();
     let mut pair_ratios: Vec<(String, Vec<f64>)> = Vec::new();
     for scenario in &scenarios {
         // The scenario's program, and the baseline build for `credits` scenarios.
@@ -675,9 +660,15 @@ fn main() {
         let mut firsts = vec![Vec::new(); programs.len()];
         let mut peaks = vec![0; programs.len()];
         let mut requests = vec![0; programs.len()];
-        for _ in 0..runs {
-            // Alternating run by run: both builds (and the floor) see the same noise.
-            for (index, (name, program, arguments)) in programs.iter().enumerate() {
+        for round in 0..runs {
+            // Alternating run by run: both builds (and the floor) see the same noise; every
+            // other round in the opposite order, so no program always runs first.
+            let mut order: Vec<usize> = (0..programs.len()).collect();
+            if round % 2 == 1 {
+                order.reverse();
+            }
+            for index in order {
+                let (name, program, arguments) = &programs[index];
                 if scenario.cold_cache {
                     let _ = std::fs::remove_dir_all(&cache);
                 }
@@ -693,7 +684,8 @@ fn main() {
             }
         }
         if paired_with_floor {
-            // Each credits run over the curl run right after it: the ratio pair by pair.
+            // Each credits run (and the baseline's) over the curl run of the same round: the
+            // ratio pair by pair.
             let floor = programs.len() - 1;
             for index in 0..floor {
                 let ratios: Vec<f64> = walls[index]
@@ -718,7 +710,6 @@ fn main() {
                 )
             };
             let wall = median(walls[index].clone()).as_secs_f64() * 1000.0;
-            medians.push((name.clone(), wall));
             println!(
                 "{:<48} {:>10.1} {:>12} {:>10.1} {:>9}  {}",
                 name,

@@ -51,11 +51,12 @@ pub(crate) async fn run(context: &Context, args: BalanceArgs) -> Result<()> {
         if let Some(days) = within_days {
             let outcome = match &summary.lots {
                 Some(Ok(lots)) => checks::expiring_within(lots, as_of, days),
-                // A balance without its lots (they could not be read) cannot say.
-                Some(Err(why)) => Outcome::Unread(
-                    crate::error::ErrorKind::Unavailable,
-                    format!("its credit lots could not be read: {why}"),
-                ),
+                // A balance without its lots (they could not be read) cannot say, for the
+                // reason they could not be read (a 403 is a permission, not an outage).
+                Some(Err((kind, why))) => {
+                    Outcome::Unread(*kind, format!("its credit lots could not be read: {why}"))
+                }
+                // Not reached: the lots are read whenever this check is asked for.
                 None => Outcome::Unread(
                     crate::error::ErrorKind::Unavailable,
                     "its credit lots were not read".into(),
@@ -150,12 +151,12 @@ pub(crate) async fn read_balance(
                         }
                     }
                     Err(error) => {
-                        let why = Error::from(error).message;
+                        let error = Error::from(error);
                         if details {
-                            summary.from_lots_unread = Some(why.clone());
+                            summary.from_lots_unread = Some(error.message.clone());
                         }
                         if keep_lots {
-                            summary.lots = Some(Err(why));
+                            summary.lots = Some(Err((error.kind, error.message)));
                         }
                     }
                 }

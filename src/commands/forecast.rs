@@ -29,16 +29,19 @@ const SERVED: Served = Served {
     why_not: NO_ACCOUNT_FORECAST,
 };
 
-/// `--window` and the forecast's checks, as `forecast` and `report` take them.
+/// `--window` and the forecast's checks, with the balance's `--min`, as `forecast` and
+/// `report` take them.
 pub(super) struct ForecastChecks {
     pub(crate) window: i64,
+    pub(crate) min: Option<Thresholds>,
     pub(crate) min_days: Option<i64>,
     pub(crate) max_unused: Option<Thresholds>,
 }
 
 impl ForecastChecks {
-    pub(crate) fn parse(options: &ForecastOptions) -> Result<Self> {
+    pub(crate) fn parse(options: &ForecastOptions, min: &[String]) -> Result<Self> {
         Ok(ForecastChecks {
+            min: Thresholds::parse("--min", min)?,
             window: options
                 .window
                 .as_deref()
@@ -58,6 +61,11 @@ impl ForecastChecks {
     /// for this profile is its outcome, not an error.
     pub(crate) fn check(&self, result: &ProfileForecast) -> Vec<(&'static str, Outcome)> {
         let mut outcomes = Vec::new();
+        if let Some(minimum) = &self.min {
+            let outcome = checks::min_balance(&result.inputs.balance, minimum)
+                .unwrap_or_else(|e| Outcome::Unread(e.kind, e.message));
+            outcomes.push(("--min", outcome));
+        }
         if let Some(days) = self.min_days {
             outcomes.push(("--min-days", checks::min_runway(&result.forecast, days)));
         }
@@ -68,26 +76,36 @@ impl ForecastChecks {
         }
         outcomes
     }
+
+    /// Refuses, before any request, an amount without a currency for a customer sweep.
+    pub(crate) fn for_sweep(&self) -> Result<()> {
+        Thresholds::for_sweep(self.min.as_ref())?;
+        Thresholds::for_sweep(self.max_unused.as_ref())
+    }
+
+    /// Refuses, once every profile is read, an amount that cannot be judged as asked (a bare
+    /// amount among currencies, a currency no profile has).
+    pub(crate) fn fit_rows(
+        &self,
+        rows: &[crate::model::row::ProfileRow<ProfileForecast>],
+    ) -> Result<()> {
+        if let Some(minimum) = &self.min {
+            minimum.fit_rows(rows, |r| checks::balance_currency(&r.inputs.balance))?;
+        }
+        if let Some(maximum) = &self.max_unused {
+            maximum.fit_rows(rows, |r| r.forecast.currency.clone())?;
+        }
+        Ok(())
+    }
 }
 
 pub(crate) async fn run(context: &Context, args: ForecastArgs) -> Result<()> {
     // Bad input fails before any request is made.
-    let wanted = ForecastChecks::parse(&args.forecast)?;
-    let minimum = Thresholds::parse("--min", &args.min)?;
-    // Every check asked for: the forecast's, and the balance's --min.
-    let check = |r: &ProfileForecast| {
-        let mut outcomes = wanted.check(r);
-        if let Some(minimum) = &minimum {
-            let outcome = checks::min_balance(&r.inputs.balance, minimum)
-                .unwrap_or_else(|e| Outcome::Unread(e.kind, e.message));
-            outcomes.push(("--min", outcome));
-        }
-        outcomes
-    };
+    let wanted = ForecastChecks::parse(&args.forecast, &args.min)?;
+    let check = |r: &ProfileForecast| wanted.check(r);
     let selection = Selection::from_flags(context, &args.scope, &SERVED)?;
     if selection.is_sweep() {
-        Thresholds::for_sweep(wanted.max_unused.as_ref())?;
-        Thresholds::for_sweep(minimum.as_ref())?;
+        wanted.for_sweep()?;
     }
     let mut flags: Vec<(&str, Option<String>)> = vec![
         ("--window", Some(wanted.window.to_string())),
@@ -126,12 +144,7 @@ pub(crate) async fn run(context: &Context, args: ForecastArgs) -> Result<()> {
             settle::<()>(context, &[], &ledger)
         }
         Resolved::Many(rows) => {
-            if let Some(minimum) = &minimum {
-                minimum.fit_rows(&rows, |r| checks::balance_currency(&r.inputs.balance))?;
-            }
-            if let Some(maximum) = &wanted.max_unused {
-                maximum.fit_rows(&rows, |r| r.forecast.currency.clone())?;
-            }
+            wanted.fit_rows(&rows)?;
             let ledger = Ledger::of_rows("billing profile", &rows, check);
             for result in rows.iter().filter_map(|r| r.result.as_ref().ok()) {
                 super::balance::note_source(context, &result.inputs.balance);

@@ -6,7 +6,7 @@ use super::forecast::{read_with_events, ForecastChecks, FORECAST_SCOPES, NO_ACCO
 use super::settle;
 use super::spend::month_so_far;
 use crate::checks::verify::{self, Subject, Verification};
-use crate::checks::{self, Ledger, Outcome, Thresholds};
+use crate::checks::{self, Ledger};
 use crate::cli::ReportArgs;
 use crate::context::Context;
 use crate::error::Result;
@@ -23,8 +23,7 @@ const SERVED: Served = Served {
 
 pub(crate) async fn run(context: &Context, args: ReportArgs) -> Result<()> {
     // Bad input fails before any request is made.
-    let min = Thresholds::parse("--min", &args.min)?;
-    let forecast_checks = ForecastChecks::parse(&args.forecast)?;
+    let forecast_checks = ForecastChecks::parse(&args.forecast, &args.min)?;
     let expiring_within = args
         .expiring_within
         .as_deref()
@@ -32,8 +31,7 @@ pub(crate) async fn run(context: &Context, args: ReportArgs) -> Result<()> {
         .transpose()?;
     let selection = Selection::from_flags(context, &args.scope, &SERVED)?;
     if selection.is_sweep() {
-        Thresholds::for_sweep(min.as_ref())?;
-        Thresholds::for_sweep(forecast_checks.max_unused.as_ref())?;
+        forecast_checks.for_sweep()?;
     }
     let (as_of, window) = (context.settings.as_of.value, forecast_checks.window);
     // With --verify, the checks of Azure's figures are made from the same reads; with
@@ -104,13 +102,7 @@ pub(crate) async fn run(context: &Context, args: ReportArgs) -> Result<()> {
     // Every check of every profile, by name. A check that cannot be made for one profile is
     // that profile's result, not the end of the page.
     let check = |result: &ProfileForecast| {
-        let mut outcomes = Vec::new();
-        if let Some(min) = &min {
-            let outcome = checks::min_balance(&result.inputs.balance, min)
-                .unwrap_or_else(|e| Outcome::Unread(e.kind, e.message));
-            outcomes.push(("--min", outcome));
-        }
-        outcomes.extend(forecast_checks.check(result));
+        let mut outcomes = forecast_checks.check(result);
         // The checks of Azure's figures that failed or could not be made join the page's.
         let id = result.billing_profile.id();
         outcomes.extend(
@@ -131,9 +123,7 @@ pub(crate) async fn run(context: &Context, args: ReportArgs) -> Result<()> {
         Ledger::of_one(scope.kind().noun(), scope.label(), outcomes)?
     } else {
         // Which currencies the amounts must fit, once every profile is read.
-        for thresholds in [&min, &forecast_checks.max_unused].into_iter().flatten() {
-            thresholds.fit_rows(&rows, |r| r.forecast.currency.clone())?;
-        }
+        forecast_checks.fit_rows(&rows)?;
         Ledger::of_rows("billing profile", &rows, check)
     };
     let rows_order: Vec<String> = rows.iter().map(|r| r.profile.id().to_string()).collect();

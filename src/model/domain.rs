@@ -155,9 +155,10 @@ pub struct BalanceSummary {
     #[serde(skip)]
     pub(crate) from_lots_unread: Option<String>,
     /// The lots read beside the summary, when a check needs them (`balance
-    /// --expiring-within`); not part of the balance's JSON.
+    /// --expiring-within`), or how and why they could not be read; not part of the
+    /// balance's JSON.
     #[serde(skip)]
-    pub(crate) lots: Option<Result<Vec<CreditLot>, String>>,
+    pub(crate) lots: Option<Result<Vec<CreditLot>, (crate::error::ErrorKind, String)>>,
 }
 
 /// Where a balance comes from.

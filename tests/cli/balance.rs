@@ -208,11 +208,10 @@ async fn balance_min_with_204_fails_against_zero() {
 }
 
 /// `balance --expiring-within DAYS` reads the lots beside the summary and fails on a lot with
-/// credit left that expires within DAYS, as `lots` does; `forecast --min` checks the
-/// forecast's estimated balance as `balance --min` does (the action passes each where the
-/// issue says it goes).
+/// credit left that expires within DAYS, as `lots` does (`forecast --min` is in
+/// forecast.rs).
 #[test]
-fn balance_checks_expiring_lots_and_forecast_checks_the_minimum() {
+fn balance_checks_expiring_lots() {
     let soon = on_demo_day(&[
         "balance",
         "--profile",
@@ -247,26 +246,41 @@ fn balance_checks_expiring_lots_and_forecast_checks_the_minimum() {
         "-3",
     ]);
     assert_eq!(bad.code, 2, "{bad}");
+    assert!(
+        bad.stderr
+            .contains("--expiring-within \"-3\" is not a whole number of days"),
+        "{bad}"
+    );
+}
 
-    let low = on_demo_day(&[
-        "forecast",
+/// `--expiring-within` needs the lots: when they are forbidden while the balance reads, the
+/// check could not be made for that reason (exit 4, a permission), not as an outage.
+#[tokio::test]
+async fn expiring_lots_that_cannot_be_read_say_why() {
+    let fake = development_serving("credits/balanceSummary", &example_body(EXAMPLE_2026)).await;
+    Mock::given(method("GET"))
+        .and(path(consumption_path(
+            &profile_id(ACCOUNT, DEV_PROFILE),
+            "lots",
+        )))
+        .respond_with(
+            ResponseTemplate::new(403)
+                .set_body_string(r#"{"error":{"code":"AuthorizationFailed","message":"No."}}"#),
+        )
+        .mount(&fake.server)
+        .await;
+    let out = fake.run(&[
+        "balance",
         "--profile",
         "Development",
-        "--min",
-        "5000USD",
-        "-o",
-        "none",
+        "--expiring-within",
+        "30",
     ]);
-    assert_eq!(low.code, 1, "{low}");
-    assert!(low.stderr.contains("below the minimum 5,000 USD"), "{low}");
-    let fine = on_demo_day(&[
-        "forecast",
-        "--profile",
-        "Development",
-        "--min",
-        "100",
-        "-o",
-        "none",
-    ]);
-    assert_eq!(fine.code, 0, "{fine}");
+    assert_eq!(out.code, 4, "{out}");
+    assert!(
+        out.stderr.contains("credit lots could not be read"),
+        "{out}"
+    );
+    // The balance itself is still written.
+    assert!(!out.stdout.is_empty(), "{out}");
 }

@@ -300,3 +300,29 @@ fn report_json_is_the_same_data_as_one_document() {
     assert_eq!(checks[5]["profile"], "Marketing");
     assert_eq!(checks[5]["result"], "failed");
 }
+
+/// `forecast --min` checks the estimated balance as `balance --min` does.
+#[test]
+fn forecast_checks_the_balance_minimum() {
+    let low = on_demo_day(&[
+        "forecast",
+        "--profile",
+        "Development",
+        "--min",
+        "5000USD",
+        "-o",
+        "none",
+    ]);
+    assert_eq!(low.code, 1, "{low}");
+    assert!(low.stderr.contains("below the minimum 5,000 USD"), "{low}");
+    let fine = on_demo_day(&[
+        "forecast",
+        "--profile",
+        "Development",
+        "--min",
+        "100",
+        "-o",
+        "none",
+    ]);
+    assert_eq!(fine.code, 0, "{fine}");
+}
