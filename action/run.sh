@@ -39,8 +39,9 @@ elif [ -n "${INPUT_TOKEN:-}" ]; then
   echo "::add-mask::${INPUT_TOKEN}"
   export CREDITS_ACCESS_TOKEN="$INPUT_TOKEN"
   global+=(--auth token)
-else
-  # What azure/login left behind (OIDC or a secret): the Azure CLI's sign-in.
+elif [ -z "${CREDITS_AUTH:-}" ]; then
+  # What azure/login left behind (OIDC or a secret): the Azure CLI's sign-in, unless the
+  # workflow chose a method itself (CREDITS_AUTH, which credits reads).
   global+=(--auth cli)
 fi
 
@@ -108,7 +109,10 @@ fi
 {
   echo "exit-code=$code"
   if [ "${#scope[@]}" -eq 2 ] && [ "$code" -le 1 ] && command -v jq >/dev/null 2>&1; then
-    facts=$("$credits" ${global[@]+"${global[@]}"} --no-progress forecast "${scope[@]}" --json 2>/dev/null) || facts='{}'
+    facts=$("$credits" ${global[@]+"${global[@]}"} --no-progress forecast "${scope[@]}" --json 2>/dev/null) || {
+      echo "::warning title=credits action::the balance and runway outputs could not be read" >&2
+      facts='{}'
+    }
     echo "estimated-balance=$(jq -r '.estimatedBalance.value // empty' <<<"$facts")"
     echo "currency=$(jq -r '.currency // empty' <<<"$facts")"
     echo "runway-days=$(jq -r '.runwayDays // empty' <<<"$facts")"

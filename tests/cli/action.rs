@@ -13,6 +13,11 @@ struct Step {
 
 /// Runs the action's step with these inputs (`INPUT_*` variables) and `CREDITS_BIN`.
 fn step(inputs: &[(&str, &str)], binary: &Path) -> Step {
+    step_in(inputs, binary, &[])
+}
+
+/// `step` with these variables set in the workflow's environment too.
+fn step_in(inputs: &[(&str, &str)], binary: &Path, env: &[(&str, &str)]) -> Step {
     let dir = tempfile::tempdir().unwrap();
     let summary = dir.path().join("summary.md");
     let outputs = dir.path().join("outputs");
@@ -25,6 +30,7 @@ fn step(inputs: &[(&str, &str)], binary: &Path) -> Step {
     for (name, value) in inputs {
         command.env(format!("INPUT_{name}"), value);
     }
+    command.envs(env.iter().copied());
     let output = command.output().expect("bash runs");
     Step {
         code: output.status.code().unwrap_or(-1),
@@ -346,4 +352,42 @@ fn the_installer_takes_the_runners_archive_and_checks_its_checksum() {
     assert_eq!(code, 2, "{log}");
     assert!(log.contains("no credits release for Linux/ARM"), "{log}");
     assert!(asked.is_empty(), "{asked}");
+}
+
+/// Without a token the step signs in as the Azure CLI (what `azure/login` left), unless the
+/// workflow named a method in `CREDITS_AUTH` (credits reads it); a token is used as given.
+#[test]
+fn the_sign_in_is_the_azure_clis_unless_the_workflow_chose_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let args = dir.path().join("args");
+    let fake = dir.path().join("credits");
+    write_executable(
+        &fake,
+        &format!("#!/bin/sh\necho \"$*\" >>'{}'\n", args.display()),
+    );
+    let inputs = [("COMMAND", "balance"), ("PROFILE", "Development")];
+    let runs = |env: &[(&str, &str)], token: Option<&str>| {
+        let _ = std::fs::remove_file(&args);
+        let mut with_token = inputs.to_vec();
+        with_token.extend(token.map(|t| ("TOKEN", t)));
+        let out = step_in(&with_token, &fake, env);
+        assert_eq!(out.code, 0, "{}", out.log);
+        read_or_empty(&args)
+    };
+    let plain = runs(&[], None);
+    assert!(
+        plain.lines().all(|l| l.starts_with("--auth cli ")),
+        "{plain}"
+    );
+    let chosen = runs(&[("CREDITS_AUTH", "workload-identity")], None);
+    assert!(!chosen.is_empty() && !chosen.contains("--auth"), "{chosen}");
+    let token = runs(&[], Some("not-a-real-token"));
+    assert!(
+        token.lines().all(|l| l.starts_with("--auth token ")),
+        "{token}"
+    );
+    assert!(
+        !token.contains("not-a-real-token"),
+        "never on a command line: {token}"
+    );
 }

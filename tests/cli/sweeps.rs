@@ -200,8 +200,22 @@ fn bad_request(at: &str) -> Mock {
     )
 }
 
+/// The path of a customer's Consumption `what` (`credits/balanceSummary`, `lots`, `events`).
+fn of_customer(customer: &str, what: &str) -> String {
+    consumption_path(&format!("{PARTNER}/customers/{customer}"), what)
+}
+
 fn balance_of(customer: &str) -> String {
-    format!("{PARTNER}/customers/{customer}/providers/Microsoft.Consumption/credits/balanceSummary")
+    of_customer(customer, "credits/balanceSummary")
+}
+
+/// One text field of every row of a JSON list (`?` where a row has none).
+fn field_of<'a>(rows: &'a Value, key: &str) -> Vec<&'a str> {
+    rows.as_array()
+        .unwrap()
+        .iter()
+        .map(|row| row[key].as_str().unwrap_or("?"))
+        .collect()
 }
 
 const TEN_USD: &str =
@@ -219,13 +233,7 @@ async fn a_forbidden_customer_is_a_row_of_its_own_and_fails_the_run() {
     let out = fake.run(&["balance", "--all-customers", "--json"]);
     assert_eq!(out.code, 4, "{out}");
     let rows = out.json();
-    let outcomes: Vec<&str> = rows
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["outcome"].as_str().unwrap())
-        .collect();
-    assert_eq!(outcomes, ["ok", "forbidden", "ok"]);
+    assert_eq!(field_of(&rows, "outcome"), ["ok", "forbidden", "ok"]);
     assert_eq!(names(&rows), ["Customer c1", "Customer c2", "Customer c3"]);
     assert!(out.stderr.contains("customer Customer c2"), "{out}");
     assert!(out.stderr.contains("1 of 3 customers"), "{out}");
@@ -471,13 +479,10 @@ async fn the_worst_failure_decides_the_exit_code() {
     let out = fake.run(&["balance", "--all-customers", "--json"]);
     assert_eq!(out.code, 6, "{out}");
     let rows = out.json();
-    let outcomes: Vec<&str> = rows
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["outcome"].as_str().unwrap_or("?"))
-        .collect();
-    assert_eq!(outcomes, ["ok", "failed", "forbidden", "notFound"]);
+    assert_eq!(
+        field_of(&rows, "outcome"),
+        ["ok", "failed", "forbidden", "notFound"]
+    );
     assert!(out.stderr.contains("3 of 4 customers"), "{out}");
 }
 
@@ -625,27 +630,13 @@ async fn lots_and_events_sweeps_are_one_list_in_order() {
         .to_string()
     };
     for c in ["c1", "c3"] {
-        fake.serve(
-            &format!("{PARTNER}/customers/{c}/providers/Microsoft.Consumption/lots"),
-            &lots(c),
-        )
-        .await;
+        fake.serve(&of_customer(c, "lots"), &lots(c)).await;
     }
-    forbid(
-        &fake,
-        &format!("{PARTNER}/customers/c2/providers/Microsoft.Consumption/lots"),
-    )
-    .await;
+    forbid(&fake, &of_customer("c2", "lots")).await;
     let out = fake.run(&["lots", "--all-customers", "--json"]);
     assert_eq!(out.code, 4, "{out}");
     let rows = out.json();
-    let names: Vec<&str> = rows
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["name"].as_str().unwrap_or("?"))
-        .collect();
-    assert_eq!(names, ["l-c1", "l-c3"], "{out}");
+    assert_eq!(field_of(&rows, "name"), ["l-c1", "l-c3"], "{out}");
     assert!(out.stderr.contains("customer Customer c2"), "{out}");
     assert!(out.stderr.contains("1 of 3 customers"), "{out}");
 }
