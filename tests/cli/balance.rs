@@ -258,17 +258,11 @@ fn balance_checks_expiring_lots() {
 #[tokio::test]
 async fn expiring_lots_that_cannot_be_read_say_why() {
     let fake = development_serving("credits/balanceSummary", &example_body(EXAMPLE_2026)).await;
-    Mock::given(method("GET"))
-        .and(path(consumption_path(
-            &profile_id(ACCOUNT, DEV_PROFILE),
-            "lots",
-        )))
-        .respond_with(
-            ResponseTemplate::new(403)
-                .set_body_string(r#"{"error":{"code":"AuthorizationFailed","message":"No."}}"#),
-        )
-        .mount(&fake.server)
-        .await;
+    forbid(
+        &fake,
+        &consumption_path(&profile_id(ACCOUNT, DEV_PROFILE), "lots"),
+    )
+    .await;
     let out = fake.run(&[
         "balance",
         "--profile",

@@ -259,6 +259,19 @@ pub async fn with_development_profile(fake: &Fake) {
     .await;
 }
 
+/// `at` answers 403 AuthorizationFailed (a missing role).
+pub async fn forbid(fake: &Fake, at: &str) {
+    Mock::given(method("GET"))
+        .and(path(at))
+        .respond_with(
+            ResponseTemplate::new(403).set_body_string(
+                r#"{"error":{"code":"AuthorizationFailed","message":"No access."}}"#,
+            ),
+        )
+        .mount(&fake.server)
+        .await;
+}
+
 pub fn consumption_path(profile: &str, what: &str) -> String {
     format!("{profile}/providers/Microsoft.Consumption/{what}")
 }

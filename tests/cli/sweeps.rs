@@ -179,19 +179,6 @@ async fn slow_partner_of_forty() -> Fake {
     fake
 }
 
-/// `at` answers 403 AuthorizationFailed.
-async fn forbid(fake: &Fake, at: &str) {
-    Mock::given(method("GET"))
-        .and(path(at))
-        .respond_with(
-            ResponseTemplate::new(403).set_body_string(
-                r#"{"error":{"code":"AuthorizationFailed","message":"No access."}}"#,
-            ),
-        )
-        .mount(&fake.server)
-        .await;
-}
-
 /// `at` answers 400 BadRequest (a failure that is not retried).
 fn bad_request(at: &str) -> Mock {
     Mock::given(method("GET")).and(path(at)).respond_with(
