@@ -293,3 +293,199 @@ fn plain_amounts_parse_as_the_full_rules_do() {
         Ok("1234567890123456789.5".to_string())
     );
 }
+
+/// A small deterministic generator (xorshift): the same files on every run.
+struct Dice(u64);
+
+impl Dice {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+    fn pick<'a>(&mut self, from: &[&'a str]) -> &'a str {
+        from[usize::try_from(self.below(from.len() as u64)).unwrap()]
+    }
+}
+
+/// A balance file with what real and broken files hold: quoted fields (commas, doubled
+/// quotes, line breaks inside), quotes inside unquoted fields, blank lines of every kind,
+/// CRLF and LF, bad amounts, months and dates, currencies that change, months given twice,
+/// bytes that are not UTF-8, a quote never closed, a last line without its line end.
+fn messy_file(dice: &mut Dice, rows: usize) -> Vec<u8> {
+    let mut out: Vec<u8> = Vec::new();
+    let bom = dice.below(4) == 0;
+    if bom {
+        out.extend("\u{feff}".as_bytes());
+    }
+    let header = if dice.below(2) == 0 {
+        "PartnerTenantId,CustomerTenantId,CreditName,InvoiceMonth,CreditAmount,BalanceAmount,CurrencyCode,Status,EffectiveDate,ExpiryDate,AgreementID"
+    } else {
+        "AgreementID,Region,customerid,InvoiceMonth,BalanceAmount,CreditAmount,CurrencyCode,ExpiryDate,EffectiveDate,PartnerID,CreditName,Status"
+    };
+    let current = header.starts_with("Partner");
+    let crlf = dice.below(2) == 0;
+    let end = if crlf { "\r\n" } else { "\n" };
+    out.extend(header.as_bytes());
+    out.extend(end.as_bytes());
+    for _ in 0..rows {
+        match dice.below(40) {
+            0 => out.extend(b"\n"),
+            1 => out.extend(b"\r\n"),
+            2 => out.extend(b" , ,,\r\n"),
+            _ => {}
+        }
+        let customer = dice.pick(&[
+            "c1",
+            "C1",
+            "c2",
+            "\"Fabrikam, Inc.\"",
+            "\"say \"\"hi\"\"\"",
+            "ab\"cd",
+            "\"two\nlines\"",
+            "\u{e9}t\u{e9}",
+            "",
+        ]);
+        let agreement = dice.pick(&["a1", "a1", "A1", "a2", "\"a,3\""]);
+        let month = dice.pick(&[
+            "2026-07", "2026-08", "2026-09", "2026-10", "202611", "12/2026", "October", "2026-13",
+        ]);
+        let credit = dice.pick(&["10.00", "250.5", "0", "1,5", "-3", "abc", "\"7.25\""]);
+        let balance = dice.pick(&["90.00", "749.50", "1000", "", "12e3"]);
+        let currency = dice.pick(&["USD", "USD", "USD", "usd", "EUR", "US", ""]);
+        let status = dice.pick(&["Active", "Active", "Expired", ""]);
+        let effective = dice.pick(&["9/15/2026", "2026-07-01", "", "31/31/2026"]);
+        let expiry = dice.pick(&["9/14/2027", "2026-11-30", ""]);
+        let partner = dice.pick(&["p1", "p2", ""]);
+        let name = dice.pick(&["ACO", "Azure Credit Offer", "\"ACO, new\"", ""]);
+        let line = if current {
+            format!("{partner},{customer},{name},{month},{credit},{balance},{currency},{status},{effective},{expiry},{agreement}")
+        } else {
+            format!("{agreement},EU,{customer},{month},{balance},{credit},{currency},{expiry},{effective},{partner},{name},{status}")
+        };
+        out.extend(line.as_bytes());
+        match dice.below(60) {
+            0 => out.extend(b"\xff\xfe"),
+            1 => out.extend(b"\r"),
+            _ => {}
+        }
+        out.extend(end.as_bytes());
+    }
+    match dice.below(6) {
+        0 => out.extend(b"p1,c9,ACO,2026-10,1,2,USD,Active,,,\"open"),
+        1 => out.extend(b"p1,c9,ACO,2026-10,1,2,USD,Active,,,a9"),
+        _ => {}
+    }
+    out
+}
+
+/// Whatever the blocks are cut to and however many workers parse them, the file reads as the
+/// one-pass reader read it: the same credits, the same messages in the same order.
+#[test]
+fn blocks_on_every_core_read_as_one_pass_does() {
+    let as_of = day(AS_OF.0, AS_OF.1, AS_OF.2);
+    let mut dice = Dice(0x2545_f491_4f6c_dd1d);
+    let mut bad_files = 0;
+    for file in 0..300 {
+        // Clean files too: a file with one bad line says nothing about the credits.
+        let rows = usize::try_from(dice.below(40)).unwrap();
+        let bytes = if file % 3 == 0 {
+            // Valid, with quoted fields, a note over two lines and blank lines.
+            let end = if file % 2 == 0 { "\r\n" } else { "\n" };
+            let mut text = format!("PartnerTenantId,CustomerTenantId,CreditName,InvoiceMonth,CreditAmount,BalanceAmount,CurrencyCode,Status,EffectiveDate,ExpiryDate,AgreementID,Notes{end}");
+            for row in 0..rows {
+                let customer = ["c1", "\"c,2\"", "c3", "\"say \"\"hi\"\"\""][row % 4];
+                let note = ["", "\"two\nlines\"", "5\" wide", "\"a \"\"b\"\"\nc\""][row % 4];
+                text.push_str(&format!(
+                    "p1,{customer},ACO,2026-{:02},{}.25,{}.75,{},Active,9/15/2026,9/14/2027,a{},{note}{end}",
+                    1 + row / 4,
+                    row * 3,
+                    1000 - row,
+                    if row % 4 == 2 { "eur" } else { "USD" },
+                    usize::from(row % 8 == 1),
+                ));
+                if row % 7 == 3 {
+                    text.push_str(end);
+                }
+            }
+            text.into_bytes()
+        } else {
+            messy_file(&mut dice, rows)
+        };
+        let expected = one_pass::read("aco.csv", bytes.as_slice(), as_of).unwrap();
+        if matches!(expected, AcoFile::Bad(_)) {
+            bad_files += 1;
+        }
+        for block_bytes in [1, 2, 5, 16, 61, 200, 1 << 20] {
+            for workers in [1, 2, 3] {
+                let got = read_in_blocks("aco.csv", bytes.as_slice(), as_of, block_bytes, workers)
+                    .unwrap();
+                assert_eq!(
+                    got,
+                    expected,
+                    "file {file} ({block_bytes}-byte blocks, {workers} workers):\n{}",
+                    String::from_utf8_lossy(&bytes)
+                );
+            }
+        }
+    }
+    assert!(
+        (150..250).contains(&bad_files),
+        "{bad_files} bad files of 300"
+    );
+}
+
+/// The block cut, against csv-core's rules applied a byte at a time: on every prefix of
+/// short random texts of quotes, commas, line ends and letters, the cut is the last line end
+/// that ends a record (a quoted field's line ends do not).
+#[test]
+fn blocks_are_cut_only_where_a_record_ends() {
+    /// Every offset just after a LF that ends a record, reading the whole text.
+    fn record_ends(text: &[u8]) -> Vec<usize> {
+        #[derive(PartialEq)]
+        enum State {
+            FieldStart,
+            InField,
+            Quoted,
+            QuoteInQuoted,
+        }
+        let mut state = State::FieldStart;
+        let mut ends = Vec::new();
+        for (at, byte) in text.iter().enumerate() {
+            state = match (state, byte) {
+                (State::Quoted, b'"') => State::QuoteInQuoted,
+                (State::Quoted, _) => State::Quoted,
+                (State::QuoteInQuoted, b'"') => State::Quoted,
+                (State::FieldStart, b'"') => State::Quoted,
+                (_, b',') => State::FieldStart,
+                (_, b'\n') => {
+                    ends.push(at + 1);
+                    State::FieldStart
+                }
+                (_, _) => State::InField,
+            };
+        }
+        ends
+    }
+    let mut dice = Dice(0x9e37_79b9_7f4a_7c15);
+    for _ in 0..3000 {
+        let len = usize::try_from(dice.below(24)).unwrap();
+        let text: Vec<u8> = (0..len)
+            .map(|_| b"\",\na\r\"\n"[usize::try_from(dice.below(7)).unwrap()])
+            .collect();
+        for prefix in 0..=text.len() {
+            // Whether a line end ends a record depends only on the bytes before it.
+            let expected = record_ends(&text[..prefix]).into_iter().max();
+            assert_eq!(
+                blocks::last_record_end(&text[..prefix]),
+                expected,
+                "{:?}",
+                String::from_utf8_lossy(&text[..prefix])
+            );
+        }
+    }
+}
