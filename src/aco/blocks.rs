@@ -48,18 +48,26 @@ pub(super) fn read(
     let mut pending: Vec<u8> = Vec::new();
     let mut want = block_bytes;
     // The first block, for the header.
-    let (first, eof) = next_block(&mut input, &mut pending, &mut want, block_bytes)?;
+    let (first, eof) = next_block(&mut input, &mut pending, Vec::new(), &mut want, block_bytes)?;
     let (columns, start, first_line) = match header(&first)? {
         Ok(found) => found,
         Err(lines) => return Ok(Err(lines)),
     };
     let workers = workers.max(1);
-    let (job_sender, jobs) = mpsc::sync_channel::<Block>(workers);
+    grow_heaps_in_large_steps();
+    let (job_sender, jobs) = mpsc::channel::<Block>();
     let jobs = Mutex::new(jobs);
     let (result_sender, results) = mpsc::channel::<(usize, Partial)>();
+    // A fixed set of buffers goes round: read into, parsed, given back. It bounds the blocks
+    // in flight (one per worker, one waiting, one being read), and no page is faulted in
+    // twice.
+    let (spare_sender, spares) = mpsc::channel::<Vec<u8>>();
+    for _ in 0..=workers {
+        let _ = spare_sender.send(Vec::new());
+    }
     std::thread::scope(|scope| -> std::io::Result<()> {
         for _ in 0..workers {
-            let (jobs, results) = (&jobs, result_sender.clone());
+            let (jobs, results, spare) = (&jobs, result_sender.clone(), spare_sender.clone());
             scope.spawn(move || {
                 let mut reader = RecordReader::new(columns);
                 loop {
@@ -79,10 +87,12 @@ pub(super) fn read(
                     if results.send((block.number, partial)).is_err() {
                         return;
                     }
+                    // Nobody takes it back once the input has ended.
+                    let _ = spare.send(block.bytes);
                 }
             });
         }
-        drop(result_sender);
+        drop((result_sender, spare_sender));
         let mut line = first_line + line_ends(&first[start..]);
         let mut block = Block {
             number: 0,
@@ -99,7 +109,10 @@ pub(super) fn read(
             if eof {
                 break;
             }
-            let (bytes, at_end) = next_block(&mut input, &mut pending, &mut want, block_bytes)?;
+            let Ok(spare) = spares.recv() else {
+                break; // every worker is gone (a panic, reported by the scope)
+            };
+            let (bytes, at_end) = next_block(&mut input, &mut pending, spare, &mut want, block_bytes)?;
             eof = at_end;
             if bytes.is_empty() {
                 break;
@@ -126,13 +139,28 @@ pub(super) fn read(
     Ok(Ok(whole))
 }
 
+/// glibc grows a thread's heap by what each allocation needs, one `mprotect` call a few KB:
+/// the workers building their credits made some 20,000 of them for a million rows, a third
+/// of the run. A larger step costs no memory until it is used (pages are taken when
+/// touched).
+fn grow_heaps_in_large_steps() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: `mallopt` only sets one of glibc's malloc parameters (thread-safe, takes no
+    // pointer).
+    unsafe {
+        libc::mallopt(libc::M_TOP_PAD, 32 << 20);
+    }
+}
+
 /// Reads until `pending` holds `want` bytes (or the input ends) and cuts off the block of
 /// whole records at its front; the rest stays in `pending`. A block with no record end (a
 /// line longer than a block, or a quote never closed) grows until it has one or the input
-/// ends. Returns the block and whether the input ended.
+/// ends. `spare` is a buffer to keep the next `pending` in. Returns the block and whether the
+/// input ended.
 fn next_block(
     input: &mut impl Read,
     pending: &mut Vec<u8>,
+    mut spare: Vec<u8>,
     want: &mut usize,
     block_bytes: usize,
 ) -> std::io::Result<(Vec<u8>, bool)> {
@@ -146,9 +174,10 @@ fn next_block(
             return Ok((std::mem::take(pending), true));
         }
         if let Some(cut) = last_record_end(pending) {
-            let rest = pending[cut..].to_vec();
+            spare.clear();
+            spare.extend_from_slice(&pending[cut..]);
             pending.truncate(cut);
-            let block = std::mem::replace(pending, rest);
+            let block = std::mem::replace(pending, spare);
             *want = block_bytes;
             return Ok((block, false));
         }
