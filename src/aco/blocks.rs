@@ -54,7 +54,6 @@ pub(super) fn read(
         Err(lines) => return Ok(Err(lines)),
     };
     let workers = workers.max(1);
-    grow_heaps_in_large_steps();
     let (job_sender, jobs) = mpsc::channel::<Block>();
     let jobs = Mutex::new(jobs);
     let (result_sender, results) = mpsc::channel::<(usize, Partial)>();
@@ -137,19 +136,6 @@ pub(super) fn read(
         whole.absorb(run);
     }
     Ok(Ok(whole))
-}
-
-/// glibc grows a thread's heap by what each allocation needs, one `mprotect` call a few KB:
-/// the workers building their credits made some 20,000 of them for a million rows, a third
-/// of the run. A larger step costs no memory until it is used (pages are taken when
-/// touched).
-fn grow_heaps_in_large_steps() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: `mallopt` only sets one of glibc's malloc parameters (thread-safe, takes no
-    // pointer).
-    unsafe {
-        libc::mallopt(libc::M_TOP_PAD, 32 << 20);
-    }
 }
 
 /// Reads until `pending` holds `want` bytes (or the input ends) and cuts off the block of
