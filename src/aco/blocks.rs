@@ -111,7 +111,8 @@ pub(super) fn read(
             let Ok(spare) = spares.recv() else {
                 break; // every worker is gone (a panic, reported by the scope)
             };
-            let (bytes, at_end) = next_block(&mut input, &mut pending, spare, &mut want, block_bytes)?;
+            let (bytes, at_end) =
+                next_block(&mut input, &mut pending, spare, &mut want, block_bytes)?;
             eof = at_end;
             if bytes.is_empty() {
                 break;

@@ -144,60 +144,119 @@ pub(crate) fn month_text(month: &NaiveDate) -> String {
     format!("{:04}-{:02}", month.year(), month.month())
 }
 
-/// `{"value": <exact>, "currency": "USD"}`, as every amount in `credits`' JSON.
-struct Money<'a>(Decimal, &'a str);
-
-impl Serialize for Money<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        // The shape of `Amount`, written without making one (a million months, three
-        // amounts each).
-        use serde::ser::SerializeStruct;
-        struct Exact(Decimal);
-        impl Serialize for Exact {
-            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                crate::model::money::serialize_decimal(&self.0, s)
-            }
-        }
-        let mut out = s.serialize_struct("Amount", 2)?;
-        out.serialize_field("value", &Exact(self.0))?;
-        out.serialize_field("currency", self.1)?;
-        out.end()
-    }
-}
-
-/// `YYYY-MM`, written without a temporary string.
-struct MonthText(NaiveDate);
-
-impl Serialize for MonthText {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(&format_args!("{:04}-{:02}", self.0.year(), self.0.month()))
-    }
-}
-
 struct Months<'a>(&'a [AcoMonth], &'a str);
+
+/// serde_json's token for a value written as the text given (its `RawValue`).
+const JSON_RAW: &str = "$serde_json::private::RawValue";
 
 impl Serialize for Months<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::{SerializeSeq, SerializeStruct};
-        let mut seq = s.serialize_seq(Some(self.0.len()))?;
-        struct One<'a>(&'a AcoMonth, &'a str);
-        impl Serialize for One<'_> {
-            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                let (m, currency) = (self.0, self.1);
-                let mut out = s.serialize_struct("AcoMonth", 6)?;
-                out.serialize_field("invoiceMonth", &MonthText(m.invoice_month))?;
-                out.serialize_field("creditAmount", &Money(m.credit_amount, currency))?;
-                out.serialize_field("balanceAmount", &Money(m.balance_amount, currency))?;
-                out.serialize_field("creditUsed", &m.credit_used.map(|u| Money(u, currency)))?;
-                out.serialize_field("status", &m.status.as_deref())?;
-                out.serialize_field("line", &m.line)?;
-                out.end()
-            }
+        // A million months are most of `aco --json` (hundreds of MB): written here as the
+        // text serde_json's pretty printer gives them in the list, at a fraction of its cost.
+        use serde::ser::SerializeStruct;
+        let mut text = String::with_capacity(self.0.len() * 420 + 8);
+        months_json(self.0, self.1, &mut text);
+        let mut raw = s.serialize_struct(JSON_RAW, 1)?;
+        raw.serialize_field(JSON_RAW, text.as_str())?;
+        raw.end()
+    }
+}
+
+/// `months` exactly as serde_json's pretty printer writes it where `aco --json` has it: the
+/// value of a key of an element of the top array (so its elements are indented 6 spaces).
+/// `currency` is three ASCII letters (checked when the file was read).
+fn months_json(months: &[AcoMonth], currency: &str, out: &mut String) {
+    if months.is_empty() {
+        out.push_str("[]");
+        return;
+    }
+    out.push('[');
+    for (i, month) in months.iter().enumerate() {
+        out.push_str(if i == 0 {
+            "\n      {\n"
+        } else {
+            ",\n      {\n"
+        });
+        out.push_str("        \"invoiceMonth\": \"");
+        push_month(out, month.invoice_month);
+        out.push_str("\",\n        \"creditAmount\": ");
+        push_money(out, &month.credit_amount, currency);
+        out.push_str(",\n        \"balanceAmount\": ");
+        push_money(out, &month.balance_amount, currency);
+        out.push_str(",\n        \"creditUsed\": ");
+        match &month.credit_used {
+            Some(used) => push_money(out, used, currency),
+            None => out.push_str("null"),
         }
-        for month in self.0 {
-            seq.serialize_element(&One(month, self.1))?;
+        out.push_str(",\n        \"status\": ");
+        match month.status.as_deref() {
+            Some(status) => push_json_string(out, status),
+            None => out.push_str("null"),
         }
-        seq.end()
+        out.push_str(",\n        \"line\": ");
+        push_integer(out, month.line);
+        out.push_str("\n      }");
+    }
+    out.push_str("\n    ]");
+}
+
+/// `{"value": …, "currency": …}` at a month's depth.
+fn push_money(out: &mut String, value: &Decimal, currency: &str) {
+    out.push_str("{\n          \"value\": ");
+    out.push_str(crate::model::money::DecimalText::of(value).as_str());
+    out.push_str(",\n          \"currency\": \"");
+    out.push_str(currency);
+    out.push_str("\"\n        }");
+}
+
+/// `YYYY-MM` (years 1900 to 9999, as the file's months are checked to be).
+fn push_month(out: &mut String, month: NaiveDate) {
+    use std::fmt::Write;
+    let (year, number) = (month.year(), month.month());
+    if (1000..=9999).contains(&year) {
+        let year = year.unsigned_abs();
+        for digit in [
+            year / 1000,
+            year / 100 % 10,
+            year / 10 % 10,
+            year % 10,
+            10,
+            number / 10,
+            number % 10,
+        ] {
+            out.push(if digit == 10 {
+                '-'
+            } else {
+                char::from(b'0' + digit as u8)
+            });
+        }
+    } else {
+        let _ = write!(out, "{year:04}-{number:02}");
+    }
+}
+
+fn push_integer(out: &mut String, mut value: u64) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (value % 10) as u8;
+        value /= 10;
+        if value == 0 {
+            break;
+        }
+    }
+    out.extend(digits[at..].iter().map(|d| char::from(*d)));
+}
+
+/// A JSON string as serde_json writes it (`"`, `\\` and control characters escaped).
+fn push_json_string(out: &mut String, text: &str) {
+    if text.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+        out.push('"');
+        out.push_str(text);
+        out.push('"');
+    } else if let Ok(escaped) = serde_json::to_string(text) {
+        out.push_str(&escaped);
     }
 }
 

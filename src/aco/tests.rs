@@ -489,3 +489,117 @@ fn blocks_are_cut_only_where_a_record_ends() {
         }
     }
 }
+
+/// `{"value": <exact>, "currency": "USD"}`, as every amount in `credits`' JSON.
+struct Money<'a>(Decimal, &'a str);
+
+impl Serialize for Money<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        // The shape of `Amount`, written without making one (a million months, three
+        // amounts each).
+        use serde::ser::SerializeStruct;
+        struct Exact(Decimal);
+        impl Serialize for Exact {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                crate::model::money::serialize_decimal(&self.0, s)
+            }
+        }
+        let mut out = s.serialize_struct("Amount", 2)?;
+        out.serialize_field("value", &Exact(self.0))?;
+        out.serialize_field("currency", self.1)?;
+        out.end()
+    }
+}
+
+/// `YYYY-MM`, written without a temporary string.
+struct MonthText(NaiveDate);
+
+impl Serialize for MonthText {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&format_args!("{:04}-{:02}", self.0.year(), self.0.month()))
+    }
+}
+
+/// How `months` was written before `months_json`: through serde, one value at a time.
+struct MonthsBySerde<'a>(&'a [AcoMonth], &'a str);
+
+impl Serialize for MonthsBySerde<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{SerializeSeq, SerializeStruct};
+        let mut seq = s.serialize_seq(Some(self.0.len()))?;
+        struct One<'a>(&'a AcoMonth, &'a str);
+        impl Serialize for One<'_> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                let (m, currency) = (self.0, self.1);
+                let mut out = s.serialize_struct("AcoMonth", 6)?;
+                out.serialize_field("invoiceMonth", &MonthText(m.invoice_month))?;
+                out.serialize_field("creditAmount", &Money(m.credit_amount, currency))?;
+                out.serialize_field("balanceAmount", &Money(m.balance_amount, currency))?;
+                out.serialize_field("creditUsed", &m.credit_used.map(|u| Money(u, currency)))?;
+                out.serialize_field("status", &m.status.as_deref())?;
+                out.serialize_field("line", &m.line)?;
+                out.end()
+            }
+        }
+        for month in self.0 {
+            seq.serialize_element(&One(month, self.1))?;
+        }
+        seq.end()
+    }
+}
+
+/// The months written by hand are the text serde_json's pretty printer gives, where `aco
+/// --json` has them (the value of a key of an element of the top array): amounts of every
+/// shape, no credit used, no status, a status to escape, a large line number, early years.
+#[test]
+fn months_are_written_as_serde_json_writes_them() {
+    use rust_decimal::Decimal;
+    use std::str::FromStr;
+    #[derive(Serialize)]
+    struct Element<M: Serialize> {
+        months: M,
+        after: bool,
+    }
+    let month = |y, m, status: Option<&str>, used: Option<&str>, line| AcoMonth {
+        invoice_month: day(y, m, 1),
+        credit_amount: Decimal::from_str("-1234.500").unwrap(),
+        balance_amount: Decimal::from_str("0").unwrap(),
+        credit_used: used.map(|u| Decimal::from_str(u).unwrap()),
+        status: status.map(Arc::from),
+        line,
+        currency_as_written: *b"usd",
+    };
+    let months = [
+        month(2026, 11, Some("Active"), Some("6.37"), 2),
+        month(1900, 1, None, None, u64::MAX),
+        month(
+            9999,
+            12,
+            Some("say \"hi\"\\ \u{1}\t\u{7f} \u{e9}"),
+            Some("-0.0000001"),
+            0,
+        ),
+        month(
+            2000,
+            10,
+            Some(""),
+            Some("79228162514264337593543950335"),
+            10,
+        ),
+    ];
+    for months in [&months[..], &months[..1], &[]] {
+        let element = |months| {
+            [Element {
+                months,
+                after: true,
+            }]
+        };
+        let by_hand = serde_json::to_string_pretty(&element(Months(months, "USD"))).unwrap();
+        let by_serde = serde_json::to_string_pretty(&[Element {
+            months: MonthsBySerde(months, "USD"),
+            after: true,
+        }])
+        .unwrap();
+        assert_eq!(by_hand, by_serde);
+    }
+}

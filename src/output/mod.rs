@@ -542,8 +542,30 @@ pub(crate) struct Printer {
     started: AtomicBool,
     /// Set when the reader closed stdout (`| head`): nothing more is written.
     closed: AtomicBool,
+    /// Set once stdout's pipe was asked to grow (`widen_stdout_pipe`).
+    pipe_widened: AtomicBool,
     style: Style,
     progress: std::sync::Arc<progress::Progress>,
+}
+
+/// From how large a write stdout's pipe is widened (`widen_stdout_pipe`).
+const WIDE_PIPE_FROM: usize = 256 * 1024;
+
+/// A pipe holds 64 KiB by default: hundreds of MB of output (`aco --json`, `events` over a
+/// year) then cross it in thousands of hand-overs between this process and its reader, each
+/// a wake-up of both. 1 MiB (what any user may ask for, `/proc/sys/fs/pipe-max-size`) makes
+/// them 16 times fewer. Best effort: stdout that is not a pipe, or a refusal, changes
+/// nothing.
+fn widen_stdout_pipe() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: `fcntl` on descriptor 1 with integer arguments only; a descriptor that is not
+    // a pipe answers an error, which is ignored.
+    unsafe {
+        let size = libc::fcntl(libc::STDOUT_FILENO, libc::F_GETPIPE_SZ);
+        if size > 0 && size < (1 << 20) {
+            libc::fcntl(libc::STDOUT_FILENO, libc::F_SETPIPE_SZ, 1 << 20);
+        }
+    }
 }
 
 impl Printer {
@@ -579,6 +601,7 @@ impl Printer {
             stderr: Stderr::default(),
             started: AtomicBool::new(false),
             closed: AtomicBool::new(false),
+            pipe_widened: AtomicBool::new(false),
         }
     }
 
@@ -701,6 +724,9 @@ impl Printer {
         }
         self.progress.finish();
         self.started.store(true, Ordering::Relaxed);
+        if text.len() >= WIDE_PIPE_FROM && !self.pipe_widened.swap(true, Ordering::Relaxed) {
+            widen_stdout_pipe();
+        }
         let mut out = std::io::stdout().lock();
         match out.write_all(text).and_then(|()| out.flush()) {
             Ok(()) => Ok(Flow::Continue(())),

@@ -42,7 +42,7 @@ pub trait View: Serialize {
 
 /// A value that is one row of a list; a list of them is one table, or one JSON array. Lists
 /// of records can be streamed page by page (`Printer::list`).
-pub trait Record: Serialize {
+pub trait Record: Serialize + Sync {
     fn columns() -> &'static [Column];
 
     /// A column title this record calls otherwise (a sweep of customers calls its
