@@ -1011,6 +1011,20 @@ fn aco_bench(bin: &str, runs: usize) {
             credits_args("none"),
         ),
     ];
+    // The floor of `--json`: its bytes moved through the same pipe by `cat`.
+    let json = dir.join("aco.json");
+    let written = Command::new(bin)
+        .args(credits_args("json"))
+        .stdout(std::fs::File::create(&json).expect("the JSON file"))
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(written, "credits aco --json failed");
+    programs.push((
+        "cat, the same JSON (its bytes through the pipe)".into(),
+        "cat".into(),
+        vec![json.to_string_lossy().to_string()],
+    ));
     // The peers doing the same summary (`-o csv`'s rows), each when its library is there.
     for (module, script) in [
         ("pandas", "aco_summary_pandas.py"),
@@ -1053,8 +1067,22 @@ fn aco_bench(bin: &str, runs: usize) {
             peaks[index] as f64 / 1024.0
         );
     }
+    // `--json` against the summary plus moving its bytes: what the JSON costs beyond them.
+    let mut ratios: Vec<f64> = (0..runs)
+        .map(|round| {
+            walls[1][round].as_secs_f64()
+                / (walls[2][round].as_secs_f64() + walls[3][round].as_secs_f64())
+        })
+        .collect();
+    ratios.sort_by(f64::total_cmp);
+    println!(
+        "  credits --json / (credits -o none + cat of its bytes), round by round: median {:.2}x (min {:.2}x, max {:.2}x); target <= 1.00x",
+        ratios[ratios.len() / 2],
+        ratios[0],
+        ratios[ratios.len() - 1]
+    );
     // `-o csv` against each peer, round by round.
-    for (index, (name, _, _)) in programs.iter().enumerate().skip(3) {
+    for (index, (name, _, _)) in programs.iter().enumerate().skip(4) {
         let mut ratios: Vec<f64> = walls[0]
             .iter()
             .zip(&walls[index])

@@ -74,13 +74,10 @@ pub(crate) fn run(context: &Context, args: AcoArgs) -> Result<()> {
     }
     // Every check is judged before anything is written.
     let ledger = checks::aco_ledger(&credits, minimum.as_ref(), as_of, within_days)?;
-    // Written a few credits at a time: JSON and csv stream, whatever the file's size.
+    // Written a few credits at a time (each formatted while the one before is written): JSON
+    // and csv stream, whatever the file's size.
     let mut list = context.printer.list::<AcoCredit>();
-    for chunk in credits.chunks(256) {
-        if list.push(chunk)?.is_break() {
-            break;
-        }
-    }
+    let _: crate::output::Flow = list.push_all(&credits, 256)?;
     list.finish()?;
     context.printer.emit_footer(&AcoTotals(&credits))?;
     settle::<()>(context, &[], &ledger)

@@ -783,6 +783,50 @@ impl<R: Record> ListSink<'_, R> {
         self.printer.write_bytes(&self.buffer)
     }
 
+    /// Writes records already in memory, `chunk` at a time: each chunk is formatted while
+    /// the one before it is written by another thread, so that a reader draining hundreds
+    /// of MB (`aco --json`) never waits for the formatting, nor the formatting for it. The
+    /// chunks are written in order, one write at a time.
+    pub(crate) fn push_all(&mut self, records: &[R], chunk: usize) -> Result<Flow> {
+        let printer = self.printer;
+        let mut ready = std::mem::take(&mut self.buffer);
+        let mut spare = Vec::new();
+        let written_out =
+            |joined: std::thread::Result<(Vec<u8>, Result<Flow>)>| -> (Vec<u8>, Result<Flow>) {
+                joined.unwrap_or_else(|_| {
+                    let error = Error::new(
+                        ErrorKind::Output,
+                        "could not write the output to stdout".to_string(),
+                    );
+                    (Vec::new(), Err(error))
+                })
+            };
+        std::thread::scope(|scope| -> Result<Flow> {
+            let mut writing: Option<std::thread::ScopedJoinHandle<'_, _>> = None;
+            for part in records.chunks(chunk.max(1)) {
+                self.count += part.len();
+                ready.clear();
+                self.writer.push(part, &mut ready)?;
+                if let Some(handle) = writing.take() {
+                    let (written, flow) = written_out(handle.join());
+                    if flow?.is_break() {
+                        return Ok(Flow::Break(()));
+                    }
+                    spare = written;
+                }
+                let full = std::mem::replace(&mut ready, std::mem::take(&mut spare));
+                writing = Some(scope.spawn(move || {
+                    let flow = printer.write_bytes(&full);
+                    (full, flow)
+                }));
+            }
+            match writing {
+                Some(handle) => written_out(handle.join()).1,
+                None => Ok(Flow::Continue(())),
+            }
+        })
+    }
+
     /// Writes what is left; returns how many records the list held.
     pub(crate) fn finish(mut self) -> Result<usize> {
         self.buffer.clear();
