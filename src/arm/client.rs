@@ -1254,6 +1254,12 @@ fn request_id(headers: &HeaderMap) -> Option<String> {
 /// The page's `nextLink`, found without building the page's items. `None` when there is
 /// none, or when the body is not valid JSON (the full decode then says what is wrong).
 fn scan_next_link(body: &[u8]) -> Option<String> {
+    // The next request waits for this: read from the end when the page ends with its link,
+    // as Resource Manager writes pages, rather than scanning every record (about 1 ms a
+    // page of 1,000 events).
+    if let Some(found) = next_link_at_end(body) {
+        return found;
+    }
     #[derive(serde::Deserialize)]
     struct NextLinkOnly {
         #[serde(rename = "nextLink", default)]
@@ -1263,6 +1269,40 @@ fn scan_next_link(body: &[u8]) -> Option<String> {
         .ok()?
         .next_link
         .filter(|link| !link.trim().is_empty())
+}
+
+/// `Some(link)` when the body ends with its top-level `nextLink` member (`…,"nextLink":
+/// "…"}` or `…: null}`); `None` when it does not end so, or the link is written with escapes
+/// (the full scan decides). In JSON the last member before the final `}` is a member of the
+/// outermost object. A body that is not JSON at all fails the full decode, which hands
+/// nothing on; the link found is checked (`next_link`) like any other.
+fn next_link_at_end(body: &[u8]) -> Option<Option<String>> {
+    let trimmed = |end: usize| body[..end].trim_ascii_end().len();
+    let mut end = trimmed(body.len());
+    end = end.checked_sub(1).filter(|e| body[*e] == b'}')?;
+    end = trimmed(end);
+    let link = if body[..end].ends_with(b"null") {
+        end -= 4;
+        None
+    } else {
+        let close = end.checked_sub(1).filter(|e| body[*e] == b'"')?;
+        let open = memchr::memrchr(b'"', &body[..close])?;
+        let text = &body[open + 1..close];
+        if text.iter().any(|b| *b == b'\\' || *b < 0x20) {
+            return None;
+        }
+        end = open;
+        Some(std::str::from_utf8(text).ok()?.to_string())
+    };
+    end = trimmed(end);
+    end = end.checked_sub(1).filter(|e| body[*e] == b':')?;
+    end = trimmed(end);
+    end = end.checked_sub(10).filter(|e| &body[*e..*e + 10] == b"\"nextLink\"")?;
+    end = trimmed(end);
+    match body[..end].last() {
+        Some(b',' | b'{') => Some(link.filter(|link| !link.trim().is_empty())),
+        _ => None,
+    }
 }
 
 /// `GET /providers/...` without host or query: never carries anything secret, and cut
@@ -1608,6 +1648,54 @@ mod tests {
         assert_eq!(
             client("https://management.usgovcloudapi.net/").scope(),
             "https://management.usgovcloudapi.net/.default"
+        );
+    }
+}
+
+#[cfg(test)]
+mod next_link_scan {
+    use super::{next_link_at_end, scan_next_link};
+
+    /// Read from the end, the link is what the full scan finds; bodies that do not end with
+    /// a plain link are left to the full scan.
+    #[test]
+    fn a_link_read_from_the_end_is_the_link_the_full_scan_finds() {
+        let records = r#"{"id":"a","name":"x\",\"nextLink\":\"http://evil/\"}"}"#;
+        let ends = [
+            (r#"{"value":[RECORDS],"nextLink":"https://h/p?a=1&b=2"}"#, true),
+            ("{\"value\":[RECORDS] ,\n \"nextLink\" :\t\"https://h/p\" \r\n}\n", true),
+            (r#"{"value":[RECORDS],"nextLink":null}"#, true),
+            (r#"{"value":[RECORDS],"nextLink":""}"#, true),
+            (r#"{"value":[RECORDS],"nextLink":"  "}"#, true),
+            (r#"{"nextLink":"https://h/p"}"#, true),
+            (r#"{"value":[RECORDS]}"#, false),
+            (r#"{"nextLink":"https://h/p","value":[RECORDS]}"#, false),
+            (r#"{"value":[RECORDS],"nextLink":"https:\/\/h\/p?a=1\u0026b=2"}"#, false),
+            (r#"{"value":[RECORDS],"x":"a\"nextLink\":\"https://evil/p"}"#, false),
+            (r#"{"value":[RECORDS],"nextLink":"https://h/p"}]"#, false),
+            (r#"{"value":[RECORDS],"nextLink":"https://h/p""#, false),
+            (r#"{"value":[RECORDS],"nextlink":"https://h/p"}"#, false),
+            ("", false),
+            ("}", false),
+            (r#""nextLink":null}"#, false),
+        ];
+        for (shape, from_the_end) in ends {
+            let body = shape.replace("RECORDS", records);
+            let fast = next_link_at_end(body.as_bytes());
+            assert_eq!(fast.is_some(), from_the_end, "{body}");
+            if let Some(fast) = fast {
+                let full = serde_json::from_slice::<serde_json::Value>(body.as_bytes())
+                    .ok()
+                    .and_then(|v| v.get("nextLink")?.as_str().map(str::to_string))
+                    .filter(|l| !l.trim().is_empty());
+                assert_eq!(fast, full, "{body}");
+            }
+        }
+        // The escaped link is still found, by the full scan.
+        let escaped = ends[8].0.replace("RECORDS", records);
+        assert_eq!(
+            scan_next_link(escaped.as_bytes()).as_deref(),
+            Some("https://h/p?a=1&b=2")
         );
     }
 }
