@@ -1297,7 +1297,9 @@ fn next_link_at_end(body: &[u8]) -> Option<Option<String>> {
     end = trimmed(end);
     end = end.checked_sub(1).filter(|e| body[*e] == b':')?;
     end = trimmed(end);
-    end = end.checked_sub(10).filter(|e| &body[*e..*e + 10] == b"\"nextLink\"")?;
+    end = end
+        .checked_sub(10)
+        .filter(|e| &body[*e..*e + 10] == b"\"nextLink\"")?;
     end = trimmed(end);
     match body[..end].last() {
         Some(b',' | b'{') => Some(link.filter(|link| !link.trim().is_empty())),
@@ -1662,16 +1664,28 @@ mod next_link_scan {
     fn a_link_read_from_the_end_is_the_link_the_full_scan_finds() {
         let records = r#"{"id":"a","name":"x\",\"nextLink\":\"http://evil/\"}"}"#;
         let ends = [
-            (r#"{"value":[RECORDS],"nextLink":"https://h/p?a=1&b=2"}"#, true),
-            ("{\"value\":[RECORDS] ,\n \"nextLink\" :\t\"https://h/p\" \r\n}\n", true),
+            (
+                r#"{"value":[RECORDS],"nextLink":"https://h/p?a=1&b=2"}"#,
+                true,
+            ),
+            (
+                "{\"value\":[RECORDS] ,\n \"nextLink\" :\t\"https://h/p\" \r\n}\n",
+                true,
+            ),
             (r#"{"value":[RECORDS],"nextLink":null}"#, true),
             (r#"{"value":[RECORDS],"nextLink":""}"#, true),
             (r#"{"value":[RECORDS],"nextLink":"  "}"#, true),
             (r#"{"nextLink":"https://h/p"}"#, true),
             (r#"{"value":[RECORDS]}"#, false),
             (r#"{"nextLink":"https://h/p","value":[RECORDS]}"#, false),
-            (r#"{"value":[RECORDS],"nextLink":"https:\/\/h\/p?a=1\u0026b=2"}"#, false),
-            (r#"{"value":[RECORDS],"x":"a\"nextLink\":\"https://evil/p"}"#, false),
+            (
+                r#"{"value":[RECORDS],"nextLink":"https:\/\/h\/p?a=1\u0026b=2"}"#,
+                false,
+            ),
+            (
+                r#"{"value":[RECORDS],"x":"a\"nextLink\":\"https://evil/p"}"#,
+                false,
+            ),
             (r#"{"value":[RECORDS],"nextLink":"https://h/p"}]"#, false),
             (r#"{"value":[RECORDS],"nextLink":"https://h/p""#, false),
             (r#"{"value":[RECORDS],"nextlink":"https://h/p"}"#, false),
