@@ -4,9 +4,9 @@
 //! and the same messages.
 
 use super::{
-    csv_failure, month_text, parse_amount, parse_date, parse_month, required_names, rows, spelled,
-    summarise, AcoCredit, AcoFile, AcoMonth, AGREEMENT, BALANCE_AMOUNT, COLUMNS, CREDIT_AMOUNT,
-    CREDIT_NAME, CURRENCY, CUSTOMER, EFFECTIVE, EXPIRY, INVOICE_MONTH, PARTNER, STATUS,
+    csv_failure, month_text, parse_amount, parse_month, rows, summarise, AcoCredit, AcoFile,
+    AcoMonth, AGREEMENT, BALANCE_AMOUNT, COLUMNS, CREDIT_AMOUNT, CREDIT_NAME, CURRENCY, CUSTOMER,
+    EFFECTIVE, EXPIRY, INVOICE_MONTH, PARTNER, STATUS,
 };
 use chrono::NaiveDate;
 use std::collections::HashMap;
@@ -25,56 +25,12 @@ pub(super) fn read(name: &str, input: &[u8], as_of: NaiveDate) -> std::io::Resul
         .buffer_capacity(1 << 20)
         .from_reader(input);
     let mut record = csv::ByteRecord::new();
-    // The header.
-    let header = match reader.read_byte_record(&mut record) {
-        Ok(true) => record.clone(),
-        Ok(false) => {
-            return Ok(AcoFile::Bad(vec![format!(
-                "{name}: the file is empty; it needs a header row with {}",
-                required_names()
-            )]))
-        }
-        Err(error) => return csv_failure(name, error).map(|line| AcoFile::Bad(vec![line])),
+    // The header, as the block reader reads it (its rules are not what this oracle checks).
+    let at = match super::header(name, input)? {
+        Ok((columns, _, _)) => columns.at,
+        Err(lines) => return Ok(AcoFile::Bad(lines)),
     };
-    let mut at: [Option<usize>; 11] = [None; 11];
-    for (index, field) in header.iter().enumerate() {
-        let text = String::from_utf8_lossy(field);
-        let text = text
-            .trim_start_matches('\u{feff}')
-            .trim()
-            .to_ascii_lowercase();
-        if let Some(column) = COLUMNS
-            .iter()
-            .position(|c| c.spellings.contains(&text.as_str()))
-        {
-            at[column].get_or_insert(index);
-        }
-    }
-    let missing: Vec<String> = COLUMNS
-        .iter()
-        .zip(&at)
-        .filter(|(c, found)| c.required && found.is_none())
-        .map(|(c, _)| match c.spellings {
-            [_, other] => format!("'{}' (or '{}')", c.name, spelled(other)),
-            _ => format!("'{}'", c.name),
-        })
-        .collect();
-    if !missing.is_empty() {
-        let has: Vec<String> = header
-            .iter()
-            .map(|f| {
-                String::from_utf8_lossy(f)
-                    .trim_start_matches('\u{feff}')
-                    .to_string()
-            })
-            .collect();
-        return Ok(AcoFile::Bad(vec![format!(
-            "{name}:1: the header lacks the column{} {}; it has: {}",
-            if missing.len() > 1 { "s" } else { "" },
-            missing.join(", "),
-            has.join(", ")
-        )]));
-    }
+    let _ = reader.read_byte_record(&mut record);
 
     // (customer, agreement), compared without case -> index in `building`. The key is made
     // in one reused buffer: a row of a known credit allocates nothing for it.
@@ -82,7 +38,8 @@ pub(super) fn read(name: &str, input: &[u8], as_of: NaiveDate) -> std::io::Resul
     let mut key = String::new();
     let mut building: Vec<rows::Building> = Vec::new();
     let mut statuses: HashMap<String, Arc<str>> = HashMap::new();
-    let (mut last_effective, mut last_expiry) = (LastParsed::default(), LastParsed::default());
+    let (mut last_effective, mut last_expiry) =
+        (rows::LastParsed::default(), rows::LastParsed::default());
     // The rows of one credit usually follow each other: the last key's slot is kept.
     let mut last_key = String::new();
     let mut last_slot = usize::MAX;
@@ -178,15 +135,10 @@ pub(super) fn read(name: &str, input: &[u8], as_of: NaiveDate) -> std::io::Resul
         let effective = check(
             EFFECTIVE,
             effective_text,
-            |t| last_effective.parse(t, parse_date),
+            |t| last_effective.parse(t),
             &mut problems,
         );
-        let expiry = check(
-            EXPIRY,
-            expiry_text,
-            |t| last_expiry.parse(t, parse_date),
-            &mut problems,
-        );
+        let expiry = check(EXPIRY, expiry_text, |t| last_expiry.parse(t), &mut problems);
         let currency_is_a_code = check(
             CURRENCY,
             currency,
@@ -226,9 +178,9 @@ pub(super) fn read(name: &str, input: &[u8], as_of: NaiveDate) -> std::io::Resul
             continue;
         };
         key.clear();
-        push_lowercase(&mut key, customer);
+        rows::push_lowercase(&mut key, customer);
         key.push('\u{0}');
-        push_lowercase(&mut key, agreement);
+        rows::push_lowercase(&mut key, agreement);
         let known = if last_slot != usize::MAX && key == last_key {
             Some(last_slot)
         } else {
@@ -326,37 +278,4 @@ pub(super) fn read(name: &str, input: &[u8], as_of: NaiveDate) -> std::io::Resul
         .collect();
     credits.sort_by_cached_key(|c| (c.customer_id.to_lowercase(), c.agreement_id.to_lowercase()));
     Ok(AcoFile::Credits(credits))
-}
-
-/// The last text of a column and what it parsed to (a credit's dates repeat row after row).
-#[derive(Default)]
-struct LastParsed {
-    text: String,
-    parsed: Option<NaiveDate>,
-}
-
-impl LastParsed {
-    fn parse(
-        &mut self,
-        text: &str,
-        parse: impl Fn(&str) -> Result<NaiveDate, String>,
-    ) -> Result<NaiveDate, String> {
-        if let Some(parsed) = self.parsed.filter(|_| self.text == text) {
-            return Ok(parsed);
-        }
-        let parsed = parse(text)?;
-        self.text.clear();
-        self.text.push_str(text);
-        self.parsed = Some(parsed);
-        Ok(parsed)
-    }
-}
-
-/// Appends `text` in lower case (ASCII without a detour through `char`s).
-fn push_lowercase(key: &mut String, text: &str) {
-    if text.is_ascii() {
-        key.extend(text.bytes().map(|b| char::from(b.to_ascii_lowercase())));
-    } else {
-        key.extend(text.chars().flat_map(char::to_lowercase));
-    }
 }

@@ -387,13 +387,13 @@ fn set_text(held: &mut Option<(NaiveDate, String)>, month: NaiveDate, text: &str
 /// The last date text of a column and what it parsed to (a credit's dates repeat row after
 /// row).
 #[derive(Default)]
-struct LastParsed {
+pub(super) struct LastParsed {
     text: String,
     parsed: Option<NaiveDate>,
 }
 
 impl LastParsed {
-    fn parse(&mut self, text: &str) -> Result<NaiveDate, String> {
+    pub(super) fn parse(&mut self, text: &str) -> Result<NaiveDate, String> {
         if let Some(parsed) = self.parsed.filter(|_| self.text == text) {
             return Ok(parsed);
         }
@@ -406,7 +406,7 @@ impl LastParsed {
 }
 
 /// Appends `text` in lower case (ASCII without a detour through `char`s).
-fn push_lowercase(key: &mut String, text: &str) {
+pub(super) fn push_lowercase(key: &mut String, text: &str) {
     if text.is_ascii() {
         key.extend(text.bytes().map(|b| char::from(b.to_ascii_lowercase())));
     } else {

@@ -260,3 +260,56 @@ fn a_file_that_is_not_utf8_text_is_named_not_printed() {
         );
     }
 }
+
+/// A file of several blocks (over 8 MB), through standard input: every credit, every month,
+/// the figures of the last month, and line numbers counted across the blocks; then the same
+/// file to a reader that goes away after a few bytes: the check still decides, no error.
+#[test]
+fn a_file_of_several_blocks_reads_whole_and_a_reader_may_leave() {
+    let mut text = String::from("PartnerTenantId,CustomerTenantId,CreditName,InvoiceMonth,CreditAmount,BalanceAmount,CurrencyCode,Status,EffectiveDate,ExpiryDate,AgreementID\n");
+    let (credits, months) = (7_000u32, 12u32);
+    for customer in 0..credits {
+        for month in 0..months {
+            let used = u64::from(customer % 97 + month * 3);
+            text.push_str(&format!(
+                "partner-{customer},customer-{customer:06},\"Azure Credit Offer, year {month}\",2026-{:02},{used}.25,{}.75,USD,Active,1/1/2026,12/31/2027,AGR-{customer}\n",
+                month + 1,
+                100_000 - used
+            ));
+        }
+    }
+    assert!(text.len() > 9 << 20, "{} bytes", text.len());
+    let mut command = credits_command(&["--as-of", AS_OF, "aco", "-", "--json"]);
+    command.write_stdin(text.clone());
+    let out = run(command);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let json = out.json();
+    let all = json.as_array().unwrap();
+    assert_eq!(all.len(), credits as usize);
+    let last = &all[credits as usize - 1];
+    assert_eq!(last["customerId"], "customer-006999");
+    assert_eq!(last["months"].as_array().unwrap().len(), months as usize);
+    let used = 6_999 % 97 + 11 * 3;
+    assert_eq!(
+        last["balanceAmount"]["value"].to_string(),
+        format!("{}.75", 100_000 - used)
+    );
+    // The header is line 1: the last credit's December is the file's last line.
+    assert_eq!(
+        last["months"][11]["line"].as_u64(),
+        Some(u64::from(credits * months) + 1)
+    );
+
+    // Read by `head -c 100`: exit 1 for the failed check, nothing about the closed output.
+    let file = file(&text);
+    let shell = format!(
+        "'{}' --as-of {AS_OF} aco '{}' --json --min 200000USD | head -c 100 > /dev/null; echo \"${{PIPESTATUS[0]}}\"",
+        assert_cmd::cargo::cargo_bin!("credits").display(),
+        path(&file)
+    );
+    let out = plain_command("bash").args(["-c", &shell]).output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "1");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("check failed"), "{stderr}");
+    assert!(!stderr.contains("error"), "{stderr}");
+}
