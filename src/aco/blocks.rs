@@ -48,7 +48,16 @@ pub(super) fn read(
     let mut pending: Vec<u8> = Vec::new();
     let mut want = block_bytes;
     // The first block, for the header.
-    let (first, eof) = next_block(&mut input, &mut pending, Vec::new(), &mut want, block_bytes)?;
+    let (mut first, mut eof) =
+        next_block(&mut input, &mut pending, Vec::new(), &mut want, block_bytes)?;
+    // Blank lines before the header are skipped by the header's reader: the first block
+    // holds at least one other byte, or the whole input.
+    while !eof && first.iter().all(u8::is_ascii_whitespace) {
+        let (more, at_end) =
+            next_block(&mut input, &mut pending, Vec::new(), &mut want, block_bytes)?;
+        first.extend_from_slice(&more);
+        eof = at_end;
+    }
     let (columns, start, first_line) = match header(&first)? {
         Ok(found) => found,
         Err(lines) => return Ok(Err(lines)),
@@ -57,6 +66,7 @@ pub(super) fn read(
     let (job_sender, jobs) = mpsc::channel::<Block>();
     let jobs = Mutex::new(jobs);
     let (result_sender, results) = mpsc::channel::<(usize, Partial)>();
+    let mut joined = Joined::default();
     // A fixed set of buffers goes round: read into, parsed, given back. It bounds the blocks
     // in flight (one per worker, one waiting, one being read), and no page is faulted in
     // twice.
@@ -99,7 +109,6 @@ pub(super) fn read(
             start,
             first_line,
         };
-        let mut eof = eof;
         loop {
             let number = block.number;
             if job_sender.send(block).is_err() {
@@ -107,6 +116,11 @@ pub(super) fn read(
             }
             if eof {
                 break;
+            }
+            // The runs parsed so far are joined while the next block is read: a run's
+            // credits (one per credit it saw, however many rows) are dropped once joined.
+            while let Ok((number, run)) = results.try_recv() {
+                joined.add(number, run);
             }
             let Ok(spare) = spares.recv() else {
                 break; // every worker is gone (a panic, reported by the scope)
@@ -129,14 +143,33 @@ pub(super) fn read(
         drop(job_sender);
         Ok(())
     })?;
-    let mut runs: Vec<(usize, Partial)> = results.into_iter().collect();
-    runs.sort_by_key(|(number, _)| *number);
-    let mut runs = runs.into_iter().map(|(_, run)| run);
-    let mut whole = runs.next().unwrap_or_default();
-    for run in runs {
-        whole.absorb(run);
+    for (number, run) in results {
+        joined.add(number, run);
     }
+    let whole = joined.whole.unwrap_or_default();
     Ok(Ok(whole))
+}
+
+/// The runs joined in file order as they come: a run that arrives before the one ahead of
+/// it waits (at most one per worker).
+#[derive(Default)]
+struct Joined {
+    whole: Option<Partial>,
+    next: usize,
+    waiting: std::collections::BTreeMap<usize, Partial>,
+}
+
+impl Joined {
+    fn add(&mut self, number: usize, run: Partial) {
+        self.waiting.insert(number, run);
+        while let Some(run) = self.waiting.remove(&self.next) {
+            match self.whole.as_mut() {
+                Some(whole) => whole.absorb(run),
+                None => self.whole = Some(run),
+            }
+            self.next += 1;
+        }
+    }
 }
 
 /// Reads until `pending` holds `want` bytes (or the input ends) and cuts off the block of
@@ -308,8 +341,16 @@ impl RecordReader {
         self.core.reset();
         let (mut used, mut written, mut fields) = (0, 0, 0);
         loop {
+            // A reset csv-core drops a byte-order mark at the start of what it reads first:
+            // only the file's first bytes may lose one (the header's, read apart). One byte
+            // first leaves a record's bytes as they are.
+            let input = if used == 0 {
+                &bytes[..1.min(bytes.len())]
+            } else {
+                &bytes[used..]
+            };
             let (result, read, wrote, ended) = self.core.read_record(
-                &bytes[used..],
+                input,
                 &mut self.unquoted[written..],
                 &mut self.ends[fields..],
             );

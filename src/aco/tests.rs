@@ -347,6 +347,9 @@ fn messy_file(dice: &mut Dice, rows: usize) -> Vec<u8> {
             "\"say \"\"hi\"\"\"",
             "ab\"cd",
             "\"two\nlines\"",
+            // A byte-order mark in the middle of a file (two exports joined) is text.
+            "\u{feff}\"c1\"",
+            "\u{feff}\"c\nd\"",
             "\u{e9}t\u{e9}",
             "",
         ]);
@@ -398,14 +401,23 @@ fn blocks_on_every_core_read_as_one_pass_does() {
             let end = if file % 2 == 0 { "\r\n" } else { "\n" };
             let mut text = format!("PartnerTenantId,CustomerTenantId,CreditName,InvoiceMonth,CreditAmount,BalanceAmount,CurrencyCode,Status,EffectiveDate,ExpiryDate,AgreementID,Notes{end}");
             for row in 0..rows {
-                let customer = ["c1", "\"c,2\"", "c3", "\"say \"\"hi\"\"\""][row % 4];
+                let customer = [
+                    "c1",
+                    "\"c,2\"",
+                    "c3",
+                    "\"say \"\"hi\"\"\"",
+                    // A byte-order mark inside a file is text, even before a quote.
+                    "\u{feff}\"c1\"",
+                ][row % 5];
                 let note = ["", "\"two\nlines\"", "5\" wide", "\"a \"\"b\"\"\nc\""][row % 4];
+                // A record that starts with a byte-order mark (two exports joined).
+                let partner = if row % 3 == 2 { "\u{feff}\"p1\"" } else { "p1" };
                 text.push_str(&format!(
-                    "p1,{customer},ACO,2026-{:02},{}.25,{}.75,{},Active,9/15/2026,9/14/2027,a{},{note}{end}",
-                    1 + row / 4,
+                    "{partner},{customer},ACO,2026-{:02},{}.25,{}.75,{},Active,9/15/2026,9/14/2027,a{},{note}{end}",
+                    1 + row / 5,
                     row * 3,
                     1000 - row,
-                    if row % 4 == 2 { "eur" } else { "USD" },
+                    if row % 5 == 2 { "eur" } else { "USD" },
                     usize::from(row % 8 == 1),
                 ));
                 if row % 7 == 3 {

@@ -532,9 +532,19 @@ impl ArmClient {
                 continue;
             };
             let next = match scan_next_link(&body) {
-                Some(link) => Some(expected.kept_on(self.next_link(&current_url, &link, &seen)?)),
+                Some(link) => match self.next_link(&current_url, &link, &seen) {
+                    Ok(next) => Some(expected.kept_on(next)),
+                    // A link read from the end of a body that is not JSON is no link: the
+                    // page is read again below, as before the link was read from the end.
+                    Err(_) if !is_json(&body) => None,
+                    Err(refused) => return Err(refused.into()),
+                },
                 None => None,
             };
+            // The same for a link that was followed already, or one page too many.
+            let next = next.filter(|next| {
+                (!seen.contains(next.as_str()) && pages < MAX_PAGES) || is_json(&body)
+            });
             let (status, request_id) = (current.status, current.request_id.take());
             // This page's attempts so far: bad answers and transient failures share them.
             let used = current.attempts;
@@ -1269,6 +1279,12 @@ fn scan_next_link(body: &[u8]) -> Option<String> {
         .ok()?
         .next_link
         .filter(|link| !link.trim().is_empty())
+}
+
+/// Whether the body is JSON (read through, nothing kept): asked only when a link read from
+/// the end of a page is refused.
+fn is_json(body: &[u8]) -> bool {
+    serde_json::from_slice::<serde::de::IgnoredAny>(body).is_ok()
 }
 
 /// `Some(link)` when the body ends with its top-level `nextLink` member (`…,"nextLink":

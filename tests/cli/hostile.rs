@@ -847,3 +847,23 @@ async fn bad_answers_and_server_errors_share_one_attempt_budget() {
     );
     assert_eq!(fake.request_count().await, 4);
 }
+
+/// A page that is not JSON but ends like one, with a link to another host, is read again as
+/// any page that is not JSON is: the link read from its end is never taken for a refusal,
+/// and never followed.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_broken_page_ending_with_a_foreign_link_is_read_again() {
+    let fake = Fake::start().await;
+    Mock::given(method("GET"))
+        .and(path(lots_path()))
+        .respond_with(json_response(
+            r#"{"value":[{"id": oops}],"nextLink":"https://elsewhere.example/page-2"}"#,
+        ))
+        .up_to_n_times(1)
+        .mount(&fake.server)
+        .await;
+    fake.serve(&lots_path(), r#"{"value":[]}"#).await;
+    let outcome = fake.run(&["lots", "-p", &dev_id(), "--json"]);
+    assert_eq!(outcome.code, 0, "{outcome}");
+    assert_eq!(fake.request_count().await, 2, "{outcome}");
+}
