@@ -615,3 +615,20 @@ fn months_are_written_as_serde_json_writes_them() {
         assert_eq!(by_hand, by_serde);
     }
 }
+
+/// Blank lines before the header, more than a block of them: the header is found after them,
+/// as one pass finds it.
+#[test]
+fn a_header_after_blocks_of_blank_lines_is_found() {
+    let as_of = day(AS_OF.0, AS_OF.1, AS_OF.2);
+    let text = format!(
+        "{}{CURRENT}p1,c1,ACO,2026-10,10,90,USD,Active,,,a1\r\n",
+        "\n".repeat(100)
+    );
+    let expected = one_pass::read("aco.csv", text.as_bytes(), as_of).unwrap();
+    assert!(matches!(expected, AcoFile::Credits(_)), "{expected:?}");
+    for block_bytes in [1, 16, 64] {
+        let got = read_in_blocks("aco.csv", text.as_bytes(), as_of, block_bytes, 2).unwrap();
+        assert_eq!(got, expected, "{block_bytes}-byte blocks");
+    }
+}
