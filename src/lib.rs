@@ -23,3 +23,11 @@ pub mod report;
 pub mod resolve;
 pub(crate) mod resume;
 pub mod settings;
+
+/// How many threads can run at once, asked once: on Linux the answer reads the cgroup's
+/// files, which no command's start should pay for (asked only when work is large enough to
+/// share).
+pub(crate) fn cores() -> usize {
+    static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+}

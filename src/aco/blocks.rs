@@ -5,9 +5,9 @@
 //! a record's last (csv-core's quoting rules decide which line ends are inside a quoted
 //! field), so each block reads alone exactly as a pass over the whole file would read it.
 //! Each block knows its first line number (line ends before it, counted as csv-core counts
-//! them), so messages name the same lines. The runs of rows are joined in file order
-//! (`Partial::absorb`). At most two blocks per worker wait or are parsed at a time: memory is
-//! bounded whatever the file's size.
+//! them), so messages name the same lines. The runs of rows are joined in file order as they
+//! come (`Joined`, `Partial::absorb`). A fixed set of buffers goes round (one per worker, one
+//! more, and the one being read): the blocks in memory are bounded whatever the file's size.
 //!
 //! Within a block a record without a `"` is split on its commas in place, with no copy; a
 //! record with one is read by csv-core, as the csv crate would read it.

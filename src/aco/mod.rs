@@ -326,7 +326,7 @@ pub(crate) fn not_utf8_text(head: &[u8]) -> Option<String> {
 /// `as_of` decides which credits have expired. The file is read in large blocks parsed on
 /// every core (`blocks.rs`); the result is what one pass over it gives.
 pub(crate) fn read(name: &str, input: impl Read, as_of: NaiveDate) -> std::io::Result<AcoFile> {
-    let workers = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
+    let workers = crate::cores().min(8);
     read_in_blocks(name, input, as_of, blocks::BLOCK_BYTES, workers)
 }
 

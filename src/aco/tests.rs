@@ -632,3 +632,17 @@ fn a_header_after_blocks_of_blank_lines_is_found() {
         assert_eq!(got, expected, "{block_bytes}-byte blocks");
     }
 }
+
+/// A row after blank lines is named by its own line (the csv crate gives a record the
+/// position where its read began, before the blank lines it skips).
+#[test]
+fn a_row_after_blank_lines_is_named_by_its_own_line() {
+    let text = format!(
+        "{CURRENT}p1,c1,ACO,2026-10,10,90,USD,Active,,,a1\n\n\np1,c1,ACO,October,10,90,USD,Active,,,a1\n"
+    );
+    let lines = bad(&text);
+    assert!(
+        lines[0].starts_with("aco.csv:5: column 'InvoiceMonth'"),
+        "{lines:?}"
+    );
+}

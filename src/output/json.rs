@@ -53,8 +53,6 @@ impl JsonArrayWriter {
 /// A streamed list as one JSON array.
 pub(crate) struct JsonRows {
     array: JsonArrayWriter,
-    /// Whether a large push is formatted in two halves at once (more than one core).
-    halves: bool,
 }
 
 /// From how many records a push is formatted on two threads: below, a thread costs more
@@ -65,14 +63,13 @@ impl JsonRows {
     pub(crate) fn new() -> Self {
         JsonRows {
             array: JsonArrayWriter::default(),
-            halves: std::thread::available_parallelism().is_ok_and(|n| n.get() > 1),
         }
     }
 }
 
 impl<R: Record> RowWriter<R> for JsonRows {
     fn push(&mut self, records: &[R], out: &mut Vec<u8>) -> Result<()> {
-        if !self.halves || records.len() < TWO_THREADS_FROM {
+        if records.len() < TWO_THREADS_FROM || crate::cores() < 2 {
             return self.array.elements(records, out);
         }
         // The second half is formatted on another thread into its own buffer (as the
