@@ -21,6 +21,9 @@ pub(crate) const MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
 
 /// Of an error answer only the start is read: it holds the ARM error code and message.
 const MAX_ERROR_BODY_BYTES: usize = 1024 * 1024;
+/// At most this much is set aside for a body before its bytes come: a server that announces
+/// a length it never sends costs no more than this.
+const PRESIZED_BODY_BYTES: usize = 8 * 1024 * 1024;
 
 /// The most pages one list may have: far above real use (10 million records at Azure's
 /// page sizes), so that a `nextLink` that never ends cannot burn the tenant's read budget.
@@ -582,10 +585,14 @@ impl ArmClient {
             }
             self.tell(&ClientEvent::Page { number: pages });
             // This page is parsed (on a blocking thread) and handed on while the next is
-            // fetched.
-            let parse = tokio::task::spawn_blocking(read_page);
+            // fetched. The next request goes out first: the parse takes both cores of a
+            // small machine, and a request written after it waits for a time slice (2-3 ms
+            // a page, measured). `join!` polls the fetch first, which hands the request to
+            // the connection's task; the yield lets that task write it before the parse
+            // starts.
             let handle_page = async {
-                let records = parse.await.map_err(|e| {
+                tokio::task::yield_now().await;
+                let records = tokio::task::spawn_blocking(read_page).await.map_err(|e| {
                     ArmError::Internal(format!("parsing a page failed unexpectedly: {e}"))
                 })?;
                 match records {
@@ -593,7 +600,7 @@ impl ArmClient {
                     Err(bad) => Ok(Err(bad)),
                 }
             };
-            let (handled, fetched) = tokio::join!(handle_page, self.get(&next_url));
+            let (fetched, handled) = tokio::join!(self.get(&next_url), handle_page);
             let handled = handled?;
             if matches!(handled, Ok(ControlFlow::Break(()))) {
                 return Ok(());
@@ -1233,7 +1240,13 @@ async fn read_capped(mut response: reqwest::Response, limit: usize) -> Result<By
     {
         return Err(BodyFailure::TooLarge);
     }
-    let mut body = bytes::BytesMut::new();
+    // Sized once from the length the server announced (within the cap): a page is not
+    // copied again and again as it grows.
+    let announced = response
+        .content_length()
+        .unwrap_or(0)
+        .min(limit.min(PRESIZED_BODY_BYTES) as u64);
+    let mut body = bytes::BytesMut::with_capacity(usize::try_from(announced).unwrap_or(0));
     while let Some(chunk) = response.chunk().await.map_err(BodyFailure::Broken)? {
         if body.len() + chunk.len() > limit {
             return Err(BodyFailure::TooLarge);
