@@ -246,6 +246,10 @@ impl Partial {
                     agreement: agreement.to_string(),
                     currency: String::from_utf8_lossy(currency).to_ascii_uppercase(),
                     first_line: line,
+                    // One row to begin with: in a file ordered by month a run sees one or
+                    // two rows of every credit, and the usual first growth (to 4) would
+                    // hold 20,000 mostly empty vectors per run.
+                    months: Vec::with_capacity(1),
                     ..Building::default()
                 });
                 slot
@@ -282,6 +286,9 @@ impl Partial {
         for credit in later.credits {
             let Some(&slot) = self.index.get(credit.key.as_str()) else {
                 self.index.insert(credit.key.clone(), self.credits.len());
+                let mut credit = credit;
+                // A run's vectors doubled as its rows came: what is kept is the rows.
+                credit.months.shrink_to_fit();
                 self.credits.push(credit);
                 continue;
             };
@@ -302,7 +309,7 @@ impl Partial {
                 }
                 continue;
             }
-            held.months.extend(credit.months);
+            append_months(&mut held.months, credit.months);
             held.other_currency.extend(credit.other_currency);
             // The later run wins a tie: its lines come later.
             fn later_wins<T>(held: &mut Option<(NaiveDate, T)>, later: Option<(NaiveDate, T)>) {
@@ -368,6 +375,18 @@ impl Partial {
             .sort_by_cached_key(|c| (c.customer_id.to_lowercase(), c.agreement_id.to_lowercase()));
         Ok(credits)
     }
+}
+
+/// Appends a later run's months, growing by a quarter rather than doubling: in a file
+/// ordered by month every run adds a month or two to every credit, and doubling left up to
+/// half of the joined months unused (a million rows peaked at 248 MB).
+pub(super) fn append_months(held: &mut Vec<AcoMonth>, later: Vec<AcoMonth>) {
+    let needed = held.len() + later.len();
+    if needed > held.capacity() {
+        let grown = (held.len() + held.len() / 4).max(needed).max(4);
+        held.reserve_exact(grown - held.len());
+    }
+    held.extend(later);
 }
 
 /// Replaces a held name only when it changed (a credit's names repeat row after row).

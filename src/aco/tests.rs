@@ -646,3 +646,37 @@ fn a_row_after_blank_lines_is_named_by_its_own_line() {
         "{lines:?}"
     );
 }
+
+/// A file ordered by month joins a month or two to every credit per run: the joined months
+/// keep their order and never hold more than a quarter unused (doubling held up to half).
+#[test]
+fn months_joined_a_few_at_a_time_keep_their_order_and_little_room() {
+    let month = |line: u64| AcoMonth {
+        invoice_month: day(2024, 1, 1),
+        credit_amount: Decimal::ZERO,
+        balance_amount: Decimal::ZERO,
+        credit_used: None,
+        status: None,
+        line,
+        currency_as_written: *b"USD",
+    };
+    let mut held = Vec::with_capacity(1);
+    let mut line = 0;
+    for run in 0..60u64 {
+        let later: Vec<AcoMonth> = (0..1 + run % 2)
+            .map(|_| {
+                line += 1;
+                month(line)
+            })
+            .collect();
+        rows::append_months(&mut held, later);
+        assert!(
+            held.capacity() <= (held.len() + held.len() / 4).max(4) + 1,
+            "{} for {}",
+            held.capacity(),
+            held.len()
+        );
+    }
+    let lines: Vec<u64> = held.iter().map(|m| m.line).collect();
+    assert_eq!(lines, (1..=line).collect::<Vec<_>>());
+}
