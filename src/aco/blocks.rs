@@ -20,7 +20,7 @@ use std::sync::Mutex;
 /// How much is read before a block is cut: large enough that the threads hand over a few
 /// dozen blocks for a million rows, small enough that the blocks in flight stay a few tens
 /// of MB.
-pub(super) const BLOCK_BYTES: usize = 4 << 20;
+pub(super) const BLOCK_BYTES: usize = 8 << 20;
 
 /// A block of whole records and where it is in the file.
 struct Block {
