@@ -239,6 +239,10 @@ fn route(tenant: &Tenant, target: &str) -> Reply {
         let name = scope_name.unwrap_or_default();
         return lookup(&data["profiles"], &name).map_or_else(|| not_found(&path), ok);
     }
+    if lower.ends_with("/availablebalance/default") {
+        let name = scope_name.unwrap_or_default();
+        return lookup(&data["paymentsOnAccount"], &name).map_or_else(|| not_found(&path), ok);
+    }
     let profile_name = |suffix: &str| {
         lower
             .ends_with(suffix)

@@ -8,7 +8,8 @@
 
 use super::client::{conversion_error, ArmClient, Expected};
 use super::error::ArmResult;
-use crate::model::domain::{BillingAccount, BillingProfile};
+use crate::model::domain::{BillingAccount, BillingProfile, PaymentsOnAccount};
+use crate::model::scope::{Scope, ScopeKind};
 use crate::model::wire;
 use futures::stream::{self, StreamExt, TryStreamExt};
 
@@ -155,4 +156,33 @@ fn customers_url(client: &ArmClient, account_id: &str) -> url::Url {
         &format!("{account_id}/customers"),
         &[("api-version", BILLING_API_VERSION)],
     )
+}
+
+/// The API version of payments on account (older versions have no such resource).
+pub const PAYMENTS_API_VERSION: &str = "2024-04-01";
+
+/// The payments on account of a billing profile or account (`availableBalance/default`):
+/// money paid and not yet applied to invoices, which is not credit. `Ok(None)`: Azure
+/// answered 204.
+pub(crate) async fn payments_on_account(
+    client: &ArmClient,
+    scope: &Scope,
+) -> ArmResult<Option<PaymentsOnAccount>> {
+    let url = client.url(
+        &format!("{}/availableBalance/default", scope.id()),
+        &[("api-version", PAYMENTS_API_VERSION)],
+    );
+    let record_type = match scope.kind() {
+        ScopeKind::BillingAccount => "Microsoft.Billing/billingAccounts/availableBalance",
+        _ => "Microsoft.Billing/billingAccounts/billingProfiles/availableBalance",
+    };
+    let expected = Expected {
+        record_type,
+        within: Some(scope),
+        keep: &[],
+    };
+    let raw: Option<wire::AvailableBalance> = client.get_json(url, &expected).await?;
+    raw.map(PaymentsOnAccount::from_wire)
+        .transpose()
+        .map_err(|e| conversion_error("payments on account", e))
 }

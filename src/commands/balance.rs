@@ -2,6 +2,7 @@
 //! profile with `--all`), and the `--min` check.
 
 use super::{emit_at, settle};
+use crate::arm::billing::payments_on_account;
 use crate::arm::client::ArmClient;
 use crate::arm::consumption::{balance_summary, lots, summary_gone, LotQuery};
 use crate::checks::{self, Ledger, Outcome, Thresholds};
@@ -9,7 +10,9 @@ use crate::cli::BalanceArgs;
 use crate::context::Context;
 use crate::error::Error;
 use crate::error::Result;
-use crate::model::domain::{available_from_lots, BalanceSummary, CreditLot, ScopeRef};
+use crate::model::domain::{
+    available_from_lots, BalanceSummary, CreditLot, PaymentsOnAccount, PaymentsUnread, ScopeRef,
+};
 use crate::model::scope::ScopeKind;
 use crate::resolve::{self, Resolved, Selection, Served};
 use chrono::NaiveDate;
@@ -124,15 +127,74 @@ pub(crate) async fn read_balance(
     keep_lots: bool,
 ) -> Result<BalanceSummary> {
     let every_lot = LotQuery::all(as_of);
-    let (summary, read_lots) = if details || keep_lots {
-        let (summary, read_lots) = tokio::join!(
-            balance_summary(client, scope.clone()),
-            lots(client, &scope.scope, &every_lot)
-        );
-        (summary, Some(read_lots))
-    } else {
-        (balance_summary(client, scope.clone()).await, None)
-    };
+    // Payments on account belong to a billing profile (a customer has none of its own).
+    let want_payments = details && scope.kind() == ScopeKind::BillingProfile;
+    // Everything asked for is read at once: a plain balance makes its one request.
+    let (summary, read_lots, payments) = tokio::join!(
+        balance_summary(client, scope.clone()),
+        async {
+            if details || keep_lots {
+                Some(lots(client, &scope.scope, &every_lot).await)
+            } else {
+                None
+            }
+        },
+        async {
+            if want_payments {
+                Some(payments_on_account(client, &scope.scope).await)
+            } else {
+                None
+            }
+        }
+    );
+    let mut summary = balance_of(
+        client, &scope, as_of, details, keep_lots, summary, read_lots,
+    )
+    .await?;
+    if let Some(payments) = payments {
+        with_payments(&mut summary, payments);
+    }
+    Ok(summary)
+}
+
+/// Payments on account beside the balance, or why they are left out: a 403 or 404 only
+/// with `-v` (not every role reads them, not every profile has them), anything else in a
+/// note. The balance never depends on them.
+fn with_payments(
+    summary: &mut BalanceSummary,
+    payments: crate::arm::error::ArmResult<Option<PaymentsOnAccount>>,
+) {
+    match payments {
+        Ok(Some(payments)) => summary.payments_on_account = Some(payments),
+        Ok(None) => {
+            summary.payments_unread = Some(PaymentsUnread {
+                quietly: true,
+                why: "Azure answered 204 No Content".into(),
+            })
+        }
+        Err(error) => {
+            let quietly = matches!(error.status(), Some(403 | 404));
+            summary.payments_unread = Some(PaymentsUnread {
+                quietly,
+                why: Error::from(error).message,
+            });
+        }
+    }
+}
+
+/// The balance from the answers read: the summary, or (when Azure no longer serves one)
+/// the sum of the lots.
+async fn balance_of(
+    client: &ArmClient,
+    scope: &ScopeRef,
+    as_of: NaiveDate,
+    details: bool,
+    keep_lots: bool,
+    summary: crate::arm::error::ArmResult<BalanceSummary>,
+    read_lots: Option<crate::arm::error::ArmResult<Vec<CreditLot>>>,
+) -> Result<BalanceSummary> {
+    let every_lot = LotQuery::all(as_of);
+    let scope = scope.clone();
     match summary {
         Ok(mut summary) => {
             // The summary was read: a failure of the lots (or of their sum) is a note, not
@@ -216,8 +278,20 @@ fn from_lots(
     })
 }
 
-/// Says, once per scope, that a balance came from the lots.
+/// Says, once per scope, that a balance came from the lots, and why payments on account
+/// that were asked for are left out.
 pub(crate) fn note_source(context: &Context, summary: &BalanceSummary) {
+    if let Some(unread) = &summary.payments_unread {
+        if !unread.quietly || context.settings.verbose {
+            let scope = &summary.billing_profile;
+            context.printer.note(&format!(
+                "payments on account of {} {} are left out: {}",
+                scope.kind().noun(),
+                scope.label(),
+                unread.why
+            ));
+        }
+    }
     if let Some(why) = &summary.from_lots_unread {
         let scope = &summary.billing_profile;
         context.printer.note(&format!(

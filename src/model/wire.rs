@@ -162,6 +162,7 @@ impl ArmRecord for TransactionSummary {
     }
 }
 arm_record!(Lot, id: Option);
+arm_record!(AvailableBalance, id: Option);
 arm_record!(Event, id: Option);
 
 /// An amount exactly as sent; every part may be missing.
@@ -455,6 +456,45 @@ pub(crate) struct EventProperties {
     pub(crate) billing_currency: Option<String>,
     pub(crate) reseller: Option<Reseller>,
     pub(crate) is_estimated_balance: Option<LenientBool>,
+}
+
+// ---------------------------------------------------------------- Microsoft.Billing payments
+
+/// `availableBalance/default` (Billing 2024-04-01): money paid on account and not yet
+/// applied to invoices. Not credit.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct AvailableBalance {
+    pub(crate) id: Option<String>,
+    pub(crate) name: Option<String>,
+    #[serde(rename = "type")]
+    pub(crate) record_type: RecordType,
+    pub(crate) properties: AvailableBalanceProperties,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub(crate) struct AvailableBalanceProperties {
+    /// The model's name for the figure.
+    pub(crate) amount: Option<Amount>,
+    /// An official example's name for the same figure.
+    pub(crate) credit_amount_for_immediate_payment: Option<Amount>,
+    pub(crate) payments_on_account: Option<Vec<PaymentOnAccount>>,
+    pub(crate) total_payments_on_account: Option<Amount>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub(crate) struct PaymentOnAccount {
+    pub(crate) amount: Option<Amount>,
+    pub(crate) billing_profile_id: Option<String>,
+    pub(crate) billing_profile_display_name: Option<String>,
+    pub(crate) invoice_id: Option<String>,
+    pub(crate) invoice_name: Option<LenientString>,
+    pub(crate) date: Option<String>,
+    #[serde(rename = "type")]
+    pub(crate) payment_type: Option<String>,
+    pub(crate) payment_method_type: Option<String>,
 }
 
 // ---------------------------------------------------------------- Microsoft.Billing invoices

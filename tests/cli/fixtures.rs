@@ -3,7 +3,9 @@
 
 use crate::support::*;
 use chrono::{TimeZone, Utc};
-use credits::model::domain::{BalanceSummary, BillingProfile, CreditEvent, CreditLot, ScopeRef};
+use credits::model::domain::{
+    BalanceSummary, BillingProfile, CreditEvent, CreditLot, PaymentsOnAccount, ScopeRef,
+};
 use credits::model::invoice::{Invoice, InvoiceSummary};
 use credits::model::wire;
 use serde_json::Value;
@@ -20,6 +22,8 @@ enum Kind {
     Invoices,
     Invoice,
     TransactionSummary,
+    /// Payments on account (`availableBalance`): not credit, read beside it.
+    Payments,
     /// Cost Management query answers: read through the binary in `spend.rs`.
     CostQuery,
     /// Cost Details report operations: followed through the binary in `spend_exact.rs`.
@@ -32,6 +36,8 @@ fn kind_of(name: &str) -> Kind {
         Kind::CostQuery
     } else if lower.contains("costdetails") {
         Kind::CostDetails
+    } else if lower.starts_with("availablebalance") {
+        Kind::Payments
     } else if lower.starts_with("transactionsummary") {
         Kind::TransactionSummary
     } else if lower.starts_with("invoiceslist") {
@@ -120,6 +126,11 @@ fn parse(kind: Kind, body: &str) -> Result<Value, String> {
             let raw: wire::Invoice = serde_json::from_str(body).map_err(|e| e.to_string())?;
             Ok(as_printed_json(&[Invoice::from_wire(raw)?]))
         }
+        Kind::Payments => {
+            let raw: wire::AvailableBalance =
+                serde_json::from_str(body).map_err(|e| e.to_string())?;
+            Ok(as_printed_json(&PaymentsOnAccount::from_wire(raw)?))
+        }
         Kind::TransactionSummary => {
             let raw: wire::TransactionSummary =
                 serde_json::from_str(body).map_err(|e| e.to_string())?;
@@ -165,7 +176,10 @@ fn every_official_example_is_read_exactly() {
         let body = &source["responses"]["200"]["body"];
         let kind = kind_of(&name);
         let parsed = parse(kind, &body.to_string()).unwrap_or_else(|e| panic!("{name}: {e}"));
-        if matches!(kind, Kind::Balance | Kind::Lots | Kind::Events) {
+        if matches!(
+            kind,
+            Kind::Balance | Kind::Lots | Kind::Events | Kind::Payments
+        ) {
             assert_eq!(
                 amount_texts(&parsed),
                 amount_texts(body),

@@ -679,11 +679,6 @@ fn the_demo_invoices_agree_with_the_ledger() {
     insta::assert_snapshot!(csv.to_string());
 }
 
-/// A JSON value with exactly these digits (`json!` would write 88.80 as 88.8).
-fn exact(text: &str) -> Value {
-    serde_json::from_str(text).expect("JSON")
-}
-
 /// At account scope, invoices of several currencies: a bare `--max-due` is refused (exit 2,
 /// before any output), one currency alone is refused too (the other's invoices would go
 /// unchecked), one amount per currency judges each in its own.

@@ -23,6 +23,7 @@ mod help;
 mod hostile;
 mod invoices;
 mod lots;
+mod payments;
 mod resolution;
 mod shell;
 mod spend;

@@ -179,6 +179,11 @@ pub fn run(mut command: Command) -> Outcome {
     outcome
 }
 
+/// A JSON value with exactly these digits (`json!` would write 88.80 as 88.8).
+pub fn exact(text: &str) -> Value {
+    serde_json::from_str(text).expect("JSON")
+}
+
 /// Every amount value (`{"value": <number>, "currency": ..}`) in a JSON document, as exact
 /// text, sorted: comparing these between Azure's answer and our output proves nothing was
 /// rounded, dropped or invented.

@@ -395,11 +395,6 @@ async fn report_verify_adds_the_section_and_its_failures_count() {
     assert!(out.stderr.contains("available-balance"), "{out}");
 }
 
-/// A JSON value with exactly these digits (`json!` would write 88.80 as 88.8).
-fn exact(text: &str) -> Value {
-    serde_json::from_str(text).expect("JSON")
-}
-
 /// `balance --details` whose lots cannot be read still shows the balance: the figure from
 /// lots is left out with one note, never the whole balance.
 #[tokio::test(flavor = "multi_thread")]

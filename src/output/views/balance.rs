@@ -2,7 +2,7 @@
 //! (the same columns, so runs append to one file) and OpenMetrics gauges.
 
 use super::{account_cell, error_cell, profile_cell, profile_title, read_cell, ProfileLine};
-use crate::model::domain::{BalanceSource, BalanceSummary, ScopeRef};
+use crate::model::domain::{BalanceSource, BalanceSummary, PaymentsOnAccount, ScopeRef};
 use crate::model::money::Money;
 use crate::model::row::ProfileRow;
 use crate::output::cell::{Cell, Column};
@@ -66,6 +66,10 @@ fields! {
         }),
         "errorExitCode" => line.error_code(),
         "errorMessage" => line.error_message(),
+        // After the columns before it, so files appended to by older runs keep their shape.
+        "paymentsOnAccount" => line.value.and_then(|s| {
+            s.payments_on_account.as_ref().and_then(|p| flat::amount(&p.amount))
+        }),
     }
 }
 
@@ -224,6 +228,9 @@ impl View for BalanceSummary {
         if !currencies.is_empty() {
             blocks.push(Block::Line(currencies.join("  ")));
         }
+        if let Some(payments) = &self.payments_on_account {
+            blocks.push(Block::Line(payments_line(payments)));
+        }
         blocks
     }
 
@@ -326,4 +333,32 @@ impl Record for ProfileRow<BalanceSummary> {
             out,
         );
     }
+}
+
+/// `balance --details`: money paid on account, said to be no credit, on a line of its own
+/// under the balance (never a row of it).
+fn payments_line(payments: &PaymentsOnAccount) -> String {
+    let amount = payments
+        .amount
+        .as_ref()
+        .map_or_else(|| "-".to_string(), Money::display);
+    let count = payments.payments.len();
+    let mut line = format!("Payments on account (not credit): {amount}");
+    let total = payments
+        .total_payments_on_account
+        .as_ref()
+        .filter(|total| total.value.is_some());
+    match (total, count) {
+        (Some(total), _) => line.push_str(&format!(
+            " (paid on account: {} in {count} payment{})",
+            total.display(),
+            if count == 1 { "" } else { "s" }
+        )),
+        (None, 0) => {}
+        (None, _) => line.push_str(&format!(
+            " ({count} payment{})",
+            if count == 1 { "" } else { "s" }
+        )),
+    }
+    line
 }
