@@ -174,15 +174,7 @@ async fn payments_azure_refuses_are_left_out_and_said_only_with_verbose() {
 /// The demo's Development profile has payments on account: shown with `--details` only.
 #[test]
 fn the_demo_shows_payments_on_account_with_details() {
-    let out = run(credits_command(&[
-        "--demo",
-        "--as-of",
-        "2026-12-01",
-        "balance",
-        "-p",
-        "Development",
-        "--details",
-    ]));
+    let out = on_demo_day(&["balance", "-p", "Development", "--details"]);
     assert_eq!(out.code, 0, "{out}");
     assert!(
         out.stdout.contains(
@@ -190,13 +182,6 @@ fn the_demo_shows_payments_on_account_with_details() {
         ),
         "{out}"
     );
-    let plain = run(credits_command(&[
-        "--demo",
-        "--as-of",
-        "2026-12-01",
-        "balance",
-        "-p",
-        "Development",
-    ]));
+    let plain = on_demo_day(&["balance", "-p", "Development"]);
     assert!(!plain.stdout.contains("Payments on account"), "{plain}");
 }
