@@ -108,6 +108,7 @@ fn bench_forecast(c: &mut Criterion) {
         display_name: Some("Development".into()),
         currency: Some("USD".into()),
         account_display_name: None,
+        standing: None,
     };
     let balance_body = r#"{"properties":{"balanceSummary":{"estimatedBalance":{"currency":"USD","value":25000.00}},"pendingEligibleCharges":{"currency":"USD","value":-217.36}}}"#;
     let balance = BalanceSummary::from_wire(

@@ -239,6 +239,15 @@ fn route(tenant: &Tenant, target: &str) -> Reply {
         let name = scope_name.unwrap_or_default();
         return lookup(&data["profiles"], &name).map_or_else(|| not_found(&path), ok);
     }
+    // A billing profile itself (Billing 2024-04-01, `balance --details`).
+    if let Some(profile) = scope
+        .as_ref()
+        .filter(|s| s.kind() == crate::model::scope::ScopeKind::BillingProfile)
+        .filter(|s| s.id().eq_ignore_ascii_case(path.trim_end_matches('/')))
+    {
+        return lookup(&data["profilesInDetail"], profile.name())
+            .map_or_else(|| not_found(&path), ok);
+    }
     if lower.ends_with("/availablebalance/default") {
         let name = scope_name.unwrap_or_default();
         return lookup(&data["paymentsOnAccount"], &name).map_or_else(|| not_found(&path), ok);

@@ -450,6 +450,7 @@ fn listed_customer(
             display_name: display,
             currency: None,
             account_display_name: Some(account_name.to_string()),
+            standing: None,
         },
     })
 }
@@ -877,6 +878,7 @@ fn readable_profiles(accounts: &[BillingAccount]) -> Result<Vec<Target>> {
                     let scope = ScopeRef {
                         display_name: profile.display_name.clone(),
                         account_display_name: account.display_name.clone(),
+                        standing: None,
                         ..ScopeRef::bare(scope)
                     };
                     (owner.clone(), scope, Some(why))
@@ -1064,6 +1066,7 @@ pub(crate) fn match_account(accounts: &[BillingAccount], query: &str) -> Result<
         display_name: found.display_name.clone(),
         currency: None,
         account_display_name: found.display_name.clone(),
+        standing: None,
     })
 }
 
@@ -1380,6 +1383,9 @@ mod tests {
                     display_name: Some(display.to_string()),
                     currency: Some("USD".into()),
                     status: None,
+                    status_reason_code: None,
+                    spending_limit: None,
+                    spending_limit_details: None,
                     system_id: None,
                     has_read_access: true,
                 })

@@ -158,7 +158,8 @@ fn customers_url(client: &ArmClient, account_id: &str) -> url::Url {
     )
 }
 
-/// The API version of payments on account (older versions have no such resource).
+/// The API version of payments on account and of spending limits in detail (older versions
+/// have neither).
 pub const PAYMENTS_API_VERSION: &str = "2024-04-01";
 
 /// The payments on account of a billing profile or account (`availableBalance/default`):
@@ -185,4 +186,19 @@ pub(crate) async fn payments_on_account(
     raw.map(PaymentsOnAccount::from_wire)
         .transpose()
         .map_err(|e| conversion_error("payments on account", e))
+}
+
+/// A billing profile as Billing 2024-04-01 has it: the only version with its spending
+/// limits in detail (`spendingLimitDetails`).
+pub(crate) async fn profile_in_detail(
+    client: &ArmClient,
+    scope: &Scope,
+) -> ArmResult<Option<wire::BillingProfile>> {
+    let url = client.url(scope.id(), &[("api-version", PAYMENTS_API_VERSION)]);
+    let expected = Expected {
+        record_type: "Microsoft.Billing/billingAccounts/billingProfiles",
+        within: Some(scope),
+        keep: &[],
+    };
+    client.get_json(url, &expected).await
 }

@@ -21,7 +21,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::forecast::Forecast;
 use crate::model::amount::Amount;
 use crate::model::dates::format_day;
-use crate::model::domain::{start_of, BalanceSummary, CreditLot};
+use crate::model::domain::{start_of, BalanceSummary, CreditLot, ProfileStanding};
 use crate::model::money::parse_user_amount;
 use crate::model::row::ProfileRow;
 use chrono::{Duration, NaiveDate};
@@ -544,6 +544,18 @@ pub(crate) fn balance_currency(summary: &BalanceSummary) -> Option<String> {
         .map(|c| c.to_ascii_uppercase())
 }
 
+/// A check on a billing profile Azure has disabled (a spending limit reached or expired, a
+/// bill past due) fails whatever the figures say: its subscriptions are stopped. `Warned`
+/// and every other status pass.
+pub(crate) fn profile_standing(standing: &ProfileStanding) -> Outcome {
+    match standing.not_active() {
+        Some(status) if standing.is_disabled() => Outcome::Failed(format!(
+            "the billing profile is {status}: Azure has disabled it and stopped its subscriptions"
+        )),
+        _ => Outcome::Passed,
+    }
+}
+
 /// Whether the estimated balance is at least the minimum for its currency. Never compares
 /// across currencies, and a balance Azure did not state fails the check rather than passing
 /// it. A profile whose currency has no minimum given is `NotChecked`.
@@ -914,6 +926,7 @@ mod tests {
             display_name: Some("Development".into()),
             currency: Some(currency.into()),
             account_display_name: None,
+            standing: None,
         };
         let mut summary = BalanceSummary::no_credits(profile);
         summary.has_credits = true;

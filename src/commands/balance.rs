@@ -2,7 +2,7 @@
 //! profile with `--all`), and the `--min` check.
 
 use super::{emit_at, settle};
-use crate::arm::billing::payments_on_account;
+use crate::arm::billing::{payments_on_account, profile_in_detail};
 use crate::arm::client::ArmClient;
 use crate::arm::consumption::{balance_summary, lots, summary_gone, LotQuery};
 use crate::checks::{self, Ledger, Outcome, Thresholds};
@@ -11,7 +11,7 @@ use crate::context::Context;
 use crate::error::Error;
 use crate::error::Result;
 use crate::model::domain::{
-    available_from_lots, BalanceSummary, CreditLot, PaymentsOnAccount, PaymentsUnread, ScopeRef,
+    available_from_lots, BalanceSummary, CreditLot, LeftOut, PaymentsOnAccount, ScopeRef,
 };
 use crate::model::scope::ScopeKind;
 use crate::resolve::{self, Resolved, Selection, Served};
@@ -46,8 +46,17 @@ pub(crate) async fn run(context: &Context, args: BalanceArgs) -> Result<()> {
     let resume = super::resume_of("balance", &query, &args.sweep, &selection)?;
     let as_of = context.settings.as_of.value;
     let details = args.details;
+    let gated = minimum.is_some() || within_days.is_some();
     let check = |summary: &BalanceSummary| {
         let mut outcomes = Vec::new();
+        // Every check on a disabled profile fails first, saying why: its subscriptions are
+        // stopped whatever the balance says.
+        if gated {
+            let standing = checks::profile_standing(&summary.standing());
+            if standing != Outcome::Passed {
+                outcomes.push(("status", standing));
+            }
+        }
         if let Some(minimum) = &minimum {
             outcomes.push(("--min", min_balance(summary, minimum)));
         }
@@ -130,7 +139,7 @@ pub(crate) async fn read_balance(
     // Payments on account belong to a billing profile (a customer has none of its own).
     let want_payments = details && scope.kind() == ScopeKind::BillingProfile;
     // Everything asked for is read at once: a plain balance makes its one request.
-    let (summary, read_lots, payments) = tokio::join!(
+    let (summary, read_lots, payments, in_detail) = tokio::join!(
         balance_summary(client, scope.clone()),
         async {
             if details || keep_lots {
@@ -145,6 +154,13 @@ pub(crate) async fn read_balance(
             } else {
                 None
             }
+        },
+        async {
+            if want_payments {
+                Some(profile_in_detail(client, &scope.scope).await)
+            } else {
+                None
+            }
         }
     );
     let mut summary = balance_of(
@@ -154,7 +170,33 @@ pub(crate) async fn read_balance(
     if let Some(payments) = payments {
         with_payments(&mut summary, payments);
     }
+    if let Some(in_detail) = in_detail {
+        with_spending_limit(&mut summary, in_detail);
+    }
     Ok(summary)
+}
+
+/// The spending limit in detail (and the profile's status as it is now), or why it is left
+/// out: a 403 or 404 only with `-v`, anything else in a note.
+fn with_spending_limit(
+    summary: &mut BalanceSummary,
+    profile: crate::arm::error::ArmResult<Option<crate::model::wire::BillingProfile>>,
+) {
+    let left_out = |quietly: bool, why: String| Some(LeftOut { quietly, why });
+    match profile {
+        Ok(Some(profile)) => {
+            if let Err(why) = summary.with_profile(profile) {
+                summary.spending_limit_unread = left_out(false, why);
+            }
+        }
+        Ok(None) => {
+            summary.spending_limit_unread = left_out(true, "Azure answered 204 No Content".into());
+        }
+        Err(error) => {
+            let quietly = matches!(error.status(), Some(403 | 404));
+            summary.spending_limit_unread = left_out(quietly, Error::from(error).message);
+        }
+    }
 }
 
 /// Payments on account beside the balance, or why they are left out: a 403 or 404 only
@@ -167,14 +209,14 @@ fn with_payments(
     match payments {
         Ok(Some(payments)) => summary.payments_on_account = Some(payments),
         Ok(None) => {
-            summary.payments_unread = Some(PaymentsUnread {
+            summary.payments_unread = Some(LeftOut {
                 quietly: true,
                 why: "Azure answered 204 No Content".into(),
             })
         }
         Err(error) => {
             let quietly = matches!(error.status(), Some(403 | 404));
-            summary.payments_unread = Some(PaymentsUnread {
+            summary.payments_unread = Some(LeftOut {
                 quietly,
                 why: Error::from(error).message,
             });
@@ -281,11 +323,19 @@ fn from_lots(
 /// Says, once per scope, that a balance came from the lots, and why payments on account
 /// that were asked for are left out.
 pub(crate) fn note_source(context: &Context, summary: &BalanceSummary) {
-    if let Some(unread) = &summary.payments_unread {
+    let left_out = [
+        ("payments on account", &summary.payments_unread),
+        (
+            "the spending limit's details",
+            &summary.spending_limit_unread,
+        ),
+    ];
+    for (what, unread) in left_out {
+        let Some(unread) = unread else { continue };
         if !unread.quietly || context.settings.verbose {
             let scope = &summary.billing_profile;
             context.printer.note(&format!(
-                "payments on account of {} {} are left out: {}",
+                "{what} of {} {} left out: {}",
                 scope.kind().noun(),
                 scope.label(),
                 unread.why

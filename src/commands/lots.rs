@@ -109,6 +109,7 @@ pub(crate) async fn run(context: &Context, args: LotsArgs) -> Result<()> {
                     ScopeKind::BillingProfile => Some(scope.clone()),
                     ScopeKind::BillingAccount => lot.profile_scope().map(|profile| ScopeRef {
                         account_display_name: scope.display_name.clone(),
+                        standing: None,
                         ..ScopeRef::bare(profile)
                     }),
                     _ => None,

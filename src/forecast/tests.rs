@@ -38,6 +38,7 @@ fn summary(estimated: &str, pending: &str) -> BalanceSummary {
         display_name: Some("Development".into()),
         currency: Some("USD".into()),
         account_display_name: None,
+        standing: None,
     };
     let mut summary = BalanceSummary::no_credits(profile);
     summary.has_credits = true;

@@ -79,6 +79,16 @@ pub struct BillingProfile {
     pub(crate) display_name: Option<String>,
     pub(crate) currency: Option<String>,
     pub(crate) status: Option<String>,
+    /// Why the profile is not active, as Azure says it (`SpendingLimitReached`, `PastDue`).
+    #[serde(default)]
+    pub(crate) status_reason_code: Option<String>,
+    /// `On` or `Off` (the details come only from Billing 2024-04-01).
+    #[serde(default)]
+    pub(crate) spending_limit: Option<String>,
+    /// Each spending limit (type, amount, dates, status), read by `accounts` for a profile
+    /// whose limit is on; never kept in the profile cache.
+    #[serde(default, skip_deserializing, skip_serializing_if = "Option::is_none")]
+    pub(crate) spending_limit_details: Option<Vec<SpendingLimitDetail>>,
     pub(crate) system_id: Option<String>,
     /// False when Azure says this principal cannot read the profile (it is then never
     /// resolved by `--profile`).
@@ -91,12 +101,127 @@ impl From<wire::BillingProfile> for BillingProfile {
         BillingProfile {
             id: raw.id,
             name: raw.name,
-            display_name: p.display_name,
-            currency: p.currency,
-            status: p.status,
-            system_id: p.system_id,
+            display_name: present(p.display_name),
+            currency: present(p.currency.map(|c| c.trim().to_string())),
+            status: present(p.status),
+            status_reason_code: present(p.status_reason_code),
+            spending_limit: present(p.spending_limit),
+            spending_limit_details: None,
+            system_id: present(p.system_id),
             has_read_access: p.has_read_access.is_none_or(|b| b.0),
         }
+    }
+}
+
+impl BillingProfile {
+    /// Whether the listing says a spending limit is on (its details are worth a request).
+    pub(crate) fn has_spending_limit(&self) -> bool {
+        self.spending_limit
+            .as_deref()
+            .is_some_and(|s| s.trim().eq_ignore_ascii_case("on"))
+    }
+
+    /// The spending limits of the profile as Billing 2024-04-01 has it.
+    pub fn with_details(&mut self, raw: wire::BillingProfile) -> Result<(), ConvertError> {
+        let details = raw
+            .properties
+            .spending_limit_details
+            .unwrap_or_default()
+            .into_iter()
+            .enumerate()
+            .map(|(i, detail)| SpendingLimitDetail::from_wire(i, detail))
+            .collect::<Result<Vec<_>, _>>()?;
+        self.spending_limit_details = Some(details);
+        Ok(())
+    }
+}
+
+/// What a billing profile's listing says of its standing: the status (`Active`, `Warned`,
+/// `Disabled`), why, and whether a spending limit is on. Carried with the resolved profile,
+/// so the balance says it and its checks judge it without another request.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ProfileStanding {
+    pub(crate) status: Option<String>,
+    pub(crate) status_reason_code: Option<String>,
+    pub(crate) spending_limit: Option<String>,
+}
+
+impl ProfileStanding {
+    pub(crate) fn of(profile: &BillingProfile) -> Option<Self> {
+        let standing = ProfileStanding {
+            status: profile.status.clone(),
+            status_reason_code: profile.status_reason_code.clone(),
+            spending_limit: profile.spending_limit.clone(),
+        };
+        (standing != ProfileStanding::default()).then_some(standing)
+    }
+
+    /// `Disabled`: Azure has stopped the profile's subscriptions (a spending limit reached
+    /// or expired, a bill past due). Every check on it fails.
+    pub(crate) fn is_disabled(&self) -> bool {
+        self.status
+            .as_deref()
+            .is_some_and(|s| s.trim().eq_ignore_ascii_case("disabled"))
+    }
+
+    /// A status other than `Active`, said under the balance: `Disabled (SpendingLimitReached)`.
+    pub(crate) fn not_active(&self) -> Option<String> {
+        let status = self.status.as_deref()?.trim();
+        if status.eq_ignore_ascii_case("active") || status.is_empty() {
+            return None;
+        }
+        Some(match self.status_reason_code.as_deref() {
+            Some(reason) => format!("{status} ({reason})"),
+            None => status.to_string(),
+        })
+    }
+}
+
+/// A billing profile's spending limit as `--json` prints it: `{state, details}`; `details`
+/// is `null` unless they were read (Billing 2024-04-01, with `--details`).
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct SpendingLimit {
+    pub(crate) state: Option<String>,
+    pub(crate) details: Option<Vec<SpendingLimitDetail>>,
+}
+
+/// One spending limit: a free account's, a student's, a subscriber's monthly credit.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct SpendingLimitDetail {
+    #[serde(rename = "type")]
+    pub(crate) limit_type: Option<String>,
+    pub(crate) amount: Option<Money>,
+    #[serde(serialize_with = "serialize_iso")]
+    pub(crate) start_date: Option<DateTime<Utc>>,
+    #[serde(serialize_with = "serialize_iso")]
+    pub(crate) end_date: Option<DateTime<Utc>>,
+    pub(crate) status: Option<String>,
+}
+
+impl SpendingLimitDetail {
+    pub(crate) fn from_wire(
+        index: usize,
+        raw: wire::SpendingLimitDetail,
+    ) -> Result<Self, ConvertError> {
+        let field = |name: &str| format!("spendingLimitDetails[{index}].{name}");
+        let value = match raw.amount {
+            Some(WireDecimal(Ok(value))) => value,
+            Some(WireDecimal(Err(e))) => return Err(format!("{}: {e}", field("amount"))),
+            None => None,
+        };
+        let currency = present(raw.currency.map(|c| c.trim().to_string()));
+        Ok(SpendingLimitDetail {
+            limit_type: present(raw.limit_type),
+            amount: value.map(|value| Money {
+                value: Some(value),
+                currency,
+                ..Money::default()
+            }),
+            start_date: date(&field("startDate"), raw.start_date.as_deref())?,
+            end_date: date(&field("endDate"), raw.end_date.as_deref())?,
+            status: present(raw.status),
+        })
     }
 }
 
@@ -166,12 +291,22 @@ pub struct BalanceSummary {
     /// Why payments on account that were asked for are left out, and whether that is said
     /// only with `-v` (a 403 or 404: not every role reads them, not every profile has them).
     #[serde(skip)]
-    pub(crate) payments_unread: Option<PaymentsUnread>,
+    pub(crate) payments_unread: Option<LeftOut>,
+    /// Why the spending limit's details asked for are left out.
+    #[serde(skip)]
+    pub(crate) spending_limit_unread: Option<LeftOut>,
+    /// The profile's status as listed (`Active`, `Warned`, `Disabled`); a disabled profile
+    /// fails every check asked of it.
+    pub(crate) status: Option<String>,
+    pub(crate) status_reason_code: Option<String>,
+    /// `{state, details}`, `null` when Azure said nothing of it.
+    pub(crate) spending_limit: Option<SpendingLimit>,
 }
 
-/// Payments on account that were asked for and are left out.
+/// Something `--details` asked for beside the balance (payments on account, the spending
+/// limit's details) and left out, and why.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) struct PaymentsUnread {
+pub(crate) struct LeftOut {
     /// Said only with `-v`.
     pub(crate) quietly: bool,
     pub(crate) why: String,
@@ -282,6 +417,9 @@ pub struct ScopeRef {
     pub currency: Option<String>,
     /// The display name of its billing account, when it was found in a listing.
     pub account_display_name: Option<String>,
+    /// What the listing said of the profile's standing (status, why, spending limit);
+    /// `None` when it was not listed (a full id) or said nothing.
+    pub standing: Option<ProfileStanding>,
 }
 
 impl Serialize for ScopeRef {
@@ -310,6 +448,7 @@ impl ScopeRef {
             display_name: None,
             currency: None,
             account_display_name: None,
+            standing: None,
         }
     }
 
@@ -332,6 +471,7 @@ impl ScopeRef {
             display_name: profile.display_name.clone(),
             currency: profile.currency.clone(),
             account_display_name: account.display_name.clone(),
+            standing: ProfileStanding::of(profile),
         })
     }
 
@@ -364,6 +504,44 @@ impl ScopeRef {
 }
 
 impl BalanceSummary {
+    /// The profile's standing as the balance carries it (read again with `--details`).
+    pub(crate) fn standing(&self) -> ProfileStanding {
+        ProfileStanding {
+            status: self.status.clone(),
+            status_reason_code: self.status_reason_code.clone(),
+            spending_limit: self.spending_limit.as_ref().and_then(|l| l.state.clone()),
+        }
+    }
+
+    /// The profile as read at Billing 2024-04-01 (`balance --details`): its status now, and
+    /// its spending limits in detail.
+    pub(crate) fn with_profile(
+        &mut self,
+        profile: wire::BillingProfile,
+    ) -> Result<(), ConvertError> {
+        let p = profile.properties;
+        let details = p
+            .spending_limit_details
+            .map(|details| {
+                details
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, detail)| SpendingLimitDetail::from_wire(i, detail))
+                    .collect::<Result<Vec<_>, _>>()
+            })
+            .transpose()?;
+        if let Some(status) = present(p.status) {
+            self.status = Some(status);
+            self.status_reason_code = present(p.status_reason_code);
+        }
+        let state = present(p.spending_limit)
+            .or_else(|| self.spending_limit.as_ref().and_then(|l| l.state.clone()));
+        if state.is_some() || details.is_some() {
+            self.spending_limit = Some(SpendingLimit { state, details });
+        }
+        Ok(())
+    }
+
     pub fn from_wire(profile: ScopeRef, raw: wire::CreditSummary) -> Result<Self, ConvertError> {
         let p = raw.properties;
         // An answer without a single balance figure (`{}`, `[]`, another resource) is not a
@@ -373,6 +551,7 @@ impl BalanceSummary {
             return Err("the answer holds no balance figure at all".into());
         }
         let sums = p.balance_summary.unwrap_or_default();
+        let standing = profile.standing.clone();
         Ok(BalanceSummary {
             billing_profile: profile,
             has_credits: true,
@@ -408,6 +587,16 @@ impl BalanceSummary {
             lots: None,
             payments_on_account: None,
             payments_unread: None,
+            spending_limit_unread: None,
+            status: standing.as_ref().and_then(|s| s.status.clone()),
+            status_reason_code: standing.as_ref().and_then(|s| s.status_reason_code.clone()),
+            spending_limit: standing
+                .as_ref()
+                .and_then(|s| s.spending_limit.clone())
+                .map(|state| SpendingLimit {
+                    state: Some(state),
+                    details: None,
+                }),
         })
     }
 
@@ -457,6 +646,7 @@ impl BalanceSummary {
     /// Azure's 204: the profile has no credit data. Amounts are zero in the profile's
     /// currency when it is known, so checks such as `--min` compare against zero.
     pub(crate) fn no_credits(profile: ScopeRef) -> Self {
+        let standing = profile.standing.clone();
         let zero = Some(Money {
             // 0.00: printed like the amounts Azure sends.
             value: Some(rust_decimal::Decimal::new(0, 2)),
@@ -486,6 +676,16 @@ impl BalanceSummary {
             lots: None,
             payments_on_account: None,
             payments_unread: None,
+            spending_limit_unread: None,
+            status: standing.as_ref().and_then(|s| s.status.clone()),
+            status_reason_code: standing.as_ref().and_then(|s| s.status_reason_code.clone()),
+            spending_limit: standing
+                .as_ref()
+                .and_then(|s| s.spending_limit.clone())
+                .map(|state| SpendingLimit {
+                    state: Some(state),
+                    details: None,
+                }),
         }
     }
 }

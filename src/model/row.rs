@@ -238,6 +238,7 @@ mod tests {
             display_name: Some("Dev".into()),
             currency: Some("USD".into()),
             account_display_name: None,
+            standing: None,
         }
     }
 

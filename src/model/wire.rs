@@ -338,8 +338,29 @@ pub(crate) struct BillingProfileProperties {
     pub(crate) display_name: Option<String>,
     pub(crate) currency: Option<String>,
     pub(crate) status: Option<String>,
+    /// Why a profile is not active (`SpendingLimitReached`, `SpendingLimitExpired`,
+    /// `PastDue`, ...).
+    pub(crate) status_reason_code: Option<String>,
+    /// `On` or `Off`.
+    pub(crate) spending_limit: Option<String>,
+    /// 2024-04-01 only: each spending limit, with its amount, dates and status.
+    pub(crate) spending_limit_details: Option<Vec<SpendingLimitDetail>>,
     pub(crate) system_id: Option<String>,
     pub(crate) has_read_access: Option<LenientBool>,
+}
+
+/// One spending limit of a billing profile (a free account's, a student's, a Visual Studio
+/// subscriber's credit): the amount is a bare number in `currency`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub(crate) struct SpendingLimitDetail {
+    pub(crate) amount: Option<WireDecimal>,
+    pub(crate) currency: Option<String>,
+    pub(crate) start_date: Option<String>,
+    pub(crate) end_date: Option<String>,
+    #[serde(rename = "type")]
+    pub(crate) limit_type: Option<String>,
+    pub(crate) status: Option<String>,
 }
 
 // ---------------------------------------------------------------- Microsoft.Consumption

@@ -80,6 +80,12 @@ fn shown_positive(value: Decimal, currency: Option<&str>) -> bool {
     shown.is_sign_positive() && !shown.is_zero()
 }
 
+/// A billing profile Azure has disabled (its subscriptions stopped): red. `Warned` is only
+/// said.
+pub(crate) fn profile_standing(standing: &crate::model::domain::ProfileStanding) -> Option<Tone> {
+    standing.is_disabled().then_some(Tone::Bad)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

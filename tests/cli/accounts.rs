@@ -17,8 +17,9 @@ async fn accounts_table_and_json_from_2019_preview_plain_arrays() {
     assert!(accounts.iter().all(|a| a["billingProfiles"].is_array()));
     assert_eq!(accounts[0]["agreementType"], "MicrosoftCustomerAgreement");
     assert_eq!(accounts[0]["hasCredits"], true);
-    // Plain arrays are complete: no extra request per account.
-    assert_eq!(fake.request_count().await, 2);
+    // Plain arrays are complete: no extra request per account; one per profile whose
+    // spending limit is on (its details exist only in Billing 2024-04-01).
+    assert_eq!(fake.request_count().await, 2 + 2 * limits_on(&json));
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -46,8 +47,9 @@ async fn accounts_with_more_results_list_each_accounts_profiles() {
     let json = outcome.json();
     let first = &json[0]["billingProfiles"];
     assert_eq!(first[0]["displayName"], "BillingProfile1");
-    // One list request, then one profile list per MCA account whose expansion was partial.
-    assert_eq!(fake.request_count().await, 1 + mca);
+    // One list request, then one profile list per MCA account whose expansion was partial,
+    // and one read of each profile whose spending limit is on.
+    assert_eq!(fake.request_count().await, 1 + mca + limits_on(&json));
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -157,4 +159,16 @@ async fn profiles_without_read_access_are_never_resolved() {
         table.stdout.contains("Development (no read access)"),
         "{table}"
     );
+}
+
+/// The readable profiles whose spending limit is on in an `accounts --json`: each is read
+/// once more, at Billing 2024-04-01, for the limit's details.
+fn limits_on(accounts: &Value) -> usize {
+    accounts
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|account| account["billingProfiles"].as_array().into_iter().flatten())
+        .filter(|profile| profile["spendingLimit"] == "On" && profile["hasReadAccess"] != false)
+        .count()
 }

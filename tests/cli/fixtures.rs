@@ -24,6 +24,8 @@ enum Kind {
     TransactionSummary,
     /// Payments on account (`availableBalance`): not credit, read beside it.
     Payments,
+    /// One billing profile at Billing 2024-04-01, with its spending limits in detail.
+    Profile,
     /// Cost Management query answers: read through the binary in `spend.rs`.
     CostQuery,
     /// Cost Details report operations: followed through the binary in `spend_exact.rs`.
@@ -36,6 +38,8 @@ fn kind_of(name: &str) -> Kind {
         Kind::CostQuery
     } else if lower.contains("costdetails") {
         Kind::CostDetails
+    } else if lower.starts_with("billingprofilesget") {
+        Kind::Profile
     } else if lower.starts_with("availablebalance") {
         Kind::Payments
     } else if lower.starts_with("transactionsummary") {
@@ -76,6 +80,7 @@ fn parse(kind: Kind, body: &str) -> Result<Value, String> {
         display_name: None,
         currency: None,
         account_display_name: None,
+        standing: None,
     };
     match kind {
         Kind::Balance => {
@@ -125,6 +130,15 @@ fn parse(kind: Kind, body: &str) -> Result<Value, String> {
         Kind::Invoice => {
             let raw: wire::Invoice = serde_json::from_str(body).map_err(|e| e.to_string())?;
             Ok(as_printed_json(&[Invoice::from_wire(raw)?]))
+        }
+        Kind::Profile => {
+            let raw: wire::BillingProfile =
+                serde_json::from_str(body).map_err(|e| e.to_string())?;
+            let detailed: wire::BillingProfile =
+                serde_json::from_str(body).map_err(|e| e.to_string())?;
+            let mut profile = BillingProfile::from(raw);
+            profile.with_details(detailed)?;
+            Ok(as_printed_json(&profile))
         }
         Kind::Payments => {
             let raw: wire::AvailableBalance =
@@ -207,6 +221,36 @@ fn every_official_example_is_read_exactly() {
             assert!(!amount_texts(&read).is_empty(), "{name} has amounts");
         }
         // The summary's bare numbers become amounts in its billing currency, digits kept.
+        // A spending limit's bare number becomes an amount in its currency, digits kept; the
+        // profile's standing is kept as Azure wrote it.
+        if kind == Kind::Profile {
+            let properties = &body["properties"];
+            let details = properties["spendingLimitDetails"]
+                .as_array()
+                .expect("details");
+            assert_eq!(
+                parsed["spendingLimitDetails"].as_array().map(Vec::len),
+                Some(details.len())
+            );
+            for (read, sent) in parsed["spendingLimitDetails"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .zip(details)
+            {
+                assert_eq!(
+                    read["amount"]["value"].to_string(),
+                    sent["amount"].to_string(),
+                    "{name}"
+                );
+                assert_eq!(read["amount"]["currency"], sent["currency"], "{name}");
+                assert_eq!(read["type"], sent["type"], "{name}");
+                assert_eq!(read["status"], sent["status"], "{name}");
+            }
+            for field in ["status", "statusReasonCode", "spendingLimit"] {
+                assert_eq!(parsed[field], properties[field], "{name}: {field}");
+            }
+        }
         if kind == Kind::TransactionSummary {
             for field in [
                 "azureCreditApplied",

@@ -59,8 +59,8 @@ fn rows_by_name(header: &[String], rows: &[Vec<String>]) -> Vec<BTreeMap<String,
         .collect()
 }
 
-const BALANCE_HEADER: &str = "billingAccountId,billingAccountDisplayName,billingProfileId,billingProfileName,billingProfileDisplayName,hasCredits,currency,estimatedBalance,currentBalance,pendingEligibleCharges,pendingCreditAdjustments,expiredCredit,creditCurrency,billingCurrency,estimatedBalanceInBillingCurrency,currentBalanceInBillingCurrency,isEstimatedBalance,balanceSource,availableBalanceFromLots,outcome,errorExitCode,errorMessage,paymentsOnAccount";
-const ACCOUNTS_HEADER: &str = "billingAccountId,billingAccountName,billingAccountDisplayName,agreementType,accountType,accountStatus,hasCredits,billingProfileId,billingProfileName,billingProfileDisplayName,currency,status,systemId,hasReadAccess";
+const BALANCE_HEADER: &str = "billingAccountId,billingAccountDisplayName,billingProfileId,billingProfileName,billingProfileDisplayName,hasCredits,currency,estimatedBalance,currentBalance,pendingEligibleCharges,pendingCreditAdjustments,expiredCredit,creditCurrency,billingCurrency,estimatedBalanceInBillingCurrency,currentBalanceInBillingCurrency,isEstimatedBalance,balanceSource,availableBalanceFromLots,outcome,errorExitCode,errorMessage,paymentsOnAccount,status,statusReasonCode,spendingLimit";
+const ACCOUNTS_HEADER: &str = "billingAccountId,billingAccountName,billingAccountDisplayName,agreementType,accountType,accountStatus,hasCredits,billingProfileId,billingProfileName,billingProfileDisplayName,currency,status,systemId,hasReadAccess,statusReasonCode,spendingLimit";
 const LOTS_HEADER: &str = "billingProfileId,name,source,status,statusDerived,startDate,expirationDate,purchasedDate,currency,originalAmount,closedBalance,usedAmount,poNumber,creditCurrency,billingCurrency,originalAmountInBillingCurrency,closedBalanceInBillingCurrency,id";
 const EVENTS_HEADER: &str = "billingProfileId,transactionDate,description,eventType,currency,newCredit,adjustments,creditExpired,charges,closedBalance,canceledCredit,invoiceNumber,lotId,lotSource,name,id";
 

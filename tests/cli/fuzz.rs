@@ -51,6 +51,7 @@ fn all_parsers(text: &str) {
         display_name: None,
         currency: None,
         account_display_name: None,
+        standing: None,
     };
     if let Ok(raw) = serde_json::from_str::<wire::CreditSummary>(text) {
         let _ = BalanceSummary::from_wire(profile(), raw);
@@ -144,6 +145,7 @@ fn nasty_numbers_are_exact_or_refused() {
             display_name: None,
             currency: None,
             account_display_name: None,
+            standing: None,
         };
         if let Ok(summary) = BalanceSummary::from_wire(profile, raw) {
             let value = summary.estimated_balance.and_then(|m| m.value);

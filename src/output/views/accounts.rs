@@ -1,6 +1,6 @@
 //! `credits accounts`: one row per billing profile (an account without profiles is one row).
 
-use crate::model::domain::{BillingAccount, BillingProfile};
+use crate::model::domain::{BillingAccount, BillingProfile, ProfileStanding};
 use crate::output::cell::{human_text, Cell, Column};
 use crate::output::flat::{self, FlatTable};
 use crate::output::view::{fields, table, Block, TableBlock, View};
@@ -55,6 +55,10 @@ table! {
         Column::text("Currency").optional(1) => {
             line.profile.map_or(Cell::Text(None), |p| Cell::text(&p.currency))
         },
+        // Said only when it matters: a status other than active, a spending limit that is on.
+        Column::prose("Standing").optional(3) => {
+            line.profile.map_or(Cell::Text(None), standing_cell)
+        },
         // Its last segment is the name beside it: the first to go on a narrow terminal.
         Column::id("Profile id").optional(2) => {
             line.profile.map_or(Cell::Text(None), |p| Cell::owned(p.id.as_str()))
@@ -79,6 +83,9 @@ fields! {
         "status" => line.profile.and_then(|p| flat::text(&p.status)),
         "systemId" => line.profile.and_then(|p| flat::text(&p.system_id)),
         "hasReadAccess" => line.profile.and_then(|p| flat::flag(Some(p.has_read_access))),
+        // After the columns before them, so files appended to by older runs keep their shape.
+        "statusReasonCode" => line.profile.and_then(|p| flat::text(&p.status_reason_code)),
+        "spendingLimit" => line.profile.and_then(|p| flat::text(&p.spending_limit)),
     }
 }
 
@@ -130,5 +137,46 @@ fn agreement_short_name(agreement: &str) -> &str {
         "EnterpriseAgreement" => "EA",
         "MicrosoftOnlineServicesProgram" => "MOSP",
         other => other,
+    }
+}
+
+/// A profile's standing in a few words: `Disabled (SpendingLimitReached)`, `spending limit
+/// on: FreeAccount 200.00 USD to 2027-05-15 (Active)`; blank for an active profile without a
+/// limit.
+fn standing_cell(profile: &BillingProfile) -> Cell<'_> {
+    let mut parts = Vec::new();
+    if let Some(status) = ProfileStanding::of(profile).and_then(|s| s.not_active()) {
+        parts.push(status);
+    }
+    if profile.has_spending_limit() {
+        let details: Vec<String> = profile
+            .spending_limit_details
+            .iter()
+            .flatten()
+            .map(|detail| {
+                let mut text = detail.limit_type.clone().unwrap_or_else(|| "-".into());
+                if let Some(amount) = &detail.amount {
+                    text.push(' ');
+                    text.push_str(&amount.display());
+                }
+                if let Some(end) = detail.end_date {
+                    text.push_str(&format!(" to {}", end.date_naive()));
+                }
+                if let Some(status) = &detail.status {
+                    text.push_str(&format!(" ({status})"));
+                }
+                text
+            })
+            .collect();
+        parts.push(if details.is_empty() {
+            "spending limit on".to_string()
+        } else {
+            format!("spending limit on: {}", details.join("; "))
+        });
+    }
+    if parts.is_empty() {
+        Cell::Text(None)
+    } else {
+        Cell::owned(parts.join(", "))
     }
 }

@@ -2,7 +2,9 @@
 //! (the same columns, so runs append to one file) and OpenMetrics gauges.
 
 use super::{account_cell, error_cell, profile_cell, profile_title, read_cell, ProfileLine};
-use crate::model::domain::{BalanceSource, BalanceSummary, PaymentsOnAccount, ScopeRef};
+use crate::model::domain::{
+    BalanceSource, BalanceSummary, PaymentsOnAccount, ScopeRef, SpendingLimit,
+};
 use crate::model::money::Money;
 use crate::model::row::ProfileRow;
 use crate::output::cell::{Cell, Column};
@@ -66,9 +68,14 @@ fields! {
         }),
         "errorExitCode" => line.error_code(),
         "errorMessage" => line.error_message(),
-        // After the columns before it, so files appended to by older runs keep their shape.
+        // After the columns before them, so files appended to by older runs keep their shape.
         "paymentsOnAccount" => line.value.and_then(|s| {
             s.payments_on_account.as_ref().and_then(|p| flat::amount(&p.amount))
+        }),
+        "status" => line.value.and_then(|s| flat::text(&s.status)),
+        "statusReasonCode" => line.value.and_then(|s| flat::text(&s.status_reason_code)),
+        "spendingLimit" => line.value.and_then(|s| {
+            s.spending_limit.as_ref().and_then(|l| flat::text(&l.state))
         }),
     }
 }
@@ -218,6 +225,14 @@ impl View for BalanceSummary {
                 rows,
             }),
         ];
+        let standing = self.standing();
+        if let Some(status) = standing.not_active() {
+            blocks.push(Block::Line(if standing.is_disabled() {
+                format!("Status: {status}: Azure has stopped this profile's subscriptions")
+            } else {
+                format!("Status: {status}")
+            }));
+        }
         let currencies: Vec<String> = [
             ("Credit currency", &self.credit_currency),
             ("Billing currency", &self.billing_currency),
@@ -227,6 +242,13 @@ impl View for BalanceSummary {
         .collect();
         if !currencies.is_empty() {
             blocks.push(Block::Line(currencies.join("  ")));
+        }
+        if let Some(limit) = self
+            .spending_limit
+            .as_ref()
+            .filter(|limit| limit.details.is_some())
+        {
+            blocks.push(Block::Line(spending_limit_line(limit)));
         }
         if let Some(payments) = &self.payments_on_account {
             blocks.push(Block::Line(payments_line(payments)));
@@ -282,6 +304,10 @@ table! {
             read_cell(row, Cell::Money(None), |s| Cell::money(&s.expired_credit))
         },
         Column::text("Note") => match &row.result {
+            Ok(summary) if summary.standing().not_active().is_some() => {
+                Cell::owned(summary.standing().not_active().unwrap_or_default())
+                    .toned(tone::profile_standing(&summary.standing()))
+            }
             Ok(summary) if summary.balance_source == BalanceSource::Lots => {
                 Cell::owned("from lots")
             }
@@ -361,4 +387,41 @@ fn payments_line(payments: &PaymentsOnAccount) -> String {
         )),
     }
     line
+}
+
+/// `balance --details`: the spending limit, each one with its type, amount, dates and
+/// status (`Spending limit On: FreeAccount 200.00 USD, 2018-01-01 to 2019-01-01, Active`).
+fn spending_limit_line(limit: &SpendingLimit) -> String {
+    let state = limit.state.as_deref().unwrap_or("-");
+    let details: Vec<String> = limit
+        .details
+        .iter()
+        .flatten()
+        .map(|detail| {
+            let mut parts = vec![detail.limit_type.clone().unwrap_or_else(|| "-".into())];
+            if let Some(amount) = &detail.amount {
+                parts[0].push(' ');
+                parts[0].push_str(&amount.display());
+            }
+            let day = |d: &Option<chrono::DateTime<chrono::Utc>>| {
+                d.map_or_else(|| "-".to_string(), |d| d.date_naive().to_string())
+            };
+            if detail.start_date.is_some() || detail.end_date.is_some() {
+                parts.push(format!(
+                    "{} to {}",
+                    day(&detail.start_date),
+                    day(&detail.end_date)
+                ));
+            }
+            if let Some(status) = &detail.status {
+                parts.push(status.clone());
+            }
+            parts.join(", ")
+        })
+        .collect();
+    if details.is_empty() {
+        format!("Spending limit: {state}")
+    } else {
+        format!("Spending limit {state}: {}", details.join("; "))
+    }
 }
