@@ -61,6 +61,14 @@ impl ForecastChecks {
     /// for this profile is its outcome, not an error.
     pub(crate) fn check(&self, result: &ProfileForecast) -> Vec<(&'static str, Outcome)> {
         let mut outcomes = Vec::new();
+        // Every check on a disabled profile fails first, saying why (as in `balance`).
+        let gated = self.min.is_some() || self.min_days.is_some() || self.max_unused.is_some();
+        if gated {
+            let standing = checks::profile_standing(&result.inputs.balance.standing());
+            if standing != Outcome::Passed {
+                outcomes.push(("status", standing));
+            }
+        }
         if let Some(minimum) = &self.min {
             let outcome = checks::min_balance(&result.inputs.balance, minimum)
                 .unwrap_or_else(|e| Outcome::Unread(e.kind, e.message));

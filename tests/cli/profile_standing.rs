@@ -196,3 +196,31 @@ async fn details_azure_refuses_leave_everything_else() {
         "{accounts}"
     );
 }
+
+/// `forecast` and `report` judge a disabled profile as `balance` does.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_forecast_check_on_a_disabled_profile_fails() {
+    let fake = listed_with(json!({"status": "Disabled", "statusReasonCode": "PastDue"})).await;
+    fake.serve(
+        &consumption_path(&the_profile(), "events"),
+        r#"{"value": []}"#,
+    )
+    .await;
+    for command in ["forecast", "report"] {
+        let out = fake.run(&[
+            "-o",
+            "none",
+            command,
+            "-p",
+            "Billing Profile 1",
+            "--min",
+            "100",
+        ]);
+        assert_eq!(out.code, 1, "{command}: {out}");
+        assert!(
+            out.stderr
+                .contains("the billing profile is Disabled (PastDue)"),
+            "{command}: {out}"
+        );
+    }
+}
