@@ -316,12 +316,15 @@ pub(crate) struct SweepArgs {
 
 #[derive(Debug, Args)]
 #[command(
-    override_usage = "credits balance (--profile PROFILE | --all | --customer CUSTOMER) [--min AMOUNT]... [--expiring-within DAYS] [--details] [OPTIONS]",
+    override_usage = "credits balance (--profile PROFILE | --all | --customer CUSTOMER | --account ENROLLMENT) [--min AMOUNT]... [--expiring-within DAYS] [--details] [OPTIONS]",
     after_help = "Examples:
   credits balance --profile Development
   credits balance --all --min 1000USD --min 900EUR
-  credits balance --all -o csv --no-header >> balances.csv",
-    mut_arg("account", |arg| arg.hide(true))
+  credits balance --all -o csv --no-header >> balances.csv
+  credits balance --account 6575495 --periods 12",
+    mut_arg("account", |arg| arg
+        .value_name("ENROLLMENT")
+        .help("An Enterprise Agreement enrollment (number, display name or full id): its Azure Prepayment, the current billing period unless --period or --periods says otherwise"))
 )]
 pub(crate) struct BalanceArgs {
     #[command(flatten)]
@@ -342,6 +345,15 @@ pub(crate) struct BalanceArgs {
     /// --expiring-within; the lots are read at the same time as the balance)
     #[arg(long, value_name = "DAYS", allow_hyphen_values = true)]
     pub(crate) expiring_within: Option<String>,
+
+    /// With --account ENROLLMENT: one billing period (YYYYMM or YYYY-MM)
+    #[arg(long, value_name = "YYYYMM", conflicts_with = "periods")]
+    pub(crate) period: Option<String>,
+
+    /// With --account ENROLLMENT: the N newest billing periods (1-120), ending with the
+    /// current one, a row each, newest first
+    #[arg(long, value_name = "N")]
+    pub(crate) periods: Option<String>,
 
     #[command(flatten)]
     pub(crate) sweep: SweepArgs,

@@ -45,6 +45,7 @@ impl DemoServer {
         let tenant = Arc::new(Tenant {
             data: tenant,
             base: endpoint.as_str().trim_end_matches('/').to_string(),
+            today,
         });
         let task = tokio::spawn(async move {
             while let Ok((stream, _)) = listener.accept().await {
@@ -129,6 +130,8 @@ fn date_token(token: &str, today: NaiveDate) -> Option<String> {
 struct Tenant {
     data: Value,
     base: String,
+    /// The reference day: the enrollment's periods are counted back from its month.
+    today: NaiveDate,
 }
 
 #[derive(Default)]
@@ -239,6 +242,17 @@ fn route(tenant: &Tenant, target: &str) -> Reply {
         let name = scope_name.unwrap_or_default();
         return lookup(&data["profiles"], &name).map_or_else(|| not_found(&path), ok);
     }
+    if lower.ends_with("/providers/microsoft.consumption/balances") {
+        return ea_balance(tenant, &path);
+    }
+    // An enrollment itself (Billing 2024-04-01: its end date).
+    if let Some(account) = scope
+        .as_ref()
+        .filter(|s| s.kind() == crate::model::scope::ScopeKind::BillingAccount)
+        .filter(|s| s.id().eq_ignore_ascii_case(path.trim_end_matches('/')))
+    {
+        return lookup(&data["eaAccounts"], account.name()).map_or_else(|| not_found(&path), ok);
+    }
     // A billing profile itself (Billing 2024-04-01, `balance --details`).
     if let Some(profile) = scope
         .as_ref()
@@ -315,6 +329,46 @@ fn route(tenant: &Tenant, target: &str) -> Reply {
         return events_page(tenant, &url, all);
     }
     not_found(&path)
+}
+
+/// An enrollment's Azure Prepayment for the current period, or for the period its path
+/// names (`billingPeriods/YYYYMM`): the tenant holds the newest twelve, current first.
+fn ea_balance(tenant: &Tenant, path: &str) -> Reply {
+    use chrono::Datelike;
+    let segments: Vec<&str> = path.split('/').collect();
+    let after = |name: &str| {
+        segments
+            .iter()
+            .position(|s| s.eq_ignore_ascii_case(name))
+            .and_then(|i| segments.get(i + 1))
+            .copied()
+    };
+    let Some(account) = after("billingAccounts") else {
+        return not_found(path);
+    };
+    let months_ago = match after("billingPeriods") {
+        None => Some(0),
+        Some(code) => {
+            let year: Option<i32> = code.get(..4).and_then(|y| y.parse().ok());
+            let month: Option<i32> = code.get(4..6).and_then(|m| m.parse().ok());
+            let today = tenant.today.year() * 12 + tenant.today.month() as i32;
+            year.zip(month)
+                .map(|(y, m)| today - (y * 12 + m))
+                .and_then(|ago| usize::try_from(ago).ok())
+        }
+    };
+    let Some(Value::Array(periods)) = lookup(&tenant.data["eaBalances"], account) else {
+        return not_found(path);
+    };
+    match months_ago.and_then(|ago| periods.get(ago)) {
+        Some(properties) => ok(&json!({
+            "id": format!("{}/{}", path.trim_end_matches('/'), "balanceId1"),
+            "name": "balanceId1",
+            "type": "Microsoft.Consumption/balances",
+            "properties": properties,
+        })),
+        None => not_found(path),
+    }
 }
 
 /// A query parameter of the request.

@@ -1023,6 +1023,29 @@ async fn account(context: &Context, query: &str) -> Result<ScopeRef> {
     }
 }
 
+/// The billing account `query` names, with its listing (its agreement decides what can be
+/// read there: an Enterprise Agreement enrollment has an Azure Prepayment).
+pub(crate) async fn account_listed(
+    context: &Context,
+    query: &str,
+) -> Result<(ScopeRef, BillingAccount)> {
+    let (mut accounts, origin) = known_accounts(context).await?;
+    let scope = match match_account(&accounts, query) {
+        Err(error) if origin == Origin::Cache && error.kind == ErrorKind::NotFound => {
+            accounts = fresh_accounts(context).await?;
+            match_account(&accounts, query)?
+        }
+        other => other?,
+    };
+    let listed = accounts
+        .into_iter()
+        .find(|a| a.id.eq_ignore_ascii_case(scope.id()))
+        .ok_or_else(|| {
+            Error::unavailable(format!("billing account {} was not listed", scope.id()))
+        })?;
+    Ok((scope, listed))
+}
+
 /// The rules of `account`, apart from I/O.
 pub(crate) fn match_account(accounts: &[BillingAccount], query: &str) -> Result<ScopeRef> {
     let wanted = comparable(query);

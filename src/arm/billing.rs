@@ -202,3 +202,27 @@ pub(crate) async fn profile_in_detail(
     };
     client.get_json(url, &expected).await
 }
+
+/// The day an Enterprise Agreement enrollment ends (`enrollmentDetails.endDate`, Billing
+/// 2024-04-01: older versions do not have it). `Ok(None)`: the account does not say.
+pub(crate) async fn enrollment_end(
+    client: &ArmClient,
+    account: &Scope,
+) -> ArmResult<Option<chrono::NaiveDate>> {
+    let url = client.url(account.id(), &[("api-version", PAYMENTS_API_VERSION)]);
+    let expected = Expected {
+        record_type: "Microsoft.Billing/billingAccounts",
+        within: Some(account),
+        keep: &[],
+    };
+    let raw: Option<wire::BillingAccount> = client.get_json(url, &expected).await?;
+    let end = raw
+        .and_then(|raw| raw.properties.enrollment_details)
+        .and_then(|details| details.end_date);
+    match end.as_deref().map(str::trim).filter(|e| !e.is_empty()) {
+        None => Ok(None),
+        Some(text) => crate::model::dates::parse_azure_date(text)
+            .map(|date| Some(date.date_naive()))
+            .map_err(|e| conversion_error("enrollment", format!("enrollmentDetails.endDate: {e}"))),
+    }
+}

@@ -345,3 +345,32 @@ pub(crate) async fn all_events(
     .await?;
     Ok(all)
 }
+
+/// The Consumption API version of an enrollment's Azure Prepayment (`balances`).
+pub const EA_BALANCE_API_VERSION: &str = "2024-08-01";
+
+/// An Enterprise Agreement enrollment's Azure Prepayment for one billing period, or for the
+/// current one (`None`). One object, not paged. `Ok(None)`: Azure answered 204.
+pub(crate) async fn ea_balance(
+    client: &ArmClient,
+    account: &Scope,
+    period: Option<crate::model::ea::Period>,
+) -> ArmResult<Option<crate::model::ea::Balance>> {
+    // The period's path has one `providers/Microsoft.Billing/`: the older path with a second
+    // one answers InvalidResourceType.
+    let path = match period {
+        None => format!("{}/providers/Microsoft.Consumption/balances", account.id()),
+        Some(period) => format!(
+            "{}/billingPeriods/{}/providers/Microsoft.Consumption/balances",
+            account.id(),
+            period.code()
+        ),
+    };
+    let url = client.url(&path, &[("api-version", EA_BALANCE_API_VERSION)]);
+    let expected = Expected {
+        record_type: "Microsoft.Consumption/balances",
+        within: Some(account),
+        keep: &[],
+    };
+    client.get_json(url, &expected).await
+}

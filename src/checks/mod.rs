@@ -13,6 +13,7 @@
 //! (`commands::settle` prints its notes and failures).
 
 pub(crate) mod invoices;
+pub(crate) mod prepayment;
 pub(crate) mod spend;
 pub(crate) mod verify;
 

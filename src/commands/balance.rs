@@ -24,6 +24,16 @@ const SERVED: Served = Served {
 };
 
 pub(crate) async fn run(context: &Context, args: BalanceArgs) -> Result<()> {
+    // `--account` names an Enterprise Agreement enrollment: its Azure Prepayment (an MCA
+    // account is refused after the lookup, which says what it is).
+    if let (Some(query), false) = (&args.scope.account, args.scope.all_customers) {
+        return super::prepayment::run(context, &args, query).await;
+    }
+    if args.period.is_some() || args.periods.is_some() {
+        return Err(Error::usage(
+            "--period and --periods read an Enterprise Agreement enrollment's Azure Prepayment: give them with --account ENROLLMENT (a billing profile, customer or subscription has no billing periods here)",
+        ));
+    }
     // Bad input fails before any request is made.
     let minimum = Thresholds::parse("--min", &args.min)?;
     let within_days = args

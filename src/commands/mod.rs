@@ -14,6 +14,7 @@ mod events;
 mod forecast;
 mod invoices;
 mod lots;
+mod prepayment;
 mod report;
 mod shell;
 mod spend;

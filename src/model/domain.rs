@@ -253,6 +253,9 @@ impl BillingAccount {
 #[derive(Debug, Clone, Serialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct BalanceSummary {
+    /// What kind of credit this record is: `mcaProfile` (a billing profile's), `mpaCustomer`
+    /// (a partner's customer's); `eaPrepayment` and `subscriptionCredit` are other records.
+    pub(crate) kind: &'static str,
     pub(crate) billing_profile: ScopeRef,
     pub(crate) has_credits: bool,
     pub estimated_balance: Option<Money>,
@@ -377,6 +380,14 @@ impl PaymentsOnAccount {
                 p.total_payments_on_account.as_ref(),
             )?,
         })
+    }
+}
+
+/// The `kind` of a balance record: a billing profile's, or a partner customer's.
+fn record_kind(scope: &ScopeRef) -> &'static str {
+    match scope.kind() {
+        ScopeKind::Customer => "mpaCustomer",
+        _ => "mcaProfile",
     }
 }
 
@@ -553,6 +564,7 @@ impl BalanceSummary {
         let sums = p.balance_summary.unwrap_or_default();
         let standing = profile.standing.clone();
         Ok(BalanceSummary {
+            kind: record_kind(&profile),
             billing_profile: profile,
             has_credits: true,
             estimated_balance: money("estimatedBalance", sums.estimated_balance.as_ref())?,
@@ -654,6 +666,7 @@ impl BalanceSummary {
             ..Money::default()
         });
         BalanceSummary {
+            kind: record_kind(&profile),
             billing_profile: profile,
             has_credits: false,
             estimated_balance: zero.clone(),

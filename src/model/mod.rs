@@ -5,6 +5,7 @@ pub mod amount;
 pub(crate) mod cost_details;
 pub mod dates;
 pub mod domain;
+pub mod ea;
 pub mod invoice;
 pub mod money;
 pub(crate) mod row;

@@ -273,6 +273,16 @@ pub(crate) struct BillingAccountProperties {
     pub(crate) account_status: Option<String>,
     pub(crate) has_read_access: Option<LenientBool>,
     pub(crate) billing_profiles: Option<ExpandedProfiles>,
+    /// Enterprise Agreement enrollments only (Billing 2024-04-01).
+    pub(crate) enrollment_details: Option<EnrollmentDetails>,
+}
+
+/// An enrollment's terms; its end bounds its Azure Prepayment.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub(crate) struct EnrollmentDetails {
+    pub(crate) start_date: Option<String>,
+    pub(crate) end_date: Option<String>,
 }
 
 /// `billingProfiles` inside an account: a plain array (2019-10-01-preview), or

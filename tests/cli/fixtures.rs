@@ -26,6 +26,8 @@ enum Kind {
     Payments,
     /// One billing profile at Billing 2024-04-01, with its spending limits in detail.
     Profile,
+    /// An Enterprise Agreement enrollment's Azure Prepayment for one period.
+    Prepayment,
     /// Cost Management query answers: read through the binary in `spend.rs`.
     CostQuery,
     /// Cost Details report operations: followed through the binary in `spend_exact.rs`.
@@ -38,6 +40,10 @@ fn kind_of(name: &str) -> Kind {
         Kind::CostQuery
     } else if lower.contains("costdetails") {
         Kind::CostDetails
+    } else if lower.starts_with("balancesbybillingaccount") {
+        Kind::Prepayment
+    } else if lower.starts_with("billingaccountsgetea") {
+        Kind::Account
     } else if lower.starts_with("billingprofilesget") {
         Kind::Profile
     } else if lower.starts_with("availablebalance") {
@@ -130,6 +136,13 @@ fn parse(kind: Kind, body: &str) -> Result<Value, String> {
         Kind::Invoice => {
             let raw: wire::Invoice = serde_json::from_str(body).map_err(|e| e.to_string())?;
             Ok(as_printed_json(&[Invoice::from_wire(raw)?]))
+        }
+        Kind::Prepayment => {
+            let raw: credits::model::ea::Balance =
+                serde_json::from_str(body).map_err(|e| e.to_string())?;
+            let period = credits::model::ea::Period::parse("201702")?;
+            let read = credits::model::ea::EaPrepayment::from_wire("123456", None, period, raw)?;
+            Ok(as_printed_json(&read))
         }
         Kind::Profile => {
             let raw: wire::BillingProfile =
@@ -250,6 +263,37 @@ fn every_official_example_is_read_exactly() {
             for field in ["status", "statusReasonCode", "spendingLimit"] {
                 assert_eq!(parsed[field], properties[field], "{name}: {field}");
             }
+        }
+        // Every bare number of a period becomes an amount in its (trimmed) currency, digits
+        // kept; the details by name.
+        if kind == Kind::Prepayment {
+            let properties = &body["properties"];
+            for (field, sent) in properties.as_object().expect("properties") {
+                if let Value::Number(number) = sent {
+                    assert_eq!(
+                        parsed[field]["value"].to_string(),
+                        number.to_string(),
+                        "{name}: {field}"
+                    );
+                    assert_eq!(parsed[field]["currency"], "USD", "{name}: {field}");
+                }
+            }
+            for field in ["newPurchasesDetails", "adjustmentDetails"] {
+                let sent = properties[field].as_array().expect("details");
+                let read = parsed[field].as_array().expect("details read");
+                assert_eq!(read.len(), sent.len(), "{name}: {field}");
+                for (read, sent) in read.iter().zip(sent) {
+                    assert_eq!(read["name"], sent["name"], "{name}: {field}");
+                    assert_eq!(
+                        read["value"]["value"].to_string(),
+                        sent["value"].to_string(),
+                        "{name}: {field}"
+                    );
+                }
+            }
+            assert_eq!(parsed["kind"], "eaPrepayment");
+            assert_eq!(parsed["priceHidden"], false);
+            assert_eq!(parsed["billingFrequency"], "Month");
         }
         if kind == Kind::TransactionSummary {
             for field in [

@@ -24,6 +24,7 @@ mod hostile;
 mod invoices;
 mod lots;
 mod payments;
+mod prepayment;
 mod profile_standing;
 mod resolution;
 mod shell;

@@ -120,8 +120,14 @@ impl View for Accounts<'_> {
     }
 }
 
-/// `MCA`, or `MPA (no credits)` for an account without credits.
+/// `MCA`, `EA` (its Azure Prepayment is read with `balance --account`), or `MPA (no credits)` for an
+/// account without credits.
 fn agreement_text(account: &BillingAccount) -> String {
+    let agreement = account.agreement_type.as_deref().unwrap_or_default();
+    if agreement.eq_ignore_ascii_case("EnterpriseAgreement") {
+        // Its Azure Prepayment is read with `balance --account`.
+        return "EA".to_string();
+    }
     match (&account.agreement_type, account.has_credits) {
         (Some(a), true) => agreement_short_name(a).to_string(),
         (Some(a), false) => format!("{} (no credits)", agreement_short_name(a)),

@@ -14,6 +14,7 @@ mod forecast;
 mod invoices;
 mod lots;
 mod per_profile;
+mod prepayment;
 mod report;
 mod spend;
 mod verify;

@@ -1,0 +1,312 @@
+//! `credits balance --account ENROLLMENT`: an Enterprise Agreement enrollment's Azure
+//! Prepayment, read from the official examples exactly; one period, `--period`, `--periods`;
+//! `--min` on the newest ending balance, `--expiring-within` on the enrollment's end; hidden
+//! prices and a missing end date are "could not check" (6); a 403 names the roles (4).
+
+use crate::support::*;
+use serde_json::{json, Value};
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, ResponseTemplate};
+
+const ENROLLMENT: &str = "123456";
+
+fn enrollment_id() -> String {
+    format!("{ACCOUNTS_PATH}/{ENROLLMENT}")
+}
+
+fn current_path() -> String {
+    format!(
+        "{}/providers/Microsoft.Consumption/balances",
+        enrollment_id()
+    )
+}
+
+fn period_path(code: &str) -> String {
+    format!(
+        "{}/billingPeriods/{code}/providers/Microsoft.Consumption/balances",
+        enrollment_id()
+    )
+}
+
+fn example(relative: &str) -> Value {
+    let example: Value =
+        serde_json::from_str(&fixture_text(relative)).expect("the example is JSON");
+    example["responses"]["200"]["body"].clone()
+}
+
+fn current_example() -> Value {
+    example("azure-examples/Microsoft.Consumption/2026-06-01/BalancesByBillingAccount.json")
+}
+
+/// The enrollment "Contoso EA" (and an MCA account beside it), listed.
+async fn enrollment() -> Fake {
+    let fake = Fake::start().await;
+    let accounts = json!({"value": [
+        {"id": enrollment_id(), "name": ENROLLMENT, "type": "Microsoft.Billing/billingAccounts",
+         "properties": {"displayName": "Contoso EA", "agreementType": "EnterpriseAgreement",
+                        "accountType": "Enterprise", "hasReadAccess": true}},
+        {"id": format!("{ACCOUNTS_PATH}/{ACCOUNT}"), "name": ACCOUNT,
+         "type": "Microsoft.Billing/billingAccounts",
+         "properties": {"displayName": "Contoso MCA", "agreementType": "MicrosoftCustomerAgreement",
+                        "hasReadAccess": true, "billingProfiles": {"hasMoreResults": false, "value": []}}}
+    ]});
+    fake.accounts(&accounts.to_string()).await;
+    fake
+}
+
+fn on_day(fake: &Fake, day: &str, args: &[&str]) -> Outcome {
+    let mut argv = vec!["--as-of", day, "balance", "--account"];
+    argv.extend_from_slice(args);
+    fake.run(&argv)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_current_period_is_read_exactly_from_the_official_example() {
+    let fake = enrollment().await;
+    fake.serve(&current_path(), &current_example().to_string())
+        .await;
+    let out = on_day(&fake, "2026-12-01", &["Contoso EA", "--json"]);
+    assert_eq!(out.code, 0, "{out}");
+    let json = out.json();
+    assert_eq!(json["kind"], "eaPrepayment");
+    assert_eq!(json["account"], ENROLLMENT);
+    assert_eq!(json["period"], "202612");
+    assert_eq!(json["currency"], "USD");
+    assert_eq!(
+        json["beginningBalance"],
+        exact(r#"{"value": 3396469.19, "currency": "USD"}"#)
+    );
+    assert_eq!(
+        json["endingBalance"],
+        exact(r#"{"value": 2922371.02, "currency": "USD"}"#)
+    );
+    assert_eq!(
+        json["utilized"],
+        exact(r#"{"value": 474098.17, "currency": "USD"}"#)
+    );
+    assert_eq!(
+        json["azureMarketplaceServiceCharges"],
+        exact(r#"{"value": 609.82, "currency": "USD"}"#)
+    );
+    assert_eq!(
+        json["overageRefund"],
+        exact(r#"{"value": 2012.61, "currency": "USD"}"#)
+    );
+    assert_eq!(json["billingFrequency"], "Month");
+    assert_eq!(json["priceHidden"], false);
+    assert_eq!(
+        json["adjustmentDetails"],
+        exact(
+            r#"[{"name": "Promo Credit", "value": {"value": 1.1, "currency": "USD"}},
+                {"name": "SIE Credit", "value": {"value": 1, "currency": "USD"}}]"#
+        )
+    );
+    let table = on_day(&fake, "2026-12-01", &[ENROLLMENT]);
+    assert_eq!(table.code, 0, "{table}");
+    assert!(
+        table
+            .stdout
+            .contains("Enrollment: Contoso EA (123456), Azure Prepayment, period 2026-12"),
+        "{table}"
+    );
+    assert!(table.stdout.contains("2,922,371.02 USD"), "{table}");
+    assert!(
+        table
+            .stdout
+            .contains("Adjustments: Promo Credit 1.10 USD; SIE Credit 1.00 USD"),
+        "{table}"
+    );
+    // --min judges the ending balance.
+    let passes = on_day(
+        &fake,
+        "2026-12-01",
+        &[ENROLLMENT, "--min", "2900000", "-o", "none"],
+    );
+    assert_eq!(passes.code, 0, "{passes}");
+    let fails = on_day(
+        &fake,
+        "2026-12-01",
+        &[ENROLLMENT, "--min", "3000000USD", "-o", "none"],
+    );
+    assert_eq!(fails.code, 1, "{fails}");
+    assert!(
+        fails
+            .stderr
+            .contains("below the minimum 3,000,000 USD by 77,628.98 USD"),
+        "{fails}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_period_is_read_at_its_own_path() {
+    let fake = enrollment().await;
+    let body = example(
+        "azure-examples/Microsoft.Consumption/2026-06-01/BalancesByBillingAccountForBillingPeriod.json",
+    );
+    fake.serve(&period_path("201702"), &body.to_string()).await;
+    for asked in ["201702", "2017-02"] {
+        let out = on_day(
+            &fake,
+            "2026-12-01",
+            &[ENROLLMENT, "--period", asked, "--json"],
+        );
+        assert_eq!(out.code, 0, "{out}");
+        assert_eq!(out.json()["period"], "201702");
+        assert_eq!(out.json()["totalUsage"]["value"].to_string(), "474098.17");
+    }
+    let bad = on_day(&fake, "2026-12-01", &[ENROLLMENT, "--period", "201713"]);
+    assert_eq!(bad.code, 2, "{bad}");
+    assert!(bad.stderr.contains("month 01-12"), "{bad}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn periods_are_rows_newest_first_and_a_missing_one_is_said() {
+    let fake = enrollment().await;
+    let with_ending = |ending: f64| {
+        let mut body = current_example();
+        body["properties"]["endingBalance"] = json!(ending);
+        body.to_string()
+    };
+    fake.serve(&current_path(), &with_ending(100.5)).await;
+    fake.serve(&period_path("202611"), &with_ending(200.25))
+        .await;
+    // 202610 is not served: Azure answers 404.
+    let out = on_day(
+        &fake,
+        "2026-12-15",
+        &[ENROLLMENT, "--periods", "3", "--json"],
+    );
+    assert_eq!(out.code, 0, "{out}");
+    let rows = out.json();
+    let periods: Vec<&str> = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["period"].as_str().unwrap())
+        .collect();
+    assert_eq!(periods, ["202612", "202611"]);
+    assert_eq!(rows[1]["endingBalance"]["value"].to_string(), "200.25");
+    assert!(
+        out.stderr
+            .contains("no Azure Prepayment balance for 202610"),
+        "{out}"
+    );
+    let table = on_day(&fake, "2026-12-15", &[ENROLLMENT, "--periods", "2"]);
+    assert!(table.stdout.contains("| 2026-12 "), "{table}");
+    for bad in ["0", "121", "x"] {
+        let out = on_day(&fake, "2026-12-15", &[ENROLLMENT, "--periods", bad]);
+        assert_eq!(out.code, 2, "{bad}: {out}");
+    }
+    let both = on_day(
+        &fake,
+        "2026-12-15",
+        &[ENROLLMENT, "--periods", "2", "--period", "202611"],
+    );
+    assert_eq!(both.code, 2, "{both}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn hidden_prices_are_hidden_never_zero_and_cannot_be_checked() {
+    let fake = enrollment().await;
+    let mut body = current_example();
+    body["properties"]["priceHidden"] = json!(true);
+    fake.serve(&current_path(), &body.to_string()).await;
+    let json = on_day(&fake, "2026-12-01", &[ENROLLMENT, "--json"]).json();
+    assert_eq!(json["priceHidden"], true);
+    assert_eq!(json["endingBalance"], Value::Null);
+    assert_eq!(json["adjustmentDetails"][0]["value"], Value::Null);
+    let table = on_day(&fake, "2026-12-01", &[ENROLLMENT]);
+    assert!(table.stdout.contains("| Ending balance"), "{table}");
+    assert!(table.stdout.contains("hidden"), "{table}");
+    assert!(!table.stdout.contains("0.00 USD"), "{table}");
+    let gated = on_day(&fake, "2026-12-01", &[ENROLLMENT, "--min", "1"]);
+    assert_eq!(gated.code, 6, "{gated}");
+    assert!(gated.stderr.contains("hidden"), "{gated}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_enrollments_end_is_judged_and_a_missing_end_cannot_be() {
+    let fake = enrollment().await;
+    fake.serve(&current_path(), &current_example().to_string())
+        .await;
+    let mut account =
+        example("azure-examples/Microsoft.Billing/2024-04-01/billingAccountsGetEA.json");
+    account["id"] = json!(enrollment_id());
+    account["name"] = json!(ENROLLMENT);
+    fake.serve(&enrollment_id(), &account.to_string()).await;
+    // The example's enrollment ends 2019-05-31.
+    let ends = on_day(
+        &fake,
+        "2019-05-15",
+        &[ENROLLMENT, "--expiring-within", "30", "-o", "none"],
+    );
+    assert_eq!(ends.code, 1, "{ends}");
+    assert!(
+        ends.stderr.contains("enrollment 123456 ends on 2019-05-31"),
+        "{ends}"
+    );
+    let later = on_day(
+        &fake,
+        "2019-04-01",
+        &[ENROLLMENT, "--expiring-within", "30", "-o", "none"],
+    );
+    assert_eq!(later.code, 0, "{later}");
+
+    let silent = enrollment().await;
+    silent
+        .serve(&current_path(), &current_example().to_string())
+        .await;
+    account["properties"]
+        .as_object_mut()
+        .unwrap()
+        .remove("enrollmentDetails");
+    silent.serve(&enrollment_id(), &account.to_string()).await;
+    let unknown = on_day(
+        &silent,
+        "2019-05-15",
+        &[ENROLLMENT, "--expiring-within", "30"],
+    );
+    assert_eq!(unknown.code, 6, "{unknown}");
+    assert!(
+        unknown.stderr.contains("does not say when it ends"),
+        "{unknown}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_refused_enrollment_names_the_roles_that_read_it() {
+    let fake = enrollment().await;
+    Mock::given(method("GET"))
+        .and(path(current_path()))
+        .respond_with(
+            ResponseTemplate::new(403).set_body_string(
+                r#"{"error":{"code":"AuthorizationFailed","message":"No access."}}"#,
+            ),
+        )
+        .mount(&fake.server)
+        .await;
+    let out = on_day(&fake, "2026-12-01", &[ENROLLMENT]);
+    assert_eq!(out.code, 4, "{out}");
+    assert!(out.stderr.contains("EnrollmentReader"), "{out}");
+    assert!(out.stderr.contains("enterprise administrator"), "{out}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_mca_account_and_periods_elsewhere_are_refused() {
+    let fake = enrollment().await;
+    let mca = on_day(&fake, "2026-12-01", &["Contoso MCA"]);
+    assert_eq!(mca.code, 2, "{mca}");
+    assert!(
+        mca.stderr.contains("Enterprise Agreement enrollment"),
+        "{mca}"
+    );
+    let before = fake.request_count().await;
+    let profile = fake.run(&["balance", "--profile", "Development", "--period", "202611"]);
+    assert_eq!(profile.code, 2, "{profile}");
+    assert!(profile.stderr.contains("--account ENROLLMENT"), "{profile}");
+    assert_eq!(
+        fake.request_count().await,
+        before,
+        "no request for bad input"
+    );
+}
