@@ -35,6 +35,7 @@ pub(crate) async fn run(context: &Context, args: EventsArgs) -> Result<()> {
         ..EventQuery::window(start, end)
     };
     let selection = Selection::from_flags(context, &args.scope, &SERVED)?;
+    super::note_ea_prepayment(context, &selection).await;
     let query = super::asked(&[
         ("--start", Some(start.to_string())),
         ("--end", Some(end.to_string())),

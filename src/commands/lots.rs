@@ -30,6 +30,7 @@ pub(crate) async fn run(context: &Context, args: LotsArgs) -> Result<()> {
         .map(checks::parse_days)
         .transpose()?;
     let selection = Selection::from_flags(context, &args.scope, &SERVED)?;
+    super::note_ea_prepayment(context, &selection).await;
     let query = super::asked(&[
         ("--source", args.source.clone()),
         ("--status", args.status.clone()),

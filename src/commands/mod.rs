@@ -203,6 +203,29 @@ impl Failures {
     }
 }
 
+/// `lots` and `events` at an Enterprise Agreement enrollment read its MACC lots and
+/// transactions as at any account; one note says where its Azure Prepayment is read. The
+/// account comes from the listing already cached (a lookup that fails is the read's to say).
+pub(crate) async fn note_ea_prepayment(context: &Context, selection: &crate::resolve::Selection) {
+    let crate::resolve::Selection::Account(query) = selection else {
+        return;
+    };
+    let Ok((scope, account)) = crate::resolve::account_listed(context, query).await else {
+        return;
+    };
+    let is_ea = account
+        .agreement_type
+        .as_deref()
+        .is_some_and(|a| a.eq_ignore_ascii_case("EnterpriseAgreement"));
+    if is_ea {
+        context.printer.note(&format!(
+            "billing account {} is an Enterprise Agreement enrollment: its Azure Prepayment is read with credits balance --account {}",
+            scope.label(),
+            account.name
+        ));
+    }
+}
+
 /// What a command was asked beyond its scope, as its flags would say it (`--min 100USD
 /// --details`): a journal records it, so a rerun asked otherwise is not taken for the same.
 pub(crate) fn asked(flags: &[(&str, Option<String>)]) -> String {

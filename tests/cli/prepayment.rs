@@ -310,3 +310,35 @@ async fn an_mca_account_and_periods_elsewhere_are_refused() {
         "no request for bad input"
     );
 }
+
+/// `lots` and `events` at an enrollment read its MACC lots and transactions as at any
+/// account, and say in one line where its Azure Prepayment is read.
+#[tokio::test(flavor = "multi_thread")]
+async fn lots_and_events_at_an_enrollment_say_where_the_prepayment_is() {
+    let fake = enrollment().await;
+    for what in ["lots", "events"] {
+        fake.serve(
+            &format!("{}/providers/Microsoft.Consumption/{what}", enrollment_id()),
+            r#"{"value": []}"#,
+        )
+        .await;
+        let out = fake.run(&[what, "--account", ENROLLMENT, "--json"]);
+        assert_eq!(out.code, 0, "{out}");
+        assert_eq!(out.json(), json!([]), "{out}");
+        assert!(
+            out.stderr.contains(
+                "billing account Contoso EA is an Enterprise Agreement enrollment: its Azure Prepayment is read with credits balance --account 123456"
+            ),
+            "{out}"
+        );
+    }
+    // At an MCA account, no such line.
+    fake.serve(
+        &format!("{ACCOUNTS_PATH}/{ACCOUNT}/providers/Microsoft.Consumption/lots"),
+        r#"{"value": []}"#,
+    )
+    .await;
+    let mca = fake.run(&["lots", "--account", "Contoso MCA"]);
+    assert_eq!(mca.code, 0, "{mca}");
+    assert!(!mca.stderr.contains("Enterprise Agreement"), "{mca}");
+}
