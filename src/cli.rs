@@ -617,15 +617,19 @@ pub(crate) struct SpendArgs {
 
 #[derive(Debug, Args)]
 #[command(
-    override_usage = "credits verify (--profile PROFILE | --all | --customer CUSTOMER) [--invoices [--from YYYY-MM] [--to YYYY-MM]] [--strict] [--tolerance AMOUNT] [OPTIONS]",
+    override_usage = "credits verify (--profile PROFILE | --all | --customer CUSTOMER | --account ENROLLMENT) [--invoices [--from YYYY-MM] [--to YYYY-MM]] [--strict] [--tolerance AMOUNT] [OPTIONS]",
     after_help = "Checks: available-balance, summary, ledger; with --invoices also invoice-credit and
-invoice-total (undocumented by Microsoft: they warn, and fail only with --strict).
+invoice-total; for an Enterprise Agreement enrollment ea-ledger (the undocumented ones warn,
+and fail only with --strict).
 Results: passed, failed, warning, not checked, could not check.
 
 Examples:
   credits verify --profile Development
-  credits verify --all --invoices --strict --json",
-    mut_arg("account", |arg| arg.hide(true))
+  credits verify --all --invoices --strict --json
+  credits verify --account 6575495 --periods 3",
+    mut_arg("account", |arg| arg
+        .value_name("ENROLLMENT")
+        .help("An Enterprise Agreement enrollment (number, display name or full id): its Azure Prepayment's own arithmetic (ea-ledger), the current billing period unless --period or --periods says otherwise"))
 )]
 pub(crate) struct VerifyArgs {
     #[command(flatten)]
@@ -655,9 +659,19 @@ pub(crate) struct VerifyArgs {
     )]
     pub(crate) to: Option<String>,
 
-    /// With --invoices: make the invoice checks fail (exit 1) instead of warning
-    #[arg(long, requires = "invoices")]
+    /// Make the checks Microsoft does not document (the invoice checks, ea-ledger) fail
+    /// (exit 1) instead of warning
+    #[arg(long)]
     pub(crate) strict: bool,
+
+    /// With --account ENROLLMENT: one billing period (YYYYMM or YYYY-MM)
+    #[arg(long, value_name = "YYYYMM", conflicts_with = "periods")]
+    pub(crate) period: Option<String>,
+
+    /// With --account ENROLLMENT: the N newest billing periods (1-120), ending with the
+    /// current one
+    #[arg(long, value_name = "N")]
+    pub(crate) periods: Option<String>,
 
     /// The largest difference that still passes, a bare number applied in each row's
     /// currency [default: 0: amounts are exact]

@@ -868,3 +868,89 @@ pub(crate) fn invoice_total(
         "no invoice in the window to check",
     )
 }
+
+/// `ea-ledger`, for one period of an Enterprise Agreement enrollment (undocumented by
+/// Microsoft, so a warning unless `--strict`): the ending balance is what the period began
+/// with, plus purchases and adjustments, less what was used, never below zero; and the service
+/// overage is the shortfall below zero. Two findings, each with both figures.
+pub(crate) fn ea_ledger(
+    subject: &Subject,
+    period: &crate::model::ea::EaPrepayment,
+    strict: bool,
+) -> Vec<Verification> {
+    const CHECK: &str = "ea-ledger";
+    let shown = period.period_shown();
+    if period.price_hidden {
+        return vec![subject.finding(
+            CHECK,
+            Finding::CouldNotCheck(ErrorKind::Unavailable),
+            format!("{shown}: the enrollment's prices are hidden (priceHidden)"),
+        )];
+    }
+    let currency = period.currency.as_deref();
+    let figure = |name: &str, money: &Option<Money>| {
+        amount_of(money, currency).ok_or_else(|| format!("{shown}: Azure did not state {name}"))
+    };
+    let read = (|| -> Result<_, String> {
+        Ok((
+            figure("beginningBalance", &period.beginning_balance)?,
+            figure("newPurchases", &period.new_purchases)?,
+            figure("adjustments", &period.adjustments)?,
+            figure("utilized", &period.utilized)?,
+            figure("endingBalance", &period.ending_balance)?,
+            // Missing overage is none.
+            amount_of(&period.service_overage, currency)
+                .unwrap_or_else(|| Amount::new(Decimal::ZERO, currency)),
+        ))
+    })();
+    let (beginning, purchases, adjustments, utilized, ending, overage) = match read {
+        Ok(figures) => figures,
+        Err(why) => {
+            return vec![subject.finding(
+                CHECK,
+                Finding::CouldNotCheck(ErrorKind::Unavailable),
+                why,
+            )]
+        }
+    };
+    let net = sum([&beginning, &purchases, &adjustments], currency).and_then(|total| {
+        total
+            .checked_sub(&utilized)
+            .map_err(|e| e.to_string())?
+            .ok_or_else(|| "the sum overflows".to_string())
+    });
+    let net = match net {
+        Ok(net) => net,
+        Err(why) => {
+            return vec![subject.finding(
+                CHECK,
+                Finding::CouldNotCheck(ErrorKind::Unavailable),
+                format!("{shown}: {why}"),
+            )]
+        }
+    };
+    let zero = Decimal::ZERO;
+    let computed_ending = Amount::new(net.value.max(zero), net.currency());
+    let shortfall = Amount::new((-net.value).max(zero), net.currency());
+    let otherwise = if strict {
+        Finding::Failed
+    } else {
+        Finding::Warning
+    };
+    vec![
+        subject.compared(
+            CHECK,
+            ending,
+            computed_ending,
+            otherwise,
+            format!("{shown}: beginningBalance + newPurchases + adjustments - utilized (never below 0) against endingBalance"),
+        ),
+        subject.compared(
+            CHECK,
+            overage,
+            shortfall,
+            otherwise,
+            format!("{shown}: the shortfall below 0 against serviceOverage"),
+        ),
+    ]
+}

@@ -12,6 +12,7 @@ use crate::checks::{self, prepayment, Ledger, Thresholds};
 use crate::cli::BalanceArgs;
 use crate::context::Context;
 use crate::error::{Error, Result};
+use crate::model::domain::{BillingAccount, ScopeRef};
 use crate::model::ea::{EaPrepayment, Period};
 use crate::resolve;
 use futures::StreamExt;
@@ -22,17 +23,26 @@ const MAX_PERIODS: usize = 120;
 /// The agreement whose accounts have an Azure Prepayment.
 const EA_AGREEMENT: &str = "EnterpriseAgreement";
 
-pub(crate) async fn run(context: &Context, args: &BalanceArgs, query: &str) -> Result<()> {
-    // Bad input fails before any request.
-    let minimum = Thresholds::parse("--min", &args.min)?;
-    let within_days = args
-        .expiring_within
-        .as_deref()
-        .map(checks::parse_days)
-        .transpose()?;
-    let as_of = context.settings.as_of.value;
-    let current = Period::of(as_of);
-    let periods = asked_periods(args, current)?;
+/// An enrollment as read: its listing, the periods Azure answered for (newest first; those
+/// it had none for are said in a note), and its end date when asked (`None`: not asked).
+pub(crate) struct Enrollment {
+    pub(crate) scope: ScopeRef,
+    pub(crate) account: BillingAccount,
+    pub(crate) records: Vec<EaPrepayment>,
+    pub(crate) end: Option<Option<chrono::NaiveDate>>,
+}
+
+/// Looks up the enrollment `query` names (an account of another agreement is `refused`,
+/// after the lookup) and reads `periods` at once, bounded, with its end date when
+/// `want_end`.
+pub(crate) async fn read_enrollment(
+    context: &Context,
+    query: &str,
+    periods: &[Period],
+    want_end: bool,
+    refused: impl FnOnce(&str, &str) -> Error,
+) -> Result<Enrollment> {
+    let current = Period::of(context.settings.as_of.value);
     let (scope, account) = resolve::account_listed(context, query).await?;
     let is_ea = account
         .agreement_type
@@ -43,10 +53,7 @@ pub(crate) async fn run(context: &Context, args: &BalanceArgs, query: &str) -> R
             .agreement_type
             .as_deref()
             .unwrap_or("unknown agreement");
-        return Err(Error::usage(format!(
-            "credits balance --account reads the Azure Prepayment of an Enterprise Agreement enrollment, and billing account {} is a {agreement} account: Azure keeps no credit balance summary for it (its lots and transactions are read with credits lots and credits events; its profiles' balances with --profile or --all)",
-            scope.label()
-        )));
+        return Err(refused(scope.label(), agreement));
     }
     let client = context.client().await?;
     let enrollment = account.name.clone();
@@ -62,9 +69,10 @@ pub(crate) async fn run(context: &Context, args: &BalanceArgs, query: &str) -> R
         .buffered(client.concurrency().clamp(1, 8))
         .collect::<Vec<_>>();
     let end = async {
-        match within_days {
-            Some(_) => Some(enrollment_end(client, &scope.scope).await),
-            None => None,
+        if want_end {
+            Some(enrollment_end(client, &scope.scope).await)
+        } else {
+            None
         }
     };
     let (balances, end) = tokio::join!(balances, end);
@@ -83,27 +91,6 @@ pub(crate) async fn run(context: &Context, args: &BalanceArgs, query: &str) -> R
         }
     }
     let end = end.transpose().map_err(forbidden_named)?;
-    let mut outcomes = Vec::new();
-    if let Some(minimum) = &minimum {
-        let outcome = match records.first() {
-            Some(newest) => prepayment::min_prepayment(newest, minimum),
-            None => checks::Outcome::Unread(
-                crate::error::ErrorKind::NotFound,
-                format!(
-                    "enrollment {enrollment} has no Azure Prepayment balance to compare with --min"
-                ),
-            ),
-        };
-        outcomes.push(("--min", outcome));
-    }
-    if let (Some(days), Some(end)) = (within_days, end) {
-        outcomes.push((
-            "--expiring-within",
-            prepayment::enrollment_ends(&enrollment, end, as_of, days),
-        ));
-    }
-    // A check that cannot be judged is refused before the first byte of output.
-    let ledger = Ledger::of_one("enrollment", scope.label(), outcomes)?;
     if !missing.is_empty() {
         let named: Vec<String> = missing.iter().map(|p| p.code()).collect();
         context.printer.note(&format!(
@@ -111,19 +98,60 @@ pub(crate) async fn run(context: &Context, args: &BalanceArgs, query: &str) -> R
             named.join(", ")
         ));
     }
-    match (args.periods.is_some(), records.first()) {
+    if records.is_empty() {
+        return Err(Error::new(
+            crate::error::ErrorKind::NotFound,
+            format!(
+                "enrollment {enrollment} has no Azure Prepayment balance for {}",
+                periods.first().map(|p| p.code()).unwrap_or_default()
+            ),
+        ));
+    }
+    Ok(Enrollment {
+        scope,
+        account,
+        records,
+        end,
+    })
+}
+
+pub(crate) async fn run(context: &Context, args: &BalanceArgs, query: &str) -> Result<()> {
+    // Bad input fails before any request.
+    let minimum = Thresholds::parse("--min", &args.min)?;
+    let within_days = args
+        .expiring_within
+        .as_deref()
+        .map(checks::parse_days)
+        .transpose()?;
+    let as_of = context.settings.as_of.value;
+    let periods = asked_periods(
+        args.period.as_deref(),
+        args.periods.as_deref(),
+        Period::of(as_of),
+    )?;
+    let read = read_enrollment(context, query, &periods, within_days.is_some(), |label, agreement| {
+        Error::usage(format!(
+            "credits balance --account reads the Azure Prepayment of an Enterprise Agreement enrollment, and billing account {label} is a {agreement} account: Azure keeps no credit balance summary for it (its lots and transactions are read with credits lots and credits events; its profiles' balances with --profile or --all)"
+        ))
+    })
+    .await?;
+    let enrollment = &read.account.name;
+    let mut outcomes = Vec::new();
+    if let (Some(minimum), Some(newest)) = (&minimum, read.records.first()) {
+        outcomes.push(("--min", prepayment::min_prepayment(newest, minimum)));
+    }
+    if let (Some(days), Some(end)) = (within_days, read.end) {
+        outcomes.push((
+            "--expiring-within",
+            prepayment::enrollment_ends(enrollment, end, as_of, days),
+        ));
+    }
+    // A check that cannot be judged is refused before the first byte of output.
+    let ledger = Ledger::of_one("enrollment", read.scope.label(), outcomes)?;
+    match (args.periods.is_some(), read.records.first()) {
         (false, Some(record)) => context.printer.emit(record)?,
-        (false, None) => {
-            return Err(Error::new(
-                crate::error::ErrorKind::NotFound,
-                format!(
-                    "enrollment {enrollment} has no Azure Prepayment balance for {}",
-                    periods.first().map(|p| p.code()).unwrap_or_default()
-                ),
-            ))
-        }
-        (true, _) => {
-            context.printer.emit_list(&records)?;
+        _ => {
+            context.printer.emit_list(&read.records)?;
         }
     }
     settle::<()>(context, &[], &ledger)
@@ -131,11 +159,15 @@ pub(crate) async fn run(context: &Context, args: &BalanceArgs, query: &str) -> R
 
 /// The periods asked for, newest first: the current one, `--period`, or the `--periods`
 /// newest ending with the current one.
-fn asked_periods(args: &BalanceArgs, current: Period) -> Result<Vec<Period>> {
-    if let Some(text) = &args.period {
+pub(crate) fn asked_periods(
+    period: Option<&str>,
+    periods: Option<&str>,
+    current: Period,
+) -> Result<Vec<Period>> {
+    if let Some(text) = period {
         return Ok(vec![Period::parse(text).map_err(Error::usage)?]);
     }
-    let Some(text) = &args.periods else {
+    let Some(text) = periods else {
         return Ok(vec![current]);
     };
     match text.trim().parse::<usize>() {

@@ -64,6 +64,16 @@ pub(crate) async fn run(context: &Context, args: VerifyArgs) -> Result<()> {
     // Bad input fails before any request is made.
     let as_of = context.settings.as_of.value;
     let tolerance = parse_tolerance(args.tolerance.as_deref())?;
+    // `--account` names an Enterprise Agreement enrollment (an MCA account is refused after
+    // the lookup).
+    if let (Some(query), false) = (&args.scope.account, args.scope.all_customers) {
+        return verify_enrollment(context, &args, query, tolerance).await;
+    }
+    if args.period.is_some() || args.periods.is_some() {
+        return Err(Error::usage(
+            "--period and --periods check an Enterprise Agreement enrollment's Azure Prepayment: give them with --account ENROLLMENT",
+        ));
+    }
     let window = if args.invoices {
         Some(month_window(as_of, args.from.as_deref(), args.to.as_deref()).map_err(Error::usage)?)
     } else {
@@ -146,6 +156,66 @@ pub(crate) async fn run(context: &Context, args: VerifyArgs) -> Result<()> {
             settle(context, &rows, &ledger)
         }
     }
+}
+
+/// `verify --account ENROLLMENT`: the Azure Prepayment's own arithmetic (`ea-ledger`) in
+/// each period asked; the MCA checks are `not checked` there.
+async fn verify_enrollment(
+    context: &Context,
+    args: &VerifyArgs,
+    query: &str,
+    tolerance: Decimal,
+) -> Result<()> {
+    let as_of = context.settings.as_of.value;
+    if args.invoices {
+        return Err(Error::usage(
+            "--invoices needs --profile or --all: an Enterprise Agreement enrollment's invoices are not read here",
+        ));
+    }
+    let periods = super::prepayment::asked_periods(
+        args.period.as_deref(),
+        args.periods.as_deref(),
+        crate::model::ea::Period::of(as_of),
+    )?;
+    let read = super::prepayment::read_enrollment(context, query, &periods, false, |label, agreement| {
+        Error::usage(format!(
+            "credits verify does not read {agreement} billing account {label}: {}; it reads --profile, --all or --customer, and an Enterprise Agreement enrollment with --account",
+            SERVED.why_not
+        ))
+    })
+    .await?;
+    let subject = Subject {
+        scope: read.scope.id().to_string(),
+        label: read.scope.label().to_string(),
+        tolerance,
+    };
+    let mut findings: Vec<Verification> = CHECKS
+        .iter()
+        .map(|check| {
+            subject.finding(
+                check,
+                Finding::NotChecked,
+                "an Enterprise Agreement enrollment has no MCA balance summary, lots or ledger: its Azure Prepayment is checked by ea-ledger",
+            )
+        })
+        .collect();
+    for period in &read.records {
+        findings.extend(verify::ea_ledger(&subject, period, args.strict));
+    }
+    let mut ledger = Ledger::one("enrollment");
+    ledger.record_all(
+        read.scope.label(),
+        findings
+            .iter()
+            .filter_map(|f| f.outcome().map(|o| (f.check, o)))
+            .collect(),
+    );
+    context.printer.emit(&VerifyPage {
+        as_of,
+        findings: findings.iter().collect(),
+        several: false,
+    })?;
+    settle::<()>(context, &[], &ledger)
 }
 
 /// The failure of one read, as the checks that needed it say it.

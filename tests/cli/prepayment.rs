@@ -342,3 +342,65 @@ async fn lots_and_events_at_an_enrollment_say_where_the_prepayment_is() {
     assert_eq!(mca.code, 0, "{mca}");
     assert!(!mca.stderr.contains("Enterprise Agreement"), "{mca}");
 }
+
+/// `verify --account ENROLLMENT`: the official example's arithmetic holds (`ea-ledger`
+/// passed, the MCA checks not checked); a period that does not add up warns, and fails with
+/// `--strict`; hidden prices cannot be checked.
+#[tokio::test(flavor = "multi_thread")]
+async fn verify_checks_the_prepayments_own_arithmetic() {
+    let fake = enrollment().await;
+    fake.serve(&current_path(), &current_example().to_string())
+        .await;
+    let out = on_verify(&fake, &[ENROLLMENT, "--json"]);
+    assert_eq!(out.code, 0, "{out}");
+    let checks = out.json()["checks"].clone();
+    let results: Vec<(&str, &str)> = checks
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["check"].as_str().unwrap(), c["result"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        results,
+        [
+            ("available-balance", "not checked"),
+            ("summary", "not checked"),
+            ("ledger", "not checked"),
+            ("ea-ledger", "passed"),
+            ("ea-ledger", "passed"),
+        ]
+    );
+    assert_eq!(
+        checks[3]["actual"],
+        exact(r#"{"value": 2922371.02, "currency": "USD"}"#)
+    );
+
+    let broken = enrollment().await;
+    let mut body = current_example();
+    body["properties"]["endingBalance"] = json!(2922000.00);
+    broken.serve(&current_path(), &body.to_string()).await;
+    let warned = on_verify(&broken, &[ENROLLMENT]);
+    assert_eq!(warned.code, 0, "{warned}");
+    assert!(warned.stdout.contains("warning"), "{warned}");
+    let strict = on_verify(&broken, &[ENROLLMENT, "--strict"]);
+    assert_eq!(strict.code, 1, "{strict}");
+    assert!(strict.stderr.contains("ea-ledger"), "{strict}");
+
+    let hidden = enrollment().await;
+    let mut body = current_example();
+    body["properties"]["priceHidden"] = json!(true);
+    hidden.serve(&current_path(), &body.to_string()).await;
+    let unknown = on_verify(&hidden, &[ENROLLMENT]);
+    assert_eq!(unknown.code, 6, "{unknown}");
+
+    let mca = on_verify(&fake, &["Contoso MCA"]);
+    assert_eq!(mca.code, 2, "{mca}");
+    let invoices = on_verify(&fake, &[ENROLLMENT, "--invoices"]);
+    assert_eq!(invoices.code, 2, "{invoices}");
+}
+
+fn on_verify(fake: &Fake, args: &[&str]) -> Outcome {
+    let mut argv = vec!["--as-of", "2026-12-01", "verify", "--account"];
+    argv.extend_from_slice(args);
+    fake.run(&argv)
+}
