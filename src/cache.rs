@@ -233,7 +233,6 @@ mod tests {
                 status: None,
                 status_reason_code: None,
                 spending_limit: None,
-                spending_limit_details: None,
                 system_id: None,
                 has_read_access: true,
             }],

@@ -1046,6 +1046,20 @@ pub(crate) async fn account_listed(
     Ok((scope, listed))
 }
 
+/// The billing account `query` names in the cached listing, with its listing; `None` when
+/// nothing is cached or nothing matches. Never asks Azure.
+pub(crate) async fn cached_account(
+    context: &Context,
+    query: &str,
+) -> Option<(ScopeRef, BillingAccount)> {
+    let accounts = profile_cache(context).await.ok()??.load()?;
+    let scope = match_account(&accounts, query).ok()?;
+    let listed = accounts
+        .into_iter()
+        .find(|a| a.id.eq_ignore_ascii_case(scope.id()))?;
+    Some((scope, listed))
+}
+
 /// The rules of `account`, apart from I/O.
 pub(crate) fn match_account(accounts: &[BillingAccount], query: &str) -> Result<ScopeRef> {
     let wanted = comparable(query);
@@ -1408,7 +1422,6 @@ mod tests {
                     status: None,
                     status_reason_code: None,
                     spending_limit: None,
-                    spending_limit_details: None,
                     system_id: None,
                     has_read_access: true,
                 })

@@ -59,12 +59,13 @@ pub(crate) async fn run(context: &Context, args: BalanceArgs) -> Result<()> {
     let gated = minimum.is_some() || within_days.is_some();
     let check = |summary: &BalanceSummary| {
         let mut outcomes = Vec::new();
-        // Every check on a disabled profile fails first, saying why: its subscriptions are
-        // stopped whatever the balance says.
+        // Every check on a disabled profile fails, saying why: its subscriptions are stopped
+        // whatever the figures say, so the others are not judged (a figure that could not be
+        // read must not turn this definite failure into "could not check").
         if gated {
             let standing = checks::profile_standing(&summary.standing());
             if standing != Outcome::Passed {
-                outcomes.push(("status", standing));
+                return vec![("status", standing)];
             }
         }
         if let Some(minimum) = &minimum {

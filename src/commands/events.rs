@@ -35,7 +35,6 @@ pub(crate) async fn run(context: &Context, args: EventsArgs) -> Result<()> {
         ..EventQuery::window(start, end)
     };
     let selection = Selection::from_flags(context, &args.scope, &SERVED)?;
-    super::note_ea_prepayment(context, &selection).await;
     let query = super::asked(&[
         ("--start", Some(start.to_string())),
         ("--end", Some(end.to_string())),
@@ -62,6 +61,7 @@ pub(crate) async fn run(context: &Context, args: EventsArgs) -> Result<()> {
         list.finish()
     })
     .await?;
+    super::note_ea_prepayment(context, &selection).await;
     if let Resolved::One(_, 0) = resolved {
         context.printer.note(&none_between);
     }

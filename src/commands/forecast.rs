@@ -61,12 +61,12 @@ impl ForecastChecks {
     /// for this profile is its outcome, not an error.
     pub(crate) fn check(&self, result: &ProfileForecast) -> Vec<(&'static str, Outcome)> {
         let mut outcomes = Vec::new();
-        // Every check on a disabled profile fails first, saying why (as in `balance`).
+        // Every check on a disabled profile fails, saying why, and alone (as in `balance`).
         let gated = self.min.is_some() || self.min_days.is_some() || self.max_unused.is_some();
         if gated {
             let standing = checks::profile_standing(&result.inputs.balance.standing());
             if standing != Outcome::Passed {
-                outcomes.push(("status", standing));
+                return vec![("status", standing)];
             }
         }
         if let Some(minimum) = &self.min {

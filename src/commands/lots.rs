@@ -30,7 +30,6 @@ pub(crate) async fn run(context: &Context, args: LotsArgs) -> Result<()> {
         .map(checks::parse_days)
         .transpose()?;
     let selection = Selection::from_flags(context, &args.scope, &SERVED)?;
-    super::note_ea_prepayment(context, &selection).await;
     let query = super::asked(&[
         ("--source", args.source.clone()),
         ("--status", args.status.clone()),
@@ -92,6 +91,7 @@ pub(crate) async fn run(context: &Context, args: LotsArgs) -> Result<()> {
         .await;
     }
     let resolved = resolve::read(context, &selection, read).await?;
+    super::note_ea_prepayment(context, &selection).await;
     match resolved {
         Resolved::One(scope, lots) => {
             if lots.is_empty() {

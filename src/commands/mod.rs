@@ -204,13 +204,13 @@ impl Failures {
 }
 
 /// `lots` and `events` at an Enterprise Agreement enrollment read its MACC lots and
-/// transactions as at any account; one note says where its Azure Prepayment is read. The
-/// account comes from the listing already cached (a lookup that fails is the read's to say).
+/// transactions as at any account; one note says where its Azure Prepayment is read. Called
+/// after the read, whose lookup left the listing in the cache: it asks nothing more.
 pub(crate) async fn note_ea_prepayment(context: &Context, selection: &crate::resolve::Selection) {
     let crate::resolve::Selection::Account(query) = selection else {
         return;
     };
-    let Ok((scope, account)) = crate::resolve::account_listed(context, query).await else {
+    let Some((scope, account)) = crate::resolve::cached_account(context, query).await else {
         return;
     };
     let is_ea = account

@@ -8,12 +8,12 @@ use crate::arm::billing::enrollment_end;
 use crate::arm::client::conversion_error;
 use crate::arm::consumption::ea_balance;
 use crate::arm::error::ArmError;
-use crate::checks::{self, prepayment, Ledger, Thresholds};
+use crate::checks::{self, prepayment, Ledger, Outcome, Thresholds};
 use crate::cli::BalanceArgs;
 use crate::context::Context;
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::model::domain::{BillingAccount, ScopeRef};
-use crate::model::ea::{EaPrepayment, Period};
+use crate::model::ea::{answered_period, EaPrepayment, Period};
 use crate::resolve;
 use futures::StreamExt;
 
@@ -29,7 +29,11 @@ pub(crate) struct Enrollment {
     pub(crate) scope: ScopeRef,
     pub(crate) account: BillingAccount,
     pub(crate) records: Vec<EaPrepayment>,
-    pub(crate) end: Option<Option<chrono::NaiveDate>>,
+    /// Whether the newest period asked was answered (`records[0]` is it): only then does
+    /// `--min` judge.
+    pub(crate) newest_read: bool,
+    /// The enrollment's end date when asked (`None`: not asked), or why it could not be read.
+    pub(crate) end: Option<std::result::Result<Option<chrono::NaiveDate>, Error>>,
 }
 
 /// Looks up the enrollment `query` names (an account of another agreement is `refused`,
@@ -42,7 +46,9 @@ pub(crate) async fn read_enrollment(
     want_end: bool,
     refused: impl FnOnce(&str, &str) -> Error,
 ) -> Result<Enrollment> {
-    let current = Period::of(context.settings.as_of.value);
+    // The current period (the month of --as-of) is asked at Azure's unnamed path, its open
+    // period; the answer's id says which period that is, and the record is labelled so.
+    let open = Period::of(context.settings.as_of.value);
     let (scope, account) = resolve::account_listed(context, query).await?;
     let is_ea = account
         .agreement_type
@@ -60,8 +66,7 @@ pub(crate) async fn read_enrollment(
     let reads = periods.iter().map(|period| {
         let scope = &scope.scope;
         async move {
-            // The current period has its own path; earlier ones are named.
-            let named = (*period != current).then_some(*period);
+            let named = (*period != open).then_some(*period);
             (*period, ea_balance(client, scope, named).await)
         }
     });
@@ -76,21 +81,44 @@ pub(crate) async fn read_enrollment(
         }
     };
     let (balances, end) = tokio::join!(balances, end);
-    let mut records = Vec::with_capacity(balances.len());
+    let mut records: Vec<EaPrepayment> = Vec::with_capacity(balances.len());
     let mut missing = Vec::new();
-    for (period, read) in balances {
+    let mut newest_read = false;
+    for (index, (period, read)) in balances.into_iter().enumerate() {
         match read {
-            Ok(Some(raw)) => records.push(
-                EaPrepayment::from_wire(&enrollment, account.display_name.clone(), period, raw)
-                    .map_err(|e| Error::from(conversion_error("Azure Prepayment", e)))?,
-            ),
+            Ok(Some(raw)) => {
+                // The period is the one Azure names in its answer: the open period's path
+                // answers for the period Azure has open, which may not be the month asked.
+                let answered = answered_period(raw.id.as_deref());
+                let label = match answered {
+                    Some(answered) if answered != period && period != open => {
+                        return Err(Error::unavailable(format!(
+                            "Azure answered the Azure Prepayment of enrollment {enrollment} for {} when {} was asked",
+                            answered.code(),
+                            period.code()
+                        )))
+                    }
+                    Some(answered) => answered,
+                    None => period,
+                };
+                let record =
+                    EaPrepayment::from_wire(&enrollment, account.display_name.clone(), label, raw)
+                        .map_err(|e| Error::from(conversion_error("Azure Prepayment", e)))?;
+                // The open period's answer may name a period also asked by name: once.
+                if records.iter().any(|r| r.period == record.period) {
+                    continue;
+                }
+                newest_read |= index == 0;
+                records.push(record);
+            }
             Ok(None) => missing.push(period),
             // A period before the enrollment began has no balance; said, never dropped.
             Err(error) if error.status() == Some(404) && periods.len() > 1 => missing.push(period),
             Err(error) => return Err(forbidden_named(error)),
         }
     }
-    let end = end.transpose().map_err(forbidden_named)?;
+    // The end date only serves --expiring-within: a failure there is that check's.
+    let end = end.map(|read| read.map_err(Error::from));
     if !missing.is_empty() {
         let named: Vec<String> = missing.iter().map(|p| p.code()).collect();
         context.printer.note(&format!(
@@ -111,12 +139,19 @@ pub(crate) async fn read_enrollment(
         scope,
         account,
         records,
+        newest_read,
         end,
     })
 }
 
 pub(crate) async fn run(context: &Context, args: &BalanceArgs, query: &str) -> Result<()> {
-    // Bad input fails before any request.
+    // Bad input fails before any request: what an enrollment cannot take is refused, never
+    // ignored.
+    refuse_for_enrollment(&[
+        ("--exclude", !args.scope.exclude.is_empty()),
+        ("--resume", args.sweep.resume.is_some()),
+        ("--details", args.details),
+    ])?;
     let minimum = Thresholds::parse("--min", &args.min)?;
     let within_days = args
         .expiring_within
@@ -137,14 +172,31 @@ pub(crate) async fn run(context: &Context, args: &BalanceArgs, query: &str) -> R
     .await?;
     let enrollment = &read.account.name;
     let mut outcomes = Vec::new();
-    if let (Some(minimum), Some(newest)) = (&minimum, read.records.first()) {
-        outcomes.push(("--min", prepayment::min_prepayment(newest, minimum)));
+    if let Some(minimum) = &minimum {
+        let outcome = match read.records.first().filter(|_| read.newest_read) {
+            Some(newest) => prepayment::min_prepayment(newest, minimum),
+            // Never an older period in its place.
+            None => Outcome::Unread(
+                ErrorKind::Unavailable,
+                format!(
+                    "enrollment {enrollment} has no Azure Prepayment balance for the newest period asked, so --min cannot be judged"
+                ),
+            ),
+        };
+        outcomes.push(("--min", outcome));
     }
     if let (Some(days), Some(end)) = (within_days, read.end) {
-        outcomes.push((
-            "--expiring-within",
-            prepayment::enrollment_ends(enrollment, end, as_of, days),
-        ));
+        let outcome = match end {
+            Ok(end) => prepayment::enrollment_ends(enrollment, end, as_of, days),
+            Err(error) => Outcome::Unread(
+                error.kind,
+                format!(
+                    "the end date of enrollment {enrollment} could not be read: {}",
+                    error.message
+                ),
+            ),
+        };
+        outcomes.push(("--expiring-within", outcome));
     }
     // A check that cannot be judged is refused before the first byte of output.
     let ledger = Ledger::of_one("enrollment", read.scope.label(), outcomes)?;
@@ -155,6 +207,16 @@ pub(crate) async fn run(context: &Context, args: &BalanceArgs, query: &str) -> R
         }
     }
     settle::<()>(context, &[], &ledger)
+}
+
+/// The flags an enrollment does not take, refused by name.
+pub(crate) fn refuse_for_enrollment(given: &[(&str, bool)]) -> Result<()> {
+    match given.iter().find(|(_, given)| *given) {
+        Some((flag, _)) => Err(Error::usage(format!(
+            "{flag} does not apply to an Enterprise Agreement enrollment (--account ENROLLMENT); leave it out"
+        ))),
+        None => Ok(()),
+    }
 }
 
 /// The periods asked for, newest first: the current one, `--period`, or the `--periods`

@@ -172,6 +172,7 @@ async fn verify_enrollment(
             "--invoices needs --profile or --all: an Enterprise Agreement enrollment's invoices are not read here",
         ));
     }
+    super::prepayment::refuse_for_enrollment(&[("--exclude", !args.scope.exclude.is_empty())])?;
     let periods = super::prepayment::asked_periods(
         args.period.as_deref(),
         args.periods.as_deref(),

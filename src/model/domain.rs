@@ -82,13 +82,10 @@ pub struct BillingProfile {
     /// Why the profile is not active, as Azure says it (`SpendingLimitReached`, `PastDue`).
     #[serde(default)]
     pub(crate) status_reason_code: Option<String>,
-    /// `On` or `Off` (the details come only from Billing 2024-04-01).
+    /// `{state: On|Off, details}`; the details come only from Billing 2024-04-01 (read by
+    /// `accounts` for a profile whose limit is on, never kept in the profile cache).
     #[serde(default)]
-    pub(crate) spending_limit: Option<String>,
-    /// Each spending limit (type, amount, dates, status), read by `accounts` for a profile
-    /// whose limit is on; never kept in the profile cache.
-    #[serde(default, skip_deserializing, skip_serializing_if = "Option::is_none")]
-    pub(crate) spending_limit_details: Option<Vec<SpendingLimitDetail>>,
+    pub(crate) spending_limit: Option<SpendingLimit>,
     pub(crate) system_id: Option<String>,
     /// False when Azure says this principal cannot read the profile (it is then never
     /// resolved by `--profile`).
@@ -105,8 +102,10 @@ impl From<wire::BillingProfile> for BillingProfile {
             currency: present(p.currency.map(|c| c.trim().to_string())),
             status: present(p.status),
             status_reason_code: present(p.status_reason_code),
-            spending_limit: present(p.spending_limit),
-            spending_limit_details: None,
+            spending_limit: present(p.spending_limit).map(|state| SpendingLimit {
+                state: Some(state),
+                details: None,
+            }),
             system_id: present(p.system_id),
             has_read_access: p.has_read_access.is_none_or(|b| b.0),
         }
@@ -117,7 +116,8 @@ impl BillingProfile {
     /// Whether the listing says a spending limit is on (its details are worth a request).
     pub(crate) fn has_spending_limit(&self) -> bool {
         self.spending_limit
-            .as_deref()
+            .as_ref()
+            .and_then(|l| l.state.as_deref())
             .is_some_and(|s| s.trim().eq_ignore_ascii_case("on"))
     }
 
@@ -131,7 +131,9 @@ impl BillingProfile {
             .enumerate()
             .map(|(i, detail)| SpendingLimitDetail::from_wire(i, detail))
             .collect::<Result<Vec<_>, _>>()?;
-        self.spending_limit_details = Some(details);
+        self.spending_limit
+            .get_or_insert_with(SpendingLimit::default)
+            .details = Some(details);
         Ok(())
     }
 }
@@ -151,7 +153,10 @@ impl ProfileStanding {
         let standing = ProfileStanding {
             status: profile.status.clone(),
             status_reason_code: profile.status_reason_code.clone(),
-            spending_limit: profile.spending_limit.clone(),
+            spending_limit: profile
+                .spending_limit
+                .as_ref()
+                .and_then(|l| l.state.clone()),
         };
         (standing != ProfileStanding::default()).then_some(standing)
     }
@@ -179,9 +184,11 @@ impl ProfileStanding {
 
 /// A billing profile's spending limit as `--json` prints it: `{state, details}`; `details`
 /// is `null` unless they were read (Billing 2024-04-01, with `--details`).
-#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct SpendingLimit {
+    #[serde(default)]
     pub(crate) state: Option<String>,
+    #[serde(default, skip_deserializing)]
     pub(crate) details: Option<Vec<SpendingLimitDetail>>,
 }
 

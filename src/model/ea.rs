@@ -129,6 +129,13 @@ impl Period {
     }
 }
 
+/// The period a balance's id names (`…/billingPeriods/YYYYMM/…`), when it names one.
+pub(crate) fn answered_period(id: Option<&str>) -> Option<Period> {
+    let mut segments = id?.split('/');
+    segments.find(|s| s.eq_ignore_ascii_case("billingPeriods"))?;
+    Period::parse(segments.next()?).ok()
+}
+
 /// One named figure of a period (`newPurchasesDetails`, `adjustmentDetails`).
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct NamedAmount {
@@ -263,6 +270,11 @@ mod tests {
             assert!(Period::parse(bad).is_err(), "{bad}");
         }
         let january = Period::parse("202601").unwrap();
+        assert_eq!(
+            answered_period(Some("/providers/Microsoft.Billing/billingAccounts/1/providers/Microsoft.Billing/billingPeriods/201702/providers/Microsoft.Consumption/balances/b")),
+            Period::parse("201702").ok()
+        );
+        assert_eq!(answered_period(Some("/providers/x/balances/b")), None);
         assert_eq!(january.previous().code(), "202512");
     }
 }

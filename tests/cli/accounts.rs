@@ -169,6 +169,8 @@ fn limits_on(accounts: &Value) -> usize {
         .into_iter()
         .flatten()
         .flat_map(|account| account["billingProfiles"].as_array().into_iter().flatten())
-        .filter(|profile| profile["spendingLimit"] == "On" && profile["hasReadAccess"] != false)
+        .filter(|profile| {
+            profile["spendingLimit"]["state"] == "On" && profile["hasReadAccess"] != false
+        })
         .count()
 }

@@ -242,10 +242,10 @@ fn every_official_example_is_read_exactly() {
                 .as_array()
                 .expect("details");
             assert_eq!(
-                parsed["spendingLimitDetails"].as_array().map(Vec::len),
+                parsed["spendingLimit"]["details"].as_array().map(Vec::len),
                 Some(details.len())
             );
-            for (read, sent) in parsed["spendingLimitDetails"]
+            for (read, sent) in parsed["spendingLimit"]["details"]
                 .as_array()
                 .into_iter()
                 .flatten()
@@ -260,9 +260,13 @@ fn every_official_example_is_read_exactly() {
                 assert_eq!(read["type"], sent["type"], "{name}");
                 assert_eq!(read["status"], sent["status"], "{name}");
             }
-            for field in ["status", "statusReasonCode", "spendingLimit"] {
+            for field in ["status", "statusReasonCode"] {
                 assert_eq!(parsed[field], properties[field], "{name}: {field}");
             }
+            assert_eq!(
+                parsed["spendingLimit"]["state"], properties["spendingLimit"],
+                "{name}"
+            );
         }
         // Every bare number of a period becomes an amount in its (trimmed) currency, digits
         // kept; the details by name.

@@ -140,9 +140,14 @@ async fn payments_on_account_are_shown_beside_the_balance_and_never_in_it() {
 async fn a_plain_balance_asks_nothing_more() {
     let fake = contoso_finance().await;
     fake.serve(&payments_path(), &profile_example()).await;
+    // The profile cache filled, a plain balance is one request: the balance summary.
+    let warm = fake.run(&["accounts"]);
+    assert_eq!(warm.code, 0, "{warm}");
+    let before = fake.request_count().await;
     let out = fake.run(&["balance", "-p", "Contoso Finance", "--json"]);
     assert_eq!(out.code, 0, "{out}");
     assert!(out.json().get("paymentsOnAccount").is_none(), "{out}");
+    assert_eq!(fake.request_count().await - before, 1, "{out}");
     let asked: Vec<String> = fake
         .server
         .received_requests()

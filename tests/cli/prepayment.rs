@@ -70,7 +70,8 @@ async fn the_current_period_is_read_exactly_from_the_official_example() {
     let json = out.json();
     assert_eq!(json["kind"], "eaPrepayment");
     assert_eq!(json["account"], ENROLLMENT);
-    assert_eq!(json["period"], "202612");
+    // The answer's id names its period (201702): that is the period, whatever month it is.
+    assert_eq!(json["period"], "201702");
     assert_eq!(json["currency"], "USD");
     assert_eq!(
         json["beginningBalance"],
@@ -106,7 +107,7 @@ async fn the_current_period_is_read_exactly_from_the_official_example() {
     assert!(
         table
             .stdout
-            .contains("Enrollment: Contoso EA (123456), Azure Prepayment, period 2026-12"),
+            .contains("Enrollment: Contoso EA (123456), Azure Prepayment, period 2017-02"),
         "{table}"
     );
     assert!(table.stdout.contains("2,922,371.02 USD"), "{table}");
@@ -162,13 +163,16 @@ async fn a_period_is_read_at_its_own_path() {
 #[tokio::test(flavor = "multi_thread")]
 async fn periods_are_rows_newest_first_and_a_missing_one_is_said() {
     let fake = enrollment().await;
-    let with_ending = |ending: f64| {
+    // Each answer names its own period in its id, as Azure's do.
+    let with_ending = |period: &str, ending: f64| {
         let mut body = current_example();
+        body["id"] = json!(format!("{}/balanceId1", period_path(period)));
         body["properties"]["endingBalance"] = json!(ending);
         body.to_string()
     };
-    fake.serve(&current_path(), &with_ending(100.5)).await;
-    fake.serve(&period_path("202611"), &with_ending(200.25))
+    fake.serve(&current_path(), &with_ending("202612", 100.5))
+        .await;
+    fake.serve(&period_path("202611"), &with_ending("202611", 200.25))
         .await;
     // 202610 is not served: Azure answers 404.
     let out = on_day(
@@ -403,4 +407,39 @@ fn on_verify(fake: &Fake, args: &[&str]) -> Outcome {
     let mut argv = vec!["--as-of", "2026-12-01", "verify", "--account"];
     argv.extend_from_slice(args);
     fake.run(&argv)
+}
+
+/// A named period whose answer names another period is refused, never shown as the one
+/// asked; `--min` never judges an older period in the newest one's place.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_answer_for_another_period_is_refused_and_min_judges_only_the_newest() {
+    let fake = enrollment().await;
+    // The example's id names 201702.
+    fake.serve(&period_path("202611"), &current_example().to_string())
+        .await;
+    let out = on_day(&fake, "2026-12-15", &[ENROLLMENT, "--period", "202611"]);
+    assert_eq!(out.code, 6, "{out}");
+    assert!(
+        out.stderr.contains("for 201702 when 202611 was asked"),
+        "{out}"
+    );
+
+    let older = enrollment().await;
+    let mut body = current_example();
+    body["id"] = json!(format!("{}/balanceId1", period_path("202611")));
+    older.serve(&period_path("202611"), &body.to_string()).await;
+    // The current period answers 404: only 202611 is read, and --min cannot be judged.
+    let gated = on_day(
+        &older,
+        "2026-12-15",
+        &[ENROLLMENT, "--periods", "2", "--min", "1", "-o", "none"],
+    );
+    assert_eq!(gated.code, 6, "{gated}");
+    assert!(gated.stderr.contains("newest period asked"), "{gated}");
+    let refused = on_day(&older, "2026-12-15", &[ENROLLMENT, "--details"]);
+    assert_eq!(refused.code, 2, "{refused}");
+    assert!(
+        refused.stderr.contains("--details does not apply"),
+        "{refused}"
+    );
 }

@@ -166,10 +166,13 @@ async fn details_read_the_spending_limit_from_the_official_example() {
     let accounts = fake.run(&["accounts", "--json"]);
     assert_eq!(accounts.code, 0, "{accounts}");
     let profile = &accounts.json()[0]["billingProfiles"][0];
-    assert_eq!(profile["spendingLimit"], "On");
-    assert_eq!(profile["spendingLimitDetails"][0]["type"], "FreeAccount");
+    assert_eq!(profile["spendingLimit"]["state"], "On");
     assert_eq!(
-        profile["spendingLimitDetails"][0]["amount"],
+        profile["spendingLimit"]["details"][0]["type"],
+        "FreeAccount"
+    );
+    assert_eq!(
+        profile["spendingLimit"]["details"][0]["amount"],
         exact(r#"{"value": 200.0, "currency": "USD"}"#)
     );
 }

@@ -85,7 +85,9 @@ fields! {
         "hasReadAccess" => line.profile.and_then(|p| flat::flag(Some(p.has_read_access))),
         // After the columns before them, so files appended to by older runs keep their shape.
         "statusReasonCode" => line.profile.and_then(|p| flat::text(&p.status_reason_code)),
-        "spendingLimit" => line.profile.and_then(|p| flat::text(&p.spending_limit)),
+        "spendingLimit" => line.profile.and_then(|p| {
+            p.spending_limit.as_ref().and_then(|l| flat::text(&l.state))
+        }),
     }
 }
 
@@ -156,9 +158,9 @@ fn standing_cell(profile: &BillingProfile) -> Cell<'_> {
     }
     if profile.has_spending_limit() {
         let details: Vec<String> = profile
-            .spending_limit_details
+            .spending_limit
             .iter()
-            .flatten()
+            .flat_map(|limit| limit.details.iter().flatten())
             .map(|detail| {
                 let mut text = detail.limit_type.clone().unwrap_or_else(|| "-".into());
                 if let Some(amount) = &detail.amount {
