@@ -441,12 +441,15 @@ pub(crate) struct ForecastOptions {
 
 #[derive(Debug, Args)]
 #[command(
-    override_usage = "credits forecast (--profile PROFILE | --all | --customer CUSTOMER) [--window DAYS] [--min AMOUNT]... [--min-days DAYS] [--max-unused AMOUNT]... [OPTIONS]",
+    override_usage = "credits forecast (--profile PROFILE | --all | --customer CUSTOMER | --account ENROLLMENT) [--window DAYS] [--min AMOUNT]... [--min-days DAYS] [--max-unused AMOUNT]... [OPTIONS]",
     after_help = "Examples:
   credits forecast --profile Development
   credits forecast --profile Development --min-days 60 --max-unused 100
-  credits forecast --all --json",
-    mut_arg("account", |arg| arg.hide(true))
+  credits forecast --all --json
+  credits forecast --account 6575495 --min-days 30",
+    mut_arg("account", |arg| arg
+        .value_name("ENROLLMENT")
+        .help("An Enterprise Agreement enrollment (number, display name or full id): its Azure Prepayment burnt at the use of its last three closed billing periods"))
 )]
 pub(crate) struct ForecastArgs {
     #[command(flatten)]

@@ -5,6 +5,7 @@
 
 use super::{Outcome, Threshold, Thresholds};
 use crate::error::ErrorKind;
+use crate::forecast::prepayment::{EaForecast, BURN_PERIODS};
 use crate::model::amount::Amount;
 use crate::model::ea::EaPrepayment;
 use chrono::{Duration, NaiveDate};
@@ -91,4 +92,86 @@ pub(crate) fn enrollment_ends(
     } else {
         Outcome::Passed
     }
+}
+
+/// `--min-days DAYS` for an enrollment: the earlier of the runway and the enrollment's end
+/// must be at least DAYS away.
+pub(crate) fn min_days(forecast: &EaForecast, days: i64) -> Outcome {
+    if forecast.too_little_history {
+        return too_little_history("--min-days");
+    }
+    let to_end = forecast
+        .enrollment_end_date
+        .map(|end| (end - forecast.as_of).num_days().max(0));
+    let (left, why) = match (forecast.runway_days, to_end) {
+        (Some(runway), Some(end)) if end < runway => (end, "the enrollment ends"),
+        (Some(runway), _) => (runway, "the prepayment runs out"),
+        (None, Some(end)) => (end, "the enrollment ends"),
+        (None, None) => return Outcome::Passed,
+    };
+    if left >= days {
+        Outcome::Passed
+    } else {
+        Outcome::Failed(format!(
+            "enrollment {}: {why} in {left} days, fewer than {days}",
+            forecast.account
+        ))
+    }
+}
+
+/// `--max-unused AMOUNT` for an enrollment: what is left when it ends, at the burn rate.
+pub(crate) fn max_unused(forecast: &EaForecast, maximum: &Thresholds) -> Outcome {
+    if forecast.too_little_history {
+        return too_little_history("--max-unused");
+    }
+    let Some(unused) = &forecast.expiring_unused else {
+        return Outcome::Unread(
+            ErrorKind::Unavailable,
+            format!(
+                "--max-unused cannot be checked: enrollment {} does not say when it ends, or stated no ending balance",
+                forecast.account
+            ),
+        );
+    };
+    let maximum = match maximum.for_currency(unused.currency()) {
+        Threshold::Amount(amount) => {
+            Amount::new(amount.value, amount.currency().or(unused.currency()))
+        }
+        Threshold::NoneFor(actual) => {
+            return Outcome::NotChecked(format!(
+                "{} has no amount in {actual}, the currency of enrollment {}",
+                maximum.flag(),
+                forecast.account
+            ))
+        }
+        Threshold::UnknownCurrency => {
+            return Outcome::Unread(
+                ErrorKind::Unavailable,
+                format!(
+                    "Azure reported the prepayment of enrollment {} without a currency",
+                    forecast.account
+                ),
+            )
+        }
+    };
+    match unused.try_cmp(&maximum) {
+        Ok(order) if order.is_le() => Outcome::Passed,
+        Ok(_) => Outcome::Failed(format!(
+            "{unused} of enrollment {}'s Azure Prepayment is left when it ends on {}, more than {maximum}",
+            forecast.account,
+            forecast
+                .enrollment_end_date
+                .map_or_else(|| "-".to_string(), |d| d.to_string())
+        )),
+        Err(mismatch) => Outcome::Unread(ErrorKind::Unavailable, mismatch.to_string()),
+    }
+}
+
+fn too_little_history(flag: &str) -> Outcome {
+    Outcome::Unread(
+        ErrorKind::Unavailable,
+        format!(
+            "{flag} cannot be checked: too little history for a burn rate (fewer than {BURN_PERIODS} readable closed billing periods)"
+        ),
+    )
 }

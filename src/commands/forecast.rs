@@ -108,6 +108,11 @@ impl ForecastChecks {
 }
 
 pub(crate) async fn run(context: &Context, args: ForecastArgs) -> Result<()> {
+    // `--account` names an Enterprise Agreement enrollment (an MCA account is refused after
+    // the lookup).
+    if let (Some(query), false) = (&args.scope.account, args.scope.all_customers) {
+        return super::prepayment::forecast(context, &args, query).await;
+    }
     // Bad input fails before any request is made.
     let wanted = ForecastChecks::parse(&args.forecast, &args.min)?;
     let check = |r: &ProfileForecast| wanted.check(r);

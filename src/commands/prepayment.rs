@@ -256,3 +256,79 @@ fn forbidden_named(error: ArmError) -> Error {
         error
     }
 }
+
+/// How many periods a forecast reads: the open one and enough closed ones to find three
+/// that are not hidden.
+const FORECAST_PERIODS: usize = 7;
+
+/// `credits forecast --account ENROLLMENT`: the burn rate of the last three closed periods,
+/// the runway of the newest ending balance, and what is left when the enrollment ends.
+pub(crate) async fn forecast(
+    context: &Context,
+    args: &crate::cli::ForecastArgs,
+    query: &str,
+) -> Result<()> {
+    if args.forecast.window.is_some() {
+        return Err(Error::usage(
+            "--window does not apply to an Enterprise Agreement enrollment: its burn rate is the use of its last three closed billing periods",
+        ));
+    }
+    refuse_for_enrollment(&[
+        ("--exclude", !args.scope.exclude.is_empty()),
+        ("--resume", args.sweep.resume.is_some()),
+        ("--chart", args.chart),
+    ])?;
+    let minimum = Thresholds::parse("--min", &args.min)?;
+    let min_days = args
+        .forecast
+        .min_days
+        .as_deref()
+        .map(|text| checks::parse_day_count("--min-days", text, 0..=36_500))
+        .transpose()?;
+    let max_unused = Thresholds::parse("--max-unused", &args.forecast.max_unused)?;
+    let as_of = context.settings.as_of.value;
+    let open = Period::of(as_of);
+    let periods: Vec<Period> = std::iter::successors(Some(open), |p| Some(p.previous()))
+        .take(FORECAST_PERIODS)
+        .collect();
+    let read = read_enrollment(context, query, &periods, true, |label, agreement| {
+        Error::usage(format!(
+            "credits forecast --account reads the Azure Prepayment of an Enterprise Agreement enrollment, and billing account {label} is a {agreement} account: {}",
+            super::forecast::NO_ACCOUNT_FORECAST
+        ))
+    })
+    .await?;
+    let enrollment = read.account.name.clone();
+    let end = match read.end {
+        Some(Ok(end)) => end,
+        Some(Err(error)) => {
+            context.printer.note(&format!(
+                "the end date of enrollment {enrollment} could not be read: {}",
+                error.message
+            ));
+            None
+        }
+        None => None,
+    };
+    let outlook = crate::forecast::prepayment::forecast(&read.records, open, as_of, end);
+    let mut outcomes = Vec::new();
+    if let Some(minimum) = &minimum {
+        let outcome = match read.records.first().filter(|_| read.newest_read) {
+            Some(newest) => prepayment::min_prepayment(newest, minimum),
+            None => Outcome::Unread(
+                ErrorKind::Unavailable,
+                format!("enrollment {enrollment} has no Azure Prepayment balance for the current period, so --min cannot be judged"),
+            ),
+        };
+        outcomes.push(("--min", outcome));
+    }
+    if let Some(days) = min_days {
+        outcomes.push(("--min-days", prepayment::min_days(&outlook, days)));
+    }
+    if let Some(maximum) = &max_unused {
+        outcomes.push(("--max-unused", prepayment::max_unused(&outlook, maximum)));
+    }
+    let ledger = Ledger::of_one("enrollment", read.scope.label(), outcomes)?;
+    context.printer.emit(&outlook)?;
+    settle::<()>(context, &[], &ledger)
+}

@@ -5,6 +5,8 @@
 //! Pure: no HTTP, no formatting, no clock (the reference day is an input). Every figure is an
 //! exact decimal in the profile's one currency; a second currency is an error, never a sum.
 
+pub(crate) mod prepayment;
+
 use crate::model::amount::{Amount, CurrencyMismatch};
 use crate::model::domain::{start_of, BalanceSummary, CreditEvent, CreditLot};
 use chrono::{Datelike, Duration, NaiveDate};

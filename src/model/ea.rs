@@ -127,6 +127,20 @@ impl Period {
     pub(crate) fn code(self) -> String {
         format!("{:04}{:02}", self.year, self.month)
     }
+
+    /// The days of the period (a calendar month).
+    pub(crate) fn days(self) -> i64 {
+        let first = NaiveDate::from_ymd_opt(self.year, self.month, 1);
+        let next = if self.month == 12 {
+            NaiveDate::from_ymd_opt(self.year + 1, 1, 1)
+        } else {
+            NaiveDate::from_ymd_opt(self.year, self.month + 1, 1)
+        };
+        match (first, next) {
+            (Some(first), Some(next)) => (next - first).num_days(),
+            _ => 30,
+        }
+    }
 }
 
 /// The period a balance's id names (`…/billingPeriods/YYYYMM/…`), when it names one.
@@ -276,5 +290,7 @@ mod tests {
         );
         assert_eq!(answered_period(Some("/providers/x/balances/b")), None);
         assert_eq!(january.previous().code(), "202512");
+        assert_eq!(january.days(), 31);
+        assert_eq!(Period::parse("202402").unwrap().days(), 29);
     }
 }

@@ -443,3 +443,129 @@ async fn an_answer_for_another_period_is_refused_and_min_judges_only_the_newest(
         "{refused}"
     );
 }
+
+/// One period's answer: its id names the period, as Azure's do.
+fn period_body(code: &str, ending: &str, utilized: &str, hidden: bool) -> String {
+    json!({
+        "id": format!("{}/balanceId1", period_path(code)),
+        "name": "balanceId1",
+        "type": "Microsoft.Consumption/balances",
+        "properties": {
+            "currency": "USD  ", "beginningBalance": 0, "newPurchases": 0, "adjustments": 0,
+            "endingBalance": ending.parse::<f64>().unwrap(),
+            "utilized": utilized.parse::<f64>().unwrap(),
+            "serviceOverage": 0, "priceHidden": hidden
+        }
+    })
+    .to_string()
+}
+
+/// The enrollment as Billing 2024-04-01 has it, ending on `end`.
+async fn ending_on(fake: &Fake, end: &str) {
+    let account = json!({
+        "id": enrollment_id(), "name": ENROLLMENT, "type": "Microsoft.Billing/billingAccounts",
+        "properties": {"agreementType": "EnterpriseAgreement",
+                       "enrollmentDetails": {"startDate": "2025-01-01T00:00:00Z", "endDate": end}}
+    });
+    fake.serve(&enrollment_id(), &account.to_string()).await;
+}
+
+fn on_forecast(fake: &Fake, args: &[&str]) -> Outcome {
+    let mut argv = vec!["--as-of", "2026-12-10", "forecast", "--account", ENROLLMENT];
+    argv.extend_from_slice(args);
+    fake.run(&argv)
+}
+
+/// `forecast --account`: the burn rate is the use of the last three closed periods (hidden
+/// ones skipped) per day; the runway counts from the newest ending balance; `--min-days`
+/// judges the earlier of the runway and the enrollment's end; what is left at the end
+/// expires.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_enrollment_is_forecast_from_its_closed_periods() {
+    let fake = enrollment().await;
+    fake.serve(&current_path(), &period_body("202612", "1000", "95", false))
+        .await;
+    // 202611 is hidden: skipped. 202610 (31 days), 202609 (30), 202608 (31) burn 930 in 92 days.
+    fake.serve(
+        &period_path("202611"),
+        &period_body("202611", "0", "0", true),
+    )
+    .await;
+    fake.serve(
+        &period_path("202610"),
+        &period_body("202610", "1300", "310", false),
+    )
+    .await;
+    fake.serve(
+        &period_path("202609"),
+        &period_body("202609", "1610", "300", false),
+    )
+    .await;
+    fake.serve(
+        &period_path("202608"),
+        &period_body("202608", "1910", "320", false),
+    )
+    .await;
+    ending_on(&fake, "2027-02-08T00:00:00Z").await;
+    let out = on_forecast(&fake, &["--json"]);
+    assert_eq!(out.code, 0, "{out}");
+    let json = out.json();
+    assert_eq!(json["kind"], "eaPrepayment");
+    assert_eq!(json["burnPeriods"], json!(["202610", "202609", "202608"]));
+    // 930 / 92 = 10.1087 a day; 1000 lasts 98 days.
+    assert_eq!(
+        json["burnRatePerDay"],
+        exact(r#"{"value": 10.1087, "currency": "USD"}"#)
+    );
+    assert_eq!(json["runwayDays"], 98);
+    assert_eq!(json["depletionDate"], "2027-03-18");
+    assert_eq!(json["enrollmentEndDate"], "2027-02-08");
+    // 60 days to the end: 1000 - 60 x 10.1087 = 393.478 left, expiring with it.
+    assert_eq!(
+        json["expiringUnused"],
+        exact(r#"{"value": 393.48, "currency": "USD"}"#)
+    );
+
+    let ends_first = on_forecast(&fake, &["--min-days", "70", "-o", "none"]);
+    assert_eq!(ends_first.code, 1, "{ends_first}");
+    assert!(
+        ends_first
+            .stderr
+            .contains("the enrollment ends in 60 days, fewer than 70"),
+        "{ends_first}"
+    );
+    let lasts = on_forecast(
+        &fake,
+        &["--min-days", "60", "--max-unused", "400", "-o", "none"],
+    );
+    assert_eq!(lasts.code, 0, "{lasts}");
+    let unused = on_forecast(&fake, &["--max-unused", "300USD", "-o", "none"]);
+    assert_eq!(unused.code, 1, "{unused}");
+    let window = on_forecast(&fake, &["--window", "30"]);
+    assert_eq!(window.code, 2, "{window}");
+    let table = on_forecast(&fake, &[]);
+    assert!(table.stdout.contains("98 days"), "{table}");
+    assert!(
+        table
+            .stdout
+            .contains("10.11 USD (the use of 2026-10, 2026-09, 2026-08)"),
+        "{table}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_enrollment_with_too_little_history_cannot_be_forecast() {
+    let fake = enrollment().await;
+    fake.serve(&current_path(), &period_body("202612", "1000", "95", false))
+        .await;
+    fake.serve(
+        &period_path("202611"),
+        &period_body("202611", "1100", "300", false),
+    )
+    .await;
+    ending_on(&fake, "2027-02-08T00:00:00Z").await;
+    let out = on_forecast(&fake, &["--min-days", "10"]);
+    assert_eq!(out.code, 6, "{out}");
+    assert!(out.stderr.contains("too little history"), "{out}");
+    assert!(out.stdout.contains("too little history"), "{out}");
+}

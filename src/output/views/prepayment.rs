@@ -2,6 +2,7 @@
 //! Prepayment, one period (a table of its figures and their details) or several (a row per
 //! period, newest first). Hidden prices read "hidden", never 0.
 
+use crate::forecast::prepayment::EaForecast;
 use crate::model::ea::{EaPrepayment, NamedAmount};
 use crate::model::money::Money;
 use crate::output::cell::{Cell, Column};
@@ -173,5 +174,104 @@ impl Record for EaPrepayment {
 
     fn fields<'a>(&'a self, row: &mut Vec<Field<'a>>) {
         prepayment_fields(self, row);
+    }
+}
+
+const FORECAST_COLUMNS: &[Column] = &[Column::text("Forecast"), Column::text("Value")];
+
+fields! {
+    /// An enrollment's forecast in csv.
+    const FORECAST_FIELDS;
+    fn forecast_fields<'a>(forecast: &'a EaForecast) {
+        "kind" => flat::str(forecast.kind),
+        "account" => flat::str(&forecast.account),
+        "asOf" => Some(forecast.as_of.to_string().into()),
+        "period" => flat::str(&forecast.period),
+        "currency" => flat::text(&forecast.currency),
+        "endingBalance" => forecast.ending_balance.as_ref().map(|a| a.value.to_string().into()),
+        "burnPeriods" => Some(forecast.burn_periods.join(" ").into()),
+        "burnRatePerDay" => forecast.burn_rate_per_day.as_ref().map(|a| a.value.to_string().into()),
+        "tooLittleHistory" => flat::flag(Some(forecast.too_little_history)),
+        "runwayDays" => forecast.runway_days.map(|d| d.to_string().into()),
+        "depletionDate" => forecast.depletion_date.map(|d| d.to_string().into()),
+        "enrollmentEndDate" => forecast.enrollment_end_date.map(|d| d.to_string().into()),
+        "expiringUnused" => forecast.expiring_unused.as_ref().map(|a| a.value.to_string().into()),
+    }
+}
+
+impl View for EaForecast {
+    fn blocks(&self) -> Vec<Block<'_>> {
+        let title = format!(
+            "Enrollment: {} ({}), Azure Prepayment forecast as of {}",
+            self.account_display_name
+                .as_deref()
+                .unwrap_or(&self.account),
+            self.account,
+            self.as_of
+        );
+        let shown = |code: &str| match (code.get(..4), code.get(4..)) {
+            (Some(year), Some(month)) => format!("{year}-{month}"),
+            _ => code.to_string(),
+        };
+        let amount = |a: &Option<crate::model::amount::Amount>| {
+            a.as_ref().map_or_else(|| "-".to_string(), |a| a.rounded())
+        };
+        let burn = if self.too_little_history {
+            format!(
+                "too little history ({} readable closed periods; 3 are needed)",
+                self.burn_periods.len()
+            )
+        } else {
+            format!(
+                "{} (the use of {})",
+                amount(&self.burn_rate_per_day),
+                self.burn_periods
+                    .iter()
+                    .map(|p| shown(p))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        };
+        let runway = match (self.runway_days, self.too_little_history) {
+            (_, true) => "-".to_string(),
+            (Some(days), _) => format!("{days} days"),
+            (None, _) => "no depletion in sight".to_string(),
+        };
+        let day =
+            |d: Option<chrono::NaiveDate>| d.map_or_else(|| "-".to_string(), |d| d.to_string());
+        let rows: Vec<(String, String)> = vec![
+            (
+                format!("Ending balance ({})", shown(&self.period)),
+                amount(&self.ending_balance),
+            ),
+            ("Burn rate per day".into(), burn),
+            ("Runway".into(), runway),
+            ("Runs out on".into(), day(self.depletion_date)),
+            ("Enrollment ends on".into(), day(self.enrollment_end_date)),
+            (
+                "Left when it ends (expires)".into(),
+                amount(&self.expiring_unused),
+            ),
+        ];
+        vec![
+            Block::Line(title),
+            Block::Table(TableBlock {
+                retitle: None,
+                columns: FORECAST_COLUMNS,
+                rows: rows
+                    .into_iter()
+                    .map(|(label, value)| vec![Cell::owned(label), Cell::owned(value)])
+                    .collect(),
+            }),
+        ]
+    }
+
+    fn flat(&self) -> FlatTable<'_> {
+        let mut row = Vec::with_capacity(FORECAST_FIELDS.len());
+        forecast_fields(self, &mut row);
+        FlatTable {
+            header: FORECAST_FIELDS,
+            rows: vec![row],
+        }
     }
 }

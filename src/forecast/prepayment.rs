@@ -1,0 +1,140 @@
+//! The forecast of an Enterprise Agreement enrollment's Azure Prepayment: the burn rate is
+//! what the last three closed, not hidden periods used (`utilized`) per day; the runway and
+//! the day it runs out are counted from the newest ending balance; what is left when the
+//! enrollment ends expires with it.
+
+use super::{MAX_RUNWAY_DAYS, RATE_DECIMALS};
+use crate::model::amount::Amount;
+use crate::model::ea::{EaPrepayment, Period};
+use chrono::{Duration, NaiveDate};
+use rust_decimal::prelude::ToPrimitive;
+use rust_decimal::Decimal;
+use serde::{Serialize, Serializer};
+
+/// How many closed periods the burn rate is taken over.
+pub(crate) const BURN_PERIODS: usize = 3;
+
+/// The forecast of one enrollment, as `--json` prints it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EaForecast {
+    pub(crate) kind: &'static str,
+    pub(crate) account: String,
+    #[serde(skip)]
+    pub(crate) account_display_name: Option<String>,
+    #[serde(serialize_with = "iso_day")]
+    pub(crate) as_of: NaiveDate,
+    /// The newest period read: its ending balance is what the runway is counted from.
+    pub(crate) period: String,
+    pub(crate) currency: Option<String>,
+    pub(crate) ending_balance: Option<Amount>,
+    /// The closed periods the burn rate is taken over, newest first.
+    pub(crate) burn_periods: Vec<String>,
+    /// `None` with too little history (fewer than three readable closed periods).
+    pub(crate) burn_rate_per_day: Option<Amount>,
+    pub(crate) too_little_history: bool,
+    /// Whole days the ending balance lasts at the burn rate; `None` without a rate or with a
+    /// rate of zero ("no depletion in sight").
+    pub(crate) runway_days: Option<i64>,
+    #[serde(serialize_with = "iso_day_or_null")]
+    pub(crate) depletion_date: Option<NaiveDate>,
+    /// The day the enrollment ends (its prepayment ends with it), when it says.
+    #[serde(serialize_with = "iso_day_or_null")]
+    pub(crate) enrollment_end_date: Option<NaiveDate>,
+    /// The ending balance left on the enrollment's end day at the burn rate: it expires.
+    pub(crate) expiring_unused: Option<Amount>,
+}
+
+fn iso_day<S: Serializer>(day: &NaiveDate, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&day.to_string())
+}
+
+fn iso_day_or_null<S: Serializer>(day: &Option<NaiveDate>, s: S) -> Result<S::Ok, S::Error> {
+    match day {
+        Some(day) => s.serialize_str(&day.to_string()),
+        None => s.serialize_none(),
+    }
+}
+
+/// The forecast from `records` (newest first, the newest being the open period's), as of
+/// `as_of`, for an enrollment ending on `end`.
+pub(crate) fn forecast(
+    records: &[EaPrepayment],
+    open: Period,
+    as_of: NaiveDate,
+    end: Option<NaiveDate>,
+) -> EaForecast {
+    let newest = records.first();
+    let currency = newest.and_then(|r| r.currency.clone());
+    let ending_balance =
+        newest.and_then(|r| Amount::of(r.ending_balance.as_ref(), currency.as_deref()));
+    // Closed periods (before the open one), not hidden, with a stated use: the newest three.
+    let burn: Vec<&EaPrepayment> = records
+        .iter()
+        .filter(|r| Period::parse(&r.period).is_ok_and(|p| p < open))
+        .filter(|r| !r.price_hidden && r.utilized.as_ref().is_some_and(|u| u.value.is_some()))
+        .take(BURN_PERIODS)
+        .collect();
+    let too_little_history = burn.len() < BURN_PERIODS;
+    let burn_rate_per_day = (!too_little_history).then(|| {
+        let used: Decimal = burn
+            .iter()
+            .filter_map(|r| r.utilized.as_ref().and_then(|u| u.value))
+            .sum();
+        let days: i64 = burn
+            .iter()
+            .filter_map(|r| Period::parse(&r.period).ok())
+            .map(Period::days)
+            .sum();
+        let mut per_day = used
+            .max(Decimal::ZERO)
+            .checked_div(Decimal::from(days.max(1)))
+            .unwrap_or(Decimal::ZERO)
+            .round_dp(RATE_DECIMALS);
+        per_day.rescale(RATE_DECIMALS);
+        Amount::new(per_day, currency.as_deref())
+    });
+    let (runway_days, depletion_date) = match (&ending_balance, &burn_rate_per_day) {
+        (Some(balance), _) if balance.value <= Decimal::ZERO => (Some(0), Some(as_of)),
+        (Some(balance), Some(rate)) if !rate.value.is_zero() => {
+            let days = balance
+                .value
+                .checked_div(rate.value)
+                .map(|d| d.floor())
+                .and_then(|d| d.to_i64())
+                .filter(|d| *d <= MAX_RUNWAY_DAYS);
+            (
+                days,
+                days.and_then(|d| as_of.checked_add_signed(Duration::days(d))),
+            )
+        }
+        _ => (None, None),
+    };
+    let expiring_unused = match (&ending_balance, &burn_rate_per_day, end) {
+        (Some(balance), Some(rate), Some(end)) => {
+            let days_left = (end - as_of).num_days().max(0);
+            let spent = rate.value.checked_mul(Decimal::from(days_left));
+            spent.map(|spent| {
+                let left = (balance.value - spent).max(Decimal::ZERO);
+                Amount::new(left.round_dp(2), currency.as_deref())
+            })
+        }
+        _ => None,
+    };
+    EaForecast {
+        kind: "eaPrepayment",
+        account: newest.map(|r| r.account.clone()).unwrap_or_default(),
+        account_display_name: newest.and_then(|r| r.account_display_name.clone()),
+        as_of,
+        period: newest.map(|r| r.period.clone()).unwrap_or_default(),
+        currency,
+        ending_balance,
+        burn_periods: burn.iter().map(|r| r.period.clone()).collect(),
+        burn_rate_per_day,
+        too_little_history,
+        runway_days,
+        depletion_date,
+        enrollment_end_date: end,
+        expiring_unused,
+    }
+}
