@@ -503,6 +503,11 @@ pub(crate) struct ReportArgs {
     /// never covers (one Cost Management query per profile, one at a time)
     #[arg(long)]
     pub(crate) spend: bool,
+
+    /// Also read each billing profile's payments on account (money paid and not yet applied
+    /// to invoices: not credit, never in a balance or a check), at the same time
+    #[arg(long)]
+    pub(crate) details: bool,
 }
 
 #[derive(Debug, Args)]

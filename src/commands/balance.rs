@@ -213,7 +213,7 @@ fn with_spending_limit(
 /// Payments on account beside the balance, or why they are left out: a 403 or 404 only
 /// with `-v` (not every role reads them, not every profile has them), anything else in a
 /// note. The balance never depends on them.
-fn with_payments(
+pub(super) fn with_payments(
     summary: &mut BalanceSummary,
     payments: crate::arm::error::ArmResult<Option<PaymentsOnAccount>>,
 ) {

@@ -37,7 +37,7 @@ pub(crate) async fn run(context: &Context, args: ReportArgs) -> Result<()> {
     // With --verify, the checks of Azure's figures are made from the same reads; with
     // --spend, one Cost Management query per profile beside them (one at a time: the quota
     // is the tenant's). Without either, nothing more is read.
-    let (verify, spend) = (args.verify, args.spend);
+    let (verify, spend, details) = (args.verify, args.spend, args.details);
     let one_query = tokio::sync::Semaphore::new(1);
     let spent = std::sync::Mutex::new(Vec::<SpentOf>::new());
     let resolved = resolve::read(context, &selection, async |client, scope| {
@@ -50,11 +50,23 @@ pub(crate) async fn run(context: &Context, args: ReportArgs) -> Result<()> {
                 Ok(None)
             }
         };
-        let (read, costs) = tokio::join!(
+        // `--details`: a billing profile's payments on account, read at the same time.
+        let payments = async {
+            if details && scope.kind() == crate::model::scope::ScopeKind::BillingProfile {
+                Some(crate::arm::billing::payments_on_account(client, &scope.scope).await)
+            } else {
+                None
+            }
+        };
+        let (read, costs, payments) = tokio::join!(
             read_with_events(client, scope.clone(), as_of, window),
-            costs
+            costs,
+            payments
         );
-        let (forecast, events) = read?;
+        let (mut forecast, events) = read?;
+        if let Some(payments) = payments {
+            super::balance::with_payments(&mut forecast.inputs.balance, payments);
+        }
         if let Some(costs) = costs? {
             if let Ok(mut all) = spent.lock() {
                 all.push(SpentOf {
@@ -102,7 +114,17 @@ pub(crate) async fn run(context: &Context, args: ReportArgs) -> Result<()> {
     // Every check of every profile, by name. A check that cannot be made for one profile is
     // that profile's result, not the end of the page.
     let check = |result: &ProfileForecast| {
+        // Any check on a disabled profile fails, alone, saying why (as in `balance`).
+        if expiring_within.is_some() {
+            let standing = checks::profile_standing(&result.inputs.balance.standing());
+            if standing != checks::Outcome::Passed {
+                return vec![("status", standing)];
+            }
+        }
         let mut outcomes = forecast_checks.check(result);
+        if outcomes.iter().any(|(name, _)| *name == "status") {
+            return outcomes;
+        }
         // The checks of Azure's figures that failed or could not be made join the page's.
         let id = result.billing_profile.id();
         outcomes.extend(

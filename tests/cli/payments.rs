@@ -198,3 +198,28 @@ fn the_demo_shows_payments_on_account_with_details() {
     let plain = on_demo_day(&["balance", "-p", "Development"]);
     assert!(!plain.stdout.contains("Payments on account"), "{plain}");
 }
+
+/// `report --details` reads payments on account beside the report's reads and shows them
+/// under the balance; without `--details` they are not asked for.
+#[test]
+fn the_report_shows_payments_on_account_with_details() {
+    let page = on_demo_day(&["report", "-p", "Development", "--details"]);
+    assert_eq!(page.code, 0, "{page}");
+    assert!(
+        page.stdout
+            .contains("Payments on account (not credit): 1,250.00 USD"),
+        "{page}"
+    );
+    let json = on_demo_day(&["report", "-p", "Development", "--details", "--json"]).json();
+    assert_eq!(
+        json["profiles"][0]["inputs"]["balance"]["paymentsOnAccount"]["amount"],
+        exact(r#"{"value": 1250.00, "currency": "USD"}"#)
+    );
+    let plain = on_demo_day(&["report", "-p", "Development", "--json"]).json();
+    assert!(
+        plain["profiles"][0]["inputs"]["balance"]
+            .get("paymentsOnAccount")
+            .is_none(),
+        "{plain}"
+    );
+}

@@ -363,7 +363,7 @@ impl Record for ProfileRow<BalanceSummary> {
 
 /// `balance --details`: money paid on account, said to be no credit, on a line of its own
 /// under the balance (never a row of it).
-fn payments_line(payments: &PaymentsOnAccount) -> String {
+pub(super) fn payments_line(payments: &PaymentsOnAccount) -> String {
     let amount = payments
         .amount
         .as_ref()

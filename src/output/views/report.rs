@@ -123,6 +123,17 @@ impl View for Report {
                     ],
                 ],
             }));
+            // A status other than active, and (`--details`) payments on account, which are
+            // not credit: lines of their own under the balance, never rows of it.
+            let standing = summary.standing();
+            if let Some(status) = standing.not_active() {
+                blocks.push(Block::Line(String::new()));
+                blocks.push(Block::Line(format!("Status: {status}")));
+            }
+            if let Some(payments) = &summary.payments_on_account {
+                blocks.push(Block::Line(String::new()));
+                blocks.push(Block::Line(super::balance::payments_line(payments)));
+            }
             blocks.push(Block::Line(String::new()));
             blocks.push(Block::Table(TableBlock {
                 retitle: None,
