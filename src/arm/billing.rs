@@ -8,7 +8,7 @@
 
 use super::client::{conversion_error, ArmClient, Expected};
 use super::error::ArmResult;
-use crate::model::domain::{BillingAccount, BillingProfile, PaymentsOnAccount};
+use crate::model::domain::{present, BillingAccount, BillingProfile, PaymentsOnAccount};
 use crate::model::scope::{Scope, ScopeKind};
 use crate::model::wire;
 use futures::stream::{self, StreamExt, TryStreamExt};
@@ -57,6 +57,22 @@ async fn complete_account(
         }) => (list, !has_more_results),
         Some(wire::ExpandedProfiles::Page { value: None, .. }) | None => (Vec::new(), false),
     };
+    // A record of another kind among the expanded profiles (an invoice section) is refused
+    // as it is on the profile listing: never taken for a profile.
+    const PROFILE_TYPE: &str = "Microsoft.Billing/billingAccounts/billingProfiles";
+    if let Some(other) = expanded
+        .iter()
+        .filter_map(|profile| profile.record_type.as_deref())
+        .find(|kind| !kind.eq_ignore_ascii_case(PROFILE_TYPE))
+    {
+        return Err(conversion_error(
+            "billing account",
+            format!(
+                "the billingProfiles of account {} hold a {other} record where {PROFILE_TYPE} was asked for",
+                raw.id
+            ),
+        ));
+    }
     // An account the principal cannot read would only answer 403 to a profile listing.
     let readable = p.has_read_access.is_none_or(|b| b.0);
     let profiles = if complete || !is_mca || !readable {
@@ -73,10 +89,11 @@ async fn complete_account(
     Ok(BillingAccount {
         id: raw.id,
         name: raw.name,
-        display_name: p.display_name,
-        agreement_type: p.agreement_type,
-        account_type: p.account_type,
-        account_status: p.account_status,
+        // Blank text is null, as in every record.
+        display_name: present(p.display_name),
+        agreement_type: present(p.agreement_type),
+        account_type: present(p.account_type),
+        account_status: present(p.account_status),
         has_credits: is_mca,
         billing_profiles: profiles.into_iter().map(BillingProfile::from).collect(),
     })

@@ -174,3 +174,38 @@ fn limits_on(accounts: &Value) -> usize {
         })
         .count()
 }
+
+/// A record of another kind inside an expanded `billingProfiles` (an invoice section) is
+/// refused, as on the profile listing, never taken for a profile; agreement types match in
+/// any case.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_invoice_section_among_expanded_profiles_is_refused() {
+    let fake = Fake::start().await;
+    let mut body: Value = serde_json::from_str(&accounts_body(&[(
+        ACCOUNT,
+        "Contoso",
+        &[(DEV_PROFILE, "Development", "USD")],
+    )]))
+    .unwrap();
+    body["value"][0]["properties"]["agreementType"] = "microsoftcustomeragreement".into();
+    body["value"][0]["properties"]["displayName"] = " ".into();
+    let kind = "/value/0/properties/billingProfiles/value/0/type";
+    if let Some(kind) = body.pointer_mut(kind) {
+        *kind = "Microsoft.Billing/billingAccounts/billingProfiles/invoiceSections".into();
+    }
+    fake.accounts(&body.to_string()).await;
+    let out = fake.run(&["accounts"]);
+    assert_ne!(out.code, 0, "{out}");
+    assert!(out.stderr.contains("invoiceSections record"), "{out}");
+
+    let good = Fake::start().await;
+    if let Some(kind) = body.pointer_mut(kind) {
+        *kind = "Microsoft.Billing/billingAccounts/billingProfiles".into();
+    }
+    good.accounts(&body.to_string()).await;
+    let out = good.run(&["accounts", "--json"]);
+    assert_eq!(out.code, 0, "{out}");
+    assert_eq!(out.json()[0]["hasCredits"], true, "{out}");
+    // Blank text is null.
+    assert_eq!(out.json()[0]["displayName"], Value::Null, "{out}");
+}
