@@ -355,6 +355,11 @@ pub(crate) struct BalanceArgs {
     #[arg(long, value_name = "N")]
     pub(crate) periods: Option<String>,
 
+    /// Every Enterprise Agreement enrollment this sign-in sees: its Azure Prepayment in the
+    /// current period, a row each (an enrollment that cannot be read is a row saying why)
+    #[arg(long, conflicts_with_all = ["profile", "account", "customer", "all_customers", "customers_from", "period", "periods"])]
+    pub(crate) all_enrollments: bool,
+
     #[command(flatten)]
     pub(crate) sweep: SweepArgs,
 }

@@ -1046,6 +1046,11 @@ pub(crate) async fn account_listed(
     Ok((scope, listed))
 }
 
+/// Every billing account this sign-in sees, from the cache when it holds them.
+pub(crate) async fn listed_accounts(context: &Context) -> Result<Vec<BillingAccount>> {
+    Ok(known_accounts(context).await?.0)
+}
+
 /// The billing account `query` names in the cached listing, with its listing; `None` when
 /// nothing is cached or nothing matches. Never asks Azure.
 pub(crate) async fn cached_account(

@@ -24,6 +24,9 @@ const SERVED: Served = Served {
 };
 
 pub(crate) async fn run(context: &Context, args: BalanceArgs) -> Result<()> {
+    if args.all_enrollments {
+        return super::prepayment::all_enrollments(context, &args).await;
+    }
     // `--account` names an Enterprise Agreement enrollment: its Azure Prepayment (an MCA
     // account is refused after the lookup, which says what it is).
     if let (Some(query), false) = (&args.scope.account, args.scope.all_customers) {

@@ -13,7 +13,8 @@ use crate::cli::BalanceArgs;
 use crate::context::Context;
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::domain::{BillingAccount, ScopeRef};
-use crate::model::ea::{answered_period, EaPrepayment, Period};
+use crate::model::ea::{answered_period, EaPrepayment, EnrollmentRow, Period};
+use crate::model::row::RowError;
 use crate::resolve;
 use futures::StreamExt;
 
@@ -330,5 +331,98 @@ pub(crate) async fn forecast(
     }
     let ledger = Ledger::of_one("enrollment", read.scope.label(), outcomes)?;
     context.printer.emit(&outlook)?;
+    settle::<()>(context, &[], &ledger)
+}
+
+/// `credits balance --all-enrollments`: the current period of every Enterprise Agreement
+/// enrollment listed, read at once (bounded), a row each in listing order; `--min` judges
+/// each row in its own currency.
+pub(crate) async fn all_enrollments(context: &Context, args: &BalanceArgs) -> Result<()> {
+    if args.scope.all {
+        return Err(Error::usage(
+            "--all and --all-enrollments write different records (a billing profile's balance, an enrollment's Azure Prepayment): run credits balance --all and credits balance --all-enrollments",
+        ));
+    }
+    refuse_for_enrollment(&[
+        ("--exclude", !args.scope.exclude.is_empty()),
+        ("--resume", args.sweep.resume.is_some()),
+        ("--details", args.details),
+        ("--expiring-within", args.expiring_within.is_some()),
+    ])?;
+    let minimum = Thresholds::parse("--min", &args.min)?;
+    let current = Period::of(context.settings.as_of.value);
+    let enrollments: Vec<BillingAccount> = resolve::listed_accounts(context)
+        .await?
+        .into_iter()
+        .filter(|account| {
+            account
+                .agreement_type
+                .as_deref()
+                .is_some_and(|a| a.eq_ignore_ascii_case(EA_AGREEMENT))
+        })
+        .collect();
+    if enrollments.is_empty() {
+        context
+            .printer
+            .note("this sign-in sees no Enterprise Agreement enrollment");
+    }
+    let client = context.client().await?;
+    let reads = enrollments.iter().map(|account| async move {
+        let result = async {
+            let scope = crate::model::scope::Scope::parse(&account.id).map_err(|e| {
+                Error::unavailable(format!("Azure listed an enrollment badly: {e}"))
+            })?;
+            match ea_balance(client, &scope, None).await {
+                Ok(Some(raw)) => {
+                    let label = answered_period(raw.id.as_deref()).unwrap_or(current);
+                    EaPrepayment::from_wire(&account.name, account.display_name.clone(), label, raw)
+                        .map_err(|e| Error::from(conversion_error("Azure Prepayment", e)))
+                }
+                Ok(None) => Err(Error::new(
+                    ErrorKind::NotFound,
+                    format!(
+                        "enrollment {} has no Azure Prepayment balance for {}",
+                        account.name,
+                        current.code()
+                    ),
+                )),
+                Err(error) => Err(forbidden_named(error)),
+            }
+        }
+        .await;
+        EnrollmentRow {
+            account: account.name.clone(),
+            account_display_name: account.display_name.clone(),
+            result: result.map_err(RowError::from),
+        }
+    });
+    let rows: Vec<EnrollmentRow> = futures::stream::iter(reads)
+        .buffered(client.concurrency().clamp(1, 8))
+        .collect()
+        .await;
+    // A bare --min among several currencies (or an amount in a currency no enrollment is
+    // in) is refused before anything is printed.
+    if let Some(minimum) = &minimum {
+        let currencies: std::collections::BTreeSet<String> = rows
+            .iter()
+            .filter_map(|r| r.result.as_ref().ok())
+            .filter_map(|p| p.currency.clone())
+            .collect();
+        let complete = rows.iter().all(|r| r.result.is_ok());
+        minimum.fit(&currencies, "enrollment", complete)?;
+    }
+    let mut ledger = Ledger::many("enrollment", rows.len());
+    for row in &rows {
+        let subject = row.account_display_name.as_deref().unwrap_or(&row.account);
+        let outcomes = match (&row.result, &minimum) {
+            (Ok(period), Some(minimum)) => {
+                vec![("--min", prepayment::min_prepayment(period, minimum))]
+            }
+            (Ok(_), None) => Vec::new(),
+            (Err(error), _) => vec![("read", Outcome::Unread(error.kind, error.message.clone()))],
+        };
+        ledger.record_all(subject, outcomes);
+    }
+    context.printer.emit_list(&rows)?;
     settle::<()>(context, &[], &ledger)
 }

@@ -4,6 +4,7 @@
 
 use super::domain::{present, ConvertError};
 use super::money::{Money, WireDecimal};
+use super::row::RowError;
 use super::wire::{ArmRecord, LenientBool, LenientString, RecordType};
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -261,6 +262,61 @@ impl EaPrepayment {
             billing_frequency: present(p.billing_frequency.map(|f| f.0)),
             overage_refund: amount("overageRefund", p.overage_refund)?,
         })
+    }
+}
+
+/// One enrollment of `balance --all-enrollments`: its current period, or why it could not
+/// be read. Its JSON is the period's record with `outcome` (and `error` when unread).
+#[derive(Debug, Clone)]
+pub(crate) struct EnrollmentRow {
+    pub(crate) account: String,
+    pub(crate) account_display_name: Option<String>,
+    pub(crate) result: Result<EaPrepayment, RowError>,
+}
+
+impl EnrollmentRow {
+    /// `ok`, `forbidden`, `notFound` or `failed`.
+    pub(crate) fn outcome(&self) -> &'static str {
+        match &self.result {
+            Ok(_) => "ok",
+            Err(error) => error.outcome(),
+        }
+    }
+}
+
+impl Serialize for EnrollmentRow {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Read<'a> {
+            #[serde(flatten)]
+            period: &'a EaPrepayment,
+            outcome: &'static str,
+        }
+        #[derive(Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Unread<'a> {
+            kind: &'static str,
+            account: &'a str,
+            period: Option<&'a str>,
+            outcome: &'static str,
+            error: &'a RowError,
+        }
+        match &self.result {
+            Ok(period) => Read {
+                period,
+                outcome: "ok",
+            }
+            .serialize(s),
+            Err(error) => Unread {
+                kind: "eaPrepayment",
+                account: &self.account,
+                period: None,
+                outcome: self.outcome(),
+                error,
+            }
+            .serialize(s),
+        }
     }
 }
 

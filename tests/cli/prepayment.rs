@@ -569,3 +569,51 @@ async fn an_enrollment_with_too_little_history_cannot_be_forecast() {
     assert!(out.stderr.contains("too little history"), "{out}");
     assert!(out.stdout.contains("too little history"), "{out}");
 }
+
+/// `balance --all-enrollments`: a row per enrollment listed, the current period of each;
+/// one that cannot be read is a row saying why and decides the exit code; MCA accounts are
+/// not enrollments.
+#[tokio::test(flavor = "multi_thread")]
+async fn every_enrollment_is_a_row() {
+    let fake = Fake::start().await;
+    let other = "654321";
+    let accounts = json!({"value": [
+        {"id": enrollment_id(), "name": ENROLLMENT, "type": "Microsoft.Billing/billingAccounts",
+         "properties": {"displayName": "Contoso EA", "agreementType": "EnterpriseAgreement"}},
+        {"id": format!("{ACCOUNTS_PATH}/{other}"), "name": other,
+         "type": "Microsoft.Billing/billingAccounts",
+         "properties": {"displayName": "Fabrikam EA", "agreementType": "enterpriseagreement"}},
+        {"id": format!("{ACCOUNTS_PATH}/{ACCOUNT}"), "name": ACCOUNT,
+         "type": "Microsoft.Billing/billingAccounts",
+         "properties": {"displayName": "Contoso MCA", "agreementType": "MicrosoftCustomerAgreement",
+                        "billingProfiles": {"hasMoreResults": false, "value": []}}}
+    ]});
+    fake.accounts(&accounts.to_string()).await;
+    fake.serve(&current_path(), &period_body("202612", "1000", "95", false))
+        .await;
+    forbid(
+        &fake,
+        &format!("{ACCOUNTS_PATH}/{other}/providers/Microsoft.Consumption/balances"),
+    )
+    .await;
+    let out = fake.run(&[
+        "--as-of",
+        "2026-12-10",
+        "balance",
+        "--all-enrollments",
+        "--json",
+    ]);
+    assert_eq!(out.code, 4, "{out}");
+    let rows = out.json();
+    assert_eq!(rows.as_array().map(Vec::len), Some(2), "{out}");
+    assert_eq!(rows[0]["account"], ENROLLMENT);
+    assert_eq!(rows[0]["outcome"], "ok");
+    assert_eq!(rows[0]["endingBalance"]["value"].to_string(), "1000.0");
+    assert_eq!(rows[1]["account"], other);
+    assert_eq!(rows[1]["outcome"], "forbidden");
+    assert_eq!(rows[1]["error"]["exitCode"], 4);
+    let table = fake.run(&["--as-of", "2026-12-10", "balance", "--all-enrollments"]);
+    assert!(table.stdout.contains("error: "), "{table}");
+    let both = fake.run(&["balance", "--all", "--all-enrollments"]);
+    assert_eq!(both.code, 2, "{both}");
+}

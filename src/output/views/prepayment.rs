@@ -3,7 +3,7 @@
 //! period, newest first). Hidden prices read "hidden", never 0.
 
 use crate::forecast::prepayment::EaForecast;
-use crate::model::ea::{EaPrepayment, NamedAmount};
+use crate::model::ea::{EaPrepayment, EnrollmentRow, NamedAmount};
 use crate::model::money::Money;
 use crate::output::cell::{Cell, Column};
 use crate::output::flat::{self, Field, FlatTable};
@@ -272,6 +272,93 @@ impl View for EaForecast {
         FlatTable {
             header: FORECAST_FIELDS,
             rows: vec![row],
+        }
+    }
+}
+
+table! {
+    const ENROLLMENT_COLUMNS;
+    fn enrollment_cells<'a>(row: &'a EnrollmentRow) {
+        Column::prose("Enrollment") => {
+            Cell::owned(row.account_display_name.as_deref().unwrap_or(&row.account))
+        },
+        Column::text("Number").optional(2) => Cell::owned(row.account.as_str()),
+        Column::text("Period") => match &row.result {
+            Ok(period) => Cell::owned(period.period_shown()),
+            Err(_) => Cell::Text(None),
+        },
+        Column::money("Used").optional(1) => match &row.result {
+            Ok(period) => figure(period, &period.utilized),
+            Err(_) => Cell::Money(None),
+        },
+        Column::money("Ending") => match &row.result {
+            Ok(period) => figure(period, &period.ending_balance)
+                .toned(tone::balance(period.ending_balance.as_ref())),
+            Err(_) => Cell::Money(None),
+        },
+        Column::text("Note") => match &row.result {
+            Ok(period) if period.price_hidden => Cell::owned("prices hidden"),
+            Ok(_) => Cell::Blank,
+            Err(error) => Cell::owned(format!("error: {}", error.kind.short_name())),
+        },
+    }
+}
+
+/// `balance --all-enrollments` in csv: a period's columns, then the row's outcome.
+const ENROLLMENT_FIELDS: &[&str] = &[
+    "kind",
+    "account",
+    "period",
+    "currency",
+    "beginningBalance",
+    "newPurchases",
+    "adjustments",
+    "utilized",
+    "endingBalance",
+    "serviceOverage",
+    "chargesBilledSeparately",
+    "totalOverage",
+    "azureMarketplaceServiceCharges",
+    "priceHidden",
+    "totalUsage",
+    "billingFrequency",
+    "overageRefund",
+    "outcome",
+    "errorExitCode",
+    "errorMessage",
+];
+
+/// `balance --all-enrollments`: a row per enrollment, its current period or why not.
+impl Record for EnrollmentRow {
+    fn columns() -> &'static [Column] {
+        ENROLLMENT_COLUMNS
+    }
+
+    fn cells<'a>(&'a self, cells: &mut Vec<Cell<'a>>) {
+        enrollment_cells(self, cells);
+    }
+
+    fn header() -> &'static [&'static str] {
+        ENROLLMENT_FIELDS
+    }
+
+    fn fields<'a>(&'a self, row: &mut Vec<Field<'a>>) {
+        match &self.result {
+            Ok(period) => prepayment_fields(period, row),
+            Err(_) => {
+                row.push(flat::str("eaPrepayment"));
+                row.push(flat::str(&self.account));
+                // The period's other columns are empty for a row that was not read.
+                row.extend((2..PREPAYMENT_FIELDS.len()).map(|_| None));
+            }
+        }
+        row.push(flat::str(self.outcome()));
+        match &self.result {
+            Ok(_) => row.extend([None, None]),
+            Err(error) => {
+                row.push(Some(error.exit_code.to_string().into()));
+                row.push(Some(error.message.as_str().into()));
+            }
         }
     }
 }
