@@ -95,27 +95,68 @@ pub(crate) fn enrollment_ends(
 }
 
 /// `--min-days DAYS` for an enrollment: the earlier of the runway and the enrollment's end
-/// must be at least DAYS away.
+/// must be at least DAYS away. A runway shorter than DAYS fails whatever the end; otherwise an
+/// end that is unknown, or a balance that is hidden or missing, cannot be judged.
 pub(crate) fn min_days(forecast: &EaForecast, days: i64) -> Outcome {
     if forecast.too_little_history {
         return too_little_history("--min-days");
     }
-    let to_end = forecast
-        .enrollment_end_date
-        .map(|end| (end - forecast.as_of).num_days().max(0));
-    let (left, why) = match (forecast.runway_days, to_end) {
-        (Some(runway), Some(end)) if end < runway => (end, "the enrollment ends"),
-        (Some(runway), _) => (runway, "the prepayment runs out"),
-        (None, Some(end)) => (end, "the enrollment ends"),
-        (None, None) => return Outcome::Passed,
+    if forecast.ending_balance.is_none() {
+        return unknown_balance("--min-days", forecast);
+    }
+    if let Some(runway) = forecast.runway_days.filter(|runway| *runway < days) {
+        return Outcome::Failed(format!(
+            "enrollment {}: the prepayment runs out in {runway} days, fewer than {days}",
+            forecast.account
+        ));
+    }
+    let Some(end) = forecast.enrollment_end_date else {
+        return unknown_end("--min-days", forecast);
     };
-    if left >= days {
-        Outcome::Passed
-    } else {
+    let to_end = (end - forecast.as_of).num_days().max(0);
+    if to_end < days {
         Outcome::Failed(format!(
-            "enrollment {}: {why} in {left} days, fewer than {days}",
+            "enrollment {}: the enrollment ends in {to_end} days, fewer than {days}",
             forecast.account
         ))
+    } else {
+        Outcome::Passed
+    }
+}
+
+/// The newest ending balance is unknown: hidden prices, or no answer for the open period.
+fn unknown_balance(flag: &str, forecast: &EaForecast) -> Outcome {
+    let why = if forecast.price_hidden {
+        "its prices are hidden (priceHidden)"
+    } else {
+        "Azure stated no ending balance for its open period"
+    };
+    Outcome::Unread(
+        ErrorKind::Unavailable,
+        format!(
+            "{flag} cannot be checked for enrollment {}: {why}",
+            forecast.account
+        ),
+    )
+}
+
+/// The enrollment's end is unknown: with the read's own failure when it could not be read.
+fn unknown_end(flag: &str, forecast: &EaForecast) -> Outcome {
+    match &forecast.end_unread {
+        Some((kind, why)) => Outcome::Unread(
+            *kind,
+            format!(
+                "{flag} cannot be checked: the end date of enrollment {} could not be read: {why}",
+                forecast.account
+            ),
+        ),
+        None => Outcome::Unread(
+            ErrorKind::Unavailable,
+            format!(
+                "{flag} cannot be checked: enrollment {} does not say when it ends (no enrollmentDetails.endDate)",
+                forecast.account
+            ),
+        ),
     }
 }
 
@@ -124,14 +165,11 @@ pub(crate) fn max_unused(forecast: &EaForecast, maximum: &Thresholds) -> Outcome
     if forecast.too_little_history {
         return too_little_history("--max-unused");
     }
+    if forecast.ending_balance.is_none() {
+        return unknown_balance("--max-unused", forecast);
+    }
     let Some(unused) = &forecast.expiring_unused else {
-        return Outcome::Unread(
-            ErrorKind::Unavailable,
-            format!(
-                "--max-unused cannot be checked: enrollment {} does not say when it ends, or stated no ending balance",
-                forecast.account
-            ),
-        );
+        return unknown_end("--max-unused", forecast);
     };
     let maximum = match maximum.for_currency(unused.currency()) {
         Threshold::Amount(amount) => {

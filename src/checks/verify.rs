@@ -898,12 +898,11 @@ pub(crate) fn ea_ledger(
             figure("adjustments", &period.adjustments)?,
             figure("utilized", &period.utilized)?,
             figure("endingBalance", &period.ending_balance)?,
-            // Missing overage is none.
-            amount_of(&period.service_overage, currency)
-                .unwrap_or_else(|| Amount::new(Decimal::ZERO, currency)),
         ))
     })();
-    let (beginning, purchases, adjustments, utilized, ending, overage) = match read {
+    // A missing overage is unknown, not 0: only its own row cannot be checked.
+    let overage = figure("serviceOverage", &period.service_overage);
+    let (beginning, purchases, adjustments, utilized, ending) = match read {
         Ok(figures) => figures,
         Err(why) => {
             return vec![subject.finding(
@@ -945,12 +944,15 @@ pub(crate) fn ea_ledger(
             otherwise,
             format!("{shown}: beginningBalance + newPurchases + adjustments - utilized (never below 0) against endingBalance"),
         ),
-        subject.compared(
-            CHECK,
-            overage,
-            shortfall,
-            otherwise,
-            format!("{shown}: the shortfall below 0 against serviceOverage"),
-        ),
+        match overage {
+            Ok(overage) => subject.compared(
+                CHECK,
+                overage,
+                shortfall,
+                otherwise,
+                format!("{shown}: the shortfall below 0 against serviceOverage"),
+            ),
+            Err(why) => subject.finding(CHECK, Finding::CouldNotCheck(ErrorKind::Unavailable), why),
+        },
     ]
 }

@@ -300,18 +300,25 @@ pub(crate) async fn forecast(
     })
     .await?;
     let enrollment = read.account.name.clone();
-    let end = match read.end {
-        Some(Ok(end)) => end,
+    let (end, end_unread) = match read.end {
+        Some(Ok(end)) => (end, None),
         Some(Err(error)) => {
             context.printer.note(&format!(
                 "the end date of enrollment {enrollment} could not be read: {}",
                 error.message
             ));
-            None
+            (None, Some((error.kind, error.message)))
         }
-        None => None,
+        None => (None, None),
     };
-    let outlook = crate::forecast::prepayment::forecast(&read.records, open, as_of, end);
+    // The open period's record is the first, when Azure answered for it; the rest were
+    // asked by name.
+    let (newest, closed) = match read.records.split_first() {
+        Some((first, rest)) if read.newest_read => (Some(first), rest),
+        _ => (None, read.records.as_slice()),
+    };
+    let mut outlook = crate::forecast::prepayment::forecast(newest, closed, as_of, end);
+    outlook.end_unread = end_unread;
     let mut outcomes = Vec::new();
     if let Some(minimum) = &minimum {
         let outcome = match read.records.first().filter(|_| read.newest_read) {
@@ -347,8 +354,12 @@ pub(crate) async fn all_enrollments(context: &Context, args: &BalanceArgs) -> Re
         ("--exclude", !args.scope.exclude.is_empty()),
         ("--resume", args.sweep.resume.is_some()),
         ("--details", args.details),
-        ("--expiring-within", args.expiring_within.is_some()),
     ])?;
+    if args.expiring_within.is_some() {
+        return Err(Error::usage(
+            "--expiring-within is judged for one enrollment at a time for now: give --account ENROLLMENT",
+        ));
+    }
     let minimum = Thresholds::parse("--min", &args.min)?;
     let current = Period::of(context.settings.as_of.value);
     let enrollments: Vec<BillingAccount> = resolve::listed_accounts(context)

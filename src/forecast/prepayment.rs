@@ -43,6 +43,13 @@ pub struct EaForecast {
     pub(crate) enrollment_end_date: Option<NaiveDate>,
     /// The ending balance left on the enrollment's end day at the burn rate: it expires.
     pub(crate) expiring_unused: Option<Amount>,
+    /// The newest period's prices are hidden: its ending balance is unknown.
+    #[serde(skip)]
+    pub(crate) price_hidden: bool,
+    /// Why the enrollment's end is unknown when it could not be read (not when it is not
+    /// said): the checks that need it say so, with the read's exit code.
+    #[serde(skip)]
+    pub(crate) end_unread: Option<(crate::error::ErrorKind, String)>,
 }
 
 fn iso_day<S: Serializer>(day: &NaiveDate, s: S) -> Result<S::Ok, S::Error> {
@@ -56,22 +63,29 @@ fn iso_day_or_null<S: Serializer>(day: &Option<NaiveDate>, s: S) -> Result<S::Ok
     }
 }
 
-/// The forecast from `records` (newest first, the newest being the open period's), as of
-/// `as_of`, for an enrollment ending on `end`.
+/// The forecast from `open` (the open period's record, when Azure answered for it) and
+/// `closed` (the periods asked by name, newest first), as of `as_of`, for an enrollment
+/// ending on `end`. The open period's record never counts in the burn: its use is partial.
 pub(crate) fn forecast(
-    records: &[EaPrepayment],
-    open: Period,
+    open: Option<&EaPrepayment>,
+    closed: &[EaPrepayment],
     as_of: NaiveDate,
     end: Option<NaiveDate>,
 ) -> EaForecast {
-    let newest = records.first();
-    let currency = newest.and_then(|r| r.currency.clone());
+    let newest = open;
+    let currency = newest
+        .and_then(|r| r.currency.clone())
+        .or_else(|| closed.first().and_then(|r| r.currency.clone()));
     let ending_balance =
         newest.and_then(|r| Amount::of(r.ending_balance.as_ref(), currency.as_deref()));
-    // Closed periods (before the open one), not hidden, with a stated use: the newest three.
-    let burn: Vec<&EaPrepayment> = records
+    // The periods before the open one (the one Azure's answer names, else the month of
+    // `as_of`), not hidden, with a stated use: the newest three.
+    let cutoff = newest
+        .and_then(|r| Period::parse(&r.period).ok())
+        .unwrap_or_else(|| Period::of(as_of));
+    let burn: Vec<&EaPrepayment> = closed
         .iter()
-        .filter(|r| Period::parse(&r.period).is_ok_and(|p| p < open))
+        .filter(|r| Period::parse(&r.period).is_ok_and(|p| p < cutoff))
         .filter(|r| !r.price_hidden && r.utilized.as_ref().is_some_and(|u| u.value.is_some()))
         .take(BURN_PERIODS)
         .collect();
@@ -121,10 +135,11 @@ pub(crate) fn forecast(
         }
         _ => None,
     };
+    let any = newest.or(closed.first());
     EaForecast {
         kind: "eaPrepayment",
-        account: newest.map(|r| r.account.clone()).unwrap_or_default(),
-        account_display_name: newest.and_then(|r| r.account_display_name.clone()),
+        account: any.map(|r| r.account.clone()).unwrap_or_default(),
+        account_display_name: any.and_then(|r| r.account_display_name.clone()),
         as_of,
         period: newest.map(|r| r.period.clone()).unwrap_or_default(),
         currency,
@@ -136,5 +151,7 @@ pub(crate) fn forecast(
         depletion_date,
         enrollment_end_date: end,
         expiring_unused,
+        price_hidden: newest.is_some_and(|r| r.price_hidden),
+        end_unread: None,
     }
 }

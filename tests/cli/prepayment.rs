@@ -617,3 +617,144 @@ async fn every_enrollment_is_a_row() {
     let both = fake.run(&["balance", "--all", "--all-enrollments"]);
     assert_eq!(both.code, 2, "{both}");
 }
+
+/// The open period's answer never counts in the burn (its use is partial), even when it
+/// names the month before `--as-of`'s; an open period Azure does not answer for, hidden
+/// prices, and an end date that cannot be read make `--min-days` "could not check" with the
+/// read's exit code.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_open_period_never_burns_and_unknowns_cannot_be_checked() {
+    let fake = enrollment().await;
+    // Azure still has November open on 10 December.
+    fake.serve(&current_path(), &period_body("202611", "1000", "50", false))
+        .await;
+    fake.serve(
+        &period_path("202611"),
+        &period_body("202611", "1000", "50", false),
+    )
+    .await;
+    fake.serve(
+        &period_path("202610"),
+        &period_body("202610", "1300", "310", false),
+    )
+    .await;
+    fake.serve(
+        &period_path("202609"),
+        &period_body("202609", "1610", "300", false),
+    )
+    .await;
+    fake.serve(
+        &period_path("202608"),
+        &period_body("202608", "1910", "320", false),
+    )
+    .await;
+    ending_on(&fake, "2027-12-31T00:00:00Z").await;
+    let json = on_forecast(&fake, &["--json"]).json();
+    assert_eq!(json["period"], "202611");
+    assert_eq!(json["burnPeriods"], json!(["202610", "202609", "202608"]));
+
+    // No answer for the open period: the runway has nothing to start from.
+    let no_open = enrollment().await;
+    no_open
+        .serve(
+            &period_path("202611"),
+            &period_body("202611", "1000", "300", false),
+        )
+        .await;
+    no_open
+        .serve(
+            &period_path("202610"),
+            &period_body("202610", "1300", "310", false),
+        )
+        .await;
+    no_open
+        .serve(
+            &period_path("202609"),
+            &period_body("202609", "1610", "300", false),
+        )
+        .await;
+    ending_on(&no_open, "2027-12-31T00:00:00Z").await;
+    let out = on_forecast(&no_open, &["--min-days", "10"]);
+    assert_eq!(out.code, 6, "{out}");
+
+    // Hidden prices in the open period.
+    let hidden = enrollment().await;
+    hidden
+        .serve(&current_path(), &period_body("202612", "1000", "95", true))
+        .await;
+    hidden
+        .serve(
+            &period_path("202611"),
+            &period_body("202611", "1100", "300", false),
+        )
+        .await;
+    hidden
+        .serve(
+            &period_path("202610"),
+            &period_body("202610", "1300", "310", false),
+        )
+        .await;
+    hidden
+        .serve(
+            &period_path("202609"),
+            &period_body("202609", "1610", "300", false),
+        )
+        .await;
+    ending_on(&hidden, "2027-12-31T00:00:00Z").await;
+    let out = on_forecast(&hidden, &["--min-days", "10"]);
+    assert_eq!(out.code, 6, "{out}");
+    assert!(out.stderr.contains("priceHidden"), "{out}");
+    assert!(on_forecast(&hidden, &[]).stdout.contains("hidden"));
+
+    // The end date refused: --min-days says so with the refusal's exit code (4), unless the
+    // runway alone fails it.
+    let refused = enrollment().await;
+    refused
+        .serve(&current_path(), &period_body("202612", "1000", "95", false))
+        .await;
+    refused
+        .serve(
+            &period_path("202611"),
+            &period_body("202611", "1100", "300", false),
+        )
+        .await;
+    refused
+        .serve(
+            &period_path("202610"),
+            &period_body("202610", "1300", "310", false),
+        )
+        .await;
+    refused
+        .serve(
+            &period_path("202609"),
+            &period_body("202609", "1610", "300", false),
+        )
+        .await;
+    forbid(&refused, &enrollment_id()).await;
+    let out = on_forecast(&refused, &["--min-days", "1"]);
+    assert_eq!(out.code, 4, "{out}");
+    let runs_out = on_forecast(&refused, &["--min-days", "400", "-o", "none"]);
+    assert_eq!(runs_out.code, 1, "{runs_out}");
+}
+
+/// A period without `serviceOverage` cannot have its overage checked: never compared with
+/// an invented 0.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_missing_service_overage_cannot_be_checked() {
+    let fake = enrollment().await;
+    let mut body = current_example();
+    body["properties"]
+        .as_object_mut()
+        .unwrap()
+        .remove("serviceOverage");
+    fake.serve(&current_path(), &body.to_string()).await;
+    let out = on_verify(&fake, &[ENROLLMENT, "--json"]);
+    assert_eq!(out.code, 6, "{out}");
+    let results: Vec<String> = out.json()["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["result"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(results[3..], ["passed", "could not check"]);
+}

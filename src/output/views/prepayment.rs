@@ -233,7 +233,9 @@ impl View for EaForecast {
             )
         };
         let runway = match (self.runway_days, self.too_little_history) {
+            _ if self.price_hidden => "hidden".to_string(),
             (_, true) => "-".to_string(),
+            _ if self.ending_balance.is_none() => "-".to_string(),
             (Some(days), _) => format!("{days} days"),
             (None, _) => "no depletion in sight".to_string(),
         };
