@@ -548,7 +548,7 @@ async fn an_enrollment_is_forecast_from_its_closed_periods() {
     assert!(
         table
             .stdout
-            .contains("10.11 USD (the use of 2026-10, 2026-09, 2026-08)"),
+            .contains("10.11 USD (use of 2026-08 to 2026-10)"),
         "{table}"
     );
 }

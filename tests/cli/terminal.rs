@@ -159,6 +159,10 @@ fn tables_fit_60_80_and_120_columns_without_breaking_a_figure() {
                 vec!["balance", "-p", "Sandbox", "--details"],
             ),
             (
+                "prepayment_forecast",
+                vec!["forecast", "--account", "8099531"],
+            ),
+            (
                 "spend",
                 vec!["spend", "-p", "Development", "--month", "2026-10"],
             ),

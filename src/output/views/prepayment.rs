@@ -216,20 +216,26 @@ impl View for EaForecast {
         let amount = |a: &Option<crate::model::amount::Amount>| {
             a.as_ref().map_or_else(|| "-".to_string(), |a| a.rounded())
         };
+        // Short enough for one line at 80 columns beside its label.
         let burn = if self.too_little_history {
             format!(
-                "too little history ({} readable closed periods; 3 are needed)",
+                "too little history ({} of 3 closed periods)",
                 self.burn_periods.len()
             )
         } else {
+            let newest = self
+                .burn_periods
+                .first()
+                .map(|p| shown(p))
+                .unwrap_or_default();
+            let oldest = self
+                .burn_periods
+                .last()
+                .map(|p| shown(p))
+                .unwrap_or_default();
             format!(
-                "{} (the use of {})",
-                amount(&self.burn_rate_per_day),
-                self.burn_periods
-                    .iter()
-                    .map(|p| shown(p))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                "{} (use of {oldest} to {newest})",
+                amount(&self.burn_rate_per_day)
             )
         };
         let runway = match (self.runway_days, self.too_little_history) {
