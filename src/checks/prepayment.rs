@@ -7,7 +7,7 @@ use super::{Outcome, Threshold, Thresholds};
 use crate::error::ErrorKind;
 use crate::forecast::prepayment::{EaForecast, BURN_PERIODS};
 use crate::model::amount::Amount;
-use crate::model::ea::EaPrepayment;
+use crate::model::ea::{EaPrepayment, EnrollmentRow};
 use chrono::{Duration, NaiveDate};
 
 /// `--min` against the newest period's ending balance.
@@ -212,4 +212,16 @@ fn too_little_history(flag: &str) -> Outcome {
             "{flag} cannot be checked: too little history for a burn rate (fewer than {BURN_PERIODS} readable closed billing periods)"
         ),
     )
+}
+
+/// `--min` over the enrollments of `--all-enrollments` that were read: a bare amount needs
+/// them all in one currency, and an amount in a currency none is in is a mistake (exit 2).
+pub(crate) fn fit_rows(minimum: &Thresholds, rows: &[EnrollmentRow]) -> crate::error::Result<()> {
+    let currencies: std::collections::BTreeSet<String> = rows
+        .iter()
+        .filter_map(|r| r.result.as_ref().ok())
+        .filter_map(|p| p.currency.clone())
+        .collect();
+    let complete = rows.iter().all(|r| r.result.is_ok());
+    minimum.fit(&currencies, "enrollment", complete)
 }

@@ -213,11 +213,7 @@ pub(crate) async fn note_ea_prepayment(context: &Context, selection: &crate::res
     let Some((scope, account)) = crate::resolve::cached_account(context, query).await else {
         return;
     };
-    let is_ea = account
-        .agreement_type
-        .as_deref()
-        .is_some_and(|a| a.eq_ignore_ascii_case("EnterpriseAgreement"));
-    if is_ea {
+    if account.is_enterprise_agreement() {
         context.printer.note(&format!(
             "billing account {} is an Enterprise Agreement enrollment: its Azure Prepayment is read with credits balance --account {}",
             scope.label(),

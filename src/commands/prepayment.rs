@@ -21,9 +21,6 @@ use futures::StreamExt;
 /// The most periods `--periods` reads: ten years.
 const MAX_PERIODS: usize = 120;
 
-/// The agreement whose accounts have an Azure Prepayment.
-const EA_AGREEMENT: &str = "EnterpriseAgreement";
-
 /// An enrollment as read: its listing, the periods Azure answered for (newest first; those
 /// it had none for are said in a note), and its end date when asked (`None`: not asked).
 pub(crate) struct Enrollment {
@@ -51,11 +48,7 @@ pub(crate) async fn read_enrollment(
     // period; the answer's id says which period that is, and the record is labelled so.
     let open = Period::of(context.settings.as_of.value);
     let (scope, account) = resolve::account_listed(context, query).await?;
-    let is_ea = account
-        .agreement_type
-        .as_deref()
-        .is_some_and(|a| a.eq_ignore_ascii_case(EA_AGREEMENT));
-    if !is_ea {
+    if !account.is_enterprise_agreement() {
         let agreement = account
             .agreement_type
             .as_deref()
@@ -365,12 +358,7 @@ pub(crate) async fn all_enrollments(context: &Context, args: &BalanceArgs) -> Re
     let enrollments: Vec<BillingAccount> = resolve::listed_accounts(context)
         .await?
         .into_iter()
-        .filter(|account| {
-            account
-                .agreement_type
-                .as_deref()
-                .is_some_and(|a| a.eq_ignore_ascii_case(EA_AGREEMENT))
-        })
+        .filter(BillingAccount::is_enterprise_agreement)
         .collect();
     if enrollments.is_empty() {
         context
@@ -414,13 +402,7 @@ pub(crate) async fn all_enrollments(context: &Context, args: &BalanceArgs) -> Re
     // A bare --min among several currencies (or an amount in a currency no enrollment is
     // in) is refused before anything is printed.
     if let Some(minimum) = &minimum {
-        let currencies: std::collections::BTreeSet<String> = rows
-            .iter()
-            .filter_map(|r| r.result.as_ref().ok())
-            .filter_map(|p| p.currency.clone())
-            .collect();
-        let complete = rows.iter().all(|r| r.result.is_ok());
-        minimum.fit(&currencies, "enrollment", complete)?;
+        prepayment::fit_rows(minimum, &rows)?;
     }
     let mut ledger = Ledger::many("enrollment", rows.len());
     for row in &rows {

@@ -95,12 +95,6 @@ pub(crate) async fn run(context: &Context, args: VerifyArgs) -> Result<()> {
         verify_scope(client, &scope, asked).await
     })
     .await?;
-    let outcomes = |findings: &Vec<Verification>| {
-        findings
-            .iter()
-            .filter_map(|f| f.outcome().map(|o| (f.check, o)))
-            .collect::<Vec<_>>()
-    };
     match resolved {
         Resolved::One(scope, findings) => {
             let mut ledger = Ledger::one(scope.kind().noun());
@@ -113,7 +107,9 @@ pub(crate) async fn run(context: &Context, args: VerifyArgs) -> Result<()> {
             settle::<()>(context, &[], &ledger)
         }
         Resolved::Many(rows) => {
-            let ledger = Ledger::of_rows("billing profile", &rows, outcomes);
+            let ledger = Ledger::of_rows("billing profile", &rows, |f: &Vec<Verification>| {
+                outcomes(f)
+            });
             super::note_excluded(context, &rows);
             // A profile that could not be read could not be checked: said in every check.
             let unread: Vec<Verification> = rows
@@ -204,19 +200,21 @@ async fn verify_enrollment(
         findings.extend(verify::ea_ledger(&subject, period, args.strict));
     }
     let mut ledger = Ledger::one("enrollment");
-    ledger.record_all(
-        read.scope.label(),
-        findings
-            .iter()
-            .filter_map(|f| f.outcome().map(|o| (f.check, o)))
-            .collect(),
-    );
+    ledger.record_all(read.scope.label(), outcomes(&findings));
     context.printer.emit(&VerifyPage {
         as_of,
         findings: findings.iter().collect(),
         several: false,
     })?;
     settle::<()>(context, &[], &ledger)
+}
+
+/// What findings add to a ledger: the failures and what could not be checked, by check.
+fn outcomes(findings: &[Verification]) -> Vec<(&'static str, crate::checks::Outcome)> {
+    findings
+        .iter()
+        .filter_map(|f| f.outcome().map(|o| (f.check, o)))
+        .collect()
 }
 
 /// The failure of one read, as the checks that needed it say it.

@@ -233,6 +233,7 @@ impl SpendingLimitDetail {
 }
 
 pub(crate) const MCA_AGREEMENT: &str = "MicrosoftCustomerAgreement";
+pub(crate) const EA_AGREEMENT: &str = "EnterpriseAgreement";
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
@@ -251,6 +252,13 @@ pub(crate) struct BillingAccount {
 impl BillingAccount {
     pub(crate) fn is_mca(agreement_type: Option<&str>) -> bool {
         agreement_type.is_some_and(|a| a.eq_ignore_ascii_case(MCA_AGREEMENT))
+    }
+
+    /// An Enterprise Agreement enrollment: its Azure Prepayment is read with `--account`.
+    pub(crate) fn is_enterprise_agreement(&self) -> bool {
+        self.agreement_type
+            .as_deref()
+            .is_some_and(|a| a.eq_ignore_ascii_case(EA_AGREEMENT))
     }
 }
 

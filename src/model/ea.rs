@@ -144,6 +144,14 @@ impl Period {
     }
 }
 
+/// A period code (`202612`) for people: `2026-12`.
+pub(crate) fn shown(code: &str) -> String {
+    match (code.get(..4), code.get(4..)) {
+        (Some(year), Some(month)) => format!("{year}-{month}"),
+        _ => code.to_string(),
+    }
+}
+
 /// The period a balance's id names (`…/billingPeriods/YYYYMM/…`), when it names one.
 pub(crate) fn answered_period(id: Option<&str>) -> Option<Period> {
     let mut segments = id?.split('/');
@@ -194,10 +202,7 @@ pub struct EaPrepayment {
 impl EaPrepayment {
     /// The period for people: `2026-12` (`--json` and csv keep `202612`).
     pub(crate) fn period_shown(&self) -> String {
-        match (self.period.get(..4), self.period.get(4..)) {
-            (Some(year), Some(month)) => format!("{year}-{month}"),
-            _ => self.period.clone(),
-        }
+        shown(&self.period)
     }
 
     pub fn from_wire(

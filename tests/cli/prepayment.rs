@@ -460,6 +460,24 @@ fn period_body(code: &str, ending: &str, utilized: &str, hidden: bool) -> String
     .to_string()
 }
 
+/// Serves period `code` at its own path (`billingPeriods/code`).
+async fn serve_period(fake: &Fake, code: &str, ending: &str, utilized: &str, hidden: bool) {
+    fake.serve(
+        &period_path(code),
+        &period_body(code, ending, utilized, hidden),
+    )
+    .await;
+}
+
+/// Serves the open period's answer (Azure's unnamed path), naming period `code`.
+async fn serve_open(fake: &Fake, code: &str, ending: &str, utilized: &str, hidden: bool) {
+    fake.serve(
+        &current_path(),
+        &period_body(code, ending, utilized, hidden),
+    )
+    .await;
+}
+
 /// The enrollment as Billing 2024-04-01 has it, ending on `end`.
 async fn ending_on(fake: &Fake, end: &str) {
     let account = json!({
@@ -483,29 +501,12 @@ fn on_forecast(fake: &Fake, args: &[&str]) -> Outcome {
 #[tokio::test(flavor = "multi_thread")]
 async fn an_enrollment_is_forecast_from_its_closed_periods() {
     let fake = enrollment().await;
-    fake.serve(&current_path(), &period_body("202612", "1000", "95", false))
-        .await;
+    serve_open(&fake, "202612", "1000", "95", false).await;
     // 202611 is hidden: skipped. 202610 (31 days), 202609 (30), 202608 (31) burn 930 in 92 days.
-    fake.serve(
-        &period_path("202611"),
-        &period_body("202611", "0", "0", true),
-    )
-    .await;
-    fake.serve(
-        &period_path("202610"),
-        &period_body("202610", "1300", "310", false),
-    )
-    .await;
-    fake.serve(
-        &period_path("202609"),
-        &period_body("202609", "1610", "300", false),
-    )
-    .await;
-    fake.serve(
-        &period_path("202608"),
-        &period_body("202608", "1910", "320", false),
-    )
-    .await;
+    serve_period(&fake, "202611", "0", "0", true).await;
+    serve_period(&fake, "202610", "1300", "310", false).await;
+    serve_period(&fake, "202609", "1610", "300", false).await;
+    serve_period(&fake, "202608", "1910", "320", false).await;
     ending_on(&fake, "2027-02-08T00:00:00Z").await;
     let out = on_forecast(&fake, &["--json"]);
     assert_eq!(out.code, 0, "{out}");
@@ -556,13 +557,8 @@ async fn an_enrollment_is_forecast_from_its_closed_periods() {
 #[tokio::test(flavor = "multi_thread")]
 async fn an_enrollment_with_too_little_history_cannot_be_forecast() {
     let fake = enrollment().await;
-    fake.serve(&current_path(), &period_body("202612", "1000", "95", false))
-        .await;
-    fake.serve(
-        &period_path("202611"),
-        &period_body("202611", "1100", "300", false),
-    )
-    .await;
+    serve_open(&fake, "202612", "1000", "95", false).await;
+    serve_period(&fake, "202611", "1100", "300", false).await;
     ending_on(&fake, "2027-02-08T00:00:00Z").await;
     let out = on_forecast(&fake, &["--min-days", "10"]);
     assert_eq!(out.code, 6, "{out}");
@@ -589,8 +585,7 @@ async fn every_enrollment_is_a_row() {
                         "billingProfiles": {"hasMoreResults": false, "value": []}}}
     ]});
     fake.accounts(&accounts.to_string()).await;
-    fake.serve(&current_path(), &period_body("202612", "1000", "95", false))
-        .await;
+    serve_open(&fake, "202612", "1000", "95", false).await;
     forbid(
         &fake,
         &format!("{ACCOUNTS_PATH}/{other}/providers/Microsoft.Consumption/balances"),
@@ -626,28 +621,11 @@ async fn every_enrollment_is_a_row() {
 async fn the_open_period_never_burns_and_unknowns_cannot_be_checked() {
     let fake = enrollment().await;
     // Azure still has November open on 10 December.
-    fake.serve(&current_path(), &period_body("202611", "1000", "50", false))
-        .await;
-    fake.serve(
-        &period_path("202611"),
-        &period_body("202611", "1000", "50", false),
-    )
-    .await;
-    fake.serve(
-        &period_path("202610"),
-        &period_body("202610", "1300", "310", false),
-    )
-    .await;
-    fake.serve(
-        &period_path("202609"),
-        &period_body("202609", "1610", "300", false),
-    )
-    .await;
-    fake.serve(
-        &period_path("202608"),
-        &period_body("202608", "1910", "320", false),
-    )
-    .await;
+    serve_open(&fake, "202611", "1000", "50", false).await;
+    serve_period(&fake, "202611", "1000", "50", false).await;
+    serve_period(&fake, "202610", "1300", "310", false).await;
+    serve_period(&fake, "202609", "1610", "300", false).await;
+    serve_period(&fake, "202608", "1910", "320", false).await;
     ending_on(&fake, "2027-12-31T00:00:00Z").await;
     let json = on_forecast(&fake, &["--json"]).json();
     assert_eq!(json["period"], "202611");
@@ -655,51 +633,19 @@ async fn the_open_period_never_burns_and_unknowns_cannot_be_checked() {
 
     // No answer for the open period: the runway has nothing to start from.
     let no_open = enrollment().await;
-    no_open
-        .serve(
-            &period_path("202611"),
-            &period_body("202611", "1000", "300", false),
-        )
-        .await;
-    no_open
-        .serve(
-            &period_path("202610"),
-            &period_body("202610", "1300", "310", false),
-        )
-        .await;
-    no_open
-        .serve(
-            &period_path("202609"),
-            &period_body("202609", "1610", "300", false),
-        )
-        .await;
+    serve_period(&no_open, "202611", "1000", "300", false).await;
+    serve_period(&no_open, "202610", "1300", "310", false).await;
+    serve_period(&no_open, "202609", "1610", "300", false).await;
     ending_on(&no_open, "2027-12-31T00:00:00Z").await;
     let out = on_forecast(&no_open, &["--min-days", "10"]);
     assert_eq!(out.code, 6, "{out}");
 
     // Hidden prices in the open period.
     let hidden = enrollment().await;
-    hidden
-        .serve(&current_path(), &period_body("202612", "1000", "95", true))
-        .await;
-    hidden
-        .serve(
-            &period_path("202611"),
-            &period_body("202611", "1100", "300", false),
-        )
-        .await;
-    hidden
-        .serve(
-            &period_path("202610"),
-            &period_body("202610", "1300", "310", false),
-        )
-        .await;
-    hidden
-        .serve(
-            &period_path("202609"),
-            &period_body("202609", "1610", "300", false),
-        )
-        .await;
+    serve_open(&hidden, "202612", "1000", "95", true).await;
+    serve_period(&hidden, "202611", "1100", "300", false).await;
+    serve_period(&hidden, "202610", "1300", "310", false).await;
+    serve_period(&hidden, "202609", "1610", "300", false).await;
     ending_on(&hidden, "2027-12-31T00:00:00Z").await;
     let out = on_forecast(&hidden, &["--min-days", "10"]);
     assert_eq!(out.code, 6, "{out}");
@@ -709,27 +655,10 @@ async fn the_open_period_never_burns_and_unknowns_cannot_be_checked() {
     // The end date refused: --min-days says so with the refusal's exit code (4), unless the
     // runway alone fails it.
     let refused = enrollment().await;
-    refused
-        .serve(&current_path(), &period_body("202612", "1000", "95", false))
-        .await;
-    refused
-        .serve(
-            &period_path("202611"),
-            &period_body("202611", "1100", "300", false),
-        )
-        .await;
-    refused
-        .serve(
-            &period_path("202610"),
-            &period_body("202610", "1300", "310", false),
-        )
-        .await;
-    refused
-        .serve(
-            &period_path("202609"),
-            &period_body("202609", "1610", "300", false),
-        )
-        .await;
+    serve_open(&refused, "202612", "1000", "95", false).await;
+    serve_period(&refused, "202611", "1100", "300", false).await;
+    serve_period(&refused, "202610", "1300", "310", false).await;
+    serve_period(&refused, "202609", "1610", "300", false).await;
     forbid(&refused, &enrollment_id()).await;
     let out = on_forecast(&refused, &["--min-days", "1"]);
     assert_eq!(out.code, 4, "{out}");

@@ -125,8 +125,7 @@ impl View for Accounts<'_> {
 /// `MCA`, `EA` (its Azure Prepayment is read with `balance --account`), or `MPA (no credits)` for an
 /// account without credits.
 fn agreement_text(account: &BillingAccount) -> String {
-    let agreement = account.agreement_type.as_deref().unwrap_or_default();
-    if agreement.eq_ignore_ascii_case("EnterpriseAgreement") {
+    if account.is_enterprise_agreement() {
         // Its Azure Prepayment is read with `balance --account`.
         return "EA".to_string();
     }

@@ -209,10 +209,7 @@ impl View for EaForecast {
             self.account,
             self.as_of
         );
-        let shown = |code: &str| match (code.get(..4), code.get(4..)) {
-            (Some(year), Some(month)) => format!("{year}-{month}"),
-            _ => code.to_string(),
-        };
+        let shown = |code: &str| crate::model::ea::shown(code);
         let amount = |a: &Option<crate::model::amount::Amount>| {
             a.as_ref().map_or_else(|| "-".to_string(), |a| a.rounded())
         };
