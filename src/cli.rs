@@ -336,8 +336,9 @@ pub(crate) struct BalanceArgs {
     #[arg(long, value_name = "AMOUNT", allow_hyphen_values = true)]
     pub(crate) min: Vec<String>,
 
-    /// Also show the available balance computed from the active lots (the sum of their
-    /// closedBalance; one more request, made at the same time)
+    /// Also show the available balance computed from the active lots, the spending limit
+    /// in detail, payments on account (not credit) and the credits whose expiry suspends
+    /// the billing profile (all read at the same time as the balance)
     #[arg(long)]
     pub(crate) details: bool,
 
@@ -366,11 +367,12 @@ pub(crate) struct BalanceArgs {
 
 #[derive(Debug, Args)]
 #[command(
-    override_usage = "credits lots (--profile PROFILE | --all | --account ACCOUNT | --customer CUSTOMER) [--source S] [--status S] [--expiring-within DAYS] [OPTIONS]",
+    override_usage = "credits lots (--profile PROFILE | --all | --account ACCOUNT | --customer CUSTOMER) [--source S] [--status S] [--expiring-within DAYS] [--resources] [OPTIONS]",
     after_help = "Examples:
   credits lots --profile Development
   credits lots --all --expiring-within 30
   credits lots --account \"Contoso Ltd\" --source ConsumptionCommitment
+  credits lots --profile Development --resources
   credits lots --profile Development -o openmetrics > credits.prom"
 )]
 pub(crate) struct LotsArgs {
@@ -393,6 +395,12 @@ pub(crate) struct LotsArgs {
     /// Exit 1 when any lot with credit remaining expires within DAYS days
     #[arg(long, value_name = "DAYS", allow_hyphen_values = true)]
     pub(crate) expiring_within: Option<String>,
+
+    /// Also read the credit resources (Microsoft.BillingBenefits) of the lots' billing
+    /// account and show each beside its lot: subscription, resource group, status and what
+    /// its expiry does; resources that match no lot are listed after the lots
+    #[arg(long)]
+    pub(crate) resources: bool,
 }
 
 #[derive(Debug, Args)]
@@ -510,7 +518,8 @@ pub(crate) struct ReportArgs {
     pub(crate) spend: bool,
 
     /// Also read each billing profile's payments on account (money paid and not yet applied
-    /// to invoices: not credit, never in a balance or a check), at the same time
+    /// to invoices: not credit, never in a balance or a check) and flag its credits whose
+    /// expiry suspends the billing profile, at the same time
     #[arg(long)]
     pub(crate) details: bool,
 }

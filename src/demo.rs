@@ -245,6 +245,12 @@ fn route(tenant: &Tenant, target: &str) -> Reply {
     if lower.ends_with("/providers/microsoft.consumption/balances") {
         return ea_balance(tenant, &path);
     }
+    // A billing account's credit resources (BillingBenefits): none for accounts without.
+    if lower.ends_with("/providers/microsoft.billingbenefits/applicablecredits") {
+        let name = scope_name.unwrap_or_default();
+        let credits = lookup(&data["creditResources"], &name).cloned();
+        return ok(&json!({ "value": credits.unwrap_or_else(|| json!([])) }));
+    }
     // An enrollment itself (Billing 2024-04-01: its end date).
     if let Some(account) = scope
         .as_ref()

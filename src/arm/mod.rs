@@ -7,6 +7,7 @@
 //! `crate::hints` adds the next steps).
 
 pub(crate) mod auth;
+pub(crate) mod benefits;
 pub mod billing;
 pub(crate) mod client;
 pub mod consumption;

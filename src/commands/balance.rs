@@ -1,6 +1,7 @@
 //! `credits balance`: the balance summary of one billing profile or customer (or of every
 //! profile with `--all`), and the `--min` check.
 
+use super::credit_resources::{with_suspension_flags, CreditResources, SUSPENSION_WINDOW_DAYS};
 use super::{emit_at, settle};
 use crate::arm::billing::{payments_on_account, profile_in_detail};
 use crate::arm::client::ArmClient;
@@ -93,8 +94,9 @@ pub(crate) async fn run(context: &Context, args: BalanceArgs) -> Result<()> {
         outcomes
     };
     let keep_lots = within_days.is_some();
+    let flag_days = within_days.unwrap_or(SUSPENSION_WINDOW_DAYS);
     let read = async |client: &ArmClient, scope| {
-        read_balance(client, scope, as_of, details, keep_lots).await
+        read_balance(client, scope, as_of, details, keep_lots, flag_days).await
     };
     if selection.is_sweep() {
         return super::sweep(context, &selection, resume, read, check, |summary| {
@@ -148,12 +150,13 @@ pub(crate) async fn read_balance(
     as_of: NaiveDate,
     details: bool,
     keep_lots: bool,
+    flag_days: i64,
 ) -> Result<BalanceSummary> {
     let every_lot = LotQuery::all(as_of);
     // Payments on account belong to a billing profile (a customer has none of its own).
     let want_payments = details && scope.kind() == ScopeKind::BillingProfile;
     // Everything asked for is read at once: a plain balance makes its one request.
-    let (summary, read_lots, payments, in_detail) = tokio::join!(
+    let (summary, read_lots, payments, in_detail, resources) = tokio::join!(
         balance_summary(client, scope.clone()),
         async {
             if details || keep_lots {
@@ -175,8 +178,21 @@ pub(crate) async fn read_balance(
             } else {
                 None
             }
+        },
+        async {
+            if want_payments {
+                let reader = CreditResources::default();
+                Some(reader.of_account(client, &scope.scope).await)
+            } else {
+                None
+            }
         }
     );
+    // The flags need the lots, which the balance below may keep or not.
+    let lots_read = match (&resources, &read_lots) {
+        (Some(_), Some(Ok(lots))) => Some(lots.clone()),
+        _ => None,
+    };
     let mut summary = balance_of(
         client, &scope, as_of, details, keep_lots, summary, read_lots,
     )
@@ -186,6 +202,9 @@ pub(crate) async fn read_balance(
     }
     if let Some(in_detail) = in_detail {
         with_spending_limit(&mut summary, in_detail);
+    }
+    if let (Some(resources), Some(lots)) = (resources, lots_read) {
+        with_suspension_flags(&mut summary, &lots, &resources, as_of, flag_days);
     }
     Ok(summary)
 }
@@ -343,6 +362,7 @@ pub(crate) fn note_source(context: &Context, summary: &BalanceSummary) {
             "the spending limit's details",
             &summary.spending_limit_unread,
         ),
+        ("suspension flags", &summary.credit_resources_unread),
     ];
     for (what, unread) in left_out {
         let Some(unread) = unread else { continue };

@@ -1,15 +1,19 @@
 //! `credits lots`: the credit lots of a billing profile, a billing account or a customer (or
 //! of every profile with `--all`), and the `--expiring-within` check.
 
+use super::credit_resources::{
+    self, CreditResources, ResourcesRead, NOT_VISIBLE, SUSPENSION_WINDOW_DAYS,
+};
 use super::settle;
 use crate::arm::consumption::{lots, LotQuery};
-use crate::checks::{self, Ledger};
+use crate::checks::{self, Ledger, Outcome};
 use crate::cli::LotsArgs;
 use crate::context::Context;
 use crate::error::Result;
+use crate::model::credit_resource::{join, suspends_within, JoinLot};
 use crate::model::domain::{sort_lots, CreditLot, ScopeRef};
 use crate::model::scope::ScopeKind;
-use crate::output::views::{LotRow, OfProfile};
+use crate::output::views::{LotResourcesPage, LotRow, OfProfile, ResourcedLot, UnmatchedResource};
 use crate::resolve::{self, Resolved, Selection, Served};
 
 const SERVED: Served = Served {
@@ -35,13 +39,21 @@ pub(crate) async fn run(context: &Context, args: LotsArgs) -> Result<()> {
         ("--status", args.status.clone()),
         ("--expiring-within", within_days.map(|d| d.to_string())),
     ]);
-    let resume = super::resume_of("lots", &query, &args.sweep, &selection)?;
     let as_of = context.settings.as_of.value;
     let asked = LotQuery {
         source: args.source.clone(),
         status: args.status.clone(),
         as_of,
     };
+    if args.resources {
+        if selection.is_sweep() || args.sweep.resume.is_some() {
+            return Err(crate::error::Error::usage(
+                "--resources reads the credit resources of billing profiles and accounts, not of a sweep of customers: give --profile, --all, --account or --customer",
+            ));
+        }
+        return with_resources(context, &selection, &asked, within_days).await;
+    }
+    let resume = super::resume_of("lots", &query, &args.sweep, &selection)?;
     let read = async |client: &crate::arm::client::ArmClient, scope: ScopeRef| {
         let mut lots = lots(client, &scope.scope, &asked).await?;
         sort_lots(&mut lots);
@@ -104,18 +116,8 @@ pub(crate) async fn run(context: &Context, args: LotsArgs) -> Result<()> {
             }
             // At account scope each lot names its profile (or none: the account's own).
             let account = (scope.kind() == ScopeKind::BillingAccount).then(|| scope.account());
-            let profiles: Vec<Option<ScopeRef>> = lots
-                .iter()
-                .map(|lot| match scope.kind() {
-                    ScopeKind::BillingProfile => Some(scope.clone()),
-                    ScopeKind::BillingAccount => lot.profile_scope().map(|profile| ScopeRef {
-                        account_display_name: scope.display_name.clone(),
-                        standing: None,
-                        ..ScopeRef::bare(profile)
-                    }),
-                    _ => None,
-                })
-                .collect();
+            let profiles: Vec<Option<ScopeRef>> =
+                lots.iter().map(|lot| lot_profile(&scope, lot)).collect();
             let shown: Vec<LotRow> = lots
                 .iter()
                 .zip(&profiles)
@@ -157,5 +159,188 @@ pub(crate) async fn run(context: &Context, args: LotsArgs) -> Result<()> {
             context.printer.emit_list(&listed)?;
             settle(context, &rows, &ledger)
         }
+    }
+}
+
+/// One scope read with its credit resources: its lots, the profile of each, and the
+/// resources of its billing account.
+struct ReadWithResources {
+    scope: ScopeRef,
+    lots: Vec<CreditLot>,
+    profiles: Vec<Option<ScopeRef>>,
+    resources: ResourcesRead,
+}
+
+/// `credits lots --resources`: the lots, each with its credit resource, and the resources
+/// of the scope that match no lot. The resources of each billing account are read once,
+/// beside the first lots of it.
+async fn with_resources(
+    context: &Context,
+    selection: &Selection,
+    asked: &LotQuery,
+    within_days: Option<i64>,
+) -> Result<()> {
+    let as_of = asked.as_of;
+    let window = within_days.unwrap_or(SUSPENSION_WINDOW_DAYS);
+    let reader = CreditResources::default();
+    let read = async |client: &crate::arm::client::ArmClient, scope: ScopeRef| {
+        let (read_lots, resources) = tokio::join!(
+            lots(client, &scope.scope, asked),
+            reader.of_account(client, &scope.scope)
+        );
+        let mut read_lots = read_lots?;
+        sort_lots(&mut read_lots);
+        Ok((read_lots, resources))
+    };
+    // The checks: --expiring-within as without --resources, and a failure to read the
+    // resources (other than a 403, which is said) as "could not check".
+    let check = |(lots, resources): &(Vec<CreditLot>, ResourcesRead)| {
+        let mut outcomes = Vec::new();
+        if let Some(days) = within_days {
+            outcomes.push((
+                "--expiring-within",
+                checks::expiring_within(lots, as_of, days),
+            ));
+        }
+        if let Err(unread) = resources {
+            if !unread.forbidden {
+                outcomes.push((
+                    "--resources",
+                    Outcome::Unread(
+                        unread.kind,
+                        format!("the credit resources could not be read: {}", unread.why),
+                    ),
+                ));
+            }
+        }
+        outcomes
+    };
+    let resolved = resolve::read(context, selection, read).await?;
+    super::note_ea_prepayment(context, selection).await;
+    let (parts, ledger, rows) = match resolved {
+        Resolved::One(scope, value) => {
+            let mut ledger = Ledger::one(scope.kind().noun());
+            ledger.record_all(scope.label(), check(&value));
+            let (lots, resources) = value;
+            let profiles = lots.iter().map(|lot| lot_profile(&scope, lot)).collect();
+            let part = ReadWithResources {
+                scope,
+                lots,
+                profiles,
+                resources,
+            };
+            (vec![part], ledger, Vec::new())
+        }
+        Resolved::Many(rows) => {
+            let ledger = Ledger::of_rows("billing profile", &rows, check);
+            super::note_excluded(context, &rows);
+            let parts = rows
+                .iter()
+                .filter_map(|row| {
+                    let (lots, resources) = row.result.as_ref().ok()?;
+                    Some(ReadWithResources {
+                        scope: row.profile.clone(),
+                        profiles: vec![Some(row.profile.clone()); lots.len()],
+                        lots: lots.clone(),
+                        resources: resources.clone(),
+                    })
+                })
+                .collect();
+            (parts, ledger, rows)
+        }
+    };
+    let many = !rows.is_empty()
+        || parts
+            .iter()
+            .any(|p| p.scope.kind() == ScopeKind::BillingAccount);
+    let accounts: Vec<Option<crate::model::domain::AccountRef>> = parts
+        .iter()
+        .map(|p| (p.scope.kind() == ScopeKind::BillingAccount).then(|| p.scope.account()))
+        .collect();
+    let mut page = LotResourcesPage {
+        lots: Vec::new(),
+        unmatched: Vec::new(),
+        with_profile: many,
+        resources_read: parts.iter().all(|p| p.resources.is_ok()),
+    };
+    let mut said_not_visible = false;
+    for (part, account) in parts.iter().zip(&accounts) {
+        let own = match &part.resources {
+            Ok(all) => credit_resources::belonging_to(&part.scope, all),
+            Err(unread) => {
+                if unread.forbidden && !said_not_visible {
+                    context.printer.note(NOT_VISIBLE);
+                    said_not_visible = true;
+                } else if !unread.forbidden {
+                    context.printer.note(&format!(
+                        "the credit resources of {} {} could not be read: {}",
+                        part.scope.kind().noun(),
+                        part.scope.label(),
+                        unread.why
+                    ));
+                }
+                Vec::new()
+            }
+        };
+        let joinable: Vec<JoinLot<'_>> = part
+            .lots
+            .iter()
+            .zip(&part.profiles)
+            .map(|(lot, profile)| JoinLot {
+                lot,
+                owner: profile
+                    .as_ref()
+                    .map(ScopeRef::id)
+                    .or(match part.scope.kind() {
+                        ScopeKind::Customer => Some(part.scope.id()),
+                        _ => None,
+                    }),
+            })
+            .collect();
+        let joined = join(&joinable, &own);
+        for ((lot, profile), matched) in part.lots.iter().zip(&part.profiles).zip(&joined.of_lot) {
+            let resource = matched.map(|(r, how)| (own[r], how));
+            // The flag is the row's own ("suspends the billing profile", in yellow), and
+            // `suspendsBillingProfile` in JSON and csv.
+            let suspends_at = resource.and_then(|(r, _)| suspends_within(lot, r, as_of, window));
+            page.lots.push(ResourcedLot {
+                row: LotRow {
+                    profile: profile.as_ref(),
+                    account: account.as_ref(),
+                    lot: lot.on(as_of),
+                },
+                resource,
+                suspends: suspends_at.is_some(),
+            });
+        }
+        let unmatched_profile =
+            (part.scope.kind() == ScopeKind::BillingProfile).then_some(&part.scope);
+        page.unmatched
+            .extend(joined.unmatched.iter().map(|&r| UnmatchedResource {
+                profile: unmatched_profile,
+                resource: own[r],
+            }));
+    }
+    if page.lots.is_empty() && page.unmatched.is_empty() {
+        let that_match = if asked.filters() { " that match" } else { "" };
+        context.printer.note(&format!(
+            "no credit lots{that_match} and no credit resources"
+        ));
+    }
+    context.printer.emit(&page)?;
+    settle(context, &rows, &ledger)
+}
+
+/// The billing profile a lot belongs to: the profile read, or at account scope the one
+/// its id names (none for a lot of the account itself, or of a customer).
+fn lot_profile(scope: &ScopeRef, lot: &CreditLot) -> Option<ScopeRef> {
+    match scope.kind() {
+        ScopeKind::BillingProfile => Some(scope.clone()),
+        ScopeKind::BillingAccount => lot.profile_scope().map(|profile| ScopeRef {
+            account_display_name: scope.display_name.clone(),
+            standing: None,
+            ..ScopeRef::bare(profile)
+        }),
+        _ => None,
     }
 }

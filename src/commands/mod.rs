@@ -10,6 +10,7 @@ mod accounts;
 mod aco;
 mod balance;
 mod config;
+mod credit_resources;
 mod events;
 mod forecast;
 mod invoices;

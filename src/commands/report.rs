@@ -39,6 +39,9 @@ pub(crate) async fn run(context: &Context, args: ReportArgs) -> Result<()> {
     // is the tenant's). Without either, nothing more is read.
     let (verify, spend, details) = (args.verify, args.spend, args.details);
     let one_query = tokio::sync::Semaphore::new(1);
+    // Read once per billing account however many of its profiles ask.
+    let credit_resources = super::credit_resources::CreditResources::default();
+    let flag_days = expiring_within.unwrap_or(super::credit_resources::SUSPENSION_WINDOW_DAYS);
     let spent = std::sync::Mutex::new(Vec::<SpentOf>::new());
     let resolved = resolve::read(context, &selection, async |client, scope| {
         let costs = async {
@@ -58,14 +61,33 @@ pub(crate) async fn run(context: &Context, args: ReportArgs) -> Result<()> {
                 None
             }
         };
-        let (read, costs, payments) = tokio::join!(
+        // And the credit resources of its account, for the suspension flags.
+        let resources = async {
+            if details && scope.kind() == crate::model::scope::ScopeKind::BillingProfile {
+                Some(credit_resources.of_account(client, &scope.scope).await)
+            } else {
+                None
+            }
+        };
+        let (read, costs, payments, resources) = tokio::join!(
             read_with_events(client, scope.clone(), as_of, window),
             costs,
-            payments
+            payments,
+            resources
         );
         let (mut forecast, events) = read?;
         if let Some(payments) = payments {
             super::balance::with_payments(&mut forecast.inputs.balance, payments);
+        }
+        if let Some(resources) = resources {
+            let inputs = &mut forecast.inputs;
+            super::credit_resources::with_suspension_flags(
+                &mut inputs.balance,
+                &inputs.lots,
+                &resources,
+                as_of,
+                flag_days,
+            );
         }
         if let Some(costs) = costs? {
             if let Ok(mut all) = spent.lock() {

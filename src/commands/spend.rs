@@ -226,7 +226,7 @@ async fn read(
         match scope.kind() {
             ScopeKind::BillingProfile | ScopeKind::Customer => {
                 let summary =
-                    read_balance(client, scope.clone(), asked.as_of, false, false).await?;
+                    read_balance(client, scope.clone(), asked.as_of, false, false, 0).await?;
                 let currency = summary.billing_profile.currency.clone();
                 Ok::<_, Error>(Amount::of(summary.balance(), currency.as_deref()))
             }

@@ -313,6 +313,13 @@ pub struct BalanceSummary {
     /// Why the spending limit's details asked for are left out.
     #[serde(skip)]
     pub(crate) spending_limit_unread: Option<LeftOut>,
+    /// The lots whose expiry suspends the billing profile within the window (`--details`,
+    /// from the credit resources): flags only, never in a figure or an exit code.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) suspension_flags: Option<Vec<crate::model::credit_resource::SuspensionFlag>>,
+    /// Why the credit resources asked for (`--details`) could not be read.
+    #[serde(skip)]
+    pub(crate) credit_resources_unread: Option<LeftOut>,
     /// The profile's status as listed (`Active`, `Warned`, `Disabled`); a disabled profile
     /// fails every check asked of it.
     pub(crate) status: Option<String>,
@@ -614,6 +621,8 @@ impl BalanceSummary {
             lots: None,
             payments_on_account: None,
             payments_unread: None,
+            suspension_flags: None,
+            credit_resources_unread: None,
             spending_limit_unread: None,
             status: standing.as_ref().and_then(|s| s.status.clone()),
             status_reason_code: standing.as_ref().and_then(|s| s.status_reason_code.clone()),
@@ -704,6 +713,8 @@ impl BalanceSummary {
             lots: None,
             payments_on_account: None,
             payments_unread: None,
+            suspension_flags: None,
+            credit_resources_unread: None,
             spending_limit_unread: None,
             status: standing.as_ref().and_then(|s| s.status.clone()),
             status_reason_code: standing.as_ref().and_then(|s| s.status_reason_code.clone()),
@@ -766,7 +777,7 @@ pub(crate) const EXPIRING_WITHIN_DAYS: i64 = 30;
 
 /// A credit lot as Azure reports it. Its status depends on the day it is looked at, so it is
 /// not stored: `status(as_of)`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CreditLot {
     pub(crate) name: Option<String>,
     pub(crate) source: Option<String>,

@@ -3,6 +3,7 @@
 
 pub mod amount;
 pub(crate) mod cost_details;
+pub mod credit_resource;
 pub mod dates;
 pub mod domain;
 pub mod ea;
@@ -11,4 +12,5 @@ pub mod money;
 pub(crate) mod row;
 pub mod scope;
 pub(crate) mod spend;
+pub mod subscription;
 pub mod wire;

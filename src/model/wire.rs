@@ -164,6 +164,9 @@ impl ArmRecord for TransactionSummary {
 arm_record!(Lot, id: Option);
 arm_record!(AvailableBalance, id: Option);
 arm_record!(Event, id: Option);
+arm_record!(CreditResource, id: Option);
+arm_record!(BillingProperty, id: Option);
+arm_record!(BillingPeriod, id: Option);
 
 /// An amount exactly as sent; every part may be missing.
 #[derive(Debug, Default, Deserialize)]
@@ -598,4 +601,111 @@ pub(crate) struct ErrorDetail {
     pub(crate) code: Option<LenientString>,
     pub(crate) message: Option<String>,
     pub(crate) target: Option<String>,
+}
+
+// ------------------------------------------------------- Microsoft.BillingBenefits credits
+
+/// A credit resource as `applicableCredits` lists it (BillingBenefits 2026-06-01): Azure's
+/// record of a credit awarded, with what was granted and consumed, never what is left.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct CreditResource {
+    pub(crate) id: Option<String>,
+    pub(crate) name: Option<String>,
+    #[serde(rename = "type")]
+    pub(crate) record_type: RecordType,
+    pub(crate) properties: CreditResourceProperties,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub(crate) struct CreditResourceProperties {
+    /// The credit's own resource id (the listing's `id` is an `applicableCredits` entry).
+    pub(crate) resource_id: Option<String>,
+    pub(crate) display_name: Option<String>,
+    pub(crate) status: Option<String>,
+    pub(crate) credit: Option<Commitment>,
+    pub(crate) consumed: Option<Commitment>,
+    pub(crate) start_at: Option<String>,
+    pub(crate) end_at: Option<String>,
+    pub(crate) funding_system_id: Option<LenientString>,
+    pub(crate) system_id: Option<LenientString>,
+    pub(crate) billing_account_resource_id: Option<String>,
+    pub(crate) billing_profile_resource_id: Option<String>,
+    pub(crate) customer_resource_id: Option<String>,
+    pub(crate) policies: Option<CreditPolicies>,
+}
+
+/// An amount as BillingBenefits writes it: `{amount, currencyCode}`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub(crate) struct Commitment {
+    pub(crate) amount: Option<WireDecimal>,
+    pub(crate) currency_code: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub(crate) struct CreditPolicies {
+    pub(crate) expiration: Option<String>,
+}
+
+// ------------------------------------------------------------------- subscriptions (MOSP)
+
+/// A subscription's billing property (Billing 2024-04-01 `billingProperty/default`): its
+/// agreement and, under a Microsoft Customer Agreement, its billing profile.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct BillingProperty {
+    pub(crate) id: Option<String>,
+    #[serde(rename = "type")]
+    pub(crate) record_type: RecordType,
+    pub(crate) properties: BillingPropertyProperties,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct BillingPropertyProperties {
+    pub(crate) billing_account_agreement_type: Option<String>,
+    pub(crate) billing_account_id: Option<String>,
+    pub(crate) billing_account_display_name: Option<String>,
+    pub(crate) billing_profile_id: Option<String>,
+    pub(crate) billing_profile_display_name: Option<String>,
+    pub(crate) subscription_billing_type: Option<String>,
+}
+
+/// A subscription (Resources 2022-12-01): its name, state and offer (`quotaId`).
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct Subscription {
+    pub(crate) id: Option<String>,
+    pub(crate) subscription_id: Option<String>,
+    pub(crate) display_name: Option<String>,
+    pub(crate) state: Option<String>,
+    pub(crate) subscription_policies: SubscriptionPolicies,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct SubscriptionPolicies {
+    pub(crate) quota_id: Option<String>,
+    pub(crate) spending_limit: Option<String>,
+}
+
+/// A subscription's billing period (Billing 2018-03-01-preview `billingPeriods`).
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct BillingPeriod {
+    pub(crate) id: Option<String>,
+    pub(crate) name: Option<String>,
+    #[serde(rename = "type")]
+    pub(crate) record_type: RecordType,
+    pub(crate) properties: BillingPeriodProperties,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct BillingPeriodProperties {
+    pub(crate) billing_period_start_date: Option<String>,
+    pub(crate) billing_period_end_date: Option<String>,
 }

@@ -32,6 +32,14 @@ enum Kind {
     CostQuery,
     /// Cost Details report operations: followed through the binary in `spend_exact.rs`.
     CostDetails,
+    /// Credit resources (BillingBenefits): one, or a page of them.
+    CreditResources,
+    /// A subscription's billing property.
+    BillingProperty,
+    /// A subscription (Resources).
+    Subscription,
+    /// A subscription's billing periods.
+    BillingPeriods,
 }
 
 fn kind_of(name: &str) -> Kind {
@@ -40,6 +48,17 @@ fn kind_of(name: &str) -> Kind {
         Kind::CostQuery
     } else if lower.contains("costdetails") {
         Kind::CostDetails
+    } else if lower.starts_with("creditget")
+        || lower.starts_with("creditlist")
+        || lower.starts_with("creditslist")
+    {
+        Kind::CreditResources
+    } else if lower.starts_with("billingpropertyget") {
+        Kind::BillingProperty
+    } else if lower == "getsubscription.json" {
+        Kind::Subscription
+    } else if lower.starts_with("billingperiodslist") {
+        Kind::BillingPeriods
     } else if lower.starts_with("balancesbybillingaccount") {
         Kind::Prepayment
     } else if lower.starts_with("billingaccountsgetea") {
@@ -162,6 +181,41 @@ fn parse(kind: Kind, body: &str) -> Result<Value, String> {
             let raw: wire::TransactionSummary =
                 serde_json::from_str(body).map_err(|e| e.to_string())?;
             Ok(as_printed_json(&InvoiceSummary::from_wire(raw)?))
+        }
+        Kind::CreditResources => {
+            let records: Vec<wire::CreditResource> =
+                match serde_json::from_str::<wire::Page<wire::CreditResource>>(body) {
+                    Ok(page) => page.value,
+                    Err(_) => vec![serde_json::from_str(body).map_err(|e| e.to_string())?],
+                };
+            let read = records
+                .into_iter()
+                .map(credits::model::credit_resource::CreditResource::from_wire)
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(as_printed_json(&read))
+        }
+        Kind::BillingProperty => {
+            let raw: wire::BillingProperty =
+                serde_json::from_str(body).map_err(|e| e.to_string())?;
+            Ok(as_printed_json(
+                &credits::model::subscription::SubscriptionBilling::from_wire(raw),
+            ))
+        }
+        Kind::Subscription => {
+            let raw: wire::Subscription = serde_json::from_str(body).map_err(|e| e.to_string())?;
+            Ok(as_printed_json(
+                &credits::model::subscription::Subscription::from_wire(raw)?,
+            ))
+        }
+        Kind::BillingPeriods => {
+            let page: wire::Page<wire::BillingPeriod> =
+                serde_json::from_str(body).map_err(|e| e.to_string())?;
+            let periods = page
+                .value
+                .iter()
+                .map(credits::model::subscription::BillingPeriod::from_wire)
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(Value::from(periods.len()))
         }
         // The query's table is read by the binary (tests/cli/spend.rs serves every example).
         Kind::CostQuery | Kind::CostDetails => Ok(Value::Null),

@@ -9,6 +9,7 @@ mod all_profiles;
 mod balance;
 mod cache;
 mod config;
+mod credit_resources;
 mod customer_scope;
 mod demo;
 mod docs;

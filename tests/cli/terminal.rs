@@ -163,6 +163,14 @@ fn tables_fit_60_80_and_120_columns_without_breaking_a_figure() {
                 vec!["forecast", "--account", "8099531"],
             ),
             (
+                "lots_resources",
+                vec!["lots", "-p", "Development", "--resources"],
+            ),
+            (
+                "balance_details_flagged",
+                vec!["balance", "-p", "Development", "--details"],
+            ),
+            (
                 "spend",
                 vec!["spend", "-p", "Development", "--month", "2026-10"],
             ),
@@ -224,6 +232,18 @@ fn tables_fit_60_80_and_120_columns_without_breaking_a_figure() {
             // What credit never covers, by the report's own lines, stays on screen.
             if name == "spend_exact" {
                 assert!(screen.contains("136.76"), "{name} at {columns}:\n{screen}");
+            }
+            // The credit whose expiry suspends the profile is flagged at every width, and
+            // the credit resource without a lot is marked where it cannot be left out.
+            if name == "lots_resources" {
+                assert!(
+                    screen.contains("suspends"),
+                    "{name} at {columns}:\n{screen}"
+                );
+                assert!(
+                    screen.contains("unmatched"),
+                    "{name} at {columns}:\n{screen}"
+                );
             }
             if name == "forecast" {
                 assert!(

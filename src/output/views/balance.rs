@@ -253,6 +253,9 @@ impl View for BalanceSummary {
         if let Some(payments) = &self.payments_on_account {
             blocks.push(Block::Line(payments_line(payments)));
         }
+        for flag in self.suspension_flags.iter().flatten() {
+            blocks.push(Block::Line(flag.line()));
+        }
         blocks
     }
 

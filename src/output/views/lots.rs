@@ -26,7 +26,7 @@ table! {
 }
 
 /// A MACC commitment's lot is what is left to commit, not credit.
-fn source_cell<'a>(row: &'a LotRow<'_>) -> Cell<'a> {
+pub(super) fn source_cell<'a>(row: &'a LotRow<'_>) -> Cell<'a> {
     let lot = row.lot.lot;
     if lot.is_commitment() {
         Cell::owned("ConsumptionCommitment (remaining commitment)")
@@ -36,12 +36,12 @@ fn source_cell<'a>(row: &'a LotRow<'_>) -> Cell<'a> {
 }
 
 /// Expired lots in red, lots with credit lapsing within the window in yellow (`tone.rs`).
-fn status_cell<'a>(row: &'a LotRow<'_>) -> Cell<'a> {
+pub(super) fn status_cell<'a>(row: &'a LotRow<'_>) -> Cell<'a> {
     Cell::Text(Some(Cow::Borrowed(row.lot.status.label()))).toned(tone::lot(&row.lot))
 }
 
 fields! {
-    const LOT_FIELDS;
+    pub(super) const LOT_FIELDS;
     fn lot_fields<'a>(row: &'a LotRow<'_>) {
         "billingProfileId" => row.profile.and_then(|p| flat::str(p.id())),
         "name" => flat::text(&row.lot.lot.name),

@@ -134,6 +134,10 @@ impl View for Report {
                 blocks.push(Block::Line(String::new()));
                 blocks.push(Block::Line(super::balance::payments_line(payments)));
             }
+            for flag in summary.suspension_flags.iter().flatten() {
+                blocks.push(Block::Line(String::new()));
+                blocks.push(Block::Line(flag.line()));
+            }
             blocks.push(Block::Line(String::new()));
             blocks.push(Block::Table(TableBlock {
                 retitle: None,
