@@ -304,6 +304,28 @@ pub(crate) struct ScopeArgs {
     pub(crate) customers_from: Option<std::path::PathBuf>,
 }
 
+/// A subscription, for `balance` and `forecast`: an MCA-billed one answers with its billing
+/// profile's credit; one on a monthly-credit offer (Visual Studio, MPN, free trial, Azure
+/// Pass) with an estimate.
+#[derive(Debug, Args)]
+pub(crate) struct SubscriptionArgs {
+    /// A subscription (its id, /subscriptions/ID, or its display name): billed under an MCA,
+    /// its billing profile's credit; on a monthly-credit offer (Visual Studio, MPN, free
+    /// trial, Azure Pass), an estimate: the allowance less this billing period's cost
+    #[arg(long, value_name = "SUBSCRIPTION", conflicts_with_all = ["profile", "all", "account", "customer", "all_customers", "customers_from"])]
+    pub(crate) subscription: Option<String>,
+
+    /// With --subscription: the subscription's monthly credit (150USD, 50, 100 EUR), which
+    /// no API returns [config: subscriptions.<id>.allowance]
+    #[arg(long, value_name = "AMOUNT", requires = "subscription")]
+    pub(crate) allowance: Option<String>,
+
+    /// With --subscription: judge --min (and the other checks) on an estimate; without it a
+    /// check on an estimate is "could not check" (exit 6)
+    #[arg(long, requires = "subscription")]
+    pub(crate) allow_estimate: bool,
+}
+
 /// What a customer sweep that writes a row per customer takes beside the scope flags.
 #[derive(Debug, Args)]
 pub(crate) struct SweepArgs {
@@ -316,12 +338,13 @@ pub(crate) struct SweepArgs {
 
 #[derive(Debug, Args)]
 #[command(
-    override_usage = "credits balance (--profile PROFILE | --all | --customer CUSTOMER | --account ENROLLMENT) [--min AMOUNT]... [--expiring-within DAYS] [--details] [OPTIONS]",
+    override_usage = "credits balance (--profile PROFILE | --all | --customer CUSTOMER | --account ENROLLMENT | --subscription SUBSCRIPTION) [--min AMOUNT]... [--expiring-within DAYS] [--details] [OPTIONS]",
     after_help = "Examples:
   credits balance --profile Development
   credits balance --all --min 1000USD --min 900EUR
   credits balance --all -o csv --no-header >> balances.csv
-  credits balance --account 6575495 --periods 12",
+  credits balance --account 6575495 --periods 12
+  credits balance --subscription \"Visual Studio Enterprise\" --allowance 150USD",
     mut_arg("account", |arg| arg
         .value_name("ENROLLMENT")
         .help("An Enterprise Agreement enrollment (number, display name or full id): its Azure Prepayment, the current billing period unless --period or --periods says otherwise"))
@@ -329,6 +352,9 @@ pub(crate) struct SweepArgs {
 pub(crate) struct BalanceArgs {
     #[command(flatten)]
     pub(crate) scope: ScopeArgs,
+
+    #[command(flatten)]
+    pub(crate) subscription: SubscriptionArgs,
 
     /// Exit 1 when the estimated balance is below AMOUNT, in the profile's currency.
     /// Repeat it with a currency suffix for profiles in several currencies (--min 1000USD
@@ -454,12 +480,13 @@ pub(crate) struct ForecastOptions {
 
 #[derive(Debug, Args)]
 #[command(
-    override_usage = "credits forecast (--profile PROFILE | --all | --customer CUSTOMER | --account ENROLLMENT) [--window DAYS] [--min AMOUNT]... [--min-days DAYS] [--max-unused AMOUNT]... [OPTIONS]",
+    override_usage = "credits forecast (--profile PROFILE | --all | --customer CUSTOMER | --account ENROLLMENT | --subscription SUBSCRIPTION) [--window DAYS] [--min AMOUNT]... [--min-days DAYS] [--max-unused AMOUNT]... [OPTIONS]",
     after_help = "Examples:
   credits forecast --profile Development
   credits forecast --profile Development --min-days 60 --max-unused 100
   credits forecast --all --json
-  credits forecast --account 6575495 --min-days 30",
+  credits forecast --account 6575495 --min-days 30
+  credits forecast --subscription \"Visual Studio Enterprise\" --allowance 150USD",
     mut_arg("account", |arg| arg
         .value_name("ENROLLMENT")
         .help("An Enterprise Agreement enrollment (number, display name or full id): its Azure Prepayment burnt at the use of its last three closed billing periods"))
@@ -467,6 +494,9 @@ pub(crate) struct ForecastOptions {
 pub(crate) struct ForecastArgs {
     #[command(flatten)]
     pub(crate) scope: ScopeArgs,
+
+    #[command(flatten)]
+    pub(crate) subscription: SubscriptionArgs,
 
     #[command(flatten)]
     pub(crate) forecast: ForecastOptions,

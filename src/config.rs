@@ -34,11 +34,34 @@ pub(crate) struct ConfigValue {
     pub(crate) line: usize,
 }
 
+/// A subscription's monthly credit allowance: `[subscriptions."<id>"] allowance = "150USD"`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct AllowanceValue {
+    /// The subscription's GUID, lower case.
+    pub(crate) subscription: String,
+    pub(crate) text: String,
+    pub(crate) line: usize,
+}
+
+/// The table that holds per-subscription settings.
+pub(crate) const SUBSCRIPTIONS: &str = "subscriptions";
+
+/// The subscription a dotted key `subscriptions.<id>.allowance` names (its GUID, lower
+/// case), or `None` when the key is not of that form.
+pub(crate) fn allowance_key(key: &str) -> Option<String> {
+    let rest = key.strip_prefix("subscriptions.")?;
+    let id = rest.strip_suffix(".allowance")?;
+    let id = id.trim_matches('"');
+    crate::model::subscription::subscription_guid(id).map(str::to_ascii_lowercase)
+}
+
 /// The file as read: where it is, its values, and what in it was ignored.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct ConfigFile {
     pub(crate) path: PathBuf,
     pub(crate) values: Vec<ConfigValue>,
+    /// Per-subscription allowances, in file order.
+    pub(crate) allowances: Vec<AllowanceValue>,
     /// Unknown keys: warned about, the rest applies.
     pub(crate) warnings: Vec<String>,
 }
@@ -46,6 +69,13 @@ pub(crate) struct ConfigFile {
 impl ConfigFile {
     pub(crate) fn get(&self, key: &str) -> Option<&ConfigValue> {
         self.values.iter().find(|v| v.key == key)
+    }
+
+    /// The allowance set for a subscription (its GUID, any case).
+    pub(crate) fn allowance(&self, subscription: &str) -> Option<&AllowanceValue> {
+        self.allowances
+            .iter()
+            .find(|a| a.subscription.eq_ignore_ascii_case(subscription))
     }
 }
 
@@ -188,6 +218,10 @@ pub(crate) fn parse(path: &Path, text: &str) -> Result<ConfigFile> {
             .and_then(|k| k.span())
             .or_else(|| item.span())
             .map_or(1, |span| line_of(text, span.start));
+        if name == SUBSCRIPTIONS {
+            read_subscriptions(path, text, item, &mut file)?;
+            continue;
+        }
         let Some(key) = KEYS.iter().copied().find(|k| *k == name) else {
             file.warnings.push(format!(
                 "{shown}:{line}: unknown key {name:?} is ignored; the keys are {}",
@@ -230,10 +264,164 @@ pub(crate) fn parse(path: &Path, text: &str) -> Result<ConfigFile> {
     Ok(file)
 }
 
+/// `[subscriptions."<id>"]` tables: each id a subscription GUID, each with `allowance`, a
+/// string; anything else is said and ignored, a value of the wrong type refused.
+fn read_subscriptions(
+    path: &Path,
+    text: &str,
+    item: &toml_edit::Item,
+    file: &mut ConfigFile,
+) -> Result<()> {
+    let shown = path.display();
+    let line_at = |span: Option<std::ops::Range<usize>>| span.map_or(1, |s| line_of(text, s.start));
+    let Some(table) = item.as_table_like() else {
+        return Err(Error::usage(format!(
+            "{shown}:{}: subscriptions must be a table, e.g. [subscriptions.\"<subscription id>\"] allowance = \"150USD\"",
+            line_at(item.span())
+        )));
+    };
+    for (id, entry) in table.iter() {
+        let line = line_at(entry.span());
+        let Some(guid) = crate::model::subscription::subscription_guid(id) else {
+            file.warnings.push(format!(
+                "{shown}:{line}: subscriptions.{id:?} is ignored: a subscription is named by its id (a GUID)"
+            ));
+            continue;
+        };
+        let Some(settings) = entry.as_table_like() else {
+            return Err(Error::usage(format!(
+                "{shown}:{line}: subscriptions.\"{id}\" must be a table, e.g. allowance = \"150USD\""
+            )));
+        };
+        for (key, value) in settings.iter() {
+            let line = line_at(value.span()).max(line);
+            if key != "allowance" {
+                file.warnings.push(format!(
+                    "{shown}:{line}: unknown key subscriptions.\"{id}\".{key} is ignored; a subscription takes allowance"
+                ));
+                continue;
+            }
+            let Some(allowance) = value.as_str() else {
+                return Err(Error::usage(format!(
+                    "{shown}:{line}: subscriptions.\"{id}\".allowance must be a string, e.g. allowance = \"150USD\""
+                )));
+            };
+            file.allowances.push(AllowanceValue {
+                subscription: guid.to_ascii_lowercase(),
+                text: allowance.to_string(),
+                line,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// `config set` / `config unset` of `subscriptions.<id>.allowance`: the same as
+/// `write_value`, in the subscription's table (created when needed, removed when emptied).
+pub(crate) fn write_allowance(
+    path: &Path,
+    subscription: &str,
+    value: Option<&str>,
+) -> Result<bool> {
+    edit(path, |document| {
+        let before = document
+            .get(SUBSCRIPTIONS)
+            .and_then(|t| t.get(subscription))
+            .and_then(|t| t.get("allowance"))
+            .and_then(|v| v.as_str())
+            .map(str::to_string);
+        if before.as_deref() == value {
+            return Ok(false);
+        }
+        match value {
+            Some(value) => {
+                if document.get(SUBSCRIPTIONS).is_none() {
+                    let mut table = toml_edit::Table::new();
+                    table.set_implicit(true);
+                    document[SUBSCRIPTIONS] = toml_edit::Item::Table(table);
+                }
+                let subscriptions = document[SUBSCRIPTIONS].as_table_mut().ok_or_else(|| {
+                    Error::usage(
+                        "subscriptions in the config file is not a table; fix or remove it",
+                    )
+                })?;
+                if subscriptions.get(subscription).is_none() {
+                    subscriptions[subscription] = toml_edit::Item::Table(toml_edit::Table::new());
+                }
+                subscriptions[subscription]["allowance"] = toml_edit::value(value);
+            }
+            None => {
+                if let Some(table) = document
+                    .get_mut(SUBSCRIPTIONS)
+                    .and_then(|t| t.as_table_mut())
+                {
+                    if let Some(entry) = table.get_mut(subscription).and_then(|t| t.as_table_mut())
+                    {
+                        entry.remove("allowance");
+                        if entry.is_empty() {
+                            table.remove(subscription);
+                        }
+                    }
+                    if table.is_empty() {
+                        document.remove(SUBSCRIPTIONS);
+                    }
+                }
+            }
+        }
+        Ok(true)
+    })
+}
+
 /// `config set` / `config unset`: the file with `key` set to `value` (or removed), comments
 /// and everything else kept, written atomically (a temporary file in the same directory,
 /// 0600, renamed over the old one). Creates the directory. Returns whether anything changed.
 pub(crate) fn write_value(path: &Path, key: &str, value: Option<&str>) -> Result<bool> {
+    edit(path, |document| {
+        let before = document
+            .get(key)
+            .and_then(|item| item.as_value())
+            .map(|v| match v {
+                toml_edit::Value::String(s) => s.value().clone(),
+                toml_edit::Value::Integer(n) => n.value().to_string(),
+                other => other.to_string(),
+            });
+        if before.as_deref() == value {
+            return Ok(false);
+        }
+        let changed = match value {
+            Some(value) => {
+                let item = if key == "concurrency" {
+                    let n: i64 = value.trim().parse().map_err(|_| {
+                        Error::usage(format!("concurrency {value:?} is not a whole number"))
+                    })?;
+                    toml_edit::value(n)
+                } else {
+                    toml_edit::value(value)
+                };
+                // The first key of a file of comments goes after them, not above them.
+                let comments_only = document.is_empty();
+                document[key] = item;
+                if comments_only {
+                    let comments = document.trailing().as_str().unwrap_or("").to_string();
+                    document.set_trailing("");
+                    if let Some((mut new_key, _)) = document.get_key_value_mut(key) {
+                        new_key.leaf_decor_mut().set_prefix(comments);
+                    }
+                }
+                true
+            }
+            None => remove_keeping_comments(document, key),
+        };
+        Ok(changed)
+    })
+}
+
+/// Reads the file at `path` (a link: the file it leads to), lets `change` edit it, and
+/// writes it back atomically when `change` says it changed anything.
+fn edit(
+    path: &Path,
+    change: impl FnOnce(&mut toml_edit::DocumentMut) -> Result<bool>,
+) -> Result<bool> {
     // A config file that is a link (into a dotfiles repository) stays one: the file it points
     // to is the one rewritten.
     let resolved;
@@ -264,42 +452,7 @@ pub(crate) fn write_value(path: &Path, key: &str, value: Option<&str>) -> Result
     let mut document: toml_edit::DocumentMut = existing
         .parse()
         .map_err(|e| syntax_error(path, &existing, &e))?;
-    let before = document
-        .get(key)
-        .and_then(|item| item.as_value())
-        .map(|v| match v {
-            toml_edit::Value::String(s) => s.value().clone(),
-            toml_edit::Value::Integer(n) => n.value().to_string(),
-            other => other.to_string(),
-        });
-    if before.as_deref() == value {
-        return Ok(false);
-    }
-    let changed = match value {
-        Some(value) => {
-            let item = if key == "concurrency" {
-                let n: i64 = value.trim().parse().map_err(|_| {
-                    Error::usage(format!("concurrency {value:?} is not a whole number"))
-                })?;
-                toml_edit::value(n)
-            } else {
-                toml_edit::value(value)
-            };
-            // The first key of a file of comments goes after them, not above them.
-            let comments_only = document.is_empty();
-            document[key] = item;
-            if comments_only {
-                let comments = document.trailing().as_str().unwrap_or("").to_string();
-                document.set_trailing("");
-                if let Some((mut new_key, _)) = document.get_key_value_mut(key) {
-                    new_key.leaf_decor_mut().set_prefix(comments);
-                }
-            }
-            true
-        }
-        None => remove_keeping_comments(&mut document, key),
-    };
-    if !changed {
+    if !change(&mut document)? {
         return Ok(false);
     }
     let dir = path
@@ -333,6 +486,53 @@ mod tests {
 
     fn parsed(text: &str) -> Result<ConfigFile> {
         parse(Path::new("/home/u/.config/credits/config.toml"), text)
+    }
+
+    #[test]
+    fn subscription_allowances_are_read_per_subscription_with_their_line() {
+        let file = parsed(
+            "profile = \"Development\"\n\n[subscriptions.\"0B1F6C3E-7A24-4D8E-9C51-2F3A4B5C6D7E\"]\nallowance = \"150USD\"\ncolour = \"red\"\n\n[subscriptions.\"not-a-guid\"]\nallowance = \"1\"\n",
+        )
+        .unwrap();
+        assert_eq!(
+            file.allowances,
+            vec![AllowanceValue {
+                subscription: "0b1f6c3e-7a24-4d8e-9c51-2f3a4b5c6d7e".into(),
+                text: "150USD".into(),
+                line: 4,
+            }]
+        );
+        assert!(file
+            .allowance("0b1f6c3e-7a24-4d8e-9c51-2f3a4b5c6d7e")
+            .is_some());
+        assert_eq!(file.warnings.len(), 2, "{:?}", file.warnings);
+        let wrong =
+            parsed("[subscriptions.\"0b1f6c3e-7a24-4d8e-9c51-2f3a4b5c6d7e\"]\nallowance = 150\n");
+        assert!(wrong.is_err());
+        assert_eq!(
+            allowance_key("subscriptions.0b1f6c3e-7a24-4d8e-9c51-2f3a4b5c6d7e.allowance"),
+            Some("0b1f6c3e-7a24-4d8e-9c51-2f3a4b5c6d7e".into())
+        );
+        assert_eq!(allowance_key("subscriptions.x.allowance"), None);
+    }
+
+    #[test]
+    fn an_allowance_is_written_in_its_subscriptions_table_and_removed_with_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        std::fs::write(&path, "# mine\nprofile = \"Development\"\n").unwrap();
+        let id = "0b1f6c3e-7a24-4d8e-9c51-2f3a4b5c6d7e";
+        assert!(write_allowance(&path, id, Some("150USD")).unwrap());
+        assert!(!write_allowance(&path, id, Some("150USD")).unwrap());
+        let file = load(&path, true).unwrap().unwrap();
+        assert_eq!(file.allowance(id).map(|a| a.text.as_str()), Some("150USD"));
+        assert_eq!(
+            file.get("profile").map(|v| v.text.as_str()),
+            Some("Development")
+        );
+        assert!(write_allowance(&path, id, None).unwrap());
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert_eq!(text, "# mine\nprofile = \"Development\"\n");
     }
 
     #[test]

@@ -225,6 +225,9 @@ fn route(tenant: &Tenant, target: &str) -> Reply {
     if lower == "/providers/microsoft.billing/billingaccounts" {
         return ok(&data["accounts"]);
     }
+    if lower.starts_with("/subscriptions") {
+        return subscription_route(tenant, &path);
+    }
     if lower.starts_with("/demo-reports/") {
         return cost_details_file(tenant, &path);
     }
@@ -502,6 +505,75 @@ const DEMO_SERVICES: [(&str, u32, &str, &str, &str, &str); 4] = [
     ),
 ];
 
+/// A subscription outside the MCA: itself, the list, its billing property, its billing
+/// periods (the one holding the reference day and the one before).
+fn subscription_route(tenant: &Tenant, path: &str) -> Reply {
+    let data = &tenant.data;
+    let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
+    let listed = |id: &str| {
+        data["subscriptions"]["value"]
+            .as_array()
+            .and_then(|all| {
+                all.iter().find(|s| {
+                    s["subscriptionId"]
+                        .as_str()
+                        .is_some_and(|s| s.eq_ignore_ascii_case(id))
+                })
+            })
+            .cloned()
+    };
+    match parts.as_slice() {
+        ["subscriptions"] => ok(&data["subscriptions"]),
+        ["subscriptions", id] => listed(id).map_or_else(|| not_found(path), |s| ok(&s)),
+        ["subscriptions", id, "providers", "Microsoft.Billing", "billingProperty", "default"] => {
+            lookup(&data["subscriptionBilling"], id).map_or_else(|| not_found(path), ok)
+        }
+        ["subscriptions", id, "providers", "Microsoft.Billing", "billingPeriods"] => {
+            let Some(first_day) = lookup(&data["subscriptionPeriods"], id).and_then(Value::as_u64)
+            else {
+                return not_found(path);
+            };
+            let (start, end) = subscription_period(tenant.today, first_day as u32);
+            let before = subscription_period(start.pred_opt().unwrap_or(start), first_day as u32);
+            let period = |(start, end): (NaiveDate, NaiveDate)| {
+                let name = format!("{}-1", end.format("%Y%m"));
+                json!({"id": format!("/subscriptions/{id}/providers/Microsoft.Billing/billingPeriods/{name}"),
+                    "name": name, "type": "Microsoft.Billing/billingPeriods",
+                    "properties": {"billingPeriodStartDate": start.to_string(), "billingPeriodEndDate": end.to_string()}})
+            };
+            ok(&json!({"value": [period((start, end)), period(before)]}))
+        }
+        _ => not_found(path),
+    }
+}
+
+/// The billing period that holds `day`, when periods start on day `first` of a month.
+fn subscription_period(day: NaiveDate, first: u32) -> (NaiveDate, NaiveDate) {
+    use chrono::Datelike;
+    let this_month = day.with_day(first).unwrap_or(day);
+    let start = if day >= this_month {
+        this_month
+    } else {
+        this_month
+            .checked_sub_months(chrono::Months::new(1))
+            .unwrap_or(this_month)
+    };
+    let end = start
+        .checked_add_months(chrono::Months::new(1))
+        .and_then(|d| d.pred_opt())
+        .unwrap_or(start);
+    (start, end)
+}
+
+/// A subscription's cost in the demo: 2.50 to 4.49 USD a day, by the day of the month.
+fn subscription_cost(from: NaiveDate, to: NaiveDate) -> i64 {
+    use chrono::Datelike;
+    from.iter_days()
+        .take_while(|d| *d <= to)
+        .map(|d| 250 + i64::from(d.day() * 37 % 200))
+        .sum()
+}
+
 /// A demo Cost Management query: the charges of the profile's ledger used in the period (a
 /// settlement's over the month it bills, a pending charge on its day), spread over
 /// `DEMO_SERVICES`, and for Development a Marketplace product (2.96 USD a day) and a Visual
@@ -521,6 +593,21 @@ fn cost_query(tenant: &Tenant, target: &str, body: &[u8]) -> Reply {
     let Ok(asked) = serde_json::from_slice::<Value>(body) else {
         return bad_request("The query has no body: a nextLink must be POSTed with the same body.");
     };
+    // A subscription's cost (`--subscription`): one total for the days asked.
+    if let ["subscriptions", id, ..] = path.trim_matches('/').split('/').collect::<Vec<_>>()[..] {
+        if lookup(&tenant.data["subscriptionPeriods"], id).is_none() {
+            return not_found(&path);
+        }
+        let Some((from, to)) = period(&asked, "from", "to") else {
+            return bad_request("The demo answers Custom periods only.");
+        };
+        let cents = subscription_cost(from, to);
+        let body = json!({"id": format!("{path}/0"), "name": "demo-query", "type": "Microsoft.CostManagement/query",
+            "properties": {"nextLink": null,
+                "columns": [{"name": "Cost", "type": "Number"}, {"name": "Currency", "type": "String"}],
+                "rows": [[format!("{}.{:02}", cents / 100, cents % 100).parse::<serde_json::Number>().ok(), "USD"]]}});
+        return ok(&body);
+    }
     let Some(scope) = Scope::enclosing(&path) else {
         return not_found(&path);
     };

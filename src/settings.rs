@@ -257,6 +257,30 @@ fn pick<'a>(env: &'a Environment, layers: Layers<'a>) -> Option<(&'a str, Source
     None
 }
 
+/// A monthly credit allowance: an amount, optionally with a currency (`150`, `150USD`,
+/// `150 USD`), more than zero. `name` says where it came from.
+pub(crate) fn parse_allowance(
+    name: &str,
+    text: &str,
+) -> Result<(rust_decimal::Decimal, Option<String>)> {
+    let (value, currency) = crate::model::money::parse_user_amount(text)
+        .map_err(|why| Error::usage(format!("{name}: {why}; e.g. 150USD")))?;
+    if value.is_zero() {
+        return Err(Error::usage(format!(
+            "{name}: an allowance of 0 leaves nothing to estimate; give the subscription's monthly credit, e.g. 150USD"
+        )));
+    }
+    Ok((value, currency))
+}
+
+/// A subscription's allowance from the config file, with where it came from.
+#[derive(Debug, Clone)]
+pub(crate) struct AllowanceSetting {
+    pub(crate) subscription: String,
+    pub(crate) text: String,
+    pub(crate) source: Source,
+}
+
 /// `config set` validates a value as the loader would apply it: the same parsers.
 pub(crate) fn validate_config_value(key: &str, text: &str) -> Result<()> {
     let name = key;
@@ -542,6 +566,33 @@ impl Settings {
     /// The profiles `--all` leaves out: `--exclude` (repeated), else `CREDITS_EXCLUDE`
     /// (comma-separated), else `exclude` in the config file (a string or a list), else none.
     /// Read per command, like the profile.
+    /// The allowances the config file sets, one per subscription, in file order.
+    pub(crate) fn allowances(&self) -> Vec<AllowanceSetting> {
+        let Some(config) = &self.env.config else {
+            return Vec::new();
+        };
+        config
+            .allowances
+            .iter()
+            .map(|a| AllowanceSetting {
+                subscription: a.subscription.clone(),
+                text: a.text.clone(),
+                source: Source::File {
+                    path: config.path.clone(),
+                    line: a.line,
+                    key: "allowance",
+                },
+            })
+            .collect()
+    }
+
+    /// The allowance the config file sets for `subscription` (its GUID, any case).
+    pub(crate) fn allowance(&self, subscription: &str) -> Option<AllowanceSetting> {
+        self.allowances()
+            .into_iter()
+            .find(|a| a.subscription.eq_ignore_ascii_case(subscription))
+    }
+
     pub(crate) fn exclude(&self, flags: &[String]) -> Setting<Vec<String>> {
         let names = |text: &str, separator: char| -> Vec<String> {
             text.split(separator)

@@ -82,17 +82,53 @@ pub(crate) async fn query(
     scope: &Scope,
     asked: &CostQuery,
 ) -> ArmResult<Vec<CostRow>> {
+    query_at(client, scope.id(), &asked.body(), &asked.grouping).await
+}
+
+/// The actual cost of a subscription's current billing period so far, ungrouped: the days
+/// of `period` (first day to `to`), or Azure's own `BillingMonthToDate` when the period's
+/// days are not known.
+pub(crate) async fn subscription_cost(
+    client: &ArmClient,
+    guid: &str,
+    period: Option<(NaiveDate, NaiveDate)>,
+) -> ArmResult<Vec<CostRow>> {
+    let aggregation = serde_json::json!({"totalCost": {"name": "Cost", "function": "Sum"}});
+    let body = match period {
+        Some((from, to)) => serde_json::json!({
+            "type": "ActualCost",
+            "timeframe": "Custom",
+            "timePeriod": {"from": format!("{from}T00:00:00Z"), "to": format!("{to}T23:59:59Z")},
+            "dataset": {"granularity": "None", "aggregation": aggregation},
+        }),
+        None => serde_json::json!({
+            "type": "ActualCost",
+            "timeframe": "BillingMonthToDate",
+            "dataset": {"granularity": "None", "aggregation": aggregation},
+        }),
+    };
+    query_at(client, &format!("/subscriptions/{guid}"), &body, &[]).await
+}
+
+/// Every row of the query `body` at the scope `scope_id`, page after page (each `nextLink`
+/// is POSTed the same body). A 204 is no cost at all.
+async fn query_at(
+    client: &ArmClient,
+    scope_id: &str,
+    body: &Value,
+    grouping: &[&str],
+) -> ArmResult<Vec<CostRow>> {
     let url = client.url(
-        &format!("{}/providers/Microsoft.CostManagement/query", scope.id()),
+        &format!("{scope_id}/providers/Microsoft.CostManagement/query"),
         &[("api-version", COST_API_VERSION)],
     );
-    let body = serde_json::to_vec(&asked.body())
+    let body = serde_json::to_vec(body)
         .map_err(|e| ArmError::Internal(format!("the query could not be written: {e}")))?;
     let mut rows = Vec::new();
     client
         .post_pages(url, &body, |answer: QueryAnswer| {
             let page = answer.properties;
-            read_rows(&page.columns, page.rows, &asked.grouping, &mut rows)
+            read_rows(&page.columns, page.rows, grouping, &mut rows)
                 .map_err(|e| conversion_error("cost query", e))?;
             Ok(page.next_link.filter(|link| !link.trim().is_empty()))
         })

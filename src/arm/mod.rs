@@ -18,6 +18,7 @@ pub mod invoices;
 pub(crate) mod method;
 mod principal;
 pub(crate) mod retry;
+pub(crate) mod subscriptions;
 
 pub(crate) use client::{ArmClient, ClientEvent, ClientObserver, ClientOptions};
 pub(crate) use error::ArmError;

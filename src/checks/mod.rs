@@ -12,6 +12,7 @@
 //! Must not: print or fetch. Commands print the data first, then settle the ledger
 //! (`commands::settle` prints its notes and failures).
 
+pub(crate) mod estimate;
 pub(crate) mod invoices;
 pub(crate) mod prepayment;
 pub(crate) mod spend;

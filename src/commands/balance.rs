@@ -28,6 +28,60 @@ pub(crate) async fn run(context: &Context, args: BalanceArgs) -> Result<()> {
     if args.all_enrollments {
         return super::prepayment::all_enrollments(context, &args).await;
     }
+    if let Some(query) = args.subscription.subscription.clone() {
+        return by_subscription(context, args, &query).await;
+    }
+    run_as(context, args, None).await
+}
+
+/// `balance --subscription S`: the billing profile's balance of an MCA-billed subscription
+/// (the record names the subscription), or the estimate of a monthly credit.
+async fn by_subscription(context: &Context, mut args: BalanceArgs, query: &str) -> Result<()> {
+    use super::subscription::{self, Answer};
+    subscription::refuse_for_subscription(&[
+        ("--period", args.period.is_some()),
+        ("--periods", args.periods.is_some()),
+        ("--exclude", !args.scope.exclude.is_empty()),
+        ("--resume", args.sweep.resume.is_some()),
+    ])?;
+    // Bad input fails before any request is made.
+    let minimum = Thresholds::parse("--min", &args.min)?;
+    let within_days = args
+        .expiring_within
+        .as_deref()
+        .map(checks::parse_days)
+        .transpose()?;
+    match subscription::answer(context, query, &args.subscription).await? {
+        Answer::Profile(billed) => {
+            let reference = billed.say(context, &args.subscription);
+            args.scope.profile.profile = Some(billed.profile_id);
+            run_as(context, args, Some(reference)).await
+        }
+        Answer::Estimate(credit) => {
+            if args.details {
+                context.printer.note(
+                    "--details adds nothing to an estimate: Azure keeps no balance, lots or payments for this subscription",
+                );
+            }
+            let as_of = context.settings.as_of.value;
+            let outcomes = subscription::balance_checks(
+                &credit,
+                minimum.as_ref(),
+                within_days,
+                as_of,
+                args.subscription.allow_estimate,
+            );
+            subscription::emit_estimate(context, &credit, outcomes)
+        }
+    }
+}
+
+/// `balance`, its record naming `via` when a subscription asked for it.
+async fn run_as(
+    context: &Context,
+    args: BalanceArgs,
+    via: Option<crate::model::subscription::SubscriptionRef>,
+) -> Result<()> {
     // `--account` names an Enterprise Agreement enrollment: its Azure Prepayment (an MCA
     // account is refused after the lookup, which says what it is).
     if let (Some(query), false) = (&args.scope.account, args.scope.all_customers) {
@@ -106,7 +160,8 @@ pub(crate) async fn run(context: &Context, args: BalanceArgs) -> Result<()> {
     }
     let resolved = resolve::read(context, &selection, read).await?;
     match resolved {
-        Resolved::One(scope, summary) => {
+        Resolved::One(scope, mut summary) => {
+            summary.subscription = via;
             // A check that cannot be judged is refused before the first byte of output.
             let ledger = Ledger::of_one(scope.kind().noun(), scope.label(), check(&summary))?;
             note_source(context, &summary);

@@ -33,21 +33,35 @@ fn location() -> Result<(std::path::PathBuf, bool)> {
     })
 }
 
-fn known_key(key: &str) -> Result<&'static str> {
-    KEYS.iter().copied().find(|k| *k == key).ok_or_else(|| {
+/// A key `config get|set|unset` takes: one of `KEYS`, or a subscription's allowance.
+enum Key {
+    Top(&'static str),
+    /// `subscriptions.<id>.allowance`: the subscription's GUID.
+    Allowance(String),
+}
+
+fn known_key(key: &str) -> Result<Key> {
+    if let Some(subscription) = config::allowance_key(key) {
+        return Ok(Key::Allowance(subscription));
+    }
+    KEYS.iter().copied().find(|k| *k == key).map(Key::Top).ok_or_else(|| {
         Error::usage(format!(
-            "{key:?} is not a config key; the keys are {}",
+            "{key:?} is not a config key; the keys are {} and subscriptions.<subscription id>.allowance",
             KEYS.join(", ")
         ))
     })
 }
 
 fn get(printer: &Printer, key: &str) -> Result<()> {
-    let key = known_key(key)?;
+    let known = known_key(key)?;
     let (path, must_exist) = location()?;
     let file = config::load(&path, must_exist)?;
-    match file.as_ref().and_then(|f| f.get(key)) {
-        Some(value) => printer.text(&format!("{}\n", value.text)),
+    let text = file.as_ref().and_then(|f| match &known {
+        Key::Top(key) => f.get(key).map(|v| v.text.clone()),
+        Key::Allowance(subscription) => f.allowance(subscription).map(|a| a.text.clone()),
+    });
+    match text {
+        Some(text) => printer.text(&format!("{text}\n")),
         None => Err(Error::not_found(format!(
             "{key} is not set in {}",
             path.display()
@@ -56,12 +70,22 @@ fn get(printer: &Printer, key: &str) -> Result<()> {
 }
 
 fn set(printer: &Printer, key: &str, value: Option<&str>) -> Result<()> {
-    let key = known_key(key)?;
-    if let Some(value) = value {
-        validate_config_value(key, value)?;
-    }
+    let known = known_key(key)?;
     let (path, _) = location()?;
-    let changed = config::write_value(&path, key, value.map(str::trim))?;
+    let changed = match &known {
+        Key::Top(key) => {
+            if let Some(value) = value {
+                validate_config_value(key, value)?;
+            }
+            config::write_value(&path, key, value.map(str::trim))?
+        }
+        Key::Allowance(subscription) => {
+            if let Some(value) = value {
+                crate::settings::parse_allowance(key, value)?;
+            }
+            config::write_allowance(&path, subscription, value.map(str::trim))?
+        }
+    };
     let shown = path.display();
     match (value, changed) {
         (Some(value), _) => printer.note(&format!("{key} = {:?} in {shown}", value.trim())),
@@ -75,7 +99,7 @@ fn set(printer: &Printer, key: &str, value: Option<&str>) -> Result<()> {
 pub(crate) async fn list(context: &Context) -> Result<()> {
     let settings = &context.settings;
     let row = |key: &'static str, value: Option<String>, source: Option<&Source>| ConfigRow {
-        key,
+        key: key.into(),
         value,
         source: source.map_or("not set".to_string(), |s| match s {
             Source::Default => "default".to_string(),
@@ -123,5 +147,14 @@ pub(crate) async fn list(context: &Context) -> Result<()> {
             row("exclude", shown, source)
         },
     ];
+    // Each subscription's allowance, under its dotted key.
+    let mut rows = rows;
+    for allowance in settings.allowances() {
+        rows.push(ConfigRow {
+            key: format!("subscriptions.{}.allowance", allowance.subscription).into(),
+            value: Some(allowance.text.clone()),
+            source: allowance.source.name().trim_end_matches(':').to_string(),
+        });
+    }
     context.printer.emit(&ConfigList(rows))
 }

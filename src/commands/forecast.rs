@@ -108,6 +108,52 @@ impl ForecastChecks {
 }
 
 pub(crate) async fn run(context: &Context, args: ForecastArgs) -> Result<()> {
+    if let Some(query) = args.subscription.subscription.clone() {
+        return by_subscription(context, args, &query).await;
+    }
+    run_as(context, args, None).await
+}
+
+/// `forecast --subscription S`: the billing profile's forecast of an MCA-billed
+/// subscription (naming the subscription), or the forecast of a monthly credit's estimate.
+async fn by_subscription(context: &Context, mut args: ForecastArgs, query: &str) -> Result<()> {
+    use super::subscription::{self, Answer};
+    subscription::refuse_for_subscription(&[
+        ("--exclude", !args.scope.exclude.is_empty()),
+        ("--resume", args.sweep.resume.is_some()),
+    ])?;
+    // Bad input fails before any request is made.
+    let wanted = ForecastChecks::parse(&args.forecast, &args.min)?;
+    match subscription::answer(context, query, &args.subscription).await? {
+        Answer::Profile(billed) => {
+            let reference = billed.say(context, &args.subscription);
+            args.scope.profile.profile = Some(billed.profile_id);
+            run_as(context, args, Some(reference)).await
+        }
+        Answer::Estimate(credit) => {
+            subscription::refuse_for_subscription(&[
+                (
+                    "--window (an estimate burns at this billing period's daily cost)",
+                    args.forecast.window.is_some(),
+                ),
+                ("--chart", args.chart),
+            ])?;
+            subscription::forecast_estimate(
+                context,
+                *credit,
+                &wanted,
+                args.subscription.allow_estimate,
+            )
+        }
+    }
+}
+
+/// `forecast`, its record naming `via` when a subscription asked for it.
+async fn run_as(
+    context: &Context,
+    args: ForecastArgs,
+    via: Option<crate::model::subscription::SubscriptionRef>,
+) -> Result<()> {
     // `--account` names an Enterprise Agreement enrollment (an MCA account is refused after
     // the lookup).
     if let (Some(query), false) = (&args.scope.account, args.scope.all_customers) {
@@ -143,7 +189,8 @@ pub(crate) async fn run(context: &Context, args: ForecastArgs) -> Result<()> {
     }
     let resolved = resolve::read(context, &selection, read_one).await?;
     match resolved {
-        Resolved::One(scope, result) => {
+        Resolved::One(scope, mut result) => {
+            result.subscription = via;
             let ledger = Ledger::of_one(scope.kind().noun(), scope.label(), check(&result))?;
             super::balance::note_source(context, &result.inputs.balance);
             if result.forecast.too_little_history.is_some() {
@@ -235,6 +282,7 @@ pub(super) async fn read_with_events(
     .map_err(|e| Error::unavailable(format!("billing profile {}: {e}", profile.label())))?;
     Ok((
         ProfileForecast {
+            subscription: None,
             billing_profile: profile,
             forecast: made,
             inputs: ForecastInputs {

@@ -19,6 +19,7 @@ mod prepayment;
 mod report;
 mod shell;
 mod spend;
+mod subscription;
 mod verify;
 
 use crate::checks::Ledger;

@@ -5,6 +5,7 @@
 //! Pure: no HTTP, no formatting, no clock (the reference day is an input). Every figure is an
 //! exact decimal in the profile's one currency; a second currency is an error, never a sum.
 
+pub(crate) mod estimate;
 pub(crate) mod prepayment;
 
 use crate::model::amount::{Amount, CurrencyMismatch};
@@ -609,6 +610,10 @@ mod tests;
 #[serde(rename_all = "camelCase")]
 pub(crate) struct ProfileForecast {
     pub(crate) billing_profile: crate::model::domain::ScopeRef,
+    /// The subscription asked for (`--subscription`), when this profile's credit answers
+    /// for it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) subscription: Option<crate::model::subscription::SubscriptionRef>,
     #[serde(flatten)]
     pub(crate) forecast: Forecast,
     pub(crate) inputs: ForecastInputs,

@@ -326,6 +326,10 @@ pub struct BalanceSummary {
     pub(crate) status_reason_code: Option<String>,
     /// `{state, details}`, `null` when Azure said nothing of it.
     pub(crate) spending_limit: Option<SpendingLimit>,
+    /// The subscription asked for (`--subscription`), when this profile's credit answers
+    /// for it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) subscription: Option<crate::model::subscription::SubscriptionRef>,
 }
 
 /// Something `--details` asked for beside the balance (payments on account, the spending
@@ -623,6 +627,7 @@ impl BalanceSummary {
             payments_unread: None,
             suspension_flags: None,
             credit_resources_unread: None,
+            subscription: None,
             spending_limit_unread: None,
             status: standing.as_ref().and_then(|s| s.status.clone()),
             status_reason_code: standing.as_ref().and_then(|s| s.status_reason_code.clone()),
@@ -715,6 +720,7 @@ impl BalanceSummary {
             payments_unread: None,
             suspension_flags: None,
             credit_resources_unread: None,
+            subscription: None,
             spending_limit_unread: None,
             status: standing.as_ref().and_then(|s| s.status.clone()),
             status_reason_code: standing.as_ref().and_then(|s| s.status_reason_code.clone()),

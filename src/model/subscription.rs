@@ -3,9 +3,6 @@
 //! and the estimate of a monthly credit that no API returns: the allowance less the actual
 //! cost of the current billing period.
 
-// Read by `--subscription` (next change); the fixtures test reads the examples through it.
-#![allow(dead_code)]
-
 use super::domain::{present, ConvertError};
 use super::money::Money;
 use super::wire;
@@ -29,6 +26,33 @@ pub(crate) const SPONSORED_QUOTAS: [&str; 2] =
 
 /// Where the balance of a Sponsorship or Azure for Students subscription is read.
 pub(crate) const SPONSORSHIPS_PAGE: &str = "https://www.microsoftazuresponsorships.com/balance";
+
+/// Microsoft's monthly credit per Visual Studio level (`visual_studio_credits.txt`: the
+/// source and date are in the file).
+const VISUAL_STUDIO_CREDITS: &str = include_str!("visual_studio_credits.txt");
+
+/// The source of the amounts, as the data file names it.
+pub(crate) const VISUAL_STUDIO_CREDITS_URL: &str =
+    "https://azure.microsoft.com/en-us/pricing/member-offers/credit-for-visual-studio-subscribers/";
+
+/// Each Visual Studio level and its monthly credit in USD, in the file's order.
+pub(crate) fn visual_studio_credits() -> Vec<(&'static str, &'static str)> {
+    VISUAL_STUDIO_CREDITS
+        .lines()
+        .filter(|line| !line.trim().is_empty() && !line.starts_with('#'))
+        .filter_map(|line| line.split_once('\t'))
+        .map(|(level, usd)| (level.trim(), usd.trim()))
+        .collect()
+}
+
+/// The levels as one phrase: `Visual Studio Enterprise 150 USD, ...`.
+pub(crate) fn visual_studio_credits_phrase() -> String {
+    visual_studio_credits()
+        .iter()
+        .map(|(level, usd)| format!("{level} {usd} USD"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
 
 /// What a subscription's offer allows `credits` to say about its credit.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -243,11 +267,12 @@ fn serialize_day<S: Serializer>(day: &Option<NaiveDate>, s: S) -> Result<S::Ok, 
     }
 }
 
-/// Money in one currency.
-pub(crate) fn money(value: Decimal, currency: &str) -> Money {
+/// Money in one currency (`None`: unknown, when Azure stated no cost and the allowance
+/// named none).
+pub(crate) fn money(value: Decimal, currency: Option<&str>) -> Money {
     Money {
         value: Some(value),
-        currency: Some(currency.to_string()),
+        currency: currency.map(str::to_string),
         ..Default::default()
     }
 }
@@ -260,7 +285,7 @@ impl SubscriptionCredit {
         quota_id: Option<String>,
         allowance: Decimal,
         cost: Decimal,
-        currency: &str,
+        currency: Option<&str>,
         period: Option<BillingPeriod>,
         data_as_of: DateTime<Utc>,
     ) -> Self {
@@ -277,15 +302,23 @@ impl SubscriptionCredit {
             data_as_of: Some(data_as_of),
         }
     }
-
-    pub(crate) fn currency(&self) -> Option<&str> {
-        self.estimated_balance.currency.as_deref()
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_visual_studio_amounts_read_and_cite_their_source() {
+        let levels = visual_studio_credits();
+        assert_eq!(levels.len(), 5);
+        assert!(levels.contains(&("Visual Studio Enterprise", "150")));
+        assert!(levels.contains(&("Visual Studio Professional", "50")));
+        for (_, usd) in &levels {
+            assert!(usd.parse::<u32>().is_ok(), "{usd}");
+        }
+        assert!(VISUAL_STUDIO_CREDITS.contains(VISUAL_STUDIO_CREDITS_URL));
+    }
 
     #[test]
     fn offers_are_told_apart_by_quota_id_in_any_case() {

@@ -167,6 +167,15 @@ arm_record!(Event, id: Option);
 arm_record!(CreditResource, id: Option);
 arm_record!(BillingProperty, id: Option);
 arm_record!(BillingPeriod, id: Option);
+impl ArmRecord for Subscription {
+    /// A subscription says no type.
+    fn record_type(&self) -> Option<&str> {
+        None
+    }
+    fn record_id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+}
 
 /// An amount exactly as sent; every part may be missing.
 #[derive(Debug, Default, Deserialize)]

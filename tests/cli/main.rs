@@ -31,6 +31,7 @@ mod resolution;
 mod shell;
 mod spend;
 mod spend_exact;
+mod subscriptions;
 mod support;
 mod sweeps;
 mod terminal;

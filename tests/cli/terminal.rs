@@ -167,6 +167,16 @@ fn tables_fit_60_80_and_120_columns_without_breaking_a_figure() {
                 vec!["lots", "-p", "Development", "--resources"],
             ),
             (
+                "subscription_estimate",
+                vec![
+                    "forecast",
+                    "--subscription",
+                    "Visual Studio Enterprise",
+                    "--allowance",
+                    "150USD",
+                ],
+            ),
+            (
                 "balance_details_flagged",
                 vec!["balance", "-p", "Development", "--details"],
             ),

@@ -12,7 +12,7 @@ pub(crate) struct ConfigList(pub Vec<ConfigRow>);
 
 #[derive(Serialize)]
 pub(crate) struct ConfigRow {
-    pub(crate) key: &'static str,
+    pub(crate) key: std::borrow::Cow<'static, str>,
     pub(crate) value: Option<String>,
     /// `--endpoint`, `CREDITS_OUTPUT`, `/path/config.toml:3: auth`, `default` or `not set`.
     pub(crate) source: String,
@@ -21,7 +21,7 @@ pub(crate) struct ConfigRow {
 table! {
     const CONFIG_COLUMNS;
     fn config_cells<'a>(row: &'a ConfigRow) {
-        Column::text("Key") => Cell::owned(row.key),
+        Column::text("Key") => Cell::owned(row.key.as_ref()),
         Column::prose("Value") => Cell::text(&row.value),
         Column::prose("From") => Cell::owned(row.source.as_str()),
     }
@@ -30,7 +30,7 @@ table! {
 fields! {
     const CONFIG_FIELDS;
     fn config_fields<'a>(row: &'a ConfigRow) {
-        "key" => flat::str(row.key),
+        "key" => flat::str(&row.key),
         "value" => flat::text(&row.value),
         "source" => flat::str(row.source.as_str()),
     }

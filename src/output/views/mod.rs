@@ -18,6 +18,7 @@ mod per_profile;
 mod prepayment;
 mod report;
 mod spend;
+mod subscription;
 mod verify;
 
 pub(crate) use accounts::Accounts;
