@@ -384,7 +384,7 @@ pub(crate) struct BalanceArgs {
 
     /// Every Enterprise Agreement enrollment this sign-in sees: its Azure Prepayment in the
     /// current period, a row each (an enrollment that cannot be read is a row saying why)
-    #[arg(long, conflicts_with_all = ["profile", "account", "customer", "all_customers", "customers_from", "period", "periods"])]
+    #[arg(long, conflicts_with_all = ["profile", "account", "customer", "all_customers", "customers_from", "period", "periods", "subscription"])]
     pub(crate) all_enrollments: bool,
 
     #[command(flatten)]
@@ -480,12 +480,13 @@ pub(crate) struct ForecastOptions {
 
 #[derive(Debug, Args)]
 #[command(
-    override_usage = "credits forecast (--profile PROFILE | --all | --customer CUSTOMER | --account ENROLLMENT | --subscription SUBSCRIPTION) [--window DAYS] [--min AMOUNT]... [--min-days DAYS] [--max-unused AMOUNT]... [OPTIONS]",
+    override_usage = "credits forecast (--profile PROFILE | --all | --customer CUSTOMER | --account ENROLLMENT | --subscription SUBSCRIPTION | --all-enrollments) [--window DAYS] [--min AMOUNT]... [--min-days DAYS] [--max-unused AMOUNT]... [OPTIONS]",
     after_help = "Examples:
   credits forecast --profile Development
   credits forecast --profile Development --min-days 60 --max-unused 100
   credits forecast --all --json
   credits forecast --account 6575495 --min-days 30
+  credits forecast --all --all-enrollments --min-days 60
   credits forecast --subscription \"Visual Studio Enterprise\" --allowance 150USD",
     mut_arg("account", |arg| arg
         .value_name("ENROLLMENT")
@@ -512,19 +513,30 @@ pub(crate) struct ForecastArgs {
     /// Draw the balance chart in a pipe too (on a terminal it is always drawn)
     #[arg(long)]
     pub(crate) chart: bool,
+
+    /// Every Enterprise Agreement enrollment this sign-in sees: its Azure Prepayment's
+    /// forecast, a row each; with --all, the billing profiles' forecasts too
+    #[arg(long, conflicts_with_all = ["profile", "account", "customer", "all_customers", "customers_from", "subscription"])]
+    pub(crate) all_enrollments: bool,
 }
 
 #[derive(Debug, Args)]
 #[command(
-    override_usage = "credits report (--profile PROFILE | --all | --customer CUSTOMER) [CHECKS] [OPTIONS]",
+    override_usage = "credits report (--profile PROFILE | --all | --customer CUSTOMER | --all-enrollments) [CHECKS] [OPTIONS]",
     after_help = "Examples:
   credits report --all >> \"$GITHUB_STEP_SUMMARY\"
+  credits report --all --all-enrollments --min-days 60
   credits report --profile Development --min 500 --expiring-within 30",
     mut_arg("account", |arg| arg.hide(true))
 )]
 pub(crate) struct ReportArgs {
     #[command(flatten)]
     pub(crate) scope: ScopeArgs,
+
+    /// Every Enterprise Agreement enrollment this sign-in sees: a section with each one's
+    /// Azure Prepayment forecast (with --all, after the billing profiles)
+    #[arg(long, conflicts_with_all = ["profile", "account", "customer", "all_customers", "customers_from"])]
+    pub(crate) all_enrollments: bool,
 
     /// Exit 1 when an estimated balance is below AMOUNT (repeatable per currency)
     #[arg(long, value_name = "AMOUNT", allow_hyphen_values = true)]

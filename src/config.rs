@@ -324,6 +324,18 @@ pub(crate) fn write_allowance(
     value: Option<&str>,
 ) -> Result<bool> {
     edit(path, |document| {
+        // The table already there for this subscription, whatever the case of its id (the
+        // loader reads ids without regard to case): one table, never two.
+        let existing = document
+            .get(SUBSCRIPTIONS)
+            .and_then(|t| t.as_table_like())
+            .and_then(|t| {
+                t.iter().map(|(key, _)| key.to_string()).find(|key| {
+                    crate::model::subscription::subscription_guid(key)
+                        .is_some_and(|g| g.eq_ignore_ascii_case(subscription))
+                })
+            });
+        let subscription = existing.as_deref().unwrap_or(subscription);
         let before = document
             .get(SUBSCRIPTIONS)
             .and_then(|t| t.get(subscription))

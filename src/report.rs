@@ -71,6 +71,9 @@ pub(crate) struct Report {
     /// With `--spend`: where the credit went this month, every scope's.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) spent: Option<Vec<SpentOf>>,
+    /// With `--all-enrollments`: every Enterprise Agreement enrollment's forecast.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) enrollments: Option<Vec<crate::forecast::prepayment::EnrollmentForecastRow>>,
 }
 
 /// One scope's spend this month (`report --spend`): the five costliest services, the rest

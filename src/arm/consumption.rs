@@ -164,7 +164,7 @@ impl LotQuery {
         eq_filter(&[("source", self.source.as_deref()), ("status", status)])
     }
 
-    fn keeps(&self, lot: &CreditLot) -> bool {
+    pub(crate) fn keeps(&self, lot: &CreditLot) -> bool {
         let source_ok = self.source.as_ref().is_none_or(|wanted| {
             lot.source
                 .as_deref()

@@ -96,6 +96,15 @@ pub(crate) fn lapses_within(credit: &SubscriptionCredit, as_of: NaiveDate, days:
 /// `--min-days`: the estimate lasts at least DAYS days at this period's daily cost (a credit
 /// that lasts the period passes: it is renewed).
 pub(crate) fn min_days(outlook: &EstimateForecast, days: i64) -> Outcome {
+    if outlook.burn_rate_per_day.is_none() {
+        return Outcome::Unread(
+            ErrorKind::Unavailable,
+            format!(
+                "the billing period of subscription {} could not be read, so its daily cost (and how long the estimate lasts) is unknown",
+                outlook.credit.subscription.label()
+            ),
+        );
+    }
     match outlook.runway_days {
         Some(runway) if outlook.depletion_date.is_some() && runway < days => {
             Outcome::Failed(format!(

@@ -129,6 +129,13 @@ impl Ledger {
         }
     }
 
+    /// Counts `more` subjects read beside the rows (the enrollments of `--all
+    /// --all-enrollments`): the checks are then named by their subject.
+    pub(crate) fn add_subjects(&mut self, more: usize) {
+        self.subjects += more;
+        self.one = false;
+    }
+
     /// A ledger over several subjects (`--all`, the rows of a file).
     pub(crate) fn many(noun: &'static str, subjects: usize) -> Self {
         Ledger {

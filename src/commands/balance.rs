@@ -26,12 +26,105 @@ const SERVED: Served = Served {
 
 pub(crate) async fn run(context: &Context, args: BalanceArgs) -> Result<()> {
     if args.all_enrollments {
+        if args.scope.all {
+            return with_enrollments(context, args).await;
+        }
         return super::prepayment::all_enrollments(context, &args).await;
     }
     if let Some(query) = args.subscription.subscription.clone() {
         return by_subscription(context, args, &query).await;
     }
     run_as(context, args, None).await
+}
+
+/// `balance --all --all-enrollments`: every billing profile's balance and every
+/// enrollment's current Azure Prepayment, read at the same time; one JSON array (each record
+/// says its `kind`), a table of each for people; the checks over both.
+async fn with_enrollments(context: &Context, args: BalanceArgs) -> Result<()> {
+    super::prepayment::refuse_two_kinds(context, "balance", &args.sweep)?;
+    // Bad input fails before any request is made.
+    let minimum = Thresholds::parse("--min", &args.min)?;
+    let within_days = args
+        .expiring_within
+        .as_deref()
+        .map(checks::parse_days)
+        .transpose()?;
+    let selection = Selection::from_flags(context, &args.scope, &SERVED)?;
+    let as_of = context.settings.as_of.value;
+    let (details, keep_lots) = (args.details, within_days.is_some());
+    let flag_days = within_days.unwrap_or(SUSPENSION_WINDOW_DAYS);
+    // Credit resources (`--details`) are read once per billing account.
+    let resources = CreditResources::default();
+    let read = async |client: &ArmClient, scope| {
+        let asked = Asked {
+            as_of,
+            details,
+            keep_lots,
+            flag_days,
+            resources: &resources,
+        };
+        read_balance(client, scope, &asked).await
+    };
+    // One listing serves both (the second finds it cached).
+    resolve::listed_accounts(context).await?;
+    let (profiles, enrollments) = tokio::join!(
+        resolve::read(context, &selection, read),
+        super::prepayment::enrollment_rows(context, within_days.is_some())
+    );
+    let rows = match profiles? {
+        Resolved::Many(rows) => rows,
+        Resolved::One(scope, _) => {
+            return Err(Error::unavailable(format!(
+                "--all read one {} only",
+                scope.kind().noun()
+            )))
+        }
+    };
+    let enrollments = enrollments?;
+    // A bare --min among several currencies, over both kinds, is refused before output.
+    if let Some(minimum) = &minimum {
+        let currencies: std::collections::BTreeSet<String> = rows
+            .iter()
+            .filter_map(|r| r.result.as_ref().ok())
+            .filter_map(checks::balance_currency)
+            .chain(
+                enrollments
+                    .iter()
+                    .filter_map(|r| r.result.as_ref().ok())
+                    .filter_map(|p| p.currency.clone()),
+            )
+            .collect();
+        let complete = rows.iter().all(|r| r.error().is_none() || r.excluded())
+            && enrollments.iter().all(|r| r.result.is_ok());
+        minimum.fit(&currencies, "profile or enrollment", complete)?;
+    }
+    let mut ledger = Ledger::of_rows(
+        "billing profile",
+        &rows,
+        balance_check(minimum.as_ref(), within_days, as_of),
+    );
+    ledger.add_subjects(enrollments.len());
+    super::prepayment::record_enrollments(
+        &mut ledger,
+        &enrollments,
+        minimum.as_ref(),
+        within_days,
+        as_of,
+    );
+    for summary in rows.iter().filter_map(|r| r.result.as_ref().ok()) {
+        note_source(context, summary);
+    }
+    if enrollments.is_empty() {
+        context
+            .printer
+            .note("this sign-in sees no Enterprise Agreement enrollment");
+    }
+    context.printer.emit(&crate::output::views::TwoKinds {
+        first: &rows,
+        second: &enrollments,
+        second_title: "Enterprise Agreement enrollments: Azure Prepayment, current period",
+    })?;
+    settle(context, &rows, &ledger)
 }
 
 /// `balance --subscription S`: the billing profile's balance of an MCA-billed subscription
@@ -114,43 +207,20 @@ async fn run_as(
     let resume = super::resume_of("balance", &query, &args.sweep, &selection)?;
     let as_of = context.settings.as_of.value;
     let details = args.details;
-    let gated = minimum.is_some() || within_days.is_some();
-    let check = |summary: &BalanceSummary| {
-        let mut outcomes = Vec::new();
-        // Every check on a disabled profile fails, saying why: its subscriptions are stopped
-        // whatever the figures say, so the others are not judged (a figure that could not be
-        // read must not turn this definite failure into "could not check").
-        if gated {
-            let standing = checks::profile_standing(&summary.standing());
-            if standing != Outcome::Passed {
-                return vec![("status", standing)];
-            }
-        }
-        if let Some(minimum) = &minimum {
-            outcomes.push(("--min", min_balance(summary, minimum)));
-        }
-        if let Some(days) = within_days {
-            let outcome = match &summary.lots {
-                Some(Ok(lots)) => checks::expiring_within(lots, as_of, days),
-                // A balance without its lots (they could not be read) cannot say, for the
-                // reason they could not be read (a 403 is a permission, not an outage).
-                Some(Err((kind, why))) => {
-                    Outcome::Unread(*kind, format!("its credit lots could not be read: {why}"))
-                }
-                // Not reached: the lots are read whenever this check is asked for.
-                None => Outcome::Unread(
-                    crate::error::ErrorKind::Unavailable,
-                    "its credit lots were not read".into(),
-                ),
-            };
-            outcomes.push(("--expiring-within", outcome));
-        }
-        outcomes
-    };
+    let check = balance_check(minimum.as_ref(), within_days, as_of);
     let keep_lots = within_days.is_some();
     let flag_days = within_days.unwrap_or(SUSPENSION_WINDOW_DAYS);
+    // Credit resources (`--details`) are read once per billing account.
+    let resources = CreditResources::default();
     let read = async |client: &ArmClient, scope| {
-        read_balance(client, scope, as_of, details, keep_lots, flag_days).await
+        let asked = Asked {
+            as_of,
+            details,
+            keep_lots,
+            flag_days,
+            resources: &resources,
+        };
+        read_balance(client, scope, &asked).await
     };
     if selection.is_sweep() {
         return super::sweep(context, &selection, resume, read, check, |summary| {
@@ -190,6 +260,48 @@ async fn run_as(
     }
 }
 
+/// The checks of one balance: the profile's standing (a disabled profile fails alone),
+/// `--min` and `--expiring-within` (on the lots read beside the balance).
+fn balance_check(
+    minimum: Option<&Thresholds>,
+    within_days: Option<i64>,
+    as_of: NaiveDate,
+) -> impl Fn(&BalanceSummary) -> Vec<(&'static str, Outcome)> + '_ {
+    let gated = minimum.is_some() || within_days.is_some();
+    move |summary: &BalanceSummary| {
+        let mut outcomes = Vec::new();
+        // Every check on a disabled profile fails, saying why: its subscriptions are stopped
+        // whatever the figures say, so the others are not judged (a figure that could not be
+        // read must not turn this definite failure into "could not check").
+        if gated {
+            let standing = checks::profile_standing(&summary.standing());
+            if standing != Outcome::Passed {
+                return vec![("status", standing)];
+            }
+        }
+        if let Some(minimum) = minimum {
+            outcomes.push(("--min", min_balance(summary, minimum)));
+        }
+        if let Some(days) = within_days {
+            let outcome = match &summary.lots {
+                Some(Ok(lots)) => checks::expiring_within(lots, as_of, days),
+                // A balance without its lots (they could not be read) cannot say, for the
+                // reason they could not be read (a 403 is a permission, not an outage).
+                Some(Err((kind, why))) => {
+                    Outcome::Unread(*kind, format!("its credit lots could not be read: {why}"))
+                }
+                // Not reached: the lots are read whenever this check is asked for.
+                None => Outcome::Unread(
+                    crate::error::ErrorKind::Unavailable,
+                    "its credit lots were not read".into(),
+                ),
+            };
+            outcomes.push(("--expiring-within", outcome));
+        }
+        outcomes
+    }
+}
+
 /// `--min` for one summary; a balance without a currency cannot be judged.
 fn min_balance(summary: &BalanceSummary, minimum: &Thresholds) -> Outcome {
     checks::min_balance(summary, minimum).unwrap_or_else(|e| Outcome::Unread(e.kind, e.message))
@@ -199,14 +311,33 @@ fn min_balance(summary: &BalanceSummary, minimum: &Thresholds) -> Outcome {
 /// active lots, read at the same time). When Azure answers that the summary does not exist
 /// (404, 410, or "not supported"), the balance comes from the lots, once the lots' answer
 /// has shown that the scope itself exists (a 404 there is the resolver's to handle).
+/// What a balance read is asked beside the summary.
+#[derive(Clone, Copy)]
+pub(crate) struct Asked<'a> {
+    pub(crate) as_of: NaiveDate,
+    /// `--details`: the balance from lots, the spending limit, payments on account and the
+    /// suspension flags.
+    pub(crate) details: bool,
+    /// Keep the lots for `--expiring-within`.
+    pub(crate) keep_lots: bool,
+    /// The suspension flag's window.
+    pub(crate) flag_days: i64,
+    /// The run's credit resources, read once per billing account.
+    pub(crate) resources: &'a CreditResources,
+}
+
 pub(crate) async fn read_balance(
     client: &ArmClient,
     scope: ScopeRef,
-    as_of: NaiveDate,
-    details: bool,
-    keep_lots: bool,
-    flag_days: i64,
+    asked: &Asked<'_>,
 ) -> Result<BalanceSummary> {
+    let Asked {
+        as_of,
+        details,
+        keep_lots,
+        flag_days,
+        resources: reader,
+    } = *asked;
     let every_lot = LotQuery::all(as_of);
     // Payments on account belong to a billing profile (a customer has none of its own).
     let want_payments = details && scope.kind() == ScopeKind::BillingProfile;
@@ -236,7 +367,6 @@ pub(crate) async fn read_balance(
         },
         async {
             if want_payments {
-                let reader = CreditResources::default();
                 Some(reader.of_account(client, &scope.scope).await)
             } else {
                 None

@@ -4,7 +4,7 @@
 
 use crate::arm::benefits::applicable_credits;
 use crate::arm::ArmClient;
-use crate::error::{Error, ErrorKind};
+use crate::error::Error;
 use crate::model::credit_resource::{suspension_flags, CreditResource};
 use crate::model::domain::{BalanceSummary, CreditLot, LeftOut, ScopeRef};
 use crate::model::scope::{Scope, ScopeKind};
@@ -22,9 +22,8 @@ pub(crate) const SUSPENSION_WINDOW_DAYS: i64 = 90;
 /// Why the credit resources of an account could not be read.
 #[derive(Debug, Clone)]
 pub(crate) struct Unread {
-    /// A 403: said in one sentence, never a failure.
+    /// A 403: said in one sentence, never a failure (anything else is "could not check").
     pub(crate) forbidden: bool,
-    pub(crate) kind: ErrorKind,
     pub(crate) why: String,
 }
 
@@ -57,7 +56,6 @@ impl CreditResources {
                     let error = Error::from(error);
                     Unread {
                         forbidden,
-                        kind: error.kind,
                         why: error.message,
                     }
                 })

@@ -108,10 +108,85 @@ impl ForecastChecks {
 }
 
 pub(crate) async fn run(context: &Context, args: ForecastArgs) -> Result<()> {
+    if args.all_enrollments {
+        if args.scope.all {
+            return with_enrollments(context, args).await;
+        }
+        return super::prepayment::forecast_all(context, &args).await;
+    }
     if let Some(query) = args.subscription.subscription.clone() {
         return by_subscription(context, args, &query).await;
     }
     run_as(context, args, None).await
+}
+
+/// `forecast --all --all-enrollments`: every billing profile's forecast and every
+/// enrollment's, read at the same time; one JSON array, a table of each for people.
+async fn with_enrollments(context: &Context, args: ForecastArgs) -> Result<()> {
+    super::prepayment::refuse_two_kinds(context, "forecast", &args.sweep)?;
+    // Bad input fails before any request is made.
+    let wanted = ForecastChecks::parse(&args.forecast, &args.min)?;
+    let selection = Selection::from_flags(context, &args.scope, &SERVED)?;
+    let (as_of, window) = (context.settings.as_of.value, wanted.window);
+    let read_one = async |client: &ArmClient, scope| read(client, scope, as_of, window).await;
+    let gates = super::prepayment::ForecastGates {
+        minimum: wanted.min.as_ref(),
+        min_days: wanted.min_days,
+        max_unused: wanted.max_unused.as_ref(),
+    };
+    // One listing serves both (the second finds it cached).
+    resolve::listed_accounts(context).await?;
+    let (profiles, enrollments) = tokio::join!(
+        resolve::read(context, &selection, read_one),
+        super::prepayment::forecast_rows(context, &gates)
+    );
+    let rows = match profiles? {
+        Resolved::Many(rows) => rows,
+        Resolved::One(scope, _) => {
+            return Err(Error::unavailable(format!(
+                "--all read one {} only",
+                scope.kind().noun()
+            )))
+        }
+    };
+    let enrollments = enrollments?;
+    // A bare amount among several currencies, over both kinds, is refused before output.
+    let currencies: std::collections::BTreeSet<String> = rows
+        .iter()
+        .filter_map(|r| r.result.as_ref().ok())
+        .filter_map(|r| checks::balance_currency(&r.inputs.balance))
+        .chain(
+            enrollments
+                .iter()
+                .filter_map(|r| r.result.as_ref().ok())
+                .filter_map(|f| f.currency.clone()),
+        )
+        .collect();
+    let complete = rows.iter().all(|r| r.error().is_none() || r.excluded())
+        && enrollments.iter().all(|r| r.result.is_ok());
+    for threshold in [wanted.min.as_ref(), wanted.max_unused.as_ref()]
+        .into_iter()
+        .flatten()
+    {
+        threshold.fit(&currencies, "profile or enrollment", complete)?;
+    }
+    let mut ledger = Ledger::of_rows("billing profile", &rows, |r| wanted.check(r));
+    ledger.add_subjects(enrollments.len());
+    super::prepayment::record_forecasts(&mut ledger, &enrollments);
+    for result in rows.iter().filter_map(|r| r.result.as_ref().ok()) {
+        super::balance::note_source(context, &result.inputs.balance);
+    }
+    if enrollments.is_empty() {
+        context
+            .printer
+            .note("this sign-in sees no Enterprise Agreement enrollment");
+    }
+    context.printer.emit(&crate::output::views::TwoKinds {
+        first: &rows,
+        second: &enrollments,
+        second_title: "Enterprise Agreement enrollments: Azure Prepayment forecast",
+    })?;
+    settle(context, &rows, &ledger)
 }
 
 /// `forecast --subscription S`: the billing profile's forecast of an MCA-billed
@@ -282,6 +357,7 @@ pub(super) async fn read_with_events(
     .map_err(|e| Error::unavailable(format!("billing profile {}: {e}", profile.label())))?;
     Ok((
         ProfileForecast {
+            kind: balance.kind,
             subscription: None,
             billing_profile: profile,
             forecast: made,

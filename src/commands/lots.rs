@@ -183,9 +183,13 @@ async fn with_resources(
     let as_of = asked.as_of;
     let window = within_days.unwrap_or(SUSPENSION_WINDOW_DAYS);
     let reader = CreditResources::default();
+    // Every lot is read for the join (a resource whose lot a filter leaves out is not
+    // "unmatched", and one matching two lots joins neither, filtered or not); the filters
+    // apply to the rows shown.
+    let every_lot = LotQuery::all(as_of);
     let read = async |client: &crate::arm::client::ArmClient, scope: ScopeRef| {
         let (read_lots, resources) = tokio::join!(
-            lots(client, &scope.scope, asked),
+            lots(client, &scope.scope, &every_lot),
             reader.of_account(client, &scope.scope)
         );
         let mut read_lots = read_lots?;
@@ -197,17 +201,19 @@ async fn with_resources(
     let check = |(lots, resources): &(Vec<CreditLot>, ResourcesRead)| {
         let mut outcomes = Vec::new();
         if let Some(days) = within_days {
+            let shown: Vec<CreditLot> = lots.iter().filter(|l| asked.keeps(l)).cloned().collect();
             outcomes.push((
                 "--expiring-within",
-                checks::expiring_within(lots, as_of, days),
+                checks::expiring_within(&shown, as_of, days),
             ));
         }
         if let Err(unread) = resources {
+            // Anything but a 403 (said in its sentence) is "could not check".
             if !unread.forbidden {
                 outcomes.push((
                     "--resources",
                     Outcome::Unread(
-                        unread.kind,
+                        crate::error::ErrorKind::Unavailable,
                         format!("the credit resources could not be read: {}", unread.why),
                     ),
                 ));
@@ -299,6 +305,9 @@ async fn with_resources(
             .collect();
         let joined = join(&joinable, &own);
         for ((lot, profile), matched) in part.lots.iter().zip(&part.profiles).zip(&joined.of_lot) {
+            if !asked.keeps(lot) {
+                continue;
+            }
             let resource = matched.map(|(r, how)| (own[r], how));
             // The flag is the row's own ("suspends the billing profile", in yellow), and
             // `suspendsBillingProfile` in JSON and csv.
@@ -323,9 +332,15 @@ async fn with_resources(
     }
     if page.lots.is_empty() && page.unmatched.is_empty() {
         let that_match = if asked.filters() { " that match" } else { "" };
-        context.printer.note(&format!(
-            "no credit lots{that_match} and no credit resources"
-        ));
+        // Resources that could not be read are not "none": their sentence is said above.
+        let resources = if page.resources_read {
+            " and no credit resources"
+        } else {
+            ""
+        };
+        context
+            .printer
+            .note(&format!("no credit lots{that_match}{resources}"));
     }
     context.printer.emit(&page)?;
     settle(context, &rows, &ledger)

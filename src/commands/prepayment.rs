@@ -12,6 +12,7 @@ use crate::checks::{self, prepayment, Ledger, Outcome, Thresholds};
 use crate::cli::BalanceArgs;
 use crate::context::Context;
 use crate::error::{Error, ErrorKind, Result};
+use crate::forecast::prepayment::{EaForecast, EnrollmentForecastRow};
 use crate::model::domain::{BillingAccount, ScopeRef};
 use crate::model::ea::{answered_period, EaPrepayment, EnrollmentRow, Period};
 use crate::model::row::RowError;
@@ -44,9 +45,6 @@ pub(crate) async fn read_enrollment(
     want_end: bool,
     refused: impl FnOnce(&str, &str) -> Error,
 ) -> Result<Enrollment> {
-    // The current period (the month of --as-of) is asked at Azure's unnamed path, its open
-    // period; the answer's id says which period that is, and the record is labelled so.
-    let open = Period::of(context.settings.as_of.value);
     let (scope, account) = resolve::account_listed(context, query).await?;
     if !account.is_enterprise_agreement() {
         let agreement = account
@@ -55,6 +53,21 @@ pub(crate) async fn read_enrollment(
             .unwrap_or("unknown agreement");
         return Err(refused(scope.label(), agreement));
     }
+    read_periods(context, scope, account, periods, want_end).await
+}
+
+/// Reads `periods` of the enrollment `account` at once, bounded, with its end date when
+/// `want_end`.
+async fn read_periods(
+    context: &Context,
+    scope: ScopeRef,
+    account: BillingAccount,
+    periods: &[Period],
+    want_end: bool,
+) -> Result<Enrollment> {
+    // The current period (the month of --as-of) is asked at Azure's unnamed path, its open
+    // period; the answer's id says which period that is, and the record is labelled so.
+    let open = Period::of(context.settings.as_of.value);
     let client = context.client().await?;
     let enrollment = account.name.clone();
     let reads = periods.iter().map(|period| {
@@ -203,6 +216,25 @@ pub(crate) async fn run(context: &Context, args: &BalanceArgs, query: &str) -> R
     settle::<()>(context, &[], &ledger)
 }
 
+/// What `--all --all-enrollments` cannot do, refused before any request: csv and tsv (one
+/// header cannot name two kinds of record) and `--resume` (not a sweep of customers).
+pub(crate) fn refuse_two_kinds(
+    context: &Context,
+    command: &str,
+    sweep: &crate::cli::SweepArgs,
+) -> Result<()> {
+    use crate::output::OutputFormat;
+    if matches!(
+        context.settings.format.value,
+        OutputFormat::Csv | OutputFormat::Tsv
+    ) {
+        return Err(Error::usage(format!(
+            "--all with --all-enrollments writes two kinds of record (billing profiles' and enrollments') and one csv header cannot name both: run credits {command} --all and credits {command} --all-enrollments, a file each"
+        )));
+    }
+    refuse_for_enrollment(&[("--resume", sweep.resume.is_some())])
+}
+
 /// The flags an enrollment does not take, refused by name.
 pub(crate) fn refuse_for_enrollment(given: &[(&str, bool)]) -> Result<()> {
     match given.iter().find(|(_, given)| *given) {
@@ -262,36 +294,81 @@ pub(crate) async fn forecast(
     args: &crate::cli::ForecastArgs,
     query: &str,
 ) -> Result<()> {
-    if args.forecast.window.is_some() {
-        return Err(Error::usage(
-            "--window does not apply to an Enterprise Agreement enrollment: its burn rate is the use of its last three closed billing periods",
-        ));
-    }
-    refuse_for_enrollment(&[
-        ("--exclude", !args.scope.exclude.is_empty()),
-        ("--resume", args.sweep.resume.is_some()),
-        ("--chart", args.chart),
-    ])?;
-    let minimum = Thresholds::parse("--min", &args.min)?;
-    let min_days = args
-        .forecast
-        .min_days
-        .as_deref()
-        .map(|text| checks::parse_day_count("--min-days", text, 0..=36_500))
-        .transpose()?;
-    let max_unused = Thresholds::parse("--max-unused", &args.forecast.max_unused)?;
-    let as_of = context.settings.as_of.value;
-    let open = Period::of(as_of);
-    let periods: Vec<Period> = std::iter::successors(Some(open), |p| Some(p.previous()))
-        .take(FORECAST_PERIODS)
-        .collect();
-    let read = read_enrollment(context, query, &periods, true, |label, agreement| {
+    let (minimum, min_days, max_unused) = forecast_flags(args, "")?;
+    let read = read_enrollment(context, query, &forecast_periods(context), true, |label, agreement| {
         Error::usage(format!(
             "credits forecast --account reads the Azure Prepayment of an Enterprise Agreement enrollment, and billing account {label} is a {agreement} account: {}",
             super::forecast::NO_ACCOUNT_FORECAST
         ))
     })
     .await?;
+    let label = read.scope.label().to_string();
+    let (outlook, outcomes) = forecast_of(
+        context,
+        read,
+        &ForecastGates {
+            minimum: minimum.as_ref(),
+            min_days,
+            max_unused: max_unused.as_ref(),
+        },
+    );
+    let ledger = Ledger::of_one("enrollment", &label, outcomes)?;
+    context.printer.emit(&outlook)?;
+    settle::<()>(context, &[], &ledger)
+}
+
+/// The checks `forecast` takes for an enrollment (`--min`, `--min-days`, `--max-unused`),
+/// parsed; what an enrollment does not take is refused by name, before any request.
+#[allow(clippy::type_complexity)]
+fn forecast_flags(
+    args: &crate::cli::ForecastArgs,
+    window_also: &str,
+) -> Result<(Option<Thresholds>, Option<i64>, Option<Thresholds>)> {
+    if args.forecast.window.is_some() {
+        return Err(Error::usage(format!(
+            "--window does not apply to an Enterprise Agreement enrollment: its burn rate is the use of its last three closed billing periods{window_also}"
+        )));
+    }
+    refuse_for_enrollment(&[
+        ("--exclude", !args.scope.exclude.is_empty()),
+        ("--resume", args.sweep.resume.is_some()),
+        ("--chart", args.chart),
+    ])?;
+    let min_days = args
+        .forecast
+        .min_days
+        .as_deref()
+        .map(|text| checks::parse_day_count("--min-days", text, 0..=36_500))
+        .transpose()?;
+    Ok((
+        Thresholds::parse("--min", &args.min)?,
+        min_days,
+        Thresholds::parse("--max-unused", &args.forecast.max_unused)?,
+    ))
+}
+
+/// The periods a forecast reads: the open one and the six before it.
+fn forecast_periods(context: &Context) -> Vec<Period> {
+    let open = Period::of(context.settings.as_of.value);
+    std::iter::successors(Some(open), |p| Some(p.previous()))
+        .take(FORECAST_PERIODS)
+        .collect()
+}
+
+/// The checks a forecast of an enrollment is asked.
+pub(crate) struct ForecastGates<'a> {
+    pub(crate) minimum: Option<&'a Thresholds>,
+    pub(crate) min_days: Option<i64>,
+    pub(crate) max_unused: Option<&'a Thresholds>,
+}
+
+/// The forecast of an enrollment read, and the outcomes of the checks asked of it.
+fn forecast_of(
+    context: &Context,
+    read: Enrollment,
+    gates: &ForecastGates<'_>,
+) -> (EaForecast, Vec<(&'static str, Outcome)>) {
+    let as_of = context.settings.as_of.value;
     let enrollment = read.account.name.clone();
     let (end, end_unread) = match read.end {
         Some(Ok(end)) => (end, None),
@@ -313,7 +390,7 @@ pub(crate) async fn forecast(
     let mut outlook = crate::forecast::prepayment::forecast(newest, closed, as_of, end);
     outlook.end_unread = end_unread;
     let mut outcomes = Vec::new();
-    if let Some(minimum) = &minimum {
+    if let Some(minimum) = gates.minimum {
         let outcome = match read.records.first().filter(|_| read.newest_read) {
             Some(newest) => prepayment::min_prepayment(newest, minimum),
             None => Outcome::Unread(
@@ -323,55 +400,213 @@ pub(crate) async fn forecast(
         };
         outcomes.push(("--min", outcome));
     }
-    if let Some(days) = min_days {
+    if let Some(days) = gates.min_days {
         outcomes.push(("--min-days", prepayment::min_days(&outlook, days)));
     }
-    if let Some(maximum) = &max_unused {
+    if let Some(maximum) = gates.max_unused {
         outcomes.push(("--max-unused", prepayment::max_unused(&outlook, maximum)));
     }
-    let ledger = Ledger::of_one("enrollment", read.scope.label(), outcomes)?;
-    context.printer.emit(&outlook)?;
+    (outlook, outcomes)
+}
+
+/// `credits forecast --all-enrollments`: every enrollment's forecast, read a few at a time,
+/// a row each in listing order, each with the outcomes of the checks asked.
+pub(crate) async fn forecast_rows(
+    context: &Context,
+    gates: &ForecastGates<'_>,
+) -> Result<Vec<EnrollmentForecastRow>> {
+    let enrollments: Vec<BillingAccount> = resolve::listed_accounts(context)
+        .await?
+        .into_iter()
+        .filter(BillingAccount::is_enterprise_agreement)
+        .collect();
+    let periods = forecast_periods(context);
+    let reads = enrollments.into_iter().map(|account| {
+        let periods = &periods;
+        async move {
+            let (name, display_name) = (account.name.clone(), account.display_name.clone());
+            let read = async {
+                let scope = crate::model::scope::Scope::parse(&account.id).map_err(|e| {
+                    Error::unavailable(format!("Azure listed an enrollment badly: {e}"))
+                })?;
+                let scope = ScopeRef {
+                    display_name: account.display_name.clone(),
+                    account_display_name: account.display_name.clone(),
+                    ..ScopeRef::bare(scope)
+                };
+                read_periods(context, scope, account, periods, true).await
+            }
+            .await;
+            let (result, outcomes) = match read {
+                Ok(read) => {
+                    let (outlook, outcomes) = forecast_of(context, read, gates);
+                    (Ok(outlook), outcomes)
+                }
+                Err(error) => {
+                    let unread = vec![("read", Outcome::Unread(error.kind, error.message.clone()))];
+                    (Err(RowError::from(error)), unread)
+                }
+            };
+            EnrollmentForecastRow {
+                account: name,
+                account_display_name: display_name,
+                result,
+                outcomes,
+            }
+        }
+    });
+    // Each enrollment reads its periods at once: a few enrollments at a time.
+    Ok(futures::stream::iter(reads).buffered(4).collect().await)
+}
+
+/// The rows of `forecast --all-enrollments` in `ledger`, each with its outcomes.
+pub(crate) fn record_forecasts(ledger: &mut Ledger, rows: &[EnrollmentForecastRow]) {
+    for row in rows {
+        let subject = row.account_display_name.as_deref().unwrap_or(&row.account);
+        ledger.record_all(subject, row.outcomes.clone());
+    }
+}
+
+/// `credits forecast --all-enrollments` alone.
+pub(crate) async fn forecast_all(context: &Context, args: &crate::cli::ForecastArgs) -> Result<()> {
+    let (minimum, min_days, max_unused) =
+        forecast_flags(args, " (with --all it applies to the billing profiles)")?;
+    let gates = ForecastGates {
+        minimum: minimum.as_ref(),
+        min_days,
+        max_unused: max_unused.as_ref(),
+    };
+    let rows = forecast_rows(context, &gates).await?;
+    if rows.is_empty() {
+        context
+            .printer
+            .note("this sign-in sees no Enterprise Agreement enrollment");
+    }
+    fit_forecasts(&gates, &rows)?;
+    let mut ledger = Ledger::many("enrollment", rows.len());
+    record_forecasts(&mut ledger, &rows);
+    context.printer.emit_list(&rows)?;
     settle::<()>(context, &[], &ledger)
+}
+
+/// A bare `--min` or `--max-unused` among enrollments in several currencies is refused
+/// before any output.
+pub(crate) fn fit_forecasts(
+    gates: &ForecastGates<'_>,
+    rows: &[EnrollmentForecastRow],
+) -> Result<()> {
+    let currencies: std::collections::BTreeSet<String> = rows
+        .iter()
+        .filter_map(|r| r.result.as_ref().ok())
+        .filter_map(|f| f.currency.clone())
+        .collect();
+    let complete = rows.iter().all(|r| r.result.is_ok());
+    for threshold in [gates.minimum, gates.max_unused].into_iter().flatten() {
+        threshold.fit(&currencies, "enrollment", complete)?;
+    }
+    Ok(())
 }
 
 /// `credits balance --all-enrollments`: the current period of every Enterprise Agreement
 /// enrollment listed, read at once (bounded), a row each in listing order; `--min` judges
-/// each row in its own currency.
+/// each row in its own currency, `--expiring-within` each enrollment's end date. With
+/// `--all` the billing profiles' balances come too (`balance::with_enrollments`).
 pub(crate) async fn all_enrollments(context: &Context, args: &BalanceArgs) -> Result<()> {
-    if args.scope.all {
-        return Err(Error::usage(
-            "--all and --all-enrollments write different records (a billing profile's balance, an enrollment's Azure Prepayment): run credits balance --all and credits balance --all-enrollments",
-        ));
-    }
     refuse_for_enrollment(&[
         ("--exclude", !args.scope.exclude.is_empty()),
         ("--resume", args.sweep.resume.is_some()),
         ("--details", args.details),
     ])?;
-    if args.expiring_within.is_some() {
-        return Err(Error::usage(
-            "--expiring-within is judged for one enrollment at a time for now: give --account ENROLLMENT",
-        ));
-    }
     let minimum = Thresholds::parse("--min", &args.min)?;
+    let within_days = args
+        .expiring_within
+        .as_deref()
+        .map(checks::parse_days)
+        .transpose()?;
+    let rows = enrollment_rows(context, within_days.is_some()).await?;
+    if rows.is_empty() {
+        context
+            .printer
+            .note("this sign-in sees no Enterprise Agreement enrollment");
+    }
+    // A bare --min among several currencies (or an amount in a currency no enrollment is
+    // in) is refused before anything is printed.
+    if let Some(minimum) = &minimum {
+        prepayment::fit_rows(minimum, &rows)?;
+    }
+    let mut ledger = Ledger::many("enrollment", rows.len());
+    record_enrollments(
+        &mut ledger,
+        &rows,
+        minimum.as_ref(),
+        within_days,
+        context.settings.as_of.value,
+    );
+    context.printer.emit_list(&rows)?;
+    settle::<()>(context, &[], &ledger)
+}
+
+/// The checks of each enrollment row in `ledger`, named by the enrollment: `--min` on its
+/// current period, `--expiring-within` on its end date; a row not read is its error.
+pub(crate) fn record_enrollments(
+    ledger: &mut Ledger,
+    rows: &[EnrollmentRow],
+    minimum: Option<&Thresholds>,
+    within_days: Option<i64>,
+    as_of: chrono::NaiveDate,
+) {
+    for row in rows {
+        let subject = row.account_display_name.as_deref().unwrap_or(&row.account);
+        let period = match &row.result {
+            Ok(period) => period,
+            Err(error) => {
+                ledger.record_all(
+                    subject,
+                    vec![("read", Outcome::Unread(error.kind, error.message.clone()))],
+                );
+                continue;
+            }
+        };
+        let mut outcomes = Vec::new();
+        if let Some(minimum) = minimum {
+            outcomes.push(("--min", prepayment::min_prepayment(period, minimum)));
+        }
+        if let (Some(days), Some(end)) = (within_days, &row.end) {
+            let outcome = match end {
+                Ok(end) => prepayment::enrollment_ends(&row.account, *end, as_of, days),
+                Err(error) => Outcome::Unread(
+                    error.kind,
+                    format!(
+                        "the end date of enrollment {} could not be read: {}",
+                        row.account, error.message
+                    ),
+                ),
+            };
+            outcomes.push(("--expiring-within", outcome));
+        }
+        ledger.record_all(subject, outcomes);
+    }
+}
+
+/// Every Enterprise Agreement enrollment listed, each with its current period (and its end
+/// date when `want_end`), read at once (bounded), in listing order.
+pub(crate) async fn enrollment_rows(
+    context: &Context,
+    want_end: bool,
+) -> Result<Vec<EnrollmentRow>> {
     let current = Period::of(context.settings.as_of.value);
     let enrollments: Vec<BillingAccount> = resolve::listed_accounts(context)
         .await?
         .into_iter()
         .filter(BillingAccount::is_enterprise_agreement)
         .collect();
-    if enrollments.is_empty() {
-        context
-            .printer
-            .note("this sign-in sees no Enterprise Agreement enrollment");
-    }
     let client = context.client().await?;
     let reads = enrollments.iter().map(|account| async move {
-        let result = async {
-            let scope = crate::model::scope::Scope::parse(&account.id).map_err(|e| {
-                Error::unavailable(format!("Azure listed an enrollment badly: {e}"))
-            })?;
-            match ea_balance(client, &scope, None).await {
+        let scope = crate::model::scope::Scope::parse(&account.id)
+            .map_err(|e| Error::unavailable(format!("Azure listed an enrollment badly: {e}")));
+        let balance = async {
+            let scope = scope.as_ref().map_err(Clone::clone)?;
+            match ea_balance(client, scope, None).await {
                 Ok(Some(raw)) => {
                     let label = answered_period(raw.id.as_deref()).unwrap_or(current);
                     EaPrepayment::from_wire(&account.name, account.display_name.clone(), label, raw)
@@ -387,35 +622,27 @@ pub(crate) async fn all_enrollments(context: &Context, args: &BalanceArgs) -> Re
                 )),
                 Err(error) => Err(forbidden_named(error)),
             }
-        }
-        .await;
+        };
+        let end = async {
+            if !want_end {
+                return None;
+            }
+            let read = match scope.as_ref() {
+                Ok(scope) => enrollment_end(client, scope).await.map_err(Error::from),
+                Err(error) => Err(error.clone()),
+            };
+            Some(read.map_err(RowError::from))
+        };
+        let (result, end) = tokio::join!(balance, end);
         EnrollmentRow {
             account: account.name.clone(),
             account_display_name: account.display_name.clone(),
             result: result.map_err(RowError::from),
+            end,
         }
     });
-    let rows: Vec<EnrollmentRow> = futures::stream::iter(reads)
+    Ok(futures::stream::iter(reads)
         .buffered(client.concurrency().clamp(1, 8))
         .collect()
-        .await;
-    // A bare --min among several currencies (or an amount in a currency no enrollment is
-    // in) is refused before anything is printed.
-    if let Some(minimum) = &minimum {
-        prepayment::fit_rows(minimum, &rows)?;
-    }
-    let mut ledger = Ledger::many("enrollment", rows.len());
-    for row in &rows {
-        let subject = row.account_display_name.as_deref().unwrap_or(&row.account);
-        let outcomes = match (&row.result, &minimum) {
-            (Ok(period), Some(minimum)) => {
-                vec![("--min", prepayment::min_prepayment(period, minimum))]
-            }
-            (Ok(_), None) => Vec::new(),
-            (Err(error), _) => vec![("read", Outcome::Unread(error.kind, error.message.clone()))],
-        };
-        ledger.record_all(subject, outcomes);
-    }
-    context.printer.emit_list(&rows)?;
-    settle::<()>(context, &[], &ledger)
+        .await)
 }

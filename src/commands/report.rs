@@ -29,8 +29,14 @@ pub(crate) async fn run(context: &Context, args: ReportArgs) -> Result<()> {
         .as_deref()
         .map(checks::parse_days)
         .transpose()?;
-    let selection = Selection::from_flags(context, &args.scope, &SERVED)?;
-    if selection.is_sweep() {
+    // `--all-enrollments` alone reads no billing profile.
+    let only_enrollments = args.all_enrollments && !args.scope.all;
+    let selection = if only_enrollments {
+        None
+    } else {
+        Some(Selection::from_flags(context, &args.scope, &SERVED)?)
+    };
+    if selection.as_ref().is_some_and(Selection::is_sweep) {
         forecast_checks.for_sweep()?;
     }
     let (as_of, window) = (context.settings.as_of.value, forecast_checks.window);
@@ -43,7 +49,7 @@ pub(crate) async fn run(context: &Context, args: ReportArgs) -> Result<()> {
     let credit_resources = super::credit_resources::CreditResources::default();
     let flag_days = expiring_within.unwrap_or(super::credit_resources::SUSPENSION_WINDOW_DAYS);
     let spent = std::sync::Mutex::new(Vec::<SpentOf>::new());
-    let resolved = resolve::read(context, &selection, async |client, scope| {
+    let read_one = async |client: &crate::arm::ArmClient, scope: crate::model::domain::ScopeRef| {
         let costs = async {
             if spend {
                 month_so_far(client, &scope, as_of, &one_query)
@@ -103,12 +109,53 @@ pub(crate) async fn run(context: &Context, args: ReportArgs) -> Result<()> {
             Vec::new()
         };
         Ok((forecast, verified))
-    })
-    .await?;
+    };
+    let gates = super::prepayment::ForecastGates {
+        minimum: forecast_checks.min.as_ref(),
+        min_days: forecast_checks.min_days,
+        max_unused: forecast_checks.max_unused.as_ref(),
+    };
+    if args.all_enrollments {
+        // One listing serves both (the second finds it cached).
+        resolve::listed_accounts(context).await?;
+    }
+    let (resolved, enrollments) = tokio::join!(
+        async {
+            match &selection {
+                Some(selection) => resolve::read(context, selection, read_one).await.map(Some),
+                None => Ok(None),
+            }
+        },
+        async {
+            if args.all_enrollments {
+                super::prepayment::forecast_rows(context, &gates)
+                    .await
+                    .map(Some)
+            } else {
+                Ok(None)
+            }
+        }
+    );
+    let mut enrollments = enrollments?;
+    // `--expiring-within` judges an enrollment's end: its prepayment ends with it.
+    if let (Some(days), Some(rows)) = (expiring_within, enrollments.as_mut()) {
+        for row in rows.iter_mut() {
+            if let Ok(forecast) = &row.result {
+                let outcome = checks::prepayment::enrollment_ends(
+                    &row.account,
+                    forecast.enrollment_end_date,
+                    as_of,
+                    days,
+                );
+                row.outcomes.push(("--expiring-within", outcome));
+            }
+        }
+    }
     let mut spent = spent.into_inner().unwrap_or_default();
     let (one, rows, verified): (bool, Vec<ProfileRow<ProfileForecast>>, Vec<Verification>) =
-        match resolved {
-            Resolved::Many(rows) => {
+        match resolved? {
+            None => (false, Vec::new(), Vec::new()),
+            Some(Resolved::Many(rows)) => {
                 let mut verified = Vec::new();
                 let rows = rows
                     .into_iter()
@@ -123,7 +170,7 @@ pub(crate) async fn run(context: &Context, args: ReportArgs) -> Result<()> {
                     .collect();
                 (false, rows, verified)
             }
-            Resolved::One(scope, (result, verified)) => (
+            Some(Resolved::One(scope, (result, verified))) => (
                 true,
                 vec![ProfileRow {
                     account: scope.account(),
@@ -161,15 +208,27 @@ pub(crate) async fn run(context: &Context, args: ReportArgs) -> Result<()> {
         }
         outcomes
     };
-    let ledger = if one {
+    let mut ledger = if one {
         let outcomes = rows[0].result.as_ref().map(&check).unwrap_or_default();
         let scope = &rows[0].profile;
         Ledger::of_one(scope.kind().noun(), scope.label(), outcomes)?
+    } else if only_enrollments {
+        Ledger::many("enrollment", 0)
     } else {
         // Which currencies the amounts must fit, once every profile is read.
         forecast_checks.fit_rows(&rows)?;
         Ledger::of_rows("billing profile", &rows, check)
     };
+    if let Some(rows) = &enrollments {
+        super::prepayment::fit_forecasts(&gates, rows)?;
+        ledger.add_subjects(rows.len());
+        super::prepayment::record_forecasts(&mut ledger, rows);
+        if rows.is_empty() {
+            context
+                .printer
+                .note("this sign-in sees no Enterprise Agreement enrollment");
+        }
+    }
     let rows_order: Vec<String> = rows.iter().map(|r| r.profile.id().to_string()).collect();
     let report = Report {
         as_of,
@@ -184,6 +243,7 @@ pub(crate) async fn run(context: &Context, args: ReportArgs) -> Result<()> {
             })
             .collect(),
         profiles: rows,
+        enrollments,
         verified: verify.then(|| verified.clone()),
         spent: spend.then(|| {
             // In the order of the rows.

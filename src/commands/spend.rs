@@ -225,8 +225,18 @@ async fn read(
     let balance = async {
         match scope.kind() {
             ScopeKind::BillingProfile | ScopeKind::Customer => {
-                let summary =
-                    read_balance(client, scope.clone(), asked.as_of, false, false, 0).await?;
+                let summary = read_balance(
+                    client,
+                    scope.clone(),
+                    &super::balance::Asked {
+                        as_of: asked.as_of,
+                        details: false,
+                        keep_lots: false,
+                        flag_days: 0,
+                        resources: &Default::default(),
+                    },
+                )
+                .await?;
                 let currency = summary.billing_profile.currency.clone();
                 Ok::<_, Error>(Amount::of(summary.balance(), currency.as_deref()))
             }

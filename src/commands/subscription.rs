@@ -170,10 +170,20 @@ async fn look_up(
             let listed = list_subscriptions(client)
                 .await
                 .map_err(subscription_error)?;
+            let mut unreadable = 0;
             let listed: Vec<Subscription> = listed
                 .into_iter()
-                .filter_map(|raw| Subscription::from_wire(raw).ok())
+                .filter_map(|raw| {
+                    let read = Subscription::from_wire(raw).ok();
+                    unreadable += usize::from(read.is_none());
+                    read
+                })
                 .collect();
+            if unreadable > 0 {
+                context.printer.note(&format!(
+                    "{unreadable} listed subscription(s) named no id and are left out of the match"
+                ));
+            }
             let found = by_name(query, listed)?;
             let billing = billing_property(client, &found.reference.id).await;
             (found, billing)
@@ -271,6 +281,13 @@ async fn estimate_credit(
                 .filter_map(|raw| BillingPeriod::from_wire(raw).ok())
                 .collect();
             let holding = read.iter().copied().find(|p| p.holds(as_of));
+            // Azure's billing month to date is today's: it cannot stand for another day's.
+            if holding.is_none() && as_of != chrono::Utc::now().date_naive() {
+                return Err(Error::unavailable(format!(
+                    "Azure listed no billing period of subscription {} that holds {as_of}, so the cost of that period cannot be asked (without --as-of, Azure's billing month to date is used)",
+                    found.reference.label()
+                )));
+            }
             if holding.is_none() {
                 context.printer.note(&format!(
                     "Azure listed no billing period of subscription {} that holds {as_of}: the cost is Azure's billing month to date",
@@ -278,6 +295,13 @@ async fn estimate_credit(
                 ));
             }
             holding
+        }
+        Err(error) if as_of != chrono::Utc::now().date_naive() => {
+            return Err(Error::unavailable(format!(
+                "the billing periods of subscription {} could not be read ({}), so the cost of the period that holds {as_of} cannot be asked (without --as-of, Azure's billing month to date is used)",
+                found.reference.label(),
+                Error::from(error).message
+            )))
         }
         Err(error) => {
             context.printer.note(&format!(

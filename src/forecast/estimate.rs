@@ -15,7 +15,8 @@ pub(crate) struct EstimateForecast {
     pub(crate) credit: SubscriptionCredit,
     /// The cost of this period so far over its days so far, to the cent.
     pub(crate) burn_rate_per_day: Option<Money>,
-    /// Whole days the estimate lasts at that rate (`None`: no cost yet).
+    /// Whole days the estimate lasts at that rate, at most to the period's end (`None`: no
+    /// cost yet).
     pub(crate) runway_days: Option<i64>,
     /// The day it runs out, when that is before the period ends (`None`: it lasts).
     pub(crate) depletion_date: Option<NaiveDate>,
@@ -44,17 +45,23 @@ pub(crate) fn forecast(credit: SubscriptionCredit, as_of: NaiveDate) -> Estimate
             .round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
     });
     let days_left = end.map(|end| (end - as_of).num_days().max(0));
-    let runway_days = rate.filter(|r| r > &Decimal::ZERO).map(|rate| {
+    // Whole days the estimate lasts at this rate; it is renewed when the period ends.
+    let lasts = rate.filter(|r| r > &Decimal::ZERO).map(|rate| {
         if balance <= Decimal::ZERO {
             0
         } else {
             (balance / rate).floor().try_into().unwrap_or(i64::MAX)
         }
     });
-    let depletion_date = match (runway_days, days_left) {
+    let depletion_date = match (lasts, days_left) {
         (Some(runway), Some(left)) if runway <= left => Some(as_of + Duration::days(runway)),
         (Some(runway), None) => as_of.checked_add_signed(Duration::days(runway)),
         _ => None,
+    };
+    // Bounded by the period's end: the credit does not outlast its period.
+    let runway_days = match (lasts, days_left) {
+        (Some(runway), Some(left)) => Some(runway.min(left)),
+        (runway, _) => runway,
     };
     let unused_at_period_end = days_left.map(|left| {
         let spent = rate.unwrap_or_default() * Decimal::from(left);
@@ -114,7 +121,7 @@ mod tests {
         );
         // 18 USD so far: 1 USD a day, 132 left, 12 days to go: 120 unused, no depletion.
         let outlook = forecast(credit(150, "18"), day("2026-12-07"));
-        assert_eq!(outlook.runway_days, Some(132));
+        assert_eq!(outlook.runway_days, Some(12));
         assert_eq!(outlook.depletion_date, None);
         assert_eq!(
             outlook.unused_at_period_end.and_then(|m| m.value),

@@ -609,6 +609,9 @@ mod tests;
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct ProfileForecast {
+    /// The balance's kind (`mcaProfile`, `mpaCustomer`): every forecast record says it, as
+    /// an enrollment's does.
+    pub(crate) kind: &'static str,
     pub(crate) billing_profile: crate::model::domain::ScopeRef,
     /// The subscription asked for (`--subscription`), when this profile's credit answers
     /// for it.

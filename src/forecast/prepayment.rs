@@ -52,6 +52,51 @@ pub struct EaForecast {
     pub(crate) end_unread: Option<(crate::error::ErrorKind, String)>,
 }
 
+/// One enrollment of `forecast --all-enrollments`: its forecast, or why it could not be
+/// read, and the outcomes of the checks asked of it. Its JSON is the forecast with
+/// `outcome` (and `error` when unread).
+#[derive(Debug, Clone)]
+pub(crate) struct EnrollmentForecastRow {
+    pub(crate) account: String,
+    pub(crate) account_display_name: Option<String>,
+    pub(crate) result: Result<EaForecast, crate::model::row::RowError>,
+    pub(crate) outcomes: Vec<(&'static str, crate::checks::Outcome)>,
+}
+
+impl Serialize for EnrollmentForecastRow {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Read<'a> {
+            #[serde(flatten)]
+            forecast: &'a EaForecast,
+            outcome: &'static str,
+        }
+        #[derive(Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Unread<'a> {
+            kind: &'static str,
+            account: &'a str,
+            outcome: &'static str,
+            error: &'a crate::model::row::RowError,
+        }
+        match &self.result {
+            Ok(forecast) => Read {
+                forecast,
+                outcome: "ok",
+            }
+            .serialize(s),
+            Err(error) => Unread {
+                kind: "eaPrepayment",
+                account: &self.account,
+                outcome: error.outcome(),
+                error,
+            }
+            .serialize(s),
+        }
+    }
+}
+
 fn iso_day<S: Serializer>(day: &NaiveDate, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(&day.to_string())
 }

@@ -217,10 +217,10 @@ fn same_terms(lot: &JoinLot<'_>, resource: &CreditResource) -> bool {
         (Some(a), Some(b)) => a.trim().eq_ignore_ascii_case(b.trim()),
         _ => false,
     };
-    let owner = resource
-        .billing_profile_id
-        .as_deref()
-        .or(resource.customer_id.as_deref());
+    // A lot's owner is its billing profile, or (at customer scope) its customer: the
+    // resource may name both.
+    let owned = same_text(lot.owner, resource.billing_profile_id.as_deref())
+        || same_text(lot.owner, resource.customer_id.as_deref());
     let (Some(original), Some(credit)) = (&lot.lot.original_amount, &resource.credit) else {
         return false;
     };
@@ -228,7 +228,7 @@ fn same_terms(lot: &JoinLot<'_>, resource: &CreditResource) -> bool {
         .currency
         .as_deref()
         .or(lot.lot.credit_currency.as_deref());
-    same_text(lot.owner, owner)
+    owned
         && same_text(currency, credit.currency.as_deref())
         && original.value.is_some()
         && original.value == credit.value

@@ -277,6 +277,9 @@ pub(crate) struct EnrollmentRow {
     pub(crate) account: String,
     pub(crate) account_display_name: Option<String>,
     pub(crate) result: Result<EaPrepayment, RowError>,
+    /// The enrollment's end date, when `--expiring-within` asked for it (`None`: not
+    /// asked), or why it could not be read. Not part of the row's JSON.
+    pub(crate) end: Option<Result<Option<NaiveDate>, RowError>>,
 }
 
 impl EnrollmentRow {

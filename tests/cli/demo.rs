@@ -301,3 +301,32 @@ fn exclusions_never_empty_a_gate_nor_mark_a_profile_down() {
         "{lots}"
     );
 }
+
+/// The demo has both kinds: `--all --all-enrollments` in balance, forecast and report.
+#[test]
+fn the_demo_reads_profiles_and_enrollments_together() {
+    for command in ["balance", "forecast"] {
+        let out = on_demo_day(&[command, "--all", "--all-enrollments", "--json"]);
+        assert!(matches!(out.code, 0 | 1), "{command}: {out}");
+        let rows = out.json();
+        let kinds: Vec<&str> = rows
+            .as_array()
+            .map(|rows| rows.iter().filter_map(|r| r["kind"].as_str()).collect())
+            .unwrap_or_default();
+        assert!(kinds.contains(&"mcaProfile"), "{command}: {kinds:?}");
+        assert_eq!(kinds.last(), Some(&"eaPrepayment"), "{command}: {kinds:?}");
+    }
+    let report = on_demo_day(&["report", "--all", "--all-enrollments"]);
+    assert!(
+        report.stdout.contains("Enterprise Agreement enrollments")
+            && report.stdout.contains("Contoso Enterprise"),
+        "{report}"
+    );
+    let only = on_demo_day(&["report", "--all-enrollments", "--json"]);
+    assert_eq!(only.json()["profiles"], serde_json::json!([]), "{only}");
+    assert_eq!(
+        only.json()["enrollments"][0]["account"],
+        "8099531",
+        "{only}"
+    );
+}

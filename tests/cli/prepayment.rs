@@ -609,8 +609,123 @@ async fn every_enrollment_is_a_row() {
     assert_eq!(rows[1]["error"]["exitCode"], 4);
     let table = fake.run(&["--as-of", "2026-12-10", "balance", "--all-enrollments"]);
     assert!(table.stdout.contains("error: "), "{table}");
-    let both = fake.run(&["balance", "--all", "--all-enrollments"]);
-    assert_eq!(both.code, 2, "{both}");
+}
+
+/// An MCA account with "Development" (996.13 USD) beside the enrollment (1000 USD).
+async fn profile_and_enrollment() -> Fake {
+    let fake = Fake::start().await;
+    let mut accounts: Value = serde_json::from_str(&accounts_body(&[(
+        ACCOUNT,
+        "Contoso MCA",
+        &[(DEV_PROFILE, "Development", "USD")],
+    )]))
+    .expect("JSON");
+    if let Some(all) = accounts["value"].as_array_mut() {
+        all.push(json!({"id": enrollment_id(), "name": ENROLLMENT, "type": "Microsoft.Billing/billingAccounts",
+            "properties": {"displayName": "Contoso EA", "agreementType": "EnterpriseAgreement"}}));
+    }
+    fake.accounts(&accounts.to_string()).await;
+    fake.serve(
+        &consumption_path(&profile_id(ACCOUNT, DEV_PROFILE), "credits/balanceSummary"),
+        r#"{"properties": {"balanceSummary": {"estimatedBalance": {"currency": "USD", "value": 996.13},
+            "currentBalance": {"currency": "USD", "value": 1000.00}}}}"#,
+    )
+    .await;
+    serve_open(&fake, "202612", "1000", "95", false).await;
+    fake
+}
+
+/// `balance --all --all-enrollments`: both kinds in one JSON array (each says its kind), a
+/// table of each for people, the checks over both; csv cannot hold both and says so.
+#[tokio::test(flavor = "multi_thread")]
+async fn all_and_all_enrollments_give_both_kinds() {
+    let fake = profile_and_enrollment().await;
+    let both = [
+        "--as-of",
+        "2026-12-10",
+        "balance",
+        "--all",
+        "--all-enrollments",
+    ];
+    let out = fake.run(&[&both[..], &["--json"]].concat());
+    assert_eq!(out.code, 0, "{out}");
+    let rows = out.json();
+    assert_eq!(rows.as_array().map(Vec::len), Some(2), "{out}");
+    assert_eq!(rows[0]["kind"], "mcaProfile");
+    assert_eq!(
+        rows[0]["estimatedBalance"],
+        exact(r#"{"value": 996.13, "currency": "USD"}"#)
+    );
+    assert_eq!(rows[1]["kind"], "eaPrepayment");
+    assert_eq!(rows[1]["account"], ENROLLMENT);
+
+    let table = fake.run(&both);
+    assert_eq!(table.code, 0, "{table}");
+    for shown in [
+        "Development",
+        "996.13 USD",
+        "Enterprise Agreement enrollments",
+        "Contoso EA",
+    ] {
+        assert!(table.stdout.contains(shown), "{shown}: {table}");
+    }
+    // The profile is below 999, the enrollment is not: the check names the profile.
+    let gated = fake.run(&[&both[..], &["--min", "999"]].concat());
+    assert_eq!(gated.code, 1, "{gated}");
+    assert!(gated.stderr.contains("Development"), "{gated}");
+    assert!(!gated.stderr.contains("Contoso EA"), "{gated}");
+    let csv = fake.run(&[&both[..], &["-o", "csv"]].concat());
+    assert_eq!(csv.code, 2, "{csv}");
+    assert!(csv.stdout.is_empty(), "{csv}");
+}
+
+/// `--all-enrollments --expiring-within DAYS` judges each enrollment's end date.
+#[tokio::test(flavor = "multi_thread")]
+async fn all_enrollments_judge_each_end_date() {
+    let fake = enrollment().await;
+    serve_open(&fake, "202612", "1000", "95", false).await;
+    ending_on(&fake, "2026-12-20T00:00:00Z").await;
+    let asked = [
+        "--as-of",
+        "2026-12-10",
+        "balance",
+        "--all-enrollments",
+        "--expiring-within",
+    ];
+    let soon = fake.run(&[&asked[..], &["30"]].concat());
+    assert_eq!(soon.code, 1, "{soon}");
+    assert!(soon.stderr.contains("2026-12-20"), "{soon}");
+    let later = fake.run(&[&asked[..], &["5"]].concat());
+    assert_eq!(later.code, 0, "{later}");
+}
+
+/// `forecast --all-enrollments`: a forecast row per enrollment, its checks judged.
+#[tokio::test(flavor = "multi_thread")]
+async fn every_enrollment_is_forecast() {
+    let fake = enrollment().await;
+    serve_open(&fake, "202612", "1000", "95", false).await;
+    serve_period(&fake, "202611", "1100", "300", false).await;
+    serve_period(&fake, "202610", "1400", "310", false).await;
+    serve_period(&fake, "202609", "1710", "320", false).await;
+    ending_on(&fake, "2027-12-31T00:00:00Z").await;
+    let asked = ["--as-of", "2026-12-10", "forecast", "--all-enrollments"];
+    let out = fake.run(&[&asked[..], &["--json"]].concat());
+    assert_eq!(out.code, 0, "{out}");
+    let rows = out.json();
+    assert_eq!(rows.as_array().map(Vec::len), Some(1), "{out}");
+    assert_eq!(rows[0]["kind"], "eaPrepayment");
+    assert_eq!(rows[0]["outcome"], "ok");
+    assert_eq!(
+        rows[0]["burnPeriods"],
+        json!(["202611", "202610", "202609"])
+    );
+    assert!(rows[0]["runwayDays"].as_i64().is_some(), "{out}");
+    let gated = fake.run(&[&asked[..], &["--min-days", "1000"]].concat());
+    assert_eq!(gated.code, 1, "{gated}");
+    let table = fake.run(&asked);
+    assert!(table.stdout.contains("Contoso EA"), "{table}");
+    let window = fake.run(&[&asked[..], &["--window", "30"]].concat());
+    assert_eq!(window.code, 2, "{window}");
 }
 
 /// The open period's answer never counts in the burn (its use is partial), even when it

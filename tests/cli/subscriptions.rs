@@ -243,7 +243,8 @@ async fn the_forecast_of_an_estimate_burns_at_this_periods_daily_cost() {
         json["burnRatePerDay"],
         exact(r#"{"value": 3.41, "currency": "USD"}"#)
     );
-    assert_eq!(json["runwayDays"], 25);
+    // 88.63 left would last 25 days; the period ends 12 days on, and bounds the runway.
+    assert_eq!(json["runwayDays"], 12);
     assert_eq!(json["depletionDate"], Value::Null);
     assert_eq!(json["resetsOn"], "2026-12-20");
     assert_eq!(

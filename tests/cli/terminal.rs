@@ -163,6 +163,14 @@ fn tables_fit_60_80_and_120_columns_without_breaking_a_figure() {
                 vec!["forecast", "--account", "8099531"],
             ),
             (
+                "forecast_enrollments",
+                vec!["forecast", "--all-enrollments"],
+            ),
+            (
+                "balance_with_enrollments",
+                vec!["balance", "--all", "--all-enrollments"],
+            ),
+            (
                 "lots_resources",
                 vec!["lots", "-p", "Development", "--resources"],
             ),

@@ -2,7 +2,7 @@
 //! Prepayment, one period (a table of its figures and their details) or several (a row per
 //! period, newest first). Hidden prices read "hidden", never 0.
 
-use crate::forecast::prepayment::EaForecast;
+use crate::forecast::prepayment::{EaForecast, EnrollmentForecastRow};
 use crate::model::ea::{EaPrepayment, EnrollmentRow, NamedAmount};
 use crate::model::money::Money;
 use crate::output::cell::{Cell, Column};
@@ -361,6 +361,91 @@ impl Record for EnrollmentRow {
         match &self.result {
             Ok(_) => row.extend([None, None]),
             Err(error) => {
+                row.push(Some(error.exit_code.to_string().into()));
+                row.push(Some(error.message.as_str().into()));
+            }
+        }
+    }
+}
+
+table! {
+    const ENROLLMENT_FORECAST_COLUMNS;
+    fn enrollment_forecast_cells<'a>(row: &'a EnrollmentForecastRow) {
+        Column::prose("Enrollment") => {
+            Cell::owned(row.account_display_name.as_deref().unwrap_or(&row.account))
+        },
+        Column::text("Number").optional(3) => Cell::owned(row.account.as_str()),
+        Column::money("Ending balance") => match &row.result {
+            Ok(f) if f.price_hidden => Cell::owned("hidden"),
+            Ok(f) => Cell::Amount(f.ending_balance.as_ref()),
+            Err(_) => Cell::Amount(None),
+        },
+        Column::money("Burn a day") => match &row.result {
+            Ok(f) => Cell::Amount(f.burn_rate_per_day.as_ref()),
+            Err(_) => Cell::Amount(None),
+        },
+        Column::count("Runway days").optional(2) => match &row.result {
+            Ok(f) => match f.runway_days {
+                Some(days) => Cell::Count(u64::try_from(days).unwrap_or(0)),
+                None => Cell::Text(None),
+            },
+            Err(_) => Cell::Text(None),
+        },
+        Column::day("Runs out").optional(1) => match &row.result {
+            Ok(f) => Cell::date(f.depletion_date),
+            Err(_) => Cell::Day(None),
+        },
+        Column::day("Ends") => match &row.result {
+            Ok(f) => Cell::date(f.enrollment_end_date),
+            Err(_) => Cell::Day(None),
+        },
+        Column::money("Left at end") => match &row.result {
+            Ok(f) => Cell::Amount(f.expiring_unused.as_ref())
+                .toned(tone::unused(f.expiring_unused.as_ref())),
+            Err(_) => Cell::Amount(None),
+        },
+        Column::text("Note") => match &row.result {
+            Ok(f) if f.too_little_history => Cell::owned("too little history"),
+            Ok(f) if f.price_hidden => Cell::owned("prices hidden"),
+            Ok(_) => Cell::Blank,
+            Err(error) => Cell::owned(format!("error: {}", error.kind.short_name())),
+        },
+    }
+}
+
+/// `forecast --all-enrollments` in csv: a forecast's columns, then the row's outcome.
+static ENROLLMENT_FORECAST_FIELDS: std::sync::LazyLock<Vec<&'static str>> =
+    std::sync::LazyLock::new(|| {
+        let mut all = FORECAST_FIELDS.to_vec();
+        all.extend(["outcome", "errorExitCode", "errorMessage"]);
+        all
+    });
+
+/// `forecast --all-enrollments`: a row per enrollment, its forecast or why not.
+impl Record for EnrollmentForecastRow {
+    fn columns() -> &'static [Column] {
+        ENROLLMENT_FORECAST_COLUMNS
+    }
+
+    fn cells<'a>(&'a self, cells: &mut Vec<Cell<'a>>) {
+        enrollment_forecast_cells(self, cells);
+    }
+
+    fn header() -> &'static [&'static str] {
+        ENROLLMENT_FORECAST_FIELDS.as_slice()
+    }
+
+    fn fields<'a>(&'a self, row: &mut Vec<Field<'a>>) {
+        match &self.result {
+            Ok(forecast) => {
+                forecast_fields(forecast, row);
+                row.extend([flat::str("ok"), None, None]);
+            }
+            Err(error) => {
+                row.push(flat::str("eaPrepayment"));
+                row.push(flat::str(&self.account));
+                row.extend((2..FORECAST_FIELDS.len()).map(|_| None));
+                row.push(flat::str(error.outcome()));
                 row.push(Some(error.exit_code.to_string().into()));
                 row.push(Some(error.message.as_str().into()));
             }

@@ -79,19 +79,21 @@ impl View for Report {
             .first()
             .is_some_and(|row| row.profile.kind() == crate::model::scope::ScopeKind::Customer);
         let retitle = customers.then_some(("Profile", "Customer"));
-        blocks.push(Block::Table(TableBlock {
-            retitle,
-            columns: FORECAST_ROW_COLUMNS,
-            rows: self
-                .profiles
-                .iter()
-                .map(|row| {
-                    let mut cells = Vec::new();
-                    row.cells(&mut cells);
-                    cells
-                })
-                .collect(),
-        }));
+        if !self.profiles.is_empty() {
+            blocks.push(Block::Table(TableBlock {
+                retitle,
+                columns: FORECAST_ROW_COLUMNS,
+                rows: self
+                    .profiles
+                    .iter()
+                    .map(|row| {
+                        let mut cells = Vec::new();
+                        row.cells(&mut cells);
+                        cells
+                    })
+                    .collect(),
+            }));
+        }
         for (row, soon) in self.profiles.iter().zip(&self.expiring_soon) {
             let Ok(result) = &row.result else {
                 continue;
@@ -174,6 +176,32 @@ impl View for Report {
             if let Some(lines) = mermaid(f) {
                 blocks.push(Block::Line(String::new()));
                 blocks.push(Block::Code("mermaid", lines));
+            }
+        }
+        if let Some(enrollments) = &self.enrollments {
+            blocks.push(Block::Line(String::new()));
+            blocks.push(Block::Heading(
+                2,
+                "Enterprise Agreement enrollments: Azure Prepayment".into(),
+            ));
+            blocks.push(Block::Line(String::new()));
+            if enrollments.is_empty() {
+                blocks.push(Block::Line(
+                    "This sign-in sees no Enterprise Agreement enrollment.".into(),
+                ));
+            } else {
+                blocks.push(Block::Table(TableBlock {
+                    retitle: None,
+                    columns: <crate::forecast::prepayment::EnrollmentForecastRow as crate::output::view::Record>::columns(),
+                    rows: enrollments
+                        .iter()
+                        .map(|row| {
+                            let mut cells = Vec::new();
+                            crate::output::view::Record::cells(row, &mut cells);
+                            cells
+                        })
+                        .collect(),
+                }));
             }
         }
         if let Some(spent) = &self.spent {
