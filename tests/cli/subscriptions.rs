@@ -427,3 +427,40 @@ fn subscription_flags_are_refused_where_they_do_not_apply() {
         assert_eq!(out.code, 2, "{args:?}: {out}");
     }
 }
+
+#[test]
+fn the_official_subscription_examples_read_exactly() {
+    let billing = |file: &str| {
+        let raw: credits::model::wire::BillingProperty = serde_json::from_str(&example_body(
+            &format!("azure-examples/Microsoft.Billing/2024-04-01/{file}"),
+        ))
+        .expect("the example reads");
+        serde_json::to_value(credits::model::subscription::SubscriptionBilling::from_wire(raw))
+            .expect("it writes")
+    };
+    let account =
+        "/providers/Microsoft.Billing/billingAccounts/00000000-0000-0000-0000-000000000000";
+    assert_eq!(
+        billing("billingPropertyGetMOSP.json"),
+        json!({"agreementType": "MicrosoftOnlineServicesProgram", "billingAccountId": account,
+               "billingProfileId": null, "billingProfileDisplayName": null})
+    );
+    // The doubled `billingProfiles/` segment of the MCA example is read as one.
+    let mca = format!("{account}:00000000-0000-0000-0000-000000000000");
+    assert_eq!(
+        billing("billingPropertyGetMCA.json"),
+        json!({"agreementType": "MicrosoftCustomerAgreement", "billingAccountId": mca,
+               "billingProfileId": format!("{mca}/billingProfiles/xxxx-xxxx-xxx-xxx"),
+               "billingProfileDisplayName": "Contoso"})
+    );
+    let raw: credits::model::wire::Subscription = serde_json::from_str(&example_body(
+        "azure-examples/Microsoft.Resources/2022-12-01/GetSubscription.json",
+    ))
+    .expect("the example reads");
+    let read = credits::model::subscription::Subscription::from_wire(raw).expect("it converts");
+    assert_eq!(
+        serde_json::to_value(&read).expect("it writes"),
+        json!({"id": "291bba3f-e0a5-47bc-a099-3bdcb2a50a05", "displayName": "Example Subscription",
+               "state": "Enabled", "quotaId": "Internal_2014-09-01", "spendingLimit": "Off"})
+    );
+}
