@@ -120,7 +120,7 @@ pub(crate) struct GlobalArgs {
 pub(crate) enum Command {
     /// List billing accounts with their billing profiles
     Accounts(AccountsArgs),
-    /// Show the credit balance summary of a billing profile
+    /// Show the credit balance of a billing profile, an EA enrollment or a subscription
     Balance(BalanceArgs),
     /// List the credit lots of a billing profile, soonest expiration first
     Lots(LotsArgs),
@@ -317,12 +317,12 @@ pub(crate) struct SubscriptionArgs {
 
     /// With --subscription: the subscription's monthly credit (150USD, 50, 100 EUR), which
     /// no API returns [config: subscriptions.<id>.allowance]
-    #[arg(long, value_name = "AMOUNT", requires = "subscription")]
+    #[arg(long, value_name = "AMOUNT", allow_hyphen_values = true)]
     pub(crate) allowance: Option<String>,
 
     /// With --subscription: judge --min (and the other checks) on an estimate; without it a
     /// check on an estimate is "could not check" (exit 6)
-    #[arg(long, requires = "subscription")]
+    #[arg(long)]
     pub(crate) allow_estimate: bool,
 }
 
@@ -338,7 +338,7 @@ pub(crate) struct SweepArgs {
 
 #[derive(Debug, Args)]
 #[command(
-    override_usage = "credits balance (--profile PROFILE | --all | --customer CUSTOMER | --account ENROLLMENT | --subscription SUBSCRIPTION) [--min AMOUNT]... [--expiring-within DAYS] [--details] [OPTIONS]",
+    override_usage = "credits balance (--profile PROFILE | --all | --customer CUSTOMER | --account ENROLLMENT | --subscription SUBSCRIPTION | --all-enrollments) [--min AMOUNT]... [--expiring-within DAYS] [--details] [OPTIONS]",
     after_help = "Examples:
   credits balance --profile Development
   credits balance --all --min 1000USD --min 900EUR
@@ -369,7 +369,10 @@ pub(crate) struct BalanceArgs {
     pub(crate) details: bool,
 
     /// Exit 1 when a lot with credit left expires within DAYS days (as lots
-    /// --expiring-within; the lots are read at the same time as the balance)
+    /// --expiring-within; the lots are read at the same time as the balance); for an
+    /// enrollment, when it ends within DAYS days; for a subscription's estimate, when its
+    /// billing period ends with credit left. Also the window of --details' suspension flags
+    /// (default 90)
     #[arg(long, value_name = "DAYS", allow_hyphen_values = true)]
     pub(crate) expiring_within: Option<String>,
 

@@ -306,6 +306,21 @@ fn read_subscriptions(
                     "{shown}:{line}: subscriptions.\"{id}\".allowance must be a string, e.g. allowance = \"150USD\""
                 )));
             };
+            // Checked as the loader applies it, like every other value of the file.
+            crate::settings::parse_allowance(
+                &format!("{shown}:{line}: subscriptions.\"{id}\".allowance"),
+                allowance,
+            )?;
+            if file
+                .allowances
+                .iter()
+                .any(|a| a.subscription.eq_ignore_ascii_case(guid))
+            {
+                file.warnings.push(format!(
+                    "{shown}:{line}: subscription {guid} has an allowance already (ids are read without regard to case): this one is ignored"
+                ));
+                continue;
+            }
             file.allowances.push(AllowanceValue {
                 subscription: guid.to_ascii_lowercase(),
                 text: allowance.to_string(),
@@ -526,6 +541,25 @@ mod tests {
             Some("0b1f6c3e-7a24-4d8e-9c51-2f3a4b5c6d7e".into())
         );
         assert_eq!(allowance_key("subscriptions.x.allowance"), None);
+    }
+
+    #[test]
+    fn a_bad_or_repeated_allowance_is_said() {
+        let id = "0b1f6c3e-7a24-4d8e-9c51-2f3a4b5c6d7e";
+        let bad = parsed(&format!("[subscriptions.\"{id}\"]\nallowance = \"abc\"\n"));
+        let message = bad.err().map(|e| e.message).unwrap_or_default();
+        assert!(
+            message.contains(":2:") && message.contains("abc"),
+            "{message}"
+        );
+        let twice = parsed(&format!(
+            "[subscriptions.\"{id}\"]\nallowance = \"150USD\"\n[subscriptions.\"{}\"]\nallowance = \"50USD\"\n",
+            id.to_ascii_uppercase()
+        ))
+        .unwrap();
+        assert_eq!(twice.allowances.len(), 1);
+        assert_eq!(twice.allowances[0].text, "150USD");
+        assert_eq!(twice.warnings.len(), 1, "{:?}", twice.warnings);
     }
 
     #[test]

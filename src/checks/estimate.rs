@@ -10,6 +10,21 @@ use crate::model::money::Money;
 use crate::model::subscription::SubscriptionCredit;
 use chrono::NaiveDate;
 
+/// Refuses, before any output, an amount that cannot be judged against the estimate's one
+/// currency (a currency it is not in, or a bare amount when it has no currency): exit 2, as
+/// for a profile.
+pub(crate) fn fit(
+    credit: &SubscriptionCredit,
+    thresholds: &[Option<&Thresholds>],
+) -> crate::error::Result<()> {
+    let currencies: std::collections::BTreeSet<String> =
+        credit.estimated_balance.currency.iter().cloned().collect();
+    for threshold in thresholds.iter().flatten() {
+        threshold.fit(&currencies, "estimate", true)?;
+    }
+    Ok(())
+}
+
 /// What a check on an estimate answers without `--allow-estimate`.
 pub(crate) fn not_allowed(flag: &str, credit: &SubscriptionCredit) -> Outcome {
     Outcome::Unread(
@@ -49,7 +64,16 @@ fn at_least(what: &str, money: &Money, threshold: &Thresholds) -> Outcome {
     };
     match value.try_cmp(&minimum) {
         Ok(order) if order.is_ge() => Outcome::Passed,
-        Ok(_) => Outcome::Failed(format!("{what} ({value}) is below the minimum {minimum}")),
+        Ok(_) => {
+            let short = minimum
+                .checked_sub(&value)
+                .ok()
+                .flatten()
+                .map_or_else(|| "an amount too large to show".into(), |a| a.to_string());
+            Outcome::Failed(format!(
+                "{what} ({value}) is below the minimum {minimum} by {short}"
+            ))
+        }
         Err(mismatch) => Outcome::Unread(ErrorKind::Unavailable, mismatch.to_string()),
     }
 }
@@ -67,7 +91,8 @@ pub(crate) fn min_estimate(credit: &SubscriptionCredit, minimum: &Thresholds) ->
 }
 
 /// `--expiring-within DAYS`: a monthly credit lapses when its billing period ends; it fails
-/// when the period ends within DAYS days with credit left.
+/// when the period ends within DAYS days with credit left at this period's daily cost (what
+/// `forecast` calls unused at the period's end).
 pub(crate) fn lapses_within(credit: &SubscriptionCredit, as_of: NaiveDate, days: i64) -> Outcome {
     let Some(end) = credit.period_end else {
         return Outcome::Unread(
@@ -78,14 +103,18 @@ pub(crate) fn lapses_within(credit: &SubscriptionCredit, as_of: NaiveDate, days:
             ),
         );
     };
-    let left = credit
-        .estimated_balance
-        .value
-        .is_some_and(|v| v.is_sign_positive() && !v.is_zero());
-    if left && end >= as_of && (end - as_of).num_days() < days {
+    let outlook = crate::forecast::estimate::forecast(credit.clone(), as_of);
+    let Some(unused) = outlook.unused_at_period_end.filter(|u| {
+        u.value
+            .is_some_and(|v| v.is_sign_positive() && !v.is_zero())
+    }) else {
+        return Outcome::Passed;
+    };
+    // Within DAYS days, as a lot's expiry is: the end day itself counts.
+    if end >= as_of && (end - as_of).num_days() <= days {
         Outcome::Failed(format!(
-            "an estimated {} of subscription {}'s monthly credit lapses unused when its billing period ends on {end}",
-            credit.estimated_balance.display(),
+            "an estimated {} of subscription {}'s monthly credit lapses unused when its billing period ends on {end} (at this period's daily cost)",
+            unused.display(),
             credit.subscription.label()
         ))
     } else {
@@ -128,7 +157,11 @@ pub(crate) fn max_unused(outlook: &EstimateForecast, maximum: &Thresholds) -> Ou
         );
     };
     // At most `maximum`: the opposite of at least, said in its own words.
-    match at_least("", unused, maximum) {
+    let what = format!(
+        "the estimated credit of subscription {} unused at its period's end",
+        outlook.credit.subscription.label()
+    );
+    match at_least(&what, unused, maximum) {
         Outcome::Failed(_) => Outcome::Passed,
         Outcome::Passed => {
             let limit = maximum.for_currency(unused.currency.as_deref());

@@ -25,6 +25,10 @@ const SERVED: Served = Served {
 };
 
 pub(crate) async fn run(context: &Context, args: BalanceArgs) -> Result<()> {
+    // `--allowance` and `--allow-estimate` say something of a subscription only.
+    if args.subscription.subscription.is_none() {
+        super::subscription::refuse_without_subscription(&args.subscription)?;
+    }
     if args.all_enrollments {
         if args.scope.all {
             return with_enrollments(context, args).await;
@@ -96,7 +100,7 @@ async fn with_enrollments(context: &Context, args: BalanceArgs) -> Result<()> {
             .collect();
         let complete = rows.iter().all(|r| r.error().is_none() || r.excluded())
             && enrollments.iter().all(|r| r.result.is_ok());
-        minimum.fit(&currencies, "profile or enrollment", complete)?;
+        minimum.fit(&currencies, "balance", complete)?;
     }
     let mut ledger = Ledger::of_rows(
         "billing profile",
@@ -163,7 +167,7 @@ async fn by_subscription(context: &Context, mut args: BalanceArgs, query: &str) 
                 within_days,
                 as_of,
                 args.subscription.allow_estimate,
-            );
+            )?;
             subscription::emit_estimate(context, &credit, outcomes)
         }
     }

@@ -44,6 +44,11 @@ fn known_key(key: &str) -> Result<Key> {
     if let Some(subscription) = config::allowance_key(key) {
         return Ok(Key::Allowance(subscription));
     }
+    if key.starts_with("subscriptions.") {
+        return Err(Error::usage(format!(
+            "{key:?} is not a config key: a subscription's allowance is subscriptions.<subscription id>.allowance, the id a GUID"
+        )));
+    }
     KEYS.iter().copied().find(|k| *k == key).map(Key::Top).ok_or_else(|| {
         Error::usage(format!(
             "{key:?} is not a config key; the keys are {} and subscriptions.<subscription id>.allowance",

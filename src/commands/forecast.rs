@@ -108,6 +108,10 @@ impl ForecastChecks {
 }
 
 pub(crate) async fn run(context: &Context, args: ForecastArgs) -> Result<()> {
+    // `--allowance` and `--allow-estimate` say something of a subscription only.
+    if args.subscription.subscription.is_none() {
+        super::subscription::refuse_without_subscription(&args.subscription)?;
+    }
     if args.all_enrollments {
         if args.scope.all {
             return with_enrollments(context, args).await;
@@ -168,7 +172,7 @@ async fn with_enrollments(context: &Context, args: ForecastArgs) -> Result<()> {
         .into_iter()
         .flatten()
     {
-        threshold.fit(&currencies, "profile or enrollment", complete)?;
+        threshold.fit(&currencies, "balance", complete)?;
     }
     let mut ledger = Ledger::of_rows("billing profile", &rows, |r| wanted.check(r));
     ledger.add_subjects(enrollments.len());

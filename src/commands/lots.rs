@@ -322,13 +322,20 @@ async fn with_resources(
                 suspends: suspends_at.is_some(),
             });
         }
-        let unmatched_profile =
-            (part.scope.kind() == ScopeKind::BillingProfile).then_some(&part.scope);
-        page.unmatched
-            .extend(joined.unmatched.iter().map(|&r| UnmatchedResource {
-                profile: unmatched_profile,
+        page.unmatched.extend(joined.unmatched.iter().map(|&r| {
+            UnmatchedResource {
+                profile: match part.scope.kind() {
+                    ScopeKind::BillingProfile => Some(std::borrow::Cow::Borrowed(&part.scope)),
+                    // At account scope: the profile the resource names.
+                    _ => own[r]
+                        .billing_profile_id
+                        .as_deref()
+                        .and_then(|id| crate::model::scope::Scope::parse(id).ok())
+                        .map(|scope| std::borrow::Cow::Owned(ScopeRef::bare(scope))),
+                },
                 resource: own[r],
-            }));
+            }
+        }));
     }
     if page.lots.is_empty() && page.unmatched.is_empty() {
         let that_match = if asked.filters() { " that match" } else { "" };

@@ -232,14 +232,26 @@ pub(crate) fn refuse_two_kinds(
             "--all with --all-enrollments writes two kinds of record (billing profiles' and enrollments') and one csv header cannot name both: run credits {command} --all and credits {command} --all-enrollments, a file each"
         )));
     }
+    refuse_openmetrics(context)?;
     refuse_for_enrollment(&[("--resume", sweep.resume.is_some())])
+}
+
+/// An enrollment's Azure Prepayment has no OpenMetrics gauges: refused beside a profile's,
+/// never left out.
+fn refuse_openmetrics(context: &Context) -> Result<()> {
+    if context.settings.format.value == crate::output::OutputFormat::Openmetrics {
+        return Err(Error::usage(
+            "an Enterprise Agreement enrollment's Azure Prepayment has no OpenMetrics gauges, so --all with --all-enrollments has none for them: use --json, or -o openmetrics with --all alone",
+        ));
+    }
+    Ok(())
 }
 
 /// The flags an enrollment does not take, refused by name.
 pub(crate) fn refuse_for_enrollment(given: &[(&str, bool)]) -> Result<()> {
     match given.iter().find(|(_, given)| *given) {
         Some((flag, _)) => Err(Error::usage(format!(
-            "{flag} does not apply to an Enterprise Agreement enrollment (--account ENROLLMENT); leave it out"
+            "{flag} does not apply to an Enterprise Agreement enrollment's Azure Prepayment; leave it out"
         ))),
         None => Ok(()),
     }

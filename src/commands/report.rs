@@ -31,6 +31,22 @@ pub(crate) async fn run(context: &Context, args: ReportArgs) -> Result<()> {
         .transpose()?;
     // `--all-enrollments` alone reads no billing profile.
     let only_enrollments = args.all_enrollments && !args.scope.all;
+    if args.all_enrollments {
+        use crate::output::OutputFormat;
+        if matches!(
+            context.settings.format.value,
+            OutputFormat::Csv | OutputFormat::Tsv
+        ) {
+            return Err(crate::error::Error::usage(
+                "report's csv has a row per billing profile and none for an enrollment: use --json (or the page) with --all-enrollments, or credits forecast --all-enrollments -o csv",
+            ));
+        }
+        if only_enrollments && args.forecast.window.is_some() {
+            return Err(crate::error::Error::usage(
+                "--window does not apply to an Enterprise Agreement enrollment: its burn rate is the use of its last three closed billing periods (with --all it applies to the billing profiles)",
+            ));
+        }
+    }
     let selection = if only_enrollments {
         None
     } else {

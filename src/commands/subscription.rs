@@ -367,7 +367,9 @@ pub(crate) fn balance_checks(
     within_days: Option<i64>,
     as_of: NaiveDate,
     allowed: bool,
-) -> Vec<(&'static str, Outcome)> {
+) -> Result<Vec<(&'static str, Outcome)>> {
+    // Bad input first: an amount that cannot be judged as asked is exit 2.
+    estimate::fit(credit, &[minimum])?;
     let mut outcomes = Vec::new();
     if let Some(minimum) = minimum {
         outcomes.push((
@@ -389,7 +391,7 @@ pub(crate) fn balance_checks(
             },
         ));
     }
-    outcomes
+    Ok(outcomes)
 }
 
 /// `balance --subscription` of an estimate: the checks, then the estimate.
@@ -411,6 +413,10 @@ pub(crate) fn forecast_estimate(
     checks_asked: &super::forecast::ForecastChecks,
     allowed: bool,
 ) -> Result<()> {
+    estimate::fit(
+        &credit,
+        &[checks_asked.min.as_ref(), checks_asked.max_unused.as_ref()],
+    )?;
     let as_of = context.settings.as_of.value;
     let outlook = crate::forecast::estimate::forecast(credit, as_of);
     let judged = |flag: &'static str, outcome: Outcome| {
@@ -446,6 +452,20 @@ pub(crate) fn forecast_estimate(
     )?;
     context.printer.emit(&outlook)?;
     settle::<()>(context, &[], &ledger)
+}
+
+/// `--allowance` or `--allow-estimate` without `--subscription`: exit 2, never ignored.
+pub(crate) fn refuse_without_subscription(flags: &SubscriptionArgs) -> Result<()> {
+    let given = [
+        ("--allowance", flags.allowance.is_some()),
+        ("--allow-estimate", flags.allow_estimate),
+    ];
+    match given.iter().find(|(_, given)| *given) {
+        Some((flag, _)) => Err(Error::usage(format!(
+            "{flag} goes with --subscription (a subscription's monthly credit); give --subscription SUBSCRIPTION or leave it out"
+        ))),
+        None => Ok(()),
+    }
 }
 
 /// Refuses what a subscription does not take, by name, before any request.

@@ -65,7 +65,13 @@ pub(crate) fn forecast(credit: SubscriptionCredit, as_of: NaiveDate) -> Estimate
     };
     let unused_at_period_end = days_left.map(|left| {
         let spent = rate.unwrap_or_default() * Decimal::from(left);
-        money((balance - spent).max(Decimal::ZERO))
+        let unused = balance - spent;
+        // Nothing left is written as cents, as every other amount is.
+        money(if unused.is_sign_positive() && !unused.is_zero() {
+            unused
+        } else {
+            Decimal::new(0, 2)
+        })
     });
     EstimateForecast {
         burn_rate_per_day: rate.map(money),

@@ -77,15 +77,6 @@ impl CreditResource {
             .as_deref()
             .is_some_and(|policy| policy.trim().eq_ignore_ascii_case(SUSPENDS))
     }
-
-    /// The policy as people read it.
-    pub(crate) fn at_expiry(&self) -> Option<String> {
-        if self.suspends_profile() {
-            Some("suspends the billing profile".into())
-        } else {
-            self.expiration_policy.clone()
-        }
-    }
 }
 
 /// The subscription and resource group a resource id names (`/subscriptions/S/resourceGroups/G/...`).

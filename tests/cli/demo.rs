@@ -330,3 +330,56 @@ fn the_demo_reads_profiles_and_enrollments_together() {
         "{only}"
     );
 }
+
+/// What cannot hold an enrollment says so (exit 2), never leaves it out.
+#[test]
+fn outputs_that_cannot_hold_enrollments_are_refused() {
+    for args in [
+        &["report", "--all-enrollments", "-o", "csv"][..],
+        &["report", "--all", "--all-enrollments", "-o", "tsv"][..],
+        &["report", "--all-enrollments", "--window", "30"][..],
+        &["balance", "--all", "--all-enrollments", "-o", "openmetrics"][..],
+        &["forecast", "--all", "--all-enrollments", "-o", "csv"][..],
+    ] {
+        let out = on_demo_day(args);
+        assert_eq!(out.code, 2, "{args:?}: {out}");
+        assert!(out.stdout.is_empty(), "{args:?}: {out}");
+    }
+}
+
+/// The At expiry cell says "suspends the billing profile" only for a flagged credit; at
+/// account scope an unmatched resource names the profile it belongs to.
+#[test]
+fn the_suspension_flag_and_the_table_agree() {
+    let flagged = on_demo_day(&["lots", "-p", "Development", "--resources"]);
+    assert!(
+        flagged.stdout.contains("suspends the billing profile"),
+        "{flagged}"
+    );
+    let narrow = on_demo_day(&[
+        "lots",
+        "-p",
+        "Development",
+        "--resources",
+        "--expiring-within",
+        "10",
+    ]);
+    assert!(
+        !narrow.stdout.contains("suspends the billing profile"),
+        "{narrow}"
+    );
+    assert!(narrow.stdout.contains("SuspendBillingProfile"), "{narrow}");
+    let account = on_demo_day(&["lots", "--account", "Contoso Ltd", "--resources"]);
+    let unmatched: Vec<&str> = account
+        .stdout
+        .lines()
+        .filter(|line| line.contains("unmatched credit resource"))
+        .collect();
+    assert!(!unmatched.is_empty(), "{account}");
+    assert!(
+        unmatched
+            .iter()
+            .all(|line| line.contains("DEV1-A2B3-C4D-E5F") || line.contains("SBX6-H1J2-K3L-M4N")),
+        "{account}"
+    );
+}

@@ -464,3 +464,99 @@ fn the_official_subscription_examples_read_exactly() {
                "state": "Enabled", "quotaId": "Internal_2014-09-01", "spendingLimit": "Off"})
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_amount_that_cannot_be_judged_is_bad_input_before_could_not_check() {
+    let fake = visual_studio().await;
+    let asked = [
+        &["balance", "--subscription", VS, "--allowance", "150USD"][..],
+        &ON_DAY,
+    ]
+    .concat();
+    // A currency the estimate is not in: exit 2, with or without --allow-estimate.
+    for extra in [
+        &["--min", "500EUR"][..],
+        &["--min", "500EUR", "--allow-estimate"][..],
+    ] {
+        let out = fake.run(&[&asked[..], extra].concat());
+        assert_eq!(out.code, 2, "{extra:?}: {out}");
+        assert!(
+            out.stderr.contains("EUR") && out.stderr.contains("USD"),
+            "{out}"
+        );
+    }
+    let forecast = [
+        &["forecast", "--subscription", VS, "--allowance", "150USD"][..],
+        &ON_DAY,
+    ]
+    .concat();
+    let out = fake.run(
+        &[
+            &forecast[..],
+            &["--max-unused", "10EUR", "--allow-estimate"],
+        ]
+        .concat(),
+    );
+    assert_eq!(out.code, 2, "{out}");
+    assert!(
+        out.stderr.trim_end().ends_with(')') || out.stderr.contains("USD"),
+        "a whole sentence: {out}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn what_lapses_is_what_this_periods_daily_cost_leaves() {
+    let fake = visual_studio().await;
+    fn asked<'a>(allowance: &'a str, days: &'a str) -> Vec<&'a str> {
+        [
+            &[
+                "balance",
+                "--subscription",
+                VS,
+                "--allowance",
+                allowance,
+                "--allow-estimate",
+                "--expiring-within",
+                days,
+            ][..],
+            &ON_DAY,
+        ]
+        .concat()
+    }
+    // 150 USD: 47.71 USD is left when the period ends on 2026-12-19, 12 days on (the end
+    // day counts, as a lot's does).
+    let out = fake.run(&asked("150USD", "12"));
+    assert_eq!(out.code, 1, "{out}");
+    assert!(
+        out.stderr.contains("47.71 USD") && out.stderr.contains("2026-12-19"),
+        "{out}"
+    );
+    assert_eq!(fake.run(&asked("150USD", "11")).code, 0);
+    // 70 USD runs out before the period ends: nothing lapses.
+    let out = fake.run(&asked("70USD", "30"));
+    assert_eq!(out.code, 0, "{out}");
+}
+
+#[test]
+fn allowance_flags_go_with_a_subscription_only() {
+    for flag in [&["--allowance", "150USD"][..], &["--allow-estimate"][..]] {
+        for command in ["balance", "forecast"] {
+            let out = run(credits_command(
+                &[&["--demo", command, "--profile", "Development"][..], flag].concat(),
+            ));
+            assert_eq!(out.code, 2, "{command} {flag:?}: {out}");
+            assert!(out.stderr.contains("--subscription"), "{out}");
+        }
+    }
+    // A negative allowance is read as one, and refused as one.
+    let out = run(credits_command(&[
+        "--demo",
+        "balance",
+        "--subscription",
+        VS,
+        "--allowance",
+        "-5USD",
+    ]));
+    assert_eq!(out.code, 2, "{out}");
+    assert!(out.stderr.contains("negative"), "{out}");
+}

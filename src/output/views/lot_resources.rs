@@ -21,9 +21,10 @@ pub(crate) struct ResourcedLot<'a> {
     pub(crate) suspends: bool,
 }
 
-/// A credit resource that joined no lot, with the profile read when there was one.
+/// A credit resource that joined no lot, with its billing profile: the one read, or (at
+/// account scope) the one the resource names.
 pub(crate) struct UnmatchedResource<'a> {
-    pub(crate) profile: Option<&'a ScopeRef>,
+    pub(crate) profile: Option<std::borrow::Cow<'a, ScopeRef>>,
     pub(crate) resource: &'a CreditResource,
 }
 
@@ -124,9 +125,19 @@ fn resource_cells<'a>(
         ]);
         return;
     };
-    // Flagged within the window: "suspends the billing profile" in yellow; outside it the
-    // policy is still said, plainly.
-    let at_expiry = Cell::Text(resource.at_expiry().map(Cow::Owned));
+    // Flagged (the credit expires within the window): "suspends the billing profile", in
+    // yellow; otherwise Azure's policy as sent, and nothing for `None`.
+    let at_expiry = if suspends {
+        Cell::owned("suspends the billing profile")
+    } else {
+        Cell::Text(
+            resource
+                .expiration_policy
+                .as_deref()
+                .filter(|p| !p.eq_ignore_ascii_case("None"))
+                .map(Cow::Borrowed),
+        )
+    };
     out.extend([
         Cell::text(&resource.name),
         Cell::text(&resource.subscription_id),
@@ -164,7 +175,10 @@ fn unmatched_row<'a>(unmatched: &'a UnmatchedResource<'a>, with_profile: bool) -
     let mut cells = Vec::with_capacity(12);
     if with_profile {
         cells.push(Cell::Text(
-            unmatched.profile.map(|p| Cow::Owned(p.label().to_string())),
+            unmatched
+                .profile
+                .as_ref()
+                .map(|p| Cow::Owned(p.label().to_string())),
         ));
     }
     // A resource says what was granted, not what is left: never a remaining figure.
