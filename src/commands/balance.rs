@@ -150,9 +150,9 @@ async fn by_subscription(context: &Context, mut args: BalanceArgs, query: &str) 
         .transpose()?;
     match subscription::answer(context, query, &args.subscription).await? {
         Answer::Profile(billed) => {
-            let reference = billed.say(context, &args.subscription);
+            let via = billed.say(context, &args.subscription);
             args.scope.profile.profile = Some(billed.profile_id);
-            run_as(context, args, Some(reference)).await
+            run_as(context, args, Some(via)).await
         }
         Answer::Estimate(credit) => {
             if args.details {
@@ -177,7 +177,7 @@ async fn by_subscription(context: &Context, mut args: BalanceArgs, query: &str) 
 async fn run_as(
     context: &Context,
     args: BalanceArgs,
-    via: Option<crate::model::subscription::SubscriptionRef>,
+    via: Option<super::subscription::Via>,
 ) -> Result<()> {
     // `--account` names an Enterprise Agreement enrollment: its Azure Prepayment (an MCA
     // account is refused after the lookup, which says what it is).
@@ -235,7 +235,13 @@ async fn run_as(
     let resolved = resolve::read(context, &selection, read).await?;
     match resolved {
         Resolved::One(scope, mut summary) => {
-            summary.subscription = via;
+            if let Some(via) = via {
+                // A full id is never looked up: the billing property named the profile.
+                if summary.billing_profile.display_name.is_none() {
+                    summary.billing_profile.display_name = via.profile_name;
+                }
+                summary.subscription = Some(via.subscription);
+            }
             // A check that cannot be judged is refused before the first byte of output.
             let ledger = Ledger::of_one(scope.kind().noun(), scope.label(), check(&summary))?;
             note_source(context, &summary);

@@ -205,9 +205,9 @@ async fn by_subscription(context: &Context, mut args: ForecastArgs, query: &str)
     let wanted = ForecastChecks::parse(&args.forecast, &args.min)?;
     match subscription::answer(context, query, &args.subscription).await? {
         Answer::Profile(billed) => {
-            let reference = billed.say(context, &args.subscription);
+            let via = billed.say(context, &args.subscription);
             args.scope.profile.profile = Some(billed.profile_id);
-            run_as(context, args, Some(reference)).await
+            run_as(context, args, Some(via)).await
         }
         Answer::Estimate(credit) => {
             subscription::refuse_for_subscription(&[
@@ -231,7 +231,7 @@ async fn by_subscription(context: &Context, mut args: ForecastArgs, query: &str)
 async fn run_as(
     context: &Context,
     args: ForecastArgs,
-    via: Option<crate::model::subscription::SubscriptionRef>,
+    via: Option<super::subscription::Via>,
 ) -> Result<()> {
     // `--account` names an Enterprise Agreement enrollment (an MCA account is refused after
     // the lookup).
@@ -269,7 +269,13 @@ async fn run_as(
     let resolved = resolve::read(context, &selection, read_one).await?;
     match resolved {
         Resolved::One(scope, mut result) => {
-            result.subscription = via;
+            if let Some(via) = via {
+                // A full id is never looked up: the billing property named the profile.
+                if result.billing_profile.display_name.is_none() {
+                    result.billing_profile.display_name = via.profile_name;
+                }
+                result.subscription = Some(via.subscription);
+            }
             let ledger = Ledger::of_one(scope.kind().noun(), scope.label(), check(&result))?;
             super::balance::note_source(context, &result.inputs.balance);
             if result.forecast.too_little_history.is_some() {

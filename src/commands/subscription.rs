@@ -42,8 +42,8 @@ pub(crate) struct BilledToProfile {
 
 impl BilledToProfile {
     /// Says whose credit answers (and that an allowance given is not used); the
-    /// subscription, for the record.
-    pub(crate) fn say(&self, context: &Context, flags: &SubscriptionArgs) -> SubscriptionRef {
+    /// subscription and the profile's name, for the record.
+    pub(crate) fn say(&self, context: &Context, flags: &SubscriptionArgs) -> Via {
         context.printer.note(&format!(
             "subscription {} is billed under a Microsoft Customer Agreement: its credit is billing profile {}'s",
             self.subscription.label(),
@@ -54,8 +54,19 @@ impl BilledToProfile {
                 "--allowance is not used: the credit of an MCA-billed subscription is its billing profile's, read from Azure",
             );
         }
-        self.subscription.clone()
+        Via {
+            subscription: self.subscription.clone(),
+            profile_name: self.profile_name.clone(),
+        }
     }
+}
+
+/// What a profile's record adds when a subscription asked for it.
+pub(crate) struct Via {
+    pub(crate) subscription: SubscriptionRef,
+    /// The profile's display name as the billing property says it (its full id is never
+    /// looked up).
+    pub(crate) profile_name: Option<String>,
 }
 
 /// Finds the subscription `query` names (an exact id, else a unique display name), reads how

@@ -174,8 +174,14 @@ pub(crate) fn forecast(
             let days_left = (end - as_of).num_days().max(0);
             let spent = rate.value.checked_mul(Decimal::from(days_left));
             spent.map(|spent| {
-                let left = (balance.value - spent).max(Decimal::ZERO);
-                Amount::new(left.round_dp(2), currency.as_deref())
+                let left = balance.value - spent;
+                // Nothing left is written as cents, as every other amount is.
+                let left = if left.is_sign_positive() && !left.is_zero() {
+                    left.round_dp(2)
+                } else {
+                    Decimal::new(0, 2)
+                };
+                Amount::new(left, currency.as_deref())
             })
         }
         _ => None,

@@ -383,3 +383,15 @@ fn the_suspension_flag_and_the_table_agree() {
         "{account}"
     );
 }
+
+/// The demo's MCA-billed subscription answers with Development's balance, naming itself.
+#[test]
+fn the_demo_subscription_billed_under_the_mca_is_its_profiles() {
+    let out = on_demo_day(&["balance", "--subscription", "Contoso Development", "--json"]);
+    assert_eq!(out.code, 0, "{out}");
+    let json = out.json();
+    assert_eq!(json["kind"], "mcaProfile");
+    assert_eq!(json["billingProfile"]["name"], "DEV1-A2B3-C4D-E5F");
+    assert_eq!(json["subscription"]["displayName"], "Contoso Development");
+    assert!(out.stderr.contains("billing profile Development"), "{out}");
+}
