@@ -969,6 +969,12 @@ fn listed_profile(profile: &BillingProfile, account: &BillingAccount) -> Result<
         .map_err(|e| Error::unavailable(format!("Azure listed a billing profile badly: {e}")))
 }
 
+/// Whether `error` says this sign-in can read no MCA billing profile: beside the
+/// enrollments of `--all-enrollments`, that is no profile rows, not a failure.
+pub(crate) fn no_readable_profile(error: &Error) -> bool {
+    error.kind == crate::error::ErrorKind::NotFound && error.message == NO_READABLE_PROFILE
+}
+
 async fn read_rows<T>(
     context: &Context,
     accounts: &[BillingAccount],

@@ -100,6 +100,9 @@ pub(crate) struct Ledger {
     /// True when one subject was asked for by name: a check that does not apply to it is a
     /// mistake in the command (exit 2), not a subject to pass over.
     one: bool,
+    /// The subjects counted in one word when they are of two kinds (`billing profiles and
+    /// enrollments`); their own nouns are then left out of the lines.
+    plural: Option<&'static str>,
     entries: Vec<Entry>,
 }
 
@@ -110,6 +113,7 @@ impl Ledger {
             noun,
             subjects: 1,
             one: true,
+            plural: None,
             entries: Vec::new(),
         }
     }
@@ -131,9 +135,13 @@ impl Ledger {
 
     /// Counts `more` subjects read beside the rows (the enrollments of `--all
     /// --all-enrollments`): the checks are then named by their subject.
-    pub(crate) fn add_subjects(&mut self, more: usize) {
+    pub(crate) fn add_subjects(&mut self, more: usize, plural: &'static str) {
         self.subjects += more;
         self.one = false;
+        // Each line names its subject alone ("Contoso EA", "Development"): the noun of
+        // one kind would misname the other.
+        self.noun = "";
+        self.plural = Some(plural);
     }
 
     /// A ledger over several subjects (`--all`, the rows of a file).
@@ -142,6 +150,7 @@ impl Ledger {
             noun,
             subjects,
             one: false,
+            plural: None,
             entries: Vec::new(),
         }
     }
@@ -362,9 +371,13 @@ impl Ledger {
                     .filter(|e| e.check.is_none() && matches!(e.outcome, Outcome::Unread(..)))
                     .count();
                 if unread > 0 && self.subjects > 1 {
+                    let plural = match self.plural {
+                        Some(plural) => plural.to_string(),
+                        None => format!("{}s", self.noun),
+                    };
                     parts.push(format!(
-                        "{unread} of {} {}s could not be read (see above)",
-                        self.subjects, self.noun
+                        "{unread} of {} {plural} could not be read (see above)",
+                        self.subjects
                     ));
                 }
                 for entry in &self.entries {

@@ -70,21 +70,27 @@ async fn with_enrollments(context: &Context, args: BalanceArgs) -> Result<()> {
         read_balance(client, scope, &asked).await
     };
     // One listing serves both (the second finds it cached).
-    resolve::listed_accounts(context).await?;
+    let accounts = resolve::listed_accounts(context).await?;
     let (profiles, enrollments) = tokio::join!(
         resolve::read(context, &selection, read),
-        super::prepayment::enrollment_rows(context, within_days.is_some())
+        super::prepayment::enrollment_rows(context, accounts, within_days.is_some())
     );
-    let rows = match profiles? {
-        Resolved::Many(rows) => rows,
-        Resolved::One(scope, _) => {
+    let enrollments = enrollments?;
+    let rows = match profiles {
+        Ok(Resolved::Many(rows)) => rows,
+        Ok(Resolved::One(scope, _)) => {
             return Err(Error::unavailable(format!(
                 "--all read one {} only",
                 scope.kind().noun()
             )))
         }
+        // An enrollment-only sign-in: the enrollments answer.
+        Err(error) if resolve::no_readable_profile(&error) && !enrollments.is_empty() => {
+            context.printer.note(&error.message);
+            Vec::new()
+        }
+        Err(error) => return Err(error),
     };
-    let enrollments = enrollments?;
     // A bare --min among several currencies, over both kinds, is refused before output.
     if let Some(minimum) = &minimum {
         let currencies: std::collections::BTreeSet<String> = rows
@@ -107,7 +113,7 @@ async fn with_enrollments(context: &Context, args: BalanceArgs) -> Result<()> {
         &rows,
         balance_check(minimum.as_ref(), within_days, as_of),
     );
-    ledger.add_subjects(enrollments.len());
+    ledger.add_subjects(enrollments.len(), "billing profiles and enrollments");
     super::prepayment::record_enrollments(
         &mut ledger,
         &enrollments,

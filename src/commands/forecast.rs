@@ -139,43 +139,35 @@ async fn with_enrollments(context: &Context, args: ForecastArgs) -> Result<()> {
         max_unused: wanted.max_unused.as_ref(),
     };
     // One listing serves both (the second finds it cached).
-    resolve::listed_accounts(context).await?;
+    let accounts = resolve::listed_accounts(context).await?;
     let (profiles, enrollments) = tokio::join!(
         resolve::read(context, &selection, read_one),
-        super::prepayment::forecast_rows(context, &gates)
+        super::prepayment::forecast_rows(context, accounts, &gates)
     );
-    let rows = match profiles? {
-        Resolved::Many(rows) => rows,
-        Resolved::One(scope, _) => {
+    let enrollments = enrollments?;
+    let rows = match profiles {
+        Ok(Resolved::Many(rows)) => rows,
+        Ok(Resolved::One(scope, _)) => {
             return Err(Error::unavailable(format!(
                 "--all read one {} only",
                 scope.kind().noun()
             )))
         }
+        // An enrollment-only sign-in: the enrollments answer.
+        Err(error) if resolve::no_readable_profile(&error) && !enrollments.is_empty() => {
+            context.printer.note(&error.message);
+            Vec::new()
+        }
+        Err(error) => return Err(error),
     };
-    let enrollments = enrollments?;
     // A bare amount among several currencies, over both kinds, is refused before output.
-    let currencies: std::collections::BTreeSet<String> = rows
-        .iter()
-        .filter_map(|r| r.result.as_ref().ok())
-        .filter_map(|r| checks::balance_currency(&r.inputs.balance))
-        .chain(
-            enrollments
-                .iter()
-                .filter_map(|r| r.result.as_ref().ok())
-                .filter_map(|f| f.currency.clone()),
-        )
-        .collect();
-    let complete = rows.iter().all(|r| r.error().is_none() || r.excluded())
-        && enrollments.iter().all(|r| r.result.is_ok());
-    for threshold in [wanted.min.as_ref(), wanted.max_unused.as_ref()]
-        .into_iter()
-        .flatten()
-    {
-        threshold.fit(&currencies, "balance", complete)?;
-    }
+    super::prepayment::fit_both(
+        &[wanted.min.as_ref(), wanted.max_unused.as_ref()],
+        &rows,
+        &enrollments,
+    )?;
     let mut ledger = Ledger::of_rows("billing profile", &rows, |r| wanted.check(r));
-    ledger.add_subjects(enrollments.len());
+    ledger.add_subjects(enrollments.len(), "billing profiles and enrollments");
     super::prepayment::record_forecasts(&mut ledger, &enrollments);
     for result in rows.iter().filter_map(|r| r.result.as_ref().ok()) {
         super::balance::note_source(context, &result.inputs.balance);

@@ -247,6 +247,16 @@ fn refuse_openmetrics(context: &Context) -> Result<()> {
     Ok(())
 }
 
+/// No enrollment to judge a check asked of every enrollment: exit 5, never "all clear".
+pub(crate) fn nothing_to_check<T>(rows: &[T], asked: &[(&str, bool)]) -> Result<()> {
+    match asked.iter().find(|(_, given)| *given) {
+        Some((flag, _)) if rows.is_empty() => Err(Error::not_found(format!(
+            "this sign-in sees no Enterprise Agreement enrollment, so {flag} has nothing to check"
+        ))),
+        _ => Ok(()),
+    }
+}
+
 /// The flags an enrollment does not take, refused by name.
 pub(crate) fn refuse_for_enrollment(given: &[(&str, bool)]) -> Result<()> {
     match given.iter().find(|(_, given)| *given) {
@@ -425,10 +435,10 @@ fn forecast_of(
 /// a row each in listing order, each with the outcomes of the checks asked.
 pub(crate) async fn forecast_rows(
     context: &Context,
+    accounts: Vec<BillingAccount>,
     gates: &ForecastGates<'_>,
 ) -> Result<Vec<EnrollmentForecastRow>> {
-    let enrollments: Vec<BillingAccount> = resolve::listed_accounts(context)
-        .await?
+    let enrollments: Vec<BillingAccount> = accounts
         .into_iter()
         .filter(BillingAccount::is_enterprise_agreement)
         .collect();
@@ -488,7 +498,16 @@ pub(crate) async fn forecast_all(context: &Context, args: &crate::cli::ForecastA
         min_days,
         max_unused: max_unused.as_ref(),
     };
-    let rows = forecast_rows(context, &gates).await?;
+    let accounts = resolve::listed_accounts(context).await?;
+    let rows = forecast_rows(context, accounts, &gates).await?;
+    nothing_to_check(
+        &rows,
+        &[
+            ("--min", gates.minimum.is_some()),
+            ("--min-days", gates.min_days.is_some()),
+            ("--max-unused", gates.max_unused.is_some()),
+        ],
+    )?;
     if rows.is_empty() {
         context
             .printer
@@ -499,6 +518,33 @@ pub(crate) async fn forecast_all(context: &Context, args: &crate::cli::ForecastA
     record_forecasts(&mut ledger, &rows);
     context.printer.emit_list(&rows)?;
     settle::<()>(context, &[], &ledger)
+}
+
+/// The amounts asked, fitted once over the profiles' and the enrollments' currencies
+/// together (`report --all --all-enrollments`): a bare amount must find one currency over
+/// both kinds, and every amount given some row in its currency.
+pub(crate) fn fit_both(
+    thresholds: &[Option<&Thresholds>],
+    profiles: &[crate::model::row::ProfileRow<crate::forecast::ProfileForecast>],
+    enrollments: &[EnrollmentForecastRow],
+) -> Result<()> {
+    let currencies: std::collections::BTreeSet<String> = profiles
+        .iter()
+        .filter_map(|r| r.result.as_ref().ok())
+        .filter_map(|r| checks::balance_currency(&r.inputs.balance))
+        .chain(
+            enrollments
+                .iter()
+                .filter_map(|r| r.result.as_ref().ok())
+                .filter_map(|f| f.currency.clone()),
+        )
+        .collect();
+    let complete = profiles.iter().all(|r| r.error().is_none() || r.excluded())
+        && enrollments.iter().all(|r| r.result.is_ok());
+    for threshold in thresholds.iter().flatten() {
+        threshold.fit(&currencies, "balance", complete)?;
+    }
+    Ok(())
 }
 
 /// A bare `--min` or `--max-unused` among enrollments in several currencies is refused
@@ -535,7 +581,20 @@ pub(crate) async fn all_enrollments(context: &Context, args: &BalanceArgs) -> Re
         .as_deref()
         .map(checks::parse_days)
         .transpose()?;
-    let rows = enrollment_rows(context, within_days.is_some()).await?;
+    if context.settings.format.value == crate::output::OutputFormat::Openmetrics {
+        return Err(Error::usage(
+            "an Enterprise Agreement enrollment's Azure Prepayment has no OpenMetrics gauges: use --json or -o csv",
+        ));
+    }
+    let accounts = resolve::listed_accounts(context).await?;
+    let rows = enrollment_rows(context, accounts, within_days.is_some()).await?;
+    nothing_to_check(
+        &rows,
+        &[
+            ("--min", minimum.is_some()),
+            ("--expiring-within", within_days.is_some()),
+        ],
+    )?;
     if rows.is_empty() {
         context
             .printer
@@ -604,11 +663,11 @@ pub(crate) fn record_enrollments(
 /// date when `want_end`), read at once (bounded), in listing order.
 pub(crate) async fn enrollment_rows(
     context: &Context,
+    accounts: Vec<BillingAccount>,
     want_end: bool,
 ) -> Result<Vec<EnrollmentRow>> {
     let current = Period::of(context.settings.as_of.value);
-    let enrollments: Vec<BillingAccount> = resolve::listed_accounts(context)
-        .await?
+    let enrollments: Vec<BillingAccount> = accounts
         .into_iter()
         .filter(BillingAccount::is_enterprise_agreement)
         .collect();

@@ -41,6 +41,14 @@ pub(crate) async fn run(context: &Context, args: ReportArgs) -> Result<()> {
                 "report's csv has a row per billing profile and none for an enrollment: use --json (or the page) with --all-enrollments, or credits forecast --all-enrollments -o csv",
             ));
         }
+        if only_enrollments {
+            super::prepayment::refuse_for_enrollment(&[
+                ("--spend", args.spend),
+                ("--verify", args.verify),
+                ("--details", args.details),
+                ("--exclude", !args.scope.exclude.is_empty()),
+            ])?;
+        }
         if only_enrollments && args.forecast.window.is_some() {
             return Err(crate::error::Error::usage(
                 "--window does not apply to an Enterprise Agreement enrollment: its burn rate is the use of its last three closed billing periods (with --all it applies to the billing profiles)",
@@ -131,10 +139,12 @@ pub(crate) async fn run(context: &Context, args: ReportArgs) -> Result<()> {
         min_days: forecast_checks.min_days,
         max_unused: forecast_checks.max_unused.as_ref(),
     };
-    if args.all_enrollments {
-        // One listing serves both (the second finds it cached).
-        resolve::listed_accounts(context).await?;
-    }
+    // One listing serves both.
+    let accounts = if args.all_enrollments {
+        Some(resolve::listed_accounts(context).await?)
+    } else {
+        None
+    };
     let (resolved, enrollments) = tokio::join!(
         async {
             match &selection {
@@ -143,26 +153,59 @@ pub(crate) async fn run(context: &Context, args: ReportArgs) -> Result<()> {
             }
         },
         async {
-            if args.all_enrollments {
-                super::prepayment::forecast_rows(context, &gates)
+            match accounts {
+                Some(accounts) => super::prepayment::forecast_rows(context, accounts, &gates)
                     .await
-                    .map(Some)
-            } else {
-                Ok(None)
+                    .map(Some),
+                None => Ok(None),
             }
         }
     );
     let mut enrollments = enrollments?;
+    if only_enrollments {
+        if let Some(rows) = &enrollments {
+            super::prepayment::nothing_to_check(
+                rows,
+                &[
+                    ("--min", gates.minimum.is_some()),
+                    ("--min-days", gates.min_days.is_some()),
+                    ("--max-unused", gates.max_unused.is_some()),
+                    ("--expiring-within", expiring_within.is_some()),
+                ],
+            )?;
+        }
+    }
+    // An enrollment-only sign-in with --all: the enrollments answer.
+    let resolved = match resolved {
+        Err(error)
+            if resolve::no_readable_profile(&error)
+                && enrollments.as_ref().is_some_and(|rows| !rows.is_empty()) =>
+        {
+            context.printer.note(&error.message);
+            Ok(None)
+        }
+        other => other,
+    };
     // `--expiring-within` judges an enrollment's end: its prepayment ends with it.
     if let (Some(days), Some(rows)) = (expiring_within, enrollments.as_mut()) {
         for row in rows.iter_mut() {
             if let Ok(forecast) = &row.result {
-                let outcome = checks::prepayment::enrollment_ends(
-                    &row.account,
-                    forecast.enrollment_end_date,
-                    as_of,
-                    days,
-                );
+                // An end date that could not be read says why, with the read's exit code.
+                let outcome = match &forecast.end_unread {
+                    Some((kind, why)) => checks::Outcome::Unread(
+                        *kind,
+                        format!(
+                            "the end date of enrollment {} could not be read: {why}",
+                            row.account
+                        ),
+                    ),
+                    None => checks::prepayment::enrollment_ends(
+                        &row.account,
+                        forecast.enrollment_end_date,
+                        as_of,
+                        days,
+                    ),
+                };
                 row.outcomes.push(("--expiring-within", outcome));
             }
         }
@@ -229,15 +272,30 @@ pub(crate) async fn run(context: &Context, args: ReportArgs) -> Result<()> {
         let scope = &rows[0].profile;
         Ledger::of_one(scope.kind().noun(), scope.label(), outcomes)?
     } else if only_enrollments {
-        Ledger::many("enrollment", 0)
+        if let Some(rows) = &enrollments {
+            super::prepayment::fit_forecasts(&gates, rows)?;
+        }
+        Ledger::many("enrollment", enrollments.as_ref().map_or(0, Vec::len))
     } else {
-        // Which currencies the amounts must fit, once every profile is read.
-        forecast_checks.fit_rows(&rows)?;
+        // Which currencies the amounts must fit, once every profile (and enrollment) is
+        // read: one rule over both kinds.
+        match &enrollments {
+            Some(enrolled) => super::prepayment::fit_both(
+                &[
+                    forecast_checks.min.as_ref(),
+                    forecast_checks.max_unused.as_ref(),
+                ],
+                &rows,
+                enrolled,
+            )?,
+            None => forecast_checks.fit_rows(&rows)?,
+        }
         Ledger::of_rows("billing profile", &rows, check)
     };
     if let Some(rows) = &enrollments {
-        super::prepayment::fit_forecasts(&gates, rows)?;
-        ledger.add_subjects(rows.len());
+        if !only_enrollments {
+            ledger.add_subjects(rows.len(), "billing profiles and enrollments");
+        }
         super::prepayment::record_forecasts(&mut ledger, rows);
         if rows.is_empty() {
             context

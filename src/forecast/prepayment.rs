@@ -136,10 +136,12 @@ pub(crate) fn forecast(
         .collect();
     let too_little_history = burn.len() < BURN_PERIODS;
     let burn_rate_per_day = (!too_little_history).then(|| {
+        // Checked: figures from the server may be as large as a Decimal holds.
         let used: Decimal = burn
             .iter()
             .filter_map(|r| r.utilized.as_ref().and_then(|u| u.value))
-            .sum();
+            .try_fold(Decimal::ZERO, |sum, v| sum.checked_add(v))
+            .unwrap_or(Decimal::MAX);
         let days: i64 = burn
             .iter()
             .filter_map(|r| Period::parse(&r.period).ok())
@@ -173,15 +175,15 @@ pub(crate) fn forecast(
         (Some(balance), Some(rate), Some(end)) => {
             let days_left = (end - as_of).num_days().max(0);
             let spent = rate.value.checked_mul(Decimal::from(days_left));
-            spent.map(|spent| {
-                let left = balance.value - spent;
+            spent.and_then(|spent| {
+                let left = balance.value.checked_sub(spent)?;
                 // Nothing left is written as cents, as every other amount is.
                 let left = if left.is_sign_positive() && !left.is_zero() {
                     left.round_dp(2)
                 } else {
                     Decimal::new(0, 2)
                 };
-                Amount::new(left, currency.as_deref())
+                Some(Amount::new(left, currency.as_deref()))
             })
         }
         _ => None,

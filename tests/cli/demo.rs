@@ -395,3 +395,20 @@ fn the_demo_subscription_billed_under_the_mca_is_its_profiles() {
     assert_eq!(json["subscription"]["displayName"], "Contoso Development");
     assert!(out.stderr.contains("billing profile Development"), "{out}");
 }
+
+/// Amounts per currency fit over profiles and enrollments together in a report.
+#[test]
+fn a_report_of_both_kinds_takes_an_amount_per_currency() {
+    let out = on_demo_day(&[
+        "report",
+        "--all",
+        "--all-enrollments",
+        "--min",
+        "100USD",
+        "--min",
+        "90EUR",
+    ]);
+    assert!(matches!(out.code, 0 | 1), "{out}");
+    let refused = on_demo_day(&["report", "--all-enrollments", "--spend"]);
+    assert_eq!(refused.code, 2, "{refused}");
+}

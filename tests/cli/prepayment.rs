@@ -802,3 +802,47 @@ async fn a_missing_service_overage_cannot_be_checked() {
         .collect();
     assert_eq!(results[3..], ["passed", "could not check"]);
 }
+
+/// An enrollment-only sign-in: `--all --all-enrollments` answers with the enrollments (the
+/// missing profiles said in a note); a check asked of no enrollment at all is exit 5, never
+/// "all clear".
+#[tokio::test(flavor = "multi_thread")]
+async fn both_kinds_with_only_enrollments_and_a_check_with_none() {
+    let fake = enrollment().await;
+    serve_open(&fake, "202612", "1000", "95", false).await;
+    let out = fake.run(&[
+        "--as-of",
+        "2026-12-10",
+        "balance",
+        "--all",
+        "--all-enrollments",
+        "--json",
+    ]);
+    assert_eq!(out.code, 0, "{out}");
+    let rows = out.json();
+    assert_eq!(rows.as_array().map(Vec::len), Some(1), "{out}");
+    assert_eq!(rows[0]["kind"], "eaPrepayment");
+    assert!(
+        out.stderr
+            .contains("no Microsoft Customer Agreement billing profile"),
+        "{out}"
+    );
+
+    let none = Fake::start().await;
+    none.accounts(&accounts_body(&[(
+        ACCOUNT,
+        "Contoso MCA",
+        &[(DEV_PROFILE, "Development", "USD")],
+    )]))
+    .await;
+    for command in ["balance", "forecast"] {
+        let out = none.run(&[command, "--all-enrollments", "--min", "5"]);
+        assert_eq!(out.code, 5, "{command}: {out}");
+        assert!(
+            out.stderr.contains("no Enterprise Agreement enrollment"),
+            "{out}"
+        );
+        let plain = none.run(&[command, "--all-enrollments"]);
+        assert_eq!(plain.code, 0, "{command}: {plain}");
+    }
+}

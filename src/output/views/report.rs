@@ -258,6 +258,12 @@ impl View for Report {
             blocks.push(Block::Line(String::new()));
             blocks.push(Block::Heading(2, "Checks".into()));
             blocks.push(Block::Line(String::new()));
+            // Enrollments' checks sit beside the profiles' in this table.
+            let retitle = match (&self.enrollments, self.profiles.is_empty()) {
+                (Some(_), true) => Some(("Profile", "Enrollment")),
+                (Some(_), false) => Some(("Profile", "Profile or enrollment")),
+                (None, _) => retitle,
+            };
             blocks.push(Block::Table(TableBlock {
                 retitle,
                 columns: CHECK_COLUMNS,
