@@ -382,6 +382,7 @@ impl Settings {
                 source: Source::Default,
             };
         }
+        self.refuse_what_cannot_hold_enrollments(command)?;
         self.chart = matches!(command, Command::Forecast(args) if args.chart);
         // Azure takes minutes to prepare a Cost Details report: the usual limit would end
         // `spend --exact` before its first report did. A limit given is kept.
@@ -391,6 +392,46 @@ impl Settings {
             self.timeout.value = Duration::from_secs(EXACT_TIMEOUT_SECS);
         }
         Ok(())
+    }
+
+    /// Enrollments beside profiles are two kinds of record: one csv header cannot name both
+    /// (`balance|forecast --all --all-enrollments`), a report's csv has a row per profile only,
+    /// and an enrollment has no OpenMetrics gauges. Such a format asked for by flag is refused
+    /// before any request (never an answer with the enrollments left out); set as a default,
+    /// it leaves a table, as OpenMetrics does above.
+    fn refuse_what_cannot_hold_enrollments(&mut self, command: &Command) -> Result<()> {
+        let delimited = matches!(self.format.value, OutputFormat::Csv | OutputFormat::Tsv);
+        let metrics = self.format.value == OutputFormat::Openmetrics;
+        let why = match command {
+            Command::Balance(args) if args.all_enrollments && metrics => Some(
+                "an Enterprise Agreement enrollment's Azure Prepayment has no OpenMetrics gauges: use --json or -o csv with --all-enrollments (and -o openmetrics with --all alone)".to_string(),
+            ),
+            Command::Balance(args) if args.all_enrollments && args.scope.all && delimited => {
+                Some(Self::two_kinds("balance"))
+            }
+            Command::Forecast(args) if args.all_enrollments && args.scope.all && delimited => {
+                Some(Self::two_kinds("forecast"))
+            }
+            Command::Report(args) if args.all_enrollments && delimited => Some(
+                "report's csv has a row per billing profile and none for an enrollment: use --json (or the page) with --all-enrollments, or credits forecast --all-enrollments -o csv".to_string(),
+            ),
+            _ => None,
+        };
+        let Some(why) = why else { return Ok(()) };
+        if let Source::Flag(_) = self.format.source {
+            return Err(Error::usage(why));
+        }
+        self.format = Setting {
+            value: OutputFormat::Table,
+            source: Source::Default,
+        };
+        Ok(())
+    }
+
+    fn two_kinds(command: &str) -> String {
+        format!(
+            "--all with --all-enrollments writes two kinds of record (billing profiles' and enrollments') and one csv header cannot name both: run credits {command} --all and credits {command} --all-enrollments, a file each"
+        )
     }
 
     /// What the printer is made from.

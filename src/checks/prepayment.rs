@@ -5,9 +5,10 @@
 
 use super::{Outcome, Threshold, Thresholds};
 use crate::error::ErrorKind;
-use crate::forecast::prepayment::{EaForecast, BURN_PERIODS};
+use crate::forecast::prepayment::{EaForecast, EnrollmentForecastRow, BURN_PERIODS};
 use crate::model::amount::Amount;
 use crate::model::ea::{EaPrepayment, EnrollmentRow};
+use crate::model::row::ProfileRow;
 use chrono::{Duration, NaiveDate};
 
 /// `--min` against the newest period's ending balance.
@@ -71,12 +72,23 @@ pub(crate) fn min_prepayment(newest: &EaPrepayment, minimum: &Thresholds) -> Out
 }
 
 /// `--expiring-within DAYS` against the enrollment's end date: the prepayment ends with it.
+/// `end` is the end date as read (`None`: the enrollment does not say it), or how and why it
+/// could not be read: then the check says so, with the read's exit code.
 pub(crate) fn enrollment_ends(
     enrollment: &str,
-    end: Option<NaiveDate>,
+    end: Result<Option<NaiveDate>, (ErrorKind, &str)>,
     as_of: NaiveDate,
     days: i64,
 ) -> Outcome {
+    let end = match end {
+        Ok(end) => end,
+        Err((kind, why)) => {
+            return Outcome::Unread(
+                kind,
+                format!("the end date of enrollment {enrollment} could not be read: {why}"),
+            )
+        }
+    };
     let Some(end) = end else {
         return Outcome::Unread(
             ErrorKind::Unavailable,
@@ -214,14 +226,54 @@ fn too_little_history(flag: &str) -> Outcome {
     )
 }
 
-/// `--min` over the enrollments of `--all-enrollments` that were read: a bare amount needs
-/// them all in one currency, and an amount in a currency none is in is a mistake (exit 2).
-pub(crate) fn fit_rows(minimum: &Thresholds, rows: &[EnrollmentRow]) -> crate::error::Result<()> {
-    let currencies: std::collections::BTreeSet<String> = rows
+/// A row of `--all-enrollments`, as the fitting of amounts sees it.
+pub(crate) trait EnrollmentRead {
+    /// `None` when the row could not be read; else its currency, when it says one.
+    fn currency_read(&self) -> Option<Option<String>>;
+}
+
+impl EnrollmentRead for EnrollmentRow {
+    fn currency_read(&self) -> Option<Option<String>> {
+        self.result.as_ref().ok().map(|p| p.currency.clone())
+    }
+}
+
+impl EnrollmentRead for EnrollmentForecastRow {
+    fn currency_read(&self) -> Option<Option<String>> {
+        self.result.as_ref().ok().map(|f| f.currency.clone())
+    }
+}
+
+/// The amounts asked (`--min`, `--max-unused`) over the rows of `--all-enrollments` that were
+/// read, and the profiles' beside them (`--all`; none: `&[]`): one rule over both kinds. A
+/// bare amount needs them all in one currency, and an amount in a currency none is in is a
+/// mistake (exit 2).
+pub(crate) fn fit_enrollments<P, E: EnrollmentRead>(
+    thresholds: &[Option<&Thresholds>],
+    profiles: &[ProfileRow<P>],
+    profile_currency: impl Fn(&P) -> Option<String>,
+    enrollments: &[E],
+) -> crate::error::Result<()> {
+    let currencies: std::collections::BTreeSet<String> = profiles
         .iter()
         .filter_map(|r| r.result.as_ref().ok())
-        .filter_map(|p| p.currency.clone())
+        .filter_map(profile_currency)
+        .chain(
+            enrollments
+                .iter()
+                .filter_map(EnrollmentRead::currency_read)
+                .flatten(),
+        )
         .collect();
-    let complete = rows.iter().all(|r| r.result.is_ok());
-    minimum.fit(&currencies, "enrollment", complete)
+    let complete = profiles.iter().all(|r| r.error().is_none() || r.excluded())
+        && enrollments.iter().all(|r| r.currency_read().is_some());
+    let noun = if profiles.is_empty() {
+        "enrollment"
+    } else {
+        "balance"
+    };
+    for threshold in thresholds.iter().flatten() {
+        threshold.fit(&currencies, noun, complete)?;
+    }
+    Ok(())
 }

@@ -26,9 +26,7 @@ const SERVED: Served = Served {
 
 pub(crate) async fn run(context: &Context, args: BalanceArgs) -> Result<()> {
     // `--allowance` and `--allow-estimate` say something of a subscription only.
-    if args.subscription.subscription.is_none() {
-        super::subscription::refuse_without_subscription(&args.subscription)?;
-    }
+    super::subscription::refuse_without_subscription(&args.subscription)?;
     if args.all_enrollments {
         if args.scope.all {
             return with_enrollments(context, args).await;
@@ -45,7 +43,7 @@ pub(crate) async fn run(context: &Context, args: BalanceArgs) -> Result<()> {
 /// enrollment's current Azure Prepayment, read at the same time; one JSON array (each record
 /// says its `kind`), a table of each for people; the checks over both.
 async fn with_enrollments(context: &Context, args: BalanceArgs) -> Result<()> {
-    super::prepayment::refuse_two_kinds(context, "balance", &args.sweep)?;
+    super::prepayment::refuse_for_enrollment(&[("--resume", args.sweep.resume.is_some())])?;
     // Bad input fails before any request is made.
     let minimum = Thresholds::parse("--min", &args.min)?;
     let within_days = args
@@ -92,22 +90,12 @@ async fn with_enrollments(context: &Context, args: BalanceArgs) -> Result<()> {
         Err(error) => return Err(error),
     };
     // A bare --min among several currencies, over both kinds, is refused before output.
-    if let Some(minimum) = &minimum {
-        let currencies: std::collections::BTreeSet<String> = rows
-            .iter()
-            .filter_map(|r| r.result.as_ref().ok())
-            .filter_map(checks::balance_currency)
-            .chain(
-                enrollments
-                    .iter()
-                    .filter_map(|r| r.result.as_ref().ok())
-                    .filter_map(|p| p.currency.clone()),
-            )
-            .collect();
-        let complete = rows.iter().all(|r| r.error().is_none() || r.excluded())
-            && enrollments.iter().all(|r| r.result.is_ok());
-        minimum.fit(&currencies, "balance", complete)?;
-    }
+    checks::prepayment::fit_enrollments(
+        &[minimum.as_ref()],
+        &rows,
+        checks::balance_currency,
+        &enrollments,
+    )?;
     let mut ledger = Ledger::of_rows(
         "billing profile",
         &rows,

@@ -109,9 +109,7 @@ impl ForecastChecks {
 
 pub(crate) async fn run(context: &Context, args: ForecastArgs) -> Result<()> {
     // `--allowance` and `--allow-estimate` say something of a subscription only.
-    if args.subscription.subscription.is_none() {
-        super::subscription::refuse_without_subscription(&args.subscription)?;
-    }
+    super::subscription::refuse_without_subscription(&args.subscription)?;
     if args.all_enrollments {
         if args.scope.all {
             return with_enrollments(context, args).await;
@@ -127,7 +125,7 @@ pub(crate) async fn run(context: &Context, args: ForecastArgs) -> Result<()> {
 /// `forecast --all --all-enrollments`: every billing profile's forecast and every
 /// enrollment's, read at the same time; one JSON array, a table of each for people.
 async fn with_enrollments(context: &Context, args: ForecastArgs) -> Result<()> {
-    super::prepayment::refuse_two_kinds(context, "forecast", &args.sweep)?;
+    super::prepayment::refuse_for_enrollment(&[("--resume", args.sweep.resume.is_some())])?;
     // Bad input fails before any request is made.
     let wanted = ForecastChecks::parse(&args.forecast, &args.min)?;
     let selection = Selection::from_flags(context, &args.scope, &SERVED)?;
@@ -161,9 +159,10 @@ async fn with_enrollments(context: &Context, args: ForecastArgs) -> Result<()> {
         Err(error) => return Err(error),
     };
     // A bare amount among several currencies, over both kinds, is refused before output.
-    super::prepayment::fit_both(
+    checks::prepayment::fit_enrollments(
         &[wanted.min.as_ref(), wanted.max_unused.as_ref()],
         &rows,
+        |r| checks::balance_currency(&r.inputs.balance),
         &enrollments,
     )?;
     let mut ledger = Ledger::of_rows("billing profile", &rows, |r| wanted.check(r));

@@ -193,16 +193,8 @@ pub(crate) async fn run(context: &Context, args: &BalanceArgs, query: &str) -> R
         outcomes.push(("--min", outcome));
     }
     if let (Some(days), Some(end)) = (within_days, read.end) {
-        let outcome = match end {
-            Ok(end) => prepayment::enrollment_ends(enrollment, end, as_of, days),
-            Err(error) => Outcome::Unread(
-                error.kind,
-                format!(
-                    "the end date of enrollment {enrollment} could not be read: {}",
-                    error.message
-                ),
-            ),
-        };
+        let end = end.as_ref().map_err(|e| (e.kind, e.message.as_str()));
+        let outcome = prepayment::enrollment_ends(enrollment, end.copied(), as_of, days);
         outcomes.push(("--expiring-within", outcome));
     }
     // A check that cannot be judged is refused before the first byte of output.
@@ -214,37 +206,6 @@ pub(crate) async fn run(context: &Context, args: &BalanceArgs, query: &str) -> R
         }
     }
     settle::<()>(context, &[], &ledger)
-}
-
-/// What `--all --all-enrollments` cannot do, refused before any request: csv and tsv (one
-/// header cannot name two kinds of record) and `--resume` (not a sweep of customers).
-pub(crate) fn refuse_two_kinds(
-    context: &Context,
-    command: &str,
-    sweep: &crate::cli::SweepArgs,
-) -> Result<()> {
-    use crate::output::OutputFormat;
-    if matches!(
-        context.settings.format.value,
-        OutputFormat::Csv | OutputFormat::Tsv
-    ) {
-        return Err(Error::usage(format!(
-            "--all with --all-enrollments writes two kinds of record (billing profiles' and enrollments') and one csv header cannot name both: run credits {command} --all and credits {command} --all-enrollments, a file each"
-        )));
-    }
-    refuse_openmetrics(context)?;
-    refuse_for_enrollment(&[("--resume", sweep.resume.is_some())])
-}
-
-/// An enrollment's Azure Prepayment has no OpenMetrics gauges: refused beside a profile's,
-/// never left out.
-fn refuse_openmetrics(context: &Context) -> Result<()> {
-    if context.settings.format.value == crate::output::OutputFormat::Openmetrics {
-        return Err(Error::usage(
-            "an Enterprise Agreement enrollment's Azure Prepayment has no OpenMetrics gauges, so --all with --all-enrollments has none for them: use --json, or -o openmetrics with --all alone",
-        ));
-    }
-    Ok(())
 }
 
 /// No enrollment to judge a check asked of every enrollment: exit 5, never "all clear".
@@ -513,56 +474,11 @@ pub(crate) async fn forecast_all(context: &Context, args: &crate::cli::ForecastA
             .printer
             .note("this sign-in sees no Enterprise Agreement enrollment");
     }
-    fit_forecasts(&gates, &rows)?;
+    prepayment::fit_enrollments::<(), _>(&[gates.minimum, gates.max_unused], &[], |_| None, &rows)?;
     let mut ledger = Ledger::many("enrollment", rows.len());
     record_forecasts(&mut ledger, &rows);
     context.printer.emit_list(&rows)?;
     settle::<()>(context, &[], &ledger)
-}
-
-/// The amounts asked, fitted once over the profiles' and the enrollments' currencies
-/// together (`report --all --all-enrollments`): a bare amount must find one currency over
-/// both kinds, and every amount given some row in its currency.
-pub(crate) fn fit_both(
-    thresholds: &[Option<&Thresholds>],
-    profiles: &[crate::model::row::ProfileRow<crate::forecast::ProfileForecast>],
-    enrollments: &[EnrollmentForecastRow],
-) -> Result<()> {
-    let currencies: std::collections::BTreeSet<String> = profiles
-        .iter()
-        .filter_map(|r| r.result.as_ref().ok())
-        .filter_map(|r| checks::balance_currency(&r.inputs.balance))
-        .chain(
-            enrollments
-                .iter()
-                .filter_map(|r| r.result.as_ref().ok())
-                .filter_map(|f| f.currency.clone()),
-        )
-        .collect();
-    let complete = profiles.iter().all(|r| r.error().is_none() || r.excluded())
-        && enrollments.iter().all(|r| r.result.is_ok());
-    for threshold in thresholds.iter().flatten() {
-        threshold.fit(&currencies, "balance", complete)?;
-    }
-    Ok(())
-}
-
-/// A bare `--min` or `--max-unused` among enrollments in several currencies is refused
-/// before any output.
-pub(crate) fn fit_forecasts(
-    gates: &ForecastGates<'_>,
-    rows: &[EnrollmentForecastRow],
-) -> Result<()> {
-    let currencies: std::collections::BTreeSet<String> = rows
-        .iter()
-        .filter_map(|r| r.result.as_ref().ok())
-        .filter_map(|f| f.currency.clone())
-        .collect();
-    let complete = rows.iter().all(|r| r.result.is_ok());
-    for threshold in [gates.minimum, gates.max_unused].into_iter().flatten() {
-        threshold.fit(&currencies, "enrollment", complete)?;
-    }
-    Ok(())
 }
 
 /// `credits balance --all-enrollments`: the current period of every Enterprise Agreement
@@ -581,11 +497,6 @@ pub(crate) async fn all_enrollments(context: &Context, args: &BalanceArgs) -> Re
         .as_deref()
         .map(checks::parse_days)
         .transpose()?;
-    if context.settings.format.value == crate::output::OutputFormat::Openmetrics {
-        return Err(Error::usage(
-            "an Enterprise Agreement enrollment's Azure Prepayment has no OpenMetrics gauges: use --json or -o csv",
-        ));
-    }
     let accounts = resolve::listed_accounts(context).await?;
     let rows = enrollment_rows(context, accounts, within_days.is_some()).await?;
     nothing_to_check(
@@ -603,7 +514,7 @@ pub(crate) async fn all_enrollments(context: &Context, args: &BalanceArgs) -> Re
     // A bare --min among several currencies (or an amount in a currency no enrollment is
     // in) is refused before anything is printed.
     if let Some(minimum) = &minimum {
-        prepayment::fit_rows(minimum, &rows)?;
+        prepayment::fit_enrollments::<(), _>(&[Some(minimum)], &[], |_| None, &rows)?;
     }
     let mut ledger = Ledger::many("enrollment", rows.len());
     record_enrollments(
@@ -643,16 +554,8 @@ pub(crate) fn record_enrollments(
             outcomes.push(("--min", prepayment::min_prepayment(period, minimum)));
         }
         if let (Some(days), Some(end)) = (within_days, &row.end) {
-            let outcome = match end {
-                Ok(end) => prepayment::enrollment_ends(&row.account, *end, as_of, days),
-                Err(error) => Outcome::Unread(
-                    error.kind,
-                    format!(
-                        "the end date of enrollment {} could not be read: {}",
-                        row.account, error.message
-                    ),
-                ),
-            };
+            let end = end.as_ref().map_err(|e| (e.kind, e.message.as_str()));
+            let outcome = prepayment::enrollment_ends(&row.account, end.copied(), as_of, days);
             outcomes.push(("--expiring-within", outcome));
         }
         ledger.record_all(subject, outcomes);

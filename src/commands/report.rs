@@ -32,15 +32,6 @@ pub(crate) async fn run(context: &Context, args: ReportArgs) -> Result<()> {
     // `--all-enrollments` alone reads no billing profile.
     let only_enrollments = args.all_enrollments && !args.scope.all;
     if args.all_enrollments {
-        use crate::output::OutputFormat;
-        if matches!(
-            context.settings.format.value,
-            OutputFormat::Csv | OutputFormat::Tsv
-        ) {
-            return Err(crate::error::Error::usage(
-                "report's csv has a row per billing profile and none for an enrollment: use --json (or the page) with --all-enrollments, or credits forecast --all-enrollments -o csv",
-            ));
-        }
         if only_enrollments {
             super::prepayment::refuse_for_enrollment(&[
                 ("--spend", args.spend),
@@ -191,21 +182,11 @@ pub(crate) async fn run(context: &Context, args: ReportArgs) -> Result<()> {
         for row in rows.iter_mut() {
             if let Ok(forecast) = &row.result {
                 // An end date that could not be read says why, with the read's exit code.
-                let outcome = match &forecast.end_unread {
-                    Some((kind, why)) => checks::Outcome::Unread(
-                        *kind,
-                        format!(
-                            "the end date of enrollment {} could not be read: {why}",
-                            row.account
-                        ),
-                    ),
-                    None => checks::prepayment::enrollment_ends(
-                        &row.account,
-                        forecast.enrollment_end_date,
-                        as_of,
-                        days,
-                    ),
+                let end = match &forecast.end_unread {
+                    Some((kind, why)) => Err((*kind, why.as_str())),
+                    None => Ok(forecast.enrollment_end_date),
                 };
+                let outcome = checks::prepayment::enrollment_ends(&row.account, end, as_of, days);
                 row.outcomes.push(("--expiring-within", outcome));
             }
         }
@@ -273,19 +254,25 @@ pub(crate) async fn run(context: &Context, args: ReportArgs) -> Result<()> {
         Ledger::of_one(scope.kind().noun(), scope.label(), outcomes)?
     } else if only_enrollments {
         if let Some(rows) = &enrollments {
-            super::prepayment::fit_forecasts(&gates, rows)?;
+            checks::prepayment::fit_enrollments::<(), _>(
+                &[gates.minimum, gates.max_unused],
+                &[],
+                |_| None,
+                rows,
+            )?;
         }
         Ledger::many("enrollment", enrollments.as_ref().map_or(0, Vec::len))
     } else {
         // Which currencies the amounts must fit, once every profile (and enrollment) is
         // read: one rule over both kinds.
         match &enrollments {
-            Some(enrolled) => super::prepayment::fit_both(
+            Some(enrolled) => checks::prepayment::fit_enrollments(
                 &[
                     forecast_checks.min.as_ref(),
                     forecast_checks.max_unused.as_ref(),
                 ],
                 &rows,
+                |r| checks::balance_currency(&r.inputs.balance),
                 enrolled,
             )?,
             None => forecast_checks.fit_rows(&rows)?,

@@ -466,7 +466,11 @@ pub(crate) fn forecast_estimate(
 }
 
 /// `--allowance` or `--allow-estimate` without `--subscription`: exit 2, never ignored.
+/// (Checked here: clap's `requires` across the flattened argument structs let them pass.)
 pub(crate) fn refuse_without_subscription(flags: &SubscriptionArgs) -> Result<()> {
+    if flags.subscription.is_some() {
+        return Ok(());
+    }
     let given = [
         ("--allowance", flags.allowance.is_some()),
         ("--allow-estimate", flags.allow_estimate),

@@ -412,3 +412,21 @@ fn a_report_of_both_kinds_takes_an_amount_per_currency() {
     let refused = on_demo_day(&["report", "--all-enrollments", "--spend"]);
     assert_eq!(refused.code, 2, "{refused}");
 }
+
+/// A format that cannot hold enrollments, set as a default (variable or config file), leaves
+/// a table; asked for by flag it is refused (above).
+#[test]
+fn a_default_format_that_cannot_hold_enrollments_leaves_a_table() {
+    let mut command = credits_command(&[
+        "--demo",
+        "--as-of",
+        "2026-12-01",
+        "balance",
+        "--all",
+        "--all-enrollments",
+    ]);
+    command.env("CREDITS_OUTPUT", "csv");
+    let out = run(command);
+    assert_eq!(out.code, 0, "{out}");
+    assert!(out.stdout.contains("| Enrollment "), "{out}");
+}

@@ -499,8 +499,10 @@ async fn an_amount_that_cannot_be_judged_is_bad_input_before_could_not_check() {
     );
     assert_eq!(out.code, 2, "{out}");
     assert!(
-        out.stderr.trim_end().ends_with(')') || out.stderr.contains("USD"),
-        "a whole sentence: {out}"
+        out.stderr.contains("--max-unused")
+            && out.stderr.contains("EUR")
+            && out.stderr.contains("(they are in USD)"),
+        "a whole sentence naming both currencies: {out}"
     );
 }
 
